@@ -1,0 +1,62 @@
+/**
+ * The local simulator of Hetzner Robot, Hetzner Cloud, the Talos Image Factory, the machines'
+ * rescue systems and Talos nodes. Shipped so users can run their cluster programs without servers.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Scenario } from "./scenario";
+import { createWorld } from "./world";
+import { startRobotSim } from "./robot/server";
+import { startCloudSim } from "./cloud/server";
+import { startFactorySim } from "./factory/server";
+import { installTalosRuntime, talosctlPath } from "./talos/runtime";
+import { SimWorld } from "./types";
+
+export * from "./types";
+export * from "./scenario";
+
+/** Options of `startSimulator`. */
+export interface SimulatorOptions {
+  scenario: Scenario;
+  /** Where disk files and state live. @default a new temporary directory */
+  stateDir?: string;
+  /** Listen address for the HTTP services. @default "127.0.0.1" */
+  host?: string;
+}
+
+/** A running simulator: endpoints, credentials and a stop function. */
+export interface Simulator {
+  world: SimWorld;
+  robot: { url: string; user: string; password: string };
+  cloud: { url: string; token: string };
+  factory: { url: string };
+  /** The talosctl stand-in executable; put its directory first on PATH. */
+  talosctl: string;
+  stateDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts every simulated service of a scenario. */
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-sim-"));
+  const host = options.host ?? "127.0.0.1";
+  const sc = options.scenario;
+  const world = await createWorld({ timeScale: sc.timeScale ?? 0.001, stateDir });
+  installTalosRuntime(world);
+  const factory = await startFactorySim(world, sc.factory ?? {}, host);
+  const robot = await startRobotSim(world, sc.robot ?? { user: "robot", password: "robot-pass", servers: [] }, host);
+  const cloud = await startCloudSim(world, sc.cloud ?? { token: "sim-token" }, host, factory.url);
+  return {
+    world,
+    robot: { url: robot.url, user: robot.user, password: robot.password },
+    cloud: { url: cloud.url, token: cloud.token },
+    factory: { url: factory.url },
+    talosctl: talosctlPath(),
+    stateDir,
+    async stop() {
+      await Promise.allSettled([robot.stop(), cloud.stop(), factory.stop()]);
+      await world.close();
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Contracts between the parts of the local simulator. The Robot webservice (sim/robot), the Cloud
+ * API (sim/cloud), the image factory (sim/factory), the machines (sim/machine) and the Talos nodes
+ * (sim/talos) only talk to each other through these interfaces.
+ */
+
+/** Robot reset types (contracts/hetzner-robot.md §1). */
+export type ResetType = "sw" | "hw" | "man" | "power" | "power_long";
+
+/** One simulated disk. */
+export interface DiskSpec {
+  /** Kernel name in the rescue system: "sda", "nvme0n1". */
+  name: string;
+  model: string;
+  serial: string;
+  /** World wide name, e.g. "0x5002538e4054a0a1" (SATA) or "eui.0025388b91b22a55" (NVMe); null when absent. */
+  wwn: string | null;
+  /** Size in bytes (the backing file is sparse). */
+  sizeBytes: number;
+  rotational: boolean;
+  transport: "sata" | "sas" | "nvme" | "virtio";
+  /** What the disk holds before anything runs. @default "empty" */
+  seed?: DiskSeed;
+}
+
+/** Preinstalled content a scenario can put on a disk. */
+export type DiskSeed =
+  | "empty"
+  | "old-linux-efi" // an old Linux with an EFI system partition (its bootloader can win the boot)
+  | "md-member" // a Linux md RAID member (superblock 1.2)
+  | "ceph" // a Ceph bluestore data disk
+  | "lvm-pv" // an LVM physical volume
+  | { talos: { version: string; arch: "amd64" | "arm64"; platform: "metal" | "hcloud"; configured: boolean } };
+
+/** One simulated network interface. */
+export interface NicSpec {
+  /** Name in the rescue system ("eth0"); Talos names it differently ("enp0s31f6"). */
+  rescueName: string;
+  /** Name as Talos sees it. */
+  talosName: string;
+  mac: string;
+}
+
+/** Everything that describes one machine's hardware and network. */
+export interface MachineSpec {
+  /** Unique id in the world: "robot-321" or "cloud-42". */
+  id: string;
+  kind: "robot" | "cloud";
+  /** Public IPv4 — in the simulator a loopback address (127.x.y.z) that the machine's services bind to; null for IPv6-only. */
+  ipv4: string | null;
+  /** IPv4 prefix length DHCP would hand out (Hetzner: /26 on dedicated servers, /32 on cloud). */
+  ipv4Prefix: number;
+  /** IPv4 gateway. */
+  gateway: string | null;
+  /** The server's IPv6 /64, e.g. "2a01:4f8:10a:1f2d::/64". */
+  ipv6Net: string;
+  bootMode: "uefi" | "bios";
+  /** SMBIOS system UUID (scenarios may give one with an all-zero tail). */
+  smbiosUuid: string;
+  arch: "amd64" | "arm64";
+  memoryBytes: number;
+  disks: DiskSpec[];
+  nics: NicSpec[];
+  /** Initial power state. @default "on" */
+  power?: "on" | "off";
+  /** Port the rescue SSH server listens on. @default 22 */
+  sshPort?: number;
+  /** Fault knobs for this machine. */
+  faults?: MachineFaults;
+}
+
+/** Per-machine fault injection. */
+export interface MachineFaults {
+  /** Resets are accepted by the API but the machine does not react. */
+  resetIgnored?: boolean;
+  /** The machine never reaches the rescue system (e.g. disk boots before network). */
+  rescueNeverBoots?: boolean;
+  /** Talos never comes up from the disk (e.g. broken firmware). */
+  talosNeverBoots?: boolean;
+  /** Drop SSH sessions after this many bytes written to a disk (simulates a connection loss during dd). */
+  dropSshAfterBytes?: number;
+}
+
+/** What a machine is running right now. */
+export type MachineStatus = "off" | "booting" | "rescue" | "talos" | "no-os";
+
+/** What arming the rescue system hands to the machine. */
+export interface RescueArm {
+  /** OpenSSH public key lines accepted by the rescue SSH server. */
+  authorizedKeys: string[];
+  /** Root password accepted by the rescue SSH server. */
+  password: string;
+}
+
+/** A simulated machine, driven by the Robot and Cloud APIs. */
+export interface SimMachine {
+  readonly spec: MachineSpec;
+  readonly id: string;
+  power(): "on" | "off";
+  status(): MachineStatus;
+  /** Robot reset semantics (hw resets a running box; power toggles; power_long forces off). */
+  reset(type: ResetType): void;
+  /** Cloud power actions. */
+  powerOn(): void;
+  powerOff(): void;
+  /** ACPI shutdown request: the OS shuts down if it is running one that listens. */
+  shutdown(): void;
+  /** Arms rescue for the next boot (one-shot: consumed by that boot). */
+  armRescue(arm: RescueArm): void;
+  disarmRescue(): void;
+  rescueArmed(): boolean;
+  /** ISO time the armed rescue was booted, or null. */
+  rescueBootTime(): string | null;
+  /** Path of the backing file of disk `index` (for snapshots and tests). */
+  diskFile(index?: number): string;
+  /** Cloud: user-data given at creation, read by Talos at boot. */
+  userData?: string;
+  /** Inbound filter installed by the Robot/Cloud firewall simulation; undefined = allow all. */
+  inboundAllowed(proto: "tcp" | "udp", port: number, sourceIp: string): boolean;
+  setInboundFilter(filter: ((proto: "tcp" | "udp", port: number, sourceIp: string) => boolean) | undefined): void;
+  /** Subscribe to status changes. */
+  onStatus(listener: (status: MachineStatus) => void): void;
+  /** Stops every service of the machine and removes its loop devices (disk files stay). */
+  destroy(): Promise<void>;
+}
+
+/** Fault knobs per service. */
+export interface ServiceFaults {
+  /** Multiply every simulated latency (0 = instant). @default 1 */
+  latencyScale?: number;
+  /** Probability (0..1) that a request fails with a 5xx. */
+  error5xxRate?: number;
+  /** Fail the next N requests with 429 (Cloud) / 403 RATE_LIMIT_EXCEEDED (Robot). */
+  rateLimitNext?: number;
+  /** Cloud: make actions of these commands end in status "error". */
+  failActions?: string[];
+  /** Cloud: multiply action durations. */
+  slowActions?: number;
+}
+
+/** The shared world every simulated service sees. */
+export interface SimWorld {
+  /** Scale from realistic durations to simulated ones (0.001 = a 4 min rescue boot takes 240 ms). */
+  readonly timeScale: number;
+  /** Directory for disk files, keys and state. */
+  readonly stateDir: string;
+  readonly machines: Map<string, SimMachine>;
+  /** Waits a realistic duration scaled by timeScale. */
+  delay(realisticMs: number): Promise<void>;
+  /** Creates (and powers per spec) a machine. */
+  createMachine(spec: MachineSpec, from?: { diskImageFile?: string; userData?: string }): Promise<SimMachine>;
+  /** Removes a machine (cloud server delete). */
+  removeMachine(id: string): Promise<void>;
+  /** Talos images the factory served: sha256 of raw image content → what it is. Used to decide what boots. */
+  readonly servedImages: Map<string, ServedImage>;
+  /** Machine owning an IPv4 (loopback) address. */
+  machineByIp(ip: string): SimMachine | undefined;
+}
+
+/** Identity of a synthetic Talos image. */
+export interface ServedImage {
+  version: string;
+  arch: "amd64" | "arm64";
+  platform: "metal" | "hcloud";
+  schematic: string;
+}
