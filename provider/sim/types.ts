@@ -155,6 +155,8 @@ export interface SimWorld {
   readonly servedImages: Map<string, ServedImage>;
   /** Machine owning an IPv4 (loopback) address. */
   machineByIp(ip: string): SimMachine | undefined;
+  /** The Talos runtime (installed by sim/talos); machines call it when they boot Talos. */
+  talosRuntime?: TalosRuntime;
 }
 
 /** Identity of a synthetic Talos image. */
@@ -163,4 +165,30 @@ export interface ServedImage {
   arch: "amd64" | "arm64";
   platform: "metal" | "hcloud";
   schematic: string;
+}
+
+/** What a machine hands the Talos runtime when its disk (or snapshot) boots Talos. */
+export interface TalosBoot {
+  /** Which synthetic image is on the disk. */
+  image: ServedImage;
+  /** Machine config found on the STATE partition (or in cloud user-data), null → maintenance mode. */
+  config: string | null;
+  /** Where the config came from. */
+  configSource: "state" | "user-data" | "none";
+  /** Persists a config on the disk's STATE partition (null wipes it), so it survives reboots and dies with a wipe. */
+  writeState(config: string | null): Promise<void>;
+  /** Asks the machine to reboot (apply-config with reboot, upgrade, reset --reboot). */
+  reboot(): void;
+  /** Asks the machine to power off. */
+  powerOff(): void;
+}
+
+/** A running Talos node (the simulator's apid on `<ipv4>:50000`). */
+export interface TalosNodeHandle {
+  stop(): Promise<void>;
+}
+
+/** Implemented by sim/talos and installed on the world: boots Talos nodes. */
+export interface TalosRuntime {
+  boot(machine: SimMachine, boot: TalosBoot): Promise<TalosNodeHandle>;
 }
