@@ -1,0 +1,42 @@
+/** Talos version parsing and the version-contract switches (contracts/talosctl.md §0, §21). */
+
+/** A parsed Talos version. */
+export interface TalosVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  /** As given, with a leading "v" ("v1.13.9"). */
+  tag: string;
+}
+
+/** Default client version of the stand-in. */
+export const DEFAULT_CLIENT_VERSION = "v1.13.9";
+
+/** Parses "v1.13.9" / "1.13" / "v1.12.0-beta.1"; null when it is not a version. */
+export function parseVersion(text: string): TalosVersion | null {
+  const t = text.startsWith("v") ? text : `v${text}`;
+  const m = /^v(\d+)\.(\d+)(?:\.(\d+))?/.exec(t);
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3] ?? 0), tag: t };
+}
+
+/** True when `v` is at least major.minor. */
+export function atLeast(v: TalosVersion, major: number, minor: number): boolean {
+  return v.major > major || (v.major === major && v.minor >= minor);
+}
+
+/** The talosctl client version the stand-in emulates ($TALOSCTL_SIM_VERSION). */
+export function clientVersion(env: NodeJS.ProcessEnv = process.env): TalosVersion {
+  return parseVersion(env.TALOSCTL_SIM_VERSION || DEFAULT_CLIENT_VERSION) ?? (parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion);
+}
+
+/** Default Kubernetes version per talosctl minor (pkg/machinery/constants). */
+export function defaultKubernetesVersion(v: TalosVersion): string {
+  const table: Record<number, string> = { 6: "1.29.0", 7: "1.30.0", 8: "1.31.1", 9: "1.32.0", 10: "1.33.0", 11: "1.34.0", 12: "1.35.0", 13: "1.36.3" };
+  return table[v.minor] ?? "1.36.3";
+}
+
+/** Version as "X.Y.Z" without the leading v (what version-skew warnings print). */
+export function plain(v: TalosVersion): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
