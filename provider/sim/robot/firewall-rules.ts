@@ -1,0 +1,97 @@
+/**
+ * Robot firewall rules as sent in `rules[input|output][i][field]` form fields and returned in
+ * `{firewall:{rules:{input:[…],output:[…]}}}` (fixtures/robot/firewall-post.json).
+ */
+import { RobotSimError, invalidInput } from "./errors";
+import { PhpValue, listOf, stringOf } from "./form";
+import { isCidr } from "./ip";
+import { isIP } from "net";
+
+/** One rule in wire field order. */
+export interface FirewallRule {
+  ip_version: "ipv4" | "ipv6" | null;
+  name: string | null;
+  dst_ip: string | null;
+  src_ip: string | null;
+  dst_port: string | null;
+  src_port: string | null;
+  protocol: string | null;
+  tcp_flags: string | null;
+  action: "accept" | "discard";
+}
+
+/** Input and output rule lists. */
+export interface FirewallRules {
+  input: FirewallRule[];
+  output: FirewallRule[];
+}
+
+/** Robot allows at most 10 rules per direction. */
+export const MAX_RULES_PER_DIRECTION = 10;
+
+const PROTOCOLS = ["tcp", "udp", "gre", "icmp", "ipip", "ah", "esp"];
+const FLAG = "(syn|ack|fin|rst|psh|urg)";
+const TCP_FLAGS = new RegExp(`^${FLAG}([|&]${FLAG})*$`);
+
+/** Parses and validates the `rules` form field; throws 400 INVALID_INPUT or 409 FIREWALL_RULE_LIMIT_EXCEEDED. */
+export function parseFirewallRules(field: PhpValue | undefined): FirewallRules {
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  const direction = (dir: "input" | "output") => {
+    const raw = typeof field === "object" ? listOf(field[dir]) : [];
+    if (raw.length > MAX_RULES_PER_DIRECTION) {
+      throw new RobotSimError(409, "FIREWALL_RULE_LIMIT_EXCEEDED", `Firewall rule limit exceeded (${MAX_RULES_PER_DIRECTION} ${dir} rules)`);
+    }
+    return raw.map((r, i) => parseRule(typeof r === "object" ? r : {}, `rules[${dir}][${i}]`, missing, invalid));
+  };
+  const rules = { input: direction("input"), output: direction("output") };
+  if (missing.length || invalid.length) throw invalidInput(missing, invalid);
+  return rules;
+}
+
+function parseRule(raw: Record<string, PhpValue>, at: string, missing: string[], invalid: string[]): FirewallRule {
+  const text = (k: string) => stringOf(raw[k]) || null;
+  const rule: FirewallRule = {
+    ip_version: text("ip_version") as FirewallRule["ip_version"],
+    name: text("name"),
+    dst_ip: text("dst_ip"),
+    src_ip: text("src_ip"),
+    dst_port: text("dst_port"),
+    src_port: text("src_port"),
+    protocol: text("protocol"),
+    tcp_flags: text("tcp_flags"),
+    action: text("action") as FirewallRule["action"],
+  };
+  if (!rule.action) missing.push(`${at}[action]`);
+  for (const k of ruleProblems(rule)) invalid.push(`${at}[${k}]`);
+  return rule;
+}
+
+function ruleProblems(r: FirewallRule): string[] {
+  const family = r.ip_version === "ipv4" ? 4 : r.ip_version === "ipv6" ? 6 : undefined;
+  const badIp = (v: string | null) => v !== null && (!isCidr(v) || (family !== undefined && isIP(v.split("/")[0]) !== family));
+  const checks: [keyof FirewallRule, boolean][] = [
+    ["ip_version", r.ip_version !== null && family === undefined],
+    ["dst_ip", badIp(r.dst_ip)],
+    ["src_ip", badIp(r.src_ip)],
+    ["dst_port", r.dst_port !== null && !isPortRange(r.dst_port)],
+    ["src_port", r.src_port !== null && !isPortRange(r.src_port)],
+    ["protocol", r.protocol !== null && !PROTOCOLS.includes(r.protocol)],
+    ["tcp_flags", r.tcp_flags !== null && !TCP_FLAGS.test(r.tcp_flags)],
+    ["action", r.action !== null && r.action !== "accept" && r.action !== "discard"],
+  ];
+  return checks.filter(([, bad]) => bad).map(([k]) => k);
+}
+
+/** Parses "80" or "1024-65535" into [from, to]; undefined when malformed or out of range. */
+export function portRange(text: string): [number, number] | undefined {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
+  if (!m) return undefined;
+  const from = Number(m[1]);
+  const to = m[2] === undefined ? from : Number(m[2]);
+  return to <= 65535 && from <= to ? [from, to] : undefined;
+}
+
+function isPortRange(text: string): boolean {
+  return portRange(text) !== undefined;
+}
