@@ -1,5 +1,5 @@
 /** Which multi-document config kinds each Talos release understands (contract §18.2). */
-import { atLeast, minorLabel, parseTalosVersion } from "./version";
+import { contractAtLeast, talosContract } from "../versions";
 
 /** Kinds by the release that introduced them (all `apiVersion: v1alpha1`). */
 const INTRODUCED: Array<[string, string[]]> = [
@@ -25,17 +25,12 @@ export function kindIntroducedIn(kind: string): string | undefined {
   return INTRODUCED.find(([, kinds]) => kinds.includes(kind))?.[0];
 }
 
-/** Why `talosVersion` cannot take a document of `kind`, or undefined when it can. */
+/** Why `talosVersion` (`v1.12.4`) cannot take a document of `kind`, or undefined when it can. */
 export function unknownKindProblem(kind: string, talosVersion: string): string | undefined {
-  const v = parseTalosVersion(talosVersion);
+  const contract = talosContract(talosVersion);
   const since = kindIntroducedIn(kind);
-  if (!since) {
-    // Releases after v1.13 add kinds this table cannot list (contract §22); let those through.
-    return atLeast(v, 1, 14) ? undefined : `document kind "${kind}" is not known to Talos ${minorLabel(v)}`;
-  }
-  const s = parseTalosVersion(since);
-  if (!atLeast(v, s.major, s.minor)) {
-    return `document kind "${kind}" is not known to Talos ${minorLabel(v)} (introduced in ${since})`;
-  }
+  // Releases after v1.13 add kinds this table cannot list (contract §22); let those through.
+  if (!since) return contractAtLeast(talosVersion, "v1.14") ? undefined : `document kind "${kind}" is not known to Talos ${contract}`;
+  if (!contractAtLeast(talosVersion, since)) return `document kind "${kind}" is not known to Talos ${contract} (introduced in ${since})`;
   return undefined;
 }

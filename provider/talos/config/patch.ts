@@ -11,6 +11,7 @@ import { applyJsonPatch } from "./json6902";
 import { unknownKindProblem } from "./kinds";
 import { mergeDocument, MergeError } from "./merge";
 import { parseConfigPatch, type ConfigPatch, type ParsedPatch } from "./parse";
+import { parseTalosVersion } from "../versions";
 import type { YamlMap } from "./yaml-io";
 
 export { parseConfigPatch };
@@ -29,6 +30,7 @@ export interface ApplyPatchesOptions {
  * 4-space indent, v1alpha1 first, other documents in order, `---` separators, comments dropped.
  */
 export function applyConfigPatches(config: string, patches: ConfigPatch[], options: ApplyPatchesOptions = {}): string {
+  if (options.talosVersion !== undefined) parseTalosVersion(options.talosVersion);
   let docs = parseConfigDocuments(config);
   patches.forEach((patch, i) => {
     const label = options.labels?.[i] ?? `patches[${i}]`;
