@@ -79,6 +79,7 @@ const METHODS: Record<RuntimeMethod, Handler> = {
     const p = withoutProvider(props as Props);
     if (!rt.read) return { id, props: p };
     const r = await rt.read(id as string, p);
+    if (r.id === "") return { id: "" }; // gone: the engine drops it from state
     return { id: r.id ?? id, props: r.props ?? p, ...(r.inputs ? { inputs: r.inputs } : {}) };
   },
   async update(rt, module, [id, olds, news]) {
