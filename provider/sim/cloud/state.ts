@@ -1,0 +1,118 @@
+/** In-memory state of the simulated Cloud project: records, id counters and the shared context. */
+import { CloudScenario } from "../scenario";
+import { ServiceFaults, SimWorld } from "../types";
+import { Location, ServerTypeSpec, offeredLocations } from "./catalog";
+
+/** An action as stored; rendered verbatim. */
+export interface ActionRecord {
+  id: number;
+  command: string;
+  status: "running" | "success" | "error";
+  progress: number;
+  started: string;
+  finished: string | null;
+  resources: { id: number; type: string }[];
+  error: { code: string; message: string } | null;
+}
+
+/** A server; its power state lives in the SimMachine `cloud-<id>`. */
+export interface ServerRecord {
+  id: number;
+  name: string;
+  created: string;
+  labels: Record<string, string>;
+  type: ServerTypeSpec;
+  location: Location;
+  image: ImageRecord | null;
+  machineId: string;
+  ipv4: { id: number; ip: string } | null;
+  ipv6: { id: number; net: string } | null;
+  /** Actions running (or queued) on this server: while any is, the server is locked. */
+  running: Set<ActionRecord>;
+  deleting: boolean;
+}
+
+/** An image: seeded system images, and snapshots with their disk file. */
+export interface ImageRecord {
+  id: number;
+  type: "system" | "snapshot" | "backup";
+  status: "available" | "creating" | "unavailable";
+  name: string | null;
+  description: string;
+  image_size: number | null;
+  disk_size: number;
+  created: string;
+  created_from: { id: number; name: string } | null;
+  bound_to: number | null;
+  os_flavor: string;
+  os_version: string | null;
+  labels: Record<string, string>;
+  architecture: "x86" | "arm";
+  deleted: string | null;
+  /** Snapshot disk file (sparse copy of the server's disk). */
+  file?: string;
+}
+
+/** An SSH key. */
+export interface SshKeyRecord {
+  id: number;
+  name: string;
+  fingerprint: string;
+  public_key: string;
+  labels: Record<string, string>;
+  created: string;
+}
+
+/** A firewall rule as stored (normalized: both IP lists present, port null when absent). */
+export interface FirewallRuleRecord {
+  direction: "in" | "out";
+  protocol: "tcp" | "udp" | "icmp" | "esp" | "gre";
+  port: string | null;
+  source_ips: string[];
+  destination_ips: string[];
+  description: string | null;
+}
+
+/** Where a firewall is applied. */
+export type FirewallTarget = { type: "server"; server: { id: number } } | { type: "label_selector"; label_selector: { selector: string } };
+
+/** A firewall. */
+export interface FirewallRecord {
+  id: number;
+  name: string;
+  labels: Record<string, string>;
+  created: string;
+  rules: FirewallRuleRecord[];
+  applied_to: FirewallTarget[];
+}
+
+/** RFC 3339 time without milliseconds, as the API prints it. */
+export function isoNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The project's records plus what every handler needs (world, scenario, runtime faults). */
+export class CloudState {
+  readonly servers = new Map<number, ServerRecord>();
+  readonly images = new Map<number, ImageRecord>();
+  readonly sshKeys = new Map<number, SshKeyRecord>();
+  readonly firewalls = new Map<number, FirewallRecord>();
+  readonly actions = new Map<number, ActionRecord>();
+  readonly locations: Location[];
+  stopped = false;
+  private readonly counters: Record<string, number> = { server: 1000, image: 310_000_000, ssh_key: 20_000, firewall: 5_000, action: 1_000_000, primary_ip: 70_000, address: 0 };
+
+  constructor(readonly world: SimWorld, readonly scenario: CloudScenario, readonly faults: ServiceFaults) {
+    this.locations = offeredLocations(scenario.locations);
+  }
+
+  /** Next id of a kind; ids of different kinds come from different ranges, like the real API's. */
+  nextId(kind: "server" | "image" | "ssh_key" | "firewall" | "action" | "primary_ip" | "address"): number {
+    return ++this.counters[kind];
+  }
+
+  /** Whether a server type is sold out in a location (scenario.unavailable). */
+  unavailable(type: string, location: string): boolean {
+    return (this.scenario.unavailable?.[location] ?? []).includes(type);
+  }
+}
