@@ -1,4 +1,23 @@
 /** The Talos config engine: patch, redact, normalize, diff, impact, user-data, KubeSpan/hostname patches, render. */
-export { applyConfigPatches, parseConfigPatch } from "./patch";
+export { applyConfigPatches, checkConfigPatches, parseConfigPatch } from "./patch";
 export type { ApplyPatchesOptions, ConfigPatch, JsonPatchOp, JsonPatchTarget, ParsedPatch } from "./patch";
 export { ConfigError, ConfigPatchError, PatchDeleteError } from "./errors";
+export { redactConfig, secretValuesOf, REDACTED } from "./redact";
+export { normalizeConfig, configHash } from "./normalize";
+export { diffConfigs, formatConfigDiff } from "./diff";
+export type { ConfigChange } from "./diff";
+export { changeImpact } from "./impact";
+export type { ChangeImpact } from "./impact";
+export { substituteVariables, substituteInPatch } from "./variables";
+export type { PatchVariables } from "./variables";
+export { encodeUserData, UserDataTooLargeError, USER_DATA_LIMIT } from "./userdata";
+export type { UserData } from "./userdata";
+export { kubeSpanPatch } from "./kubespan";
+export type { KubeSpanOptions } from "./kubespan";
+export { hostnamePatch, assertNoHostnameConflict } from "./hostname";
+export type { LabelledPatch } from "./hostname";
+export { validateClusterEndpoint, validateRole } from "./endpoint";
+export { renderMachineConfig, orderedPatches } from "./render";
+export type { RenderArgs, RenderDeps, RenderedConfig, ConfigGenerator } from "./render";
+export { ConfigRenderCache, sharedRenderCache } from "./render-cache";
+export type { GeneratedConfigs, GenConfigKey } from "./render-cache";

@@ -2,7 +2,7 @@
  * `applyConfigPatches`: Talos's patch engine in TypeScript (contract §5) — strategic merge with
  * `$patch: delete`, and RFC 6902 on any single document of a multi-document config.
  */
-import { isError, errorMessage } from "../../internal/errors";
+import { errorMessage } from "../../internal/errors";
 import { ConfigPatchError } from "./errors";
 import { documentId, encodeConfigDocuments, isV1Alpha1, parseConfigDocuments } from "./documents";
 import { applyDeletes } from "./delete-apply";
@@ -39,18 +39,28 @@ export function applyConfigPatches(config: string, patches: ConfigPatch[], optio
   return encodeConfigDocuments(docs);
 }
 
-function applyOne(docs: YamlMap[], patch: ConfigPatch, label: string, talosVersion?: string): YamlMap[] {
-  let parsed: ParsedPatch;
+/** Loads one patch and checks its document kinds against `talosVersion`; errors name the patch by `label`. */
+function loadPatch(patch: ConfigPatch, label: string, talosVersion?: string): ParsedPatch {
   try {
-    parsed = parseConfigPatch(patch);
+    const parsed = parseConfigPatch(patch);
+    if (talosVersion) checkKinds(parsed, talosVersion);
+    return parsed;
   } catch (e) {
     throw new ConfigPatchError(label, errorMessage(e), { cause: e });
   }
+}
+
+/** Loads every patch without applying it, so bad patches fail before anything is spawned. */
+export function checkConfigPatches(patches: ConfigPatch[], options: ApplyPatchesOptions = {}): void {
+  if (options.talosVersion !== undefined) parseTalosVersion(options.talosVersion);
+  patches.forEach((p, i) => loadPatch(p, options.labels?.[i] ?? `patches[${i}]`, options.talosVersion));
+}
+
+function applyOne(docs: YamlMap[], patch: ConfigPatch, label: string, talosVersion?: string): YamlMap[] {
+  const parsed = loadPatch(patch, label, talosVersion);
   try {
-    if (talosVersion) checkKinds(parsed, talosVersion);
     return parsed.kind === "json6902" ? applyJsonPatch(docs, parsed.ops, parsed.target) : applyStrategic(docs, parsed.documents);
   } catch (e) {
-    if (isError(e, "ConfigPatchError")) throw e;
     throw new ConfigPatchError(label, errorMessage(e), { cause: e });
   }
 }
