@@ -2,7 +2,7 @@
  * OpenSSH public keys as the Robot webservice sees them: the MD5 colon-hex fingerprint that
  * `GET /key` and `authorized_key[]` use, and the type/size Robot reports ("ED25519"/256).
  */
-import { createHash } from "crypto";
+import { KeyObject, createHash, createPublicKey } from "crypto";
 
 /** What Robot derives from an OpenSSH public key line. */
 export interface SshPublicKeyInfo {
@@ -45,6 +45,37 @@ export function sshKeyFingerprint(line: string): string {
   const info = parseSshPublicKey(line);
   if (!info) throw new Error("not an OpenSSH public key line (expected '<algorithm> <base64> [comment]')");
   return info.fingerprint;
+}
+
+/** Encodes a Node public (or private) key as an OpenSSH public key line; Ed25519, RSA and ECDSA P-256/384/521. */
+export function openSshPublicKey(key: KeyObject, comment?: string): string {
+  const jwk = (key.type === "public" ? key : createPublicKey(key)).export({ format: "jwk" });
+  const b = (v: string | undefined) => Buffer.from(String(v), "base64url");
+  let algorithm: string;
+  let parts: Buffer[];
+  if (jwk.kty === "OKP" && jwk.crv === "Ed25519") {
+    [algorithm, parts] = ["ssh-ed25519", [sshString(b(jwk.x))]];
+  } else if (jwk.kty === "RSA") {
+    [algorithm, parts] = ["ssh-rsa", [sshString(mpint(b(jwk.e))), sshString(mpint(b(jwk.n)))]];
+  } else if (jwk.kty === "EC" && /^P-(256|384|521)$/.test(String(jwk.crv))) {
+    const curve = `nistp${String(jwk.crv).slice(2)}`;
+    [algorithm, parts] = [`ecdsa-sha2-${curve}`, [sshString(Buffer.from(curve)), sshString(Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)]))]];
+  } else {
+    throw new Error(`unsupported key type ${key.asymmetricKeyType} for an OpenSSH public key`);
+  }
+  const blob = Buffer.concat([sshString(Buffer.from(algorithm)), ...parts]);
+  return `${algorithm} ${blob.toString("base64")}${comment ? ` ${comment}` : ""}`;
+}
+
+function sshString(value: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(value.length);
+  return Buffer.concat([length, value]);
+}
+
+/** SSH mpint: big-endian, with a leading zero byte when the top bit is set (positive numbers). */
+function mpint(value: Buffer): Buffer {
+  return value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value;
 }
 
 function typeAndSize(algorithm: string, blob: Buffer, offset: number): Pick<SshPublicKeyInfo, "type" | "size"> | undefined {

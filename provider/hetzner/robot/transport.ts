@@ -1,0 +1,117 @@
+/**
+ * The Robot HTTP transport: Basic auth, form bodies, JSON answers, typed errors, and the retry
+ * plan of request-policy.ts. Credentials live only in a private header value and are registered
+ * with the log masker; messages name method and path, never the URL's credentials or the header.
+ */
+import { registerSecret, logLine } from "../../internal/log";
+import { Sleep, realSleep, retry } from "../../internal/retry";
+import { RobotApiError, RobotNetworkError, robotErrorFromResponse } from "./errors";
+import { FormFields, encodeForm } from "./form";
+import { RequestPolicy, RequestPolicyOptions } from "./request-policy";
+
+/** Options of a Robot client. */
+export interface RobotClientOptions {
+  /** Webservice base URL, e.g. "https://robot-ws.your-server.de" or a simulator's URL. */
+  url: string;
+  /** Webservice user (not the Robot login). */
+  user: string;
+  password: string;
+  /** Sleep, injectable for tests. @default real timers */
+  sleep?: Sleep;
+  /** Clock for deadlines, injectable for tests. @default Date.now */
+  now?: () => number;
+  /** Longest one request waits out RATE_LIMIT_EXCEEDED before failing, ms. @default 600000 */
+  rateLimitDeadlineMs?: number;
+  /** Longest pause between polls of a rate-limited endpoint, ms. @default 5000 */
+  rateLimitPollMs?: number;
+  /** Retries of GET/DELETE after 5xx or network errors: attempts include the first. @default { attempts: 4, initialMs: 1000, maxMs: 30000 } */
+  retry?: { attempts?: number; initialMs?: number; maxMs?: number; random?: () => number };
+  /** Timeout of one HTTP attempt, ms. @default 30000 */
+  requestTimeoutMs?: number;
+  /** Where notices about waits go. @default the library log */
+  log?: (line: string) => void;
+}
+
+/** Sends Robot requests; the API-area clients build on it. */
+export class RobotTransport {
+  readonly #authorization: string;
+  private readonly base: string;
+  /** Sleep and clock for the area clients' own waits (firewall). */
+  readonly sleep: Sleep;
+  readonly now: () => number;
+  private readonly policy: RequestPolicyOptions;
+  private readonly timeoutMs: number;
+
+  // The options are not kept: they hold the password, and a kept copy would show in util.inspect.
+  constructor(o: RobotClientOptions) {
+    registerSecret(o.password);
+    this.#authorization = `Basic ${Buffer.from(`${o.user}:${o.password}`).toString("base64")}`;
+    registerSecret(this.#authorization);
+    this.base = o.url.replace(/\/+$/, "");
+    this.sleep = o.sleep ?? realSleep;
+    this.now = o.now ?? Date.now;
+    this.timeoutMs = o.requestTimeoutMs ?? 30_000;
+    this.policy = {
+      now: this.now,
+      rateLimitDeadlineMs: o.rateLimitDeadlineMs ?? 600_000,
+      rateLimitPollMs: o.rateLimitPollMs ?? 5_000,
+      attempts: o.retry?.attempts ?? 4,
+      backoff: { initialMs: o.retry?.initialMs ?? 1000, maxMs: o.retry?.maxMs ?? 30_000, random: o.retry?.random },
+      log: o.log ?? logLine,
+    };
+  }
+
+  /** GET `path` with optional query parameters (undefined ones are left out). */
+  get<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
+    const defined = Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined);
+    const qs = new URLSearchParams(defined).toString();
+    return this.request<T>("GET", qs ? `${path}?${qs}` : path);
+  }
+
+  /** POST a form body. */
+  post<T>(path: string, form: FormFields): Promise<T> {
+    return this.request<T>("POST", path, encodeForm(form));
+  }
+
+  /** DELETE `path`. */
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>("DELETE", path);
+  }
+
+  /** Sends one request with the retry plan; the parsed JSON answer, or undefined for an empty body. */
+  async request<T>(method: string, path: string, body?: string): Promise<T> {
+    const policy = new RequestPolicy(method, path, this.policy);
+    try {
+      return (await retry(() => this.once(method, path, body), { ...policy.options(), sleep: this.sleep })) as T;
+    } catch (e) {
+      throw policy.final(e);
+    }
+  }
+
+  private async once(method: string, path: string, body: string | undefined): Promise<unknown> {
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetch(this.base + path, {
+        method,
+        headers: { authorization: this.#authorization, accept: "application/json", ...(body !== undefined && { "content-type": "application/x-www-form-urlencoded" }) },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (e) {
+      throw new RobotNetworkError(method, path, e);
+    }
+    if (status >= 400) throw robotErrorFromResponse(method, path, status, text);
+    return text ? parseJson(method, path, status, text) : undefined;
+  }
+}
+
+function parseJson(method: string, path: string, status: number, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new RobotApiError(method, path, { status, code: "INVALID_RESPONSE", message: "the answer is not JSON" }, { cause: e });
+  }
+}
