@@ -19,7 +19,11 @@ export interface AttachedDisk {
 export async function attachLoop(file: string): Promise<string> {
   // Two concurrent `losetup -f` may pick the same free device; the loser fails with EBUSY and retries.
   const out = await retry(() => run("losetup", ["-P", "--show", "-f", file]), { attempts: 5, initialMs: 50, maxMs: 500 });
-  return out.stdout.trim();
+  const dev = out.stdout.trim();
+  // Kernels built without partition-table parsers (CONFIG_EFI_PARTITION unset, seen on Firecracker
+  // guests) ignore -P; partx adds the partitions through BLKPG. A disk without a table is fine.
+  await run("partx", ["-u", dev]).catch(() => undefined);
+  return dev;
 }
 
 /** Flushes the loop device's buffer cache into the backing file and detaches it. */
