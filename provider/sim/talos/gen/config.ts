@@ -37,7 +37,7 @@ export function withComments(yaml: string, docs: boolean, examples: boolean): st
   for (const line of yaml.split("\n")) {
     const m = /^( *)([A-Za-z][\w.-]*):/.exec(line);
     if (line === "---") path.length = 0;
-    if (!m) { out.push(line); continue; }
+    if (!m || m[1].length % 4 !== 0) { out.push(line); continue; }
     const depth = m[1].length / 4;
     path.length = depth;
     path[depth] = m[2];
@@ -56,9 +56,9 @@ export interface GeneratedBundle {
   talosconfig: string;
 }
 
-/** Generates all three outputs; `client` decides the talosconfig endpoints default (v1.7+: none). */
-export function generateBundle(g: GenInput, client: TalosVersion, docs: boolean, examples: boolean): GeneratedBundle {
-  const render = (role: Role) => withComments(encodeDocs(roleDocs(g, role) as Data[]), docs, examples);
+/** Generates all three outputs without comments; `client` decides the talosconfig endpoints default (v1.7+: none). */
+export function generateBundle(g: GenInput, client: TalosVersion): GeneratedBundle {
+  const render = (role: Role) => encodeDocs(roleDocs(g, role) as Data[]);
   const tc = newTalosconfig(g.clusterName, g.secrets.certs.os, atLeast(client, 1, 7) ? [] : ["127.0.0.1"]);
   return { controlplane: render("controlplane"), worker: render("worker"), talosconfig: encodeTalosconfig(tc) };
 }

@@ -1,0 +1,15 @@
+/** Entry point of the `talosctl` stand-in (provider/sim/bin/talosctl). */
+import { clientVersion } from "../versions";
+import { runMain } from "./command";
+import { rootCommand } from "./root";
+
+/** Runs talosctl with `argv` (without node and script) and returns the exit code. */
+export async function talosctlMain(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+  const client = clientVersion(env);
+  const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
+  return runMain(rootCommand(client), argv, { io, client, env, cwd });
+}
+
+if (require.main === module) {
+  talosctlMain(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exitCode = 1; });
+}
