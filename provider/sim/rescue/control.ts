@@ -1,0 +1,54 @@
+/**
+ * The control socket the rescue's stand-in tools use to ask the simulator for what the rescue shell
+ * may not do itself: re-read a partition table (needs CAP_SYS_ADMIN) and reboot or power off.
+ * HTTP over a unix socket bind-mounted into the namespace at /run/rescue-sim/ctl.sock.
+ */
+import * as fs from "fs";
+import * as http from "http";
+
+/** What the control socket can do. */
+export interface ControlHandlers {
+  /** Re-reads the disk with this kernel major:minor (every disk when null); resolves to an error text or null. */
+  rereadpt(devno: string | null): Promise<string | null>;
+  /** The OS asked to reboot or power off. */
+  power(action: "reboot" | "poweroff"): void;
+}
+
+/** A listening control socket. */
+export interface ControlServer {
+  close(): Promise<void>;
+}
+
+/** Listens on `socketPath` (removed first if left over). */
+export async function startControlServer(socketPath: string, h: ControlHandlers): Promise<ControlServer> {
+  fs.rmSync(socketPath, { force: true });
+  const server = http.createServer((req, res) => {
+    handle(req.url ?? "/", h).then(
+      ([status, body]) => res.writeHead(status, { "content-type": "text/plain" }).end(body),
+      (e: Error) => res.writeHead(500).end(e.message),
+    );
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(url: string, h: ControlHandlers): Promise<[number, string]> {
+  const u = new URL(url, "http://rescue");
+  if (u.pathname === "/rereadpt") {
+    const err = await h.rereadpt(u.searchParams.get("devno"));
+    return err === null ? [200, ""] : [409, err];
+  }
+  const action = u.searchParams.get("action");
+  if (u.pathname === "/power" && (action === "reboot" || action === "poweroff")) {
+    // Answer first: the caller's session ends with the machine.
+    setImmediate(() => h.power(action));
+    return [200, ""];
+  }
+  return [404, `unknown control request ${u.pathname}`];
+}

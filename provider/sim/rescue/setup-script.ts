@@ -1,0 +1,85 @@
+/**
+ * The bash script that builds one rescue boot's namespace. It runs as PID 1 of fresh mount, UTS and
+ * PID namespaces (with full privileges, before any rescue command) and:
+ * - makes a writable root: an overlay over the host's / whose writes land in a tmpfs sized like the
+ *   rescue's RAM disk, so nothing a rescue command writes reaches the host's files;
+ * - mounts a fresh read-only sysfs, a tmpfs over /sys/firmware (with efi/ only on UEFI machines), and
+ *   a private /dev holding only the standard character devices (the simulator adds the disks);
+ * - masks /proc files that reach the host kernel (sysrq-trigger, kcore, kmsg...) and makes /proc/sys
+ *   read-only after setting the hostname; binds the simulated meminfo and partitions files;
+ * - writes the rescue identity (/etc/motd, /etc/hetzner-build, /etc/hostname) and installs the
+ *   stand-in tools over the real ones, keeping the real binaries in /usr/lib/rescue-sim/real;
+ * - prints "ready" and idles as PID 1 with the capabilities every rescue command also lacks.
+ * Arguments: boot dir (payload/, ctl/, ns/), RAM disk size, "uefi"|"bios", node binary, setpriv bounding set.
+ */
+export const SETUP_SCRIPT = String.raw`set -euo pipefail
+boot=$1 size=$2 boot_mode=$3 node=$4 drop=$5
+ns=$boot/ns
+root=$ns/root
+sim=$root/usr/lib/rescue-sim
+mount -t tmpfs -o mode=755,size="$size" rescue-ram "$ns"
+mkdir -p "$ns/upper" "$ns/work" "$root"
+mount -t overlay overlay -o "lowerdir=/,upperdir=$ns/upper,workdir=$ns/work" "$root"
+mkdir -p "$sim/real" "$root/run/rescue-sim" "$root/.oldroot"
+cp -a "$boot/payload/." "$sim/"
+touch "$sim/node"
+mount --bind "$node" "$sim/node"
+mount -o remount,bind,ro "$sim/node"
+mount --bind "$boot/ctl" "$root/run/rescue-sim"
+cd "$root"
+pivot_root . .oldroot
+cd /
+mount -t proc -o nosuid,nodev,noexec proc /proc
+umount -l /.oldroot
+rmdir /.oldroot
+
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys
+mount -t tmpfs -o mode=755,size=64k firmware /sys/firmware
+if [ "$boot_mode" = uefi ]; then mkdir -p /sys/firmware/efi/efivars /sys/firmware/efi/vars; fi
+
+mount -t tmpfs -o mode=755,size=1m,nosuid dev /dev
+for spec in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
+  set -- $spec
+  mknod -m 666 "/dev/$1" c "$2" "$3"
+done
+ln -s /proc/self/fd /dev/fd
+ln -s /proc/self/fd/0 /dev/stdin
+ln -s /proc/self/fd/1 /dev/stdout
+ln -s /proc/self/fd/2 /dev/stderr
+mkdir -p /dev/disk/by-id
+
+echo rescue > /proc/sys/kernel/hostname
+mount --bind /usr/lib/rescue-sim/meminfo /proc/meminfo
+mount --bind /usr/lib/rescue-sim/partitions /proc/partitions
+for f in sysrq-trigger kcore kmsg keys timer_list sched_debug latency_stats; do
+  if [ -e "/proc/$f" ]; then mount --bind /dev/null "/proc/$f"; fi
+done
+for d in sys bus fs irq; do
+  if [ -d "/proc/$d" ]; then mount --bind "/proc/$d" "/proc/$d"; mount -o remount,bind,ro "/proc/$d"; fi
+done
+for d in acpi scsi; do
+  if [ -d "/proc/$d" ]; then mount -t tmpfs -o ro,size=4k masked "/proc/$d"; fi
+done
+
+echo rescue > /etc/hostname
+cp /usr/lib/rescue-sim/motd /etc/motd
+cp /usr/lib/rescue-sim/hetzner-build /etc/hetzner-build
+for wrapper in /usr/lib/rescue-sim/bin/*; do
+  name=$(basename "$wrapper")
+  found=
+  for dir in /usr/bin /usr/sbin /bin /sbin; do
+    if [ -e "$dir/$name" ] || [ -L "$dir/$name" ]; then
+      [ -e "/usr/lib/rescue-sim/real/$name" ] || cp -L "$dir/$name" "/usr/lib/rescue-sim/real/$name" 2>/dev/null || true
+      rm -f "$dir/$name"
+      cp "$wrapper" "$dir/$name"
+      found=1
+    fi
+  done
+  [ -n "$found" ] || cp "$wrapper" "/usr/sbin/$name"
+done
+
+mkdir -p /root
+cd /root
+echo ready
+exec setpriv --bounding-set="$drop" -- /bin/bash -c 'trap "exit 0" TERM; while :; do sleep 3600 & wait $!; done'
+`;
