@@ -1,10 +1,10 @@
 /** Actions client: get, list by ids, and wait for several actions at once. */
 import { pollUntil } from "../../internal/poll";
-import { Sleep } from "../../internal/retry";
 import { TalosHetznerError } from "../../internal/errors";
 import { ActionFailedError } from "./errors";
 import { getOrUndefined } from "./get-or-undefined";
 import { Transport } from "./transport";
+import { PollSettings, pollOptions } from "./poll-options";
 import { Action } from "./types";
 
 /** Options of `waitFor`. */
@@ -20,7 +20,7 @@ const CHUNK = 25;
 
 /** Client for /actions. */
 export class ActionsClient {
-  constructor(private readonly t: Transport, private readonly o: { sleep?: Sleep; pollIntervalMs?: number }) {}
+  constructor(private readonly t: Transport, private readonly o: PollSettings) {}
 
   /** One action; undefined when it does not exist. */
   get(id: number): Promise<Action | undefined> {
@@ -44,7 +44,6 @@ export class ActionsClient {
   async waitFor(actions: (Action | number)[], o: WaitForOptions): Promise<Action[]> {
     const latest = new Map<number, Action | undefined>();
     for (const a of actions) latest.set(typeof a === "number" ? a : a.id, typeof a === "number" ? undefined : a);
-    const interval = this.o.pollIntervalMs ?? 1000;
     const labels = [...latest.entries()].map(([id, a]) => (a ? `${id} (${a.command})` : String(id)));
     return pollUntil(async () => {
       const pending = [...latest.entries()].filter(([, a]) => a?.status !== "success" && a?.status !== "error").map(([id]) => id);
@@ -54,7 +53,7 @@ export class ActionsClient {
       const failed = all.find((a) => a.status === "error");
       if (failed) throw new ActionFailedError(failed);
       return all.every((a) => a.status === "success") ? all : undefined;
-    }, { what: `Cloud actions ${labels.join(", ")}`, timeoutMs: o.timeoutMs, initialMs: interval, factor: 1.5, maxMs: interval * 10, sleep: this.o.sleep, now: this.t.now });
+    }, pollOptions(this.t, this.o, `Cloud actions ${labels.join(", ")}`, o.timeoutMs));
   }
 
   private async refresh(ids: number[], latest: Map<number, Action | undefined>): Promise<void> {

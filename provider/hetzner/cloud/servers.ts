@@ -2,6 +2,7 @@
 import { pollUntil } from "../../internal/poll";
 import { InputError, TalosHetznerError } from "../../internal/errors";
 import { Transport } from "./transport";
+import { PollSettings, pollOptions } from "./poll-options";
 import { listAll } from "./pagination";
 import { getOrUndefined } from "./get-or-undefined";
 import { Action, Image, Labels, Server } from "./types";
@@ -42,7 +43,7 @@ export const USER_DATA_MAX_BYTES = 32 * 1024;
 
 /** Client for /servers. */
 export class ServersClient {
-  constructor(private readonly t: Transport, private readonly o: { sleep?: (ms: number) => Promise<void>; pollIntervalMs?: number }) {}
+  constructor(private readonly t: Transport, private readonly o: PollSettings) {}
 
   /** Creates a server (POST /servers); never sends `datacenter`, which the API removed. */
   async create(o: CreateServerOptions): Promise<CreateServerResult> {
@@ -104,12 +105,11 @@ export class ServersClient {
 
   /** Polls GET /servers/{id} until the status is `status`; DeadlineError after `timeoutMs`. */
   waitForStatus(id: number, status: Server["status"], o: { timeoutMs: number }): Promise<Server> {
-    const interval = this.o.pollIntervalMs ?? 1000;
     return pollUntil(async () => {
       const server = await this.get(id);
       if (!server) throw new TalosHetznerError(`Cloud server ${id} disappeared while waiting for status ${status}`);
       return server.status === status ? server : undefined;
-    }, { what: `server ${id} to be ${status}`, timeoutMs: o.timeoutMs, initialMs: interval, factor: 1.5, maxMs: interval * 10, sleep: this.o.sleep, now: this.t.now });
+    }, pollOptions(this.t, this.o, `server ${id} to be ${status}`, o.timeoutMs));
   }
 
   private async action(id: number, name: string): Promise<Action> {

@@ -29,16 +29,20 @@ export interface TransportOptions {
   retryMaxMs?: number;
   /** Time allowed for one HTTP exchange in ms. @default 60000 */
   requestTimeoutMs?: number;
+  /** Random source for backoff jitter, injectable so tests see exact delays. @default Math.random */
+  random?: () => number;
 }
 
 /** Sends requests to the Cloud API. */
 export class Transport {
   readonly now: () => number;
+  readonly random?: () => number;
   private readonly base: string;
 
   constructor(private readonly o: TransportOptions) {
     this.base = o.endpoint.replace(/\/+$/, "");
     this.now = o.now ?? Date.now;
+    this.random = o.random;
     registerSecret(o.token);
   }
 
@@ -50,6 +54,7 @@ export class Transport {
       initialMs: this.o.retryInitialMs ?? 1000,
       maxMs,
       sleep: this.o.sleep,
+      random: this.random,
       retryable: (e) => isError(e, "CloudApiError") && isRetryable((e as CloudApiError).status, (e as CloudApiError).code),
       delayFor: (e) => (e as CloudApiError).status === 429 ? rateLimitDelay((e as CloudApiError).rateLimit, this.now(), maxMs) : undefined,
       onRetry: (e, attempt, delay) => logLine(`${(e as Error).message}; retry ${attempt} in ${Math.round(delay)} ms`),
