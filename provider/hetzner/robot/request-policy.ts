@@ -49,7 +49,7 @@ export class RequestPolicy {
   final(e: unknown): unknown {
     if (!this.gaveUpOnRateLimit) return e;
     const err = e as RobotApiError;
-    const note = `still limited after waiting ${seconds(this.o.now() - this.started)} (rate-limit deadline ${seconds(this.o.rateLimitDeadlineMs)}${limitText(err)})`;
+    const note = `not waiting past the rate-limit deadline of ${seconds(this.o.rateLimitDeadlineMs)} (waited ${seconds(this.o.now() - this.started)}${limitText(err)})`;
     return new RobotApiError(this.method, this.path, { status: err.status, code: err.code, message: err.apiMessage, interval: err.interval, max_requests: err.maxRequests }, { note, cause: e });
   }
 
