@@ -1,9 +1,10 @@
 /** The static-hostname patch per Talos version, refusing user patches that set the other form (contract §18.3). */
-import { InputError, errorMessage } from "../../internal/errors";
+import { InputError } from "../../internal/errors";
 import { contractAtLeast, talosContract } from "../versions";
 import { ConfigPatchError } from "./errors";
 import { isV1Alpha1 } from "./documents";
-import { parseConfigPatch, type ConfigPatch, type ParsedPatch } from "./parse";
+import type { ConfigPatch, ParsedPatch } from "./parse";
+import { loadConfigPatches, type LoadedPatch } from "./patch";
 import { isMap, writeYaml } from "./yaml-io";
 
 /** A patch with the name errors use for it (`nodePatches[1]`). */
@@ -19,7 +20,8 @@ export function hostnamePatch(o: { talosVersion: string; hostname: string; patch
   if (typeof o.hostname !== "string" || !HOSTNAME_RE.test(o.hostname)) {
     throw new InputError("hostname", `must be a DNS hostname (letters, digits, '-', '.'), got ${JSON.stringify(o.hostname)}`);
   }
-  assertNoHostnameConflict(o.talosVersion, o.patches ?? []);
+  const patches = o.patches ?? [];
+  assertNoHostnameConflict(o.talosVersion, loadConfigPatches(patches.map((p) => p.patch), { labels: patches.map((p) => p.label) }));
   if (contractAtLeast(o.talosVersion, "v1.12")) {
     return writeYaml({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: o.hostname });
   }
@@ -27,15 +29,9 @@ export function hostnamePatch(o: { talosVersion: string; hostname: string; patch
 }
 
 /** Throws ConfigPatchError naming the first patch that sets the hostname form the version does not use. */
-export function assertNoHostnameConflict(talosVersion: string, patches: LabelledPatch[]): void {
+export function assertNoHostnameConflict(talosVersion: string, patches: LoadedPatch[]): void {
   const multiDoc = contractAtLeast(talosVersion, "v1.12");
-  for (const { label, patch } of patches) {
-    let parsed: ParsedPatch;
-    try {
-      parsed = parseConfigPatch(patch);
-    } catch (e) {
-      throw new ConfigPatchError(label, errorMessage(e), { cause: e });
-    }
+  for (const { label, parsed } of patches) {
     const problem = multiDoc ? legacyHostnameIn(parsed) : hostnameConfigIn(parsed, talosVersion);
     if (problem) throw new ConfigPatchError(label, problem);
   }

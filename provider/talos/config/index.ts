@@ -1,6 +1,6 @@
 /** The Talos config engine: patch, redact, normalize, diff, impact, user-data, KubeSpan/hostname patches, render. */
-export { applyConfigPatches, checkConfigPatches, parseConfigPatch } from "./patch";
-export type { ApplyPatchesOptions, ConfigPatch, JsonPatchOp, JsonPatchTarget, ParsedPatch } from "./patch";
+export { applyConfigPatches, applyLoadedPatches, loadConfigPatches, parseConfigPatch } from "./patch";
+export type { ApplyPatchesOptions, ConfigPatch, JsonPatchOp, JsonPatchTarget, LoadedPatch, ParsedPatch } from "./patch";
 export { ConfigError, ConfigPatchError, PatchDeleteError } from "./errors";
 export { redactConfig, secretValuesOf, REDACTED } from "./redact";
 export { normalizeConfig, configHash } from "./normalize";
@@ -17,7 +17,7 @@ export type { KubeSpanOptions } from "./kubespan";
 export { hostnamePatch, assertNoHostnameConflict } from "./hostname";
 export type { LabelledPatch } from "./hostname";
 export { validateClusterEndpoint, validateRole } from "./endpoint";
-export { renderMachineConfig, orderedPatches } from "./render";
+export { renderMachineConfig, loadRenderPatches } from "./render";
 export type { RenderArgs, RenderDeps, RenderedConfig, ConfigGenerator } from "./render";
 export { ConfigRenderCache, sharedRenderCache } from "./render-cache";
 export type { GeneratedConfigs, GenConfigKey } from "./render-cache";

@@ -6,7 +6,7 @@
 import { applyPatch } from "fast-json-patch";
 import { documentLabel, isV1Alpha1 } from "./documents";
 import type { JsonPatchOp, JsonPatchTarget } from "./parse";
-import { isMap, type YamlMap } from "./yaml-io";
+import { cloneYaml, isMap, type YamlMap } from "./yaml-io";
 
 /** Applies `ops` to the targeted document; returns new documents or throws an Error naming the op and path. */
 export function applyJsonPatch(docs: YamlMap[], ops: JsonPatchOp[], target?: JsonPatchTarget): YamlMap[] {
@@ -16,7 +16,7 @@ export function applyJsonPatch(docs: YamlMap[], ops: JsonPatchOp[], target?: Jso
   let result: unknown = docs[idx];
   ops.forEach((op, i) => {
     try {
-      result = applyPatch(result, [op as never], true, false).newDocument;
+      result = applyPatch(result, [cloneYaml(op) as never], true, false).newDocument;
     } catch (e) {
       throw new Error(`JSON 6902 operation #${i} (${op.op} ${op.path}) on document ${label} failed: ${reason(e)}`);
     }

@@ -4,6 +4,7 @@
  * lists below. Untyped: an empty string in a patch keeps the old value (Go's zero-value rule for
  * plain string fields); booleans and numbers in a patch always win (Talos uses pointers for those).
  */
+import { deepEqual } from "../../runtime/dispatch-diff";
 import { cloneYaml, isMap, type YamlMap } from "./yaml-io";
 
 /** A merge failed at `path` (dotted, list elements as `[]`). */
@@ -93,15 +94,4 @@ function isContainer(v: unknown): boolean {
 
 function typeName(v: unknown): string {
   return Array.isArray(v) ? "list" : isMap(v) ? "map" : typeof v;
-}
-
-/** Structural equality of decoded YAML values (key order ignored). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
-  }
-  return false;
 }

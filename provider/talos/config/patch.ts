@@ -12,7 +12,7 @@ import { unknownKindProblem } from "./kinds";
 import { mergeDocument, MergeError } from "./merge";
 import { parseConfigPatch, type ConfigPatch, type ParsedPatch } from "./parse";
 import { parseTalosVersion } from "../versions";
-import type { YamlMap } from "./yaml-io";
+import { cloneYaml, type YamlMap } from "./yaml-io";
 
 export { parseConfigPatch };
 export type { ConfigPatch, JsonPatchOp, JsonPatchTarget, ParsedPatch } from "./parse";
@@ -25,44 +25,47 @@ export interface ApplyPatchesOptions {
   labels?: string[];
 }
 
+/** A patch loaded once (parsed, kinds checked) with the name errors use for it. */
+export interface LoadedPatch {
+  label: string;
+  parsed: ParsedPatch;
+}
+
 /**
  * Applies patches in order to a (multi-document) machine config and returns it re-encoded:
  * 4-space indent, v1alpha1 first, other documents in order, `---` separators, comments dropped.
  */
 export function applyConfigPatches(config: string, patches: ConfigPatch[], options: ApplyPatchesOptions = {}): string {
-  if (options.talosVersion !== undefined) parseTalosVersion(options.talosVersion);
-  let docs = parseConfigDocuments(config);
-  patches.forEach((patch, i) => {
+  return applyLoadedPatches(config, loadConfigPatches(patches, options));
+}
+
+/** Loads every patch without applying it (errors name the patch), so bad patches fail before anything is spawned. */
+export function loadConfigPatches(patches: ConfigPatch[], options: ApplyPatchesOptions = {}): LoadedPatch[] {
+  const { talosVersion } = options;
+  if (talosVersion !== undefined) parseTalosVersion(talosVersion);
+  return patches.map((patch, i) => {
     const label = options.labels?.[i] ?? `patches[${i}]`;
-    docs = applyOne(docs, patch, label, options.talosVersion);
+    try {
+      const parsed = parseConfigPatch(patch);
+      if (talosVersion) checkKinds(parsed, talosVersion);
+      return { label, parsed };
+    } catch (e) {
+      throw new ConfigPatchError(label, errorMessage(e), { cause: e });
+    }
   });
+}
+
+/** Applies already loaded patches in order (they stay reusable); see `applyConfigPatches`. */
+export function applyLoadedPatches(config: string, patches: LoadedPatch[]): string {
+  let docs = parseConfigDocuments(config);
+  for (const { label, parsed } of patches) {
+    try {
+      docs = parsed.kind === "json6902" ? applyJsonPatch(docs, parsed.ops, parsed.target) : applyStrategic(docs, parsed.documents);
+    } catch (e) {
+      throw new ConfigPatchError(label, errorMessage(e), { cause: e });
+    }
+  }
   return encodeConfigDocuments(docs);
-}
-
-/** Loads one patch and checks its document kinds against `talosVersion`; errors name the patch by `label`. */
-function loadPatch(patch: ConfigPatch, label: string, talosVersion?: string): ParsedPatch {
-  try {
-    const parsed = parseConfigPatch(patch);
-    if (talosVersion) checkKinds(parsed, talosVersion);
-    return parsed;
-  } catch (e) {
-    throw new ConfigPatchError(label, errorMessage(e), { cause: e });
-  }
-}
-
-/** Loads every patch without applying it, so bad patches fail before anything is spawned. */
-export function checkConfigPatches(patches: ConfigPatch[], options: ApplyPatchesOptions = {}): void {
-  if (options.talosVersion !== undefined) parseTalosVersion(options.talosVersion);
-  patches.forEach((p, i) => loadPatch(p, options.labels?.[i] ?? `patches[${i}]`, options.talosVersion));
-}
-
-function applyOne(docs: YamlMap[], patch: ConfigPatch, label: string, talosVersion?: string): YamlMap[] {
-  const parsed = loadPatch(patch, label, talosVersion);
-  try {
-    return parsed.kind === "json6902" ? applyJsonPatch(docs, parsed.ops, parsed.target) : applyStrategic(docs, parsed.documents);
-  } catch (e) {
-    throw new ConfigPatchError(label, errorMessage(e), { cause: e });
-  }
 }
 
 function checkKinds(parsed: ParsedPatch, talosVersion: string): void {
@@ -80,7 +83,8 @@ function applyStrategic(docs: YamlMap[], patchDocs: YamlMap[]): YamlMap[] {
   const selectors: DeleteSelector[] = [];
   const merges: YamlMap[] = [];
   for (const doc of patchDocs) {
-    const { selectors: s, rest } = extractDeletes(doc);
+    // extractDeletes edits the document it is given; a loaded patch must stay reusable.
+    const { selectors: s, rest } = extractDeletes(cloneYaml(doc));
     selectors.push(...s);
     if (rest) merges.push(rest);
   }

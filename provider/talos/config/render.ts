@@ -7,9 +7,9 @@ import { InputError, errorMessage } from "../../internal/errors";
 import { parseTalosVersion } from "../versions";
 import { ConfigError } from "./errors";
 import { validateClusterEndpoint, validateRole } from "./endpoint";
-import { hostnamePatch, type LabelledPatch } from "./hostname";
+import { assertNoHostnameConflict, hostnamePatch, type LabelledPatch } from "./hostname";
 import { configHash } from "./normalize";
-import { applyConfigPatches, checkConfigPatches } from "./patch";
+import { applyLoadedPatches, loadConfigPatches, type LoadedPatch } from "./patch";
 import type { ConfigPatch } from "./parse";
 import { redactConfig } from "./redact";
 import { ConfigRenderCache, sharedRenderCache, type GeneratedConfigs } from "./render-cache";
@@ -72,30 +72,31 @@ function checkArgs(a: RenderArgs): void {
   }
 }
 
-/** The patches in their order, each with the name errors use for it. */
-export function orderedPatches(a: RenderArgs): LabelledPatch[] {
+/** The patches in their order, loaded once (errors name the list and index): install disk, cluster, role, node, network, hostname. */
+export function loadRenderPatches(a: RenderArgs): LoadedPatch[] {
   const list = (name: string, ps: ConfigPatch[] = []) => ps.map((patch, i) => ({ label: `${name}[${i}]`, patch }));
   const node = list("nodePatches", a.nodePatches).map((p) => ({ ...p, patch: substituteInPatch(p.patch, a.variables ?? {}, p.label) }));
-  const out: LabelledPatch[] = [];
-  if (a.installDisk) out.push({ label: "installDisk", patch: { machine: { install: { disk: a.installDisk } } } });
-  out.push(...list("clusterPatches", a.clusterPatches), ...list("rolePatches", a.rolePatches), ...node);
-  if (a.networkPatch !== undefined) out.push({ label: "networkPatch", patch: a.networkPatch });
-  if (a.hostname) out.push({ label: "hostname", patch: hostnamePatch({ talosVersion: a.talosVersion, hostname: a.hostname, patches: out }) });
-  return out;
+  const user: LabelledPatch[] = [];
+  if (a.installDisk) user.push({ label: "installDisk", patch: { machine: { install: { disk: a.installDisk } } } });
+  user.push(...list("clusterPatches", a.clusterPatches), ...list("rolePatches", a.rolePatches), ...node);
+  if (a.networkPatch !== undefined) user.push({ label: "networkPatch", patch: a.networkPatch });
+  const load = (ps: LabelledPatch[]) => loadConfigPatches(ps.map((p) => p.patch), { talosVersion: a.talosVersion, labels: ps.map((p) => p.label) });
+  const loaded = load(user);
+  if (!a.hostname) return loaded;
+  assertNoHostnameConflict(a.talosVersion, loaded);
+  return [...loaded, ...load([{ label: "hostname", patch: hostnamePatch({ talosVersion: a.talosVersion, hostname: a.hostname }) }])];
 }
 
 /** Renders, patches and validates one node's config; argument errors are thrown before anything is spawned. */
 export async function renderMachineConfig(args: RenderArgs, deps: RenderDeps): Promise<RenderedConfig> {
   checkArgs(args);
-  const patches = orderedPatches(args);
-  const labels = patches.map((p) => p.label);
-  checkConfigPatches(patches.map((p) => p.patch), { talosVersion: args.talosVersion, labels });
+  const patches = loadRenderPatches(args);
   const cache = deps.cache ?? sharedRenderCache;
   const { clusterName, endpoint, secretsYaml, talosVersion, kubernetesVersion, installImage } = args;
   const key = { clusterName, endpoint, secretsYaml, talosVersion, kubernetesVersion, installImage };
   const generated = await cache.get(key, () => deps.generator.genConfig(key));
   const base = args.role === "controlplane" ? generated.controlplane : generated.worker;
-  const config = applyConfigPatches(base, patches.map((p) => p.patch), { talosVersion, labels });
+  const config = applyLoadedPatches(base, patches);
   let result: { warnings: string[] } | string[];
   try {
     result = await deps.generator.validate(config, args.mode, true);
