@@ -74,7 +74,7 @@ describe("kubeSpanPatch", () => {
 describe("hostnamePatch", () => {
   it("machine.network.hostname before v1.12, HostnameConfig auto: off from v1.12", () => {
     assert.strictEqual(hostnamePatch({ talosVersion: "v1.11.3", hostname: "cp-1" }), "machine:\n    network:\n        hostname: cp-1\n");
-    assert.strictEqual(hostnamePatch({ talosVersion: "v1.12.0", hostname: "cp-1" }), "apiVersion: v1alpha1\nkind: HostnameConfig\nauto: off\nhostname: cp-1\n");
+    assert.strictEqual(hostnamePatch({ talosVersion: "v1.12.0", hostname: "cp-1" }), "apiVersion: v1alpha1\nkind: HostnameConfig\nauto: \"off\"\nhostname: cp-1\n");
   });
 
   it("turns gen config's auto: stable into a static hostname on v1.13", () => {

@@ -109,7 +109,7 @@ cluster:
   it("a document with a new id is appended, one with a known id is merged", () => {
     const cfg = "version: v1alpha1\nmachine: {}\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
     const out = applyConfigPatches(cfg, ["apiVersion: v1alpha1\nkind: HostnameConfig\nauto: 'off'\nhostname: n1\n---\napiVersion: v1alpha1\nkind: KubeSpanConfig\nenabled: true\n"]);
-    assert.strictEqual(out, "version: v1alpha1\nmachine: {}\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: off\nhostname: n1\n---\napiVersion: v1alpha1\nkind: KubeSpanConfig\nenabled: true\n");
+    assert.strictEqual(out, "version: v1alpha1\nmachine: {}\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: \"off\"\nhostname: n1\n---\napiVersion: v1alpha1\nkind: KubeSpanConfig\nenabled: true\n");
   });
 
   it("object patches and the YAML 1.1 octal form are understood", () => {

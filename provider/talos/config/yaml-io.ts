@@ -45,9 +45,12 @@ export function readYamlDocuments(text: string): unknown[] {
   return out;
 }
 
-/** Encodes one value the way Talos writes configs: 4-space indent, no folding, comments dropped. */
+/**
+ * Encodes one value the way Talos writes configs: 4-space indent, no folding, comments dropped.
+ * YAML 1.1 quoting (`"off"`, `"yes"`) like go-yaml's encoder, so no YAML 1.1 reader turns them into booleans.
+ */
 export function writeYaml(value: unknown, indent = 4): string {
-  return stringify(value, { indent, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return stringify(value, { version: "1.1", indent, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** Joins encoded documents with `---` separators. */
