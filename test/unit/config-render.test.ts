@@ -52,7 +52,7 @@ describe("renderMachineConfig", () => {
     const r = await renderMachineConfig(args({
       hostname: "cp-1", role: "controlplane",
       clusterPatches: ["machine: {certSANs: [cluster]}"], rolePatches: [{ machine: { certSANs: ["role"] } }],
-      nodePatches: ["machine: {certSANs: ['node-${hostname}-${private_ip}']}"], variables: { hostname: "cp-1", private_ip: "10.0.0.5" },
+      nodePatches: ["machine: {certSANs: ['node-${hostname}-${private_ip}']}"], variables: { private_ip: "10.0.0.5" },
       networkPatch: "machine: {certSANs: [network]}",
     }), { generator: fakeGenerator(), cache: new ConfigRenderCache() });
     assert.deepStrictEqual(v1alpha1(r.config).machine.certSANs, ["cluster", "role", "node-cp-1-10.0.0.5", "network"]);

@@ -31,7 +31,7 @@ export interface RenderArgs {
   secretsYaml: string;
   clusterPatches?: ConfigPatch[];
   rolePatches?: ConfigPatch[];
-  /** Node patches; `${name}` is replaced from `variables`. */
+  /** Node patches; `${name}` is replaced from `variables` (`${hostname}` defaults to `hostname`). */
   nodePatches?: ConfigPatch[];
   /** The Hetzner networking patch of a RobotServer. */
   networkPatch?: ConfigPatch;
@@ -75,7 +75,8 @@ function checkArgs(a: RenderArgs): void {
 /** The patches in their order, loaded once (errors name the list and index): install disk, cluster, role, node, network, hostname. */
 export function loadRenderPatches(a: RenderArgs): LoadedPatch[] {
   const list = (name: string, ps: ConfigPatch[] = []) => ps.map((patch, i) => ({ label: `${name}[${i}]`, patch }));
-  const node = list("nodePatches", a.nodePatches).map((p) => ({ ...p, patch: substituteInPatch(p.patch, a.variables ?? {}, p.label) }));
+  const vars = { ...(a.hostname ? { hostname: a.hostname } : {}), ...a.variables };
+  const node = list("nodePatches", a.nodePatches).map((p) => ({ ...p, patch: substituteInPatch(p.patch, vars, p.label) }));
   const user: LabelledPatch[] = [];
   if (a.installDisk) user.push({ label: "installDisk", patch: { machine: { install: { disk: a.installDisk } } } });
   user.push(...list("clusterPatches", a.clusterPatches), ...list("rolePatches", a.rolePatches), ...node);
