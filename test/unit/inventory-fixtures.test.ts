@@ -1,4 +1,6 @@
-/** Realistic rescue-system outputs shared by the inventory, selection and safety tests (no tests here; named *.test.ts only because of file ownership). */
+/** Realistic rescue-system outputs and a bash runner shared by the inventory, selection, safety and commands tests (no tests here; named *.test.ts only because of file ownership). */
+import { execFile } from "child_process";
+import { strictScript } from "../../provider/internal/shell";
 
 const ESP = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b";
 const LINUX = "0fc63daf-8483-4772-8e79-3d69c72e3d47";
@@ -94,4 +96,13 @@ export function inventoryOutput(o: { uuid?: string; boot?: string; lsblk?: strin
     s("boot", o.boot ?? "uefi"), s("addr", IP_ADDR), s("route", IP_ROUTE), s("signatures", SIGNATURES), s("mdstat", MDSTAT),
     s("meminfo", "MemTotal:       65768032 kB"), s("hostname", "rescue"), o.end === false ? "" : s("end", ""),
   ].join("\n");
+}
+
+/** Runs a script in real bash (async, so the in-process HTTP server keeps serving). */
+export function runBash(script: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", strictScript(script)], { env, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
 }
