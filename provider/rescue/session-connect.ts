@@ -62,9 +62,10 @@ export function connectOnce(o: AttemptOptions): Promise<Connected> {
       },
     };
     client.once("ready", () => resolve({ client, hostKeyFingerprint: fingerprint }));
-    client.once("error", (e: Error & { level?: string; code?: string }) => {
+    // `on`, not `once`: a socket may report a second error (ECONNRESET) after the first one ended the attempt.
+    client.on("error", (e: Error & { level?: string; code?: string }) => {
       client.end();
-      reject(mismatch ?? new RescueConnectError(target, describe(e), !!e.level || TRANSIENT_CODES.has(e.code ?? ""), { cause: e }));
+      reject(mismatch ?? new RescueConnectError(target, describe(e, o.username), !!e.level || TRANSIENT_CODES.has(e.code ?? ""), { cause: e }));
     });
     try {
       client.connect(config);
@@ -75,8 +76,8 @@ export function connectOnce(o: AttemptOptions): Promise<Connected> {
   });
 }
 
-function describe(e: Error & { level?: string; code?: string }): string {
-  if (e.level === "client-authentication") return `authentication as root was refused (${e.message})`;
+function describe(e: Error & { level?: string; code?: string }, user: string): string {
+  if (e.level === "client-authentication") return `authentication as ${user} was refused (${e.message})`;
   if (e.level === "client-timeout") return `no SSH handshake within the attempt timeout (${e.message})`;
   return e.code ? `${e.code}: ${e.message}` : e.message;
 }

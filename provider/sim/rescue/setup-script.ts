@@ -2,7 +2,8 @@
  * The bash script that builds one rescue boot's namespace. It runs as PID 1 of fresh mount, UTS and
  * PID namespaces (with full privileges, before any rescue command) and:
  * - makes a writable root: an overlay over the host's / whose writes land in a tmpfs sized like the
- *   rescue's RAM disk, so nothing a rescue command writes reaches the host's files;
+ *   rescue's RAM disk, so nothing a rescue command writes reaches the host's files; every top-level
+ *   directory but the system ones (/usr, /etc, /var...) is an empty tmpfs, as in a fresh rescue;
  * - mounts a fresh read-only sysfs, a tmpfs over /sys/firmware (with efi/ only on UEFI machines), and
  *   a private /dev holding only the standard character devices (the simulator adds the disks);
  * - masks /proc files that reach the host kernel (sysrq-trigger, kcore, kmsg...) and makes /proc/sys
@@ -20,6 +21,15 @@ sim=$root/usr/lib/rescue-sim
 mount -t tmpfs -o mode=755,size="$size" rescue-ram "$ns"
 mkdir -p "$ns/upper" "$ns/work" "$root"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$ns/upper,workdir=$ns/work" "$root"
+# A fresh rescue has empty /tmp, /root, /run...: only the system directories come from the host.
+mkdir -p "$root/tmp" "$root/root" "$root/run" "$root/mnt"
+for dir in "$root"/*; do
+  if [ -L "$dir" ] || [ ! -d "$dir" ]; then continue; fi
+  case "$(basename "$dir")" in bin|boot|dev|etc|lib|lib32|lib64|libx32|proc|sbin|sys|usr|var) continue ;; esac
+  mount -t tmpfs -o mode=755 "rescue-$(basename "$dir")" "$dir"
+done
+chmod 1777 "$root/tmp"
+chmod 700 "$root/root"
 mkdir -p "$sim/real" "$root/run/rescue-sim" "$root/.oldroot"
 cp -a "$boot/payload/." "$sim/"
 touch "$sim/node"

@@ -5,7 +5,6 @@
  */
 import * as net from "net";
 import { AuthContext, Server, Session } from "ssh2";
-import { logLine } from "../../internal/log";
 
 /** Options of `startSshServer`. */
 export interface SshServerOptions {
@@ -15,8 +14,6 @@ export interface SshServerOptions {
   hostKey: string;
   authenticate(ctx: AuthContext): void;
   onSession(session: Session, client: string): void;
-  /** Machine id for log lines. */
-  label: string;
 }
 
 /** A listening rescue sshd. */
@@ -36,7 +33,8 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     const peer = `${info.ip} ${info.port}`;
     client.on("authentication", o.authenticate);
     client.on("ready", () => client.on("session", (accept) => o.onSession(accept(), peer)));
-    client.on("error", (e) => logLine(`[sim ${o.label}] rescue ssh connection from ${info.ip}: ${e.message}`));
+    // A client giving up (rejected host key, dropped socket) is the client's business, as with sshd.
+    client.on("error", () => undefined);
   });
   const tcp = net.createServer((sock) => {
     sockets.add(sock);

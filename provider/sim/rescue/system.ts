@@ -89,7 +89,6 @@ async function startSsh(host: RescueHost, arm: RescueArm, ns: RescueNamespace, b
     hostKey: key.private,
     authenticate: rescueAuthenticator(arm),
     onSession: (session, client) => serveSession(session, { ns, beforeExec, running, client }),
-    label: host.spec.id,
   });
   return { ...server, fingerprint: fingerprintOfPublicKey(key.public) };
 }
