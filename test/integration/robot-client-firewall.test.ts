@@ -73,9 +73,11 @@ describe("RobotClient against the simulator: firewall", () => {
     assert.deepStrictEqual([e.name, e.message], ["RobotStateError", "Robot firewall of server 2321001 settled as disabled, expected active"]);
   });
 
-  it("invalid rules and unknown servers are typed errors", async () => {
+  it("invalid rules, too many rules and unknown servers are typed errors", async () => {
     const bad = await rejection(h.client.firewall.set(AX, { status: "active", rules: { input: [{ action: "accept", dstPort: "70000", srcIp: "10.0.0.0/40" }] } }));
     assert.strictEqual(bad.message, "Robot POST /firewall/2321001 failed: INVALID_INPUT (400): invalid input (invalid: rules[input][0][src_ip], rules[input][0][dst_port])");
+    const many = await rejection(h.client.firewall.set(AX, { status: "active", rules: { input: Array.from({ length: 11 }, () => TALOS) } }));
+    assert.strictEqual(many.message, "Robot POST /firewall/2321001 failed: FIREWALL_RULE_LIMIT_EXCEEDED (409): Firewall rule limit exceeded (10 input rules)");
     assert.strictEqual((await rejection(h.client.firewall.get(999))).message, "Robot GET /firewall/999 failed: SERVER_NOT_FOUND (404): server not found");
     assert.strictEqual((await h.client.firewall.get(AX)).status, "disabled");
   });

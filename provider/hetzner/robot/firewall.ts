@@ -3,7 +3,6 @@
  * "in process" and needs time to apply; a change meanwhile is 409 FIREWALL_IN_PROCESS, which `set`
  * and `delete` wait out until their deadline, and `waitActive` polls until the change is live.
  */
-import { isError } from "../../internal/errors";
 import { pollUntil } from "../../internal/poll";
 import { RobotStateError, absentOn, robotErrorCode } from "./errors";
 import { FirewallWire, RobotFirewall, RobotFirewallConfig, RobotFirewallTemplate, firewallFromWire, rulesFromWire, rulesToForm } from "./firewall-wire";
@@ -88,7 +87,7 @@ export class RobotFirewallApi {
     const r = await pollUntil(send, {
       what: `Robot firewall of server ${serverNumber} to accept a ${what} (FIREWALL_IN_PROCESS)`,
       timeoutMs: wait.timeoutMs ?? 300_000,
-      transient: (e) => isError(e, "RobotApiError") && robotErrorCode(e) === "FIREWALL_IN_PROCESS",
+      transient: (e) => robotErrorCode(e) === "FIREWALL_IN_PROCESS",
       sleep: this.t.sleep,
       now: this.t.now,
       ...POLL,

@@ -3,6 +3,7 @@
  * rate limit → latency → handler → JSON envelope. Every answer is recorded for tests.
  */
 import { IncomingMessage, ServerResponse } from "http";
+import { text } from "stream/consumers";
 import { RobotScenario } from "../scenario";
 import { RobotReply } from "./call";
 import { RobotSimError, UNAUTHORIZED } from "./errors";
@@ -36,7 +37,7 @@ export async function serveRobot(p: RobotPipeline, req: IncomingMessage, res: Se
   const url = new URL(req.url ?? "/", "http://robot.invalid");
   let reply: Required<Pick<RobotReply, "status">> & RobotReply;
   try {
-    const body = await readBody(req);
+    const body = await text(req);
     if (!authorized(req, p.scenario)) throw UNAUTHORIZED;
     const { route, params } = matchRoute(method, url.pathname);
     admit(p, route);
@@ -67,19 +68,10 @@ function authorized(req: IncomingMessage, scenario: RobotScenario): boolean {
   return m !== null && Buffer.from(m[1], "base64").toString("utf8") === `${scenario.user}:${scenario.password}`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = body === undefined ? "" : JSON.stringify(body);
-  const headers: Record<string, string | number> = { "content-length": Buffer.byteLength(text) };
-  if (text) headers["content-type"] = "application/json; charset=utf-8";
+  const payload = body === undefined ? "" : JSON.stringify(body);
+  const headers: Record<string, string | number> = { "content-length": Buffer.byteLength(payload) };
+  if (payload) headers["content-type"] = "application/json; charset=utf-8";
   if (status === 401) headers["www-authenticate"] = 'Basic realm="Robot Webservice"';
-  res.writeHead(status, headers).end(text);
+  res.writeHead(status, headers).end(payload);
 }
