@@ -104,6 +104,26 @@ describe("runner: preview/up/destroy of a program with a dynamic resource and an
     assert.deepStrictEqual(JSON.parse(fs.readFileSync(base.stateFile, "utf8")).resources, []);
   });
 
+  it("keeps a partially created resource after a failed run and updates it on the next", async () => {
+    const stateFile = path.join(dir, "partial.json");
+    const failing = async () => ({ echoed: new EchoResource("greeting", { message: "m", failAfterCreateWith: "bootstrap failed" }).echoed });
+    await assert.rejects(runProgram({ ...base, stateFile, program: failing, operation: "up" }), {
+      name: "RunFailedError", message: `1 resource(s) failed:\n  ${ECHO}: bootstrap failed`,
+    });
+    const kept = JSON.parse(fs.readFileSync(stateFile, "utf8")).resources;
+    assert.deepStrictEqual(kept.map((r: { id: string; initErrors: string[] }) => [r.id, r.initErrors]), [["echo-1", ["bootstrap failed"]]]);
+    const fixed = await runProgram({ ...base, stateFile, program: program("m", false), operation: "up" });
+    assert.deepStrictEqual(fixed.plan, [{ urn: ECHO, op: "update", diffKeys: ["failAfterCreateWith"] }]);
+    assert.strictEqual(JSON.parse(fs.readFileSync(stateFile, "utf8")).resources[0].initErrors, undefined);
+  });
+
+  it("reports check failures with the property's message and creates nothing", async () => {
+    const bad = async () => ({ e: new EchoResource("greeting", { message: 42 as unknown as string }).echoed });
+    await assert.rejects(runProgram({ ...base, stateFile: path.join(dir, "bad.json"), program: bad, operation: "preview" }), {
+      name: "RunFailedError", message: `1 resource(s) failed:\n  ${ECHO}: check failed: [message] must be a string`,
+    });
+  });
+
   it("refuses a wrong passphrase before touching anything", async () => {
     await runProgram({ ...base, program: program("x"), operation: "up" });
     await assert.rejects(runProgram({ ...base, passphrase: "wrong", program: program("x"), operation: "preview" }), {

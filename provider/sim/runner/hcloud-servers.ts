@@ -59,8 +59,9 @@ export const serverType: HcloudType = {
 };
 
 /** Runs one firewall action (apply/remove) and waits for it. */
-export async function applyTo(api: HcloudApi, firewall: number, action: string, targets: Props[]): Promise<void> {
-  const r = await api.request("POST", `/firewalls/${firewall}/actions/${action}`, { apply_to: targets });
+export async function applyTo(api: HcloudApi, firewall: number, action: "apply_to_resources" | "remove_from_resources", targets: Props[]): Promise<void> {
+  const field = action === "apply_to_resources" ? "apply_to" : "remove_from";
+  const r = await api.request("POST", `/firewalls/${firewall}/actions/${action}`, { [field]: targets });
   await api.waitActions(r.actions ?? []);
 }
 
