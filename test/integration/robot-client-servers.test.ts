@@ -100,4 +100,11 @@ describe("RobotClient against the simulator: servers, keys, IPs, subnets, auth",
     const seen = [inspect(h.client, { depth: 10, showHidden: true }), inspect(wrong, { depth: 10 }), e.message, e.stack, ...h.logs].join("\n");
     for (const secret of [PASSWORD, "wrong-password", basic]) assert.ok(!seen.includes(secret), `leaked ${secret}`);
   });
+
+  it("refuses a URL with embedded credentials or a wrong scheme without echoing it", () => {
+    const make = (url: string) => () => new RobotClient({ url, user: "u", password: "pw-1234" });
+    assert.throws(make("https://u:pw-1234@robot-ws.your-server.de"), { name: "InputError", message: "[url] must not contain credentials; pass user and password separately" });
+    assert.throws(make("robot-ws.your-server.de"), { name: "InputError", message: "[url] must be an absolute http(s) URL such as https://robot-ws.your-server.de" });
+    assert.throws(make("ftp://robot-ws.your-server.de"), { name: "InputError", message: "[url] must use http or https, not ftp:" });
+  });
 });

@@ -44,6 +44,15 @@ describe("Robot simulator over raw HTTP", () => {
     assert.deepStrictEqual(json.json, { error: { status: 400, code: "INVALID_INPUT", message: "invalid input", missing: ["name", "data"], invalid: null } });
   });
 
+  it("GET /boot/{n} lists every boot option with rescue mirroring the armed machine", async () => {
+    const idle = (await h.raw("GET", `/boot/${AX}`)).json.boot;
+    assert.deepStrictEqual([Object.keys(idle), idle.rescue.active, idle.rescue.os, idle.linux.active, idle.windows], [["rescue", "linux", "vnc", "windows", "plesk", "cpanel"], false, ["linux", "vkvm"], false, null]);
+    await h.raw("POST", `/boot/${AX}/rescue`, "os=vkvm");
+    const armed = (await h.raw("GET", `/boot/${AX}`)).json.boot.rescue;
+    assert.deepStrictEqual([armed.active, armed.os, armed.password.length], [true, "vkvm", 16]);
+    assert.strictEqual((await h.raw("GET", "/boot/2321003")).json.error.code, "BOOT_NOT_AVAILABLE");
+  });
+
   it("error5xxRate answers 500 INTERNAL_ERROR before acting", async () => {
     h.sim.faults.error5xxRate = 1;
     const r = await h.raw("POST", `/reset/${AX}`, "type=hw");

@@ -3,7 +3,8 @@
  * plan of request-policy.ts. Credentials live only in a private header value and are registered
  * with the log masker; messages name method and path, never the URL's credentials or the header.
  */
-import { registerSecret, logLine } from "../../internal/log";
+import { InputError } from "../../internal/errors";
+import { logLine, registerSecret } from "../../internal/log";
 import { Sleep, realSleep, retry } from "../../internal/retry";
 import { RobotApiError, RobotNetworkError, robotErrorFromResponse } from "./errors";
 import { FormFields, encodeForm } from "./form";
@@ -47,7 +48,7 @@ export class RobotTransport {
     registerSecret(o.password);
     this.#authorization = `Basic ${Buffer.from(`${o.user}:${o.password}`).toString("base64")}`;
     registerSecret(this.#authorization);
-    this.base = o.url.replace(/\/+$/, "");
+    this.base = baseUrl(o.url);
     this.sleep = o.sleep ?? realSleep;
     this.now = o.now ?? Date.now;
     this.timeoutMs = o.requestTimeoutMs ?? 30_000;
@@ -106,6 +107,20 @@ export class RobotTransport {
     if (status >= 400) throw robotErrorFromResponse(method, path, status, text);
     return text ? parseJson(method, path, status, text) : undefined;
   }
+}
+
+/** The base URL without a trailing slash; never echoes the input, which might embed credentials. */
+function baseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InputError("url", "must be an absolute http(s) URL such as https://robot-ws.your-server.de");
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError("url", `must use http or https, not ${parsed.protocol}`);
+  // fetch refuses such URLs with a message that contains them, credentials included.
+  if (parsed.username || parsed.password) throw new InputError("url", "must not contain credentials; pass user and password separately");
+  return url.replace(/\/+$/, "");
 }
 
 function parseJson(method: string, path: string, status: number, text: string): unknown {
