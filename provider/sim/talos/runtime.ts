@@ -1,4 +1,74 @@
-// STUB — replaced by the Talos node / talosctl work (issue #3).
-import { SimWorld } from "../types";
-export function installTalosRuntime(_w: SimWorld): void {}
-export function talosctlPath(): string { return ""; }
+/**
+ * The Talos node runtime of the simulator: machines call `boot()` when their disk (or snapshot)
+ * boots Talos; each node serves its API on `<ipv4>:50000`. Also locates the talosctl stand-in.
+ */
+import * as http from "http";
+import * as path from "path";
+import { retry } from "../../internal/retry";
+import { SimMachine, SimWorld, TalosBoot, TalosNodeHandle, TalosRuntime } from "../types";
+import { TalosNode } from "./node/node";
+import { ClusterRegistry } from "./node/registry";
+import { startApiServer } from "./node/server";
+
+/** Discovery affiliate TTL of Talos's discovery service (30 min), realistic ms. */
+const AFFILIATE_TTL_MS = 30 * 60 * 1000;
+
+/** The runtime installed on a world. */
+export class SimTalosRuntime implements TalosRuntime {
+  readonly registry: ClusterRegistry;
+  private readonly nodes = new Map<string, TalosNode>();
+
+  constructor(readonly world: SimWorld) {
+    this.registry = new ClusterRegistry(Math.max(1000, AFFILIATE_TTL_MS * world.timeScale));
+  }
+
+  /** Boots Talos on a machine: maintenance without config, configured otherwise. */
+  async boot(machine: SimMachine, boot: TalosBoot): Promise<TalosNodeHandle> {
+    await this.nodes.get(machine.id)?.shutdown?.();
+    const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running() }, machine, boot);
+    node.log(`booted Talos ${node.version.tag} (${boot.image.platform}) in ${node.maintenance ? "maintenance" : "configured"} mode, config source ${boot.configSource}`);
+    let server: http.Server | null = null;
+    if (node.ip) {
+      // A previous boot's listener may still be closing on the same address.
+      server = await retry(() => startApiServer(node), { attempts: 20, initialMs: 25, maxMs: 250, retryable: (e) => (e as NodeJS.ErrnoException).code === "EADDRINUSE" });
+    }
+    this.nodes.set(machine.id, node);
+    node.refresh();
+    const stop = async () => {
+      if (node.stopped) return;
+      node.stopped = true;
+      this.registry.stopped(machine.id);
+      if (this.nodes.get(machine.id) === node) this.nodes.delete(machine.id);
+      if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+    };
+    node.shutdown = stop;
+    return { stop };
+  }
+
+  /** Running node whose machine owns `addr` (IPv4). */
+  nodeByAddress(addr: string): TalosNode | undefined {
+    return this.running().find((n) => n.ip === addr);
+  }
+
+  /** All running nodes. */
+  running(): TalosNode[] {
+    return [...this.nodes.values()].filter((n) => !n.stopped);
+  }
+
+  /** The running node of a machine (tests, demo). */
+  node(machineId: string): TalosNode | undefined {
+    return this.nodes.get(machineId);
+  }
+}
+
+/** Installs the Talos runtime on a world (`world.talosRuntime`). */
+export function installTalosRuntime(world: SimWorld): SimTalosRuntime {
+  const rt = new SimTalosRuntime(world);
+  world.talosRuntime = rt;
+  return rt;
+}
+
+/** Absolute path of the talosctl stand-in executable (put its directory first on PATH). */
+export function talosctlPath(): string {
+  return path.resolve(__dirname, "..", "..", "..", "..", "provider", "sim", "bin", "talosctl");
+}

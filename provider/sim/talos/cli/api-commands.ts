@@ -1,9 +1,13 @@
 /** The Talos-API commands of the stand-in. */
 import { TalosVersion } from "../versions";
 import { Command } from "./command";
+import { applyCommand } from "./cmd-apply";
+import { clusterCommands } from "./cmd-cluster";
+import { getCommand } from "./cmd-get";
+import { lifecycleCommands } from "./cmd-lifecycle";
 import { versionCommand } from "./cmd-version";
 
 /** Talos-API commands (they receive the global flags). */
-export function apiCommands(_client: TalosVersion): Command[] {
-  return [versionCommand];
+export function apiCommands(client: TalosVersion): Command[] {
+  return [applyCommand(client), ...clusterCommands, getCommand, ...lifecycleCommands(client), versionCommand];
 }

@@ -1,29 +1,9 @@
 /** `talosctl version` (contracts/talosctl.md §11). */
-import * as crypto from "crypto";
 import { GrpcError } from "../api";
+import { VersionInfo, longVersion, versionInfo } from "../build-info";
 import { TalosVersion } from "../versions";
 import { Command, RunContext, noArgs } from "./command";
-import { filterReplies, maintenanceClient, secureSession, statusText } from "./connect";
-
-/** Build facts of a (simulated) Talos release. */
-export interface VersionInfo {
-  tag: string;
-  sha: string;
-  goVersion: string;
-  arch: string;
-}
-
-/** The simulated build facts of a tag (stable fake git SHA, Go version per minor). */
-export function versionInfo(tag: string, arch = "amd64"): VersionInfo {
-  const minor = Number(/^v\d+\.(\d+)/.exec(tag)?.[1] ?? 13);
-  const go = minor >= 12 ? "go1.25.5" : minor >= 11 ? "go1.24.9" : "go1.24.4";
-  return { tag, sha: crypto.createHash("sha256").update(tag).digest("hex").slice(0, 8), goVersion: go, arch };
-}
-
-/** `PrintLongVersion` lines (tab-indented). */
-export function longVersion(v: VersionInfo): string {
-  return `\tTag:         ${v.tag}\n\tSHA:         ${v.sha}\n\tBuilt:       \n\tGo version:  ${v.goVersion}\n\tOS/Arch:     linux/${v.arch}\n`;
-}
+import { filterReplies, maintenanceClient, secureSession } from "./connect";
 
 function clientBlock(client: TalosVersion, short: boolean): string {
   return "Client:\n" + (short ? `Talos ${client.tag}\n` : longVersion(versionInfo(client.tag)));
@@ -66,5 +46,3 @@ export const versionCommand: Command = {
   ],
   run,
 };
-
-export { statusText };

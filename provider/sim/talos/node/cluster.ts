@@ -1,0 +1,89 @@
+/** Bootstrap, etcd membership and the admin kubeconfig (contracts/talosctl.md §8, §9, §16). */
+import { GrpcError } from "../api";
+import { str } from "../config-docs";
+import { b64, issue, unb64 } from "../pki/cert";
+import { atLeast } from "../versions";
+import { memberIdOf } from "./identity";
+import { TalosNode } from "./node";
+
+/** Time after boot during which bootstrap answers "not available yet" (CRI still starting), realistic ms. */
+export const BOOTSTRAP_READY_AFTER_MS = 15000;
+
+/** etcd member row on the wire. */
+export interface MemberRow {
+  id: string;
+  hostname: string;
+  peerUrls: string[];
+  clientUrls: string[];
+  learner: boolean;
+}
+
+function requireControlPlane(node: TalosNode): void {
+  if (!node.type) throw new GrpcError("Unimplemented", "machine type is not set, cannot use bootstrap API");
+  if (node.controlPlane) return;
+  if (!atLeast(node.version, 1, 7)) throw new GrpcError("FailedPrecondition", "bootstrap can only be performed on a control plane node");
+  throw new GrpcError("Unimplemented", "bootstrap is only available on control plane nodes");
+}
+
+/** Bootstrap: once per cluster; etcd data makes it AlreadyExists. */
+export async function bootstrap(node: TalosNode): Promise<Record<string, never>> {
+  requireControlPlane(node);
+  if (node.saved.etcd) throw new GrpcError("AlreadyExists", "etcd data directory is not empty");
+  if (Date.now() - node.bootedAt < BOOTSTRAP_READY_AFTER_MS * node.host.world.timeScale) throw new GrpcError("FailedPrecondition", "bootstrap is not available yet");
+  node.stateFile.update({ etcd: { bootstrapped: true, memberId: memberIdOf(node.machine.id, node.bootId) } });
+  node.log("etcd bootstrapped");
+  node.refresh();
+  for (const other of node.host.running()) if (other !== node && other.cluster === node.cluster) other.refresh();
+  return {};
+}
+
+function requireEtcd(node: TalosNode): string {
+  const key = node.cluster;
+  if (!node.controlPlane || !key || !node.saved.etcd) throw new GrpcError("FailedPrecondition", "etcd is not running on this node");
+  return key;
+}
+
+/** etcd members of the node's cluster. */
+export async function etcdMembers(node: TalosNode): Promise<MemberRow[]> {
+  const key = requireEtcd(node);
+  return node.host.registry.etcdMembers(key).map((m) => ({
+    id: m.memberId, hostname: m.hostname, learner: false,
+    peerUrls: m.ip ? [`https://${m.ip}:2380`] : [], clientUrls: m.ip ? [`https://${m.ip}:2379`] : [],
+  }));
+}
+
+/** Forfeit leadership: a no-op answer (also when not the leader). */
+export async function etcdForfeit(node: TalosNode): Promise<Record<string, never>> {
+  requireEtcd(node);
+  return {};
+}
+
+/** The admin kubeconfig, generated on a control plane from the cluster CA (Talos's template layout). */
+export async function kubeconfig(node: TalosNode): Promise<{ kubeconfig: string }> {
+  const cfg = node.active;
+  if (!cfg || !node.controlPlane) throw new GrpcError("Unimplemented", "kubeconfig is only available on control plane nodes");
+  const name = str(cfg, "cluster.clusterName");
+  const ca = { crt: unb64(str(cfg, "cluster.ca.crt")), key: unb64(str(cfg, "cluster.ca.key")) };
+  const admin = issue(ca, "ecdsa", { subject: { O: ["system:masters"], CN: "admin" }, validityMs: 365 * 24 * 3600 * 1000, clientAuth: true, serverAuth: false });
+  const text = `apiVersion: v1
+kind: Config
+clusters:
+- name: ${name}
+  cluster:
+    server: ${str(cfg, "cluster.controlPlane.endpoint")}
+    certificate-authority-data: ${b64(ca.crt)}
+users:
+- name: admin@${name}
+  user:
+    client-certificate-data: ${b64(admin.crt)}
+    client-key-data: ${b64(admin.key)}
+contexts:
+- context:
+    cluster: ${name}
+    namespace: default
+    user: admin@${name}
+  name: admin@${name}
+current-context: admin@${name}
+`;
+  return { kubeconfig: text };
+}
