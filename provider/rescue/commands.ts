@@ -49,7 +49,8 @@ function zeroCommand(target: string, offset: number, length: number): string {
 /**
  * Wipes a disk: signatures of every partition and of the disk (`wipefs -af`), both GPTs
  * (`sgdisk --zap-all`), zeros over the first and last 100 MiB (clamped to `sizeBytes`), then
- * `blkdiscard` (unsupported discard is fine). TRIM alone left the Talos STATE partition readable (CAPHR).
+ * `blkdiscard` (unsupported discard is fine), then a partition-table re-read. TRIM alone left the Talos
+ * STATE partition readable (CAPHR).
  */
 export function wipeDiskCommand(disk: string | { path: string }, sizeBytes: number): string {
   const path = typeof disk === "string" ? disk : disk.path;
@@ -65,6 +66,8 @@ export function wipeDiskCommand(disk: string | { path: string }, sizeBytes: numb
     zeroCommand(path, 0, head),
     tailStart < sizeBytes && zeroCommand(path, tailStart, sizeBytes - tailStart),
     `blkdiscard -f ${t} 2>/dev/null || true`,
+    // sgdisk's own re-read can fail or (loop devices) do nothing; stale partition nodes would outlive the wipe.
+    `blockdev --rereadpt ${t} 2>/dev/null || partprobe ${t} 2>/dev/null || true`,
   );
 }
 
