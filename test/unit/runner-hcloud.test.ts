@@ -53,7 +53,7 @@ describe("runner: hcloud resources against the Cloud simulator", function () {
   });
   beforeEach(() => {
     lines = [];
-    base = { stateFile: path.join(dir, "state.json"), passphrase: "pp", cwd: dir, log: (l) => lines.push(l), config: { "hcloud:endpoint": sim.endpoint }, env: {} };
+    base = { stateFile: path.join(dir, "state.json"), passphrase: "pp", cwd: dir, log: (l) => lines.push(l), pollIntervalMs: 5, config: { "hcloud:endpoint": sim.endpoint }, env: {} };
     process.env.HCLOUD_TOKEN = TOKEN; // the runner falls back to the environment like the hcloud provider
   });
   after(async () => {

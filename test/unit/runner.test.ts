@@ -50,7 +50,7 @@ describe("runner: preview/up/destroy of a program with a dynamic resource and an
   beforeEach(() => {
     lines = [];
     base = {
-      stateFile: path.join(dir, "state.json"), passphrase: PASSPHRASE, cwd: dir, log: (l) => lines.push(l),
+      stateFile: path.join(dir, "state.json"), passphrase: PASSPHRASE, cwd: dir, log: (l) => lines.push(l), pollIntervalMs: 5,
       config: { "hcloud:token": { secret: TOKEN }, "hcloud:endpoint": sim.endpoint },
     };
   });

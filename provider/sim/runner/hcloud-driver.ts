@@ -2,10 +2,9 @@
 import * as crypto from "crypto";
 import { Driver } from "./driver";
 import { changedInputKeys } from "./display";
-import { HcloudApi } from "./hcloud-api";
 import { firewallAttachmentType, firewallType } from "./hcloud-firewalls";
 import { serverType, sshKeyType } from "./hcloud-servers";
-import { HcloudType } from "./hcloud-types";
+import { Hcloud, HcloudType } from "./hcloud-types";
 import { Props, UNKNOWN } from "./values";
 
 const TYPES: Record<string, HcloudType> = {
@@ -26,7 +25,7 @@ function autoname(urn: string): string {
 }
 
 /** A driver for one hcloud resource type over the Cloud API. */
-export function hcloudDriver(type: string, api: () => HcloudApi): Driver {
+export function hcloudDriver(type: string, api: () => Hcloud): Driver {
   const t = TYPES[type];
   if (!t) throw new Error(`the program runner does not support resource type ${type}`);
   return {
@@ -48,21 +47,22 @@ export function hcloudDriver(type: string, api: () => HcloudApi): Driver {
 }
 
 /** `hcloud.getImage`: one image by id, name or label selector (`mostRecent` picks the newest of several). */
-export async function getImage(api: HcloudApi, args: Props): Promise<Props> {
-  if (args.id !== undefined) return imageResult((await api.request("GET", `/images/${args.id}`)).image, args);
-  const q = new URLSearchParams();
-  if (args.name) q.set("name", String(args.name));
-  const selector = args.withSelector ?? args.selector;
-  if (selector) q.set("label_selector", String(selector));
-  q.set("architecture", String(args.withArchitecture ?? "x86"));
-  for (const s of (args.withStatuses as string[] | undefined) ?? []) q.append("status", s);
-  if (args.includeDeprecated) q.set("include_deprecated", "true");
-  q.set("per_page", "50");
-  const { images } = await api.request("GET", `/images?${q}`);
-  if (images.length === 0) throw new Error(`hcloud.getImage: no image found matching ${q}`);
-  if (images.length > 1 && !args.mostRecent) throw new Error(`hcloud.getImage: more than one image found matching ${q}; set mostRecent`);
-  const newest = [...images].sort((a: Props, b: Props) => String(b.created).localeCompare(String(a.created)) || Number(b.id) - Number(a.id))[0];
-  return imageResult(newest, args);
+export async function getImage(h: Hcloud, args: Props): Promise<Props> {
+  if (args.id !== undefined) {
+    const img = await h.client.images.get(Number(args.id));
+    if (!img) throw new Error(`hcloud.getImage: no image with id ${args.id}`);
+    return imageResult(img as unknown as Props, args);
+  }
+  const filter = {
+    name: args.name as string | undefined, labelSelector: (args.withSelector ?? args.selector) as string | undefined,
+    architecture: (args.withArchitecture ?? "x86") as "x86" | "arm", status: args.withStatuses as ("available" | "creating" | "unavailable")[] | undefined,
+  };
+  const images = await h.client.images.list(filter);
+  const what = JSON.stringify(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)));
+  if (images.length === 0) throw new Error(`hcloud.getImage: no image found matching ${what}`);
+  if (images.length > 1 && !args.mostRecent) throw new Error(`hcloud.getImage: more than one image found matching ${what}; set mostRecent`);
+  const newest = [...images].sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id)[0];
+  return imageResult(newest as unknown as Props, args);
 }
 
 function imageResult(img: Props, args: Props): Props {

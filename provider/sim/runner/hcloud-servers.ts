@@ -1,36 +1,21 @@
 /** `hcloud:index/server:Server` and `hcloud:index/sshKey:SshKey` against the Cloud API. */
-import { HcloudApi, HcloudAction } from "./hcloud-api";
-import { HcloudType, ignoreNotFound, numericIds } from "./hcloud-types";
+import { SshKey } from "../../hetzner/cloud";
+import { Hcloud, HcloudType, ignoreNotFound, numericIds, retarget, serverTargets } from "./hcloud-types";
 import { Props } from "./values";
 
-function serverBody(i: Props): Props {
-  const net = (i.publicNets as Props[] | undefined)?.[0];
-  return {
-    name: i.name, server_type: i.serverType, image: i.image, location: i.location, user_data: i.userData,
-    labels: i.labels ?? {}, ssh_keys: i.sshKeys, start_after_create: true,
-    firewalls: numericIds(i.firewallIds).map((id) => ({ firewall: id })),
-    ...(net ? { public_net: { enable_ipv4: net.ipv4Enabled ?? true, enable_ipv6: net.ipv6Enabled ?? true } } : {}),
-  };
-}
-
-async function serverOutputs(api: HcloudApi, id: string, inputs: Props): Promise<Props> {
-  const { server } = await api.request("GET", `/servers/${id}`);
-  const v6net: string | undefined = server.public_net.ipv6?.ip;
+async function serverOutputs(h: Hcloud, id: string, inputs: Props): Promise<Props> {
+  const server = await h.client.servers.get(Number(id));
+  if (!server) throw new Error(`hcloud server ${id} disappeared`);
+  const v6net = server.public_net.ipv6?.ip;
   return {
     ...inputs,
     ipv4Address: server.public_net.ipv4?.ip ?? "",
     ipv6Network: v6net ?? "",
+    // The API gives the /64; the provider reports its ::1 address (what Packer connects to).
     ipv6Address: v6net ? v6net.replace(/\/\d+$/, "").replace(/::$/, "::1") : "",
     status: server.status,
     primaryDiskSize: server.primary_disk_size,
   };
-}
-
-/** Firewall ids to apply and to remove when `firewallIds` changes. */
-function firewallChanges(olds: unknown, news: unknown): { add: number[]; remove: number[] } {
-  const o = numericIds(olds);
-  const n = numericIds(news);
-  return { add: n.filter((id) => !o.includes(id)), remove: o.filter((id) => !n.includes(id)) };
 }
 
 /** hcloud.Server. A change of server type, image, location, user data, SSH keys or public nets replaces. */
@@ -38,47 +23,48 @@ export const serverType: HcloudType = {
   required: ["serverType", "image"],
   replaceKeys: ["serverType", "image", "location", "userData", "sshKeys", "publicNets"],
   autoname: true,
-  async create(api, inputs) {
-    const r = await api.request("POST", "/servers", serverBody(inputs));
-    await api.waitActions([r.action, ...(r.next_actions ?? [])]);
+  async create(h, i) {
+    const net = (i.publicNets as Props[] | undefined)?.[0];
+    const r = await h.client.servers.create({
+      name: i.name as string, serverType: i.serverType as string, image: i.image as string, location: i.location as string | undefined,
+      userData: i.userData as string | undefined, labels: (i.labels as Record<string, string>) ?? {}, sshKeys: i.sshKeys as string[] | undefined,
+      firewalls: numericIds(i.firewallIds),
+      publicNet: net && { enableIpv4: net.ipv4Enabled as boolean | undefined, enableIpv6: net.ipv6Enabled as boolean | undefined },
+    });
+    await h.wait([r.action, ...r.nextActions]);
     const id = String(r.server.id);
-    return { id, outputs: await serverOutputs(api, id, inputs) };
+    return { id, outputs: await serverOutputs(h, id, i) };
   },
-  async update(api, old, inputs) {
-    await api.request("PUT", `/servers/${old.id}`, { name: inputs.name, labels: inputs.labels ?? {} });
-    const { add, remove } = firewallChanges(old.inputs.firewallIds, inputs.firewallIds);
-    const target = [{ type: "server", server: { id: Number(old.id) } }];
-    for (const fw of remove) await applyTo(api, fw, "remove_from_resources", target);
-    for (const fw of add) await applyTo(api, fw, "apply_to_resources", target);
-    return serverOutputs(api, old.id, inputs);
+  async update(h, old, i) {
+    await h.client.servers.update(Number(old.id), { name: i.name as string, labels: (i.labels as Record<string, string>) ?? {} });
+    const target = serverTargets([Number(old.id)]);
+    const before = numericIds(old.inputs.firewallIds);
+    const after = numericIds(i.firewallIds);
+    for (const fw of before.filter((x) => !after.includes(x))) await retarget(h, fw, target, []);
+    for (const fw of after.filter((x) => !before.includes(x))) await retarget(h, fw, [], target);
+    return serverOutputs(h, old.id, i);
   },
-  async delete(api, old) {
-    const r = await api.find<{ action: HcloudAction }>(`/servers/${old.id}`).then((s) => s && api.request("DELETE", `/servers/${old.id}`));
-    if (r) await api.waitActions([r.action]);
+  async delete(h, old) {
+    if (!(await h.client.servers.get(Number(old.id)))) return;
+    await h.wait([await h.client.servers.delete(Number(old.id))]);
   },
 };
-
-/** Runs one firewall action (apply/remove) and waits for it. */
-export async function applyTo(api: HcloudApi, firewall: number, action: "apply_to_resources" | "remove_from_resources", targets: Props[]): Promise<void> {
-  const field = action === "apply_to_resources" ? "apply_to" : "remove_from";
-  const r = await api.request("POST", `/firewalls/${firewall}/actions/${action}`, { [field]: targets });
-  await api.waitActions(r.actions ?? []);
-}
 
 /** hcloud.SshKey. A change of the public key replaces. */
 export const sshKeyType: HcloudType = {
   required: ["publicKey"],
   replaceKeys: ["publicKey"],
   autoname: true,
-  async create(api, inputs) {
-    const { ssh_key } = await api.request("POST", "/ssh_keys", { name: inputs.name, public_key: inputs.publicKey, labels: inputs.labels ?? {} });
-    return { id: String(ssh_key.id), outputs: { ...inputs, fingerprint: ssh_key.fingerprint } };
+  async create(h, i) {
+    const key = await h.client.sshKeys.create({ name: i.name as string, publicKey: i.publicKey as string, labels: (i.labels as Record<string, string>) ?? {} });
+    return { id: String(key.id), outputs: { ...i, fingerprint: key.fingerprint } };
   },
-  async update(api, old, inputs) {
-    const { ssh_key } = await api.request("PUT", `/ssh_keys/${old.id}`, { name: inputs.name, labels: inputs.labels ?? {} });
-    return { ...inputs, fingerprint: ssh_key.fingerprint };
+  async update(h, old, i) {
+    // SshKeysClient has no update yet: PUT through the same transport.
+    const { ssh_key } = await h.transport.request<{ ssh_key: SshKey }>("PUT", `/ssh_keys/${old.id}`, { body: { name: i.name, labels: i.labels ?? {} } });
+    return { ...i, fingerprint: ssh_key.fingerprint };
   },
-  async delete(api, old) {
-    await ignoreNotFound(api.request("DELETE", `/ssh_keys/${old.id}`));
+  async delete(h, old) {
+    await ignoreNotFound(h.client.sshKeys.delete(Number(old.id)));
   },
 };

@@ -11,8 +11,8 @@ import { Deployment } from "./deployment";
 import { summaryLine } from "./display";
 import { Driver } from "./driver";
 import { dynamicDriver } from "./driver-dynamic";
-import { HcloudApi } from "./hcloud-api";
 import { getImage, hcloudDriver, isHcloudType } from "./hcloud-driver";
+import { Hcloud, hcloudFor } from "./hcloud-types";
 import { startHost, RunningHost } from "./host";
 import { HostClient } from "./host-client";
 import { installConfig, installMonitor } from "./monitor";
@@ -33,7 +33,7 @@ export class RunFailedError extends TalosHetznerError {
 /** Lazily started services of one run, stopped at its end. */
 class Services {
   private host?: Promise<{ running: RunningHost; client: HostClient }>;
-  private api?: HcloudApi;
+  private api?: Hcloud;
   constructor(private readonly o: RunOptions, private readonly config: StackConfig, private readonly log: (l: string) => void) {}
 
   client = async (): Promise<HostClient> => {
@@ -47,11 +47,11 @@ class Services {
     return (await this.host).client;
   };
 
-  hcloud = (): HcloudApi => {
+  hcloud = (): Hcloud => {
     const token = configOrEnv(this.config, "hcloud:token", "HCLOUD_TOKEN");
     if (!token) throw new InputError("hcloud:token", "is not set: run `pulumi config set --secret hcloud:token ...` or export HCLOUD_TOKEN");
     registerSecret(token);
-    this.api ??= new HcloudApi(configOrEnv(this.config, "hcloud:endpoint", "HCLOUD_ENDPOINT", "https://api.hetzner.cloud/v1")!, token);
+    this.api ??= hcloudFor(configOrEnv(this.config, "hcloud:endpoint", "HCLOUD_ENDPOINT", "https://api.hetzner.cloud/v1")!, token, this.o.pollIntervalMs);
     return this.api;
   };
 

@@ -28,6 +28,8 @@ export interface RunOptions {
   cwd?: string;
   /** Extra environment for the dynamic-provider host. */
   env?: NodeJS.ProcessEnv;
+  /** First interval between polls of Cloud actions, in ms (grows ×1.5). @default 500, like hcloud-go */
+  pollIntervalMs?: number;
 }
 
 /** One resource registration, as the SDK sent it (inputs in wire form: secrets wrapped, unknowns as the sentinel). */
