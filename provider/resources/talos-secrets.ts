@@ -1,0 +1,38 @@
+/**
+ * `TalosSecrets`: the cluster's secrets bundle (`secrets.yaml`), generated once with `talosctl gen
+ * secrets` or adopted from an existing file. Every output that carries key material is secret.
+ * Runtime: provider/runtime/talos-secrets.ts.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { SecretsInputs } from "../runtime/talos-secrets";
+import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
+
+/** Arguments of `TalosSecrets`. */
+export interface TalosSecretsArgs {
+  /** Talos version contract for `gen secrets`, e.g. `v1.13.9`; a later change never regenerates the bundle. */
+  talosVersion: pulumi.Input<SecretsInputs["talosVersion"]>;
+  /** An existing `secrets.yaml` to adopt instead of generating one (stored as a secret); a change adopts the new bundle in place. */
+  secretsYaml?: pulumi.Input<string>;
+  /** Change this value to generate a new bundle (replaces the resource: every node needs new configs). @default undefined */
+  rotationTrigger?: pulumi.Input<string | number>;
+}
+
+const OUTPUT_KEYS = ["secretsYaml", "adopted", "caExpiry"] as const;
+const SECRET_OUTPUTS = ["secretsYaml"] as const;
+
+/** The cluster's secrets bundle. */
+export class TalosSecrets extends pulumi.dynamic.Resource {
+  /** The bundle as `secrets.yaml` text (secret). */
+  declare readonly secretsYaml: pulumi.Output<string>;
+  /** True when the bundle was adopted from `secretsYaml` rather than generated. */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** Expiry (ISO 8601) of each CA certificate: `etcd`, `k8s`, `k8saggregator`, `os`. */
+  declare readonly caExpiry: pulumi.Output<Record<string, string>>;
+  declare readonly talosVersion: pulumi.Output<string>;
+
+  constructor(name: string, args: TalosSecretsArgs, opts?: pulumi.CustomResourceOptions) {
+    const inputs = { ...args, ...(args.secretsYaml !== undefined ? { secretsYaml: pulumi.secret(args.secretsYaml) } : {}) };
+    const props = seedOutputs(inputs, OUTPUT_KEYS);
+    super(shimProvider("talos-secrets"), name, props, secretOutputs(opts, SECRET_OUTPUTS), TYPE_MODULE, "TalosSecrets");
+  }
+}

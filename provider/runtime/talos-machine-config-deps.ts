@@ -1,0 +1,68 @@
+/**
+ * Collaborators of the TalosSecrets/TalosMachineConfig runtimes: the talosctl binary (from stack
+ * config `talos-hetzner:talosctl`, `$TALOSCTL`, or PATH), the process-wide render cache, and the
+ * clock/sleep that tests replace so waits take milliseconds.
+ */
+import { Sleep, realSleep } from "../internal/retry";
+import { ConfigRenderCache, sharedRenderCache } from "../talos/config";
+import type { ApplyConfigOptions, ApplyResult, GetOptions, ResetOptions, TalosResource } from "../talos/talosctl";
+import { Talosctl } from "../talos/talosctl";
+import { SETTINGS, setting } from "./config";
+
+/** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
+export interface TalosClient {
+  genSecrets(talosVersion: string): Promise<string>;
+  genConfig(o: Parameters<Talosctl["genConfig"]>[0]): ReturnType<Talosctl["genConfig"]>;
+  validate(config: string, mode: "metal" | "cloud", strict: boolean): Promise<string[]>;
+  applyConfig(o: ApplyConfigOptions): Promise<ApplyResult>;
+  getResources(type: string, o: GetOptions): Promise<TalosResource[]>;
+  reset(o: ResetOptions): Promise<void>;
+}
+
+/** Everything the runtimes need from outside. */
+export interface RuntimeDeps {
+  talosctl(): TalosClient;
+  cache: ConfigRenderCache;
+  sleep: Sleep;
+  now: () => number;
+}
+
+/**
+ * Locates talosctl: the stack config or $TALOSCTL value is taken as an explicit path; only the
+ * bare default name falls back to a PATH lookup (`Talosctl.locate` names all three ways on failure).
+ */
+export function talosctlFromSettings(env: NodeJS.ProcessEnv = process.env): Talosctl {
+  const value = setting("talosctl", env);
+  const explicit = value !== undefined && value !== SETTINGS.talosctl.defaultValue ? value : undefined;
+  return Talosctl.locate({ binary: explicit, env });
+}
+
+let cached: { key: string; client: Talosctl } | undefined;
+
+/** The default deps: real talosctl (located once per setting value), the shared cache, real timers. */
+export const defaultDeps: RuntimeDeps = {
+  talosctl() {
+    const key = setting("talosctl") ?? "";
+    if (!cached || cached.key !== key) cached = { key, client: talosctlFromSettings() };
+    return cached.client;
+  },
+  cache: sharedRenderCache,
+  sleep: realSleep,
+  now: () => Date.now(),
+};
+
+let current: RuntimeDeps = defaultDeps;
+
+/** The deps in use. */
+export function runtimeDeps(): RuntimeDeps {
+  return current;
+}
+
+/** Replaces some deps (tests); returns a function restoring the previous ones. */
+export function overrideRuntimeDeps(next: Partial<RuntimeDeps>): () => void {
+  const prev = current;
+  current = { ...current, ...next };
+  return () => {
+    current = prev;
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * read (refresh) and delete of TalosMachineConfig. Read compares the config the node keeps with the
+ * desired one and reports drift as a per-path diff of REDACTED configs; an unreachable node keeps
+ * the state as it was (with a warning). Delete resets the node only when asked to.
+ */
+import { errorMessage, isError } from "../internal/errors";
+import { StepLogger, logLine } from "../internal/log";
+import { pollUntil } from "../internal/poll";
+import { diffConfigs, formatConfigDiff, redactConfig } from "../talos/config";
+import { RuntimeDeps } from "./talos-machine-config-deps";
+import { adminTalosconfig } from "./talos-machine-config-render";
+import { liveOutputs, resourceLabel } from "./talos-machine-config-apply";
+import { NodeContext, isTlsRefusal, isUnreachable, probeNode } from "./talos-machine-config-node";
+import { DEFAULT_TIMEOUT_SECONDS, MachineConfigOutputs, endpointsOf, requireNode } from "./talos-machine-config-types";
+
+async function contextOf(props: MachineConfigOutputs, deps: RuntimeDeps, log: StepLogger): Promise<NodeContext> {
+  const talosconfig = await adminTalosconfig(props, deps);
+  return { client: deps.talosctl(), node: requireNode(props), endpoints: endpointsOf(props), talosconfig, deps, log };
+}
+
+/** Drift lines (`~ path: before => after`) from the desired redacted config to the node's. */
+export function driftLines(desiredRedacted: string, liveConfig: string): string[] {
+  const changes = diffConfigs(desiredRedacted, redactConfig(liveConfig));
+  return changes.length === 0 ? [] : formatConfigDiff(changes).split("\n");
+}
+
+/** Refreshed outputs; the node's state is compared with the desired config kept in `props`. */
+export async function readMachineConfig(props: MachineConfigOutputs, deps: RuntimeDeps): Promise<MachineConfigOutputs> {
+  if (props.delivery === "user-data") return props; // nothing to ask: the server read it at boot
+  const log = new StepLogger(resourceLabel(props), 1);
+  let state;
+  try {
+    state = await probeNode(await contextOf(props, deps, log));
+  } catch (e) {
+    if (!isUnreachable(e)) throw e;
+    log.warn(`refresh kept the last known state: ${errorMessage(e)}`);
+    return props;
+  }
+  if (state.kind === "maintenance") {
+    log.warn(`node ${props.node} is in maintenance mode: it has no config (reset or reinstalled?)`);
+    return { ...props, liveConfigHash: "", rebootPending: false, drift: ["- (the node has no config: maintenance mode)"] };
+  }
+  const kept = state.live.persistent ?? state.live.active;
+  const drift = driftLines(props.redactedConfig ?? "", kept);
+  const outs = { ...props, ...liveOutputs(state.live), drift };
+  if (outs.liveConfigHash !== props.configHash) log.warn(`node ${props.node} drifted from the desired config:\n${drift.join("\n") || "(secret values differ)"}`);
+  return outs;
+}
+
+/** Graceful reset of STATE and EPHEMERAL when `resetOnDelete`, then waits for maintenance mode; else leaves the node as is. */
+export async function deleteMachineConfig(props: MachineConfigOutputs, deps: RuntimeDeps): Promise<void> {
+  const label = resourceLabel(props);
+  if (!props.resetOnDelete || props.delivery === "user-data") {
+    logLine(`[${label}] node ${props.node ?? "(user-data)"} keeps its config (resetOnDelete is not set)`);
+    return;
+  }
+  const log = new StepLogger(label, 2);
+  const ctx = await contextOf(props, deps, log);
+  log.step(`resetting ${ctx.node} (graceful; wipes STATE and EPHEMERAL)`);
+  await ctx.client.reset({ node: ctx.node, endpoints: ctx.endpoints, talosconfig: ctx.talosconfig, graceful: true, reboot: true, systemLabelsToWipe: ["STATE", "EPHEMERAL"], wait: false });
+  log.step("waiting for maintenance mode");
+  await pollUntil(async () => ((await probeNode(ctx)).kind === "maintenance" ? true : undefined), {
+    what: `node ${ctx.node} to come back in maintenance mode after the reset`,
+    timeoutMs: (props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, initialMs: 250, maxMs: 5000, sleep: deps.sleep, now: deps.now,
+    transient: (e) => isUnreachable(e) || isTlsRefusal(e) || isError(e, "ForeignNodeError"),
+  });
+}

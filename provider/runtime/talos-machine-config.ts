@@ -1,0 +1,67 @@
+/**
+ * Runtime of `TalosMachineConfig` (provider/resources/talos-machine-config.ts): one node's config,
+ * rendered at check (redacted text, hash and impact become inputs for readable previews) and
+ * applied at create/update. The steps live in the talos-machine-config-*.ts modules beside this one.
+ */
+import { deepEqual } from "./dispatch-diff";
+import { DiffResult, Props, ResourceRuntime, isUnknown } from "./dispatch-types";
+import { deliverMachineConfig } from "./talos-machine-config-apply";
+import { checkMachineConfig } from "./talos-machine-config-check";
+import { runtimeDeps } from "./talos-machine-config-deps";
+import { deleteMachineConfig, readMachineConfig } from "./talos-machine-config-read";
+import { MachineConfigInputs, MachineConfigOutputs, requireNode } from "./talos-machine-config-types";
+
+/** Removes undefined values: the host's Struct encoder rejects them. */
+export function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+const REPLACE_DEFAULTS: Record<string, unknown> = { delivery: "apply" };
+
+/** Inputs whose change replaces the resource: another node, or another way of delivering the config. */
+function replacedKeys(olds: Props, news: Props): string[] {
+  return ["node", "delivery"].filter((k) => {
+    if (isUnknown(news[k])) return false;
+    if (k === "node" && (news.delivery ?? "apply") === "user-data") return false;
+    return !deepEqual(olds[k] ?? REPLACE_DEFAULTS[k], news[k] ?? REPLACE_DEFAULTS[k]);
+  });
+}
+
+/** True when the last refresh found the node keeping a config other than the desired one. */
+export function hasDrifted(olds: Props): boolean {
+  return olds.delivery !== "user-data" && typeof olds.liveConfigHash === "string" && typeof olds.configHash === "string" && olds.liveConfigHash !== olds.configHash;
+}
+
+/**
+ * Diff: `changes` stays undefined (DIFF_UNKNOWN) so the engine diffs the inputs itself and previews
+ * show per-field changes of `redactedConfig` (contract pulumi-dynamic §3); only drift found by a
+ * refresh, which the inputs cannot show, is reported as a change.
+ */
+export function diffMachineConfig(olds: Props, news: Props): DiffResult {
+  const replaces = replacedKeys(olds, news);
+  return hasDrifted(olds) ? { changes: true, replaces } : { replaces };
+}
+
+/** The TalosMachineConfig runtime. */
+export const runtime: ResourceRuntime<MachineConfigInputs, MachineConfigOutputs> = {
+  check(olds, news) {
+    return checkMachineConfig(olds, news, runtimeDeps());
+  },
+  async diff(_id, olds, news) {
+    return diffMachineConfig(olds as unknown as Props, news as unknown as Props);
+  },
+  async create(i) {
+    const outs = await deliverMachineConfig(i, runtimeDeps());
+    const id = i.delivery === "user-data" ? `${i.clusterName}/user-data/${i.hostname ?? (outs.configHash ?? "").slice(0, 12)}` : `${i.clusterName}/${requireNode(i)}`;
+    return { id, outs: definedOnly(outs) };
+  },
+  async read(id, props) {
+    return { id, props: definedOnly(await readMachineConfig(props, runtimeDeps())) };
+  },
+  async update(_id, _olds, news) {
+    return { outs: definedOnly(await deliverMachineConfig(news, runtimeDeps())) };
+  },
+  async delete(_id, props) {
+    await deleteMachineConfig(props, runtimeDeps());
+  },
+};
