@@ -155,7 +155,7 @@ describe("cloud client ↔ sim: error codes, retries and waits", function () {
     assert.strictEqual(await c.images.get(img.image.id), undefined);
   });
 
-  it("waitFor gives up at its deadline (injected clock) and reports unknown action ids", async () => {
+  it("waitFor gives up at its deadline (injected clock); 423 locked while the action runs; unknown action ids", async () => {
     let t = 0;
     const c = client({ now: () => t, pollIntervalMs: 1000, random: () => 0.5 });
     onSleep = (ms) => { t += ms; };
@@ -165,6 +165,9 @@ describe("cloud client ↔ sim: error codes, retries and waits", function () {
     const e = await c.actions.waitFor([action], { timeoutMs: 5000 }).catch((x) => x);
     assert.deepStrictEqual([e.name, e.message], ["DeadlineError", `timed out after 5s waiting for Cloud actions ${action.id} (stop_server)`]);
     assert.deepStrictEqual(sleeps, [1000, 1500, 2250, 250]);
+    const busy = await rejection(c.servers.powerOn(s.id));
+    assert.strictEqual(busy.message, `Cloud POST /servers/${s.id}/actions/poweron failed: locked (423): server ${s.id} is locked: action stop_server is running`);
+    assert.strictEqual(sleeps.length, 4, "423 locked is not retried");
     const missing = await c.actions.waitFor([123_456_789], { timeoutMs: 5000 }).catch((x) => x);
     assert.strictEqual(missing.message, "Cloud actions not found: 123456789");
   });

@@ -110,8 +110,15 @@ describe("cloud sim: protocol, validation and action states over raw HTTP", func
     world.held = true;
     const start2 = await call("POST", `/servers/${id}/actions/poweron`);
     assert.strictEqual((await view()).status, "starting");
+    // Rescue toggles neither wait for nor take the lock (the contract's sample sends poweron right after enable_rescue).
+    const rescue = await call("POST", `/servers/${id}/actions/enable_rescue`, { type: "linux64" });
+    assert.deepStrictEqual([rescue.status, rescue.body.action.status, (await view()).rescue_enabled], [201, "running", true]);
     world.release();
-    await finished(start2.body.action.id);
+    await finished(start2.body.action.id, rescue.body.action.id);
+    const history = await call("GET", `/servers/${id}/actions?sort=id:desc&per_page=3`);
+    assert.deepStrictEqual(history.body.actions.map((a: { command: string }) => a.command), ["enable_rescue", "start_server", "stop_server"]);
+    assert.strictEqual(history.body.meta.pagination.total_entries, 5);
+    assert.deepStrictEqual((await call("GET", `/servers/${id}/actions?status=running`)).body.actions, []);
     world.held = true;
     const del = await call("DELETE", `/servers/${id}`);
     assert.deepStrictEqual([del.status, del.body.action.command, (await view()).status], [200, "delete_server", "deleting"]);
