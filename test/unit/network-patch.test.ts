@@ -1,11 +1,14 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
+import { applyConfigPatches } from "../../provider/talos/config";
+import { contractAtLeast } from "../../provider/talos/versions";
 import { hetznerIpv6Address, hetznerNetworkPatch } from "../../provider/talos/network-patch";
 
 const BOTH = { mac: "A8:A1:59:94:19:42", ipv4: "23.88.6.239", gateway: "23.88.6.193", ipv6Net: "2a01:4f8:272:3e0f::/64" };
 
-// Does not prove: that a Talos node accepts these documents (the talosctl stand-in's validate and the config
-// engineer's patch engine check that); shapes follow contracts/talosctl.md §18 and Talos's link.go/testdata.
+// Does not prove: that a real Talos node accepts these documents (only the project's patch engine merges them here,
+// and the talosctl stand-in does not validate routes); shapes follow contracts/talosctl.md §18 and Talos's link.go/testdata.
 describe("talos/network-patch", () => {
   it("v1.11 (pre-v1.12): v1alpha1 interface selected by MAC, /32 + on-link gateway route + default, IPv6 ::1/64 via fe80::1", () => {
     assert.strictEqual(hetznerNetworkPatch({ talosVersion: "v1.11.5", ...BOTH }), [
@@ -76,6 +79,19 @@ describe("talos/network-patch", () => {
       ["2001:DB8::", "2001:db8::1/64"], ["2a01:4f8:272:3e0f::abcd/64", "2a01:4f8:272:3e0f::1/64"],
     ];
     assert.deepStrictEqual(table.map(([n]) => [n, hetznerIpv6Address(n)]), table);
+  });
+
+  it("applies to Talos's own gen-config output of the same version with the project's patch engine", () => {
+    for (const v of ["v1.6", "v1.11", "v1.12", "v1.13"]) {
+      const base = fs.readFileSync(`/work/shared/fixtures/talos/gen-config/${v}/base-worker.yaml`, "utf8");
+      const patched = parseAllDocuments(applyConfigPatches(base, [hetznerNetworkPatch({ talosVersion: `${v}.0`, ...BOTH })], { talosVersion: `${v}.0` })).map((d) => d.toJS());
+      const link = patched.find((d) => d.kind === "LinkConfig");
+      const iface = patched[0].machine.network?.interfaces?.[0];
+      const got = [iface?.deviceSelector, link?.addresses.length, link?.routes.length];
+      assert.deepStrictEqual(got, contractAtLeast(v, "v1.12") ? [undefined, 2, 3] : [{ hardwareAddr: "a8:a1:59:94:19:42" }, undefined, undefined], v);
+    }
+    assert.throws(() => applyConfigPatches("version: v1alpha1\nmachine: {}\n", [hetznerNetworkPatch({ talosVersion: "v1.12.0", ...BOTH })], { talosVersion: "v1.11.5" }),
+      /LinkAliasConfig/);
   });
 
   it("names the bad field", () => {
