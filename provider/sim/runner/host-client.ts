@@ -1,13 +1,12 @@
 /** A typed client for the dynamic-provider host: plain objects in, plain objects out, every call recorded. */
-import * as path from "path";
 import { RunningHost } from "./host";
 import { hostCallError } from "./host-errors";
 import { Props, jsonClean } from "./values";
 
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const proto = require(path.join(pulumiDir, "proto/provider_pb.js"));
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
-const { Empty } = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [pulumiDir] }));
+import { Struct, pulumiDependency, pulumiFile } from "./pulumi-internals";
+
+const proto = pulumiFile("proto/provider_pb.js");
+const { Empty } = pulumiDependency("google-protobuf/google/protobuf/empty_pb");
 
 /** One request/response pair as sent over the wire, converted to plain JSON. */
 export interface CallRecord {

@@ -1,9 +1,7 @@
 /** Errors of calls to the dynamic-provider host, with the partial-resource detail decoded. */
-import * as path from "path";
 import { TalosHetznerError } from "../../internal/errors";
+import { pulumiFile } from "./pulumi-internals";
 import { Props } from "./values";
-
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 
 /** What the host packs when create/update failed after the object existed (ErrorResourceInitFailed). */
 export interface InitFailure {
@@ -33,8 +31,8 @@ export function hostCallError(method: string, e: { code?: number; details?: stri
 function initFailure(metadata: any): InitFailure | undefined {
   const bins: Buffer[] = metadata?.get?.("grpc-status-details-bin") ?? [];
   if (bins.length === 0) return undefined;
-  const statusproto = require(path.join(pulumiDir, "proto/status_pb.js"));
-  const provproto = require(path.join(pulumiDir, "proto/provider_pb.js"));
+  const statusproto = pulumiFile("proto/status_pb.js");
+  const provproto = pulumiFile("proto/provider_pb.js");
   for (const any of statusproto.Status.deserializeBinary(bins[0]).getDetailsList()) {
     const detail = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
     if (detail) {

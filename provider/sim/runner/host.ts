@@ -3,10 +3,10 @@
  * as plugin `pulumi-resource-pulumi-nodejs`) and connects a gRPC client to it (contract §4).
  */
 import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
 import * as readline from "readline";
 import { TalosHetznerError } from "../../internal/errors";
 import { hostNodePath } from "./host-link";
+import { pulumiDependency, pulumiFile } from "./pulumi-internals";
 
 /** Options of `startHost`. */
 export interface HostOptions {
@@ -31,11 +31,9 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-
 /** The `@grpc/grpc-js` copy that `@pulumi/pulumi` itself resolves (its generated stubs need that one). */
 export function pulumiGrpc(): typeof import("@grpc/grpc-js") {
-  return require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+  return pulumiDependency("@grpc/grpc-js");
 }
 
 /** Starts the host, waits for its port and connects. */
@@ -48,7 +46,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
   });
   const port = await readPort(child, o);
   const grpc = pulumiGrpc();
-  const services = require(path.join(pulumiDir, "proto/provider_grpc_pb.js"));
+  const services = pulumiFile("proto/provider_grpc_pb.js");
   const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return { client, grpc, port, process: child, stop: () => stopHost(child, client) };
 }

@@ -3,17 +3,15 @@
  * the runner sees what the engine would (raw wire inputs, dependencies, additionalSecretOutputs,
  * deleteBeforeReplace), executes the resource and answers with its real outputs.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Registration } from "./types";
+import { Struct, pulumiFile } from "./pulumi-internals";
 import { Props } from "./values";
 
-const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const { MockMonitor } = require(path.join(pulumiDir, "runtime/mocks.js"));
-const settings = require(path.join(pulumiDir, "runtime/settings.js"));
-const state = require(path.join(pulumiDir, "runtime/state.js"));
-const resproto = require(path.join(pulumiDir, "proto/resource_pb.js"));
-const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
+const { MockMonitor } = pulumiFile("runtime/mocks.js");
+const settings = pulumiFile("runtime/settings.js");
+const state = pulumiFile("runtime/state.js");
+const resproto = pulumiFile("proto/resource_pb.js");
 
 /** Executes one registration; resolves with the id and the outputs in wire form (secrets wrapped). */
 export type RegisterHandler = (reg: Registration) => Promise<{ id: string; outputs: Props }>;
