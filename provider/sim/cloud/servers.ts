@@ -1,6 +1,6 @@
 /** Server routes: create, list, get, update (name/labels), delete. */
 import * as crypto from "crypto";
-import { Router } from "./router";
+import { Router, SimRequest, SimResponse } from "./router";
 import { ActionRunner, ActionFailure } from "./actions";
 import { CloudState, ServerRecord } from "./state";
 import { locked, uniquenessError } from "./errors";
@@ -24,26 +24,17 @@ export function liveMachine(state: CloudState, server: ServerRecord) {
   return machine;
 }
 
+interface Ctx {
+  state: CloudState;
+  runner: ActionRunner;
+}
+
 /** Registers the server routes. */
 export function registerServerRoutes(router: Router, state: CloudState, runner: ActionRunner): void {
+  const ctx = { state, runner };
   const render = (s: ServerRecord) => renderServer(state, s);
-  router.add("POST", "/servers", async (req) => {
-    const plan = planCreate(state, bodyObject(req.body));
-    const { server, spec } = buildServer(state, plan);
-    const diskImageFile = plan.image.type === "system" ? undefined : plan.image.file;
-    await state.world.createMachine(spec, { diskImageFile, userData: plan.userData });
-    state.servers.set(server.id, server);
-    for (const id of plan.firewallIds) state.firewalls.get(id)!.applied_to.push({ type: "server", server: { id: server.id } });
-    refreshFilters(state);
-    const resources = [{ id: server.id, type: "server" }];
-    const create = runner.start({ command: "create_server", resources, realisticMs: 10_000, server });
-    const next = plan.startAfterCreate
-      ? [runner.start({ command: "start_server", resources, realisticMs: 5_000, server, after: create.done, work: () => liveMachine(state, server).powerOn() }).action]
-      : [];
-    // root_password is null when SSH keys were given (contract §2).
-    const password = plan.sshKeys.length ? null : rootPassword();
-    return { status: 201, body: { server: render(server), action: create.action, next_actions: next, root_password: password } };
-  });
+  const find = (req: SimRequest) => findById(state.servers, req.params.id, "server");
+  router.add("POST", "/servers", (req) => createServer(ctx, bodyObject(req.body)));
   router.add("GET", "/servers", (req) => {
     const name = req.query.get("name");
     const statuses = req.query.getAll("status");
@@ -52,9 +43,9 @@ export function registerServerRoutes(router: Router, state: CloudState, runner: 
       (name === null || s.name === name) && (statuses.length === 0 || statuses.includes(serverStatus(state, s))) && selected(s.labels));
     return listResponse("servers", sortItems(items, req.query.getAll("sort"), SERVER_SORT), req, render);
   });
-  router.add("GET", "/servers/{id}", (req) => ({ status: 200, body: { server: render(findById(state.servers, req.params.id, "server")) } }));
+  router.add("GET", "/servers/{id}", (req) => ({ status: 200, body: { server: render(find(req)) } }));
   router.add("PUT", "/servers/{id}", (req) => {
-    const server = findById(state.servers, req.params.id, "server");
+    const server = find(req);
     const b = bodyObject(req.body);
     if (typeof b.name === "string" && [...state.servers.values()].some((s) => s.name === b.name && s.id !== server.id)) {
       throw uniquenessError("name", `server name '${b.name}' is already used`);
@@ -64,23 +55,49 @@ export function registerServerRoutes(router: Router, state: CloudState, runner: 
     refreshFilters(state); // label selectors of firewalls may now match differently
     return { status: 200, body: { server: render(server) } };
   });
-  router.add("DELETE", "/servers/{id}", (req) => {
-    const server = findById(state.servers, req.params.id, "server");
-    if (server.deleting) throw locked("server", server.id, "delete_server");
-    server.deleting = true;
-    const { action } = runner.start({
-      command: "delete_server", resources: [{ id: server.id, type: "server" }], realisticMs: 3_000, server,
-      work: async () => {
-        // Attached firewalls are detached (contract §2).
-        for (const fw of state.firewalls.values()) fw.applied_to = fw.applied_to.filter((t) => t.type !== "server" || t.server.id !== server.id);
-        state.servers.delete(server.id);
-        await state.world.removeMachine(server.machineId);
-        refreshFilters(state);
-      },
-      onError: () => { server.deleting = false; },
-    });
-    return { status: 200, body: { action } };
+  router.add("DELETE", "/servers/{id}", (req) => deleteServer(ctx, find(req)));
+}
+
+async function createServer(ctx: Ctx, body: Record<string, unknown>): Promise<SimResponse> {
+  const { state, runner } = ctx;
+  const plan = planCreate(state, body);
+  const { server, spec } = buildServer(state, plan);
+  // Registered before the machine exists so that a concurrent create with the same name gets 409.
+  state.servers.set(server.id, server);
+  try {
+    await state.world.createMachine(spec, { diskImageFile: plan.image.type === "system" ? undefined : plan.image.file, userData: plan.userData });
+  } catch (e) {
+    state.servers.delete(server.id);
+    throw e;
+  }
+  for (const id of plan.firewallIds) state.firewalls.get(id)!.applied_to.push({ type: "server", server: { id: server.id } });
+  refreshFilters(state);
+  const resources = [{ id: server.id, type: "server" }];
+  const create = runner.start({ command: "create_server", resources, realisticMs: 10_000, server });
+  const next = plan.startAfterCreate
+    ? [runner.start({ command: "start_server", resources, realisticMs: 5_000, server, after: create.done, work: () => liveMachine(state, server).powerOn() }).action]
+    : [];
+  // root_password is null when SSH keys were given (contract §2).
+  const password = plan.sshKeys.length ? null : rootPassword();
+  return { status: 201, body: { server: renderServer(state, server), action: create.action, next_actions: next, root_password: password } };
+}
+
+function deleteServer(ctx: Ctx, server: ServerRecord): SimResponse {
+  const { state } = ctx;
+  if (server.deleting) throw locked("server", server.id, "delete_server");
+  server.deleting = true;
+  const { action } = ctx.runner.start({
+    command: "delete_server", resources: [{ id: server.id, type: "server" }], realisticMs: 3_000, server,
+    work: async () => {
+      // Attached firewalls are detached (contract §2).
+      for (const fw of state.firewalls.values()) fw.applied_to = fw.applied_to.filter((t) => t.type !== "server" || t.server.id !== server.id);
+      state.servers.delete(server.id);
+      await state.world.removeMachine(server.machineId);
+      refreshFilters(state);
+    },
+    onError: () => { server.deleting = false; },
   });
+  return { status: 200, body: { action } };
 }
 
 const SERVER_SORT = {
