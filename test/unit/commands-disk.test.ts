@@ -146,5 +146,8 @@ describe("rescue/commands: disk commands run by real bash", function () {
     const r = await runBash(ensureUefiBootOrderCommand({ efiDir: path.join(bin, "efi") }), env);
     assert.deepStrictEqual([r.code, r.stderr, r.stdout], [0, "", "deleting UEFI boot entry Boot0000\ndeleting UEFI boot entry Boot0004\nUEFI BootOrder 0002,0001,0003 -> 0001,0002,0003\n"]);
     assert.strictEqual(fs.readFileSync(path.join(bin, "order"), "utf8"), "0001,0002,0003");
+    fs.writeFileSync(path.join(bin, "efibootmgr"), "#!/bin/bash\necho 'EFI variables are not supported on this system.' >&2; exit 2\n");
+    const unreadable = await runBash(ensureUefiBootOrderCommand({ efiDir: path.join(bin, "efi") }), env);
+    assert.deepStrictEqual([unreadable.code, unreadable.stdout], [0, ""]);
   });
 });
