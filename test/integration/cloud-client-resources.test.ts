@@ -36,7 +36,12 @@ describe("cloud client ↔ sim: SSH keys, images, firewalls, pagination", functi
     assert.deepStrictEqual((await client.sshKeys.list({ labelSelector: "talos.dev/temp=true" })).map((k) => k.name), ["a"]);
     assert.deepStrictEqual((await client.sshKeys.list({ fingerprint: b.fingerprint })).map((k) => k.id), [b.id]);
     assert.deepStrictEqual((await client.sshKeys.list({ name: "b" })).map((k) => k.id), [b.id]);
+    assert.deepStrictEqual(await client.sshKeys.list({ name: "nobody" }), []);
     assert.deepStrictEqual(await client.sshKeys.get(a.id), a);
+    const renamed = await client.sshKeys.update(b.id, { name: "b2", labels: { k: "v" } });
+    assert.deepStrictEqual([renamed.name, renamed.labels, renamed.fingerprint], ["b2", { k: "v" }, b.fingerprint]);
+    const taken = await rejection(client.sshKeys.update(b.id, { name: "a" }));
+    assert.deepStrictEqual([taken.status, taken.code], [409, "uniqueness_error"]);
     await client.sshKeys.delete(a.id);
     assert.strictEqual(await client.sshKeys.get(a.id), undefined);
     const bad = await rejection(client.sshKeys.create({ name: "c", publicKey: "ssh-ed25519 not-base64!" }));
@@ -114,6 +119,10 @@ describe("cloud client ↔ sim: SSH keys, images, firewalls, pagination", functi
     assert.strictEqual(a.machine.inboundAllowed("tcp", 50000, "127.0.0.1"), true);
     assert.deepStrictEqual((await client.firewalls.list({ name: "talos-kubespan" })).map((f) => f.applied_to), [[]]);
     assert.deepStrictEqual((await client.firewalls.list({ labelSelector: "cluster=c1" })).map((f) => f.id), [created.firewall.id]);
+    const relabelled = await client.firewalls.update(created.firewall.id, { name: "kubespan", labels: { cluster: "c2" } });
+    assert.deepStrictEqual([relabelled.name, relabelled.labels, relabelled.rules], ["kubespan", { cluster: "c2" }, created.firewall.rules]);
+    const clash = await rejection(client.firewalls.update(created.firewall.id, { name: "ssh" }));
+    assert.strictEqual(clash.message, `Cloud PUT /firewalls/${created.firewall.id} failed: uniqueness_error (409): firewall with name 'ssh' already exists`);
     await client.firewalls.delete(created.firewall.id);
     assert.strictEqual(await client.firewalls.get(created.firewall.id), undefined);
   });

@@ -1,4 +1,4 @@
-/** Firewalls client: create with rules, apply to / remove from servers, set rules, get, list, delete. */
+/** Firewalls client: create with rules, apply to / remove from servers, set rules, get, list, update, delete. */
 import { Transport } from "./transport";
 import { listAll } from "./pagination";
 import { getOrUndefined } from "./get-or-undefined";
@@ -21,6 +21,11 @@ export class FirewallsClient {
   /** Every firewall matching the filters (all pages). */
   list(f: { name?: string; labelSelector?: string } = {}): Promise<Firewall[]> {
     return listAll(this.t, "/firewalls", "firewalls", { name: f.name, label_selector: f.labelSelector });
+  }
+
+  /** Renames a firewall or replaces its labels (rules change through `setRules`). */
+  async update(id: number, u: { name?: string; labels?: Labels }): Promise<Firewall> {
+    return (await this.t.request<{ firewall: Firewall }>("PUT", `/firewalls/${id}`, { body: u })).firewall;
   }
 
   /** Deletes a firewall (204); fails with 422 resource_in_use while it is applied. */

@@ -1,4 +1,4 @@
-/** SSH keys client: create, list, get, delete. */
+/** SSH keys client: create, list, get, update, delete. */
 import { Transport } from "./transport";
 import { listAll } from "./pagination";
 import { getOrUndefined } from "./get-or-undefined";
@@ -21,6 +21,11 @@ export class SshKeysClient {
   /** The key, or undefined when it does not exist. */
   get(id: number): Promise<SshKey | undefined> {
     return getOrUndefined(this.t, `/ssh_keys/${id}`, "ssh_key");
+  }
+
+  /** Renames a key or replaces its labels. */
+  async update(id: number, u: { name?: string; labels?: Labels }): Promise<SshKey> {
+    return (await this.t.request<{ ssh_key: SshKey }>("PUT", `/ssh_keys/${id}`, { body: u })).ssh_key;
   }
 
   /** Deletes a key (204). */
