@@ -98,10 +98,11 @@ function contentType(lsblkFs: string | null, sigs: string[]): string | null {
   return lsblkFs ?? sigs.find((s) => !PARTITION_TABLE_TYPES.has(s)) ?? null;
 }
 
+const holdersOf = (r: LsblkRow) => r.children.filter((c) => c.type !== "part").map((c) => c.name);
+
 function toPartition(r: LsblkRow, sigs: Map<string, string[]>): PartitionInfo {
   const signatures = sigs.get(r.path) ?? [];
-  const holders = r.children.filter((c) => c.type !== "part").map((c) => c.name);
-  return { name: r.name, path: r.path, sizeBytes: r.sizeBytes, partType: r.partType, partLabel: r.partLabel, fsType: contentType(r.fsType, signatures), signatures, holders };
+  return { name: r.name, path: r.path, sizeBytes: r.sizeBytes, partType: r.partType, partLabel: r.partLabel, fsType: contentType(r.fsType, signatures), signatures, holders: holdersOf(r) };
 }
 
 function diskType(r: LsblkRow): DiskInfo["type"] {
@@ -120,7 +121,7 @@ function toDisk(r: LsblkRow, byId: Map<string, string[]>, sigs: Map<string, stri
     name: r.name, path: r.path, byId: byId.get(r.name) ?? [], sizeBytes: r.sizeBytes, model: r.model, serial: r.serial,
     wwn: r.wwn, rotational: r.rotational ?? false, transport: r.transport, type: diskType(r),
     fsType: contentType(r.fsType, signatures), signatures,
-    holders: r.children.filter((c) => c.type !== "part").map((c) => c.name),
+    holders: holdersOf(r),
     partitions: r.children.filter((c) => c.type === "part").map((c) => toPartition(c, sigs)),
   };
 }

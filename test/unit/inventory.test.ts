@@ -7,8 +7,7 @@ import { checkSmbiosUuid, inventoryScript, parseDisks, parseInventory } from "..
 import { parseMdstat, parseNicInfoPairs } from "../../provider/rescue/commands-sysinfo";
 import { IP_ADDR, IP_ROUTE, LSBLK_JSON, inventoryOutput } from "./inventory-fixtures.test";
 
-const FIX = "/work/shared/fixtures/robot";
-const fixture = (name: string) => fs.readFileSync(path.join(process.env.ROBOT_FIXTURES ?? FIX, name), "utf8");
+const fixture = (name: string) => fs.readFileSync(path.join("/work/shared/fixtures/robot", name), "utf8");
 const bare = { byId: [], serial: null, rotational: false, transport: null, type: "nvme", fsType: null, signatures: [], partitions: [] };
 
 // Does not prove: that real util-linux/iproute2 in the Hetzner rescue print exactly these shapes (fixtures and
