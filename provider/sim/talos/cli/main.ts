@@ -1,13 +1,13 @@
 /** Entry point of the `talosctl` stand-in (provider/sim/bin/talosctl). */
 import { clientVersion } from "../versions";
-import { runMain } from "./command";
+import { Io, runMain } from "./command";
 import { rootCommand } from "./root";
 
 /** Runs talosctl with `argv` (without node and script) and returns the exit code. */
-export async function talosctlMain(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<number> {
+export async function talosctlMain(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), io?: Io): Promise<number> {
   const client = clientVersion(env);
-  const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
-  return runMain(rootCommand(client), argv, { io, client, env, cwd });
+  const out = io ?? { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t) };
+  return runMain(rootCommand(client), argv, { io: out, client, env, cwd });
 }
 
 if (require.main === module) {
