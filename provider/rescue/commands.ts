@@ -8,6 +8,7 @@ import { joinCommands, shellQuote } from "../internal/shell";
 
 export { InstallImageOptions, ImageCompression, SHA256_LINE, compressionFromUrl, installImageCommand, parseImageSha256 } from "./commands-install";
 export { ensureUefiBootOrderCommand } from "./commands-efi";
+export { GptPartition, PartitionCheck, parsePartitionCheck } from "./commands-gpt";
 
 const MiB = 1024 * 1024;
 /** Bytes zeroed at each end of a wiped disk (GPT headers, Talos META/STATE near the start, backup GPT at the end). */
@@ -84,4 +85,3 @@ export function rereadPartitionsCommand(target: string): string {
   );
 }
 
-export { PartitionCheck, parsePartitionCheck } from "./commands-gpt";
