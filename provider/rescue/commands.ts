@@ -84,4 +84,3 @@ export function rereadPartitionsCommand(target: string): string {
     `sgdisk -v ${t} 2>&1`,
   );
 }
-
