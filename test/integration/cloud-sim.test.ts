@@ -9,8 +9,11 @@ import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
 /** A FakeWorld whose action delays wait until `release()`, so intermediate states can be observed without races. */
 class HeldWorld extends FakeWorld {
   held = false;
+  /** Every realistic duration asked for, in order. */
+  readonly delays: number[] = [];
   private readonly waiting: (() => void)[] = [];
   async delay(ms: number): Promise<void> {
+    this.delays.push(ms);
     if (this.held && ms > 0) return new Promise<void>((resolve) => this.waiting.push(resolve));
     return super.delay(ms);
   }
@@ -138,6 +141,24 @@ describe("cloud sim: protocol, validation and action states over raw HTTP", func
     world.release();
     assert.deepStrictEqual(await finished(snap.body.action.id), ["success"]);
     assert.strictEqual((await call("DELETE", `/images/${snap.body.image.id}`)).status, 204);
+  });
+
+  it("scales request latency by faults.latencyScale and action durations by faults.slowActions, at run time", async () => {
+    world.delays.length = 0;
+    await call("GET", "/locations");
+    sim.faults.latencyScale = 2;
+    await call("GET", "/locations");
+    sim.faults.latencyScale = 0;
+    assert.deepStrictEqual(world.delays, [0, 120]);
+    world.delays.length = 0;
+    sim.faults.slowActions = 3;
+    const fw = await call("POST", "/firewalls", { name: "slow", apply_to: [] });
+    const key = (await call("GET", "/ssh_keys?name=k1")).body.ssh_keys[0];
+    const server = await call("POST", "/servers", { name: "slow", server_type: "cx23", image: "ubuntu-24.04", start_after_create: false, ssh_keys: [key.id] });
+    assert.deepStrictEqual(await finished(server.body.action.id), ["success"]);
+    sim.faults.slowActions = 1;
+    assert.deepStrictEqual(world.delays.filter((ms) => ms > 0), [7500, 7500, 7500, 7500], "create_server: 10 s × 3 in four progress steps");
+    assert.strictEqual(fw.status, 201);
   });
 
   it("records responses that violate the OpenAPI document and answers 500 in strict mode (200 otherwise)", async () => {

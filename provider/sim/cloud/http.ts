@@ -42,6 +42,8 @@ export interface PipelineDeps {
   injected5xx: number;
 }
 
+/** How many requests the log keeps (a long demo run must not grow it without bound). */
+const REQUEST_LOG_LIMIT = 10_000;
 /** Realistic API latency per request, scaled by world.timeScale and faults.latencyScale. */
 const REQUEST_LATENCY_MS = 60;
 const INJECTED_5XX: [number, string, string][] = [
@@ -66,6 +68,7 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     out = errorResponse(e);
   }
   const headers = { ...deps.limiter.headers(forced429), ...(out.headers ?? {}) };
+  if (deps.requests.length >= REQUEST_LOG_LIMIT) deps.requests.shift();
   deps.requests.push({ method, path: url.pathname.replace(/^\/v1/, "") + url.search, status: out.status });
   if (out.body === undefined) {
     res.writeHead(out.status, headers).end();

@@ -42,7 +42,7 @@ export interface CloudSim {
   faults: ServiceFaults;
   /** Responses that failed OpenAPI validation (should stay empty). */
   violations: Violation[];
-  /** Every request answered, in order. */
+  /** The last 10 000 requests answered, in order. */
   requests: RequestRecord[];
   /** The simulated project, for tests that inspect it. */
   state: CloudState;
