@@ -67,7 +67,7 @@ describe("talosctl stand-in: process contract (usage, flags, exit codes)", () =>
   it("prints usage of the failing subcommand; v1.11+ lists the global flags as its own (persistent on each command)", async () => {
     const r = await talosctl("v1.13.9", ["apply", "config", "extra"]);
     assert.ok(r.stderr.startsWith("accepts at most 1 arg(s), received 2" + usageHead("talosctl apply-config [flags]") + "\nAliases:\n  apply-config, apply\n\nFlags:\n"), r.stderr);
-    assert.match(r.stderr, /\n {2}-n, --nodes strings {10}target the specified nodes\n/);
+    assert.match(r.stderr, /\n {2}-n, --nodes strings {14}target the specified nodes\n/);
     assert.ok(!r.stderr.includes("Global Flags:"));
   });
 
