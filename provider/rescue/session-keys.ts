@@ -1,5 +1,5 @@
-/** SSH key helpers shared by the rescue session and the simulated rescue server. */
-import { createHash } from "crypto";
+/** SSH key helpers shared by the rescue session, the resources that create ephemeral keys, and the simulated rescue server. */
+import { KeyObject, createHash, generateKeyPairSync, randomBytes } from "crypto";
 import { utils } from "ssh2";
 
 /** OpenSSH's fingerprint of a public key blob: "SHA256:" + unpadded base64 of its SHA-256. */
@@ -11,5 +11,51 @@ export function sshFingerprint(publicKeyBlob: Buffer): string {
 export function fingerprintOfPublicKey(line: string): string {
   const key = utils.parseKey(line);
   if (key instanceof Error) throw new Error(`not an OpenSSH public key: ${key.message}`);
-  return sshFingerprint(key.getPublicSSH());
+  return sshFingerprint((Array.isArray(key) ? key[0] : key).getPublicSSH());
+}
+
+/** An ed25519 key pair in OpenSSH formats. */
+export interface SshKeyPair {
+  /** "-----BEGIN OPENSSH PRIVATE KEY-----…" (unencrypted). */
+  private: string;
+  /** "ssh-ed25519 AAAA… comment". */
+  public: string;
+  /** "SHA256:…". */
+  fingerprint: string;
+}
+
+/**
+ * Generates an ed25519 key pair. Not ssh2's `utils.generateKeyPairSync("ed25519")`: ssh2 1.17 strips
+ * leading zero bytes from the public key (lib/keygen.js parseDERs), so about one key in 256 comes out
+ * 31 bytes long and is then refused by ssh2's own parser ("Malformed OpenSSH private key").
+ * `keys` converts an existing node:crypto ed25519 pair instead of generating one.
+ */
+export function generateEd25519KeyPair(comment = "", keys?: { publicKey: KeyObject; privateKey: KeyObject }): SshKeyPair {
+  const { publicKey, privateKey } = keys ?? generateKeyPairSync("ed25519");
+  const pub = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
+  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url");
+  const blob = Buffer.concat([sshString("ssh-ed25519"), sshString(pub)]);
+  const check = randomBytes(4);
+  let secret = Buffer.concat([check, check, blob, sshString(Buffer.concat([seed, pub])), sshString(comment)]);
+  // PROTOCOL.key: the private section is padded with 1, 2, 3… to the cipher block size (8 for "none").
+  const pad = (8 - (secret.length % 8)) % 8;
+  secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
+  const body = Buffer.concat([Buffer.from("openssh-key-v1\0"), sshString("none"), sshString("none"), sshString(""), u32(1), sshString(blob), sshString(secret)]);
+  const lines = body.toString("base64").match(/.{1,70}/g)!.join("\n");
+  return {
+    private: `-----BEGIN OPENSSH PRIVATE KEY-----\n${lines}\n-----END OPENSSH PRIVATE KEY-----\n`,
+    public: `ssh-ed25519 ${blob.toString("base64")}${comment ? ` ${comment}` : ""}`,
+    fingerprint: sshFingerprint(blob),
+  };
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
+function sshString(v: string | Buffer): Buffer {
+  const b = typeof v === "string" ? Buffer.from(v) : v;
+  return Buffer.concat([u32(b.length), b]);
 }

@@ -11,17 +11,20 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { utils } from "ssh2";
 import { isError } from "../../provider/internal/errors";
 import { pollUntil } from "../../provider/internal/poll";
 import { RescueCommandError, RescueSession } from "../../provider/rescue/session";
+import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
 import { FactorySim, imageUrl, startFactorySim } from "../../provider/sim/factory/server";
 import { rescueSkipReason } from "../../provider/sim/rescue/support";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { MachineStatus, SimMachine, TalosBoot } from "../../provider/sim/types";
 import { World, createWorld } from "../../provider/sim/world";
 
-const KEY = utils.generateKeyPairSync("ed25519");
+// Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.
+const NET = `127.${200 + (process.pid % 50)}.4`;
+
+const KEY = generateEd25519KeyPair();
 const EMPTY_SCHEMATIC = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
 const SETTLE = { initialMs: 10, maxMs: 50, jitter: 0 };
 
@@ -55,7 +58,7 @@ describe("rescue install end to end (world, factory, rescue, Talos boot)", funct
 
   /** Creates machine `n`, boots it into rescue and returns it with a verified session. */
   async function inRescue(n: number): Promise<{ m: SimMachine; s: RescueSession }> {
-    const spec = robotServerScenario(n, { machine: { id: `install-${n}`, ipv4: `127.77.4.${n}`, gateway: "127.77.4.1" } }).machine;
+    const spec = robotServerScenario(n, { machine: { id: `install-${n}`, ipv4: `${NET}.${n}`, gateway: `${NET}.1` } }).machine;
     const m = await world.createMachine(spec);
     await waitFor(m, "no-os");
     m.armRescue({ authorizedKeys: [KEY.public], password: "install-pw" });

@@ -16,10 +16,13 @@ import { rescueSkipReason } from "../../provider/sim/rescue/support";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { MachineSpec } from "../../provider/sim/types";
 
+// Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.
+const NET = `127.${200 + (process.pid % 50)}.1`;
+
 const PASSWORD = "rescue-isolation-pw";
 
 function spec(bootMode: "uefi" | "bios", last: number): MachineSpec {
-  return robotServerScenario(1, { machine: { id: `iso-${bootMode}`, ipv4: `127.77.1.${last}`, gateway: "127.77.1.1", bootMode } }).machine;
+  return robotServerScenario(1, { machine: { id: `iso-${bootMode}`, ipv4: `${NET}.${last}`, gateway: `${NET}.1`, bootMode } }).machine;
 }
 
 /** The host's first real block device from /proc/partitions (name, major, minor). */
@@ -43,7 +46,7 @@ describe("simulated rescue system: identity and isolation", function () {
       return this.skip();
     }
     uefi = await bootLoopRescue(spec("uefi", 2), { authorizedKeys: [], password: PASSWORD }, dir);
-    session = await RescueSession.connect({ host: "127.77.1.2", password: PASSWORD, deadlineMs: 10_000 });
+    session = await RescueSession.connect({ host: `${NET}.2`, password: PASSWORD, deadlineMs: 10_000 });
   });
   after(async () => {
     await session?.close();
@@ -62,7 +65,7 @@ describe("simulated rescue system: identity and isolation", function () {
   it("has no /sys/firmware/efi on a BIOS machine", async () => {
     const bios = await bootLoopRescue(spec("bios", 3), { authorizedKeys: [], password: PASSWORD }, dir);
     try {
-      const s = await RescueSession.connect({ host: "127.77.1.3", password: PASSWORD, deadlineMs: 10_000 });
+      const s = await RescueSession.connect({ host: `${NET}.3`, password: PASSWORD, deadlineMs: 10_000 });
       assert.strictEqual((await s.run("ls -A /sys/firmware; test -d /sys/firmware/efi || echo no-efi", { timeoutMs: 10_000 })).stdout, "no-efi\n");
       await s.close();
     } finally {

@@ -11,22 +11,25 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
-import { utils } from "ssh2";
 import { isError } from "../../provider/internal/errors";
 import { RescueCommandError, RescueSession } from "../../provider/rescue/session";
+import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
 import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host";
 import { rescueSkipReason } from "../../provider/sim/rescue/support";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { MachineFaults, MachineSpec, RescueArm } from "../../provider/sim/types";
 
-const IP = "127.77.3.2";
-const KEY = utils.generateKeyPairSync("ed25519");
-const OTHER_KEY = utils.generateKeyPairSync("ed25519");
+// Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.
+const NET = `127.${200 + (process.pid % 50)}.3`;
+
+const IP = `${NET}.2`;
+const KEY = generateEd25519KeyPair();
+const OTHER_KEY = generateEd25519KeyPair();
 const ARM: RescueArm = { authorizedKeys: [`${KEY.public} operator@laptop`], password: "ssh-test-pw" };
 const FAST = { initialMs: 20, maxMs: 50, jitter: 0 };
 
 function spec(faults?: MachineFaults): MachineSpec {
-  return robotServerScenario(3, { machine: { id: "ssh-1", ipv4: IP, gateway: "127.77.3.1", faults } }).machine;
+  return robotServerScenario(3, { machine: { id: "ssh-1", ipv4: IP, gateway: `${NET}.1`, faults } }).machine;
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {

@@ -15,8 +15,11 @@ import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host"
 import { rescueSkipReason } from "../../provider/sim/rescue/support";
 import { MachineSpec } from "../../provider/sim/types";
 
+// Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.
+const NET = `127.${200 + (process.pid % 50)}.2`;
+
 const SPEC: MachineSpec = {
-  id: "tools-1", kind: "robot", ipv4: "127.77.2.2", ipv4Prefix: 26, gateway: "127.77.2.1", ipv6Net: "2a01:4f8:10a:2002::/64",
+  id: "tools-1", kind: "robot", ipv4: `${NET}.2`, ipv4Prefix: 26, gateway: `${NET}.1`, ipv6Net: "2a01:4f8:10a:2002::/64",
   bootMode: "uefi", smbiosUuid: "4C4C4544-0051-3510-8052-B4C04F4E3332", arch: "amd64", memoryBytes: 64 * 2 ** 30,
   disks: [
     { name: "nvme0n1", model: "SAMSUNG MZVL2512HCJQ-00B00", serial: "S675NX0T123456", wwn: "eui.002538b931a0b1c2", sizeBytes: 512110190592, rotational: false, transport: "nvme" },
@@ -123,17 +126,17 @@ describe("simulated rescue system: inventory tools", function () {
   it("ip -j addr / route report the NIC with its DHCP /26, gateway and the rescue's ::2", async () => {
     const life = '"valid_life_time":4294967295,"preferred_life_time":4294967295';
     const lo = `{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"qdisc":"noqueue","operstate":"UNKNOWN","group":"default","txqlen":1000,"link_type":"loopback","address":"00:00:00:00:00:00","broadcast":"00:00:00:00:00:00","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host","label":"lo",${life}},{"family":"inet6","local":"::1","prefixlen":128,"scope":"host",${life}}]}`;
-    const eth0 = `{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"mq","operstate":"UP","group":"default","txqlen":1000,"link_type":"ether","address":"a8:a1:59:0c:3d:4e","broadcast":"ff:ff:ff:ff:ff:ff","addr_info":[{"family":"inet","local":"127.77.2.2","prefixlen":26,"broadcast":"127.77.2.63","scope":"global","label":"eth0",${life}},{"family":"inet6","local":"2a01:4f8:10a:2002::2","prefixlen":64,"scope":"global",${life}},{"family":"inet6","local":"fe80::aaa1:59ff:fe0c:3d4e","prefixlen":64,"scope":"link",${life}}]}`;
+    const eth0 = `{"ifindex":2,"ifname":"eth0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"mq","operstate":"UP","group":"default","txqlen":1000,"link_type":"ether","address":"a8:a1:59:0c:3d:4e","broadcast":"ff:ff:ff:ff:ff:ff","addr_info":[{"family":"inet","local":"${NET}.2","prefixlen":26,"broadcast":"${NET}.63","scope":"global","label":"eth0",${life}},{"family":"inet6","local":"2a01:4f8:10a:2002::2","prefixlen":64,"scope":"global",${life}},{"family":"inet6","local":"fe80::aaa1:59ff:fe0c:3d4e","prefixlen":64,"scope":"link",${life}}]}`;
     const eth1 = `{"ifindex":3,"ifname":"eth1","flags":["BROADCAST","MULTICAST"],"mtu":1500,"qdisc":"noop","operstate":"DOWN","group":"default","txqlen":1000,"link_type":"ether","address":"a8:a1:59:0c:3d:4f","broadcast":"ff:ff:ff:ff:ff:ff","addr_info":[]}`;
     assert.strictEqual(await run("ip -j addr"), `[${lo},${eth0},${eth1}]\n`);
     assert.strictEqual(
       await run("ip -j route"),
-      '[{"dst":"default","gateway":"127.77.2.1","dev":"eth0","flags":[]},{"dst":"127.77.2.0/26","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"127.77.2.2","flags":[]}]\n',
+      `[{"dst":"default","gateway":"${NET}.1","dev":"eth0","flags":[]},{"dst":"${NET}.0/26","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"${NET}.2","flags":[]}]\n`,
     );
     assert.strictEqual(
       await run("ip -6 route; ip route"),
       "2a01:4f8:10a:2002::/64 dev eth0 proto kernel metric 256 pref medium\nfe80::/64 dev eth0 proto kernel metric 256 pref medium\ndefault via fe80::1 dev eth0 metric 1024 pref medium\n" +
-        "default via 127.77.2.1 dev eth0 \n127.77.2.0/26 dev eth0 proto kernel scope link src 127.77.2.2 \n",
+        `default via ${NET}.1 dev eth0 \n${NET}.0/26 dev eth0 proto kernel scope link src ${NET}.2 \n`,
     );
     assert.strictEqual(await run("ip addr add 10.0.0.1/24 dev eth0 2>&1 || echo rc=$?"), "RTNETLINK answers: Operation not permitted\nrc=2\n");
   });
@@ -148,6 +151,6 @@ describe("simulated rescue system: inventory tools", function () {
       ],
     );
     assert.deepStrictEqual([inv.hostname, inv.bootMode, inv.smbiosUuid, inv.memoryBytes], ["rescue", "uefi", "4c4c4544-0051-3510-8052-b4c04f4e3332", 64 * 2 ** 30]);
-    assert.deepStrictEqual(inv.nics[0], { name: "eth0", mac: "a8:a1:59:0c:3d:4e", ipv4: "127.77.2.2", prefix: 26, gateway: "127.77.2.1", ipv6: ["2a01:4f8:10a:2002::2/64"], isDefaultRoute: true });
+    assert.deepStrictEqual(inv.nics[0], { name: "eth0", mac: "a8:a1:59:0c:3d:4e", ipv4: `${NET}.2`, prefix: 26, gateway: `${NET}.1`, ipv6: ["2a01:4f8:10a:2002::2/64"], isDefaultRoute: true });
   });
 });

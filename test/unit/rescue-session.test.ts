@@ -7,13 +7,14 @@
  */
 import * as assert from "assert";
 import * as net from "net";
-import { AuthContext, Server, ServerChannel, utils } from "ssh2";
+import { AuthContext, Server, ServerChannel } from "ssh2";
 import { isError } from "../../provider/internal/errors";
 import { registerSecret } from "../../provider/internal/log";
 import { RescueCommandError, RescueSession, bashCommand } from "../../provider/rescue/session";
+import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
 
 type Behaviour = (command: string, ch: ServerChannel, sock: net.Socket) => void;
-const HOST_KEY = utils.generateKeyPairSync("ed25519");
+const HOST_KEY = generateEd25519KeyPair();
 const reply = (stdout: string, code = 0, stderr = ""): Behaviour => (_c, ch) => {
   ch.write(stdout);
   ch.stderr.write(stderr);

@@ -8,9 +8,8 @@ import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { utils } from "ssh2";
 import { logLine } from "../../internal/log";
-import { fingerprintOfPublicKey } from "../../rescue/session-keys";
+import { generateEd25519KeyPair } from "../../rescue/session-keys";
 import type { AttachedDisk, RescueHost } from "../machine/machine";
 import { RescueArm } from "../types";
 import { startControlServer } from "./control";
@@ -82,7 +81,7 @@ export async function startRescueSystem(host: RescueHost, arm: RescueArm): Promi
 }
 
 async function startSsh(host: RescueHost, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>, running: Set<ChildProcess>): Promise<SshServer & { fingerprint: string }> {
-  const key = utils.generateKeyPairSync("ed25519");
+  const key = generateEd25519KeyPair();
   const server = await startSshServer({
     address: host.spec.ipv4!,
     port: host.spec.sshPort ?? 22,
@@ -90,7 +89,7 @@ async function startSsh(host: RescueHost, arm: RescueArm, ns: RescueNamespace, b
     authenticate: rescueAuthenticator(arm),
     onSession: (session, client) => serveSession(session, { ns, beforeExec, running, client }),
   });
-  return { ...server, fingerprint: fingerprintOfPublicKey(key.public) };
+  return { ...server, fingerprint: key.fingerprint };
 }
 
 // Like BLKRRPART: on a whole disk, or all disks; a partition is EINVAL.
