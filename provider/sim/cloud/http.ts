@@ -58,13 +58,13 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   const method = req.method ?? "GET";
   await deps.state.world.delay(REQUEST_LATENCY_MS * (deps.state.faults.latencyScale ?? 1));
-  let forced429 = false;
+  const forced429 = takeForced429(deps);
   let out: SimResponse;
   try {
+    if (forced429) throw rateLimited();
     gate(deps, req.headers.authorization);
     out = await route(deps, method, url, raw);
   } catch (e) {
-    forced429 = (e as { forced?: boolean }).forced === true;
     out = errorResponse(e);
   }
   const headers = { ...deps.limiter.headers(forced429), ...(out.headers ?? {}) };
@@ -77,13 +77,17 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   res.writeHead(out.status, { ...headers, "Content-Type": "application/json" }).end(JSON.stringify(out.body));
 }
 
+/** Consumes one of the 429s the fault knob `rateLimitNext` asks for; true when this request gets one. */
+function takeForced429(deps: PipelineDeps): boolean {
+  const faults = deps.state.faults;
+  if ((faults.rateLimitNext ?? 0) <= 0) return false;
+  faults.rateLimitNext = (faults.rateLimitNext ?? 0) - 1;
+  return true;
+}
+
 /** Rate limit (all requests, authenticated or not, per spec), then auth, then injected 5xx. */
 function gate(deps: PipelineDeps, authorization: string | undefined): void {
   const faults = deps.state.faults;
-  if ((faults.rateLimitNext ?? 0) > 0) {
-    faults.rateLimitNext = (faults.rateLimitNext ?? 0) - 1;
-    throw Object.assign(rateLimited(), { forced: true });
-  }
   if (!deps.limiter.take()) throw rateLimited();
   if (authorization !== `Bearer ${deps.token}`) throw new SimApiError(401, "unauthorized", "unable to authenticate");
   if ((faults.error5xxRate ?? 0) > 0 && deps.random() < (faults.error5xxRate ?? 0)) {
