@@ -113,6 +113,29 @@ describe("simulated rescue system: inventory tools", function () {
     assert.strictEqual(await run("wipefs -a /dev/nvme0n1 >/dev/null; blockdev --rereadpt /dev/nvme0n1; ls /dev | grep -c nvme0n1"), "1\n");
   });
 
+  it("runs the real disk tools (zstd, dd, sgdisk, wipefs, blkdiscard, mdadm, sync) on the machine's disks", async () => {
+    const out = await run(
+      [
+        `printf 'hello disk' | zstd -q | zstd -dq | dd of=/dev/sda bs=512 conv=fsync status=none`,
+        "head -c 10 /dev/sda; echo",
+        "sgdisk -n1:0:+1M /dev/sda >/dev/null",
+        "wipefs -a /dev/sda | grep erased",
+        "blkdiscard -f /dev/sda 2>/dev/null",
+        "head -c 4 /dev/sda | od -An -tx1",
+        `mdadm --examine /dev/sda 2>&1 || echo "rc=$?"`,
+        "sync && echo synced",
+      ].join("; "),
+    );
+    assert.strictEqual(
+      out,
+      "hello disk\n" +
+        "/dev/sda: 8 bytes were erased at offset 0x00000200 (gpt): 45 46 49 20 50 41 52 54\n" +
+        "/dev/sda: 8 bytes were erased at offset 0xe8d7ffffe00 (gpt): 45 46 49 20 50 41 52 54\n" +
+        "/dev/sda: 2 bytes were erased at offset 0x000001fe (PMBR): 55 aa\n" +
+        " 00 00 00 00\nmdadm: No md superblock detected on /dev/sda.\nrc=1\nsynced\n",
+    );
+  });
+
   it("dmidecode reports the machine's SMBIOS strings", async () => {
     assert.strictEqual(await run("dmidecode -s system-uuid; dmidecode -s system-serial-number"), "4c4c4544-0051-3510-8052-b4c04f4e3332\n1\n");
     assert.strictEqual(
