@@ -1,6 +1,7 @@
 /** Sorting and pagination of list responses (spec "Pagination" and "Sorting"). */
 import { SimRequest, SimResponse } from "./router";
 import { invalidInput } from "./errors";
+import type { Pagination } from "../../hetzner/cloud/types";
 
 /** How to read a sortable field of an item. */
 export type SortFields<T> = Record<string, (item: T) => string | number>;
@@ -20,16 +21,6 @@ export function sortItems<T>(items: T[], sorts: string[], fields: SortFields<T>)
     }
     return 0;
   });
-}
-
-/** Page metadata as in `meta.pagination`. */
-export interface Pagination {
-  page: number;
-  per_page: number;
-  previous_page: number | null;
-  next_page: number | null;
-  last_page: number | null;
-  total_entries: number | null;
 }
 
 /** Answers a list: `{ [key]: page, meta: { pagination } }` with a Link header (per_page default 25, max 50). */

@@ -2,18 +2,10 @@
 import { CloudScenario } from "../scenario";
 import { ServiceFaults, SimWorld } from "../types";
 import { Location, ServerTypeSpec, offeredLocations } from "./catalog";
+import type { Action } from "../../hetzner/cloud/types";
 
-/** An action as stored; rendered verbatim. */
-export interface ActionRecord {
-  id: number;
-  command: string;
-  status: "running" | "success" | "error";
-  progress: number;
-  started: string;
-  finished: string | null;
-  resources: { id: number; type: string }[];
-  error: { code: string; message: string } | null;
-}
+/** An action as stored; rendered verbatim (the wire shape the client reads). */
+export type ActionRecord = Action;
 
 /** A server; its power state lives in the SimMachine `cloud-<id>`. */
 export interface ServerRecord {
