@@ -29,11 +29,6 @@ export class SpecValidator {
 
   constructor(readonly schemas: SpecSchemas = new SpecSchemas()) {}
 
-  /** Whether the spec documents this operation. */
-  hasOperation(template: string, method: string): boolean {
-    return this.operation(template, method) !== undefined;
-  }
-
   /** Issues of a request body (undefined body = none sent). */
   requestBody(template: string, method: string, body: unknown): ValidationIssue[] {
     const op = this.operation(template, method);
