@@ -95,9 +95,14 @@ const METHODS: Record<RuntimeMethod, Handler> = {
 
 /** Masks secrets in the message and completes a partial-resource error with `__provider`. */
 function sanitize(e: unknown, method: RuntimeMethod, args: unknown[]): unknown {
-  if (e instanceof Error) e.message = maskSecrets(e.message);
+  // The host sends the message to the engine and prints the stack for some methods.
+  if (e instanceof Error) {
+    e.message = maskSecrets(e.message);
+    if (e.stack) e.stack = maskSecrets(e.stack);
+  }
   if (isError(e, "PartialResourceError")) {
     const err = e as PartialResourceError;
+    err.reasons.splice(0, err.reasons.length, ...err.reasons.map(maskSecrets));
     // Create: the new inputs; update: the old outputs, so the next diff still shows the change.
     const base = (method === "create" ? args[0] : { ...(args[1] as Props), __provider: (args[2] as Props)?.[PROVIDER_KEY] }) as Props;
     completePartialError(err, base);

@@ -5,6 +5,7 @@
  */
 import * as assert from "assert";
 import { dispatch, registerRuntime, diffInputs, PartialResourceError } from "../../provider/runtime";
+import { registerSecret } from "../../provider/internal/log";
 
 const P = "serialized-provider-text";
 const calls: unknown[][] = [];
@@ -65,6 +66,14 @@ describe("dispatch", () => {
     assert.strictEqual(err?.id, "x-1");
     assert.deepStrictEqual(err?.reasons, ["step 3 failed"]);
     assert.deepStrictEqual(err?.properties, { __provider: P, out: 2, name: "a" });
+  });
+
+  it("masks registered secrets in error messages, stacks and partial-failure reasons", async () => {
+    registerSecret("tok-secret-4711");
+    registerRuntime("test-leaky", { async create() { throw new PartialResourceError("x-2", {}, new Error("login with tok-secret-4711 refused")); } });
+    const leaky = await dispatch("test-leaky", "create", { __provider: P }).then(() => undefined, (e) => e as PartialResourceError);
+    assert.deepStrictEqual([leaky?.message, leaky?.reasons], ["login with [secret] refused", ["login with [secret] refused"]]);
+    assert.ok(!leaky?.stack?.includes("tok-secret-4711"));
   });
 
   it("names a missing runtime module and rejects path-like names", async () => {

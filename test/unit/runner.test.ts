@@ -117,6 +117,19 @@ describe("runner: preview/up/destroy of a program with a dynamic resource and an
     assert.strictEqual(JSON.parse(fs.readFileSync(stateFile, "utf8")).resources[0].initErrors, undefined);
   });
 
+  it("keeps undeclared resources when the program throws, and saves what it created", async () => {
+    const stateFile = path.join(dir, "throws.json");
+    await runProgram({ ...base, stateFile, program: program("a"), operation: "up" });
+    const throwing = async () => {
+      new hcloud.SshKey("admin", { name: "admin", publicKey: KEY, labels: { role: "admin" } });
+      throw new Error("bug in the program");
+    };
+    await assert.rejects(runProgram({ ...base, stateFile, program: throwing, operation: "up" }), { message: "the program failed: bug in the program" });
+    const kept = JSON.parse(fs.readFileSync(stateFile, "utf8")).resources.map((r: { urn: string }) => r.urn).sort();
+    assert.deepStrictEqual(kept, [SSHKEY, ECHO]);
+    await runProgram({ ...base, stateFile, program: program("a"), operation: "destroy" });
+  });
+
   it("reports check failures with the property's message and creates nothing", async () => {
     const bad = async () => ({ e: new EchoResource("greeting", { message: 42 as unknown as string }).echoed });
     await assert.rejects(runProgram({ ...base, stateFile: path.join(dir, "bad.json"), program: bad, operation: "preview" }), {

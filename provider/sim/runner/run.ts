@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { InputError, TalosHetznerError } from "../../internal/errors";
+import { InputError, TalosHetznerError, errorMessage } from "../../internal/errors";
 import { maskSecrets, registerSecret } from "../../internal/log";
 import { Deployment } from "./deployment";
 import { summaryLine } from "./display";
@@ -86,20 +86,29 @@ export async function runProgram(o: RunOptions): Promise<RunResult> {
     const outputs = o.operation === "destroy" ? await destroy(deployment) : await execute(o, project, config, preview, deployment, services);
     const counts = countOps(deployment.plan.map((p) => p.op));
     log(summaryLine(counts, preview));
+    // Saved even when something failed: what was created must stay known so it can be deleted later.
     if (!preview) store.save({ resources: deployment.next, outputs: outputs.values, outputSecretKeys: outputs.secretKeys });
     if (deployment.failures.length > 0) throw new RunFailedError(deployment.failures);
+    if (outputs.programError !== undefined) throw new TalosHetznerError(`the program failed: ${errorMessage(outputs.programError)}`, { cause: outputs.programError });
     return { outputs: outputs.values, plan: deployment.plan, counts };
   } finally {
     await services.stop();
   }
 }
 
-async function destroy(d: Deployment): Promise<{ values: Props; secretKeys: string[] }> {
+/** Stack outputs of a run, and the program's own error if it threw. */
+interface ProgramOutcome {
+  values: Props;
+  secretKeys: string[];
+  programError?: unknown;
+}
+
+async function destroy(d: Deployment): Promise<ProgramOutcome> {
   await d.deleteUnregistered(true);
   return { values: {}, secretKeys: [] };
 }
 
-async function execute(o: RunOptions, project: string, config: StackConfig, preview: boolean, d: Deployment, s: Services) {
+async function execute(o: RunOptions, project: string, config: StackConfig, preview: boolean, d: Deployment, s: Services): Promise<ProgramOutcome> {
   installConfig(config.values, config.secretKeys);
   installMonitor({ project, stack: o.stack ?? "dev", preview, onRegister: d.onRegister, onInvoke: (token, args) => invoke(s, token, args) });
   const rejections: unknown[] = [];
@@ -116,13 +125,14 @@ async function execute(o: RunOptions, project: string, config: StackConfig, prev
       if (r.secret) secretKeys.push(k);
     }
     await d.drain();
-    // Like the engine, stop at the first error: unregistered resources are then kept, not deleted.
-    if (d.failures.length === 0) await d.deleteUnregistered();
+    // Like the engine: only a program that ran to the end without errors may delete what it no
+    // longer declares; otherwise resources it did not reach are kept.
+    if (d.failures.length === 0 && rejections.length === 0) await d.deleteUnregistered();
     else d.keepUnregistered();
-    if (d.failures.length === 0 && rejections.length > 0) throw rejections[0];
-    return { values, secretKeys };
+    return { values, secretKeys, ...(rejections.length > 0 ? { programError: rejections[0] } : {}) };
   } finally {
     process.off("unhandledRejection", trap);
+    installConfig({}, []);
   }
 }
 
