@@ -35,61 +35,98 @@ const faultFired = new WeakSet<RescueHost>();
 
 /** Boots the rescue system of `host`, accepting `arm`'s keys and password for root. */
 export async function startRescueSystem(host: RescueHost, arm: RescueArm): Promise<RescueSystem> {
-  const { spec } = host;
-  if (!spec.ipv4) throw new Error(`machine ${spec.id}: the simulated rescue system listens on the machine's IPv4 address, and it has none`);
-  const attached = await host.attachLoopDevices();
-  const bootDir = fs.mkdtempSync(path.join(os.tmpdir(), `rescue-${spec.id}-`));
-  const running = new Set<ChildProcess>();
-  const stops: (() => Promise<void> | void)[] = [() => fs.rmSync(bootDir, { recursive: true, force: true })];
-  const stop = once(async () => {
-    for (const s of stops.reverse()) await s();
-  });
+  if (!host.spec.ipv4) throw new Error(`machine ${host.spec.id}: the simulated rescue system listens on the machine's IPv4 address, and it has none`);
+  const boot = new RescueBoot(host, await host.attachLoopDevices());
   try {
-    const hw = rescueHardware(spec);
-    writePayload(path.join(bootDir, "payload"), hw);
-    fs.mkdirSync(path.join(bootDir, "ctl"));
-    const ns = await startNamespace({ bootDir, ramBytes: Math.max(256 * 2 ** 20, spec.memoryBytes / 2), bootMode: spec.bootMode });
-    stops.push(() => ns.stop());
-    const disks: BackedDisk[] = attached.map((a) => ({ hw: hw.disks.find((d) => d.name === a.spec.name)!, loopDevice: a.loopDevice }));
-    const sync = serialized(() => syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`));
-    // The rescue kernel scans every disk's partition table when it boots.
-    for (const d of disks) await rereadPartitions(d.loopDevice);
-    await sync();
-    const killAll = () => running.forEach((c) => killGroup(c, "SIGKILL"));
-    const ssh = await startSsh(host, arm, ns, sync, running);
-    stops.push(() => ssh.close(), killAll);
-    const control = await startControlServer(path.join(bootDir, "ctl", "ctl.sock"), {
-      rereadpt: async (devno) => rereadpt(disks, devno).then(async (err) => err ?? (await sync(), null)),
-      power: once((action) => goDown(host, ssh, killAll, action)),
-    });
-    stops.push(() => control.close());
-    const limit = spec.faults?.dropSshAfterBytes;
-    if (limit !== undefined && !faultFired.has(host)) {
-      const watch = watchDiskWrites(attached.map((a: AttachedDisk) => a.loopDevice), limit, () => {
-        faultFired.add(host);
-        logLine(`[sim ${spec.id}] fault dropSshAfterBytes: cutting SSH connections after ${limit} bytes reached the disks`);
-        ssh.dropConnections();
-        killAll();
-      });
-      stops.push(() => watch.stop());
-    }
-    return { hostKeyFingerprint: ssh.fingerprint, stop };
+    const fingerprint = await boot.start(arm);
+    return { hostKeyFingerprint: fingerprint, stop: boot.stop };
   } catch (e) {
-    await stop();
+    await boot.stop();
     throw e;
   }
 }
 
-async function startSsh(host: RescueHost, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>, running: Set<ChildProcess>): Promise<SshServer & { fingerprint: string }> {
-  const key = generateEd25519KeyPair();
-  const server = await startSshServer({
-    address: host.spec.ipv4!,
-    port: host.spec.sshPort ?? 22,
-    hostKey: key.private,
-    authenticate: rescueAuthenticator(arm),
-    onSession: (session, client) => serveSession(session, { ns, beforeExec, running, client }),
-  });
-  return { ...server, fingerprint: key.fingerprint };
+/** One rescue boot: its namespace, sshd, control socket and fault watcher, torn down in reverse order. */
+class RescueBoot {
+  private readonly stops: (() => Promise<void> | void)[] = [];
+  private readonly running = new Set<ChildProcess>();
+  private readonly bootDir: string;
+  private stopped: Promise<void> | null = null;
+
+  constructor(private readonly host: RescueHost, private readonly attached: AttachedDisk[]) {
+    this.bootDir = fs.mkdtempSync(path.join(os.tmpdir(), `rescue-${host.spec.id}-`));
+    this.stops.push(() => fs.rmSync(this.bootDir, { recursive: true, force: true }));
+  }
+
+  /** Builds everything; resolves to the host key fingerprint. */
+  async start(arm: RescueArm): Promise<string> {
+    const { spec } = this.host;
+    const hw = rescueHardware(spec);
+    writePayload(path.join(this.bootDir, "payload"), hw);
+    fs.mkdirSync(path.join(this.bootDir, "ctl"));
+    const ns = await startNamespace({ bootDir: this.bootDir, ramBytes: Math.max(256 * 2 ** 20, spec.memoryBytes / 2), bootMode: spec.bootMode });
+    this.stops.push(() => ns.stop());
+    const disks: BackedDisk[] = this.attached.map((a) => ({ hw: hw.disks.find((d) => d.name === a.spec.name)!, loopDevice: a.loopDevice }));
+    const sync = serialized(() => syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`));
+    // The rescue kernel scans every disk's partition table when it boots.
+    for (const d of disks) await rereadPartitions(d.loopDevice);
+    await sync();
+    const key = generateEd25519KeyPair();
+    const ssh = await this.sshd(key.private, arm, ns, sync);
+    const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
+      rereadpt: async (devno) => (await rereadpt(disks, devno)) ?? (await sync(), null),
+      power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
+    });
+    this.stops.push(() => control.close());
+    this.watchFault(ssh);
+    return key.fingerprint;
+  }
+
+  /** Tears the boot down (idempotent). */
+  readonly stop = (): Promise<void> =>
+    (this.stopped ??= (async () => {
+      for (const s of this.stops.reverse()) await s();
+    })());
+
+  private async sshd(hostKey: string, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>): Promise<SshServer> {
+    const ssh = await startSshServer({
+      address: this.host.spec.ipv4!,
+      port: this.host.spec.sshPort ?? 22,
+      hostKey,
+      authenticate: rescueAuthenticator(arm),
+      onSession: (session, client) => serveSession(session, { ns, beforeExec, running: this.running, client }),
+    });
+    this.stops.push(() => ssh.close(), () => this.killAll());
+    return ssh;
+  }
+
+  private killAll(): void {
+    this.running.forEach((c) => killGroup(c, "SIGKILL"));
+  }
+
+  private watchFault(ssh: SshServer): void {
+    const limit = this.host.spec.faults?.dropSshAfterBytes;
+    if (limit === undefined || faultFired.has(this.host)) return;
+    const watch = watchDiskWrites(this.attached.map((a) => a.loopDevice), limit, () => {
+      faultFired.add(this.host);
+      logLine(`[sim ${this.host.spec.id}] fault dropSshAfterBytes: cutting SSH connections after ${limit} bytes reached the disks`);
+      ssh.dropConnections();
+      this.killAll();
+    });
+    this.stops.push(() => watch.stop());
+  }
+
+  // The machine goes down a moment after the command returns, as sshd dies with the OS; the command's
+  // own exit status may or may not reach the client first (both happen on real servers).
+  private goDown(ssh: SshServer, action: "reboot" | "poweroff"): void {
+    ssh.stopListening();
+    setTimeout(() => {
+      ssh.dropConnections();
+      this.killAll();
+      if (action === "reboot") this.host.osReboot();
+      else this.host.osPowerOff();
+    }, 50);
+  }
 }
 
 // Like BLKRRPART: on a whole disk, or all disks; a partition is EINVAL.
@@ -102,18 +139,6 @@ async function rereadpt(disks: BackedDisk[], devno: string | null): Promise<stri
     if (err) return err;
   }
   return null;
-}
-
-// The machine goes down a moment after the command returns, as sshd dies with the OS; the command's
-// own exit status may or may not reach the client first (both happen on real servers).
-function goDown(host: RescueHost, ssh: SshServer, killAll: () => void, action: "reboot" | "poweroff"): void {
-  ssh.stopListening();
-  setTimeout(() => {
-    ssh.dropConnections();
-    killAll();
-    if (action === "reboot") host.osReboot();
-    else host.osPowerOff();
-  }, 50);
 }
 
 function once<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
