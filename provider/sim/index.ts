@@ -15,6 +15,8 @@ import { SimWorld } from "./types";
 
 export * from "./types";
 export * from "./scenario";
+export { robotServerScenario } from "./robot/scenario";
+export type { RobotSim } from "./robot/server";
 
 /** Options of `startSimulator`. */
 export interface SimulatorOptions {
@@ -29,7 +31,8 @@ export interface SimulatorOptions {
 export interface Simulator {
   world: SimWorld;
   robot: { url: string; user: string; password: string };
-  cloud: { url: string; token: string };
+  /** Cloud API: `url` is the server root, `endpoint` (= url + "/v1") is what clients and HCLOUD_ENDPOINT take. */
+  cloud: { url: string; endpoint: string; token: string };
   factory: { url: string };
   /** The talosctl stand-in executable; put its directory first on PATH. */
   talosctl: string;
@@ -50,7 +53,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   return {
     world,
     robot: { url: robot.url, user: robot.user, password: robot.password },
-    cloud: { url: cloud.url, token: cloud.token },
+    cloud: { url: cloud.url, endpoint: `${cloud.url}/v1`, token: cloud.token },
     factory: { url: factory.url },
     talosctl: talosctlPath(),
     stateDir,
