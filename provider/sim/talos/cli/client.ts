@@ -34,7 +34,7 @@ function httpCall(endpoint: string, method: "GET" | "POST", urlPath: string, bod
   const host = m?.[1] ?? endpoint;
   const port = Number(m?.[2] ?? 50000);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host, port, method, path: urlPath, headers: { "content-type": "application/json", ...headers }, timeout: timeoutMs }, (res) => {
+    const req = http.request({ host, port, method, path: urlPath, agent: false, headers: { "content-type": "application/json", ...headers }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
