@@ -9,7 +9,7 @@ import { EchoResource } from "../../provider/resources/example-echo";
 import { shimProvider } from "../../provider/resources/framework";
 import { HostCallError } from "../../provider/sim/runner/host-errors";
 import { assertNoSecrets } from "../helpers/secrets-scan";
-import { EngineHarness, capturedProvider, secret } from "./harness";
+import { EngineHarness, UNKNOWN, capturedProvider, secret } from "./harness";
 
 const TOKEN = "hcloud-token-0123456789";
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:Echo::e1";
@@ -55,6 +55,13 @@ describe("engine: EchoResource through the real dynamic-provider host", function
     assert.deepStrictEqual(ok, { inputs: { __provider: provider, message: "hi" }, failures: [] });
     const bad = await h.check(URN, {}, { __provider: provider, message: 42 });
     assert.deepStrictEqual(bad.failures, [{ property: "message", reason: "[message] must be a string" }]);
+  });
+
+  it("passes unknown values of a preview through check and reports them as changes in diff", async () => {
+    const checked = await h.check(URN, {}, { __provider: provider, message: UNKNOWN });
+    assert.deepStrictEqual(checked, { inputs: { __provider: provider, message: UNKNOWN }, failures: [] });
+    const diff = await h.diff("echo-x", URN, { __provider: provider, message: "old" }, checked.inputs);
+    assert.deepStrictEqual([diff.changes, diff.replaces], ["some", []]);
   });
 
   it("creates, diffs, updates, reads and deletes", async () => {
