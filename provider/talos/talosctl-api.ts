@@ -158,7 +158,10 @@ export async function health(t: Talosctl, o: HealthOptions): Promise<string[]> {
   const args = ["health", ...target(o), "--wait-timeout", seconds(o.waitTimeout)];
   if (o.controlPlanes.length) args.push("--control-plane-nodes", o.controlPlanes.join(","));
   if (o.workers.length) args.push("--worker-nodes", o.workers.join(","));
-  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: o.waitTimeout + 60000 });
+  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: o.waitTimeout + 60000, allowFailure: true });
+  // Progress lines may quote node errors; only the final "healthcheck error:" decides the outcome.
+  const at = res.stderr.indexOf("healthcheck error: ");
+  if (res.exitCode !== 0) throw errorFromRun("health", res.exitCode, at >= 0 ? res.stderr.slice(at) : res.stderr);
   return res.stderr.split("\n").filter(Boolean);
 }
 

@@ -75,7 +75,7 @@ export function parseGrpcFailures(stderr: string): NodeFailure[] {
   for (const line of stderr.split("\n")) {
     const m = /rpc error: code = (\w+) desc = (.*)$/.exec(line);
     if (!m) {
-      if (out.length && /^\t\* /.test(line)) out[out.length - 1].detail += `\n${line.slice(3)}`;
+      if (out.length && /^\t\* /.test(line)) out[out.length - 1].detail += `\n${line}`;
       continue;
     }
     if (!GRPC_CODES.includes(m[1])) continue;
