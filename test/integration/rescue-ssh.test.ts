@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
+import { Client } from "ssh2";
 import { isError } from "../../provider/internal/errors";
 import { RescueCommandError, RescueSession } from "../../provider/rescue/session";
 import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
@@ -115,6 +116,27 @@ describe("rescue SSH: server and RescueSession", function () {
     assert.deepStrictEqual([(err as RescueCommandError).exitCode, (err as RescueCommandError).stderrTail], [3, ["first problem", "dd: error writing"]]);
     assert.strictEqual(((await rejection(s.run("false | cat", { timeoutMs: 10_000 }))) as RescueCommandError).exitCode, 1, "pipefail is on");
     await s.close();
+  });
+
+  it("passes a killing signal back as the exit signal, and offers a plain shell", async () => {
+    await boot();
+    const s = await connect();
+    // $PPID is the login shell (dash) that sshd started; killing it ends the session's command with SIGTERM (ssh2 reports signal names with the SIG prefix).
+    const err = (await rejection(s.run("kill -TERM $PPID; sleep 0.3", { timeoutMs: 10_000 }))) as RescueCommandError;
+    assert.deepStrictEqual([err.message, err.exitCode, err.signal], [`command on rescue ${IP}:22 was killed by signal SIGTERM (no stderr)`, null, "SIGTERM"]);
+    await s.close();
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => client.once("ready", () => resolve()).once("error", reject).connect({ host: IP, username: "root", password: ARM.password }));
+    const out = await new Promise<string>((resolve) =>
+      client.shell(false, (e, ch) => {
+        let text = "";
+        ch.on("data", (c: Buffer) => (text += c.toString()));
+        ch.on("close", () => resolve(text));
+        ch.end("hostname; echo $0\nexit\n");
+      }),
+    );
+    client.end();
+    assert.strictEqual(out, "rescue\n/bin/bash\n");
   });
 
   it("kills a command that outlives its timeout", async () => {
