@@ -119,7 +119,7 @@ export function timingOf(d: RobotServerDeadlines | undefined): Timing {
   return {
     rescueMs, installMs, maintenanceMs,
     pollMs: clamp(Math.min(rescueMs, maintenanceMs) / 60, 20, 10_000),
-    probeMs: clamp(maintenanceMs / 10, 2_000, 30_000),
+    probeMs: clamp(maintenanceMs / 4, 5_000, 30_000),
     powerOffMs: clamp(rescueMs / 4, 500, 120_000),
   };
 }
