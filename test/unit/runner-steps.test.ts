@@ -78,5 +78,14 @@ describe("runner steps", () => {
     assert.deepStrictEqual(calls, ["check", "create", "delete urn:dependent", "delete urn:base"]);
     assert.deepStrictEqual(d.next.map((r) => [r.urn, r.id, r.outputs, r.initErrors]), [["urn:new", "srv-1", { ip: "1.2.3.4" }, ["bootstrap failed"]]]);
     assert.deepStrictEqual(d.failures, [{ urn: "urn:new", message: "bootstrap failed" }]);
+    assert.deepStrictEqual(d.plan.map((p) => [p.urn, p.op]), [["urn:new", "create"], ["urn:dependent", "delete"], ["urn:base", "delete"]]);
+  });
+
+  it("leaves a resource whose step failed outright out of the plan and keeps its old state", async () => {
+    const prev = { resources: [old({ a: 1 })], outputs: {}, outputSecretKeys: [] };
+    const failing: Driver = { ...scripted(SOME, []), async update() { throw new Error("quota exceeded"); } };
+    const d = new Deployment(prev, false, () => failing, () => undefined);
+    await assert.rejects(d.onRegister(reg({ a: 2 })), { message: "urn:r: quota exceeded" });
+    assert.deepStrictEqual([d.plan, d.next], [[], [old({ a: 1 })]]);
   });
 });

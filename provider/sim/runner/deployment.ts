@@ -23,8 +23,9 @@ export interface StepFailure {
 export class Deployment {
   /** Plan entries in registration order (the order the engine shows). */
   readonly plan: PlanEntry[] = [];
-  private readonly slots: (ResourceState | undefined)[] = [];
   readonly failures: StepFailure[] = [];
+  private readonly slots: (ResourceState | undefined)[] = [];
+  private readonly carried: ResourceState[] = [];
   private readonly old: Map<string, ResourceState>;
   private readonly registered = new Set<string>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -37,7 +38,6 @@ export class Deployment {
   get next(): ResourceState[] {
     return [...this.slots.filter((s): s is ResourceState => s !== undefined), ...this.carried];
   }
-  private readonly carried: ResourceState[] = [];
 
   /** The monitor's RegisterResource handler. */
   onRegister = (reg: Registration): Promise<{ id: string; outputs: Props }> => {
@@ -67,6 +67,9 @@ export class Deployment {
       return { id: r.state.id, outputs: r.wireOutputs };
     } catch (e) {
       this.slots[slot] = this.failedState(reg, old, e);
+      // The plan lists what happened; a failure without a partial object changed nothing.
+      if (e instanceof PartialStepError) entry.op = old ? "update" : "create";
+      else this.plan.splice(this.plan.indexOf(entry), 1);
       throw new Error(`${reg.urn}: ${errorMessage(e)}`);
     }
   }
