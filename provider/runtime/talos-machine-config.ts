@@ -5,16 +5,11 @@
  */
 import { deepEqual } from "./dispatch-diff";
 import { DiffResult, Props, ResourceRuntime, isUnknown } from "./dispatch-types";
-import { deliverMachineConfig } from "./talos-machine-config-apply";
+import { deliverMachineConfig, machineConfigId } from "./talos-machine-config-apply";
 import { checkMachineConfig } from "./talos-machine-config-check";
 import { runtimeDeps } from "./talos-machine-config-deps";
 import { deleteMachineConfig, readMachineConfig } from "./talos-machine-config-read";
-import { MachineConfigInputs, MachineConfigOutputs, requireNode } from "./talos-machine-config-types";
-
-/** Removes undefined values: the host's Struct encoder rejects them. */
-export function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
+import { MachineConfigInputs, MachineConfigOutputs, definedOnly } from "./talos-machine-config-types";
 
 const REPLACE_DEFAULTS: Record<string, unknown> = { delivery: "apply" };
 
@@ -52,8 +47,7 @@ export const runtime: ResourceRuntime<MachineConfigInputs, MachineConfigOutputs>
   },
   async create(i) {
     const outs = await deliverMachineConfig(i, runtimeDeps());
-    const id = i.delivery === "user-data" ? `${i.clusterName}/user-data/${i.hostname ?? (outs.configHash ?? "").slice(0, 12)}` : `${i.clusterName}/${requireNode(i)}`;
-    return { id, outs: definedOnly(outs) };
+    return { id: machineConfigId(i, outs.configHash ?? ""), outs: definedOnly(outs) };
   },
   async read(id, props) {
     return { id, props: definedOnly(await readMachineConfig(props, runtimeDeps())) };

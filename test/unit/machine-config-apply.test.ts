@@ -28,6 +28,8 @@ class FakeNode {
   reachable = true;
   reboots = false;
   reject?: string;
+  /** Accepts applies but keeps running what it had (a node that never confirms). */
+  sticky = false;
   readonly calls: string[] = [];
   readonly client = {
     genConfig: async () => ({ controlplane: fixture("controlplane"), worker: fixture("worker"), talosconfig: "context: base\n" }),
@@ -53,7 +55,7 @@ class FakeNode {
     const reboot = this.active !== null && (o.mode === "reboot" || (o.mode !== "staged" && this.reboots));
     if (this.reboots && (o.mode === "no-reboot" || o.mode === "try")) throw fail("apply-config", "InvalidArgument", "this config change can't be applied in immediate mode\ndiff:\n...");
     const details = o.mode === "staged" ? "Staged configuration to be applied after the next reboot" : reboot ? "Applied configuration with a reboot" : "Applied configuration without a reboot";
-    if (!o.dryRun) {
+    if (!o.dryRun && !this.sticky) {
       this.persistent = o.config;
       if (o.mode !== "staged") this.active = o.config;
     }
@@ -133,6 +135,17 @@ describe("TalosMachineConfig apply flow (fake node)", () => {
     node.reject = "1 error occurred:\n\t* specified install disk does not exist: \"/dev/sdz\"\n\n";
     await assert.rejects(deliverMachineConfig(inputs({ nodePatches: ["machine: {nodeLabels: {a: b}}"] }), deps), {
       name: "ConfigRejectedError", message: 'node 10.0.0.2 rejected the machine config: 1 error occurred:\n\t* specified install disk does not exist: "/dev/sdz"',
+    });
+  });
+
+  it("keeps a partial resource when the node accepts the config but never runs it", async () => {
+    await deliverMachineConfig(inputs(), deps);
+    node.sticky = true;
+    await assert.rejects(deliverMachineConfig(inputs({ timeoutSeconds: 0.05, nodePatches: ["machine: {nodeLabels: {a: b}}"] }), deps), (e: any) => {
+      assert.strictEqual(e.name, "PartialResourceError");
+      assert.match(e.message, /^\[w-1\] node 10\.0\.0\.2 accepted the config but did not confirm it: timed out after 1s waiting for node 10\.0\.0\.2 to run the applied config [0-9a-f]{12} as its active config \(last seen: config [0-9a-f]{12}\)$/);
+      assert.deepStrictEqual([e.id, e.partial.appliedMode, e.partial.liveConfigHash], ["base/10.0.0.2", "no-reboot", ""]);
+      return true;
     });
   });
 
