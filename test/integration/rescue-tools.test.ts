@@ -136,6 +136,14 @@ describe("simulated rescue system: inventory tools", function () {
     );
   });
 
+  it("answers through the absolute paths scripts use, not only through PATH", async () => {
+    assert.strictEqual(
+      await run("/usr/bin/lsblk -dn -o NAME; /bin/lsblk -dn -o NAME | head -1; /usr/sbin/dmidecode -s system-uuid; /sbin/ip -br link | head -1; /usr/sbin/ip -4 route show default; command -v lsblk"),
+      "nvme0n1\nsda\nnvme0n1\n4c4c4544-0051-3510-8052-b4c04f4e3332\nlo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n" +
+        `default via ${NET}.1 dev eth0 \n/usr/lib/rescue-sim/bin/lsblk\n`,
+    );
+  });
+
   it("dmidecode reports the machine's SMBIOS strings", async () => {
     assert.strictEqual(await run("dmidecode -s system-uuid; dmidecode -s system-serial-number"), "4c4c4544-0051-3510-8052-b4c04f4e3332\n1\n");
     assert.strictEqual(
