@@ -41,6 +41,8 @@ class SimulatedWorld implements World {
   readonly servedImages = new Map<string, ServedImage>();
   talosRuntime?: TalosRuntime;
   private readonly startRescue?: StartRescue;
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
+  private closed = false;
 
   constructor(o: WorldOptions) {
     this.timeScale = o.timeScale;
@@ -49,7 +51,14 @@ class SimulatedWorld implements World {
   }
 
   delay(realisticMs: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, realisticMs * this.timeScale)));
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, Math.max(0, realisticMs * this.timeScale));
+      this.timers.set(t, resolve);
+    });
   }
 
   async createMachine(spec: MachineSpec, from?: { diskImageFile?: string; userData?: string }): Promise<SimMachine> {
@@ -81,6 +90,13 @@ class SimulatedWorld implements World {
   }
 
   async close(): Promise<void> {
+    // Pending waits end now, so no timer (up to minutes at timeScale 1) keeps the process alive.
+    this.closed = true;
+    for (const [t, resolve] of this.timers) {
+      clearTimeout(t);
+      resolve();
+    }
+    this.timers.clear();
     const all = [...this.machines.values()];
     await Promise.all(all.map((m) => m.destroy()));
     await Promise.all(all.map((m) => this.sweepLoops(m)));

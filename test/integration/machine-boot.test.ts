@@ -173,6 +173,16 @@ describe("machine boots", () => {
     assert.deepStrictEqual([runtime.last().configSource, runtime.last().config], ["state", "version: v1alpha1\n# applied later\n"]);
   });
 
+  it("close() ends pending waits at once, even at realistic time scale", async () => {
+    const real = await createWorld({ timeScale: 1, stateDir: path.join(dir, "real") });
+    const m = await real.createMachine(testMachineSpec("robot-17", [talos()]));
+    const wait = real.delay(240_000).then(() => "ended");
+    const t0 = Date.now();
+    await real.close();
+    assert.deepStrictEqual([await wait, m.status()], ["ended", "off"]);
+    assert.ok(Date.now() - t0 < 2000, `close took ${Date.now() - t0} ms`);
+  });
+
   it("rejects specs it cannot model and duplicate ids", async () => {
     await assert.rejects(world.createMachine(testMachineSpec("robot-14", [])), { message: "[robot-14.disks] a machine needs at least one disk" });
     await assert.rejects(world.createMachine(testMachineSpec("robot-15", ["empty"], { diskBytes: 1000 })),

@@ -122,7 +122,13 @@ export class Machine extends PowerCore implements SimMachine, RescueHost {
   private async bootRescue(run: number, arm: RescueArm): Promise<void> {
     await this.ctx.world.delay(D.rescueBoot);
     if (run !== this.epoch) return;
-    const svc: RescueService = await this.ctx.startRescue(this, arm);
+    let svc: RescueService;
+    try {
+      svc = await this.ctx.startRescue(this, arm);
+    } catch (e) {
+      await this.loops.release(); // the rescue system attached them before it failed
+      throw e;
+    }
     if (!this.adopt(run, svc)) return;
     this.bootReport = "PXE boots the armed rescue system";
     this.setStatus("rescue");
