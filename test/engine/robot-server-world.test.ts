@@ -56,6 +56,11 @@ export function diskHashes(m: SimMachine): Record<string, string> {
   return out;
 }
 
+/** A disk as the install's error messages describe it (provider/rescue/select.ts describeDisk) for a 64 MiB simulated NVMe disk. */
+export function diskLine(d: { name: string; model: string; serial: string; wwn: string | null }): string {
+  return `  - ${d.name}: ${DISK_BYTES} bytes (64.0 MiB), nvme, model "${d.model}", serial "${d.serial}", wwn ${d.wwn}, by-id nvme-${d.model.replace(/ /g, "_")}_${d.serial}, nvme-${d.wwn}`;
+}
+
 /** The resource type's URN for a name. */
 export const urnOf = (name: string) => `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:RobotServer::${name}`;
 
@@ -106,6 +111,13 @@ export class RobotServerWorld {
   /** The error `up` fails with (the test fails when it succeeds). */
   async upError(name: string, args: Record<string, unknown>): Promise<HostCallError> {
     return this.up(name, args).then((r) => assert.fail(`expected ${name} to fail, got id ${r.id}`), (e: HostCallError) => e);
+  }
+
+  /** Two runs of a failing create (the second must stop at the same error); returns both messages. */
+  async failTwice(name: string, args: Record<string, unknown>): Promise<[string, string]> {
+    const first = await this.upError(name, args);
+    const second = await this.upError(name, args);
+    return [first.details, second.details];
   }
 
   /** Robot requests answered so far (method and path). */
