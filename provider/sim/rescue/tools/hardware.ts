@@ -54,6 +54,9 @@ export interface RescueHardware {
 /** Where the hardware file lives inside the rescue namespace. */
 export const HARDWARE_FILE = "/usr/lib/rescue-sim/hardware.json";
 
+/** Where the simulator keeps the real binaries its stand-ins replaced (for requests they pass through). */
+export const REAL_DIR = "/usr/lib/rescue-sim/real";
+
 /** The simulator's control socket inside the rescue namespace (re-read partitions, power). */
 export const CONTROL_SOCKET = "/run/rescue-sim/ctl.sock";
 

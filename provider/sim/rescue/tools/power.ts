@@ -5,10 +5,7 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import { control, die } from "./hardware";
-
-/** The real binary a stand-in replaced, kept aside by the simulator. */
-export const REAL_DIR = "/usr/lib/rescue-sim/real";
+import { REAL_DIR, control, die } from "./hardware";
 
 /** Which power action a command line asks for; null when it asks for none (shutdown -c, systemctl status...). */
 export function powerAction(tool: string, args: string[]): "reboot" | "poweroff" | null {

@@ -5,9 +5,8 @@
  * and refreshes the partition nodes in the rescue's /dev.
  */
 import { spawnSync } from "child_process";
-import { control, die } from "./hardware";
+import { REAL_DIR, control, die } from "./hardware";
 import { devNumbers } from "./lsblk-devices";
-import { REAL_DIR } from "./power";
 
 /** Asks the simulator to re-read one disk's partition table (all disks when `dev` is null); returns an error text or null. */
 export async function rereadpt(dev: string | null): Promise<string | null> {
