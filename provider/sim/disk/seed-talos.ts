@@ -7,6 +7,7 @@ import { generateKeyPairSync, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { VANILLA_SCHEMATIC_ID } from "../../talos/schematic";
 import { ServedImage } from "../types";
 import { withFileDevice } from "./device";
 import { inspectDisk } from "./inspect";
@@ -14,12 +15,9 @@ import { writeStateFile } from "./state";
 import { buildTalosImage } from "./talos-image";
 import type { SeedTarget } from "./seeds";
 
-/** Schematic id of the empty schematic ("vanilla" images, also the GitHub release assets). */
-export const VANILLA_SCHEMATIC = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
-
 /** Writes a Talos image (and optionally a config) onto the disk and registers the image as served. */
 export async function seedTalos(t: SeedTarget, s: { version: string; arch: "amd64" | "arm64"; platform: "metal" | "hcloud"; configured: boolean }): Promise<void> {
-  const id: ServedImage = { version: s.version, arch: s.arch, platform: s.platform, schematic: VANILLA_SCHEMATIC };
+  const id: ServedImage = { version: s.version, arch: s.arch, platform: s.platform, schematic: VANILLA_SCHEMATIC_ID };
   const img = buildTalosImage(id);
   if (img.length > t.disk.sizeBytes) throw new Error(`disk ${t.machine.id}/${t.disk.name}: ${t.disk.sizeBytes} bytes cannot hold a ${img.length}-byte Talos image`);
   withFileDevice(t.file, true, (dev) => dev.write(0, img));
@@ -38,7 +36,7 @@ export function previousOwnerConfig(t: SeedTarget, version: string): string {
   return [
     "version: v1alpha1", "debug: false", "persist: true", "machine:", "    type: controlplane", `    token: ${token()}`,
     "    ca:", `        crt: ${osCa.crt}`, `        key: ${osCa.key}`, "    certSANs: []",
-    "    install:", `        disk: /dev/${t.disk.name}`, `        image: factory.talos.dev/installer/${VANILLA_SCHEMATIC}:${version}`, "        wipe: false",
+    "    install:", `        disk: /dev/${t.disk.name}`, `        image: factory.talos.dev/installer/${VANILLA_SCHEMATIC_ID}:${version}`, "        wipe: false",
     "cluster:", `    id: ${b64(32)}`, `    secret: ${b64(32)}`, "    controlPlane:", `        endpoint: https://${host}:6443`,
     "    clusterName: previous-owner", "    network:", "        dnsDomain: cluster.local",
     "        podSubnets:", "            - 10.244.0.0/16", "        serviceSubnets:", "            - 10.96.0.0/12",

@@ -1,5 +1,5 @@
 /** URL shapes of the Image Factory and of GitHub release assets (contracts/talosctl.md §20), parsed purely. */
-import { versionAtLeast } from "../machine/userdata";
+import { contractAtLeast } from "../../talos/versions";
 
 /** Compression suffix of a raw disk image. */
 export type ImageExt = "xz" | "zst";
@@ -19,7 +19,7 @@ export function parseImageFile(file: string): ImageRequest | null {
 
 /** The release asset name GitHub has for a version: `.raw.zst` from v1.8, `.raw.xz` up to v1.7. */
 export function releaseAssetExt(version: string): ImageExt {
-  return versionAtLeast(version, 1, 8) ? "zst" : "xz";
+  return contractAtLeast(version, "v1.8") ? "zst" : "xz";
 }
 
 /** Parses a release asset file name; null unless it is the metal raw image this version was published with. */

@@ -1,13 +1,6 @@
 /** How Talos on Hetzner Cloud reads server user-data (contracts/talosctl.md §19). */
 import * as zlib from "zlib";
-
-/** True when `version` ("v1.10.2") is at least major.minor. */
-export function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const m = /^v?(\d+)\.(\d+)/.exec(version);
-  if (!m) return false;
-  const [maj, min] = [Number(m[1]), Number(m[2])];
-  return maj > major || (maj === major && min >= minor);
-}
+import { contractAtLeast } from "../../talos/versions";
 
 /**
  * The machine config carried by user-data, or null when there is none. Talos ≥ v1.10 base64-decodes
@@ -18,7 +11,7 @@ export function configFromUserData(userData: string | undefined, talosVersion: s
   if (!userData) return null;
   let bytes: Buffer = Buffer.from(userData, "utf8");
   const compact = userData.replace(/[\r\n]/g, "");
-  if (versionAtLeast(talosVersion, 1, 10) && isStdBase64(compact)) bytes = Buffer.from(compact, "base64");
+  if (contractAtLeast(talosVersion, "v1.10") && isStdBase64(compact)) bytes = Buffer.from(compact, "base64");
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipOrSame(bytes);
   const text = bytes.toString("utf8");
   return text.trim() === "" ? null : text;
