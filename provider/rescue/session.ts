@@ -7,12 +7,13 @@
 import { Readable } from "stream";
 import { Client } from "ssh2";
 import { DeadlineError, InputError } from "../internal/errors";
+import { registerSecret } from "../internal/log";
 import { pollUntil } from "../internal/poll";
 import { BackoffOptions, Sleep } from "../internal/retry";
 import { shellQuote } from "../internal/shell";
 import { connectOnce, isTransientConnectError } from "./session-connect";
 import { NotRescueError, RescueCommandError, RescueConnectionLostError, tailLines } from "./session-errors";
-import { StreamName, execCommand } from "./session-exec";
+import { ExecOutcome, StreamName, execCommand } from "./session-exec";
 
 export * from "./session-errors";
 
@@ -78,6 +79,7 @@ export class RescueSession {
   /** Connects, retrying transient failures until `deadlineMs` has passed (then DeadlineError with the last failure). */
   static async connect(o: RescueConnectOptions): Promise<RescueSession> {
     if (!o.privateKey && !o.password) throw new InputError("privateKey", "a private key or a password is needed to log in to the rescue system");
+    registerSecret(o.password, typeof o.privateKey === "string" ? o.privateKey : o.privateKey?.toString());
     const port = o.port ?? 22;
     const now = o.now ?? Date.now;
     const end = now() + o.deadlineMs;
@@ -112,7 +114,7 @@ export class RescueSession {
     const r = await execCommand(this.client, bashCommand(script), o);
     if (r.timedOut) throw new DeadlineError(`${what} on rescue ${this.target} to finish`, o.timeoutMs);
     if (r.lost) throw new RescueConnectionLostError(this.target, what);
-    if (r.exitCode !== 0) throw new RescueCommandError({ target: this.target, what, exitCode: r.exitCode, signal: r.signal, stderrTail: tailLines(r.stderr) });
+    if (r.exitCode !== 0) throw this.failed(what, r);
     return { stdout: r.stdout, stderr: r.stderr, exitCode: 0 };
   }
 
@@ -124,7 +126,11 @@ export class RescueSession {
     const what = o.what ?? "command";
     if (this.lost) throw new RescueConnectionLostError(this.target, what);
     const r = await execCommand(this.client, bashCommand(script), { timeoutMs: o.waitMs ?? 10_000, killOnTimeout: false });
-    if (!r.lost && !r.timedOut && r.exitCode !== 0) throw new RescueCommandError({ target: this.target, what, exitCode: r.exitCode, signal: r.signal, stderrTail: tailLines(r.stderr) });
+    if (!r.lost && !r.timedOut && r.exitCode !== 0) throw this.failed(what, r);
+  }
+
+  private failed(what: string, r: ExecOutcome): RescueCommandError {
+    return new RescueCommandError({ target: this.target, what, exitCode: r.exitCode, signal: r.signal, stderrTail: tailLines(r.stderr) });
   }
 
   /** Closes the connection (no-op when it is already gone). */
