@@ -37,17 +37,21 @@ async function run(ctx: RunContext): Promise<void> {
   const payload = { type: ctx.args[0], id: ctx.args[1], namespace: f.namespace || undefined };
   const items: NodeResource[] = [];
   const errors: string[] = [];
+  // Insecure: one call, no node metadata (`node` is ""); secure: one-to-one per node, errors collected.
+  const targets: { node: string; call: () => Promise<ApiResponse> }[] = [];
   if (f.insecure) {
-    for (const r of resources(await maintenanceClient(ctx).call("Get", payload))) items.push({ node: "", res: r });
+    const client = maintenanceClient(ctx);
+    targets.push({ node: "", call: () => client.call("Get", payload) });
   } else {
     const s = secureSession(ctx);
     await skewWarning(ctx, s.client, s.nodes);
-    for (const node of s.nodes) {
-      try {
-        for (const r of resources(await s.client.call("Get", payload, { node }))) items.push({ node, res: r });
-      } catch (e) {
-        errors.push((e as Error).message);
-      }
+    for (const node of s.nodes) targets.push({ node, call: () => s.client.call("Get", payload, { node }) });
+  }
+  for (const t of targets) {
+    try {
+      for (const r of resources(await t.call())) items.push({ node: t.node, res: r });
+    } catch (e) {
+      errors.push((e as Error).message);
     }
   }
   if (items.length) ctx.io.out(render(ctx, items));

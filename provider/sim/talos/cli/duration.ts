@@ -6,20 +6,10 @@ const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, 
 export function parseDuration(text: string): number {
   const fail = () => new Error(`time: invalid duration ${JSON.stringify(text)}`);
   if (text === "0") return 0;
-  const re = /([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/y;
-  let rest = text.replace(/^[-+]/, "");
-  if (!rest) throw fail();
+  const body = text.replace(/^[-+]/, "");
+  if (!/^(?:[0-9]*\.?[0-9]+(?:ns|us|µs|ms|s|m|h))+$/.test(body)) throw fail();
   let total = 0;
-  re.lastIndex = 0;
-  let pos = 0;
-  while (pos < rest.length) {
-    re.lastIndex = pos;
-    const m = re.exec(rest);
-    if (!m) throw fail();
-    total += Number(m[1]) * UNITS[m[2]];
-    pos = re.lastIndex;
-  }
-  rest = "";
+  for (const m of body.matchAll(/([0-9]*\.?[0-9]+)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]];
   return text.startsWith("-") ? -total : total;
 }
 
