@@ -1,4 +1,5 @@
 /** Writes a DiskSeed (what a previous owner left on a disk) onto a fresh, zeroed disk file. */
+import { createHash } from "crypto";
 import { DiskSpec, MachineSpec, ServedImage } from "../types";
 import { Device, withFileDevice } from "./device";
 import { ext4Superblock, fat32BootSector } from "./filesystems";
@@ -52,5 +53,6 @@ function oldLinuxEfi(dev: Device, tag: string): void {
 
 function pvUuid(tag: string): string {
   // LVM PV UUIDs are 32 characters of [A-Za-z0-9].
-  return Buffer.from(seededGuid(tag).replace(/-/g, ""), "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "x").padEnd(32, "q").slice(0, 32);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  return [...createHash("sha256").update(tag).digest()].map((b) => alphabet[b % 62]).join("");
 }
