@@ -54,6 +54,9 @@ function selfSignedCa(org: string, kind: "ed25519" | "ec"): { crt: string; key: 
     fs.writeFileSync(path.join(dir, "ca.key"), keyPem, { mode: 0o600 });
     const crt = execFileSync("openssl", ["req", "-x509", "-key", path.join(dir, "ca.key"), "-subj", `/O=${org}`, "-days", "3650"], { stdio: ["ignore", "pipe", "pipe"] });
     return { crt: crt.toString("base64"), key: Buffer.from(keyPem).toString("base64") };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw new Error("seeding a configured Talos install needs the openssl CLI (Debian package openssl)");
+    throw e;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
