@@ -1,0 +1,68 @@
+/**
+ * TalosBootstrap create/update as numbered steps: admin talosconfig → bootstrap etcd once (waiting
+ * until the node accepts; AlreadyExists is success) → cluster health with the explicit node lists →
+ * kubeconfig → etcd members. Once etcd is bootstrapped, a later failure is reported as a partial
+ * resource so the engine keeps it and the next `pulumi up` resumes (bootstrap is then a no-op).
+ */
+import { StepLogger } from "../internal/log";
+import type { EtcdMember } from "../talos/talosctl";
+import { PartialResourceError } from "./dispatch-errors";
+import { ClusterDeps } from "./talos-bootstrap-deps";
+import { adminTalosconfig, expiresWithin, kubeconfigFacts } from "./talos-bootstrap-credentials";
+import { bootstrapEtcd } from "./talos-bootstrap-etcd";
+import { healthError, runHealth } from "./talos-bootstrap-health";
+import { BootstrapInputs, BootstrapOutputs, EtcdMemberRow, deadlinesMs, endpointsOf } from "./talos-bootstrap-types";
+
+/** The resource id: one bootstrap per cluster. */
+export function bootstrapId(i: BootstrapInputs): string {
+  return `talos-bootstrap/${i.clusterName}`;
+}
+
+/** etcd members without the node column (the same for every node asked). */
+export function memberRows(ms: EtcdMember[]): EtcdMemberRow[] {
+  return ms.map((m) => ({ id: m.id, hostname: m.hostname, peerUrls: m.peerUrls, clientUrls: m.clientUrls, learner: m.learner }));
+}
+
+// An update keeps credentials that were issued for the same material and endpoints.
+function reusableTalosconfig(i: BootstrapInputs, prev?: BootstrapOutputs): string | undefined {
+  if (!prev?.talosconfig) return undefined;
+  const same = prev.clusterName === i.clusterName && prev.secretsYaml === i.secretsYaml && prev.baseTalosconfig === i.baseTalosconfig
+    && JSON.stringify(endpointsOf(prev)) === JSON.stringify(endpointsOf(i));
+  return same ? prev.talosconfig : undefined;
+}
+
+function reusableKubeconfig(i: BootstrapInputs, deps: ClusterDeps, prev?: BootstrapOutputs): string | undefined {
+  if (!prev?.kubeconfig || !prev.kubeconfigExpiry || reusableTalosconfig(i, prev) === undefined) return undefined;
+  return expiresWithin(prev.kubeconfigExpiry, i.kubeconfigRenewBeforeDays ?? 30, deps.now()) ? undefined : prev.kubeconfig;
+}
+
+/** Runs the steps; `prev` (update) lets still-valid credentials be kept. */
+export async function runBootstrap(i: BootstrapInputs, deps: ClusterDeps, prev?: BootstrapOutputs): Promise<Partial<BootstrapOutputs>> {
+  const log = new StepLogger(bootstrapId(i), 5);
+  const t = deps.talosctl();
+  const ms = deadlinesMs(i);
+  const endpoints = endpointsOf(i);
+  log.step(`writing the admin talosconfig for endpoints ${endpoints.join(", ")}`);
+  const talosconfig = reusableTalosconfig(i, prev) ?? await adminTalosconfig(i, endpoints, t);
+  const target = { node: i.bootstrapNode, endpoints, talosconfig };
+  log.step(`bootstrapping etcd on ${i.bootstrapNode}`);
+  const done = await bootstrapEtcd(target, ms.bootstrap, deps, (why) => log.info(`not yet: ${why}`));
+  // Reported as it was at creation: an update (or a resumed partial create) always finds etcd bootstrapped.
+  const alreadyBootstrapped = prev?.alreadyBootstrapped ?? done.alreadyBootstrapped;
+  if (done.alreadyBootstrapped) log.info("etcd was already bootstrapped (AlreadyExists: etcd data directory is not empty); nothing to do");
+  const partial = (e: unknown, done: Partial<BootstrapOutputs>) => new PartialResourceError(bootstrapId(i), { alreadyBootstrapped, ...done, drift: [(e as Error).message] }, e);
+  const workers = i.workerNodes ?? [];
+  log.step(`waiting for cluster health (${i.controlPlaneNodes.length} control-plane and ${workers.length} worker nodes, up to ${Math.round(ms.health / 1000)}s)`);
+  const health = await runHealth(t, { ...target, controlPlaneNodes: i.controlPlaneNodes, workerNodes: workers, waitMs: ms.health }).catch((e) => { throw partial(e, {}); });
+  if (!health.healthy) throw partial(healthError(i.clusterName, health, ms.health), { health });
+  log.step("fetching the admin kubeconfig");
+  const kubeconfig = reusableKubeconfig(i, deps, prev) ?? await t.kubeconfig(target).catch((e) => { throw partial(e, { health }); });
+  const facts = kubeconfigFacts(kubeconfig);
+  log.step("reading etcd members");
+  const members = await t.etcdMembers(target).catch((e) => { throw partial(e, { health }); });
+  log.info(`etcd members: ${members.map((m) => m.hostname).join(", ")}; Kubernetes API ${facts.server}`);
+  return {
+    kubeconfig, talosconfig, etcdMembers: memberRows(members), kubernetesEndpoint: facts.server, health,
+    alreadyBootstrapped, kubeconfigExpiry: facts.expiry, drift: [],
+  };
+}
