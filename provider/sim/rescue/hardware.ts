@@ -22,18 +22,8 @@ export function rescueHardware(spec: MachineSpec): RescueHardware {
 function hwDisk(d: DiskSpec, index: number): HwDisk {
   const scsi = d.transport !== "nvme" && !d.name.startsWith("vd");
   const hctl = !scsi ? null : d.transport === "sas" ? `0:0:${index}:0` : d.transport === "virtio" ? `0:0:0:${index}` : `${index}:0:0:0`;
-  return {
-    name: d.name,
-    model: d.model,
-    serial: d.serial,
-    wwn: d.wwn,
-    sizeBytes: d.sizeBytes,
-    rotational: d.rotational,
-    transport: d.transport,
-    hctl,
-    vendor: vendor(d),
-    byId: byIdNames(d),
-  };
+  const { seed: _seed, ...disk } = d;
+  return { ...disk, hctl, vendor: vendor(d), byId: byIdNames(d) };
 }
 
 // sysfs pads SCSI vendor strings to 8 characters; libata reports "ATA" for every SATA disk.

@@ -7,16 +7,10 @@
  */
 import * as fs from "fs";
 import * as http from "http";
+import type { DiskSpec, MachineSpec } from "../../types";
 
-/** One disk as the rescue kernel names it. */
-export interface HwDisk {
-  name: string;
-  model: string;
-  serial: string;
-  wwn: string | null;
-  sizeBytes: number;
-  rotational: boolean;
-  transport: "sata" | "sas" | "nvme" | "virtio";
+/** One disk as the rescue kernel names it: the spec's fields plus what sysfs and udev would add. */
+export interface HwDisk extends Omit<DiskSpec, "seed"> {
   /** SCSI host:channel:target:lun, null for NVMe/virtio. */
   hctl: string | null;
   /** SCSI vendor string as sysfs pads it ("ATA     "), null for NVMe/virtio. */
@@ -40,13 +34,8 @@ export interface HwNic {
 }
 
 /** The whole hardware description. */
-export interface RescueHardware {
+export interface RescueHardware extends Pick<MachineSpec, "kind" | "bootMode" | "smbiosUuid" | "arch" | "memoryBytes"> {
   machineId: string;
-  kind: "robot" | "cloud";
-  bootMode: "uefi" | "bios";
-  smbiosUuid: string;
-  arch: "amd64" | "arm64";
-  memoryBytes: number;
   disks: HwDisk[];
   nics: HwNic[];
 }
