@@ -16,8 +16,11 @@ import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provid
 import { TalosTestMachine, testMachineSpec } from "../../provider/sim/talos/test-machine";
 import { GeneratedConfigs, TalosApiError, Talosctl } from "../../provider/talos/talosctl";
 
-const CP = "127.77.2.2";
-const W = "127.77.2.3";
+// Loopback addresses of this process's nodes (another process running these tests gets other ones).
+const NET = `127.${150 + (process.pid % 50)}.78`;
+
+const CP = `${NET}.2`;
+const W = `${NET}.3`;
 
 describe("Talos node lifecycle through the Talosctl wrapper", function () {
   this.timeout(90000);
@@ -84,7 +87,7 @@ describe("Talos node lifecycle through the Talosctl wrapper", function () {
   });
 
   it("health fails with DeadlineExceeded when a listed node is unreachable", async () => {
-    const err = await t.health({ ...secure(CP), controlPlanes: [CP], workers: ["127.77.2.99"], waitTimeout: 1000 }).catch((e) => e);
+    const err = await t.health({ ...secure(CP), controlPlanes: [CP], workers: [`${NET}.99`], waitTimeout: 1000 }).catch((e) => e);
     assert.ok(isError(err, "TalosApiError"), String(err));
     assert.deepStrictEqual([(err as TalosApiError).grpcCode, (err as TalosApiError).detail], ["DeadlineExceeded", "context deadline exceeded"]);
   });
