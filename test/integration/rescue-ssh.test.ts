@@ -144,7 +144,9 @@ describe("rescue SSH: server and RescueSession", function () {
     const s = await connect();
     const err = await rejection(s.run("sleep 31", { timeoutMs: 300 }));
     assert.strictEqual(err.message, `timed out after 0s waiting for command on rescue ${IP}:22 to finish`);
-    assert.strictEqual((await s.run("sleep 0.2; pgrep -fc 'sleep 3[1]' || true", { timeoutMs: 10_000 })).stdout, "0\n");
+    // Scan /proc rather than use pgrep: procps is not among the packages CI installs.
+    const count = "sleep 0.2; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 31 $' || true";
+    assert.strictEqual((await s.run(count, { timeoutMs: 10_000 })).stdout, "0\n");
     await s.close();
   });
 
