@@ -55,12 +55,17 @@ export class TalosConfigInvalidError extends TalosHetznerError {
 /** The gRPC codes the wrapper recognises (grpc-go names). */
 export const GRPC_CODES = ["AlreadyExists", "Unavailable", "FailedPrecondition", "InvalidArgument", "Unimplemented", "NotFound", "DeadlineExceeded", "PermissionDenied", "Canceled", "Unknown", "Internal", "ResourceExhausted", "Aborted", "Unauthenticated"];
 
-/** Removes anything that looks like key material: PEM blocks, long base64 runs, registered secrets. */
+/**
+ * Removes anything that may carry config or key material: config diffs (Talos quotes both configs
+ * in "can't be applied in immediate mode" errors), PEM blocks, long base64 runs, bootstrap/trustd
+ * tokens, registered secrets.
+ */
 export function sanitize(text: string): string {
-  const masked = maskSecrets(text)
+  return maskSecrets(text)
+    .replace(/\n(Config )?diff:\n[\s\S]*$/, "\n$1diff: [omitted]")
     .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, "[redacted PEM]")
-    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, "[redacted]");
-  return masked;
+    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, "[redacted]")
+    .replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "[redacted token]");
 }
 
 function firstLines(stderr: string): string {

@@ -56,6 +56,10 @@ describe("talosctl wrapper: error mapping", () => {
     assert.strictEqual(sanitize(text), "bad key [redacted PEM] token [secret] blob [redacted]");
     const e = errorFromRun("apply-config", 1, `error applying new configuration: rpc error: code = InvalidArgument desc = cluster.token hunter2-token ${"B".repeat(44)}\n`);
     assert.strictEqual(e.message, "talosctl apply-config failed: InvalidArgument: cluster.token [secret] [redacted]");
+    const diff = "error applying new configuration: 1 error occurred:\n\t* 10.0.0.2: rpc error: code = InvalidArgument desc = this config change can't be applied in immediate mode\ndiff:\n--- a\n+++ b\n@@ -1,1 +1,1 @@\n-    token: 37t8w6.lwla4b6gkz144imt\n\n";
+    const d = errorFromRun("apply-config", 1, diff) as TalosApiError;
+    assert.strictEqual(d.detail, "this config change can't be applied in immediate mode");
+    assert.strictEqual(sanitize("token 37t8w6.lwla4b6gkz144imt\ndiff:\n-x: 1"), "token [redacted token]\ndiff: [omitted]");
   });
 });
 
