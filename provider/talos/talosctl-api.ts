@@ -6,100 +6,11 @@ import type { Talosctl } from "./talosctl";
 import { TalosApiError, errorFromRun } from "./talosctl-errors";
 import { withTempDir, writePrivate } from "./talosctl-exec";
 import { parseJsonStream } from "./talosctl-json";
+import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./talosctl-parse";
+import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, HealthOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, UpgradeOptions, VersionOptions } from "./talosctl-types";
 
-/** Which node to talk to, through which endpoints, with which talosconfig (content). */
-export interface NodeTarget {
-  node: string;
-  endpoints?: string[];
-  talosconfig?: string;
-}
-
-/** `apply-config` inputs. */
-export interface ApplyConfigOptions extends NodeTarget {
-  config: string;
-  mode: "auto" | "no-reboot" | "reboot" | "staged" | "try";
-  /** Maintenance-mode client (no talosconfig used). */
-  insecure: boolean;
-  dryRun: boolean;
-  /** `try` mode revert timeout in ms. */
-  tryTimeout?: number;
-}
-
-/** What `apply-config` reported. */
-export interface ApplyResult {
-  /** The mode details line ("Applied configuration without a reboot"…); "" when the node printed none (maintenance ≤ v1.12). */
-  modeDetails: string;
-  rebootNeeded: boolean;
-  /** Unified diff (dry run, or the reason of an auto-mode reboot); null when none was printed. */
-  diff: string | null;
-  warnings: string[];
-  dryRun: boolean;
-}
-
-/** `health` inputs. */
-export interface HealthOptions extends NodeTarget {
-  controlPlanes: string[];
-  workers: string[];
-  /** ms. */
-  waitTimeout: number;
-}
-
-/** `get` inputs. */
-export interface GetOptions extends Partial<NodeTarget> {
-  node: string;
-  insecure?: boolean;
-  id?: string;
-}
-
-/** One resource of `get -o json`. */
-export interface TalosResource {
-  node: string;
-  metadata: { namespace: string; type: string; id: string; version: number; owner: string | null; phase: string; created: string; updated: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
-  spec: unknown;
-}
-
-/** A row of `etcd members`. */
-export interface EtcdMember {
-  node: string;
-  id: string;
-  hostname: string;
-  peerUrls: string[];
-  clientUrls: string[];
-  learner: boolean;
-}
-
-/** `version` inputs. */
-export interface VersionOptions extends Partial<NodeTarget> {
-  node: string;
-  insecure?: boolean;
-}
-
-/** The server part of `version`. */
-export interface ServerVersion {
-  node: string;
-  tag: string;
-  sha: string;
-  goVersion: string;
-  osArch: string;
-}
-
-/** `reset` inputs. */
-export interface ResetOptions extends NodeTarget {
-  graceful?: boolean;
-  reboot?: boolean;
-  wipeMode?: "all" | "system-disk" | "user-disks";
-  systemLabelsToWipe?: string[];
-  wait?: boolean;
-  insecure?: boolean;
-}
-
-/** `upgrade` inputs. */
-export interface UpgradeOptions extends NodeTarget {
-  image: string;
-  wait?: boolean;
-  rebootMode?: "default" | "force" | "powercycle";
-  timeoutMs?: number;
-}
+export * from "./talosctl-types";
+export { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./talosctl-parse";
 
 /** `-n <node> [-e <endpoints>]`. */
 function target(o: Partial<NodeTarget> & { node: string }): string[] {
@@ -107,27 +18,6 @@ function target(o: Partial<NodeTarget> & { node: string }): string[] {
 }
 
 const seconds = (ms: number) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
-
-/** Parses apply-config's stderr (everything it prints goes there). */
-export function parseApplyOutput(stderr: string, dryRun: boolean): ApplyResult {
-  const lines = stderr.split("\n");
-  const warnings = lines.filter((l) => l.startsWith("WARNING: ")).map((l) => l.slice(9));
-  const text = lines.filter((l) => !l.startsWith("WARNING: ")).join("\n").trim();
-  if (dryRun && text.startsWith("Dry run summary:")) {
-    const details = (text.split("\n")[1] ?? "").replace(/ \(skipped in dry-run\)\.$/, "");
-    const diffAt = text.indexOf("Config diff:\n");
-    const diff = diffAt >= 0 ? text.slice(diffAt + "Config diff:\n".length).replace(/^\n/, "") : null;
-    return { modeDetails: details, rebootNeeded: needsReboot(details), diff, warnings, dryRun };
-  }
-  const diffAt = text.indexOf("\ndiff:\n");
-  const diff = diffAt >= 0 ? text.slice(diffAt + 7) : null;
-  const details = diffAt >= 0 ? text.slice(0, diffAt) : text;
-  return { modeDetails: details, rebootNeeded: needsReboot(details), diff, warnings, dryRun };
-}
-
-function needsReboot(details: string): boolean {
-  return details.startsWith("Applied configuration with a reboot") || details.startsWith("Staged configuration");
-}
 
 /** `apply-config -f <private temp file>`. */
 export async function applyConfig(t: Talosctl, o: ApplyConfigOptions): Promise<ApplyResult> {
@@ -187,28 +77,9 @@ export async function getResources(t: Talosctl, type: string, o: GetOptions): Pr
   }
 }
 
-/** Parses the `etcd members` table (tabwriter, padding 3). */
-export function parseEtcdMembers(stdout: string): EtcdMember[] {
-  const rows = stdout.split("\n").filter(Boolean).map((l) => l.trim().split(/\s{3,}/));
-  const withNode = rows[0]?.[0] === "NODE";
-  return rows.slice(1).map((r) => {
-    const c = withNode ? r : ["", ...r];
-    return { node: c[0], id: c[1], hostname: c[2], peerUrls: c[3].split(","), clientUrls: c[4].split(","), learner: c[5] === "true" };
-  });
-}
-
 /** `etcd members`. */
 export async function etcdMembers(t: Talosctl, o: NodeTarget): Promise<EtcdMember[]> {
   return parseEtcdMembers((await t.run(["etcd", "members", ...target(o)], { talosconfig: o.talosconfig })).stdout);
-}
-
-/** Parses the `Server:` block(s) of `version`. */
-export function parseServerVersion(stdout: string): ServerVersion[] {
-  const server = stdout.split("Server:\n")[1] ?? "";
-  return server.split("\tNODE:").slice(1).map((block) => {
-    const field = (name: string) => new RegExp(`\\t${name}:\\s*(.*)`).exec(block)?.[1].trim() ?? "";
-    return { node: block.split("\n")[0].trim(), tag: field("Tag"), sha: field("SHA"), goVersion: field("Go version"), osArch: field("OS/Arch") };
-  });
 }
 
 /** `version`; a node error printed as WARNING (exit 0) is raised as TalosApiError too. */
