@@ -1,0 +1,212 @@
+/**
+ * `TalosCluster` under `pulumi.runtime.setMocks`, driven by the UNMODIFIED hybrid example program:
+ * the exact child resources (types, names, parents) and their key inputs; no child input holding a
+ * plaintext secret (every secret value only inside a secret wrapper); and scaling the Cloud pool
+ * (2 → 5, 3 → 2) changing only the added/removed servers and configs plus the two verification
+ * resources' node lists. Does not prove that any child works (no provider code runs under mocks) or
+ * what the engine would plan; test/integration/demo.test.ts runs the same program for real.
+ */
+import * as assert from "assert";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { linkPackageForPrograms } from "../../provider/sim/demo-package";
+import { runProgramOnce, resolveOutput } from "../../provider/sim/runner/program";
+import { pulumiFile } from "../../provider/sim/runner/pulumi-internals";
+import { isSecret, SIG_KEY } from "../../provider/sim/runner/values";
+import { pollUntil } from "../../provider/internal/poll";
+import { kubeSpanPatch } from "../../provider/talos/config";
+import { kubeSpanFirewallRules, talosAdminFirewallRules } from "../../provider/talos/firewall-rules";
+import { assertNoSecrets } from "../helpers/secrets-scan";
+
+const EXAMPLE = path.resolve(__dirname, "../../../examples/hybrid-cluster");
+const PROJECT = "talos-hetzner-hybrid";
+const SECRETS_YAML = "cluster:\n  token: unit-secrets-bundle-8c1f2a\n";
+const KUBECONFIG = "kubeconfig: client-key-data unit-5d2e90";
+const TALOSCONFIG = "talosconfig: admin key unit-77aa31";
+const ADMIN = ["198.51.100.0/24"];
+const DYN = "pulumi-nodejs:dynamic/talos-hetzner:";
+const SERVER = "hcloud:index/server:Server";
+const FIREWALL = "hcloud:index/firewall:Firewall";
+const CLUSTER = "pulumi-talos-hetzner:index:TalosCluster";
+
+type Props = Record<string, any>;
+interface Recorded { type: string; name: string; inputs: Props }
+
+const cpNumber = (i: number) => 2321001 + i;
+const cpIp = (i: number) => `10.0.0.${i + 2}`;
+const cloudIp = (name: string) => `203.0.113.${Number(name.split("-").pop()) + 10}`;
+const userDataOf = (name: string) => `#talos user-data of ${name} with keys unit-${name.length}`;
+
+/** Fake outputs per child type, deterministic in the child's name or inputs (not in registration order). */
+function outputsFor(r: Recorded): Props {
+  const kind = r.type.startsWith(DYN) ? r.type.slice(DYN.length) : r.type;
+  const i = Number(r.inputs.serverNumber) - 2321001;
+  switch (kind) {
+    case "RobotServer": return { ipv4: cpIp(i), installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`, networkPatch: `# routes of ${cpIp(i)}\n` };
+    case "TalosSecrets": return { secretsYaml: pulumi.secret(SECRETS_YAML) };
+    case "TalosImage": return { imageId: 987654 };
+    case "TalosMachineConfig": return r.inputs.delivery === "user-data" ? { userData: pulumi.secret(userDataOf(r.name.replace(/-config$/, ""))) } : {};
+    case SERVER: return { ipv4Address: cloudIp(r.name) };
+    case "TalosBootstrap": return { kubeconfig: pulumi.secret(KUBECONFIG), talosconfig: pulumi.secret(TALOSCONFIG) };
+    case "KubeSpanMesh": return { mesh: [], table: "" };
+    default: return {};
+  }
+}
+
+function idFor(r: Recorded): string {
+  if (r.type === SERVER) return String(5000 + Number(r.name.split("-").pop()));
+  if (r.type === FIREWALL) return "77";
+  return r.type.endsWith(":RobotServer") ? String(r.inputs.serverNumber) : `${r.name}-id`;
+}
+
+/** Runs the example under mocks with `cloudWorkers` and returns every registration (providers excluded) and the URNs. */
+async function runExample(cloudWorkers: number, expected: number): Promise<{ recorded: Recorded[]; urns: string[]; outputs: Props }> {
+  const recorded: Recorded[] = [];
+  await pulumi.runtime.setMocks({
+    newResource: (a) => {
+      const r = { type: a.type, name: a.name, inputs: a.inputs };
+      if (!a.type.startsWith("pulumi:providers:")) recorded.push(r);
+      return { id: a.custom ? idFor(r) : "", state: { ...a.inputs, ...outputsFor(r) } };
+    },
+    call: (a) => a.inputs,
+  }, PROJECT, "dev", false);
+  const cps = [0, 1, 2].map((i) => ({ serverNumber: cpNumber(i), installDisk: { wwn: `eui.00${i}` } }));
+  pulumi.runtime.setAllConfig({
+    [`${PROJECT}:controlPlanes`]: JSON.stringify(cps), [`${PROJECT}:adminCidrs`]: JSON.stringify(ADMIN),
+    [`${PROJECT}:cloudWorkers`]: String(cloudWorkers), [`${PROJECT}:controlPlaneLabels`]: JSON.stringify({ "example.com/tier": "cp" }),
+  });
+  linkPackageForPrograms();
+  const exported = await runProgramOnce(EXAMPLE);
+  const outputs: Props = {};
+  for (const [k, v] of Object.entries(exported)) outputs[k] = await resolveOutput(v);
+  await pollUntil(async () => (recorded.length >= expected ? true : undefined), { what: `${expected} registrations (have ${recorded.length})`, timeoutMs: 10000, initialMs: 5, maxMs: 50 });
+  await new Promise((r) => setTimeout(r, 50));
+  const monitor = pulumiFile("runtime/settings.js").getMonitor();
+  return { recorded, urns: [...monitor.resources.keys()].filter((u: string) => !u.includes("pulumi:providers:")), outputs };
+}
+
+/** The inputs with every secret wrapper replaced by "[secret]" and `__provider` dropped. */
+function masked(v: unknown): unknown {
+  if (isSecret(v)) return "[secret]";
+  if (Array.isArray(v)) return v.map(masked);
+  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "__provider").map(([k, x]) => [k, masked(x)]));
+  return v;
+}
+const plain = (v: unknown): unknown => (isSecret(v) ? plain(v.value) : v);
+const byName = (rs: Recorded[]) => new Map(rs.map((r) => [r.name, r]));
+const childUrn = (type: string, name: string) => `urn:pulumi:dev::${PROJECT}::${CLUSTER}$${type}::${name}`;
+
+describe("TalosCluster under mocks: the hybrid example", function () {
+  this.timeout(60000);
+  let run: Awaited<ReturnType<typeof runExample>>;
+  let r: Map<string, Recorded>;
+  before(async () => {
+    run = await runExample(2, 19);
+    r = byName(run.recorded);
+  });
+
+  it("creates exactly the documented children, each parented by the component", () => {
+    const expected: [string, string][] = [
+      [CLUSTER, "hybrid"], [`${DYN}TalosSecrets`, "hybrid-secrets"],
+      ...[0, 1, 2].flatMap((i): [string, string][] => [[`${DYN}RobotServer`, `hybrid-cp-${i}`], [`${DYN}TalosMachineConfig`, `hybrid-cp-${i}-config`], [`${DYN}RobotFirewall`, `hybrid-cp-${i}-firewall`]]),
+      [`${DYN}TalosImage`, "hybrid-image"], [FIREWALL, "hybrid-firewall"],
+      ...[0, 1].flatMap((i): [string, string][] => [[`${DYN}TalosMachineConfig`, `hybrid-cloud-${i}-config`], [SERVER, `hybrid-cloud-${i}`]]),
+      [`${DYN}TalosBootstrap`, "hybrid-bootstrap"], [`${DYN}KubeSpanMesh`, "hybrid-mesh"],
+    ];
+    const sort = (xs: string[]) => [...xs].sort();
+    assert.deepStrictEqual(sort(run.recorded.map((x) => `${x.type} ${x.name}`)), sort(expected.map(([t, n]) => `${t} ${n}`)));
+    assert.deepStrictEqual(sort(run.urns), sort([`urn:pulumi:dev::${PROJECT}::${CLUSTER}::hybrid`, ...expected.slice(1).map(([t, n]) => childUrn(t, n))]));
+  });
+
+  it("installs each control plane from its server number and disk selector", () => {
+    assert.deepStrictEqual(masked(r.get("hybrid-cp-1")!.inputs), { serverNumber: 2321002, name: "hybrid-cp-1", image: { version: "v1.13.9" }, installDisk: { wwn: "eui.001" } });
+  });
+
+  it("applies each control plane's config with KubeSpan, the role patch and the server's disk and routes", () => {
+    const c = r.get("hybrid-cp-1-config")!.inputs;
+    assert.deepStrictEqual(masked(c), {
+      secretsYaml: "[secret]", clusterName: "hybrid", endpoint: "https://10.0.0.2:6443", role: "controlplane", talosVersion: "v1.13.9",
+      hostname: "hybrid-cp-1", clusterPatches: "[secret]", rolePatches: "[secret]", installImage: "ghcr.io/siderolabs/installer:v1.13.9",
+      installDisk: "/dev/disk/by-id/nvme-eui.1", nodePatches: "[secret]", networkPatch: "[secret]", node: "10.0.0.3", delivery: "apply",
+    });
+    assert.deepStrictEqual(plain(c.clusterPatches), [kubeSpanPatch({ talosVersion: "v1.13.9" })]);
+    assert.deepStrictEqual(plain(c.rolePatches), [{ machine: { nodeLabels: { "example.com/tier": "cp" } } }]);
+    assert.deepStrictEqual([plain(c.networkPatch), plain(c.secretsYaml)], ["# routes of 10.0.0.3\n", SECRETS_YAML]);
+  });
+
+  it("boots each Cloud worker from the snapshot with its own user-data behind the cluster firewall", () => {
+    assert.deepStrictEqual(masked(r.get("hybrid-cloud-1")!.inputs), {
+      name: "hybrid-cloud-1", serverType: "cx33", location: "fsn1", image: "987654", userData: "[secret]", firewallIds: [77],
+      labels: { "talos-cluster": "hybrid", "talos-pool": "cloud", "talos-role": "worker" },
+    });
+    assert.strictEqual(plain(r.get("hybrid-cloud-1")!.inputs.userData), userDataOf("hybrid-cloud-1"));
+    const c = r.get("hybrid-cloud-1-config")!.inputs;
+    assert.deepStrictEqual([c.role, c.delivery, c.hostname, c.installImage, c.node], ["worker", "user-data", "hybrid-cloud-1", "ghcr.io/siderolabs/installer:v1.13.9", undefined]);
+    assert.deepStrictEqual(plain(c.nodePatches), [{ machine: { nodeLabels: { "node.kubernetes.io/pool": "cloud" } } }]);
+    assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), { talosVersion: "v1.13.9", resourceName: "hybrid-image" });
+  });
+
+  it("opens KubeSpan everywhere and the Talos/Kubernetes APIs to admins and the dedicated nodes only", () => {
+    const ips = [0, 1, 2].map(cpIp);
+    assert.deepStrictEqual(masked(r.get("hybrid-firewall")!.inputs), { labels: { "talos-cluster": "hybrid" }, rules: [...kubeSpanFirewallRules(), ...talosAdminFirewallRules(ADMIN, ips)] });
+    assert.deepStrictEqual(masked(r.get("hybrid-cp-2-firewall")!.inputs), { serverNumber: 2321003, adminCidrs: ADMIN, nodeAddresses: ips });
+  });
+
+  it("bootstraps the first control plane and verifies the mesh of all five nodes", () => {
+    const cps = [0, 1, 2].map(cpIp);
+    const workers = [0, 1].map((i) => cloudIp(`hybrid-cloud-${i}`));
+    assert.deepStrictEqual(masked(r.get("hybrid-bootstrap")!.inputs), { clusterName: "hybrid", secretsYaml: "[secret]", bootstrapNode: cps[0], controlPlaneNodes: cps, endpoints: cps, workerNodes: workers });
+    assert.deepStrictEqual(masked(r.get("hybrid-mesh")!.inputs), {
+      nodes: [...cps.map((address, i) => ({ name: `hybrid-cp-${i}`, address, where: "robot" })), ...workers.map((address, i) => ({ name: `hybrid-cloud-${i}`, address, where: "cloud" }))],
+      endpoints: cps, talosconfig: "[secret]",
+    });
+  });
+
+  it("exports the node table, and the kubeconfig and talosconfig as secrets", () => {
+    assert.deepStrictEqual(run.outputs.nodes.value, [
+      ...[0, 1, 2].map((i) => ({ name: `hybrid-cp-${i}`, role: "controlplane", where: "robot", pool: "controlplane", serverId: String(cpNumber(i)), ipv4: cpIp(i) })),
+      ...[0, 1].map((i) => ({ name: `hybrid-cloud-${i}`, role: "worker", where: "cloud", pool: "cloud", serverId: String(5000 + i), ipv4: cloudIp(`hybrid-cloud-${i}`) })),
+    ]);
+    assert.deepStrictEqual([run.outputs.kubeconfig, run.outputs.talosconfig], [{ value: KUBECONFIG, secret: true }, { value: TALOSCONFIG, secret: true }]);
+    assert.deepStrictEqual([run.outputs.endpoint.value, run.outputs.endpoint.secret], ["https://10.0.0.2:6443", false]);
+  });
+
+  it("passes no secret in plaintext to any child", () => {
+    const secrets = [SECRETS_YAML, KUBECONFIG, TALOSCONFIG, userDataOf("hybrid-cloud-0"), userDataOf("hybrid-cloud-1")];
+    assertNoSecrets(run.recorded.map((x) => masked(x.inputs)), secrets, run.recorded.map((x) => x.name));
+    // The scan would find them unmasked: the secrets really are in the inputs.
+    assert.ok(JSON.stringify(run.recorded.map((x) => x.inputs)).includes(JSON.stringify(SECRETS_YAML)));
+    assert.ok(run.recorded.every((x) => !JSON.stringify(x.inputs).includes(SIG_KEY) || JSON.stringify(masked(x.inputs)).includes("[secret]")));
+  });
+});
+
+describe("TalosCluster under mocks: scaling the Cloud pool", function () {
+  this.timeout(60000);
+
+  /** Names whose inputs differ between two runs, and names only in one of them. */
+  function compare(a: Recorded[], b: Recorded[]): { changed: string[]; added: string[]; removed: string[] } {
+    const [ma, mb] = [byName(a), byName(b)];
+    const same = (x: Recorded, y: Recorded) => JSON.stringify(x.inputs) === JSON.stringify(y.inputs);
+    return {
+      changed: [...ma.keys()].filter((n) => mb.has(n) && !same(ma.get(n)!, mb.get(n)!)).sort(),
+      added: [...mb.keys()].filter((n) => !ma.has(n)).sort(),
+      removed: [...ma.keys()].filter((n) => !mb.has(n)).sort(),
+    };
+  }
+
+  it("2 → 5 adds three servers with their configs and changes only the bootstrap and mesh node lists", async () => {
+    const two = await runExample(2, 19);
+    const five = await runExample(5, 25);
+    assert.deepStrictEqual(compare(two.recorded, five.recorded), {
+      changed: ["hybrid-bootstrap", "hybrid-mesh"],
+      added: ["hybrid-cloud-2", "hybrid-cloud-2-config", "hybrid-cloud-3", "hybrid-cloud-3-config", "hybrid-cloud-4", "hybrid-cloud-4-config"],
+      removed: [],
+    });
+  });
+
+  it("3 → 2 removes only the last server and its config", async () => {
+    const three = await runExample(3, 21);
+    const two = await runExample(2, 19);
+    assert.deepStrictEqual(compare(three.recorded, two.recorded), { changed: ["hybrid-bootstrap", "hybrid-mesh"], added: [], removed: ["hybrid-cloud-2", "hybrid-cloud-2-config"] });
+  });
+});
