@@ -104,6 +104,17 @@ describe("talosctl stand-in against simulated nodes", function () {
     assert.strictEqual(crt.subject, "O=system:masters\nCN=admin");
   });
 
+  it("upgrade with a v1.13 client on a v1.12 node: legacy fallback, tracker lines, new version after the reboot", async () => {
+    const ip = `${NET}.2`;
+    const d = fs.readdirSync(dir).map((x) => path.join(dir, x)).find((x) => fs.readFileSync(path.join(x, "controlplane.yaml"), "utf8").includes(`${ip}:6443`)) as string;
+    const tc = ["--talosconfig", "talosconfig", "-e", ip, "-n", ip];
+    const r = await talosctl("v1.13.9", ["upgrade", ...tc, "--image", "factory.talos.dev/installer/s:v1.13.9"], d);
+    const q = JSON.stringify(ip);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`^New upgrade API is not available, falling back to legacy\n${q}: waiting for actor ID\n${q}: actor ID: [0-9a-f-]{36}\n${q}: post check passed\n$`.replace(/\./g, "\\.")));
+    assert.ok((await talosctl("v1.13.9", ["version", ...tc], d)).stdout.includes(`\tNODE:        ${ip}\n\tTag:         v1.13.9\n`));
+  });
+
   it("an unreachable node and a talosconfig of another cluster fail with grpc-go texts", async () => {
     const d = fs.mkdtempSync(path.join(dir, "u-"));
     assert.deepStrictEqual(await talosctl("v1.13.9", ["version", "--insecure", "-n", `${NET}.99`], d), {

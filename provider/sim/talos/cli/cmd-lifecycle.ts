@@ -1,5 +1,6 @@
 /** `reboot`, `reset` (§15), `upgrade` (§13) and the removed `disks` command. */
-import { TalosVersion, atLeast } from "../versions";
+import { VersionInfo } from "../build-info";
+import { TalosVersion, atLeast, parseVersion } from "../versions";
 import { Command, RunContext, noArgs } from "./command";
 import { callAll, maintenanceClient, secureSession } from "./connect";
 import { FlagDef } from "./flags";
@@ -32,9 +33,19 @@ async function reset(ctx: RunContext): Promise<void> {
   await action(ctx, "Reset", payload, "error executing reset: ", f.reboot ? "reboot" : "down");
 }
 
+/** v1.13 clients use the new LifecycleService API only when every node is > v1.13.0-alpha.2 (contract §13). */
+async function legacyFallback(ctx: RunContext): Promise<void> {
+  if (!atLeast(ctx.client, 1, 13) || ctx.flags.values.insecure) return;
+  const s = secureSession(ctx);
+  const resp = await s.client.call("Version", {}, { nodes: s.nodes }).catch(() => null);
+  const old = (resp?.replies ?? []).some((r) => r.data && !atLeast(parseVersion((r.data as VersionInfo).tag)!, 1, 13));
+  if (old) ctx.io.err("New upgrade API is not available, falling back to legacy\n");
+}
+
 async function upgrade(ctx: RunContext): Promise<void> {
   const f = ctx.flags.values;
   if (f.legacy) ctx.io.err("WARNING: Forcing use of legacy upgrade method. This will be removed in a future release.\n");
+  else await legacyFallback(ctx);
   const payload = { image: f.image, rebootMode: f["reboot-mode"] };
   if (!f.wait) {
     const s = session(ctx);
