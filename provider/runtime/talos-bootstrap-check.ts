@@ -1,6 +1,9 @@
 /** `TalosBootstrap` check: field-named problems of the inputs, before anything talks to a node. */
 import { isIP } from "net";
+import { errorMessage } from "../internal/errors";
 import { CheckFailure, Props, isUnknown } from "./dispatch-types";
+import { withEndpoints } from "./talos-bootstrap-credentials";
+import { validateBundle } from "./talos-machine-config-bundle";
 
 type Add = (property: string, reason: string) => void;
 
@@ -39,6 +42,12 @@ function checkMaterial(i: Props, add: Add): void {
   const has = (k: string) => i[k] !== undefined && i[k] !== null && i[k] !== "";
   if (!has("secretsYaml") && !has("baseTalosconfig")) add("secretsYaml", "[secretsYaml] is required: pass TalosSecrets.secretsYaml (or an existing talosconfig as baseTalosconfig)");
   if (has("secretsYaml") && has("baseTalosconfig")) add("baseTalosconfig", "[baseTalosconfig] give either secretsYaml or baseTalosconfig, not both");
+  const material = (k: string, validate: (text: string) => unknown) => {
+    if (!has(k) || isUnknown(i[k])) return;
+    try { validate(String(i[k])); } catch (e) { add(k, errorMessage(e)); }
+  };
+  material("secretsYaml", validateBundle);
+  material("baseTalosconfig", (t) => withEndpoints("baseTalosconfig", t, []));
   const eps = i.endpoints;
   if (eps !== undefined && !isUnknown(eps) && (!Array.isArray(eps) || eps.some((e) => !isUnknown(e) && !nonEmptyString(e)))) {
     add("endpoints", "[endpoints] must be a list of Talos API addresses (host or host:port)");
