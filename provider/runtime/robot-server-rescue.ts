@@ -2,10 +2,10 @@
  * Rescue access for one run: the ephemeral ed25519 key (registered in Robot for this install only,
  * named so leftovers of a crashed run are found and removed) and arming the rescue system with it.
  */
-import { utils } from "ssh2";
 import { RobotClient } from "../hetzner/robot";
 import { errorMessage } from "../internal/errors";
 import { StepLogger, registerSecret } from "../internal/log";
+import { generateEd25519KeyPair } from "../rescue/session-keys";
 
 /** Name prefix of the ephemeral keys of one server; what the sweep looks for. */
 export function ephemeralKeyPrefix(serverNumber: number): string {
@@ -34,9 +34,10 @@ export async function rescueAccess(robot: RobotClient, serverNumber: number, res
     return { fingerprints: [rescueKey] };
   }
   await sweepEphemeralKeys(robot, serverNumber, log);
-  const pair = utils.generateKeyPairSync("ed25519");
-  registerSecret(pair.private);
+  // Not ssh2's generator: it drops a leading zero byte of ~1 in 256 public keys (provider/rescue/session-keys.ts).
   const name = `${ephemeralKeyPrefix(serverNumber)}${Date.now()}`;
+  const pair = generateEd25519KeyPair(name);
+  registerSecret(pair.private);
   const key = await robot.keys.create(name, pair.public.trim());
   log.info(`registered ephemeral ed25519 key ${name} (${key.fingerprint})`);
   return { fingerprints: [key.fingerprint], privateKey: pair.private, ephemeralFingerprint: key.fingerprint };

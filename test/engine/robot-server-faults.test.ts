@@ -21,7 +21,7 @@ describe("engine: RobotServer bad input and early faults", function () {
   let w: RobotServerWorld;
 
   before(async () => {
-    w = await RobotServerWorld.start([
+    w = await RobotServerWorld.start(() => [
       smallServer(1), smallServer(2, { rescue: false }), smallServer(3, { faults: { resetIgnored: true } }),
       smallServer(4, { faults: { rescueNeverBoots: true } }), smallServer(5, { seeds: ["empty", "old-linux-efi"] }),
       smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }),

@@ -15,7 +15,8 @@ import { FactorySim, startFactorySim } from "../../provider/sim/factory/server";
 import { RobotSim, startRobotSim } from "../../provider/sim/robot/server";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { DiskSeed, MachineFaults, RescueArm, SimMachine } from "../../provider/sim/types";
+import { DiskSeed, MachineFaults, MachineStatus, RescueArm, SimMachine } from "../../provider/sim/types";
+import { pollUntil } from "../../provider/internal/poll";
 import { World, createWorld } from "../../provider/sim/world";
 import { HostCallError } from "../../provider/sim/runner/host-errors";
 import { assertNoSecrets } from "../helpers/secrets-scan";
@@ -25,17 +26,34 @@ import { EngineHarness, RecordedResource, capturedProvider, secret } from "./har
 export const ROBOT_PASSWORD = "Robot-ws-Pa55word!";
 /** Size of each simulated disk: the 30 MiB synthetic image fits, and a wipe zeroes it in milliseconds. */
 export const DISK_BYTES = 64 * 1024 * 1024;
-/** Deadlines short enough for the simulator at timeScale 0.0002 (a 4 min rescue boot takes 48 ms). */
-export const FAST = { rescueSeconds: 4, installSeconds: 60, maintenanceSeconds: 6 };
+/**
+ * Deadlines for runs that should succeed: at timeScale 0.0002 a 4 min rescue boot is 48 ms of simulated
+ * time, but setting up the rescue namespace takes real seconds on a busy machine. A run that succeeds
+ * never waits for a deadline, so they are generous; fault tests that must time out pass shorter ones.
+ */
+export const FAST = { rescueSeconds: 15, installSeconds: 60, maintenanceSeconds: 10 };
 
-/** Server `n` of a world with small disks, optional seeds per disk and machine faults. */
+let worlds = 0;
+let net = "";
+
+/**
+ * A fresh /24 of loopback addresses per world: robotServerScenario's 127.10.x.y are shared by every
+ * test run on the machine, and two worlds at once (or one closing while the next starts) would answer
+ * each other's SSH and Talos probes.
+ */
+function freshNet(): string {
+  worlds++;
+  return `127.${81 + (worlds % 40)}.${(process.pid % 250) + 1}`;
+}
+
+/** Server `n` of a world with small disks, optional seeds per disk and machine faults (call inside `RobotServerWorld.start`'s builder). */
 export function smallServer(n: number, o: { seeds?: DiskSeed[]; faults?: MachineFaults; smbiosUuid?: string; rescue?: boolean; name?: string } = {}): RobotServerScenario {
   const base = robotServerScenario(n);
   const disks = base.machine.disks.map((d, i) => ({ ...d, sizeBytes: DISK_BYTES, seed: o.seeds?.[i] ?? "empty" }));
   return robotServerScenario(n, {
     ...(o.rescue === false ? { rescue: false } : {}),
     ...(o.name ? { name: o.name } : {}),
-    machine: { disks, ...(o.faults ? { faults: o.faults } : {}), ...(o.smbiosUuid ? { smbiosUuid: o.smbiosUuid } : {}) },
+    machine: { disks, ipv4: `${net}.${n + 1}`, gateway: `${net}.1`, ...(o.faults ? { faults: o.faults } : {}), ...(o.smbiosUuid ? { smbiosUuid: o.smbiosUuid } : {}) },
   });
 }
 
@@ -69,10 +87,12 @@ export class RobotServerWorld {
   /** Every rescue root password Robot handed out (captured from the machines), for the secrets scan. */
   readonly rescuePasswords: string[] = [];
 
-  private constructor(readonly world: World, readonly robot: RobotSim, readonly factory: FactorySim, readonly h: EngineHarness, readonly provider: string, private readonly dir: string) {}
+  private constructor(readonly world: World, readonly robot: RobotSim, readonly factory: FactorySim, readonly h: EngineHarness, readonly provider: string, private readonly dir: string, readonly net: string) {}
 
-  /** Starts the simulator parts with `servers`, the host, and configures it with secret Robot credentials. */
-  static async start(servers: RobotServerScenario[], o: { timeScale?: number } = {}): Promise<RobotServerWorld> {
+  /** Starts the simulator parts with the servers `build` returns, the host, and configures it with secret Robot credentials. */
+  static async start(build: () => RobotServerScenario[], o: { timeScale?: number } = {}): Promise<RobotServerWorld> {
+    net = freshNet();
+    const servers = build();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "robot-server-"));
     const world = await createWorld({ timeScale: o.timeScale ?? 0.0002, stateDir: dir });
     installTalosRuntime(world);
@@ -81,7 +101,7 @@ export class RobotServerWorld {
     const provider = await capturedProvider(() => new RobotServer("probe", { serverNumber: 1, image: { version: "v1.13.9" }, installDisk: { type: "nvme" } }));
     const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath(), TALOS_IMAGE_FACTORY_URL: factory.url }, callTimeoutMs: 300_000 });
     await h.configure({ "talos-hetzner:robotUser": secret("robot-ws-user"), "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD) });
-    const w = new RobotServerWorld(world, robot, factory, h, provider, dir);
+    const w = new RobotServerWorld(world, robot, factory, h, provider, dir, net);
     for (const m of world.machines.values()) w.captureRescuePasswords(m);
     return w;
   }
@@ -118,6 +138,12 @@ export class RobotServerWorld {
     const first = await this.upError(name, args);
     const second = await this.upError(name, args);
     return [first.details, second.details];
+  }
+
+  /** Waits until server `n`'s machine reports `status` (Talos answers a moment before the machine reports it). */
+  async settled(n: number, status: MachineStatus): Promise<MachineStatus> {
+    const m = this.machine(n);
+    return pollUntil(async () => (m.status() === status ? status : undefined), { what: `${m.id} to be ${status} (is ${m.status()})`, timeoutMs: 10_000, initialMs: 20, maxMs: 100 });
   }
 
   /** Robot requests answered so far (method and path). */

@@ -21,7 +21,7 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
   let w: RobotServerWorld;
 
   before(async () => {
-    w = await RobotServerWorld.start([
+    w = await RobotServerWorld.start(() => [
       smallServer(1),
       smallServer(2, { seeds: [{ talos: { version: "v1.13.9", arch: "amd64", platform: "metal", configured: false } }] }),
       smallServer(3, { seeds: [{ talos: { version: "v1.12.4", arch: "amd64", platform: "metal", configured: true } }] }),
@@ -63,15 +63,15 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
     const o = rec.outputs;
     const sha = createHash("sha256").update(buildTalosImage({ version: "v1.13.9", arch: "amd64", platform: "metal", schematic: VANILLA_SCHEMATIC_ID })).digest("hex");
     const wwn = m.spec.disks[0].wwn;
-    assert.deepStrictEqual([rec.id, o.serverName, o.ipv4, o.ipv4Prefix, o.ipv4Gateway, o.ipv6Net, o.ipv6Address], [String(N1), "node-1", "127.10.0.2", 26, "127.10.0.1", "2a01:4f8:10a:1001::/64", "2a01:4f8:10a:1001::1"]);
+    assert.deepStrictEqual([rec.id, o.serverName, o.ipv4, o.ipv4Prefix, o.ipv4Gateway, o.ipv6Net, o.ipv6Address], [String(N1), "node-1", `${w.net}.2`, 26, `${w.net}.1`, "2a01:4f8:10a:1001::/64", "2a01:4f8:10a:1001::1"]);
     assert.deepStrictEqual([o.mac, o.bootMode, o.smbiosUuid, o.installDiskPath, o.imageSha256, o.talosState, o.adopted, o.talosVersion],
       [m.spec.nics[0].mac, "uefi", m.spec.smbiosUuid, `/dev/disk/by-id/nvme-${wwn}`, sha, "maintenance", false, "v1.13.9"]);
     assert.strictEqual(o.imageUrl, `${w.factory.url}/image/${VANILLA_SCHEMATIC_ID}/v1.13.9/metal-amd64.raw.zst`);
-    assert.strictEqual(o.networkPatch, hetznerNetworkPatch({ talosVersion: "v1.13.9", mac: m.spec.nics[0].mac, ipv4: "127.10.0.2", gateway: "127.10.0.1", ipv6Net: "2a01:4f8:10a:1001::/64" }));
+    assert.strictEqual(o.networkPatch, hetznerNetworkPatch({ talosVersion: "v1.13.9", mac: m.spec.nics[0].mac, ipv4: `${w.net}.2`, gateway: `${w.net}.1`, ipv6Net: "2a01:4f8:10a:1001::/64" }));
     assert.deepStrictEqual((o.disks as { name: string; sizeBytes: number }[]).map((d) => [d.name, d.sizeBytes]), [["nvme0n1", 67108864], ["nvme1n1", 67108864]]);
-    assert.deepStrictEqual([m.status(), diskHashes(m).nvme1n1, w.robot.state.keys.size], ["talos", other, 0]);
+    assert.deepStrictEqual([await w.settled(1, "talos"), diskHashes(m).nvme1n1, w.robot.state.keys.size], ["talos", other, 0]);
     assert.deepStrictEqual(w.requests(from), [
-      `GET /server/${N1}`, `GET /reset/${N1}`, "GET /ip/127.10.0.2", `POST /server/${N1}`, "GET /key", "POST /key",
+      `GET /server/${N1}`, `GET /reset/${N1}`, `GET /ip/${w.net}.2`, `POST /server/${N1}`, "GET /key", "POST /key",
       `DELETE /boot/${N1}/rescue`, `POST /boot/${N1}/rescue`, `POST /reset/${N1}`, `DELETE /boot/${N1}/rescue`, "DELETE /key/<fp>",
     ]);
     const steps = w.h.logs.filter((l) => l.startsWith("[node-1] step ")).map((l) => l.replace(/: .*/, ""));
@@ -128,7 +128,7 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
   it("refuses a configured Talos, adopts it with adopt, and reinstalls it when reinstallTrigger is bumped", async () => {
     const m = w.machine(3);
     const refused = await w.upError("node-3", argsFor(w, 3));
-    assert.strictEqual(refused.details, "[node-3] step 2/12 (checking for a running Talos on 127.10.0.4) failed: Talos on server 2321003 (127.10.0.4) is configured and running: refusing to wipe a live node. Set adopt: true to manage it as it is, or set reinstallTrigger to wipe and reinstall it");
+    assert.strictEqual(refused.details, `[node-3] step 2/12 (checking for a running Talos on ${w.net}.4) failed: Talos on server 2321003 (${w.net}.4) is configured and running: refusing to wipe a live node. Set adopt: true to manage it as it is, or set reinstallTrigger to wipe and reinstall it`);
     const adopted = await w.up("node-3", argsFor(w, 3, { adopt: true }));
     assert.deepStrictEqual([adopted.outputs.talosState, adopted.outputs.networkPatch, m.status()], ["configured", null, "talos"]);
     const news = { __provider: w.provider, ...argsFor(w, 3, { adopt: true, reinstallTrigger: "2025-06" }) };
@@ -136,12 +136,13 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
     assert.deepStrictEqual([preview.op, preview.diff?.deleteBeforeReplace], ["replace", true]);
     await w.h.delete(adopted.id, urnOf("node-3"), adopted.outputs);
     const reinstalled = await w.up("node-3", { ...news, adopt: false });
-    assert.deepStrictEqual([reinstalled.outputs.talosState, reinstalled.outputs.adopted, m.status()], ["maintenance", false, "talos"]);
+    assert.deepStrictEqual([reinstalled.outputs.talosState, reinstalled.outputs.adopted, await w.settled(3, "talos")], ["maintenance", false, "talos"]);
   });
 
   it("deletes without touching the machine by default, and wipes the installed disk with wipeOnDelete", async () => {
     const rec = w.h.state.get(urnOf("node-1"))!;
     const m = w.machine(1);
+    await w.settled(1, "talos"); // powered on again by the refresh test
     const before = diskHashes(m);
     const from = w.robot.requests.length;
     await w.h.delete(rec.id, urnOf("node-1"), rec.outputs);
