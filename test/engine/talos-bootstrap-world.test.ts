@@ -169,12 +169,12 @@ export class ClusterWorld {
   }
 
   /** Creates a Cloud worker from the Talos snapshot with its config as user-data; waits until it runs configured. */
-  async createWorker(name: string, kubespan: boolean): Promise<WorldNode> {
+  async createWorker(name: string, kubespan: boolean, track = true): Promise<WorldNode> {
     const { config } = await this.render("worker", name, kubespan);
     const r = await this.cloud.servers.create({ name, serverType: "cx23", image: this.snapshotId, location: "fsn1", userData: config, labels: { cluster: CLUSTER, role: "worker" } });
     await this.cloud.actions.waitFor([r.action, ...r.nextActions], { timeoutMs: 30_000 });
     const node: WorldNode = { name, address: r.server.public_net.ipv4!.ip, where: "cloud", machineId: `cloud-${r.server.id}`, serverId: r.server.id };
-    this.nodes.push(node);
+    if (track) this.nodes.push(node);
     await this.waitConfigured(node);
     return node;
   }
