@@ -1,4 +1,5 @@
 /** Talos version parsing and the version-contract switches (contracts/talosctl.md §0, §21). */
+import { defaultKubernetesVersion as libraryDefault } from "../../talos/versions";
 
 /** A parsed Talos version. */
 export interface TalosVersion {
@@ -30,10 +31,13 @@ export function clientVersion(env: NodeJS.ProcessEnv = process.env): TalosVersio
   return parseVersion(env.TALOSCTL_SIM_VERSION || DEFAULT_CLIENT_VERSION) ?? (parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion);
 }
 
-/** Default Kubernetes version per talosctl minor (pkg/machinery/constants). */
+/** Default Kubernetes version of a talosctl release (the library's table, contracts/talosctl.md §0); the newest known for unknown releases. */
 export function defaultKubernetesVersion(v: TalosVersion): string {
-  const table: Record<number, string> = { 6: "1.29.0", 7: "1.30.0", 8: "1.31.1", 9: "1.32.0", 10: "1.33.0", 11: "1.34.0", 12: "1.35.0", 13: "1.36.3" };
-  return table[v.minor] ?? "1.36.3";
+  try {
+    return libraryDefault(`v${v.major}.${v.minor}.${v.patch}`);
+  } catch {
+    return libraryDefault(DEFAULT_CLIENT_VERSION);
+  }
 }
 
 /** Version as "X.Y.Z" without the leading v (what version-skew warnings print). */
