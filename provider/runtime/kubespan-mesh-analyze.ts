@@ -51,7 +51,7 @@ function linkCause(a: NodeObservation, b: NodeObservation, s: ObservedPeerStatus
 }
 
 function rowOf(o: NodeObservation, byKey: Map<string, string>): MeshRow {
-  const peers = o.statuses.map((s) => ({ peer: byKey.get(s.publicKey) ?? (s.label || s.publicKey), endpoint: s.endpoint, state: isUp(s) ? "up" : s.state }));
+  const peers = o.statuses.map((s) => ({ peer: byKey.get(s.publicKey) ?? (s.label || s.publicKey), endpoint: s.endpoint, state: isUp(s) ? "up" : s.state === "up" ? "up (no traffic)" : s.state }));
   return {
     node: o.name, where: o.where, kubespanAddress: o.identity?.address ?? null, publicKey: o.identity?.publicKey ?? null,
     peersUp: peers.filter((p) => p.state === "up").length, peersTotal: peers.length, peers,
