@@ -5,8 +5,7 @@
  */
 import { CloudApiError, CloudClient, isCloudNotFound } from "../hetzner/cloud";
 import { TalosHetznerError, errorMessage, isError } from "../internal/errors";
-import { pollUntil } from "../internal/poll";
-import { Sleep } from "../internal/retry";
+import { Sleep, retry } from "../internal/retry";
 
 /** Temporary resources of one build, filled in as they are created. */
 export interface Temporaries {
@@ -38,20 +37,23 @@ export class CleanupError extends TalosHetznerError {
 
 const isLocked = (e: unknown) => isError(e, "CloudApiError") && (e as CloudApiError).status === 423;
 
-/** Deletes a server and waits for its delete action (or, when another run is already deleting it, until it is gone). */
+/**
+ * Deletes a server and waits for its delete action. 423 locked (an action of an interrupted build is
+ * still running, or another run is deleting it) is retried until the server can be deleted or is gone.
+ */
 export async function deleteServerAndWait(cloud: CloudClient, id: number, o: CleanupOptions): Promise<"deleted" | "gone"> {
+  let action;
   try {
-    const action = await cloud.servers.delete(id);
-    await cloud.actions.waitFor([action], { timeoutMs: o.timeoutMs });
-    return "deleted";
+    action = await retry(() => cloud.servers.delete(id), {
+      retryable: isLocked, attempts: Number.MAX_SAFE_INTEGER, deadline: Date.now() + o.timeoutMs,
+      initialMs: o.pollMs, factor: 1.5, maxMs: o.pollMs * 10, sleep: o.sleep,
+    });
   } catch (e) {
     if (isCloudNotFound(e)) return "gone";
-    if (!isLocked(e)) throw e;
-    await pollUntil(async () => ((await cloud.servers.get(id)) ? undefined : true), {
-      what: `server ${id} to be deleted`, timeoutMs: o.timeoutMs, initialMs: o.pollMs, factor: 1.5, maxMs: o.pollMs * 10, sleep: o.sleep,
-    });
-    return "deleted";
+    throw e;
   }
+  await cloud.actions.waitFor([action], { timeoutMs: o.timeoutMs });
+  return "deleted";
 }
 
 /** Deletes an SSH key; a key already gone counts as deleted. */
