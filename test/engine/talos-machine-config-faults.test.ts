@@ -6,7 +6,9 @@
  * Does not prove: real Talos's texts beyond contracts/talosctl.md.
  */
 import * as assert from "assert";
+import { pollUntil } from "../../provider/internal/poll";
 import { HostCallError } from "../../provider/sim/runner/host-errors";
+import { configHash } from "../../provider/talos/config";
 import { NodeWorld, SimNode, nodeInputs, startNodeWorld, up } from "./talos-machine-config-sim.test";
 
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::";
@@ -85,6 +87,21 @@ describe("engine: TalosMachineConfig bad input and faults", function () {
     });
   });
 
+  it("stages a change (reboot pending), and a try-mode change is reverted by the node, then shown as drift", async () => {
+    const labels = (l: Record<string, string>, extra: Record<string, unknown> = {}) => nodeInputs(w, n, { nodePatches: [{ machine: { nodeLabels: l } }], ...extra });
+    const staged = await up(w, `${URN}busy`, labels({ stage: "yes" }, { applyMode: "staged" }));
+    assert.deepStrictEqual([staged.outputs.appliedMode, staged.outputs.rebootPending, staged.outputs.liveConfigHash === staged.outputs.configHash], ["staged", true, true]);
+    assert.notStrictEqual(configHash(w.simNode(n.machineId).active!.text), staged.outputs.configHash, "the running config is unchanged until a reboot");
+    const settled = await up(w, `${URN}busy`, labels({ stage: "yes" }));
+    assert.deepStrictEqual([settled.outputs.appliedMode, settled.outputs.rebootPending], ["no-reboot", false]);
+    // 2000 s of Talos time are 2 s in the simulator (timeScale 0.001).
+    const tried = await up(w, `${URN}busy`, labels({ stage: "yes", try: "yes" }, { applyMode: "try", tryTimeoutSeconds: 2000 }));
+    assert.deepStrictEqual([tried.outputs.appliedMode, tried.outputs.rebootPending, tried.outputs.liveConfigHash], ["try", true, settled.outputs.configHash]);
+    await pollUntil(async () => (configHash(w.simNode(n.machineId).active!.text) === settled.outputs.configHash ? true : undefined), { what: "the try-mode revert", timeoutMs: 15000, initialMs: 200 });
+    const refreshed = await w.h.refresh(`${URN}busy`);
+    assert.deepStrictEqual([refreshed.outputs!.drift, refreshed.outputs!.rebootPending, refreshed.diff!.changes], [['- machine.nodeLabels.try: "yes"'], false, "some"]);
+  });
+
   it("keeps the state and warns when the node is unreachable during refresh", async () => {
     const before = w.h.state.get(`${URN}busy`)!.outputs;
     const machine = w.sim.world.machines.get(n.machineId)!;
@@ -92,7 +109,7 @@ describe("engine: TalosMachineConfig bad input and faults", function () {
     try {
       const r = await w.h.refresh(`${URN}busy`);
       assert.deepStrictEqual([r.gone, r.outputs], [false, before]);
-      assert.strictEqual(r.diff!.changes, "unknown");
+      assert.strictEqual(r.diff!.changes, "some", "the drift the previous refresh found is kept, not forgotten");
       assert.ok(w.h.logs.some((l) => l.startsWith(`[cp-${n.ip.split(".").pop()}] WARNING: refresh kept the last known state: node ${n.ip} is unreachable`)), w.h.logs.join("\n"));
     } finally {
       machine.powerOn();
