@@ -12,7 +12,9 @@ import { RobotServer } from "../../provider/resources/robot-server";
 import { buildTalosImage } from "../../provider/sim/disk/talos-image";
 import { hetznerNetworkPatch } from "../../provider/talos/network-patch";
 import { VANILLA_SCHEMATIC_ID } from "../../provider/talos/schematic";
-import { FAST, RobotServerWorld, argsFor, diskHashes, smallServer, urnOf } from "./robot-server-world.test";
+import { RobotClient } from "../../provider/hetzner/robot";
+import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
+import { FAST, ROBOT_PASSWORD, RobotServerWorld, argsFor, diskHashes, smallServer, urnOf } from "./robot-server-world.test";
 
 const N1 = 2321001;
 
@@ -25,6 +27,7 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
       smallServer(1),
       smallServer(2, { seeds: [{ talos: { version: "v1.13.9", arch: "amd64", platform: "metal", configured: false } }] }),
       smallServer(3, { seeds: [{ talos: { version: "v1.12.4", arch: "amd64", platform: "metal", configured: true } }] }),
+      smallServer(4),
     ]);
   });
   after(async () => w?.stop());
@@ -137,6 +140,15 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
     await w.h.delete(adopted.id, urnOf("node-3"), adopted.outputs);
     const reinstalled = await w.up("node-3", { ...news, adopt: false });
     assert.deepStrictEqual([reinstalled.outputs.talosState, reinstalled.outputs.adopted, await w.settled(3, "talos")], ["maintenance", false, "talos"]);
+  });
+
+  it("installs with a rescue key the user registered, logging in with the activation password, and keeps that key", async () => {
+    const robot = new RobotClient({ url: w.robot.url, user: "robot-ws-user", password: ROBOT_PASSWORD });
+    const mine = await robot.keys.create("my laptop", generateEd25519KeyPair("me@laptop").public);
+    const rec = await w.up("node-4", argsFor(w, 4, { rescueKey: mine.fingerprint }));
+    assert.deepStrictEqual([rec.outputs.talosState, [...w.robot.state.keys.values()].map((k) => k.name)], ["maintenance", ["my laptop"]]);
+    assert.ok(w.h.logs.includes(`[node-4]   rescue key ${mine.fingerprint} (registered by you); logging in with the activation's root password`));
+    await robot.keys.delete(mine.fingerprint);
   });
 
   it("deletes without touching the machine by default, and wipes the installed disk with wipeOnDelete", async () => {
