@@ -7,6 +7,7 @@ import { SafetyError } from "../internal/errors";
 import { logLine } from "../internal/log";
 import { wipeDiskCommand } from "../rescue/commands";
 import { selectInstallDisk, stableDevicePath } from "../rescue/select";
+import { RescueSession } from "../rescue/session";
 import { ReadResult, UpdateResult } from "./dispatch-types";
 import { serverLabel } from "./robot-server-create";
 import { explainRobotError, robotServerDeps } from "./robot-server-deps";
@@ -54,27 +55,15 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
   }
   const t = timingOf(props.deadlines);
   const d = robotServerDeps(t);
-  const steps = new Steps(label, 5);
+  const steps = new Steps(label, 6);
   const pre = await steps.run("preflight: server and resets", () => serverPreflight(props.serverNumber, d, steps.log));
   let access: RescueAccess | undefined;
   try {
-    access = await steps.run("preparing rescue access and arming rescue", async () => {
-      const a = await rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log);
-      await armRescue(d.robot, props.serverNumber, a);
-      return a;
-    });
+    access = await steps.run("preparing rescue access", () => rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log));
+    await steps.run("arming the rescue system", () => armRescue(d.robot, props.serverNumber, access!));
     const s = await steps.run("resetting into the rescue system", () => bootRescue({ robot: d.robot, serverNumber: props.serverNumber, ip: pre.ip, access: access!, timing: t, log: steps.log, sleep: d.sleep }, pre.plan));
     try {
-      const budget = new Budget(t.installMs);
-      const target = await steps.run("finding the installed disk", async () => {
-        const disk = selectInstallDisk(await readInventory(s, label, budget), props.installDisk, label);
-        const path = stableDevicePath(disk);
-        if (props.installDiskPath && !disk.byId.includes(props.installDiskPath) && path !== props.installDiskPath) {
-          throw new SafetyError(`[${label}] installDisk now matches ${path}, but Talos was installed on ${props.installDiskPath}: not wiping a different disk`);
-        }
-        return { path, size: disk.sizeBytes };
-      });
-      await steps.run(`wiping ${target.path} (the server stays in the rescue system)`, () => s.run(wipeDiskCommand(target.path, target.size), { timeoutMs: budget.remaining(), what: `wiping ${target.path}` }));
+      await wipeInRescue(s, props, t.installMs, steps);
     } finally {
       await s.close();
     }
@@ -84,4 +73,19 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
   } finally {
     await releaseRescueAccess(d.robot, access, steps.log);
   }
+}
+
+/** Steps 5–6 of a wipeOnDelete: find the installed disk again (refusing a different one) and wipe it. */
+async function wipeInRescue(s: RescueSession, props: RobotServerOutputs, installMs: number, steps: Steps): Promise<void> {
+  const label = steps.resource;
+  const budget = new Budget(installMs);
+  const target = await steps.run("finding the installed disk", async () => {
+    const disk = selectInstallDisk(await readInventory(s, label, budget), props.installDisk, label);
+    const path = stableDevicePath(disk);
+    if (props.installDiskPath && !disk.byId.includes(props.installDiskPath) && path !== props.installDiskPath) {
+      throw new SafetyError(`installDisk now matches ${path}, but Talos was installed on ${props.installDiskPath}: not wiping a different disk`);
+    }
+    return { path, size: disk.sizeBytes };
+  });
+  await steps.run(`wiping ${target.path} (the server stays in the rescue system)`, () => s.run(wipeDiskCommand(target.path, target.size), { timeoutMs: budget.remaining(), what: `wiping ${target.path}` }));
 }
