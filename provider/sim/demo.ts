@@ -29,8 +29,8 @@ export interface DemoOptions {
   scenario?: HybridScenarioOptions;
   /** Cloud workers before and after the scale-out. @default { initial: 2, scaled: 3 } */
   workers?: { initial: number; scaled: number };
-  /** Called after the scale-out, before destroy, with the live session (tests add previews here). */
-  beforeDestroy?: (s: DemoSession) => Promise<void>;
+  /** Called with the live session after the first up and before destroy (tests add previews and runs here). */
+  hooks?: { afterUp?: (s: DemoSession) => Promise<void>; beforeDestroy?: (s: DemoSession) => Promise<void> };
 }
 
 /** What the demo did. */
@@ -85,6 +85,7 @@ async function phases(s: DemoSession, steps: StepLogger, workers: { initial: num
   const kubeconfigPath = s.writeKubeconfig(String(up.outputs.kubeconfig));
   printTables(up, log);
   log(`    kubeconfig written to ${kubeconfigPath} (mode 0600)`);
+  await o.hooks?.afterUp?.(s);
   steps.step(`pulumi config set controlPlaneLabels '${JSON.stringify(DEMO_LABEL_CHANGE)}' && pulumi preview --diff`);
   s.set({ controlPlaneLabels: JSON.stringify(DEMO_LABEL_CHANGE) });
   const configPreview = await s.run("preview");
@@ -93,7 +94,7 @@ async function phases(s: DemoSession, steps: StepLogger, workers: { initial: num
   s.set({ cloudWorkers: String(workers.scaled) });
   const scaleOut = await s.run("up");
   printTables(scaleOut, log);
-  await o.beforeDestroy?.(s);
+  await o.hooks?.beforeDestroy?.(s);
   steps.step("pulumi destroy");
   const destroy = await s.run("destroy");
   steps.step("stopping the simulator");
