@@ -34,6 +34,7 @@ describe("engine: TalosMachineConfig lifecycle on simulated nodes", function () 
       });
 
       it("creates in maintenance mode: insecure install, reboot into the config, read back", async () => {
+        assert.deepStrictEqual([node().version.tag, node().maintenance], [version, true]);
         const r = await up(w, urn, inputs());
         assert.strictEqual(r.op, "create");
         assert.deepStrictEqual([r.outputs.appliedMode, r.outputs.rebootPending, r.outputs.changeImpact, r.outputs.drift], ["maintenance", false, "none", []]);
