@@ -7,8 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { Scenario } from "./scenario";
 import { createWorld } from "./world";
-import { startRobotSim } from "./robot/server";
-import { startCloudSim } from "./cloud/server";
+import { RobotSim, startRobotSim } from "./robot/server";
+import { CloudSim, startCloudSim } from "./cloud/server";
 import { startFactorySim } from "./factory/server";
 import { installTalosRuntime, talosctlPath } from "./talos/runtime";
 import { SimWorld } from "./types";
@@ -37,6 +37,12 @@ export interface Simulator {
   /** The talosctl stand-in executable; put its directory first on PATH. */
   talosctl: string;
   stateDir: string;
+  /** Live handles of the services: fault knobs changeable at run time, request logs, state. */
+  services: {
+    robot: RobotSim;
+    cloud: CloudSim;
+    factory: Awaited<ReturnType<typeof startFactorySim>>;
+  };
   stop(): Promise<void>;
 }
 
@@ -57,6 +63,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     factory: { url: factory.url },
     talosctl: talosctlPath(),
     stateDir,
+    services: { robot, cloud, factory },
     async stop() {
       await Promise.allSettled([robot.stop(), cloud.stop(), factory.stop()]);
       await world.close();
