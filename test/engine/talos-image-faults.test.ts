@@ -87,6 +87,23 @@ describe("engine: TalosImage bad input and faults", function () {
     noLeftovers("after the arch mismatch");
   });
 
+  it("records a built snapshot as a partial resource when cleanup fails, naming the leftover; the sweeper removes it", async () => {
+    w.cloud.faults.failActions = ["delete_server"];
+    let e;
+    try {
+      e = await w.upError("leak", { talosVersion: V, location: "nbg1" });
+    } finally {
+      w.cloud.faults.failActions = [];
+    }
+    const server = w.inventory().servers[0];
+    const image = w.inventory().snapshots[0];
+    assert.match(e.details, new RegExp(`^\\[leak\\] cleanup failed: temporary server ${server}: Cloud action \\d+ \\(delete_server\\) failed: action_failed: Action failed\\. Leftovers carry the label talos-hetzner/temp=true: run sweepTalosImageLeftovers\\(\\) or delete them in the Cloud console$`));
+    assert.deepStrictEqual([e.initFailure?.id, e.initFailure?.properties.imageId, e.initFailure?.properties.adopted], [String(image), image, false]);
+    assert.deepStrictEqual(w.logsOf("leak").filter((l) => l.includes("Cleanup:")).map((l) => l.replace(/: Cloud action .*/, "")), [`[leak] Cleanup: FAILED to delete temporary server ${server}`, "[leak] Cleanup: deleted temporary SSH key " + /SSH key (\d+)/.exec(w.logsOf("leak").join("\n"))![1]]);
+    assert.deepStrictEqual(await sweepTalosImageLeftovers({ client: w.client, pollMs: 5 }), { servers: [server], sshKeys: [] });
+    noLeftovers("after the sweep");
+  });
+
   it("retries 429 rate limits and still builds", async () => {
     const from = w.cloud.requests.length;
     w.cloud.faults.rateLimitNext = 3;
