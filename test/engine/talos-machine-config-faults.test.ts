@@ -18,7 +18,7 @@ describe("engine: TalosMachineConfig bad input and faults", function () {
   let w: NodeWorld;
   let n: SimNode;
   before(async () => {
-    w = await startNodeWorld(["v1.13.9"]);
+    w = await startNodeWorld(["v1.13.9"], 1);
     n = w.nodes[0];
   });
   after(async () => w?.stop());
@@ -60,6 +60,16 @@ describe("engine: TalosMachineConfig bad input and faults", function () {
       assert.strictEqual(e.details, `node ${ghost} is unreachable (Talos API through ${ghost}): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp ${ghost}:50000: connect: connection refused"`);
       return true;
     });
+  });
+
+  it("never overwrites a node configured by another cluster", async () => {
+    const other = w.nodes[1];
+    const before = w.simNode(other.machineId).active!.text;
+    await assert.rejects(up(w, `${URN}foreign`, nodeInputs(w, other)), (e: HostCallError) => {
+      assert.strictEqual(e.details, `node ${other.ip} is configured by another cluster (its Talos API does not trust this cluster's CA); TalosMachineConfig never wipes a configured node: reset it first or use that cluster's secrets`);
+      return true;
+    });
+    assert.strictEqual(w.simNode(other.machineId).active!.text, before);
   });
 
   it("retries while the node is busy with another apply (FailedPrecondition), then installs", async () => {

@@ -43,25 +43,30 @@ export interface NodeWorld {
   stop(): Promise<void>;
 }
 
-/** Starts the simulator with one maintenance-mode machine per version and waits until each answers. */
-export async function startNodeWorld(versions: string[]): Promise<NodeWorld> {
+/**
+ * Starts the simulator with one maintenance-mode machine per version and waits until each answers;
+ * `foreign` more machines (v1.13.9) boot configured by another cluster (the previous owner's config).
+ */
+export async function startNodeWorld(versions: string[], foreign = 0): Promise<NodeWorld> {
   // Other suites' simulators may run at the same time on this host: pick addresses far from theirs.
   const first = 20000 + Math.floor(Math.random() * 40000);
-  const servers = versions.map((version, i) => {
+  const all = [...versions.map((v) => [v, false] as const), ...Array.from({ length: foreign }, () => ["v1.13.9", true] as const)];
+  const servers = all.map(([version, configured], i) => {
     const s = robotServerScenario(first + i);
-    s.machine.disks[0].seed = { talos: { version, arch: "amd64", platform: "metal", configured: false } };
+    s.machine.disks[0].seed = { talos: { version, arch: "amd64", platform: "metal", configured } };
     return s;
   });
   const sim = await startSimulator({ scenario: { robot: { user: "robot", password: "robot-pass", servers } } });
   const talosctl = Talosctl.locate({ binary: sim.talosctl });
-  const nodes = servers.map((s, i) => ({ ip: s.machine.ipv4!, machineId: s.machine.id, installDisk: `/dev/${s.machine.disks[0].name}`, version: versions[i] }));
-  await Promise.all(nodes.map((n) => waitForMaintenance(talosctl, n.ip)));
+  const nodes = servers.map((s, i) => ({ ip: s.machine.ipv4!, machineId: s.machine.id, installDisk: `/dev/${s.machine.disks[0].name}`, version: all[i][0] }));
+  await Promise.all(nodes.slice(0, versions.length).map((n) => waitForMaintenance(talosctl, n.ip)));
   const provider = await capturedProvider(() => new TalosMachineConfig("probe", { secretsYaml: "x", clusterName: "c", endpoint: "https://c:6443", role: "worker", talosVersion: "v1.13.9", node: "10.0.0.1" }));
   const h = await EngineHarness.start({ env: { TALOSCTL: sim.talosctl } });
   await h.configure({}); // the engine always configures first; without it the host's Config is empty
 
   const secretsYaml = await talosctl.genSecrets("v1.13.9");
   const runtime = sim.world.talosRuntime as SimTalosRuntime;
+  await pollUntil(async () => (nodes.every((n) => runtime.node(n.machineId)) ? true : undefined), { what: "every seeded node to boot", timeoutMs: 30000, initialMs: 100, maxMs: 500 });
   return {
     sim, talosctl, h, provider, secretsYaml, nodes,
     simNode: (id) => runtime.node(id) ?? assert.fail(`no running Talos node on ${id}`),
