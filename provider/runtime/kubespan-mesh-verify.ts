@@ -3,7 +3,7 @@
  * with the table of down links) and refresh (one look; an unreachable node keeps its last known row).
  */
 import { DeadlineError, isError } from "../internal/errors";
-import { StepLogger, logLine, registerSecret } from "../internal/log";
+import { StepLogger, logLine } from "../internal/log";
 import { pollUntil } from "../internal/poll";
 import { MeshReport, analyzeMesh } from "./kubespan-mesh-analyze";
 import { meshProblem, reportText } from "./kubespan-mesh-format";
@@ -21,7 +21,6 @@ const expected = (i: MeshInputs) => i.expectedPeers ?? i.nodes.length - 1;
 
 async function look(i: MeshInputs, deps: ClusterDeps): Promise<MeshReport> {
   registerTalosconfigSecrets(i.talosconfig);
-  registerSecret(i.talosconfig);
   const target = { endpoints: i.endpoints?.length ? i.endpoints : i.nodes.map((n) => n.address), talosconfig: i.talosconfig };
   return analyzeMesh(await observeMesh(deps.talosctl(), i.nodes, target, expected(i)), expected(i));
 }

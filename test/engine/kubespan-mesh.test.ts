@@ -127,7 +127,7 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
     try {
       const r = await w.h.refresh(urn);
       const drift = r.outputs?.drift as string[];
-      assert.deepStrictEqual([r.gone, r.diff?.changes, r.outputs?.healthy, drift[0]], [false, "some", false, "KubeSpan mesh is not fully up: 8 of 20 node-to-peer links are down"]);
+      assert.deepStrictEqual([r.gone, r.diff?.changes, r.outputs?.healthy, drift[0]], [false, "some", false, "KubeSpan mesh is not fully up: 8 of 20 node-to-peer links are down"], drift.join("\n"));
       const row = (r.outputs?.mesh as { node: string }[]).find((x) => x.node === "worker-1");
       assert.deepStrictEqual(row, (before.outputs.mesh as { node: string }[]).find((x) => x.node === "worker-1"), "the unreachable node's row is kept");
       const down = r.outputs?.downLinks as { node: string; peer: string; state: string; cause: string }[];

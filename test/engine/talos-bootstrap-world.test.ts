@@ -1,6 +1,6 @@
 /**
  * The hybrid cluster the TalosBootstrap, KubeSpanMesh and RobotFirewall engine tests share, built
- * once per mocha run in the simulator (startSimulator): 3 Robot control planes seeded with a Talos
+ * once per mocha run in the simulator (composed from its parts like startSimulator): 3 Robot control planes seeded with a Talos
  * v1.13.9 metal image in maintenance mode, configured with `apply-config --insecure` and the KubeSpan
  * patch, behind Robot firewalls set through the RobotFirewall resource; 2 Cloud workers created
  * through the Cloud API from a snapshot of a Talos hcloud image (written straight onto a builder
@@ -9,57 +9,37 @@
  * etcd is NOT bootstrapped here: the TalosBootstrap test does that. Its own tests only cover the world.
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { KubeSpanMesh } from "../../provider/resources/kubespan-mesh";
 import { RobotFirewall } from "../../provider/resources/robot-firewall";
 import { TalosBootstrap } from "../../provider/resources/talos-bootstrap";
 import { CloudClient } from "../../provider/hetzner/cloud";
 import { pollUntil } from "../../provider/internal/poll";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
 import { RobotSim, startRobotSim } from "../../provider/sim/robot/server";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { World, createWorld } from "../../provider/sim/world";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { seedTalos } from "../../provider/sim/disk/seed-talos";
-
 import { HostCallError } from "../../provider/sim/runner/host-errors";
 import { kubeSpanFirewallRules, talosAdminFirewallRules, toCloudApiRules } from "../../provider/talos/firewall-rules";
-import { kubeSpanPatch, renderMachineConfig } from "../../provider/talos/config";
 import { Talosctl } from "../../provider/talos/talosctl";
 import { bundleSecretValues, validateBundle } from "../../provider/runtime/talos-machine-config-bundle";
 import { talosconfigFor } from "../../provider/runtime/talos-secrets";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 import { EngineHarness, RecordedResource, capturedProvider, secret } from "./harness";
+import { ADMIN, CLOUD_ADDRESS_OFFSET, CLUSTER, ROBOT_N, TALOS, renderNode, robotServer, talosSnapshot } from "./talos-bootstrap-world-parts.test";
 
 /** Robot webservice password of the world; scanned for in state and logs. */
 export const ROBOT_PASSWORD = "Robot-ws-Cluster-Pa55!";
-/** Talos version of every node. */
-export const TALOS = "v1.13.9";
-/** Where the admins sit (the test process talks from loopback). */
-export const ADMIN = ["127.0.0.1/32"];
-const CLUSTER = "hybrid";
-const MiB = 1024 * 1024;
-/**
- * Scenario numbers of the Robot servers: far from the 1..n other tests use, because every simulated
- * node binds its own loopback address and other test runs may be live on this machine.
- */
-export const ROBOT_N = [4001, 4002, 4003, 4004];
-/** Cloud addresses skipped for the same reason (127.20.0.<offset+1> onwards). */
-const CLOUD_ADDRESS_OFFSET = 170;
+export { ADMIN, CLUSTER, TALOS, credentialValues } from "./talos-bootstrap-world-parts.test";
 
 /** One node of the world. */
 export interface WorldNode { name: string; address: string; where: "robot" | "cloud"; machineId: string; serverNumber?: number; serverId?: number }
 
 /** URN of a resource of this world. */
 export const urnOf = (type: string, name: string) => `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:${type}::${name}`;
-
-function robotServer(n: number, o: { talos: boolean }) {
-  const base = robotServerScenario(n);
-  const disks = base.machine.disks.map((d, i) => ({ ...d, sizeBytes: 64 * MiB, seed: i === 0 && o.talos ? { talos: { version: TALOS, arch: "amd64" as const, platform: "metal" as const, configured: false } } : ("empty" as const) }));
-  return robotServerScenario(n, { machine: { disks, ...(o.talos ? {} : { power: "off" as const }) } });
-}
 
 /** The shared cluster world. */
 export class ClusterWorld {
@@ -68,7 +48,6 @@ export class ClusterWorld {
   secretsYaml = "";
   /** A talosconfig with every control plane as endpoint (what the tests use to look at nodes directly). */
   talosconfig = "";
-  cloudFirewallId = 0;
   snapshotId = 0;
   readonly talosctl: Talosctl;
   readonly cloud: CloudClient;
@@ -129,12 +108,12 @@ export class ClusterWorld {
       this.nodes.push({ name: `cp-${i + 1}`, address: s.machine.ipv4!, where: "robot", machineId: s.machine.id, serverNumber: s.number });
     }
     this.secretsYaml = await this.talosctl.genSecrets(TALOS);
-    this.snapshotId = await this.talosSnapshot();
+    this.snapshotId = await talosSnapshot(this.cloud, this.world);
     for (const n of [1, 2]) await this.createWorker(`worker-${n}`, true);
     await Promise.all(this.controlPlanes.map((cp) => this.up("RobotFirewall", `fw-${cp.name}`, this.firewallArgs(cp.serverNumber!))));
     await this.createCloudFirewall();
     for (const cp of this.controlPlanes) {
-      const { config } = await this.render("controlplane", cp.name, true);
+      const { config } = await renderNode(this.talosctl, this.secretsYaml, this.nodes[0].address, "controlplane", cp.name, true);
       await this.talosctl.applyConfig({ node: cp.address, config, mode: "auto", insecure: true, dryRun: false });
     }
     await Promise.all(this.controlPlanes.map((cp) => this.waitConfigured(cp)));
@@ -146,31 +125,9 @@ export class ClusterWorld {
     return { serverNumber, adminCidrs: ADMIN, nodeAddresses: this.nodes.map((n) => n.address), deadlineSeconds: 30, ...extra };
   }
 
-  /** Renders a node config of the cluster (KubeSpan patch unless `kubespan` is false). */
-  render(role: "controlplane" | "worker", hostname: string, kubespan: boolean) {
-    return renderMachineConfig({
-      clusterName: CLUSTER, endpoint: `https://${this.nodes[0].address}:6443`, role, talosVersion: TALOS, kubernetesVersion: "1.36.3",
-      installImage: `ghcr.io/siderolabs/installer:${TALOS}`, installDisk: role === "controlplane" ? "/dev/nvme0n1" : undefined, hostname,
-      secretsYaml: this.secretsYaml, clusterPatches: kubespan ? [kubeSpanPatch({ talosVersion: TALOS })] : [], mode: role === "controlplane" ? "metal" : "cloud",
-    }, { generator: { genConfig: (o) => this.talosctl.genConfig(o), validate: (c, m, s) => this.talosctl.validate(c, m, s) } });
-  }
-
-  /** A snapshot of a Talos hcloud image: builder server (never started), image written onto its disk, create_image, builder deleted. */
-  private async talosSnapshot(): Promise<number> {
-    const b = await this.cloud.servers.create({ name: "talos-image-builder", serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", startAfterCreate: false });
-    await this.cloud.actions.waitFor([b.action, ...b.nextActions], { timeoutMs: 30_000 });
-    const m = this.world.machines.get(`cloud-${b.server.id}`)!;
-    await seedTalos({ file: m.diskFile(0), disk: m.spec.disks[0], machine: m.spec, registerImage: (k, img) => this.world.servedImages.set(k, img) },
-      { version: TALOS, arch: "amd64", platform: "hcloud", configured: false });
-    const img = await this.cloud.servers.createImage(b.server.id, { description: `talos ${TALOS} amd64`, labels: { os: "talos" } });
-    await this.cloud.actions.waitFor([img.action], { timeoutMs: 30_000 });
-    await this.cloud.actions.waitFor([await this.cloud.servers.delete(b.server.id)], { timeoutMs: 30_000 });
-    return img.image.id;
-  }
-
   /** Creates a Cloud worker from the Talos snapshot with its config as user-data; waits until it runs configured. */
   async createWorker(name: string, kubespan: boolean, track = true): Promise<WorldNode> {
-    const { config } = await this.render("worker", name, kubespan);
+    const { config } = await renderNode(this.talosctl, this.secretsYaml, this.nodes[0].address, "worker", name, kubespan);
     const r = await this.cloud.servers.create({ name, serverType: "cx23", image: this.snapshotId, location: "fsn1", userData: config, labels: { cluster: CLUSTER, role: "worker" } });
     await this.cloud.actions.waitFor([r.action, ...r.nextActions], { timeoutMs: 30_000 });
     const node: WorldNode = { name, address: r.server.public_net.ipv4!.ip, where: "cloud", machineId: `cloud-${r.server.id}`, serverId: r.server.id };
@@ -183,7 +140,6 @@ export class ClusterWorld {
     const rules = toCloudApiRules([...kubeSpanFirewallRules(), ...talosAdminFirewallRules(ADMIN, this.nodes.map((n) => n.address))]);
     const r = await this.cloud.firewalls.create({ name: "workers", rules, applyTo: [{ type: "label_selector", label_selector: { selector: "role=worker" } }] });
     await this.cloud.actions.waitFor(r.actions, { timeoutMs: 30_000 });
-    this.cloudFirewallId = r.firewall.id;
   }
 
   /** Waits until the node's Talos runs with a config and no reboot pending. */
@@ -222,11 +178,6 @@ export class ClusterWorld {
     await this.world.close();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** Keys of a talosconfig or kubeconfig that must stay secret (client key and certificate data). */
-export function credentialValues(text: string): string[] {
-  return [...text.matchAll(/(?:^|\s)(?:key|crt|client-key-data|client-certificate-data): (\S+)/gm)].map((m) => m[1]);
 }
 
 // Root hook: the shared world is built by whichever test file needs it first and stopped at the end of the run.
