@@ -3,6 +3,8 @@
  * config `talos-hetzner:talosctl`, `$TALOSCTL`, or PATH), the process-wide render cache, and the
  * clock/sleep that tests replace so waits take milliseconds.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { Sleep, realSleep } from "../internal/retry";
 import { ConfigRenderCache, sharedRenderCache } from "../talos/config";
 import type { ApplyConfigOptions, ApplyResult, GetOptions, ResetOptions, TalosResource } from "../talos/talosctl";
@@ -27,13 +29,23 @@ export interface RuntimeDeps {
   now: () => number;
 }
 
+/** A bare command name (`talosctl-1.13`) found on PATH, else the value unchanged. */
+function onPath(value: string, env: NodeJS.ProcessEnv): string {
+  if (value.includes(path.sep)) return value;
+  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, value);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return value;
+}
+
 /**
- * Locates talosctl: the stack config or $TALOSCTL value is taken as an explicit path; only the
- * bare default name falls back to a PATH lookup (`Talosctl.locate` names all three ways on failure).
+ * Locates talosctl: the stack config or $TALOSCTL value is an explicit path (a bare name is looked
+ * up on PATH); the default falls back to `talosctl` on PATH (`Talosctl.locate` names all three ways on failure).
  */
 export function talosctlFromSettings(env: NodeJS.ProcessEnv = process.env): Talosctl {
   const value = setting("talosctl", env);
-  const explicit = value !== undefined && value !== SETTINGS.talosctl.defaultValue ? value : undefined;
+  const explicit = value !== undefined && value !== SETTINGS.talosctl.defaultValue ? onPath(value, env) : undefined;
   return Talosctl.locate({ binary: explicit, env });
 }
 

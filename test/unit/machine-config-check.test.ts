@@ -134,3 +134,23 @@ describe("TalosMachineConfig diff", () => {
     assert.deepStrictEqual(diffMachineConfig(outs, { node: UNKNOWN_VALUE }).replaces, []);
   });
 });
+
+describe("talosctl location for the config runtimes", () => {
+  const os = require("os") as typeof import("os");
+  const path = require("path") as typeof import("path");
+  let dir: string;
+  before(() => {
+    require("../../provider/runtime/config").resetStackConfig(); // stack config would win over the environment
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "talosctl-locate-"));
+    for (const name of ["talosctl", "talosctl-1.13"]) fs.writeFileSync(path.join(dir, name), "#!/bin/sh\n", { mode: 0o755 });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("takes $TALOSCTL as a path, looks a bare name up on PATH, and falls back to talosctl on PATH", () => {
+    const { talosctlFromSettings } = require("../../provider/runtime/talos-machine-config-deps");
+    assert.strictEqual(talosctlFromSettings({ TALOSCTL: path.join(dir, "talosctl-1.13"), PATH: "" }).binary, path.join(dir, "talosctl-1.13"));
+    assert.strictEqual(talosctlFromSettings({ TALOSCTL: "talosctl-1.13", PATH: dir }).binary, path.join(dir, "talosctl-1.13"));
+    assert.strictEqual(talosctlFromSettings({ PATH: dir }).binary, path.join(dir, "talosctl"));
+    assert.throws(() => talosctlFromSettings({ PATH: "/nonexistent" }), { name: "TalosctlNotFoundError", message: /^talosctl not found \(not on PATH and TALOSCTL is not set\): / });
+  });
+});
