@@ -8,9 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { kubeSpanFirewallRules, talosAdminFirewallRules } from "../talos/firewall-rules";
 import { TalosImage } from "./talos-image";
 import { TalosMachineConfig } from "./talos-machine-config";
-import { baseConfigArgs, ClusterContext } from "./talos-cluster-robot";
-import { cloudServerLabels, configName, nodeLabelsPatch, PlannedNode } from "./talos-cluster-plan";
-import type { CloudImageArgs, CloudPoolArgs } from "./talos-cluster-types";
+import { baseConfigArgs, BuiltNode, ClusterContext } from "./talos-cluster-context";
+import { ClusterPlan, cloudServerLabels, configName, installImageFor, nodeLabelsPatch, PlannedNode } from "./talos-cluster-plan";
+import type { CloudImageArgs, CloudPoolArgs, TalosClusterArgs } from "./talos-cluster-types";
 
 /** The one Talos snapshot every Cloud worker boots from (adopted by its labels when it exists). */
 export function cloudImage(ctx: ClusterContext, name: string, args: CloudImageArgs = {}): TalosImage {
@@ -60,4 +60,19 @@ export function cloudWorker(ctx: ClusterContext, node: PlannedNode, pool: CloudP
     labels: pulumi.all([ctx.clusterName, pulumi.output(pool.serverLabels ?? {})]).apply(([c, extra]) => cloudServerLabels(c, pool.name, extra)),
   }, { parent: ctx.parent });
   return { config, server };
+}
+
+/** Every Cloud worker of the cluster with the snapshot and the firewall they share; nothing without Cloud workers. */
+export function cloudNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosClusterArgs, names: { image: string; firewall: string }, endpoint: pulumi.Output<string>, robotIps: pulumi.Output<string[]>): { image?: TalosImage; servers: hcloud.Server[]; built: BuiltNode[] } {
+  if (plan.cloudWorkers.length === 0) return { servers: [], built: [] };
+  const shared: CloudShared = {
+    endpoint, image: cloudImage(ctx, names.image, args.cloudImage), firewall: cloudFirewall(ctx, names.firewall, args.adminCidrs, robotIps),
+    installImage: pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "hcloud")),
+  };
+  const pools = new Map((args.workers?.cloudPools ?? []).map((p) => [p.name, p]));
+  const workers = plan.cloudWorkers.map((n) => ({ n, ...cloudWorker(ctx, n, pools.get(n.pool)!, shared) }));
+  return {
+    image: shared.image, servers: workers.map((w) => w.server),
+    built: workers.map((w) => ({ node: w.n, ipv4: w.server.ipv4Address, serverId: w.server.id, config: w.config })),
+  };
 }

@@ -1,37 +1,15 @@
 /**
- * The children of `TalosCluster` per node: a dedicated node's `RobotServer` and machine config
- * (applied over the Talos API), and the shared arguments every node's `TalosMachineConfig` gets.
+ * The dedicated (Robot) nodes of `TalosCluster`: per node a `RobotServer` (Talos installed over
+ * rescue), its machine config applied over the Talos API, and its Robot firewall.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../internal/errors";
-import type { ConfigPatch } from "../talos/config";
+import { RobotFirewall } from "./robot-firewall";
 import { RobotServer } from "./robot-server";
-import { TalosMachineConfig, TalosMachineConfigArgs } from "./talos-machine-config";
-import { configName, PlannedNode } from "./talos-cluster-plan";
-import type { RobotNodeArgs } from "./talos-cluster-types";
-
-/** What every node's config shares, resolved once by the component. */
-export interface ClusterContext {
-  /** The component: parent of every child. */
-  parent: pulumi.Resource;
-  clusterName: pulumi.Output<string>;
-  talosVersion: string;
-  kubernetesVersion?: pulumi.Input<string>;
-  schematicId?: pulumi.Input<string>;
-  secretsYaml: pulumi.Output<string>;
-  /** KubeSpan patch plus the user's cluster patches. */
-  clusterPatches: pulumi.Output<ConfigPatch[]>;
-  rolePatches: { controlplane?: pulumi.Input<ConfigPatch[]>; worker?: pulumi.Input<ConfigPatch[]> };
-}
-
-/** The arguments of one node's `TalosMachineConfig` that do not depend on where it runs. */
-export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint: pulumi.Input<string>): TalosMachineConfigArgs {
-  return {
-    secretsYaml: ctx.secretsYaml, clusterName: ctx.clusterName, endpoint, role: node.role, talosVersion: ctx.talosVersion,
-    ...(ctx.kubernetesVersion !== undefined ? { kubernetesVersion: ctx.kubernetesVersion } : {}),
-    hostname: node.name, clusterPatches: ctx.clusterPatches, rolePatches: ctx.rolePatches[node.role] ?? [],
-  };
-}
+import { TalosMachineConfig } from "./talos-machine-config";
+import { baseConfigArgs, BuiltNode, ClusterContext } from "./talos-cluster-context";
+import { ClusterPlan, configName, endpointUrl, installImageFor, PlannedNode, robotFirewallName } from "./talos-cluster-plan";
+import type { RobotNodeArgs, TalosClusterArgs } from "./talos-cluster-types";
 
 /** The node's IPv4 (Robot reports none for an IPv6-only server, which this cluster layout cannot use). */
 export function requireIpv4(node: PlannedNode, ip: pulumi.Output<string | null>): pulumi.Output<string> {
@@ -69,4 +47,24 @@ export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotN
     node: requireIpv4(node, server.ipv4),
     delivery: "apply",
   }, { parent: ctx.parent });
+}
+
+/** Every dedicated node of the cluster, and the API endpoint (the first control plane's unless given). */
+export function robotNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosClusterArgs): { servers: RobotServer[]; ips: pulumi.Output<string[]>; endpoint: pulumi.Output<string>; built: BuiltNode[] } {
+  const nodes: [PlannedNode, RobotNodeArgs][] = [
+    ...plan.controlPlanes.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.controlPlanes[i]]),
+    ...plan.robotWorkers.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.workers!.robot![i]]),
+  ];
+  const servers = nodes.map(([n, a]) => robotServer(ctx, n, a));
+  const ips = servers.map((s, i) => requireIpv4(nodes[i][0], s.ipv4));
+  const endpoint = args.endpoint !== undefined ? pulumi.output(args.endpoint).apply(endpointUrl) : ips[0].apply(endpointUrl);
+  const installer = pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "metal"));
+  const built = nodes.map(([n, a], i) => ({ node: n, ipv4: ips[i], serverId: servers[i].id, config: robotConfig(ctx, n, a, servers[i], endpoint, installer) }));
+  // One Robot firewall per server, after its install (a filter would cut the rescue SSH session);
+  // Cloud workers are not listed, they come in through KubeSpan.
+  if (args.robotFirewall !== false) {
+    nodes.forEach(([n, a], i) => new RobotFirewall(robotFirewallName(n), { serverNumber: a.serverNumber, adminCidrs: args.adminCidrs, nodeAddresses: pulumi.all(ips) },
+      { parent: ctx.parent, dependsOn: [servers[i]] }));
+  }
+  return { servers, ips: pulumi.all(ips), endpoint, built };
 }

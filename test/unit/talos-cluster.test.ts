@@ -1,7 +1,7 @@
 /**
- * `TalosCluster` under `pulumi.runtime.setMocks`, driven by the UNMODIFIED hybrid example program:
- * the exact child resources (types, names, parents) and their key inputs; no child input holding a
- * plaintext secret (every secret value only inside a secret wrapper); and scaling the Cloud pool
+ * `TalosCluster` under `pulumi.runtime.setMocks`, driven by the UNMODIFIED hybrid example program and
+ * by clusters built directly (dedicated workers, two pools, no Cloud workers): the exact child
+ * resources (types, names, parents) and their key inputs; no child input holding a plaintext secret (every secret value only inside a secret wrapper); and scaling the Cloud pool
  * (2 → 5, 3 → 2) changing only the added/removed servers and configs plus the two verification
  * resources' node lists. Does not prove that any child works (no provider code runs under mocks) or
  * what the engine would plan; test/integration/demo.test.ts runs the same program for real.
@@ -16,6 +16,7 @@ import { isSecret, SIG_KEY } from "../../provider/sim/runner/values";
 import { pollUntil } from "../../provider/internal/poll";
 import { kubeSpanPatch } from "../../provider/talos/config";
 import { kubeSpanFirewallRules, talosAdminFirewallRules } from "../../provider/talos/firewall-rules";
+import { TalosCluster } from "../../provider/resources/talos-cluster";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 
 const EXAMPLE = path.resolve(__dirname, "../../../examples/hybrid-cluster");
@@ -32,6 +33,7 @@ const CLUSTER = "pulumi-talos-hetzner:index:TalosCluster";
 type Props = Record<string, any>;
 interface Recorded { type: string; name: string; inputs: Props }
 
+const POOL = { serverType: "cx33", location: "fsn1" };
 const cpNumber = (i: number) => 2321001 + i;
 const cpIp = (i: number) => `10.0.0.${i + 2}`;
 const cloudIp = (name: string) => `203.0.113.${Number(name.split("-").pop()) + 10}`;
@@ -59,8 +61,8 @@ function idFor(r: Recorded): string {
   return r.type.endsWith(":RobotServer") ? String(r.inputs.serverNumber) : `${r.name}-id`;
 }
 
-/** Runs the example under mocks with `cloudWorkers` and returns every registration (providers excluded) and the URNs. */
-async function runExample(cloudWorkers: number, expected: number): Promise<{ recorded: Recorded[]; urns: string[]; outputs: Props }> {
+/** Runs a program under mocks with stack config; returns every registration (providers excluded), the URNs and the resolved exports. */
+async function runUnderMocks(program: () => Promise<Record<string, unknown>>, config: Record<string, string>, expected: number): Promise<{ recorded: Recorded[]; urns: string[]; outputs: Props }> {
   const recorded: Recorded[] = [];
   await pulumi.runtime.setMocks({
     newResource: (a) => {
@@ -70,19 +72,24 @@ async function runExample(cloudWorkers: number, expected: number): Promise<{ rec
     },
     call: (a) => a.inputs,
   }, PROJECT, "dev", false);
-  const cps = [0, 1, 2].map((i) => ({ serverNumber: cpNumber(i), installDisk: { wwn: `eui.00${i}` } }));
-  pulumi.runtime.setAllConfig({
-    [`${PROJECT}:controlPlanes`]: JSON.stringify(cps), [`${PROJECT}:adminCidrs`]: JSON.stringify(ADMIN),
-    [`${PROJECT}:cloudWorkers`]: String(cloudWorkers), [`${PROJECT}:controlPlaneLabels`]: JSON.stringify({ "example.com/tier": "cp" }),
-  });
-  linkPackageForPrograms();
-  const exported = await runProgramOnce(EXAMPLE);
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
+  const exported = await program();
   const outputs: Props = {};
   for (const [k, v] of Object.entries(exported)) outputs[k] = await resolveOutput(v);
   await pollUntil(async () => (recorded.length >= expected ? true : undefined), { what: `${expected} registrations (have ${recorded.length})`, timeoutMs: 10000, initialMs: 5, maxMs: 50 });
   await new Promise((r) => setTimeout(r, 50));
   const monitor = pulumiFile("runtime/settings.js").getMonitor();
   return { recorded, urns: [...monitor.resources.keys()].filter((u: string) => !u.includes("pulumi:providers:")), outputs };
+}
+
+/** Runs the unmodified hybrid example with `cloudWorkers` under mocks. */
+function runExample(cloudWorkers: number, expected: number): ReturnType<typeof runUnderMocks> {
+  linkPackageForPrograms();
+  const cps = [0, 1, 2].map((i) => ({ serverNumber: cpNumber(i), installDisk: { wwn: `eui.00${i}` } }));
+  return runUnderMocks(() => runProgramOnce(EXAMPLE), {
+    controlPlanes: JSON.stringify(cps), adminCidrs: JSON.stringify(ADMIN), cloudWorkers: String(cloudWorkers),
+    controlPlaneLabels: JSON.stringify({ "example.com/tier": "cp" }),
+  }, expected);
 }
 
 /** The inputs with every secret wrapper replaced by "[secret]" and `__provider` dropped. */
@@ -208,5 +215,50 @@ describe("TalosCluster under mocks: scaling the Cloud pool", function () {
     const three = await runExample(3, 21);
     const two = await runExample(2, 19);
     assert.deepStrictEqual(compare(three.recorded, two.recorded), { changed: ["hybrid-bootstrap", "hybrid-mesh"], added: [], removed: ["hybrid-cloud-2", "hybrid-cloud-2-config"] });
+  });
+});
+
+describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint, a schematic, no Robot firewalls", function () {
+  this.timeout(60000);
+  const SCHEMATIC = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";
+
+  it("creates the dedicated worker and both pools' nodes with the right configs and images", async () => {
+    const run = await runUnderMocks(async () => {
+      const c = new TalosCluster("edge", {
+        clusterName: "edge-prod", talosVersion: "v1.12.4", kubernetesVersion: "1.33.2", endpoint: "k8s.example.com", schematicId: SCHEMATIC,
+        controlPlanes: [{ serverNumber: 2321001, installDisk: { serial: "S1" } }],
+        workers: { robot: [{ serverNumber: 2321002, installDisk: { serial: "S2" }, patches: ["machine:\n  sysctls:\n    vm.nr_hugepages: \"512\"\n"] }], cloudPools: [{ ...POOL, name: "a", count: 1 }, { ...POOL, name: "b", count: 1, labels: { tier: "b" } }] },
+        patches: { worker: [{ machine: { kubelet: { extraArgs: { "max-pods": "250" } } } }] },
+        kubeSpan: { mtu: 1380 }, adminCidrs: ADMIN, robotFirewall: false, cloudImage: { arch: "x86", location: "nbg1" },
+      });
+      return { nodes: c.nodes };
+    }, {}, 14);
+    const r = byName(run.recorded);
+    assert.deepStrictEqual([...r.keys()].sort(), [
+      "edge", "edge-a-0", "edge-a-0-config", "edge-b-0", "edge-b-0-config", "edge-bootstrap", "edge-cp-0", "edge-cp-0-config", "edge-firewall",
+      "edge-image", "edge-mesh", "edge-secrets", "edge-worker-0", "edge-worker-0-config",
+    ]);
+    const worker = r.get("edge-worker-0-config")!.inputs;
+    assert.deepStrictEqual([worker.role, worker.endpoint, worker.node, worker.kubernetesVersion, worker.clusterName, worker.installImage],
+      ["worker", "https://k8s.example.com:6443", cpIp(1), "1.33.2", "edge-prod", `factory.talos.dev/metal-installer/${SCHEMATIC}:v1.12.4`]);
+    assert.deepStrictEqual(plain(worker.rolePatches), [{ machine: { kubelet: { extraArgs: { "max-pods": "250" } } } }]);
+    assert.deepStrictEqual(plain(worker.clusterPatches), [kubeSpanPatch({ talosVersion: "v1.12.4", mtu: 1380 })]);
+    assert.deepStrictEqual(plain(r.get("edge-cp-0-config")!.inputs.rolePatches), []);
+    assert.deepStrictEqual(plain(r.get("edge-b-0-config")!.inputs.nodePatches), [{ machine: { nodeLabels: { tier: "b" } } }]);
+    assert.strictEqual(r.get("edge-a-0-config")!.inputs.installImage, `factory.talos.dev/hcloud-installer/${SCHEMATIC}:v1.12.4`);
+    assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), { serverNumber: 2321002, name: "edge-worker-0", image: { version: "v1.12.4", schematicId: SCHEMATIC }, installDisk: { serial: "S2" } });
+    assert.deepStrictEqual(masked(r.get("edge-image")!.inputs), { talosVersion: "v1.12.4", schematicId: SCHEMATIC, arch: "x86", location: "nbg1", resourceName: "edge-image" });
+    assert.deepStrictEqual(masked(r.get("edge-bootstrap")!.inputs), {
+      clusterName: "edge-prod", secretsYaml: "[secret]", bootstrapNode: cpIp(0), controlPlaneNodes: [cpIp(0)], endpoints: [cpIp(0)],
+      workerNodes: [cpIp(1), cloudIp("edge-a-0"), cloudIp("edge-b-0")],
+    });
+    assert.deepStrictEqual(run.outputs.nodes.value.map((n: Props) => `${n.name} ${n.role} ${n.where} ${n.pool}`), [
+      "edge-cp-0 controlplane robot controlplane", "edge-worker-0 worker robot robot", "edge-a-0 worker cloud a", "edge-b-0 worker cloud b",
+    ]);
+  });
+
+  it("creates no snapshot or Cloud firewall without Cloud workers", async () => {
+    const run = await runUnderMocks(async () => ({ nodes: new TalosCluster("metal", { talosVersion: "v1.13.9", controlPlanes: [{ serverNumber: 2321001, installDisk: { serial: "S1" } }], workers: { cloudPools: [{ ...POOL, name: "a", count: 0 }] }, adminCidrs: ADMIN }).nodes }), {}, 7);
+    assert.deepStrictEqual(run.recorded.map((x) => x.name).sort(), ["metal", "metal-bootstrap", "metal-cp-0", "metal-cp-0-config", "metal-cp-0-firewall", "metal-mesh", "metal-secrets"]);
   });
 });
