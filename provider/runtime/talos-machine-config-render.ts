@@ -3,6 +3,7 @@
  * when talosctl's strict validation fails, a search for the first patch after which it fails, so
  * the error names that patch instead of "the config".
  */
+import { createHash } from "crypto";
 import { errorMessage, isError } from "../internal/errors";
 import {
   ConfigGenerator, ConfigPatchError, RenderArgs, RenderedConfig, applyLoadedPatches, loadRenderPatches, renderMachineConfig,
@@ -20,12 +21,31 @@ function generatorOf(deps: RuntimeDeps): ConfigGenerator {
   };
 }
 
+// Renders already validated in this process, per render cache: `pulumi up` runs check and then
+// create/update in the same provider process, and rendering is deterministic, so the second
+// render (one more `talosctl validate`) is skipped. Bounded; oldest entries go first.
+const validated = new WeakMap<object, Map<string, RenderedConfig>>();
+const MEMO_SIZE = 256;
+
+function memoOf(deps: RuntimeDeps): Map<string, RenderedConfig> {
+  let memo = validated.get(deps.cache);
+  if (!memo) validated.set(deps.cache, (memo = new Map()));
+  return memo;
+}
+
 /** Renders the inputs' config; a validation failure becomes a ConfigPatchError naming the culprit patch. */
 export async function renderInputs(i: MachineConfigInputs, deps: RuntimeDeps): Promise<RenderedConfig> {
   const args = renderArgsOf(i);
+  const key = createHash("sha256").update(JSON.stringify(args)).digest("hex");
+  const memo = memoOf(deps);
+  const known = memo.get(key);
+  if (known) return known;
   const generator = generatorOf(deps);
   try {
-    return await renderMachineConfig(args, { generator, cache: deps.cache });
+    const rendered = await renderMachineConfig(args, { generator, cache: deps.cache });
+    memo.set(key, rendered);
+    if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+    return rendered;
   } catch (e) {
     if (!isError(e, "ConfigError")) throw e;
     throw await blameValidation(args, generator, deps, e);
