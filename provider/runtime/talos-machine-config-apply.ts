@@ -7,6 +7,7 @@ import { TalosHetznerError, errorMessage } from "../internal/errors";
 import { StepLogger, registerSecret } from "../internal/log";
 import { RenderedConfig, configHash, diffConfigs, encodeUserData, redactConfig, secretValuesOf } from "../talos/config";
 import { PartialResourceError } from "./dispatch-errors";
+import { isUnknown } from "./dispatch-types";
 import { RuntimeDeps } from "./talos-machine-config-deps";
 import { LiveConfigs, NodeContext, applyToNode, probeNode, waitForConfig } from "./talos-machine-config-node";
 import { renderInputs } from "./talos-machine-config-render";
@@ -26,7 +27,7 @@ async function render(i: MachineConfigInputs, deps: RuntimeDeps, log: StepLogger
   log.step(`rendering the ${i.role} config (Talos ${i.talosVersion})`);
   const r = await renderInputs(i, deps);
   registerSecret(...secretValuesOf(r.config));
-  if (i.configHash !== undefined && i.configHash !== r.hash) {
+  if (i.configHash !== undefined && !isUnknown(i.configHash) && i.configHash !== r.hash) {
     throw new TalosHetznerError(`[${resourceLabel(i)}] the rendered config ${r.hash.slice(0, 12)} differs from the one checked at preview (${i.configHash.slice(0, 12)}): talosctl changed in between; run the update again`);
   }
   for (const w of r.warnings) log.warn(`talosctl validate: ${w}`);
