@@ -4,7 +4,8 @@ export { retry, backoffDelay } from "./internal/retry";
 export { pollUntil } from "./internal/poll";
 
 // API clients
-export * from "./hetzner/robot";
+export { RobotClient, RobotApiError, RobotNetworkError, RobotStateError, robotRetryRule, sshKeyFingerprint } from "./hetzner/robot";
+export type { RobotClientOptions, RobotServer as RobotServerInfo, RobotFirewall as RobotFirewallInfo } from "./hetzner/robot";
 export * from "./hetzner/cloud";
 
 // Talos config engine and helpers
@@ -21,3 +22,21 @@ export type { DiskSelector } from "./rescue/select";
 export { InventoryError } from "./rescue/inventory";
 export type { OtherDisksPolicy } from "./rescue/safety";
 export { talosImageLabels, selectorFor } from "./internal/labels";
+export { RescueSession } from "./rescue/session";
+export { generateEd25519KeyPair } from "./rescue/session-keys";
+
+// Firewall rule sets for @pulumi/hcloud and Robot
+export { kubeSpanFirewallRules, talosAdminFirewallRules, robotTalosFirewallRules } from "./talos/firewall-rules";
+export type { HcloudFirewallRule } from "./talos/firewall-rules";
+
+// Resources and the cluster component
+export * from "./resources/robot-server";
+export * from "./resources/talos-image";
+export * from "./resources/talos-secrets";
+export * from "./resources/talos-machine-config";
+export * from "./resources/talos-bootstrap";
+export * from "./resources/kubespan-mesh";
+export * from "./resources/robot-firewall";
+export { TalosCluster, TALOS_CLUSTER_TYPE } from "./resources/talos-cluster";
+export type { TalosClusterArgs, RobotNodeArgs, CloudPoolArgs, CloudImageArgs, ClusterPatches, ClusterNodeRow, MeshRow } from "./resources/talos-cluster";
+export { sweepTalosImageLeftovers } from "./runtime/sweep";
