@@ -40,3 +40,4 @@ export * from "./resources/robot-firewall";
 export { TalosCluster, TALOS_CLUSTER_TYPE } from "./resources/talos-cluster";
 export type { TalosClusterArgs, RobotNodeArgs, CloudPoolArgs, CloudImageArgs, ClusterPatches, ClusterNodeRow, MeshRow } from "./resources/talos-cluster";
 export { sweepTalosImageLeftovers } from "./runtime/sweep";
+export { talosconfigFor } from "./runtime/talos-secrets";
