@@ -7,6 +7,7 @@ import { TalosHetznerError } from "../internal/errors";
 import { Sleep, realSleep } from "../internal/retry";
 import { Talosctl } from "../talos/talosctl";
 import { requireSetting, setting } from "./config";
+import { overridableDeps } from "./overridable";
 import { Timing } from "./robot-server-types";
 
 /** The services of one run. */
@@ -36,18 +37,16 @@ export const depsFromSettings: DepsFactory = (t) => ({
   sleep: realSleep,
 });
 
-let factory: DepsFactory = depsFromSettings;
+const factory = overridableDeps<DepsFactory>(depsFromSettings);
 
 /** Replaces how runs get their services (tests, benchmarks); returns the previous factory. */
 export function setRobotServerDeps(next: DepsFactory): DepsFactory {
-  const prev = factory;
-  factory = next;
-  return prev;
+  return factory.set(next);
 }
 
 /** The services of a new run. */
 export function robotServerDeps(t: Timing): RobotServerDeps {
-  return factory(t);
+  return factory.get()(t);
 }
 
 /** Adds what the user can do about a Robot credentials failure; other errors pass through. */

@@ -5,8 +5,8 @@
  */
 import { Sleep, realSleep } from "../internal/retry";
 import type { EtcdMember, NodeTarget, RunOptions, RunOutput } from "../talos/talosctl";
-import { setting } from "./config";
-import { talosctlFromSettings } from "./talos-machine-config-deps";
+import { overridableDeps } from "./overridable";
+import { cachedTalosctl } from "./talos-machine-config-deps";
 
 /** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
 export interface ClusterClient {
@@ -23,31 +23,21 @@ export interface ClusterDeps {
   now: () => number;
 }
 
-let cached: { key: string; client: ClusterClient } | undefined;
-
 /** Real talosctl (located once per setting value) and real timers. */
 export const defaultClusterDeps: ClusterDeps = {
-  talosctl() {
-    const key = setting("talosctl") ?? "";
-    if (!cached || cached.key !== key) cached = { key, client: talosctlFromSettings() };
-    return cached.client;
-  },
+  talosctl: cachedTalosctl(),
   sleep: realSleep,
   now: () => Date.now(),
 };
 
-let current: ClusterDeps = defaultClusterDeps;
+const deps = overridableDeps(defaultClusterDeps);
 
 /** The deps in use. */
 export function clusterDeps(): ClusterDeps {
-  return current;
+  return deps.get();
 }
 
 /** Replaces some deps (tests); returns a function restoring the previous ones. */
 export function overrideClusterDeps(next: Partial<ClusterDeps>): () => void {
-  const prev = current;
-  current = { ...current, ...next };
-  return () => {
-    current = prev;
-  };
+  return deps.patch(next);
 }

@@ -7,6 +7,7 @@ import { CloudApiError, CloudClient } from "../hetzner/cloud";
 import { TalosHetznerError, isError } from "../internal/errors";
 import { Sleep, realSleep } from "../internal/retry";
 import { requireSetting } from "./config";
+import { overridableDeps } from "./overridable";
 import { Timing } from "./talos-image-types";
 
 /** The services of one run. */
@@ -31,18 +32,16 @@ export const depsFromSettings: TalosImageDepsFactory = (t) => ({
   now: Date.now,
 });
 
-let factory: TalosImageDepsFactory = depsFromSettings;
+const factory = overridableDeps<TalosImageDepsFactory>(depsFromSettings);
 
 /** Replaces how runs get their services (tests, benchmarks); returns the previous factory. */
 export function setTalosImageDeps(next: TalosImageDepsFactory): TalosImageDepsFactory {
-  const prev = factory;
-  factory = next;
-  return prev;
+  return factory.set(next);
 }
 
 /** The services of a new run. */
 export function talosImageDeps(t: Timing): TalosImageDeps {
-  return factory(t);
+  return factory.get()(t);
 }
 
 /** Adds what the user can do about a Cloud credentials failure; other errors pass through. */

@@ -10,6 +10,7 @@ import { ConfigRenderCache, sharedRenderCache } from "../talos/config";
 import type { ApplyConfigOptions, ApplyResult, GetOptions, ResetOptions, TalosResource } from "../talos/talosctl";
 import { Talosctl } from "../talos/talosctl";
 import { SETTINGS, setting } from "./config";
+import { overridableDeps } from "./overridable";
 
 /** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
 export interface TalosClient {
@@ -49,32 +50,32 @@ export function talosctlFromSettings(env: NodeJS.ProcessEnv = process.env): Talo
   return Talosctl.locate({ binary: explicit, env });
 }
 
-let cached: { key: string; client: Talosctl } | undefined;
-
-/** The default deps: real talosctl (located once per setting value), the shared cache, real timers. */
-export const defaultDeps: RuntimeDeps = {
-  talosctl() {
+/** A getter of the talosctl from settings, located again only when the `talosctl` setting changes. */
+export function cachedTalosctl(): () => Talosctl {
+  let cached: { key: string; client: Talosctl } | undefined;
+  return () => {
     const key = setting("talosctl") ?? "";
     if (!cached || cached.key !== key) cached = { key, client: talosctlFromSettings() };
     return cached.client;
-  },
+  };
+}
+
+/** The default deps: real talosctl (located once per setting value), the shared cache, real timers. */
+export const defaultDeps: RuntimeDeps = {
+  talosctl: cachedTalosctl(),
   cache: sharedRenderCache,
   sleep: realSleep,
   now: () => Date.now(),
 };
 
-let current: RuntimeDeps = defaultDeps;
+const deps = overridableDeps(defaultDeps);
 
 /** The deps in use. */
 export function runtimeDeps(): RuntimeDeps {
-  return current;
+  return deps.get();
 }
 
 /** Replaces some deps (tests); returns a function restoring the previous ones. */
 export function overrideRuntimeDeps(next: Partial<RuntimeDeps>): () => void {
-  const prev = current;
-  current = { ...current, ...next };
-  return () => {
-    current = prev;
-  };
+  return deps.patch(next);
 }
