@@ -2,7 +2,9 @@
 import { CloudScenario } from "../scenario";
 import { ServiceFaults, SimWorld } from "../types";
 import { Location, ServerTypeSpec, offeredLocations } from "./catalog";
-import type { Action } from "../../hetzner/cloud/types";
+import type { Action, FirewallRule, FirewallTarget, Image, Labels, SshKey } from "../../hetzner/cloud/types";
+
+export type { FirewallTarget };
 
 /** An action as stored; rendered verbatim (the wire shape the client reads). */
 export type ActionRecord = Action;
@@ -12,7 +14,7 @@ export interface ServerRecord {
   id: number;
   name: string;
   created: string;
-  labels: Record<string, string>;
+  labels: Labels;
   type: ServerTypeSpec;
   location: Location;
   image: ImageRecord | null;
@@ -24,55 +26,24 @@ export interface ServerRecord {
   deleting: boolean;
 }
 
-/** An image: seeded system images, and snapshots with their disk file. */
-export interface ImageRecord {
-  id: number;
-  type: "system" | "snapshot" | "backup";
-  status: "available" | "creating" | "unavailable";
-  name: string | null;
-  description: string;
-  image_size: number | null;
-  disk_size: number;
-  created: string;
-  created_from: { id: number; name: string } | null;
-  bound_to: number | null;
-  os_flavor: string;
-  os_version: string | null;
-  labels: Record<string, string>;
-  architecture: "x86" | "arm";
-  deleted: string | null;
+/** An image: seeded system images, and snapshots with their disk file (the sim has no app images and deprecates none). */
+export interface ImageRecord extends Omit<Image, "type" | "deprecated"> {
+  type: Exclude<Image["type"], "app">;
   /** Snapshot disk file (sparse copy of the server's disk). */
   file?: string;
 }
 
 /** An SSH key. */
-export interface SshKeyRecord {
-  id: number;
-  name: string;
-  fingerprint: string;
-  public_key: string;
-  labels: Record<string, string>;
-  created: string;
-}
+export type SshKeyRecord = SshKey;
 
 /** A firewall rule as stored (normalized: both IP lists present, port null when absent). */
-export interface FirewallRuleRecord {
-  direction: "in" | "out";
-  protocol: "tcp" | "udp" | "icmp" | "esp" | "gre";
-  port: string | null;
-  source_ips: string[];
-  destination_ips: string[];
-  description: string | null;
-}
-
-/** Where a firewall is applied. */
-export type FirewallTarget = { type: "server"; server: { id: number } } | { type: "label_selector"; label_selector: { selector: string } };
+export type FirewallRuleRecord = Required<FirewallRule>;
 
 /** A firewall. */
 export interface FirewallRecord {
   id: number;
   name: string;
-  labels: Record<string, string>;
+  labels: Labels;
   created: string;
   rules: FirewallRuleRecord[];
   applied_to: FirewallTarget[];
