@@ -4,6 +4,7 @@
  */
 import type { DiskSelector } from "../rescue/select";
 import type { OtherDisksPolicy } from "../rescue/safety";
+import { clamp, secondsToMs } from "./timing";
 
 /** Which Talos image to install: a version (Image Factory) or an explicit URL. */
 export interface RobotServerImage {
@@ -110,12 +111,10 @@ export interface Timing {
   powerOffMs: number;
 }
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
 /** The timing of a run from the (validated) deadlines. */
 export function timingOf(d: RobotServerDeadlines | undefined): Timing {
   const s = { ...DEFAULT_DEADLINES, ...d };
-  const [rescueMs, installMs, maintenanceMs] = [s.rescueSeconds, s.installSeconds, s.maintenanceSeconds].map((x) => Math.round(x * 1000));
+  const [rescueMs, installMs, maintenanceMs] = [s.rescueSeconds, s.installSeconds, s.maintenanceSeconds].map(secondsToMs);
   return {
     rescueMs, installMs, maintenanceMs,
     pollMs: clamp(Math.min(rescueMs, maintenanceMs) / 60, 20, 10_000),

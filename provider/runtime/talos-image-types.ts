@@ -3,6 +3,7 @@
  * per-phase timeouts and the timing every wait derives from them.
  */
 import type { Schematic } from "../talos/schematic";
+import { clamp, secondsToMs } from "./timing";
 
 /** Hetzner's architecture names; the builder's server type decides the snapshot's architecture. */
 export type CloudArch = "x86" | "arm";
@@ -95,12 +96,10 @@ export interface Timing {
   pollMs: number;
 }
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
 /** The timing of a run from the (validated) timeouts. */
 export function timingOf(t: TalosImageTimeouts | undefined): Timing {
   const s = { ...DEFAULT_TIMEOUTS, ...t };
-  const ms = (x: number) => Math.round(x * 1000);
+  const ms = secondsToMs;
   const r = {
     actionMs: ms(s.actionSeconds), sshMs: ms(s.sshSeconds), writeMs: ms(s.writeSeconds), shutdownMs: ms(s.shutdownSeconds),
     imageMs: ms(s.imageSeconds), lockWaitMs: ms(s.lockWaitSeconds), heartbeatMs: ms(s.heartbeatSeconds),
