@@ -19,6 +19,7 @@ import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host"
 import { rescueSkipReason } from "../../provider/sim/rescue/support";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { MachineFaults, MachineSpec, RescueArm } from "../../provider/sim/types";
+import { rejection } from "../helpers/rejection";
 
 // Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.
 const NET = `127.${200 + (process.pid % 50)}.3`;
@@ -31,15 +32,6 @@ const FAST = { initialMs: 20, maxMs: 50, jitter: 0 };
 
 function spec(faults?: MachineFaults): MachineSpec {
   return robotServerScenario(3, { machine: { id: "ssh-1", ipv4: IP, gateway: `${NET}.1`, faults } }).machine;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("rescue SSH: server and RescueSession", function () {

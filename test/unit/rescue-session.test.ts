@@ -12,6 +12,7 @@ import { isError } from "../../provider/internal/errors";
 import { registerSecret } from "../../provider/internal/log";
 import { RescueCommandError, RescueSession, bashCommand } from "../../provider/rescue/session";
 import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
+import { rejection } from "../helpers/rejection";
 
 type Behaviour = (command: string, ch: ServerChannel, sock: net.Socket) => void;
 const HOST_KEY = generateEd25519KeyPair();
@@ -53,15 +54,6 @@ async function freePort(): Promise<number> {
   const port = (s.address() as net.AddressInfo).port;
   await new Promise((resolve) => s.close(resolve));
   return port;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a rejection");
 }
 
 describe("RescueSession (scripted SSH server)", function () {
