@@ -23,6 +23,7 @@ const endpoint = config.require("endpoint");
 const controlPlanes = config.requireObject<string[]>("controlPlaneAddresses");
 const existingWorkers = config.getObject<string[]>("workerAddresses") ?? [];
 const adminCidrs = config.requireObject<string[]>("adminCidrs");
+const pool = config.get("poolName") ?? "cloud";
 
 // Adopted, never regenerated: the new workers join with the cluster's own identity.
 const secrets = new TalosSecrets("cluster-secrets", { talosVersion, secretsYaml: config.requireSecret("secretsYaml") });
@@ -33,11 +34,11 @@ const firewall = new hcloud.Firewall("cloud-workers", {
 });
 
 const workers = Array.from({ length: config.getNumber("cloudWorkers") ?? 2 }, (_, i) => {
-  const name = `${clusterName}-cloud-${i}`;
+  const name = `${clusterName}-${pool}-${i}`;
   const machineConfig = new TalosMachineConfig(`${name}-config`, {
     secretsYaml: secrets.secretsYaml, clusterName, endpoint, role: "worker", talosVersion, hostname: name,
     clusterPatches: [kubeSpanPatch({ talosVersion })],
-    nodePatches: [{ machine: { nodeLabels: { "node.kubernetes.io/pool": "cloud" } } }],
+    nodePatches: [{ machine: { nodeLabels: { "node.kubernetes.io/pool": pool } } }],
     delivery: "user-data",
   });
   return new hcloud.Server(name, {
@@ -47,7 +48,7 @@ const workers = Array.from({ length: config.getNumber("cloudWorkers") ?? 2 }, (_
     image: image.imageId.apply(String),
     userData: machineConfig.userData as pulumi.Output<string>,
     firewallIds: [firewall.id.apply(Number)],
-    labels: { "talos-cluster": clusterName, "talos-role": "worker" },
+    labels: { "talos-cluster": clusterName, "talos-pool": pool, "talos-role": "worker" },
   });
 });
 const workerAddresses = workers.map((w) => w.ipv4Address);
@@ -63,7 +64,7 @@ const mesh = new KubeSpanMesh("mesh", {
   nodes: [
     ...controlPlanes.map((address, i) => ({ name: `cp-${i}`, address, where: "robot" as const })),
     ...existingWorkers.map((address, i) => ({ name: `worker-${i}`, address, where: "robot" as const })),
-    ...workerAddresses.map((address, i) => address.apply((a) => ({ name: `${clusterName}-cloud-${i}`, address: a, where: "cloud" as const }))),
+    ...workerAddresses.map((address, i) => address.apply((a) => ({ name: `${clusterName}-${pool}-${i}`, address: a, where: "cloud" as const }))),
   ],
   endpoints: controlPlanes,
   talosconfig: bootstrap.talosconfig,
