@@ -40,12 +40,17 @@ export class TalosCluster extends pulumi.ComponentResource {
   readonly meshTable: pulumi.Output<string>;
   /** The Kubernetes API URL the nodes were configured with. */
   readonly endpoint: pulumi.Output<string>;
+  /** The cluster's secrets bundle (`<name>-secrets`). */
   readonly secrets: TalosSecrets;
   /** The Cloud workers' snapshot; undefined without Cloud workers. */
   readonly image?: TalosImage;
+  /** The dedicated servers: control planes first, then dedicated workers. */
   readonly robotServers: RobotServer[];
+  /** The Cloud workers, pool by pool. */
   readonly cloudServers: hcloud.Server[];
+  /** The etcd bootstrap and health check (`<name>-bootstrap`). */
   readonly bootstrap: TalosBootstrap;
+  /** The KubeSpan mesh verification (`<name>-mesh`). */
   readonly meshCheck: KubeSpanMesh;
 
   constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
