@@ -17,6 +17,8 @@ export * from "./types";
 export * from "./scenario";
 export { robotServerScenario } from "./robot/scenario";
 export type { RobotSim } from "./robot/server";
+export { runProgram, RunFailedError } from "./runner";
+export type { RunOptions } from "./runner";
 
 /** Options of `startSimulator`. */
 export interface SimulatorOptions {

@@ -64,6 +64,9 @@ export function installMonitor(o: { project: string; stack: string; preview: boo
   settings.setMockOptions(new RunnerMonitor(o.onRegister, o.onInvoke), o.project, o.stack, o.preview);
   // Plain data in, plain data out: resource references would reach providers as special objects.
   state.getStore().supportsResourceReferences = false;
+  // setMockOptions resets the "monitor supports secrets" flag; without it secret inputs reach the runner unmarked
+  // and would be written to the state file in plaintext (the secrets bundle, cloud workers' user-data).
+  state.getStore().supportsSecrets = true;
 }
 
 /** Sets the stack config the program reads with `new pulumi.Config()`. */
