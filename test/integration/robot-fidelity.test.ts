@@ -5,6 +5,7 @@
  * and each listed deviation must really occur.
  */
 import * as assert from "assert";
+import { SHARED } from "../helpers/shared";
 import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import { openSshPublicKey } from "../../provider/hetzner/robot";
@@ -185,7 +186,7 @@ describe("Robot simulator fidelity to fixtures/robot", () => {
   }
 
   it("covers every Robot API fixture or says why not", () => {
-    const dir = process.env.ROBOT_FIXTURES ?? "/work/shared/fixtures/robot";
+    const dir = process.env.ROBOT_FIXTURES ?? SHARED + "/fixtures/robot";
     const json = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
     assert.deepStrictEqual(json.filter((f) => !(f in CASES) && !(f in NOT_SIMULATED)), []);
   });

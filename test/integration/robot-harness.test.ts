@@ -3,6 +3,7 @@
  * on one fake clock (the client's sleep advances it), plus raw HTTP and fixture-shape helpers.
  */
 import * as assert from "assert";
+import { SHARED } from "../helpers/shared";
 import * as fs from "fs";
 import * as path from "path";
 import { RobotClient, RobotClientOptions } from "../../provider/hetzner/robot";
@@ -82,7 +83,7 @@ export async function startRobotHarness(o: HarnessOptions = {}): Promise<RobotHa
 
 /** A fixture body from /work/shared/fixtures/robot (or ROBOT_FIXTURES). */
 export function fixture(name: string): any {
-  const dir = process.env.ROBOT_FIXTURES ?? "/work/shared/fixtures/robot";
+  const dir = process.env.ROBOT_FIXTURES ?? SHARED + "/fixtures/robot";
   return JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
 }
 
