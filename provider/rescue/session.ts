@@ -4,7 +4,6 @@
  * system, run scripts under `bash -c 'set -euo pipefail; …'` with streamed output, and start a
  * `reboot` whose dropped connection is the expected outcome.
  */
-import { Readable } from "stream";
 import { Client } from "ssh2";
 import { DeadlineError, InputError } from "../internal/errors";
 import { registerSecret } from "../internal/log";
@@ -13,7 +12,7 @@ import { BackoffOptions, Sleep } from "../internal/retry";
 import { shellQuote } from "../internal/shell";
 import { connectOnce, isTransientConnectError } from "./session-connect";
 import { NotRescueError, RescueCommandError, RescueConnectionLostError, tailLines } from "./session-errors";
-import { ExecOutcome, StreamName, execCommand } from "./session-exec";
+import { ExecOptions, ExecOutcome, execCommand } from "./session-exec";
 
 export * from "./session-errors";
 
@@ -43,14 +42,8 @@ export interface RescueConnectOptions {
   now?: () => number;
 }
 
-/** Options of `run`. */
-export interface RunOptions {
-  /** Called with every complete output line as it arrives. */
-  onLine?: (line: string, stream: StreamName) => void;
-  /** Fed to the script's stdin (e.g. a local image file stream for `dd`); stdin is closed when absent. */
-  stdin?: string | Buffer | Readable;
-  /** How long the script may run, in ms; it is killed after that. */
-  timeoutMs: number;
+/** Options of `run`: those of the underlying exec (lines, stdin, timeout — the script is always killed on timeout). */
+export interface RunOptions extends Omit<ExecOptions, "killOnTimeout"> {
   /** What the script does, for errors ("writing image"). @default "command" */
   what?: string;
 }
