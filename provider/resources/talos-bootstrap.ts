@@ -31,9 +31,18 @@ export interface TalosBootstrapArgs {
   deadlines?: pulumi.Input<BootstrapDeadlines>;
   /** A refresh renews the kubeconfig when its client certificate expires within this many days. @default 30 */
   kubeconfigRenewBeforeDays?: In<"kubeconfigRenewBeforeDays">;
+  /**
+   * Kubernetes version without `v` (`1.36.3`; a leading `v` is stripped). A change runs `talosctl
+   * upgrade-k8s --from <old> --to <new>` once on the bootstrap node, then the health check; the
+   * preview dry-runs it when the nodes answer. Downgrades and skipped minors fail at check.
+   * @default unset: the cluster's version is recorded (kubelet image of the bootstrap node) and left as it is
+   */
+  kubernetesVersion?: In<"kubernetesVersion">;
+  /** Deadline of `talosctl upgrade-k8s` in seconds. @default 1800 */
+  kubernetesUpgradeTimeoutSeconds?: In<"kubernetesUpgradeTimeoutSeconds">;
 }
 
-const OUTPUT_KEYS = ["kubeconfig", "talosconfig", "etcdMembers", "kubernetesEndpoint", "health", "alreadyBootstrapped", "kubeconfigExpiry", "drift"] as const;
+const OUTPUT_KEYS = ["kubeconfig", "talosconfig", "etcdMembers", "kubernetesEndpoint", "health", "alreadyBootstrapped", "kubeconfigExpiry", "drift", "kubernetesVersion"] as const;
 
 /** The cluster's etcd bootstrap, health and admin credentials. */
 export class TalosBootstrap extends pulumi.dynamic.Resource {
@@ -52,6 +61,8 @@ export class TalosBootstrap extends pulumi.dynamic.Resource {
   declare readonly kubeconfigExpiry: pulumi.Output<string>;
   /** What the last refresh found wrong; [] when nothing. */
   declare readonly drift: pulumi.Output<string[]>;
+  /** The Kubernetes version the cluster was set to (or found running at create); undefined when unknown. */
+  declare readonly kubernetesVersion: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: TalosBootstrapArgs, opts?: pulumi.CustomResourceOptions) {
     const inputs: Record<string, unknown> = { ...args };

@@ -3,6 +3,7 @@ import { isIP } from "net";
 import { errorMessage } from "../internal/errors";
 import { CheckFailure, Props, isUnknown } from "./dispatch-types";
 import { withEndpoints } from "./talos-bootstrap-credentials";
+import { formatProblem, normalizeK8sVersion, parseK8sVersion, upgradePathProblem } from "./talos-bootstrap-k8s-version";
 import { validateBundle } from "./talos-machine-config-bundle";
 
 type Add = (property: string, reason: string) => void;
@@ -63,16 +64,36 @@ function checkNumbers(i: Props, add: Add): void {
       if (v !== undefined && !isUnknown(v) && (typeof v !== "number" || !(v > 0) || v > 86400)) add("deadlines", `[deadlines.${k}] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(v)}`);
     }
   }
+  const k = i.kubernetesUpgradeTimeoutSeconds;
+  if (k !== undefined && !isUnknown(k) && (typeof k !== "number" || !(k > 0) || k > 86400)) add("kubernetesUpgradeTimeoutSeconds", `[kubernetesUpgradeTimeoutSeconds] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(k)}`);
   const r = i.kubeconfigRenewBeforeDays;
   if (r !== undefined && !isUnknown(r) && (typeof r !== "number" || !(r >= 0))) add("kubeconfigRenewBeforeDays", `[kubeconfigRenewBeforeDays] must be a number of days, 0 or more, got ${JSON.stringify(r)}`);
 }
 
-/** Every problem of the inputs, each naming its field. */
-export function checkBootstrap(i: Props): CheckFailure[] {
+// Without the network: the format, and (when the old inputs set a version) the paths upgrade-k8s refuses.
+function checkKubernetesVersion(i: Props, olds: Props, add: Add): void {
+  const v = i.kubernetesVersion;
+  if (v === undefined || isUnknown(v)) return;
+  if (typeof v !== "string" || !parseK8sVersion(v)) return add("kubernetesVersion", formatProblem(v));
+  const old = olds.kubernetesVersion;
+  if (typeof old !== "string" || !parseK8sVersion(old)) return;
+  const p = upgradePathProblem(normalizeK8sVersion(old), normalizeK8sVersion(v));
+  if (p) add("kubernetesVersion", `[kubernetesVersion] ${p}`);
+}
+
+/** Every problem of the inputs (`olds`: the previous inputs, for the Kubernetes upgrade path), each naming its field. */
+export function checkBootstrap(i: Props, olds: Props = {}): CheckFailure[] {
   const out: CheckFailure[] = [];
   const add: Add = (property, reason) => void out.push({ property, reason });
   checkMaterial(i, add);
   checkNodes(i, add);
   checkNumbers(i, add);
+  checkKubernetesVersion(i, olds, add);
   return out;
+}
+
+/** The inputs as stored: `kubernetesVersion` without its leading `v`. */
+export function normalizeBootstrapInputs(i: Props): Props {
+  const v = i.kubernetesVersion;
+  return typeof v === "string" && !isUnknown(v) ? { ...i, kubernetesVersion: normalizeK8sVersion(v) } : i;
 }

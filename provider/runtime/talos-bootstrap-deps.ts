@@ -4,7 +4,7 @@
  * take milliseconds.
  */
 import { Sleep, realSleep } from "../internal/retry";
-import type { EtcdMember, NodeTarget, RunOptions, RunOutput } from "../talos/talosctl";
+import type { EtcdMember, GetOptions, NodeTarget, RunOptions, RunOutput, TalosResource } from "../talos/talosctl";
 import { overridableDeps } from "./overridable";
 import { cachedTalosctl } from "./talos-machine-config-deps";
 
@@ -14,7 +14,14 @@ export interface ClusterClient {
   bootstrap(o: NodeTarget): Promise<{ alreadyBootstrapped: boolean }>;
   kubeconfig(o: NodeTarget): Promise<string>;
   etcdMembers(o: NodeTarget): Promise<EtcdMember[]>;
+  /** `get <type> -o json` (reading the Kubernetes version from `machineconfig`); optional so older fakes still fit. */
+  getResources?(type: string, o: GetOptions): Promise<TalosResource[]>;
+  /** `upgrade-k8s` → stdout progress lines (issue #9 wrapper method); optional so older fakes still fit. */
+  upgradeK8s?(o: UpgradeK8sOptions): Promise<string[]>;
 }
+
+/** Options of `upgrade-k8s` (the wrapper's `Talosctl.upgradeK8s`). */
+export type UpgradeK8sOptions = NodeTarget & { from?: string; to: string; dryRun?: boolean; timeoutMs?: number };
 
 /** Everything the runtimes need from outside. */
 export interface ClusterDeps {

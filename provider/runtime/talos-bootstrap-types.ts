@@ -30,6 +30,10 @@ export interface BootstrapInputs {
   deadlines?: BootstrapDeadlines;
   /** Renew the kubeconfig at refresh when its client certificate expires within this many days. @default 30 */
   kubeconfigRenewBeforeDays?: number;
+  /** Kubernetes version without `v` (a leading `v` is stripped); a change runs `talosctl upgrade-k8s`. @default the version the cluster runs */
+  kubernetesVersion?: string;
+  /** Deadline of `talosctl upgrade-k8s` in seconds. @default 1800 */
+  kubernetesUpgradeTimeoutSeconds?: number;
 }
 
 /** One etcd member (non-secret). */
@@ -70,11 +74,14 @@ export interface BootstrapOutputs extends BootstrapInputs {
   kubeconfigExpiry: string;
   /** What the last refresh found wrong; [] when nothing. */
   drift: string[];
+  /** The Kubernetes version set (or, when unset, read from the bootstrap node's kubelet image at create); absent when unknown. */
+  kubernetesVersion?: string;
 }
 
 /** Every input key (outputs repeat them). */
 export const INPUT_KEYS = [
   "clusterName", "secretsYaml", "baseTalosconfig", "bootstrapNode", "controlPlaneNodes", "workerNodes", "endpoints", "deadlines", "kubeconfigRenewBeforeDays",
+  "kubernetesVersion", "kubernetesUpgradeTimeoutSeconds",
 ] as const;
 /** Inputs stored as secrets. */
 export const SECRET_INPUT_KEYS = ["secretsYaml", "baseTalosconfig"] as const;
@@ -85,6 +92,11 @@ export const SECRET_OUTPUT_KEYS = ["kubeconfig", "talosconfig"] as const;
 export function deadlinesMs(i: BootstrapInputs): { bootstrap: number; health: number; refreshHealth: number } {
   const d = i.deadlines ?? {};
   return { bootstrap: (d.bootstrapSeconds ?? 600) * 1000, health: (d.healthSeconds ?? 1200) * 1000, refreshHealth: (d.refreshHealthSeconds ?? 60) * 1000 };
+}
+
+/** The `talosctl upgrade-k8s` deadline in ms. */
+export function k8sUpgradeTimeoutMs(i: BootstrapInputs): number {
+  return (i.kubernetesUpgradeTimeoutSeconds ?? 1800) * 1000;
 }
 
 /** The Talos API endpoints in use. */

@@ -6,8 +6,9 @@
 import { logLine } from "../internal/log";
 import { diffInputs } from "./dispatch-diff";
 import { Props, ResourceRuntime } from "./dispatch-types";
-import { checkBootstrap } from "./talos-bootstrap-check";
+import { checkBootstrap, normalizeBootstrapInputs } from "./talos-bootstrap-check";
 import { clusterDeps } from "./talos-bootstrap-deps";
+import { previewK8sUpgrade } from "./talos-bootstrap-k8s-preview";
 import { readBootstrap } from "./talos-bootstrap-read";
 import { bootstrapId, runBootstrap } from "./talos-bootstrap-run";
 import { BootstrapInputs, BootstrapOutputs, INPUT_KEYS } from "./talos-bootstrap-types";
@@ -16,23 +17,30 @@ export { checkBootstrap } from "./talos-bootstrap-check";
 export { overrideClusterDeps, ClusterDeps, ClusterClient } from "./talos-bootstrap-deps";
 export * from "./talos-bootstrap-types";
 
+// An unset kubernetesVersion leaves the cluster as it runs, so only a set one is compared with the recorded version.
+const DIFFED_KEYS = INPUT_KEYS.filter((k) => k !== "kubernetesVersion");
+
 /**
- * Diff: inputs key by key (a new cluster name replaces); a refresh that found drift, or a partial
- * create without credentials, is a change so `pulumi up` runs the steps again.
+ * Diff: inputs key by key (a new cluster name replaces; `kubernetesVersion` only when set); a refresh
+ * that found drift, or a partial create without credentials, is a change so `pulumi up` runs the steps again.
  */
 export function diffBootstrap(olds: Props, news: Props) {
-  const d = diffInputs(olds, news, { inputKeys: INPUT_KEYS, replaceKeys: ["clusterName"] });
+  const d = diffInputs(olds, news, { inputKeys: DIFFED_KEYS, replaceKeys: ["clusterName"] });
+  const k8s = news.kubernetesVersion !== undefined && news.kubernetesVersion !== olds.kubernetesVersion;
   const unfinished = ((olds.drift as string[] | undefined) ?? []).length > 0 || olds.kubeconfig === undefined;
-  return unfinished ? { ...d, changes: true } : d;
+  return unfinished || k8s ? { ...d, changes: true } : d;
 }
 
 /** The TalosBootstrap runtime. */
 export const runtime: ResourceRuntime<BootstrapInputs, BootstrapOutputs> = {
-  async check(_olds, news) {
-    return { inputs: news as unknown as BootstrapInputs, failures: checkBootstrap(news) };
+  async check(olds, news) {
+    return { inputs: normalizeBootstrapInputs(news) as unknown as BootstrapInputs, failures: checkBootstrap(news, olds) };
   },
   async diff(_id, olds, news) {
-    return diffBootstrap(olds as unknown as Props, news as unknown as Props);
+    const d = diffBootstrap(olds as unknown as Props, news as unknown as Props);
+    // Throws when talosctl refuses the Kubernetes upgrade, failing the preview before anything changes.
+    await previewK8sUpgrade(olds as unknown as Props, news as unknown as Props, clusterDeps());
+    return d;
   },
   async create(i) {
     return { id: bootstrapId(i), outs: await runBootstrap(i, clusterDeps()) };
