@@ -1,15 +1,15 @@
 /**
  * The Hetzner Cloud children of `TalosCluster`: the Talos snapshot, the nodes' firewall, and per Cloud
- * worker a user-data machine config plus an `@pulumi/hcloud` `Server`. A worker's config depends only
+ * worker a user-data machine config, an `@pulumi/hcloud` `Server` and the config applied to it. A worker's config depends only
  * on its pool's settings and its own name, never on the pool size, so scaling touches no other worker.
  */
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import { kubeSpanFirewallRules, talosAdminFirewallRules } from "../talos/firewall-rules";
 import { TalosImage } from "./talos-image";
-import { TalosMachineConfig } from "./talos-machine-config";
-import { baseConfigArgs, BuiltNode, ClusterContext } from "./talos-cluster-context";
-import { ClusterPlan, cloudServerLabels, configName, installImageFor, nodeLabelsPatch, PlannedNode } from "./talos-cluster-plan";
+import { TalosMachineConfig, TalosMachineConfigArgs } from "./talos-machine-config";
+import { baseConfigArgs, BuiltNode, ClusterContext, rolledConfig } from "./talos-cluster-context";
+import { ClusterPlan, cloudServerLabels, configName, installImageFor, nodeConfigName, nodeLabelsPatch, PlannedNode } from "./talos-cluster-plan";
 import type { CloudImageArgs, CloudPoolArgs, TalosClusterArgs } from "./talos-cluster-types";
 
 /** The one Talos snapshot every Cloud worker boots from (adopted by its labels when it exists). */
@@ -43,23 +43,33 @@ export interface CloudShared {
   firewall: hcloud.Firewall;
 }
 
-/** One Cloud worker: its config rendered as user-data, and the server booted with it. */
-export function cloudWorker(ctx: ClusterContext, node: PlannedNode, pool: CloudPoolArgs, shared: CloudShared): { config: TalosMachineConfig; server: hcloud.Server } {
+/** The render inputs a Cloud worker's two configs share (user-data at first boot, apply for day 2). */
+function workerConfigArgs(ctx: ClusterContext, node: PlannedNode, pool: CloudPoolArgs, shared: CloudShared): TalosMachineConfigArgs {
   const nodePatches = pulumi.all([pulumi.output(pool.labels ?? {}), pulumi.output(pool.patches ?? [])])
     .apply(([labels, patches]) => [...nodeLabelsPatch(labels), ...patches]);
-  const config = new TalosMachineConfig(configName(node), {
-    ...baseConfigArgs(ctx, node, shared.endpoint), installImage: shared.installImage, nodePatches, delivery: "user-data",
-  }, { parent: ctx.parent });
+  return { ...baseConfigArgs(ctx, node, shared.endpoint), installImage: shared.installImage, nodePatches, platform: "cloud" };
+}
+
+/**
+ * One Cloud worker: its config rendered as user-data for the first boot, the server booted with it, and
+ * the same config applied to the running server (`-node`, `unchanged` on create) so later changes (a
+ * Talos upgrade, labels, patches, removal) happen in place. The server ignores `image` and `userData`
+ * changes: they only matter for a server created later, which boots from the current snapshot.
+ */
+export function cloudWorker(ctx: ClusterContext, node: PlannedNode, pool: CloudPoolArgs, shared: CloudShared): { firstBoot: TalosMachineConfig; server: hcloud.Server; config: TalosMachineConfig } {
+  const args = workerConfigArgs(ctx, node, pool, shared);
+  const firstBoot = new TalosMachineConfig(configName(node), { ...args, delivery: "user-data" }, { parent: ctx.parent });
   const server = new hcloud.Server(node.name, {
     name: node.name,
     serverType: pool.serverType,
     location: pool.location,
     image: shared.image.imageId.apply(String),
-    userData: config.userData as pulumi.Output<string>,
+    userData: firstBoot.userData as pulumi.Output<string>,
     firewallIds: [shared.firewall.id.apply(Number)],
     labels: pulumi.all([ctx.clusterName, pulumi.output(pool.serverLabels ?? {})]).apply(([c, extra]) => cloudServerLabels(c, pool.name, extra)),
-  }, { parent: ctx.parent });
-  return { config, server };
+  }, { parent: ctx.parent, ignoreChanges: ["image", "userData"] });
+  const config = rolledConfig(ctx, node, nodeConfigName(node), { ...args, node: server.ipv4Address });
+  return { firstBoot, server, config };
 }
 
 /** Every Cloud worker of the cluster with the snapshot and the firewall they share; nothing without Cloud workers. */
@@ -73,6 +83,6 @@ export function cloudNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosCl
   const workers = plan.cloudWorkers.map((n) => ({ n, ...cloudWorker(ctx, n, pools.get(n.pool)!, shared) }));
   return {
     image: shared.image, servers: workers.map((w) => w.server),
-    built: workers.map((w) => ({ node: w.n, ipv4: w.server.ipv4Address, serverId: w.server.id, config: w.config })),
+    built: workers.map((w) => ({ node: w.n, ipv4: w.server.ipv4Address, serverId: w.server.id, config: w.config, firstBoot: w.firstBoot })),
   };
 }

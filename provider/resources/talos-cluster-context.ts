@@ -4,10 +4,21 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigPatch } from "../talos/config";
-import type { TalosMachineConfig, TalosMachineConfigArgs } from "./talos-machine-config";
+import { TalosMachineConfig, TalosMachineConfigArgs } from "./talos-machine-config";
 import type { TalosSecrets } from "./talos-secrets";
 import { clusterPatchList, PlannedNode } from "./talos-cluster-plan";
+import type { RollChain } from "./talos-cluster-roll";
 import type { TalosClusterArgs } from "./talos-cluster-types";
+
+/** The day-2 inputs of an apply-delivery `TalosMachineConfig` (issue #9) that the component sets. */
+export interface Day2ConfigArgs {
+  configVersion?: string;
+  drainTimeoutSeconds?: number;
+  upgradeTimeoutSeconds?: number;
+  allowQuorumLoss?: boolean;
+  resetOnDelete?: boolean;
+  rollPosition?: string;
+}
 
 /** What every node's config shares, resolved once by the component. */
 export interface ClusterContext {
@@ -21,6 +32,10 @@ export interface ClusterContext {
   /** KubeSpan patch plus the user's cluster patches. */
   clusterPatches: pulumi.Output<ConfigPatch[]>;
   rolePatches: { controlplane?: pulumi.Input<ConfigPatch[]>; worker?: pulumi.Input<ConfigPatch[]> };
+  /** The cluster-wide day-2 inputs of every apply-delivery config (no `rollPosition`). */
+  day2: Day2ConfigArgs;
+  /** The roll order of the apply-delivery configs. */
+  roll: RollChain;
 }
 
 /** One node as built: its plan entry, its address, its server id and its config resource. */
@@ -28,12 +43,25 @@ export interface BuiltNode {
   node: PlannedNode;
   ipv4: pulumi.Output<string>;
   serverId: pulumi.Output<string>;
+  /** The apply-delivery config (for a Cloud worker `-node`): what day-2 changes go through. */
   config: TalosMachineConfig;
+  /** A Cloud worker's user-data config (its first boot). */
+  firstBoot?: TalosMachineConfig;
 }
 
-/** The context of a cluster called `name` whose secrets bundle is `secrets`. */
-export function clusterContext(parent: pulumi.Resource, name: string, args: TalosClusterArgs, secrets: TalosSecrets): ClusterContext {
+/** The args' day-2 settings as config inputs; unset ones are left out so each config keeps its defaults. */
+export function day2ConfigArgs(args: TalosClusterArgs): Day2ConfigArgs {
+  const all: Day2ConfigArgs = {
+    configVersion: args.configVersion, drainTimeoutSeconds: args.drainTimeoutSeconds, upgradeTimeoutSeconds: args.upgradeTimeoutSeconds,
+    allowQuorumLoss: args.allowQuorumLoss, resetOnDelete: args.resetRemovedNodes,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Day2ConfigArgs;
+}
+
+/** The context of a cluster called `name` whose secrets bundle is `secrets`, rolling its nodes along `roll`. */
+export function clusterContext(parent: pulumi.Resource, name: string, args: TalosClusterArgs, secrets: TalosSecrets, roll: RollChain): ClusterContext {
   return {
+    day2: day2ConfigArgs(args), roll,
     parent, clusterName: pulumi.output(args.clusterName ?? name), talosVersion: args.talosVersion, kubernetesVersion: args.kubernetesVersion,
     schematicId: args.schematicId, secretsYaml: secrets.secretsYaml,
     clusterPatches: pulumi.output(args.patches?.cluster ?? []).apply((user) => clusterPatchList(args.talosVersion, args.kubeSpan, user)),
@@ -41,11 +69,21 @@ export function clusterContext(parent: pulumi.Resource, name: string, args: Talo
   };
 }
 
-/** The arguments of one node's `TalosMachineConfig` that do not depend on where it runs. */
+/** The arguments of one node's `TalosMachineConfig` that do not depend on where it runs (the pinned contract included). */
 export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint: pulumi.Input<string>): TalosMachineConfigArgs {
   return {
+    ...(ctx.day2.configVersion !== undefined ? { configVersion: ctx.day2.configVersion } : {}),
     secretsYaml: ctx.secretsYaml, clusterName: ctx.clusterName, endpoint, role: node.role, talosVersion: ctx.talosVersion,
     ...(ctx.kubernetesVersion !== undefined ? { kubernetesVersion: ctx.kubernetesVersion } : {}),
     hostname: node.name, clusterPatches: ctx.clusterPatches, rolePatches: ctx.rolePatches[node.role] ?? [],
   };
+}
+
+/** One node's apply-delivery config: its args plus the day-2 inputs and roll position, and its place in the roll (`dependsOn`). */
+export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs, opts: pulumi.CustomResourceOptions = {}): TalosMachineConfig {
+  const day2: Day2ConfigArgs = { ...ctx.day2, rollPosition: ctx.roll.slot(node).position };
+  const dependsOn = [...ctx.roll.dependsOn(node), ...((opts.dependsOn as pulumi.Resource[] | undefined) ?? [])];
+  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, ...opts, dependsOn });
+  ctx.roll.add(node, config);
+  return config;
 }

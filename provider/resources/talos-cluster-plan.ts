@@ -42,6 +42,11 @@ export function configName(node: PlannedNode): string {
   return `${node.name}-config`;
 }
 
+/** Name of a Cloud worker's apply-delivery config, which carries day-2 changes to the running server. */
+export function nodeConfigName(node: PlannedNode): string {
+  return `${node.name}-node`;
+}
+
 /** Name of a dedicated node's Robot firewall child. */
 export function robotFirewallName(node: PlannedNode): string {
   return `${node.name}-firewall`;

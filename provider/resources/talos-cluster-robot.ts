@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { InputError } from "../internal/errors";
 import { RobotFirewall } from "./robot-firewall";
 import { RobotServer } from "./robot-server";
-import { TalosMachineConfig } from "./talos-machine-config";
-import { baseConfigArgs, BuiltNode, ClusterContext } from "./talos-cluster-context";
+import type { TalosMachineConfig } from "./talos-machine-config";
+import { baseConfigArgs, BuiltNode, ClusterContext, rolledConfig } from "./talos-cluster-context";
 import { ClusterPlan, configName, endpointUrl, installImageFor, PlannedNode, robotFirewallName } from "./talos-cluster-plan";
 import type { RobotNodeArgs, TalosClusterArgs } from "./talos-cluster-types";
 
@@ -36,17 +36,16 @@ export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotN
   }, { parent: ctx.parent });
 }
 
-/** Renders and applies a dedicated node's config (install disk and Hetzner routing from its `RobotServer`). */
+/** Renders and applies a dedicated node's config (install disk and Hetzner routing from its `RobotServer`), in its place in the roll. */
 export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs, server: RobotServer, endpoint: pulumi.Input<string>, installImage: pulumi.Input<string>): TalosMachineConfig {
-  return new TalosMachineConfig(configName(node), {
+  return rolledConfig(ctx, node, configName(node), {
     ...baseConfigArgs(ctx, node, endpoint),
     installImage,
     installDisk: orUnset(server.installDiskPath),
     nodePatches: args.patches ?? [],
     networkPatch: orUnset(server.networkPatch),
     node: requireIpv4(node, server.ipv4),
-    delivery: "apply",
-  }, { parent: ctx.parent });
+  });
 }
 
 /** Every dedicated node of the cluster, and the API endpoint (the first control plane's unless given). */

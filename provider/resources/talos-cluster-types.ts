@@ -34,9 +34,9 @@ export interface CloudPoolArgs {
   serverType: pulumi.Input<string>;
   /** Hetzner Cloud location, e.g. `fsn1`. A change replaces the pool's servers. */
   location: pulumi.Input<string>;
-  /** Kubernetes node labels of the pool's nodes (`machine.nodeLabels`); part of the user-data, so a change replaces the pool's servers. @default {} */
+  /** Kubernetes node labels of the pool's nodes (`machine.nodeLabels`); a change is applied to the running servers (`<cluster>-<pool>-<i>-node`), never replaces them. @default {} */
   labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** Patches for every node of this pool; part of the user-data, so a change replaces the pool's servers. @default [] */
+  /** Patches for every node of this pool; a change is applied to the running servers (rebooting them one by one if needed), never replaces them. @default [] */
   patches?: pulumi.Input<ConfigPatch[]>;
   /** Extra Hetzner Cloud labels on the servers (updated in place); `talos-cluster`, `talos-pool` and `talos-role` are set by the component. @default {} */
   serverLabels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -71,9 +71,15 @@ export interface TalosClusterArgs {
    * @default `https://<first control plane's IPv4>:6443`
    */
   endpoint?: pulumi.Input<string>;
-  /** Talos version of every node with the leading `v`, e.g. `v1.13.9`; decides the config layout and the images. */
+  /**
+   * Talos version of every node with the leading `v`, e.g. `v1.13.9`: the installer image, the Cloud snapshot and
+   * the dedicated servers' install image. A change upgrades the running nodes in place, one by one (see `maxParallel`).
+   */
   talosVersion: string;
-  /** Kubernetes version without `v`. @default Talos's default for `talosVersion` */
+  /**
+   * Kubernetes version without `v`. A change runs `talosctl upgrade-k8s` once for the cluster (`<name>-bootstrap`).
+   * @default Talos's default for the config contract (`configVersion`)
+   */
   kubernetesVersion?: pulumi.Input<string>;
   /** Image Factory schematic id (64 hex) for the metal install images, the installer and the Cloud snapshot. @default the vanilla schematic */
   schematicId?: pulumi.Input<string>;
@@ -96,6 +102,25 @@ export interface TalosClusterArgs {
   secretsYaml?: pulumi.Input<string>;
   /** The Cloud workers' snapshot. */
   cloudImage?: CloudImageArgs;
+  /**
+   * Day-2 (issue #9): workers upgraded (or rebooted) at the same time, an integer ≥ 1; control planes always go one by one.
+   * @default 1
+   */
+  maxParallel?: number;
+  /**
+   * Talos version of the config contract every node's config is rendered with (`gen config --talos-version`),
+   * e.g. `v1.12.4`. Changing it re-renders every config. @default each node keeps the version it was created with,
+   * so a `talosVersion` bump upgrades the OS without changing the generated config
+   */
+  configVersion?: string;
+  /** Remove a control plane from etcd even when the remaining members would lose quorum. @default false */
+  allowQuorumLoss?: boolean;
+  /** Reset a removed node (wipes STATE and EPHEMERAL, back to maintenance mode) after draining it. @default false */
+  resetRemovedNodes?: boolean;
+  /** Seconds allowed for draining one node (PodDisruptionBudgets are respected). @default 300 */
+  drainTimeoutSeconds?: number;
+  /** Seconds allowed for one node's `talosctl upgrade` and its return on the new version. @default 900 */
+  upgradeTimeoutSeconds?: number;
 }
 
 /** One row of the node table. */

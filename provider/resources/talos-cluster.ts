@@ -3,7 +3,9 @@
  * and workers installed over rescue, Hetzner Cloud worker pools booted from a Talos snapshot, all
  * joined by KubeSpan, bootstrapped once and verified. Child names are a stable contract:
  * `<name>-secrets`, `<name>-image`, `<name>-cp-<i>` (+ `-config`, `-firewall`), `<name>-worker-<i>`,
- * `<name>-<pool>-<i>` (+ `-config`), `<name>-firewall`, `<name>-bootstrap`, `<name>-mesh`.
+ * `<name>-<pool>-<i>` (+ `-config` for the first boot, `-node` for day 2), `<name>-firewall`, `<name>-bootstrap`, `<name>-mesh`.
+ * Day 2 (issue #9): a version or config change rolls through the nodes' apply-delivery configs one control
+ * plane at a time, then the workers in `maxParallel` lanes (provider/resources/talos-cluster-roll.ts).
  */
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,6 +19,7 @@ import { cloudNodes } from "./talos-cluster-cloud";
 import { clusterContext } from "./talos-cluster-context";
 import { childNames, planCluster } from "./talos-cluster-plan";
 import { robotNodes } from "./talos-cluster-robot";
+import { checkDay2Args, RollChain } from "./talos-cluster-roll";
 import { nodeRows, verifyCluster } from "./talos-cluster-verify";
 import type { ClusterNodeRow, TalosClusterArgs } from "./talos-cluster-types";
 
@@ -56,9 +59,11 @@ export class TalosCluster extends pulumi.ComponentResource {
   constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TALOS_CLUSTER_TYPE, name, {}, opts);
     const plan = planCluster(name, args);
+    checkDay2Args(args);
     const names = childNames(name);
     this.secrets = new TalosSecrets(names.secrets, { talosVersion: args.talosVersion, ...(args.secretsYaml !== undefined ? { secretsYaml: args.secretsYaml } : {}) }, { parent: this });
-    const ctx = clusterContext(this, name, args, this.secrets);
+    const roll = new RollChain([...plan.controlPlanes, ...plan.robotWorkers, ...plan.cloudWorkers], args.maxParallel);
+    const ctx = clusterContext(this, name, args, this.secrets, roll);
     const robot = robotNodes(ctx, plan, args);
     const cloud = cloudNodes(ctx, plan, args, names, robot.endpoint, robot.ips);
     const built = [...robot.built, ...cloud.built];
