@@ -105,10 +105,19 @@ export class Deployment {
     return partialState(base, e);
   }
 
-  /** Deletes (or in preview plans deleting) old resources the program did not register, dependents first. */
+  /**
+   * Deletes (or in preview plans deleting) old resources the program did not register, dependents first
+   * (the state lists dependencies before dependents). Like the engine, nothing new starts after a failed
+   * delete: the rest stay in the state, so a refused node removal keeps its server.
+   */
   async deleteUnregistered(all = false): Promise<void> {
     const gone = this.prev.resources.filter((r) => all || !this.registered.has(r.urn)).reverse();
-    for (const r of gone) await this.deleteOne(r);
+    const kept: ResourceState[] = [];
+    for (const r of gone) {
+      if (kept.length > 0 || !(await this.deleteOne(r))) kept.push(r);
+    }
+    // Kept in state order (dependencies first), so the next run deletes them dependents first again.
+    this.carried.push(...kept.reverse());
   }
 
   /** Carries old resources the program did not register into the new state unchanged. */
@@ -116,18 +125,19 @@ export class Deployment {
     this.carried.push(...this.prev.resources.filter((r) => !this.registered.has(r.urn)));
   }
 
-  private async deleteOne(r: ResourceState): Promise<void> {
+  private async deleteOne(r: ResourceState): Promise<boolean> {
     const entry: PlanEntry = { urn: r.urn, op: "delete", diffKeys: [] };
     this.plan.push(entry);
     this.log(planLine(entry));
-    if (this.preview || !r.custom || r.retainOnDelete) return;
+    if (this.preview || !r.custom || r.retainOnDelete) return true;
     try {
       if (r.protect) throw new Error("resource is protected; unprotect it before deleting");
       await this.driverFor(r.type).delete(r.urn, r);
+      return true;
     } catch (e) {
       this.failures.push({ urn: r.urn, message: errorMessage(e) });
       this.log(`  error: ${r.urn}: ${errorMessage(e)}`);
-      this.carried.push(r);
+      return false;
     }
   }
 }

@@ -6,3 +6,4 @@ export { HostClient, CallRecord, HostDiff } from "./host-client";
 export { HostCallError, InitFailure } from "./host-errors";
 export { secret, isSecret, UNKNOWN, SIG_KEY, SECRET_SIG } from "./values";
 export { passphraseCrypter, Crypter } from "./crypter";
+export { Driver, DriverDiff, PartialStepError } from "./driver";

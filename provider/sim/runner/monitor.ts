@@ -73,3 +73,11 @@ export function installMonitor(o: { project: string; stack: string; preview: boo
 export function installConfig(values: Record<string, string>, secretKeys: string[]): void {
   pulumi.runtime.setAllConfig(values, secretKeys);
 }
+
+/**
+ * Resolves when the program has no registration left in flight, including ones still waiting for their
+ * dependencies (the SDK keeps an RPC open from `new Resource` on): what `pulumi` waits for before it ends.
+ */
+export function programSettled(): Promise<void> {
+  return settings.waitForRPCs();
+}

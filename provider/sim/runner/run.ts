@@ -15,7 +15,7 @@ import { getImage, hcloudDriver, isHcloudType } from "./hcloud-driver";
 import { Hcloud, hcloudFor } from "./hcloud-types";
 import { startHost, RunningHost } from "./host";
 import { HostClient } from "./host-client";
-import { installConfig, installMonitor } from "./monitor";
+import { installConfig, installMonitor, programSettled } from "./monitor";
 import { resolveOutput, runProgramOnce } from "./program";
 import { StackConfig, configOrEnv, configureArgs, stackConfig } from "./run-config";
 import { StateStore } from "./state";
@@ -56,6 +56,8 @@ class Services {
   };
 
   driverFor = (type: string): Driver => {
+    const custom = this.o.drivers?.(type);
+    if (custom) return custom;
     if (type.startsWith("pulumi-nodejs:dynamic")) return dynamicDriver(this.client);
     if (isHcloudType(type)) return hcloudDriver(type, this.hcloud);
     throw new Error(`the program runner does not support resource type ${type}`);
@@ -124,7 +126,13 @@ async function execute(o: RunOptions, project: string, config: StackConfig, prev
       values[k] = r.value;
       if (r.secret) secretKeys.push(k);
     }
+    // A dependent registers only when its dependencies returned: the runner's own queue can be empty
+    // for a moment while the SDK is about to send the next registration of a dependsOn chain.
+    await programSettled();
     await d.drain();
+    // Node reports unhandled rejections after the microtask queue drained: let it, while the trap is on,
+    // so a failed registration's late rejection belongs to this run and not to the next one.
+    await new Promise((r) => setImmediate(r));
     // Like the engine: only a program that ran to the end without errors may delete what it no
     // longer declares; otherwise resources it did not reach are kept.
     if (d.failures.length === 0 && rejections.length === 0) await d.deleteUnregistered();

@@ -1,4 +1,5 @@
 /** Types of the program runner: options, registrations, recorded state and the plan it reports. */
+import type { Driver } from "./driver";
 import { Props } from "./values";
 
 /** A stack config value: plain, or `{ secret }` for values stored encrypted and passed as secrets. */
@@ -30,6 +31,11 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** First interval between polls of Cloud actions, in ms (grows ×1.5). @default 500, like hcloud-go */
   pollIntervalMs?: number;
+  /**
+   * Replaces how resources of a type are executed (a stub for tests of a program's plan and ordering):
+   * a driver for the type, or undefined for the runner's own (the dynamic-provider host, the Cloud API).
+   */
+  drivers?: (type: string) => Driver | undefined;
 }
 
 /** One resource registration, as the SDK sent it (inputs in wire form: secrets wrapped, unknowns as the sentinel). */
