@@ -5,7 +5,7 @@
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeSpanMesh } from "./kubespan-mesh";
-import { TalosBootstrap, TalosBootstrapArgs } from "./talos-bootstrap";
+import { TalosBootstrap } from "./talos-bootstrap";
 import type { BuiltNode, ClusterContext } from "./talos-cluster-context";
 import type { ClusterNodeRow } from "./talos-cluster-types";
 
@@ -16,7 +16,7 @@ export function verifyCluster(ctx: ClusterContext, names: { bootstrap: string; m
     clusterName: ctx.clusterName, secretsYaml: ctx.secretsYaml, bootstrapNode: cps[0], controlPlaneNodes: cps, endpoints: cps,
     workerNodes: built.filter((b) => b.node.role === "worker").map((b) => b.ipv4),
     ...(ctx.kubernetesVersion !== undefined ? { kubernetesVersion: ctx.kubernetesVersion } : {}),
-  } as TalosBootstrapArgs, { parent: ctx.parent, dependsOn: [...built.map((b) => b.config), ...cloudServers] });
+  }, { parent: ctx.parent, dependsOn: [...built.map((b) => b.config), ...cloudServers] });
   const mesh = new KubeSpanMesh(names.mesh, {
     nodes: built.map((b) => b.ipv4.apply((address) => ({ name: b.node.name, address, where: b.node.where }))),
     endpoints: cps, talosconfig: bootstrap.talosconfig,
