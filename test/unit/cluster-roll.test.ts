@@ -17,6 +17,9 @@ import { rollOrder, checkDay2Args } from "../../provider/resources/talos-cluster
 import type { PlannedNode } from "../../provider/resources/talos-cluster-plan";
 import type { TalosClusterArgs } from "../../provider/resources/talos-cluster-types";
 import { Driver, runProgram, RunOptions } from "../../provider/sim/runner";
+import { diffRobotServer } from "../../provider/runtime/robot-server";
+import { diffTalosImage } from "../../provider/runtime/talos-image";
+import { runtime as secretsRuntime } from "../../provider/runtime/talos-secrets";
 
 type Props = Record<string, any>;
 const DYN = "pulumi-nodejs:dynamic/talos-hetzner:";
@@ -126,6 +129,17 @@ describe("TalosCluster roll: slots and day-2 argument checks", () => {
       assert.throws(() => checkDay2Args({ ...ARGS, ...extra }), (e: Error) => e instanceof InputError && e.message === message, message);
     }
     assert.doesNotThrow(() => checkDay2Args({ ...ARGS, maxParallel: 3, configVersion: "v1.12.4", allowQuorumLoss: true, drainTimeoutSeconds: 30 }));
+  });
+});
+
+describe("TalosCluster roll: what a talosVersion bump does to the other children", () => {
+  it("keeps the secrets bundle, updates the dedicated servers' image without reinstalling, replaces the snapshot", async () => {
+    const bundle = { talosVersion: "v1.12.4", secretsYaml: "cluster: {}\n", adopted: false };
+    assert.deepStrictEqual(await secretsRuntime.diff!("id", bundle as never, { talosVersion: "v1.13.9" } as never), { changes: false, replaces: [] });
+    const server = { serverNumber: 2321001, image: { version: "v1.12.4" }, installDisk: { wwn: "eui.1" } };
+    assert.deepStrictEqual(diffRobotServer(server, { ...server, image: { version: "v1.13.9" } }), { changes: true, replaces: [], deleteBeforeReplace: false });
+    const image = { talosVersion: "v1.12.4", arch: "x86", location: "fsn1" };
+    assert.deepStrictEqual(diffTalosImage(image, { ...image, talosVersion: "v1.13.9" }), { changes: true, replaces: ["talosVersion"] });
   });
 });
 
