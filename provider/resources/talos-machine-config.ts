@@ -58,11 +58,25 @@ export interface TalosMachineConfigArgs {
   timeoutSeconds?: pulumi.Input<number>;
   /** On delete, reset the node gracefully (wipes STATE and EPHEMERAL, back to maintenance). @default false */
   resetOnDelete?: pulumi.Input<boolean>;
+  /** Talos version of the config contract (`gen config --talos-version`) and of the default Kubernetes version; when unset it stays PINNED at its first value, so a `talosVersion` bump changes only `machine.install.image`. @default the first `talosVersion` */
+  configVersion?: In<"configVersion">;
+  /** Cordon and drain the node (Kubernetes API) around an upgrade, a graceful reboot and its removal. @default true */
+  drain?: In<"drain">;
+  /** Seconds a drain may take (PodDisruptionBudgets respected); past it the update stops with the node cordoned. @default 300 */
+  drainTimeoutSeconds?: In<"drainTimeoutSeconds">;
+  /** Seconds for `talosctl upgrade` and the node's return on the new version, and for the health gate after it. @default 900 */
+  upgradeTimeoutSeconds?: In<"upgradeTimeoutSeconds">;
+  /** On delete of a control plane, remove it from etcd even when the remaining members would lose quorum. @default false */
+  allowQuorumLoss?: In<"allowQuorumLoss">;
+  /** `upgrade-k8s`: on a configured node the Kubernetes images stay as the node runs them (TalosBootstrap's `kubernetesVersion` upgrades them); `apply`: the config's images are applied. @default "upgrade-k8s" */
+  kubernetesUpgrade?: In<"kubernetesUpgrade">;
+  /** Where this node is in a roll (TalosCluster sets it, e.g. "3 of 5, after cp-1"); shown in `plannedAction`, never updates the node by itself. */
+  rollPosition?: In<"rollPosition">;
 }
 
 const OUTPUT_KEYS = [
   "config", "redactedConfig", "configHash", "changeImpact", "appliedMode", "rebootPending", "userData", "userDataEncoding",
-  "liveConfigHash", "drift",
+  "liveConfigHash", "drift", "plannedAction", "configVersion",
 ] as const;
 
 /** The args with every input that may carry key material wrapped as a secret (so state stores it encrypted). */
@@ -92,6 +106,10 @@ export class TalosMachineConfig extends pulumi.dynamic.Resource {
   declare readonly liveConfigHash: pulumi.Output<string | undefined>;
   /** Per-path differences (redacted) between the desired config and the node's, from the last refresh. */
   declare readonly drift: pulumi.Output<string[]>;
+  /** What the last update planned (previews show the coming one): e.g. `upgrade Talos v1.12.5 → v1.13.9 (forfeit etcd leadership, drain, upgrade, uncordon) — 2 of 3`. */
+  declare readonly plannedAction: pulumi.Output<string | undefined>;
+  /** The pinned config contract version the config is rendered with. */
+  declare readonly configVersion: pulumi.Output<string>;
 
   constructor(name: string, args: TalosMachineConfigArgs, opts?: pulumi.CustomResourceOptions) {
     const props = seedOutputs(withSecretInputs(args), OUTPUT_KEYS);

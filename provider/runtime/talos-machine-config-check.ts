@@ -5,20 +5,34 @@
  */
 import { errorMessage } from "../internal/errors";
 import { registerSecret } from "../internal/log";
-import { ChangeImpact, changeImpact, diffConfigs, encodeUserData, secretValuesOf } from "../talos/config";
+import { ChangeImpact, changeImpact, diffConfigs, encodeUserData, isKubernetesImagePath, secretValuesOf } from "../talos/config";
 import { CheckResult, Props, UNKNOWN_VALUE } from "./dispatch-types";
 import { RuntimeDeps } from "./talos-machine-config-deps";
 import { propertyOfError, renderInputs } from "./talos-machine-config-render";
+import { plannedAction, resolveConfigVersion } from "./talos-machine-config-roll-plan";
 import { MachineConfigInputs, USER_INPUT_KEYS } from "./talos-machine-config-types";
 import { containsUnknown, inputFailures } from "./talos-machine-config-validate";
 
 const IMPACTS: ChangeImpact[] = ["none", "live", "reboot", "upgrade"];
 
-/** The user's inputs only (computed keys dropped, undefined removed). */
-function userInputs(news: Props): Props {
+/** The user's inputs only (computed keys dropped, undefined removed), `configVersion` pinned. */
+function userInputs(olds: Props, news: Props): Props {
   const out: Props = {};
   for (const k of USER_INPUT_KEYS) if (news[k] !== undefined && news[k] !== null) out[k] = news[k];
+  const pinned = resolveConfigVersion(olds, news);
+  if (pinned !== undefined) out.configVersion = pinned;
   return out;
+}
+
+/**
+ * Redacted paths the update changes on the node: none when the config is the same; the Kubernetes
+ * image paths left out unless `kubernetesUpgrade` is "apply" (upgrade-k8s changes them, not the apply).
+ */
+export function changedPaths(olds: Props, redacted: string, hash: string, i: MachineConfigInputs): string[] {
+  const before = olds.redactedConfig;
+  if (typeof before !== "string" || before === "" || before === UNKNOWN_VALUE || olds.configHash === hash) return [];
+  const paths = diffConfigs(before, redacted).map((c) => c.path);
+  return i.kubernetesUpgrade === "apply" ? paths : paths.filter((p) => !isKubernetesImagePath(p));
 }
 
 /**
@@ -40,7 +54,7 @@ function failure(property: string, e: unknown): CheckResult<MachineConfigInputs>
 
 /** The checked inputs, or failures naming the input (patch list and index, field) at fault. */
 export async function checkMachineConfig(olds: Props, news: Props, deps: RuntimeDeps): Promise<CheckResult<MachineConfigInputs>> {
-  const inputs = userInputs(news);
+  const inputs = userInputs(olds, news);
   const failures = inputFailures(inputs);
   if (failures.length > 0) return { inputs: inputs as unknown as MachineConfigInputs, failures };
   const i = inputs as unknown as MachineConfigInputs;
@@ -65,5 +79,6 @@ export async function checkMachineConfig(olds: Props, news: Props, deps: Runtime
     }
   }
   const changeImpact = impactAgainst(olds, rendered.redacted, rendered.hash, i.role);
-  return { inputs: { ...i, redactedConfig: rendered.redacted, configHash: rendered.hash, changeImpact } };
+  const planned = plannedAction({ olds, news: i, impact: changeImpact, paths: changedPaths(olds, rendered.redacted, rendered.hash, i) });
+  return { inputs: { ...i, redactedConfig: rendered.redacted, configHash: rendered.hash, changeImpact, ...(planned ? { plannedAction: planned } : {}) } };
 }

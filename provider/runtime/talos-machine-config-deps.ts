@@ -7,8 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Sleep, realSleep } from "../internal/retry";
 import { ConfigRenderCache, sharedRenderCache } from "../talos/config";
-import type { ApplyConfigOptions, ApplyResult, GetOptions, ResetOptions, TalosResource } from "../talos/talosctl";
+import type {
+  ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, UpgradeOptions, VersionOptions,
+} from "../talos/talosctl";
 import { Talosctl } from "../talos/talosctl";
+import { KubeClient, drainNode, waitNodeReady } from "../kube";
 import { SETTINGS, setting } from "./config";
 import { overridableDeps } from "./overridable";
 
@@ -20,14 +23,65 @@ export interface TalosClient {
   applyConfig(o: ApplyConfigOptions): Promise<ApplyResult>;
   getResources(type: string, o: GetOptions): Promise<TalosResource[]>;
   reset(o: ResetOptions): Promise<void>;
+  version(o: VersionOptions): Promise<ServerVersion>;
+  kubeconfig(o: NodeTarget): Promise<string>;
+  etcdMembers(o: NodeTarget): Promise<EtcdMember[]>;
+  etcdForfeitLeadership(o: NodeTarget): Promise<void>;
+  etcdRemoveMember(o: NodeTarget & { memberId: string }): Promise<void>;
+  upgrade(o: UpgradeOptions & { preserve?: boolean; drain?: boolean }): Promise<void>;
+  reboot(o: NodeTarget & { wait?: boolean }): Promise<void>;
 }
 
 /** Everything the runtimes need from outside. */
 export interface RuntimeDeps {
   talosctl(): TalosClient;
+  /** A Kubernetes API client for an admin kubeconfig (provider/kube; tests fake it). @default kubeAccess */
+  kube?(kubeconfig: string): KubeAccess;
   cache: ConfigRenderCache;
   sleep: Sleep;
   now: () => number;
+}
+
+/** A Kubernetes node as the roll sees it (provider/kube `KubeNode`). */
+export interface KubeNodeView {
+  name: string;
+  addresses: string[];
+  ready: boolean;
+  unschedulable: boolean;
+}
+
+/** Deadline and clock of a Kubernetes wait (provider/kube `DrainOptions`). */
+export interface KubeWait {
+  timeoutMs: number;
+  sleep?: Sleep;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/** The Kubernetes operations of a roll and a removal (provider/kube's KubeClient, drainNode, waitNodeReady). */
+export interface KubeAccess {
+  listNodes(): Promise<KubeNodeView[]>;
+  nodeByAddress(ip: string): Promise<KubeNodeView | undefined>;
+  cordon(name: string): Promise<void>;
+  uncordon(name: string): Promise<void>;
+  deleteNode(name: string): Promise<void>;
+  /** kubectl drain --ignore-daemonsets --delete-emptydir-data; DrainTimeoutError past the deadline. */
+  drain(name: string, o: KubeWait): Promise<{ evicted: string[]; skipped: string[] }>;
+  waitReady(name: string, o: KubeWait): Promise<KubeNodeView>;
+}
+
+/** KubeAccess over provider/kube. */
+export function kubeAccess(kubeconfig: string): KubeAccess {
+  const k = new KubeClient(kubeconfig);
+  return {
+    listNodes: () => k.listNodes(),
+    nodeByAddress: (ip) => k.nodeByAddress(ip),
+    cordon: (name) => k.cordon(name),
+    uncordon: (name) => k.uncordon(name),
+    deleteNode: (name) => k.deleteNode(name),
+    drain: (name, o) => drainNode(k, name, o),
+    waitReady: (name, o) => waitNodeReady(k, name, o),
+  };
 }
 
 /** A bare command name (`talosctl-1.13`) found on PATH, else the value unchanged. */
@@ -63,6 +117,7 @@ export function cachedTalosctl(): () => Talosctl {
 /** The default deps: real talosctl (located once per setting value), the shared cache, real timers. */
 export const defaultDeps: RuntimeDeps = {
   talosctl: cachedTalosctl(),
+  kube: kubeAccess,
   cache: sharedRenderCache,
   sleep: realSleep,
   now: () => Date.now(),

@@ -15,6 +15,9 @@ export type Delivery = "apply" | "user-data";
 /** What was done to the node by the last create/update. */
 export type AppliedMode = "maintenance" | "no-reboot" | "reboot" | "staged" | "try" | "unchanged" | "user-data";
 
+/** How a Kubernetes version change reaches a configured node (issue #9). */
+export type KubernetesUpgrade = "upgrade-k8s" | "apply";
+
 /** Inputs of one node's machine config (secret material only in `secretsYaml` and the patches). */
 export interface MachineConfigInputs {
   secretsYaml: string;
@@ -22,6 +25,8 @@ export interface MachineConfigInputs {
   endpoint: string;
   role: "controlplane" | "worker";
   talosVersion: string;
+  /** Talos version of the config contract (`gen config --talos-version`); check pins it (previous value, else talosVersion). */
+  configVersion?: string;
   kubernetesVersion?: string;
   installImage?: string;
   installDisk?: string;
@@ -39,6 +44,17 @@ export interface MachineConfigInputs {
   tryTimeoutSeconds?: number;
   timeoutSeconds?: number;
   resetOnDelete?: boolean;
+  /** Cordon and drain the node around an upgrade, a reboot or its removal. @default true */
+  drain?: boolean;
+  drainTimeoutSeconds?: number;
+  upgradeTimeoutSeconds?: number;
+  /** Remove a control plane from etcd even when the remaining members would lose quorum. @default false */
+  allowQuorumLoss?: boolean;
+  kubernetesUpgrade?: KubernetesUpgrade;
+  /** Where this node is in a roll (set by TalosCluster), shown in `plannedAction`. */
+  rollPosition?: string;
+  /** Computed by check: what the next update will do to the node (empty when nothing). */
+  plannedAction?: string;
   /** Computed by check: the redacted rendering (what previews diff). */
   redactedConfig?: string;
   /** Computed by check: sha256 of the normalized rendering. */
@@ -66,11 +82,18 @@ export interface MachineConfigOutputs extends MachineConfigInputs {
 export const USER_INPUT_KEYS = [
   "secretsYaml", "clusterName", "endpoint", "role", "talosVersion", "kubernetesVersion", "installImage", "installDisk",
   "hostname", "clusterPatches", "rolePatches", "nodePatches", "networkPatch", "variables", "platform", "delivery", "node",
-  "endpoints", "applyMode", "tryTimeoutSeconds", "timeoutSeconds", "resetOnDelete",
+  "endpoints", "applyMode", "tryTimeoutSeconds", "timeoutSeconds", "resetOnDelete", "configVersion", "drain",
+  "drainTimeoutSeconds", "upgradeTimeoutSeconds", "allowQuorumLoss", "kubernetesUpgrade", "rollPosition",
 ] as const;
 
 /** Keys that change only how the config is delivered, not what it is. */
-export const DELIVERY_KEYS = ["node", "endpoints", "applyMode", "tryTimeoutSeconds", "timeoutSeconds", "resetOnDelete"] as const;
+export const DELIVERY_KEYS = [
+  "node", "endpoints", "applyMode", "tryTimeoutSeconds", "timeoutSeconds", "resetOnDelete", "drain", "drainTimeoutSeconds",
+  "upgradeTimeoutSeconds", "allowQuorumLoss", "kubernetesUpgrade", "rollPosition",
+] as const;
+
+/** Keys that describe the coming change but change nothing by themselves: they alone never make an update. */
+export const DESCRIPTIVE_KEYS = ["plannedAction", "rollPosition"] as const;
 
 /** Input keys that may carry key material, marked secret by the resource class. */
 export const SECRET_INPUT_KEYS = ["secretsYaml", "clusterPatches", "rolePatches", "nodePatches", "networkPatch"] as const;
@@ -80,6 +103,12 @@ export const SECRET_OUTPUT_KEYS = ["config", "userData", ...SECRET_INPUT_KEYS] a
 
 /** @default 600 s for every wait of one create/update (busy node retries, reboot, read-back). */
 export const DEFAULT_TIMEOUT_SECONDS = 600;
+
+/** @default 300 s for draining a node (kubectl drain's pace, PDBs respected). */
+export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 300;
+
+/** @default 900 s for `talosctl upgrade` and the node's return on the new version. */
+export const DEFAULT_UPGRADE_TIMEOUT_SECONDS = 900;
 
 /** @default 60 s, talosctl's own `--timeout` default for `try` mode. */
 export const DEFAULT_TRY_TIMEOUT_SECONDS = 60;
@@ -94,14 +123,25 @@ export function platformOf(i: MachineConfigInputs): "metal" | "cloud" {
   return i.platform ?? (i.delivery === "user-data" ? "cloud" : "metal");
 }
 
+/** The installer image the node should run: `installImage`, else the default of `talosVersion`. */
+export function installImageOf(i: Pick<MachineConfigInputs, "installImage" | "talosVersion">): string {
+  return i.installImage ?? defaultInstallImage(i.talosVersion);
+}
+
+/** The Talos version whose config contract renders the config: `configVersion` (pinned by check), else `talosVersion`. */
+export function configVersionOf(i: Pick<MachineConfigInputs, "configVersion" | "talosVersion">): string {
+  return i.configVersion ?? i.talosVersion;
+}
+
 /** The renderMachineConfig arguments of the inputs, defaults filled in. */
 export function renderArgsOf(i: MachineConfigInputs): RenderArgs {
+  const contract = configVersionOf(i);
   let kubernetesVersion = i.kubernetesVersion;
-  if (kubernetesVersion === undefined) kubernetesVersion = defaultKubernetesVersion(i.talosVersion);
+  if (kubernetesVersion === undefined) kubernetesVersion = defaultKubernetesVersion(contract);
   if (kubernetesVersion.startsWith("v")) kubernetesVersion = kubernetesVersion.slice(1);
   return {
-    clusterName: i.clusterName, endpoint: i.endpoint, role: i.role, talosVersion: i.talosVersion, kubernetesVersion,
-    installImage: i.installImage ?? defaultInstallImage(i.talosVersion), installDisk: i.installDisk, hostname: i.hostname,
+    clusterName: i.clusterName, endpoint: i.endpoint, role: i.role, talosVersion: contract, kubernetesVersion,
+    installImage: installImageOf(i), installDisk: i.installDisk, hostname: i.hostname,
     secretsYaml: i.secretsYaml, clusterPatches: i.clusterPatches, rolePatches: i.rolePatches, nodePatches: i.nodePatches,
     networkPatch: i.networkPatch, variables: i.variables, mode: platformOf(i),
   };

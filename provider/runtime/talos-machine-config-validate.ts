@@ -23,6 +23,7 @@ const nonEmpty: Rule = (v) => (typeof v === "string" && v.trim() !== "" ? undefi
 const optionalString: Rule = (v) => (v === undefined || typeof v === "string" ? undefined : "must be a string");
 const oneOf = (values: string[]): Rule => (v) => (v === undefined || values.includes(v as string) ? undefined : `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")}, got ${JSON.stringify(v)}`);
 const positive: Rule = (v) => (v === undefined || (typeof v === "number" && Number.isFinite(v) && v > 0) ? undefined : `must be a positive number of seconds, got ${JSON.stringify(v)}`);
+const bool: Rule = (v) => (v === undefined || typeof v === "boolean" ? undefined : "must be true or false");
 const patchList: Rule = (v) => (v === undefined || Array.isArray(v) ? undefined : "must be a list of patches (YAML text, objects or RFC 6902 operation lists)");
 
 /** Turns a thrown check into a message (InputError's message already carries the field). */
@@ -56,7 +57,14 @@ const RULES: Record<string, Rule> = {
   applyMode: oneOf(APPLY_MODES),
   tryTimeoutSeconds: (v, i) => positive(v, i) ?? (v !== undefined && i.applyMode !== "try" ? 'only applies with applyMode "try"' : undefined),
   timeoutSeconds: positive,
-  resetOnDelete: (v) => (v === undefined || typeof v === "boolean" ? undefined : "must be true or false"),
+  resetOnDelete: bool,
+  configVersion: (v) => (v === undefined ? undefined : thrown(() => parseTalosVersion(v as string, "configVersion"))),
+  drain: bool,
+  drainTimeoutSeconds: positive,
+  upgradeTimeoutSeconds: positive,
+  allowQuorumLoss: bool,
+  kubernetesUpgrade: oneOf(["upgrade-k8s", "apply"]),
+  rollPosition: optionalString,
 };
 
 function nodeAddress(v: unknown): string | undefined {

@@ -9,6 +9,7 @@ import { deliverMachineConfig, machineConfigId } from "./talos-machine-config-ap
 import { checkMachineConfig } from "./talos-machine-config-check";
 import { runtimeDeps } from "./talos-machine-config-deps";
 import { deleteMachineConfig, readMachineConfig } from "./talos-machine-config-read";
+import { onlyDescriptiveChanges } from "./talos-machine-config-roll-plan";
 import { MachineConfigInputs, MachineConfigOutputs, definedOnly } from "./talos-machine-config-types";
 
 const REPLACE_DEFAULTS: Record<string, unknown> = { delivery: "apply" };
@@ -30,11 +31,14 @@ export function hasDrifted(olds: Props): boolean {
 /**
  * Diff: `changes` stays undefined (DIFF_UNKNOWN) so the engine diffs the inputs itself and previews
  * show per-field changes of `redactedConfig` (contract pulumi-dynamic §3); only drift found by a
- * refresh, which the inputs cannot show, is reported as a change.
+ * refresh, which the inputs cannot show, is reported as a change; a change of only the descriptive
+ * `plannedAction`/`rollPosition` is reported as none.
  */
 export function diffMachineConfig(olds: Props, news: Props): DiffResult {
   const replaces = replacedKeys(olds, news);
-  return hasDrifted(olds) ? { changes: true, replaces } : { replaces };
+  if (hasDrifted(olds)) return { changes: true, replaces };
+  // plannedAction comes and goes with each change (rollPosition with the cluster's shape): alone they update nothing.
+  return replaces.length === 0 && onlyDescriptiveChanges(olds, news) ? { changes: false, replaces } : { replaces };
 }
 
 /** The TalosMachineConfig runtime. */
@@ -52,8 +56,8 @@ export const runtime: ResourceRuntime<MachineConfigInputs, MachineConfigOutputs>
   async read(id, props) {
     return { id, props: definedOnly(await readMachineConfig(props, runtimeDeps())) };
   },
-  async update(_id, _olds, news) {
-    return { outs: definedOnly(await deliverMachineConfig(news, runtimeDeps())) };
+  async update(_id, olds, news) {
+    return { outs: definedOnly(await deliverMachineConfig(news, runtimeDeps(), olds as unknown as Props)) };
   },
   async delete(_id, props) {
     await deleteMachineConfig(props, runtimeDeps());

@@ -21,3 +21,5 @@ export { renderMachineConfig, loadRenderPatches } from "./render";
 export type { RenderArgs, RenderDeps, RenderedConfig, ConfigGenerator } from "./render";
 export { ConfigRenderCache, sharedRenderCache } from "./render-cache";
 export type { GeneratedConfigs, GenConfigKey } from "./render-cache";
+export { KUBERNETES_IMAGE_PATHS, isKubernetesImagePath, pinKubernetesImages } from "./k8s-images";
+export type { PinnedImages } from "./k8s-images";

@@ -1,0 +1,27 @@
+/** Pure decisions about a node's Talos version during a roll: the installer image's tag and whether an upgrade is still needed. */
+import { isV1Alpha1, parseConfigDocuments } from "../talos/config/documents";
+import { isMap } from "../talos/config/yaml-io";
+import { LiveConfigs } from "./talos-machine-config-node";
+
+/** The Talos version tag of an installer image (`…/installer:v1.13.9` → `v1.13.9`), or undefined (a digest, another tag). */
+export function imageTag(image: string): string | undefined {
+  return /:(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:@sha256:[0-9a-f]+)?$/.exec(image)?.[1];
+}
+
+/** `machine.install.image` of the config the node keeps, if any. */
+export function liveInstallImage(live: LiveConfigs): string | undefined {
+  const doc = parseConfigDocuments(live.persistent ?? live.active, "live").find(isV1Alpha1);
+  const install = isMap(doc?.machine) ? doc!.machine.install : undefined;
+  return isMap(install) && typeof install.image === "string" ? install.image : undefined;
+}
+
+/**
+ * True unless the node already runs the target: its reported version differs from the image's tag;
+ * with the same tag (a schematic change) or an image without one, its config's install image decides
+ * (a roll resumed between the upgrade and the config apply then upgrades once more, which is harmless).
+ */
+export function upgradeNeeded(current: string, image: string, live: LiveConfigs): boolean {
+  const tag = imageTag(image);
+  if (tag !== undefined && current !== tag) return true;
+  return liveInstallImage(live) !== image;
+}

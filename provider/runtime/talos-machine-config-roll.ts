@@ -1,0 +1,97 @@
+/**
+ * The OS upgrade of one configured node (issue #9), after render and probe: version check → forfeit
+ * etcd leadership (control planes) → cordon + drain → `talosctl upgrade` → wait for the new version →
+ * apply the config (it differs in machine.install.image) → uncordon + Ready → health. Every step is
+ * idempotent: a node already on the target version (a resumed roll) goes straight to the config.
+ */
+import { TalosHetznerError, errorMessage, isError } from "../internal/errors";
+import { pollUntil } from "../internal/poll";
+import type { RenderedConfig } from "../talos/config";
+import { compareTalosVersions } from "../talos/versions";
+import { LiveConfigs, isTlsRefusal, isUnreachable, readLive } from "./talos-machine-config-node";
+import { applyChange } from "./talos-machine-config-change";
+import { RollContext, inStep, stepFailed, targetOf } from "./talos-machine-config-roll-context";
+import { cordonAndDrain, uncordonReady } from "./talos-machine-config-roll-kube";
+import { kubeHandleOf } from "./talos-machine-config-roll-drain";
+import { isEtcdNotRunning } from "./talos-machine-config-roll-etcd";
+import { checkHealth } from "./talos-machine-config-roll-health";
+import { upgradeNeeded, imageTag } from "./talos-machine-config-roll-version";
+import { AppliedMode, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, DEFAULT_UPGRADE_TIMEOUT_SECONDS, installImageOf } from "./talos-machine-config-types";
+
+/** Steps of a roll after render and probe. */
+export const ROLL_STEPS = 10;
+
+/** Upgrades the node to the inputs' installer image, then applies `r`; returns what the config apply did. */
+export async function rollNode(ctx: RollContext, r: RenderedConfig, live: LiveConfigs): Promise<[AppliedMode, LiveConfigs]> {
+  const i = ctx.inputs;
+  const image = installImageOf(i);
+  const tag = imageTag(image) ?? i.talosVersion;
+  ctx.log.step(`checking the Talos version of ${ctx.node} (target ${tag})`);
+  const current = (await inStep(ctx, "talosctl version", () => ctx.client.version(targetOf(ctx)))).tag;
+  const upgrade = upgradeNeeded(current, image, live);
+  ctx.log.info(upgrade ? `runs ${current}: upgrading to ${image}` : `already runs ${current} from ${image}: resuming after the upgrade`);
+  const handle = await kubeHandleOf(ctx);
+  const inEtcd = await forfeit(ctx, upgrade);
+  ctx.log.step(!upgrade ? "cordon and drain: skipped (already upgraded)" : handle ? `cordoning and draining Kubernetes node ${handle.name}` : "cordon and drain: skipped");
+  if (upgrade && handle) await inStep(ctx, "drain", () => cordonAndDrain(ctx, handle, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000));
+  if (upgrade) await upgradeAndWait(ctx, image, tag, current);
+  else {
+    ctx.log.step("upgrade: skipped (already upgraded)");
+    ctx.log.step(`version verified: ${current}`);
+  }
+  const deadline = ctx.deps.now() + (i.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const result = await applyChange(ctx, r, upgrade ? await inStep(ctx, "reading the config back", () => readLive(ctx)) : live, { inRoll: true, deadline });
+  ctx.log.step(handle ? `uncordoning ${handle.name} and waiting until it is Ready` : "uncordon: skipped (not drained)");
+  if (handle) await inStep(ctx, "uncordon", () => uncordonReady(ctx, handle, Math.max(1000, deadline - ctx.deps.now())));
+  ctx.log.step("health: etcd membership and every Kubernetes node Ready");
+  await inStep(ctx, "health", () => checkHealth(ctx, handle, inEtcd, (i.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000));
+  return result;
+}
+
+/** Forfeits etcd leadership (control planes, before an upgrade); returns whether the node runs etcd (health checks it after). */
+async function forfeit(ctx: RollContext, upgrade: boolean): Promise<boolean> {
+  if (ctx.inputs.role !== "controlplane") {
+    ctx.log.step("etcd leadership: not a control plane");
+    return false;
+  }
+  ctx.log.step(upgrade ? "forfeiting etcd leadership" : "etcd leadership: skipped (already upgraded)");
+  try {
+    if (upgrade) await ctx.client.etcdForfeitLeadership(targetOf(ctx));
+    else await ctx.client.etcdMembers(targetOf(ctx));
+    return true;
+  } catch (e) {
+    if (!isEtcdNotRunning(e)) throw stepFailed(ctx.label, "etcd forfeit-leadership", e);
+    ctx.log.warn(`etcd is not running on ${ctx.node} (cluster not bootstrapped yet?): nothing to forfeit`);
+    return false;
+  }
+}
+
+/** `talosctl upgrade` (preserve only before v1.8; we drained, so no talosctl drain), then the new version reported. */
+async function upgradeAndWait(ctx: RollContext, image: string, tag: string, current: string): Promise<void> {
+  const timeoutMs = (ctx.inputs.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000;
+  const step = `upgrade to ${tag}`;
+  const start = ctx.deps.now();
+  ctx.log.step(`upgrading ${ctx.node} to ${image} (talosctl upgrade, timeout ${timeoutMs / 1000}s)`);
+  const preserve = compareTalosVersions(current, "v1.8.0") < 0 ? { preserve: true } : {};
+  try {
+    await ctx.client.upgrade({ ...targetOf(ctx), image, wait: true, timeoutMs, drain: false, ...preserve });
+  } catch (e) {
+    if (!isUnreachable(e) && !isError(e, "TalosctlError")) throw stepFailed(ctx.label, step, e);
+    ctx.log.warn(`talosctl upgrade: ${errorMessage(e)}; checking the node's version`);
+  }
+  ctx.log.step(`waiting for ${ctx.node} to report ${tag}`);
+  let seen = "no answer";
+  try {
+    await pollUntil(async () => {
+      seen = "no answer";
+      const v = (await ctx.client.version(targetOf(ctx))).tag;
+      seen = v;
+      return seen === tag ? true : undefined;
+    }, { what: `node ${ctx.node} to run ${tag}`, timeoutMs: Math.max(1000, timeoutMs - (ctx.deps.now() - start)), initialMs: 500, maxMs: 5000, sleep: ctx.deps.sleep, now: ctx.deps.now, transient: (e) => isUnreachable(e) || isTlsRefusal(e) });
+  } catch (e) {
+    if (!isError(e, "DeadlineError")) throw stepFailed(ctx.label, step, e);
+    const cause = (e as { cause?: unknown }).cause;
+    const detail = seen === "no answer" && cause ? `no answer (${errorMessage(cause)})` : `it reports ${seen}`;
+    throw stepFailed(ctx.label, step, new TalosHetznerError(`node ${ctx.node} did not come back within ${timeoutMs / 1000}s: ${detail}`, { cause: e }));
+  }
+}
