@@ -11,7 +11,7 @@ import type { TalosApiError, TalosctlError } from "../talos/talosctl";
 import { Props, isUnknown } from "./dispatch-types";
 import { registerTalosconfigSecrets } from "./talos-bootstrap-credentials";
 import { ClusterDeps } from "./talos-bootstrap-deps";
-import { describeChange, k8sChange, upgradeK8sOf } from "./talos-bootstrap-k8s";
+import { K8sChange, describeChange, k8sChange, upgradeK8sOf } from "./talos-bootstrap-k8s";
 import { bootstrapId } from "./talos-bootstrap-run";
 import { normalizeK8sVersion, parseK8sVersion, upgradePathProblem } from "./talos-bootstrap-k8s-version";
 import { BootstrapOutputs, endpointsOf } from "./talos-bootstrap-types";
@@ -31,6 +31,12 @@ export function dryRunUnreachable(e: unknown): boolean {
   return !isError(e, "InputError");
 }
 
+// The rules check applies to the previous inputs, applied to the recorded version (check cannot see outputs).
+function refuseOffline(c: K8sChange): void {
+  const p = c.from ? upgradePathProblem(c.from, c.to) : undefined;
+  if (p) throw new InputError("kubernetesVersion", p);
+}
+
 /**
  * Dry-runs a Kubernetes version change; resolves when there is none, when talosctl accepts it, or
  * when the node cannot be reached and the offline rules pass; throws InputError naming
@@ -42,8 +48,7 @@ export async function previewK8sUpgrade(olds: Props, news: Props, deps: ClusterD
   const prev = olds as unknown as BootstrapOutputs;
   const c = k8sChange({ kubernetesVersion: normalizeK8sVersion(to) }, prev);
   if (!c) return;
-  const offline = () => { const p = c.from ? upgradePathProblem(c.from, c.to) : undefined; if (p) throw new InputError("kubernetesVersion", p); };
-  if (!prev.talosconfig || isUnknown(prev.talosconfig) || !prev.bootstrapNode) return offline();
+  if (!prev.talosconfig || isUnknown(prev.talosconfig) || !prev.bootstrapNode) return refuseOffline(c);
   registerTalosconfigSecrets(prev.talosconfig);
   const target = { node: prev.bootstrapNode, endpoints: endpointsOf(prev), talosconfig: prev.talosconfig };
   try {
@@ -54,6 +59,6 @@ export async function previewK8sUpgrade(olds: Props, news: Props, deps: ClusterD
       throw new InputError("kubernetesVersion", `talosctl upgrade-k8s --dry-run refused ${describeChange(c)} on ${target.node}: ${errorMessage(e)}`);
     }
     logLine(`[${bootstrapId(prev)}] WARNING: could not dry-run the Kubernetes upgrade ${describeChange(c)} on ${target.node} (${errorMessage(e)}); the preview shows the change without it`);
-    offline();
+    refuseOffline(c);
   }
 }

@@ -9,7 +9,7 @@ import { StepLogger } from "../internal/log";
 import type { EtcdMember, NodeTarget } from "../talos/talosctl";
 import { PartialResourceError } from "./dispatch-errors";
 import { ClusterClient, ClusterDeps } from "./talos-bootstrap-deps";
-import { adminTalosconfig, expiresWithin, kubeconfigFacts } from "./talos-bootstrap-credentials";
+import { adminTalosconfig, expiresWithin, kubeconfigFacts, registerTalosconfigSecrets } from "./talos-bootstrap-credentials";
 import { bootstrapEtcd } from "./talos-bootstrap-etcd";
 import { healthError, runHealth } from "./talos-bootstrap-health";
 import { k8sChange, runningK8sVersion, upgradeKubernetes } from "./talos-bootstrap-k8s";
@@ -50,6 +50,7 @@ async function recordedK8sVersion(i: BootstrapInputs, t: ClusterClient, target: 
 /** Runs the steps; `prev` (update) lets still-valid credentials be kept and a changed `kubernetesVersion` run upgrade-k8s. */
 export async function runBootstrap(i: BootstrapInputs, deps: ClusterDeps, prev?: BootstrapOutputs): Promise<Partial<BootstrapOutputs>> {
   const k8s = k8sChange(i, prev);
+  registerTalosconfigSecrets(prev?.talosconfig);
   const log = new StepLogger(bootstrapId(i), k8s ? 6 : 5);
   const t = deps.talosctl();
   const ms = deadlinesMs(i);
