@@ -9,6 +9,8 @@ import { SimMachine, SimWorld, TalosBoot, TalosNodeHandle, TalosRuntime } from "
 import { TalosNode } from "./node/node";
 import { ClusterRegistry } from "./node/registry";
 import { startApiServer } from "./node/server";
+import { KubeHost } from "../kube/host";
+import { SimKube } from "../kube/model";
 
 /** Discovery affiliate TTL of Talos's discovery service (30 min), realistic ms. */
 const AFFILIATE_TTL_MS = 30 * 60 * 1000;
@@ -17,9 +19,16 @@ const AFFILIATE_TTL_MS = 30 * 60 * 1000;
 export class SimTalosRuntime implements TalosRuntime {
   readonly registry: ClusterRegistry;
   private readonly nodes = new Map<string, TalosNode>();
+  private readonly kubeHost: KubeHost;
 
   constructor(readonly world: SimWorld) {
     this.registry = new ClusterRegistry(Math.max(1000, AFFILIATE_TTL_MS * world.timeScale));
+    this.kubeHost = new KubeHost(world, () => this.running());
+  }
+
+  /** The simulated Kubernetes API state of a cluster (by key or `cluster.clusterName`; omitted: the only one). */
+  kube(clusterKeyOrName?: string): SimKube {
+    return this.kubeHost.kube(clusterKeyOrName);
   }
 
   /** Boots Talos on a machine: maintenance without config, configured otherwise. */
@@ -33,12 +42,16 @@ export class SimTalosRuntime implements TalosRuntime {
       server = await retry(() => startApiServer(node), { attempts: 20, initialMs: 25, maxMs: 250, retryable: (e) => (e as NodeJS.ErrnoException).code === "EADDRINUSE" });
     }
     this.nodes.set(machine.id, node);
+    // Every refresh (boot, apply, bootstrap of this or another node) may start or stop its kube-apiserver.
+    const refresh = node.refresh.bind(node);
+    node.refresh = () => { refresh(); this.kubeHost.nodeChanged(node); };
     node.refresh();
     const stop = async () => {
       if (node.stopped) return;
       node.stopped = true;
       this.registry.stopped(machine.id);
       if (this.nodes.get(machine.id) === node) this.nodes.delete(machine.id);
+      await this.kubeHost.nodeStopped(node);
       if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
     };
     node.shutdown = stop;
