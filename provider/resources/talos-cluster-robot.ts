@@ -24,7 +24,12 @@ function orUnset(o: pulumi.Output<string | null>): pulumi.Output<string> {
   return o.apply((v) => v ?? undefined) as pulumi.Output<string>;
 }
 
-/** Installs Talos on one dedicated server (`<cluster>-cp-<i>` or `<cluster>-worker-<i>`). */
+/**
+ * Installs Talos on one dedicated server (`<cluster>-cp-<i>` or `<cluster>-worker-<i>`). Its `image` is
+ * the first install's: a `talosVersion` change is an in-place upgrade through the node's config, and an
+ * update of the server would only leave its outputs (address, install disk, network patch) unknown in
+ * the preview, hiding every config's planned action; so image changes are ignored once it exists.
+ */
 export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs): RobotServer {
   return new RobotServer(node.name, {
     serverNumber: args.serverNumber,
@@ -33,7 +38,7 @@ export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotN
     ...(args.otherDisks !== undefined ? { otherDisks: args.otherDisks } : {}),
     ...(args.adopt !== undefined ? { adopt: args.adopt } : {}),
     ...(args.reinstallTrigger !== undefined ? { reinstallTrigger: args.reinstallTrigger } : {}),
-  }, { parent: ctx.parent });
+  }, { parent: ctx.parent, ignoreChanges: ["image"] });
 }
 
 /** Renders and applies a dedicated node's config (install disk and Hetzner routing from its `RobotServer`), in its place in the roll. */

@@ -20,7 +20,10 @@ export interface RobotNodeArgs {
   otherDisks?: pulumi.Input<OtherDisksPolicy>;
   /** Accept a server that already runs Talos instead of reinstalling it. @default false */
   adopt?: pulumi.Input<boolean>;
-  /** Any value; changing it wipes and reinstalls this server. @default undefined */
+  /**
+   * Any value; changing it wipes and reinstalls this server, with the Talos image of its first install (the
+   * server ignores later `talosVersion` changes: those upgrade the running node in place). @default undefined
+   */
   reinstallTrigger?: pulumi.Input<string | number | boolean>;
 }
 

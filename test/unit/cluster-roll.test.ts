@@ -184,6 +184,8 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
     await assert.rejects(run("up", { talosVersion: "v1.13.9" }), /c-cp-1-config: injected failure of c-cp-1-config/);
     assert.deepStrictEqual(drivers.ops("update").filter((n) => [...cps, ...workers].includes(n)), ["c-cp-0-config", "c-cp-1-config"], drivers.log());
     for (const n of [cps[2], ...workers, "c-bootstrap", "c-mesh"]) assert.strictEqual(drivers.started(n), Infinity, `${n} untouched\n${drivers.log()}`);
+    // Upgrades happen in place: the servers ignore the image change (no update, no replacement).
+    assert.deepStrictEqual([...drivers.ops("update"), ...drivers.ops("create")].filter((n) => /^c-(cp|worker|pool)-\d$/.test(n)), []);
     drivers.reset();
     await run("up", { talosVersion: "v1.13.9" });
     const rolled = drivers.ops("update").filter((n) => [...cps, ...workers].includes(n));
