@@ -3,6 +3,7 @@
 /** A Kubernetes Node as the day-2 operations need it. */
 export interface KubeNode {
   name: string;
+  /** InternalIP and ExternalIP addresses (not the Hostname entry). */
   addresses: string[];
   ready: boolean;
   unschedulable: boolean;
@@ -32,7 +33,7 @@ export function toNode(o: Obj): KubeNode {
   const conditions: Obj[] = o.status?.conditions ?? [];
   return {
     name: String(o.metadata?.name ?? ""),
-    addresses: (o.status?.addresses ?? []).map((a: Obj) => String(a.address)),
+    addresses: (o.status?.addresses ?? []).filter((a: Obj) => a.type === "InternalIP" || a.type === "ExternalIP").map((a: Obj) => String(a.address)),
     ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
     unschedulable: o.spec?.unschedulable === true,
     kubeletVersion: String(o.status?.nodeInfo?.kubeletVersion ?? ""),
