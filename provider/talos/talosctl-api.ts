@@ -7,17 +7,18 @@ import { TalosApiError, errorFromRun } from "./talosctl-errors";
 import { withTempDir, writePrivate } from "./talosctl-exec";
 import { parseJsonStream } from "./talosctl-json";
 import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./talosctl-parse";
-import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, HealthOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, UpgradeOptions, VersionOptions } from "./talosctl-types";
+import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, HealthOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, VersionOptions } from "./talosctl-types";
 
 export * from "./talosctl-types";
 export { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./talosctl-parse";
 
 /** `-n <node> [-e <endpoints>]`. */
-function target(o: Partial<NodeTarget> & { node: string }): string[] {
+export function target(o: Partial<NodeTarget> & { node: string }): string[] {
   return ["-n", o.node, ...(o.endpoints?.length ? ["-e", o.endpoints.join(",")] : [])];
 }
 
-const seconds = (ms: number) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
+/** Duration flag value in whole seconds (at least 1s). */
+export const seconds = (ms: number) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
 /** `apply-config -f <private temp file>`. */
 export async function applyConfig(t: Talosctl, o: ApplyConfigOptions): Promise<ApplyResult> {
@@ -97,14 +98,6 @@ export async function reset(t: Talosctl, o: ResetOptions): Promise<void> {
   if (o.systemLabelsToWipe?.length) args.push("--system-labels-to-wipe", o.systemLabelsToWipe.join(","));
   if (o.insecure) args.push("--insecure");
   await t.run(args, { talosconfig: o.talosconfig });
-}
-
-/** `upgrade --image`. */
-export async function upgrade(t: Talosctl, o: UpgradeOptions): Promise<void> {
-  const args = ["upgrade", ...target(o), "--image", o.image, `--wait=${o.wait ?? true}`];
-  if (o.rebootMode) args.push("--reboot-mode", o.rebootMode);
-  if (o.timeoutMs) args.push("--timeout", seconds(o.timeoutMs));
-  await t.run(args, { talosconfig: o.talosconfig, timeoutMs: (o.timeoutMs ?? 1800000) + 60000 });
 }
 
 /** `reboot`. */

@@ -14,10 +14,10 @@ export class TalosctlNotFoundError extends TalosHetznerError {
   }
 }
 
-/** talosctl exited non-zero without a recognisable gRPC status. */
+/** talosctl exited non-zero without a recognisable gRPC status; `node` and `detail` are set when the failing node is known (upgrade trackers). */
 export class TalosctlError extends TalosHetznerError {
-  constructor(readonly command: string, readonly exitCode: number | null, readonly stderr: string) {
-    super(`talosctl ${command} failed (exit ${exitCode ?? "signal"}): ${firstLines(stderr)}`);
+  constructor(readonly command: string, readonly exitCode: number | null, readonly stderr: string, readonly node: string | null = null, detail?: string) {
+    super(`talosctl ${command} failed${node ? ` on node ${node}` : ""} (exit ${exitCode ?? "signal"}): ${detail !== undefined ? sanitize(detail) : firstLines(stderr)}`);
     this.name = "TalosctlError";
   }
 }

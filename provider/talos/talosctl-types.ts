@@ -89,7 +89,24 @@ export interface ResetOptions extends NodeTarget {
 /** `upgrade` inputs. */
 export interface UpgradeOptions extends NodeTarget {
   image: string;
+  /** Track the upgrade until the node is back (`--wait`). @default true */
   wait?: boolean;
   rebootMode?: "default" | "force" | "powercycle";
+  /** Tracker deadline (`--timeout`), ms. @default 1800000 (talosctl's 30m) */
+  timeoutMs?: number;
+  /** `--preserve` (legacy API; only meaningful for nodes older than v1.8); passed only when true. */
+  preserve?: boolean;
+  /** `--drain=<drain>` on v1.13+ clients (older clients have no such flag). @default false: the library drains itself */
+  drain?: boolean;
+}
+
+/** `upgrade-k8s` inputs (runs against one control-plane node). */
+export interface UpgradeK8sOptions extends NodeTarget {
+  /** Current Kubernetes version without `v`; talosctl detects the lowest kubelet version when absent. */
+  from?: string;
+  /** Target Kubernetes version without `v`. */
+  to: string;
+  dryRun?: boolean;
+  /** Kill talosctl after this long, ms. @default 1800000 */
   timeoutMs?: number;
 }

@@ -8,13 +8,15 @@ import * as path from "path";
 import { errorFromRun } from "./talosctl-errors";
 import { RunOutput, locateBinary, spawnTalosctl, withTempDir, writePrivate } from "./talosctl-exec";
 import * as api from "./talosctl-api";
+import * as day2 from "./talosctl-day2";
 import * as gen from "./talosctl-gen";
 
 export * from "./talosctl-errors";
 export { parseJsonStream } from "./talosctl-json";
 export { RunOutput } from "./talosctl-exec";
 export { GenConfigOptions, GeneratedConfigs } from "./talosctl-gen";
-export { ApplyConfigOptions, ApplyResult, NodeTarget, HealthOptions, GetOptions, TalosResource, EtcdMember, VersionOptions, ServerVersion, ResetOptions, UpgradeOptions } from "./talosctl-api";
+export { ApplyConfigOptions, ApplyResult, NodeTarget, HealthOptions, GetOptions, TalosResource, EtcdMember, VersionOptions, ServerVersion, ResetOptions, UpgradeOptions, UpgradeK8sOptions } from "./talosctl-api";
+export { upgradeArgs, upgradeError } from "./talosctl-day2";
 
 /** Options of one run. */
 export interface RunOptions {
@@ -90,8 +92,14 @@ export class Talosctl {
   version(o: api.VersionOptions): Promise<api.ServerVersion> { return api.version(this, o); }
   /** `reset`. */
   reset(o: api.ResetOptions): Promise<void> { return api.reset(this, o); }
-  /** `upgrade`. */
-  upgrade(o: api.UpgradeOptions): Promise<void> { return api.upgrade(this, o); }
+  /** `upgrade --wait=true` (`--preserve` only when asked, `--drain=<drain ?? false>` on v1.13+ clients); failures name the node. */
+  upgrade(o: api.UpgradeOptions): Promise<void> { return day2.upgrade(this, o); }
+  /** `upgrade-k8s` on one control-plane node → stdout progress lines. */
+  upgradeK8s(o: api.UpgradeK8sOptions): Promise<string[]> { return day2.upgradeK8s(this, o); }
+  /** `etcd remove-member <hex id>`. */
+  etcdRemoveMember(o: api.NodeTarget & { memberId: string }): Promise<void> { return day2.etcdRemoveMember(this, o); }
+  /** `etcd forfeit-leadership`. */
+  etcdForfeitLeadership(o: api.NodeTarget): Promise<void> { return day2.etcdForfeitLeadership(this, o); }
   /** `reboot`. */
   reboot(o: api.NodeTarget & { wait?: boolean }): Promise<void> { return api.reboot(this, o); }
 }

@@ -1,0 +1,81 @@
+/**
+ * Day-2 helpers of the talosctl wrapper: `upgrade` (flags per client version, tracker errors mapped
+ * to the node), `upgrade-k8s`, `etcd remove-member`, `etcd forfeit-leadership` (contracts/talosctl.md §13, §14, §16).
+ */
+import { isError } from "../internal/errors";
+import type { Talosctl } from "./talosctl";
+import { GRPC_CODES, TalosApiError, TalosctlError, errorFromRun } from "./talosctl-errors";
+import { seconds, target } from "./talosctl-api";
+import { NodeTarget, UpgradeK8sOptions, UpgradeOptions } from "./talosctl-types";
+
+/** talosctl's own `--timeout` default for upgrade (30m). */
+const UPGRADE_TIMEOUT_MS = 30 * 60000;
+
+/** Minor version of the client (`v1.13.9` → 13). */
+export async function clientMinor(t: Talosctl): Promise<number> {
+  return Number(/^v1\.(\d+)/.exec(await t.clientVersion())?.[1] ?? 0);
+}
+
+/** The argv of `upgrade` for a client minor version: `--drain` exists from v1.13, `--preserve` only when asked. */
+export function upgradeArgs(o: UpgradeOptions, clientMinorVersion: number): string[] {
+  const args = ["upgrade", ...target(o), "--image", o.image, `--wait=${o.wait ?? true}`];
+  if (o.preserve) args.push("--preserve");
+  if (clientMinorVersion >= 13) args.push(`--drain=${o.drain ?? false}`);
+  if (o.rebootMode) args.push("--reboot-mode", o.rebootMode);
+  args.push("--timeout", seconds(o.timeoutMs ?? UPGRADE_TIMEOUT_MS));
+  return args;
+}
+
+/** `upgrade --image`; a failure names the node with the tracker's (or the node's) last error line. */
+export async function upgrade(t: Talosctl, o: UpgradeOptions): Promise<void> {
+  const args = upgradeArgs(o, await clientMinor(t));
+  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: (o.timeoutMs ?? UPGRADE_TIMEOUT_MS) + 60000, allowFailure: true });
+  if (res.exitCode !== 0) throw upgradeError(o.node, res.exitCode, res.stderr);
+}
+
+/** One node's failure as TalosApiError (gRPC status in the text) or TalosctlError, both naming the node. */
+function nodeError(command: string, node: string, exitCode: number | null, stderr: string, text: string): Error {
+  const m = /rpc error: code = (\w+) desc = (.*)$/.exec(text);
+  if (m && GRPC_CODES.includes(m[1])) return new TalosApiError(command, [{ node, grpcCode: m[1], detail: m[2] }]);
+  return new TalosctlError(command, exitCode, stderr, node, text);
+}
+
+/**
+ * Maps a failed `upgrade`: the action tracker prints `"<node>": <message>` lines and the root does
+ * not repeat the error (§13), so the node's last tracker line is the error; the v1.13 streaming path
+ * prints `error …: error from node <n>: <err>` instead; anything else is attributed to the target node.
+ */
+export function upgradeError(node: string, exitCode: number | null, stderr: string): Error {
+  const lines = stderr.split("\n");
+  const tracked = lines.map((l) => /^"(.+?)": (.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
+  if (tracked.length) {
+    const last = tracked[tracked.length - 1];
+    return nodeError("upgrade", last[1], exitCode, stderr, last[2]);
+  }
+  const fromNode = lines.map((l) => /error from node (\S+?): (.*)$/.exec(l)).find((m) => m);
+  if (fromNode) return nodeError("upgrade", fromNode[1], exitCode, stderr, lines.find((l) => l.includes(fromNode[0])) as string);
+  const plain = lines.find((l) => l.trim() && !l.startsWith("WARNING: ") && !l.startsWith("Flag --"));
+  return plain ? nodeError("upgrade", node, exitCode, stderr, plain) : errorFromRun("upgrade", exitCode, stderr);
+}
+
+/** `upgrade-k8s --to <to> [--from <from>] [--dry-run]` against one node → its stdout progress lines. */
+export async function upgradeK8s(t: Talosctl, o: UpgradeK8sOptions): Promise<string[]> {
+  const args = ["upgrade-k8s", ...target(o), "--to", o.to, ...(o.from ? ["--from", o.from] : []), ...(o.dryRun ? ["--dry-run"] : [])];
+  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: o.timeoutMs ?? UPGRADE_TIMEOUT_MS, allowFailure: true });
+  if (res.exitCode !== 0) {
+    const e = errorFromRun("upgrade-k8s", res.exitCode, res.stderr);
+    const text = res.stderr.split("\n").find((l) => l.trim() && !l.startsWith("WARNING: "));
+    throw isError(e, "TalosctlError") && text ? new TalosctlError("upgrade-k8s", res.exitCode, res.stderr, o.node, text) : e;
+  }
+  return res.stdout.split("\n").filter(Boolean);
+}
+
+/** `etcd remove-member <hex id>` through a control plane that stays. */
+export async function etcdRemoveMember(t: Talosctl, o: NodeTarget & { memberId: string }): Promise<void> {
+  await t.run(["etcd", "remove-member", o.memberId, ...target(o)], { talosconfig: o.talosconfig });
+}
+
+/** `etcd forfeit-leadership` (no output, also succeeds when the node is not the leader). */
+export async function etcdForfeitLeadership(t: Talosctl, o: NodeTarget): Promise<void> {
+  await t.run(["etcd", "forfeit-leadership", ...target(o)], { talosconfig: o.talosconfig });
+}
