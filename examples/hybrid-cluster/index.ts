@@ -6,6 +6,10 @@
  *   pulumi config set --path 'controlPlanes[0].installDisk.wwn' eui.002538b9...
  *   pulumi config set --path 'adminCidrs[0]' 203.0.113.7/32
  *   pulumi config set cloudWorkers 3
+ *
+ * Day 2: `pulumi config set talosVersion v1.13.9` upgrades every node in place, control planes one at a
+ * time, then the workers (`maxParallel` at once); `pulumi config set kubernetesVersion 1.36.3` runs
+ * `talosctl upgrade-k8s` once. `pulumi preview --diff` shows each node's planned action in roll order.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RobotNodeArgs, TalosCluster } from "pulumi-talos-hetzner";
@@ -15,6 +19,8 @@ const config = new pulumi.Config();
 const cluster = new TalosCluster("hybrid", {
   clusterName: config.get("clusterName") ?? "hybrid",
   talosVersion: config.get("talosVersion") ?? "v1.13.9",
+  kubernetesVersion: config.get("kubernetesVersion"),
+  maxParallel: config.getNumber("maxParallel"),
   // A DNS name pointing at the control planes survives replacing one; default: the first control plane's IPv4.
   endpoint: config.get("endpoint"),
   controlPlanes: config.requireObject<RobotNodeArgs[]>("controlPlanes"),
