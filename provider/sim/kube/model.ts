@@ -18,13 +18,13 @@ export interface WorkloadSpec {
 export class SimKube {
   private readonly d: SimKubeData;
 
-  constructor(readonly key: string, readonly clusterName: string, private readonly store: SimKubeStore, private readonly scale: number, private readonly talos: () => TalosNodeView[]) {
+  constructor(readonly key: string, readonly clusterName: string, private readonly store: SimKubeStore, private readonly scale: number, private readonly talos: () => TalosNodeView[], private readonly now: () => number = Date.now) {
     this.d = store.load();
   }
 
   /** Runs the controllers (see reconcile.ts), seeding CoreDNS the first time, and returns a pass for readers. */
   sync(): Pass {
-    const p: Pass = { d: this.d, now: Date.now(), scale: this.scale, views: this.talos() };
+    const p: Pass = { d: this.d, now: this.now(), scale: this.scale, views: this.talos() };
     if (!this.d.seeded) {
       this.d.seeded = true;
       this.d.workloads.push({ namespace: "kube-system", name: "coredns", replicas: 2, emptyDir: false, hash: hash(), onControlPlanes: true, image: "registry.k8s.io/coredns/coredns:v1.12.4" });
@@ -108,7 +108,7 @@ export class SimKube {
   }
 
   private record(kind: SimKubeEvent["kind"], node: string, pod?: string): void {
-    this.d.events.push(pod ? { at: Date.now(), kind, node, pod } : { at: Date.now(), kind, node });
+    this.d.events.push(pod ? { at: this.now(), kind, node, pod } : { at: this.now(), kind, node });
   }
 }
 
