@@ -9,6 +9,7 @@ import { SimMachine, SimWorld, TalosBoot, TalosNodeHandle, TalosRuntime } from "
 import { TalosNode } from "./node/node";
 import { ClusterRegistry } from "./node/registry";
 import { startApiServer } from "./node/server";
+import { JournalEntry, TalosFaults, newFaults } from "./node/day2";
 import { KubeHost } from "../kube/host";
 import { SimKube } from "../kube/model";
 
@@ -19,6 +20,10 @@ const AFFILIATE_TTL_MS = 30 * 60 * 1000;
 export class SimTalosRuntime implements TalosRuntime {
   readonly registry: ClusterRegistry;
   private readonly nodes = new Map<string, TalosNode>();
+  /** Upgrades, reboots, resets and boots of every node, in order (day-2 tests read the roll order here). */
+  readonly journal: JournalEntry[] = [];
+  /** Fault knobs of the nodes (`hangAfterUpgrade`). */
+  readonly faults: TalosFaults = newFaults();
   private readonly kubeHost: KubeHost;
 
   constructor(readonly world: SimWorld) {
@@ -34,7 +39,7 @@ export class SimTalosRuntime implements TalosRuntime {
   /** Boots Talos on a machine: maintenance without config, configured otherwise. */
   async boot(machine: SimMachine, boot: TalosBoot): Promise<TalosNodeHandle> {
     await this.nodes.get(machine.id)?.shutdown?.();
-    const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running() }, machine, boot);
+    const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running(), journal: this.journal, faults: this.faults }, machine, boot);
     node.log(`booted Talos ${node.version.tag} (${boot.image.platform}) in ${node.maintenance ? "maintenance" : "configured"} mode, config source ${boot.configSource}`);
     let server: http.Server | null = null;
     if (node.ip) {

@@ -10,6 +10,7 @@ import { hostnameOf, memberIdOf, newWgKeys, nodeIdOf } from "./identity";
 import { ClusterRegistry, clusterKey } from "./registry";
 import { NodeStateFile, PersistedState } from "./state";
 import { addressOf } from "./kubespan";
+import { JournalEntry, TalosFaults } from "./day2";
 
 /** What a node needs from the runtime that hosts it. */
 export interface NodeHost {
@@ -17,6 +18,9 @@ export interface NodeHost {
   registry: ClusterRegistry;
   nodeByAddress(addr: string): TalosNode | undefined;
   running(): TalosNode[];
+  /** The runtime's day-2 journal (appended to) and fault knobs. */
+  journal: JournalEntry[];
+  faults: TalosFaults;
 }
 
 /** A booted Talos node. */
@@ -24,6 +28,7 @@ export class TalosNode {
   readonly bootId = crypto.randomUUID();
   readonly bootedAt = Date.now();
   readonly version: TalosVersion;
+  private readonly hangArmed: boolean;
   readonly stateFile: NodeStateFile;
   /** Self-signed server certificate (what maintenance mode presents). */
   readonly serverCert = newCA("ed25519", { O: ["talos"] }).crt;
@@ -44,9 +49,19 @@ export class TalosNode {
     this.persistent = boot.config;
     if (boot.config === null) this.stateFile.wipe();
     const up = this.stateFile.read().upgrade;
-    const tag = up && up.fromImageVersion === boot.image.version ? up.version : boot.image.version;
-    this.version = parseVersion(tag) ?? (parseVersion("v1.13.9") as TalosVersion);
+    const upgraded = up !== undefined && up.fromImageVersion === boot.image.version;
+    this.hangArmed = upgraded && up.hang === true;
+    this.version = parseVersion(upgraded ? up.version : boot.image.version) ?? (parseVersion("v1.13.9") as TalosVersion);
     if (boot.config !== null) this.loadActive(boot.config);
+    this.record("boot");
+  }
+
+  /** True while the hangAfterUpgrade fault holds: the node runs but its API accepts no connection. */
+  get hung(): boolean { return this.hangArmed && this.host.faults.hangAfterUpgrade.has(this.machine.id); }
+
+  /** Appends a journal entry (version: the running one unless given). */
+  record(event: JournalEntry["event"], version = this.version.tag): void {
+    this.host.journal.push({ at: Date.now(), machineId: this.machine.id, hostname: this.hostname, event, version });
   }
 
   private loadActive(text: string): void {
@@ -115,8 +130,9 @@ export class TalosNode {
   }
 
   /** Reboots after the current response is out (apply with reboot, upgrade, reset --reboot). */
-  scheduleReboot(why: string, powerOff = false): void {
+  scheduleReboot(why: string, powerOff = false, event: "reboot" | "upgrade" | "reset" = "reboot", version = this.version.tag): void {
     this.rebootPending = true;
+    this.record(event, version);
     this.log(`${powerOff ? "powering off" : "rebooting"}: ${why}`);
     setTimeout(() => {
       void this.host.world.delay(2000).then(() => (powerOff ? this.boot.powerOff() : this.boot.reboot()));

@@ -24,7 +24,7 @@ async function invoke(node: TalosNode, method: string, payload: unknown, auth: A
 /** Runs a call on `target` as seen from `endpoint` (the apid proxy): dial check, auth on the target, handler. */
 async function forward(endpoint: TalosNode, target: string, method: string, req: ApiRequest, headers: Headers, body: string): Promise<NodeReply> {
   const node = target === endpoint.ip ? endpoint : endpoint.host.nodeByAddress(target);
-  const reachable = node && !node.stopped && (node === endpoint || node.machine.inboundAllowed("tcp", APID_PORT, endpoint.ip ?? ""));
+  const reachable = node && !node.stopped && !node.hung && (node === endpoint || node.machine.inboundAllowed("tcp", APID_PORT, endpoint.ip ?? ""));
   if (!node || !reachable) return { node: target, error: dialError(`${target}:${APID_PORT}`).status() };
   try {
     return { node: target, data: await invoke(node, method, req.payload, authenticate(node, headers, method, body)) };
@@ -64,6 +64,8 @@ export function startApiServer(node: TalosNode): Promise<http.Server> {
       rpc(node, m[1], req.headers, body).then(send, (e) => send({ error: { code: "Internal", message: String(e) } }));
     });
   });
+  // hangAfterUpgrade: the machine runs but apid never answers (talosctl sees "connection reset by peer").
+  server.on("connection", (socket) => { if (node.hung) socket.destroy(); });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(APID_PORT, node.ip as string, () => { server.off("error", reject); resolve(server); });

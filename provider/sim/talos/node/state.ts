@@ -12,7 +12,7 @@ export interface PersistedState {
   etcd?: { bootstrapped: boolean; memberId: string };
   kubespan?: WgKeys;
   /** Set by `upgrade`: which image version was on disk when it ran, and what it upgraded to. */
-  upgrade?: { fromImageVersion: string; version: string; image: string };
+  upgrade?: { fromImageVersion: string; version: string; image: string; /** The hangAfterUpgrade fault was armed when it ran. */ hang?: boolean };
 }
 
 /** File-backed state of one machine. */
