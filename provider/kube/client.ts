@@ -9,6 +9,8 @@ import { KubeResponse, KubeTransport, checkStatus, httpsTransport } from "./tran
 export interface KubeClientOptions {
   /** Timeout of each request in ms. @default 15000 */
   timeoutMs?: number;
+  /** Another API server URL than the kubeconfig's (e.g. a second control plane while the endpoint's node reboots). */
+  server?: string;
   /** Replaces the HTTPS transport (tests). */
   transport?: KubeTransport;
 }
@@ -26,7 +28,7 @@ export class KubeClient {
   private readonly send: KubeTransport;
 
   constructor(kubeconfig: string, o: KubeClientOptions = {}) {
-    const creds = parseKubeconfig(kubeconfig);
+    const creds = { ...parseKubeconfig(kubeconfig), ...(o.server ? { server: o.server.replace(/\/+$/, "") } : {}) };
     this.server = creds.server;
     this.send = o.transport ?? httpsTransport(creds, o.timeoutMs ?? 15000);
   }

@@ -38,9 +38,9 @@ describe("Simulated Kubernetes API through KubeClient", function () {
     const secretsYaml = await t.genSecrets("v1.13.9");
     const configs = await t.genConfig({ clusterName: "kc", endpoint: `https://${CP}:6443`, secretsYaml, talosVersion: "v1.13.9", kubernetesVersion: "1.36.3", installImage: "factory.talos.dev/installer/s:v1.13.9", installDisk: "/dev/sda" });
     const named = (cfg: string, host: string) => cfg.replace("auto: stable", `hostname: ${host}`);
-    for (const [i, host] of ["kc-cp-1", "kc-w-1", "kc-w-2"].entries()) {
+    for (const [i, host] of ["kc-cp-1", "kc-w-1", "kc-w-2", "kc-cp-2"].entries()) {
       const m = new TalosTestMachine(world, testMachineSpec(host, `${NET}.${i + 2}`), { version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "s" });
-      m.state = named(i === 0 ? configs.controlplane : configs.worker, host);
+      m.state = named(host.includes("cp") ? configs.controlplane : configs.worker, host);
       machines.push(m);
       await m.start();
     }
@@ -54,7 +54,7 @@ describe("Simulated Kubernetes API through KubeClient", function () {
 
   it("lists the cluster's nodes with the kubelet version of their configs and serves /version", async () => {
     assert.strictEqual(k.server, `https://${CP}:6443`);
-    assert.deepStrictEqual(await k.listNodes(), ["kc-cp-1", "kc-w-1", "kc-w-2"].map((name, i) => ({ name, addresses: [`${NET}.${i + 2}`], ready: true, unschedulable: false, kubeletVersion: "v1.36.3", osImage: "Talos (v1.13.9)" })));
+    assert.deepStrictEqual(await k.listNodes(), [["kc-cp-1", 2], ["kc-cp-2", 5], ["kc-w-1", 3], ["kc-w-2", 4]].map(([name, ip]) => ({ name, addresses: [`${NET}.${ip}`], ready: true, unschedulable: false, kubeletVersion: "v1.36.3", osImage: "Talos (v1.13.9)" })));
     assert.strictEqual((await k.nodeByAddress(`${NET}.3`))?.name, "kc-w-1");
     const v = await httpsTransport(parseKubeconfig(kubeconfig), 5000)("GET", "/version");
     assert.deepStrictEqual([v.status, (v.body as { gitVersion: string }).gitVersion], [200, "v1.36.3"]);
@@ -113,12 +113,26 @@ describe("Simulated Kubernetes API through KubeClient", function () {
   it("a deleted node stays gone until its next boot, and its pods are collected", async () => {
     await k.deleteNode("kc-w-1");
     await k.deleteNode("kc-w-1");
-    assert.deepStrictEqual((await k.listNodes()).map((n) => n.name), ["kc-cp-1", "kc-w-2"]);
+    assert.deepStrictEqual((await k.listNodes()).map((n) => n.name), ["kc-cp-1", "kc-cp-2", "kc-w-2"]);
     assert.deepStrictEqual(await k.podsOnNode("kc-w-1"), []);
     assert.strictEqual(await k.getNode("kc-w-1"), undefined);
     await machines[1].start();
     assert.strictEqual((await waitNodeReady(k, "kc-w-1", { timeoutMs: 5000, ...fast })).name, "kc-w-1");
     assert.strictEqual((await k.podsOnNode("kc-w-1")).filter((p) => p.ownerKind === "DaemonSet").length, 2);
+  });
+
+  it("every control plane serves the same state: a client pointed at the second one sees the first one down", async () => {
+    const cp2 = new KubeClient(kubeconfig, { server: `https://${NET}.5:6443/` });
+    assert.strictEqual(cp2.server, `https://${NET}.5:6443`);
+    await k.cordon("kc-w-2");
+    machines[0].powerOff();
+    await machines[0].settled();
+    const down = await k.listNodes().catch((e) => e);
+    assert.ok(isError(down, "KubeUnreachableError"), String(down));
+    assert.deepStrictEqual((await cp2.listNodes()).map((n) => [n.name, n.ready, n.unschedulable]), [["kc-cp-1", false, false], ["kc-cp-2", true, false], ["kc-w-1", true, false], ["kc-w-2", true, true]]);
+    await cp2.uncordon("kc-w-2");
+    await machines[0].start();
+    assert.strictEqual((await waitNodeReady(k, "kc-cp-1", { timeoutMs: 5000, ...fast })).name, "kc-cp-1");
   });
 
   it("answers 401 Unauthorized to a client certificate from another CA", async () => {
