@@ -10,17 +10,18 @@ import { TalosImage } from "./talos-image";
 import { TalosMachineConfig, TalosMachineConfigArgs } from "./talos-machine-config";
 import { baseConfigArgs, BuiltNode, ClusterContext, rolledConfig } from "./talos-cluster-context";
 import { ClusterPlan, cloudServerLabels, configName, installImageFor, nodeConfigName, nodeLabelsPatch, PlannedNode } from "./talos-cluster-plan";
-import type { CloudImageArgs, CloudPoolArgs, TalosClusterArgs } from "./talos-cluster-types";
+import type { CloudPoolArgs, TalosClusterArgs } from "./talos-cluster-types";
 
 /** The one Talos snapshot every Cloud worker boots from (adopted by its labels when it exists). */
-export function cloudImage(ctx: ClusterContext, name: string, args: CloudImageArgs = {}): TalosImage {
+export function cloudImage(parent: pulumi.Resource, args: TalosClusterArgs, name: string): TalosImage {
+  const o = args.cloudImage ?? {};
   return new TalosImage(name, {
-    talosVersion: ctx.talosVersion,
-    ...(ctx.schematicId !== undefined ? { schematicId: ctx.schematicId } : {}),
-    ...(args.arch !== undefined ? { arch: args.arch } : {}),
-    ...(args.location !== undefined ? { location: args.location } : {}),
-    ...(args.serverType !== undefined ? { serverType: args.serverType } : {}),
-  }, { parent: ctx.parent });
+    talosVersion: args.talosVersion,
+    ...(args.schematicId !== undefined ? { schematicId: args.schematicId } : {}),
+    ...(o.arch !== undefined ? { arch: o.arch } : {}),
+    ...(o.location !== undefined ? { location: o.location } : {}),
+    ...(o.serverType !== undefined ? { serverType: o.serverType } : {}),
+  }, { parent });
 }
 
 /**
@@ -73,10 +74,10 @@ export function cloudWorker(ctx: ClusterContext, node: PlannedNode, pool: CloudP
 }
 
 /** Every Cloud worker of the cluster with the snapshot and the firewall they share; nothing without Cloud workers. */
-export function cloudNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosClusterArgs, names: { image: string; firewall: string }, endpoint: pulumi.Output<string>, robotIps: pulumi.Output<string[]>): { image?: TalosImage; servers: hcloud.Server[]; built: BuiltNode[] } {
-  if (plan.cloudWorkers.length === 0) return { servers: [], built: [] };
+export function cloudNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosClusterArgs, names: { image?: TalosImage; firewall: string }, endpoint: pulumi.Output<string>, robotIps: pulumi.Output<string[]>): { image?: TalosImage; servers: hcloud.Server[]; built: BuiltNode[] } {
+  if (plan.cloudWorkers.length === 0 || !names.image) return { servers: [], built: [] };
   const shared: CloudShared = {
-    endpoint, image: cloudImage(ctx, names.image, args.cloudImage), firewall: cloudFirewall(ctx, names.firewall, args.adminCidrs, robotIps),
+    endpoint, image: names.image, firewall: cloudFirewall(ctx, names.firewall, args.adminCidrs, robotIps),
     installImage: pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "hcloud")),
   };
   const pools = new Map((args.workers?.cloudPools ?? []).map((p) => [p.name, p]));

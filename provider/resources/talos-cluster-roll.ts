@@ -42,7 +42,11 @@ export class RollChain {
   private readonly nodes: PlannedNode[];
   private readonly configs: (pulumi.Resource | undefined)[];
 
-  constructor(nodes: PlannedNode[], maxParallel = 1) {
+  /**
+   * @param gate what the first node waits for: the new Cloud snapshot, so a version or schematic the
+   *   Image Factory does not serve fails before any node is cordoned
+   */
+  constructor(nodes: PlannedNode[], maxParallel = 1, private readonly gate: pulumi.Resource[] = []) {
     this.nodes = nodes;
     this.slots = new Map(rollOrder(nodes, maxParallel).map((s) => [nodes[s.index].name, s]));
     this.configs = nodes.map(() => undefined);
@@ -57,7 +61,9 @@ export class RollChain {
 
   /** The configs `node` must wait for; each must have been added already (roll order = creation order). */
   dependsOn(node: PlannedNode): pulumi.Resource[] {
-    return this.slot(node).after.map((i) => {
+    const slot = this.slot(node);
+    if (slot.index === 0) return [...this.gate];
+    return slot.after.map((i) => {
       const c = this.configs[i];
       if (!c) throw new Error(`${this.nodes[i].name}'s config must be created before ${node.name}'s`);
       return c;

@@ -169,8 +169,9 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
   const cps = ["c-cp-0-config", "c-cp-1-config", "c-cp-2-config"];
   const workers = ["c-worker-0-config", "c-pool-0-node", "c-pool-1-node", "c-pool-2-node"];
 
-  it("creates the control-plane configs one by one, then the workers two at a time, then bootstrap and mesh", async () => {
+  it("creates the snapshot, then the control-plane configs one by one, then the workers two at a time, then bootstrap and mesh", async () => {
     await run("up", { maxParallel: 2 });
+    assert.ok(drivers.ended("c-image") < drivers.started(cps[0]), `the snapshot before the first node\n${drivers.log()}`);
     for (let i = 1; i < cps.length; i++) assert.ok(drivers.ended(cps[i - 1]) < drivers.started(cps[i]), `${cps[i - 1]} before ${cps[i]}\n${drivers.log()}`);
     for (const w of workers) assert.ok(drivers.ended(cps[2]) < drivers.started(w), `${w} after the control planes\n${drivers.log()}`);
     assert.ok(drivers.ended(workers[0]) < drivers.started(workers[2]) && drivers.ended(workers[1]) < drivers.started(workers[3]), drivers.log());
