@@ -38,8 +38,10 @@ export async function drainNode(k: DrainApi, name: string, o: DrainOptions): Pro
   const log = o.log ?? (() => undefined);
   const deadline = now() + o.timeoutMs;
   log(`drain 1/3: cordoning node ${name}`);
-  await k.cordon(name);
-  const plan = planDrain(await k.podsOnNode(name));
+  const plan = await pollUntil(async () => {
+    await k.cordon(name);
+    return planDrain(await k.podsOnNode(name));
+  }, { what: `node ${name} to be cordoned`, timeoutMs: o.timeoutMs, sleep: o.sleep, now, transient: transientKube, ...GONE_BACKOFF });
   log(`drain 2/3: ${evictionLine(name, plan)}`);
   if (plan.bare.length) log(`WARNING: deleting Pods that declare no controller: ${plan.bare.join(", ")}`);
   const reasons = new Map<string, string>();

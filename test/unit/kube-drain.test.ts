@@ -1,12 +1,12 @@
 /**
  * drainNode and waitNodeReady over a scripted fake API with a fake clock: which pods are skipped, evicted or only
  * waited for, the exact progress lines, refused evictions retried until the deadline and the exact DrainTimeoutError,
- * 404 evictions counted as gone, and Ready waits that ride out an unreachable API.
+ * a cordon that rides out an unreachable API, and Ready waits that do the same (404 evictions: kube-client.test.ts).
  * Does not prove: the HTTP requests themselves (kube-client.test.ts) or a served API (integration kube-sim tests).
  */
 import * as assert from "assert";
 import { isError } from "../../provider/internal/errors";
-import { DrainApi, DrainTimeoutError, EvictResult, KubeNode, KubePod, KubeUnreachableError, drainNode, waitNodeReady } from "../../provider/kube";
+import { DrainApi, DrainTimeoutError, EvictResult, KubeApiError, KubeNode, KubePod, KubeUnreachableError, drainNode, waitNodeReady } from "../../provider/kube";
 
 const PDB = "Cannot evict pod as it would violate the pod's disruption budget.";
 
@@ -59,7 +59,18 @@ describe("kube: drainNode", () => {
     assert.deepStrictEqual(api.calls, ["cordon w-0", "pods w-0", "evict default/web-7d9c-abcde", "evict default/bare", "pods w-0", "pods w-0"]);
   });
 
-  it("counts a 404 eviction as gone and retries a refused one until it passes", async () => {
+  it("cordons through a moment of unreachable API; a missing node fails with the API's error", async () => {
+    const api = new FakeApi([]);
+    let refusals = 1;
+    const cordon = api.cordon.bind(api);
+    api.cordon = async (n) => { if (refusals-- > 0) throw new KubeUnreachableError("https://10.0.0.1:6443", "connect ECONNREFUSED 10.0.0.1:6443"); return cordon(n); };
+    assert.deepStrictEqual(await drainNode(api, "w-0", { timeoutMs: 60_000, sleep: api.sleep, now: api.now }), { evicted: [], skipped: [] });
+    api.cordon = async () => { throw new KubeApiError("PATCH", "/api/v1/nodes/w-9", 404, "NotFound", 'nodes "w-9" not found'); };
+    const err = await drainNode(api, "w-9", { timeoutMs: 60_000, sleep: api.sleep, now: api.now }).catch((e) => e);
+    assert.strictEqual(err.message, 'Kubernetes API PATCH /api/v1/nodes/w-9 failed: nodes "w-9" not found (404 NotFound)');
+  });
+
+  it("retries a refused eviction until it passes, logging the refusal once", async () => {
     const api = new FakeApi([p("default", "web-1"), p("default", "web-2")], { "default/web-2": [{ evicted: false, reason: PDB }, { evicted: false, reason: PDB }] });
     const lines: string[] = [];
     const r = await drainNode(api, "w-0", { timeoutMs: 60_000, sleep: api.sleep, now: api.now, log: (l) => lines.push(l) });
