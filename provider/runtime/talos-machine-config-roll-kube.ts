@@ -56,10 +56,8 @@ export async function openKube(ctx: NodeContext, role: string): Promise<KubeHand
   }
 }
 
-/** Cordons and drains; a DrainTimeoutError leaves the node cordoned and says so. */
+/** Cordons and drains (drainNode cordons first, like kubectl drain); a DrainTimeoutError leaves the node cordoned and says so. */
 export async function cordonAndDrain(ctx: NodeContext, h: KubeHandle, timeoutMs: number): Promise<void> {
-  await h.kube.cordon(h.name);
-  ctx.log.info(`cordoned Kubernetes node ${h.name}`);
   try {
     const r = await h.kube.drain(h.name, { timeoutMs, sleep: ctx.deps.sleep, now: ctx.deps.now, log: (l) => ctx.log.info(l) });
     ctx.log.info(`drained ${h.name}: ${r.evicted.length} pod(s) evicted, ${r.skipped.length} skipped (DaemonSet or mirror pods)`);
