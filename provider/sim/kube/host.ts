@@ -26,7 +26,7 @@ export class KubeHost {
     return this.running().filter((n) => n.active && n.cluster === key && n.ip && !n.stopped).map((n) => ({
       machineId: n.machine.id, bootId: n.bootId, hostname: n.hostname, ip: n.ip as string, controlPlane: n.controlPlane,
       tainted: n.controlPlane && at(n.active?.v1alpha1 ?? undefined, "cluster.allowSchedulingOnControlPlanes") !== true,
-      kubeletImage: str(n.active!, "machine.kubelet.image"), talosTag: n.version.tag, arch: n.boot.image.arch, ready: !n.rebootPending,
+      kubeletImage: str(n.active!, "machine.kubelet.image"), talosTag: n.version.tag, arch: n.boot.image.arch, ready: !n.rebootPending && !n.hung,
     }));
   }
 

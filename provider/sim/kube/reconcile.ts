@@ -18,7 +18,7 @@ export interface TalosNodeView {
   kubeletImage: string;
   talosTag: string;
   arch: string;
-  /** Running, configured and not about to reboot. */
+  /** Running, configured, not about to reboot and not hung after an upgrade (the hangAfterUpgrade fault). */
   ready: boolean;
 }
 
