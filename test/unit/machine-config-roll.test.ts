@@ -148,7 +148,7 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
     await assert.rejects(deliverMachineConfig(base(), deps, olds()), {
       message: "[cp-2] drain: drain of node cp-2 timed out after 300s: default/web-1 (Cannot evict pod as it would violate the pod's disruption budget.); the node stays cordoned (uncordon was not done); resolve the blocking pods, then re-run to resume",
     });
-    assert.deepStrictEqual(c.calls.slice(-2), ["kube drain cp-2"]);
+    assert.deepStrictEqual(c.calls.slice(-2), ["etcd forfeit-leadership -n 10.0.0.2", "kube drain cp-2"]);
     assert.ok(!c.calls.some((l) => l.startsWith("upgrade") || l.includes("uncordon")));
   });
 
