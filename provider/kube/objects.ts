@@ -26,6 +26,7 @@ export interface KubePod {
   deleting: boolean;
 }
 
+// API objects are read defensively field by field, so they are typed loosely here.
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Converts an API Node object. */
