@@ -12,7 +12,6 @@ import type { TalosClusterArgs } from "./talos-cluster-types";
 
 /** The day-2 inputs of an apply-delivery `TalosMachineConfig` (issue #9) that the component sets. */
 export interface Day2ConfigArgs {
-  configVersion?: string;
   drainTimeoutSeconds?: number;
   upgradeTimeoutSeconds?: number;
   allowQuorumLoss?: boolean;
@@ -26,6 +25,11 @@ export interface ClusterContext {
   parent: pulumi.Resource;
   clusterName: pulumi.Output<string>;
   talosVersion: string;
+  /**
+   * The config contract of every node (`gen config --talos-version`): `configVersion` when given, else the
+   * version the cluster was created with (kept by `<name>-secrets`), so an OS upgrade never re-renders.
+   */
+  contract: pulumi.Output<string>;
   kubernetesVersion?: pulumi.Input<string>;
   schematicId?: pulumi.Input<string>;
   secretsYaml: pulumi.Output<string>;
@@ -52,7 +56,7 @@ export interface BuiltNode {
 /** The args' day-2 settings as config inputs; unset ones are left out so each config keeps its defaults. */
 export function day2ConfigArgs(args: TalosClusterArgs): Day2ConfigArgs {
   const all: Day2ConfigArgs = {
-    configVersion: args.configVersion, drainTimeoutSeconds: args.drainTimeoutSeconds, upgradeTimeoutSeconds: args.upgradeTimeoutSeconds,
+    drainTimeoutSeconds: args.drainTimeoutSeconds, upgradeTimeoutSeconds: args.upgradeTimeoutSeconds,
     allowQuorumLoss: args.allowQuorumLoss, resetOnDelete: args.resetRemovedNodes,
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Day2ConfigArgs;
@@ -60,11 +64,13 @@ export function day2ConfigArgs(args: TalosClusterArgs): Day2ConfigArgs {
 
 /** The context of a cluster called `name` whose secrets bundle is `secrets`, rolling its nodes along `roll`. */
 export function clusterContext(parent: pulumi.Resource, name: string, args: TalosClusterArgs, secrets: TalosSecrets, roll: RollChain): ClusterContext {
+  const contract = args.configVersion !== undefined ? pulumi.output(args.configVersion) : secrets.talosVersion;
   return {
-    day2: day2ConfigArgs(args), roll,
+    day2: day2ConfigArgs(args), roll, contract,
     parent, clusterName: pulumi.output(args.clusterName ?? name), talosVersion: args.talosVersion, kubernetesVersion: args.kubernetesVersion,
     schematicId: args.schematicId, secretsYaml: secrets.secretsYaml,
-    clusterPatches: pulumi.output(args.patches?.cluster ?? []).apply((user) => clusterPatchList(args.talosVersion, args.kubeSpan, user)),
+    // The KubeSpan patch's layout follows the contract (a KubeSpanConfig document only from v1.13).
+    clusterPatches: pulumi.all([contract, pulumi.output(args.patches?.cluster ?? [])]).apply(([v, user]) => clusterPatchList(v, args.kubeSpan, user)),
     rolePatches: { controlplane: args.patches?.controlplane, worker: args.patches?.worker },
   };
 }
@@ -72,7 +78,7 @@ export function clusterContext(parent: pulumi.Resource, name: string, args: Talo
 /** The arguments of one node's `TalosMachineConfig` that do not depend on where it runs (the pinned contract included). */
 export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint: pulumi.Input<string>): TalosMachineConfigArgs {
   return {
-    ...(ctx.day2.configVersion !== undefined ? { configVersion: ctx.day2.configVersion } : {}),
+    configVersion: ctx.contract,
     secretsYaml: ctx.secretsYaml, clusterName: ctx.clusterName, endpoint, role: node.role, talosVersion: ctx.talosVersion,
     ...(ctx.kubernetesVersion !== undefined ? { kubernetesVersion: ctx.kubernetesVersion } : {}),
     hostname: node.name, clusterPatches: ctx.clusterPatches, rolePatches: ctx.rolePatches[node.role] ?? [],

@@ -112,8 +112,9 @@ export interface TalosClusterArgs {
   maxParallel?: number;
   /**
    * Talos version of the config contract every node's config is rendered with (`gen config --talos-version`),
-   * e.g. `v1.12.4`. Changing it re-renders every config. @default each node keeps the version it was created with,
-   * so a `talosVersion` bump upgrades the OS without changing the generated config
+   * e.g. `v1.12.4`; also decides the KubeSpan patch's layout. Changing it re-renders every config.
+   * @default the `talosVersion` the cluster was created with (kept by `<name>-secrets`, which ignores later
+   * changes), so a `talosVersion` bump upgrades the OS without changing the generated config
    */
   configVersion?: string;
   /** Remove a control plane from etcd even when the remaining members would lose quorum. @default false */

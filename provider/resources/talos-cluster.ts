@@ -61,7 +61,9 @@ export class TalosCluster extends pulumi.ComponentResource {
     const plan = planCluster(name, args);
     checkDay2Args(args);
     const names = childNames(name);
-    this.secrets = new TalosSecrets(names.secrets, { talosVersion: args.talosVersion, ...(args.secretsYaml !== undefined ? { secretsYaml: args.secretsYaml } : {}) }, { parent: this });
+    // The bundle keeps the Talos version the cluster was created with: that is the cluster's config contract.
+    this.secrets = new TalosSecrets(names.secrets, { talosVersion: args.talosVersion, ...(args.secretsYaml !== undefined ? { secretsYaml: args.secretsYaml } : {}) },
+      { parent: this, ignoreChanges: ["talosVersion"] });
     const image = plan.cloudWorkers.length > 0 ? cloudImage(this, args, names.image) : undefined;
     const roll = new RollChain([...plan.controlPlanes, ...plan.robotWorkers, ...plan.cloudWorkers], args.maxParallel, image ? [image] : []);
     const ctx = clusterContext(this, name, args, this.secrets, roll);

@@ -73,7 +73,10 @@ class RecordingDrivers {
       this.inputs.set(nameOf(urn), inputs);
       return { id: `${nameOf(urn)}-id`, outputs: outputsFor(type, nameOf(urn), inputs) };
     }),
-    update: (urn, _old, inputs) => this.step("update", urn, this.failUpdate.has(nameOf(urn)), () => ({ outputs: outputsFor(type, nameOf(urn), inputs) })),
+    update: (urn, _old, inputs) => this.step("update", urn, this.failUpdate.has(nameOf(urn)), () => {
+      this.inputs.set(nameOf(urn), inputs);
+      return { outputs: outputsFor(type, nameOf(urn), inputs) };
+    }),
     delete: (urn) => this.step("delete", urn, this.failDelete.has(nameOf(urn)), () => undefined),
   });
 
@@ -192,6 +195,11 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
     const rolled = drivers.ops("update").filter((n) => [...cps, ...workers].includes(n));
     assert.deepStrictEqual(rolled, ["c-cp-1-config", "c-cp-2-config", ...workers], drivers.log());
     assert.ok(!drivers.ops("update").includes("c-cp-0-config"), "the finished node is not redone");
+    // The contract stays the creation version (kept by the secrets bundle), KubeSpan patch included.
+    const cfg = drivers.inputsOf("c-pool-2-node");
+    assert.deepStrictEqual([cfg.talosVersion, cfg.configVersion, drivers.inputsOf("c-secrets").talosVersion], ["v1.13.9", "v1.12.4", "v1.12.4"]);
+    assert.match(JSON.stringify(cfg.clusterPatches), /kubespan/);
+    assert.doesNotMatch(JSON.stringify(cfg.clusterPatches), /KubeSpanConfig/);
   });
 
   it("scales the pool in deleting the -node config first, then the server, then the user-data config", async () => {
