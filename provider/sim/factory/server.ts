@@ -10,6 +10,7 @@ import { FactoryScenario } from "../scenario";
 import { SimWorld } from "../types";
 import { FactoryState, getImage, getRelease, getReleaseAsset, getSchematic, postSchematic, send } from "./handlers";
 import { ImageStore } from "./images";
+import { registerFactory } from "./registry";
 import { SchematicStore } from "./schematics";
 
 export { imageUrl, releaseUrl } from "./paths";
@@ -50,11 +51,15 @@ export async function startFactorySim(world: SimWorld, scenario: FactoryScenario
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // Nodes validate installer images against what this factory knows (sim/talos/node/installer.ts).
+  const unregister = registerFactory(world, { host: new URL(url).host, versions: state.versions, schematics: state.schematics });
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url,
     faults,
     requests,
     stop: () => new Promise((resolve) => {
+      unregister();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

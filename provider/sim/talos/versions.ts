@@ -44,3 +44,13 @@ export function defaultKubernetesVersion(v: TalosVersion): string {
 export function plain(v: TalosVersion): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
+
+// Latest patch release of each minor the simulator knows installer images for (ghcr.io/siderolabs/installer
+// and the factory); v1.13.9 is the newest release in contracts/talosctl.md, so v1.13.10 does not exist.
+const LATEST_PATCH: Record<number, number> = { 6: 7, 7: 7, 8: 4, 9: 6, 10: 8, 11: 9, 12: 9, 13: 9 };
+
+/** True when `tag` is a Talos release (v1.6.0–v1.13.9, no pre-releases) whose installer images the simulator serves. */
+export function knownRelease(tag: string): boolean {
+  const m = /^v1\.(\d+)\.(\d+)$/.exec(tag);
+  return m !== null && Number(m[2]) <= (LATEST_PATCH[Number(m[1])] ?? -1);
+}

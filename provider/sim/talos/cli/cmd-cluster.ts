@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { HealthReply } from "../node/health";
 import { MemberRow } from "../node/cluster";
-import { Command, RunContext, maxArgs, noArgs } from "./command";
+import { Command, RunContext, exactArgs, maxArgs, noArgs } from "./command";
 import { callAll, filterReplies, secureSession, singleNode, statusText } from "./connect";
 import { mergeKubeconfig } from "./kubeconfig-merge";
 import { tabwriter } from "./table";
@@ -76,6 +76,15 @@ async function etcdMembers(ctx: RunContext): Promise<void> {
   ctx.io.out(tabwriter(rows));
 }
 
+/** `etcd remove-member <id>`: hex ids (etcdresource.ParseMemberID); clients before v1.13 also take a hostname (§16, §21). */
+async function removeMember(ctx: RunContext): Promise<void> {
+  const arg = ctx.args[0];
+  const hex = /^[0-9a-fA-F]{1,16}$/.test(arg);
+  if (!hex && ctx.client.minor >= 13) throw new Error(`error parsing member ID: strconv.ParseUint: parsing ${JSON.stringify(arg)}: invalid syntax`);
+  const s = secureSession(ctx);
+  await callAll(s.client, "EtcdRemoveMemberByID", hex ? { memberId: arg.toLowerCase() } : { hostname: arg }, s.nodes, "");
+}
+
 async function forfeit(ctx: RunContext): Promise<void> {
   const s = secureSession(ctx);
   await callAll(s.client, "EtcdForfeitLeadership", {}, s.nodes, "error forfeiting leadership: ");
@@ -99,6 +108,7 @@ export const clusterCommands: Command[] = [
       { name: "run-e2e", type: "bool", usage: "run Kubernetes e2e test" }] },
   { name: "etcd", short: "Manage etcd", children: [
     { name: "members", short: "Get the list of etcd cluster members", args: (a) => noArgs(a, "", "talosctl etcd members"), run: etcdMembers },
+    { name: "remove-member", useArgs: "<member ID>", short: "Remove the node from etcd cluster", args: exactArgs(1), run: removeMember },
     { name: "forfeit-leadership", short: "Tell Nodes to give up etcd cluster leadership", args: (a) => noArgs(a, "", "talosctl etcd forfeit-leadership"), run: forfeit },
   ] },
 ];

@@ -2,6 +2,7 @@
  * The action tracker of `reboot`/`reset`/`upgrade --wait` (non-TTY lines `"<node>": <message>` on
  * stderr): waits until the node comes back with a new boot id, or goes away for a power-off.
  */
+import { isError } from "../../../internal/errors";
 import { pollUntil } from "../../../internal/poll";
 import { ApiClient } from "./client";
 import { RunContext, SilentError } from "./command";
@@ -32,7 +33,8 @@ export async function track(ctx: RunContext, nodes: string[], expect: "reboot" |
       say(expect === "down" ? "events check condition met" : "post check passed");
     } catch (e) {
       failed = true;
-      say(`error: ${(e as Error).message}`);
+      // The real tracker prints the node's error as is; its deadline is a context timeout (action/tracker.go).
+      say(isError(e, "DeadlineError") ? "rpc error: code = DeadlineExceeded desc = context deadline exceeded" : (e as Error).message);
     }
   }));
   if (failed) throw new SilentError("tracker failed");

@@ -17,9 +17,10 @@ export interface Auth {
 }
 
 const TLS = (why: string) => new GrpcError("Unavailable", `connection error: desc = "transport: authentication handshake failed: ${why}"`);
-const ADMIN_ONLY = new Set(["ApplyConfiguration", "Bootstrap", "Reset", "Reboot", "Upgrade", "EtcdForfeitLeadership", "Kubeconfig"]);
-const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get"]);
-const MAINTENANCE_OLD = new Set(["ApplyConfiguration", "Get"]);
+const ADMIN_ONLY = new Set(["ApplyConfiguration", "Bootstrap", "Reset", "Reboot", "Upgrade", "ImagePull", "EtcdForfeitLeadership", "EtcdRemoveMemberByID", "EtcdRemoveMember", "Kubeconfig"]);
+// Upgrade reaches the handler in maintenance, which answers "Talos is not installed".
+const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get", "Upgrade"]);
+const MAINTENANCE_OLD = new Set(["ApplyConfiguration", "Get", "Upgrade"]);
 
 function verifyCert(node: TalosNode, certPem: string, sig: string, method: string, body: string): string[] {
   let cert: crypto.X509Certificate;

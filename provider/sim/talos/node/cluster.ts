@@ -5,6 +5,7 @@ import { b64, issue, unb64 } from "../pki/cert";
 import { atLeast } from "../versions";
 import { memberIdOf } from "./identity";
 import { TalosNode } from "./node";
+import { NodeStateFile } from "./state";
 
 /** Time after boot during which bootstrap answers "not available yet" (CRI still starting), realistic ms. */
 export const BOOTSTRAP_READY_AFTER_MS = 15000;
@@ -55,6 +56,30 @@ export async function etcdMembers(node: TalosNode): Promise<MemberRow[]> {
 /** Forfeit leadership: a no-op answer (also when not the leader). */
 export async function etcdForfeit(node: TalosNode): Promise<Record<string, never>> {
   requireEtcd(node);
+  return {};
+}
+
+/** Remove-member payload: a hex id (`etcd remove-member <id>`) or, from older clients, a hostname. */
+export interface RemoveMemberPayload {
+  memberId?: string;
+  hostname?: string;
+}
+
+/** Removes a member from the cluster's etcd; the removed node's etcd stays out until the node is reset. */
+export async function etcdRemoveMember(node: TalosNode, payload: unknown): Promise<Record<string, never>> {
+  const key = requireEtcd(node);
+  const p = payload as RemoveMemberPayload;
+  const members = node.host.registry.etcdMembers(key);
+  const id = p.memberId !== undefined ? BigInt(`0x${p.memberId}`) : null;
+  const m = id !== null ? members.find((x) => BigInt(`0x${x.memberId}`) === id) : members.find((x) => x.hostname === p.hostname);
+  // etcd's rpctypes.ErrMemberNotFound, wrapped by RemoveMemberByMemberID with the decimal id; NotFound per EtcdRemoveMemberByID.
+  if (!m && id !== null) throw new GrpcError("NotFound", `failed to remove member ${id.toString()}: etcdserver: member not found`);
+  if (!m) throw new GrpcError("Unknown", `failed to remove member: failed to find ${JSON.stringify(p.hostname)} in list of etcd members`);
+  node.host.registry.removeMember(m.machineId);
+  const state = new NodeStateFile(node.host.world.stateDir, m.machineId);
+  const etcd = state.read().etcd;
+  if (etcd) state.update({ etcd: { ...etcd, removed: true } });
+  node.log(`etcd member ${m.memberId} (${m.hostname}) removed`);
   return {};
 }
 

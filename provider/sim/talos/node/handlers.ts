@@ -1,9 +1,10 @@
 /** The node API's method table (method name → handler). */
 import { applyConfiguration } from "./apply";
 import { Auth } from "./auth";
-import { bootstrap, etcdForfeit, etcdMembers, kubeconfig } from "./cluster";
+import { bootstrap, etcdForfeit, etcdMembers, etcdRemoveMember, kubeconfig } from "./cluster";
 import { clusterHealth } from "./health";
-import { reboot, reset, upgrade, version } from "./lifecycle";
+import { reboot, reset, version } from "./lifecycle";
+import { imagePull, upgrade } from "./upgrade";
 import { TalosNode } from "./node";
 import { getResources } from "./resources";
 
@@ -17,7 +18,9 @@ export const HANDLERS: Record<string, Handler> = {
   ClusterHealth: clusterHealth,
   EtcdMemberList: etcdMembers,
   EtcdForfeitLeadership: etcdForfeit,
+  EtcdRemoveMemberByID: etcdRemoveMember,
   Get: getResources,
+  ImagePull: imagePull,
   Kubeconfig: kubeconfig,
   Reboot: reboot,
   Reset: reset,

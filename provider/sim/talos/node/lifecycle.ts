@@ -1,7 +1,6 @@
 /** Version, reboot, reset and upgrade on a node (contracts/talosctl.md §11, §13, §15). */
 import { GrpcError } from "../api";
 import { VersionInfo, versionInfo } from "../build-info";
-import { parseVersion } from "../versions";
 import { TalosNode } from "./node";
 
 /** Version of the running Talos. */
@@ -36,23 +35,6 @@ export async function reset(node: TalosNode, payload: unknown): Promise<{ bootId
     node.stateFile.wipe();
   }
   node.log(`reset (graceful=${p.graceful}, wipe=${p.wipeMode}${labels.length ? ` labels=${labels.join(",")}` : ""})`);
-  node.scheduleReboot("reset", !p.reboot);
+  node.scheduleReboot("reset", !p.reboot, "reset");
   return { bootId: node.bootId };
-}
-
-/** Upgrade payload. */
-export interface UpgradePayload {
-  image: string;
-}
-
-/** Upgrade: the installer image's tag becomes the node version after the reboot. */
-export async function upgrade(node: TalosNode, payload: unknown): Promise<{ bootId: string; from: string; to: string }> {
-  const { image } = payload as UpgradePayload;
-  const tag = /:(v\d+\.\d+\.\d+[^@]*)$/.exec(image)?.[1];
-  const to = tag ? parseVersion(tag) : null;
-  if (!to) throw new GrpcError("InvalidArgument", `error validating installer image ${JSON.stringify(image)}: image tag is not a Talos version`);
-  if (node.rebootPending) throw new GrpcError("FailedPrecondition", "failed to acquire upgrade mutex: locked");
-  node.stateFile.update({ upgrade: { fromImageVersion: node.boot.image.version, version: to.tag, image } });
-  node.scheduleReboot(`upgrade to ${to.tag}`);
-  return { bootId: node.bootId, from: node.version.tag, to: to.tag };
 }

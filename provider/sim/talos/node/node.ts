@@ -116,7 +116,7 @@ export class TalosNode {
     const etcd = this.saved.etcd;
     if (this.controlPlane && !etcd && reg.etcdMembers(key).length) this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
     const now = this.saved.etcd;
-    if (this.controlPlane && now) reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname: this.hostname, ip: this.ip });
+    if (this.controlPlane && now && !now.removed) reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname: this.hostname, ip: this.ip });
     if (discoveryEnabled(this.active)) reg.publish(key, this.affiliate());
   }
 

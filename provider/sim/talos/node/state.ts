@@ -9,7 +9,8 @@ import { WgKeys } from "./identity";
 
 /** The persisted record. */
 export interface PersistedState {
-  etcd?: { bootstrapped: boolean; memberId: string };
+  /** `removed`: `etcd remove-member` took the node out; it does not rejoin until reset. */
+  etcd?: { bootstrapped: boolean; memberId: string; removed?: boolean };
   kubespan?: WgKeys;
   /** Set by `upgrade`: which image version was on disk when it ran, and what it upgraded to. */
   upgrade?: { fromImageVersion: string; version: string; image: string; /** The hangAfterUpgrade fault was armed when it ran. */ hang?: boolean };
