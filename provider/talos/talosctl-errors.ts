@@ -64,7 +64,8 @@ export function sanitize(text: string): string {
   return maskSecrets(text)
     .replace(/\n(Config )?diff:\n[\s\S]*$/, "\n$1diff: [omitted]")
     .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, "[redacted PEM]")
-    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, "[redacted]")
+    // A run ending in a 64-hex id under lowercase path segments is an image/schematic reference (no secret is lowercase hex).
+    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^([a-z0-9_-]+\/)*[0-9a-f]{64}$/.test(m) ? m : "[redacted]"))
     .replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "[redacted token]");
 }
 

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { isError } from "../../provider/internal/errors";
-import { TalosApiError, Talosctl, TalosctlError, upgradeArgs, upgradeError } from "../../provider/talos/talosctl";
+import { TalosApiError, Talosctl, TalosctlError, sanitize, upgradeArgs, upgradeError } from "../../provider/talos/talosctl";
 
 interface Fake { t: Talosctl; argv: () => string[] }
 
@@ -74,6 +74,12 @@ exit "\${FAKE_EXIT:-0}"
     assert.deepStrictEqual([tracked.name, tracked.node, tracked.message], ["TalosctlError", "10.0.0.4", "talosctl upgrade failed on node 10.0.0.4 (exit 1): sequence error: boom"]);
     const plain = upgradeError("10.0.0.5", 1, "Flag --preserve has been deprecated, legacy flag\ncannot use --wait and --insecure together\n") as TalosctlError;
     assert.deepStrictEqual([plain.name, plain.node, plain.message], ["TalosctlError", "10.0.0.5", "talosctl upgrade failed on node 10.0.0.5 (exit 1): cannot use --wait and --insecure together"]);
+  });
+
+  it("keeps schematic ids in installer image references readable while still redacting key-like runs", () => {
+    const img = `factory.talos.dev/metal-installer/${"0a".repeat(32)}:v1.13.10`;
+    assert.strictEqual(sanitize(`failed to resolve reference "${img}"`), `failed to resolve reference "${img}"`);
+    assert.strictEqual(sanitize(`key ${"Ab/".repeat(20)} id ${"0a".repeat(32)}X`), "key [redacted] id [redacted]");
   });
 
   it("upgrade-k8s: argv, stdout lines; a plain failure names the node", async () => {
