@@ -4,7 +4,7 @@
  * take milliseconds.
  */
 import { Sleep, realSleep } from "../internal/retry";
-import type { EtcdMember, GetOptions, NodeTarget, RunOptions, RunOutput, TalosResource } from "../talos/talosctl";
+import type { EtcdMember, GetOptions, NodeTarget, RunOptions, RunOutput, TalosResource, UpgradeK8sOptions } from "../talos/talosctl";
 import { overridableDeps } from "./overridable";
 import { cachedTalosctl } from "./talos-machine-config-deps";
 
@@ -20,8 +20,7 @@ export interface ClusterClient {
   upgradeK8s?(o: UpgradeK8sOptions): Promise<string[]>;
 }
 
-/** Options of `upgrade-k8s` (the wrapper's `Talosctl.upgradeK8s`). */
-export type UpgradeK8sOptions = NodeTarget & { from?: string; to: string; dryRun?: boolean; timeoutMs?: number };
+export type { UpgradeK8sOptions };
 
 /** Everything the runtimes need from outside. */
 export interface ClusterDeps {

@@ -93,6 +93,14 @@ describe("TalosBootstrap Kubernetes upgrade (scripted talosctl)", () => {
     assert.deepStrictEqual(f.calls, ["bootstrap", "upgrade-k8s"]);
   });
 
+  it("an unhealthy cluster after the upgrade is a partial update that keeps the old version, so the next up retries", async () => {
+    const f = fake();
+    f.client.run = async () => ({ exitCode: 1, stdout: "", stderr: "waiting for kubelet to be healthy: ...\nwaiting for kubelet to be healthy: kubelet not ready\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n" });
+    const e = await runBootstrap({ ...INPUTS, kubernetesVersion: "1.36.0" }, f.deps, PREV).then(() => assert.fail("passed"), (x: { name: string; message: string; partial: Record<string, unknown> }) => x);
+    assert.deepStrictEqual([e.name, e.message], ["PartialResourceError", '[c] cluster health not reached within 30s: check "kubelet to be healthy" did not pass (last error: kubelet not ready); no check passed']);
+    assert.deepStrictEqual([f.upgrades.length, "kubernetesVersion" in e.partial, e.partial.drift], [1, false, [e.message]]);
+  });
+
   it("create records the set version, else the bootstrap node's kubelet image, else nothing", async () => {
     const set = fake();
     assert.strictEqual((await runBootstrap({ ...INPUTS, kubernetesVersion: "1.34.1" }, set.deps)).kubernetesVersion, "1.34.1");
