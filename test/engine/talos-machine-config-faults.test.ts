@@ -54,9 +54,9 @@ describe("engine: TalosMachineConfig bad input and faults", function () {
     assert.strictEqual(w.simNode(n.machineId).maintenance, true, "the node stays in maintenance mode");
   });
 
-  it("fails create on an unreachable node, naming it and the endpoints", async () => {
+  it("fails create on a node still unreachable after timeoutSeconds, naming it and the endpoints", async () => {
     const ghost = "127.9.254.254";
-    await assert.rejects(up(w, `${URN}ghost`, nodeInputs(w, n, { node: ghost })), (e: HostCallError) => {
+    await assert.rejects(up(w, `${URN}ghost`, nodeInputs(w, n, { node: ghost, timeoutSeconds: 1 })), (e: HostCallError) => {
       assert.strictEqual(e.details, `node ${ghost} is unreachable (Talos API through ${ghost}): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp ${ghost}:50000: connect: connection refused"`);
       return true;
     });

@@ -63,10 +63,11 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
 
   it("previews a patch change as an update of the redacted config, the patch itself as [secret]", async () => {
     const p = await runProgram({ ...base, program: program("db"), operation: "preview" });
-    assert.deepStrictEqual(p.plan.find((e) => e.urn === MC), { urn: MC, op: "update", diffKeys: ["changeImpact", "configHash", "nodePatches", "redactedConfig"] });
+    assert.deepStrictEqual(p.plan.find((e) => e.urn === MC), { urn: MC, op: "update", diffKeys: ["changeImpact", "configHash", "nodePatches", "plannedAction", "redactedConfig"] });
     assert.deepStrictEqual(p.plan.find((e) => e.urn === SECRETS)!.op, "same");
     assert.ok(lines.includes("      nodePatches: [secret] => [secret]"), lines.join("\n"));
     assert.ok(lines.includes('      changeImpact: "none" => "live"'), lines.join("\n"));
+    assert.ok(lines.includes('      plannedAction: undefined => "apply live machine.nodeLabels.tier"') || lines.some((l) => l.startsWith("      plannedAction: ") && l.includes('"apply live machine.nodeLabels.tier"')), lines.join("\n"));
     const redacted = lines.find((l) => l.startsWith("      redactedConfig: "))!;
     assert.ok(redacted.includes("tier: web") && redacted.includes("tier: db"), redacted);
   });

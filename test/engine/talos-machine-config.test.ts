@@ -48,7 +48,8 @@ describe("engine: TalosMachineConfig lifecycle on simulated nodes", function () 
         assert.deepStrictEqual((await up(w, urn, inputs())).op, "same");
         const boot = node().bootId;
         const r = await up(w, urn, inputs(label("web")));
-        assert.deepStrictEqual([r.op, r.diffKeys], ["update", ["changeImpact", "configHash", "nodePatches", "redactedConfig"]]);
+        assert.deepStrictEqual([r.op, r.diffKeys], ["update", ["changeImpact", "configHash", "nodePatches", "plannedAction", "redactedConfig"]]);
+        assert.strictEqual(r.checked.plannedAction, "apply live machine.nodeLabels.tier");
         assert.deepStrictEqual([r.checked.changeImpact, r.outputs.appliedMode, r.outputs.rebootPending], ["live", "no-reboot", false]);
         assert.strictEqual(node().bootId, boot, "the node did not reboot");
         assert.strictEqual(configHash(node().active!.text), r.outputs.configHash);
@@ -73,7 +74,7 @@ describe("engine: TalosMachineConfig lifecycle on simulated nodes", function () 
         assert.strictEqual(refreshed.diff!.changes, "some");
         assert.ok(w.h.logs.some((l) => l.includes(`WARNING: node ${n.ip} drifted from the desired config:`)), w.h.logs.join("\n"));
         const r = await up(w, urn, inputs(label("web", { rolePatches: [{ machine: { env: { HTTP_PROXY: "http://proxy:3128" } } }] })));
-        assert.deepStrictEqual([r.op, r.diffKeys, r.outputs.appliedMode, r.outputs.drift], ["update", [], "no-reboot", []]);
+        assert.deepStrictEqual([r.op, r.diffKeys, r.outputs.appliedMode, r.outputs.drift], ["update", ["plannedAction"], "no-reboot", []]);
         assert.strictEqual(configHash(node().active!.text), desired.configHash);
       });
 

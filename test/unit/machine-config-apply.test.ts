@@ -38,6 +38,7 @@ class FakeNode {
     getResources: async (type: string, o: { insecure?: boolean }) => this.get(type, o.insecure === true),
     applyConfig: async (o: ApplyConfigOptions) => this.apply(o),
     reset: async () => { this.calls.push("reset"); this.active = this.persistent = null; },
+    reboot: async () => { this.calls.push("reboot"); this.active = this.persistent; },
   } as unknown as TalosClient;
 
   private get(type: string, insecure: boolean) {
@@ -102,12 +103,12 @@ describe("TalosMachineConfig apply flow (fake node)", () => {
     assert.deepStrictEqual([again.appliedMode, again.configHash], ["unchanged", first.configHash]);
   });
 
-  it("dry-runs first, then applies; auto reports the reboot the node needed", async () => {
-    await deliverMachineConfig(inputs(), deps);
+  it("dry-runs first; a change the node needs a reboot for is staged, then the node is rebooted (drain off here)", async () => {
+    await deliverMachineConfig(inputs({ drain: false }), deps);
     node.calls.length = 0;
     node.reboots = true;
-    const out = await deliverMachineConfig(inputs({ nodePatches: [{ machine: { env: { A: "1" } } }] }), deps);
-    assert.deepStrictEqual(node.calls, ["get machineconfig", "apply auto --dry-run", "apply auto", "get machineconfig"]);
+    const out = await deliverMachineConfig(inputs({ drain: false, nodePatches: [{ machine: { env: { A: "1" } } }] }), deps);
+    assert.deepStrictEqual(node.calls, ["get machineconfig", "apply auto --dry-run", "apply staged", "reboot", "get machineconfig"]);
     assert.strictEqual(out.appliedMode, "reboot");
     assert.ok(logs.some((l) => l.includes("dry run with applyMode auto (1 changed path(s): machine.env;")), logs.join("\n"));
   });
@@ -152,7 +153,7 @@ describe("TalosMachineConfig apply flow (fake node)", () => {
 
   it("reports an unreachable node by address and endpoints", async () => {
     node.reachable = false;
-    await assert.rejects(deliverMachineConfig(inputs({ endpoints: ["10.0.0.1"] }), deps), {
+    await assert.rejects(deliverMachineConfig(inputs({ endpoints: ["10.0.0.1"], timeoutSeconds: 0.05 }), deps), {
       name: "NodeUnreachableError",
       message: 'node 10.0.0.2 is unreachable (Talos API through 10.0.0.1): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:50000: connect: connection refused"',
     });

@@ -45,7 +45,9 @@ describe("TalosMachineConfig check", () => {
     const r = await checkMachineConfig({}, { ...base, redactedConfig: "stale", drift: ["x"] }, deps);
     assert.deepStrictEqual(r.failures, undefined);
     const i = r.inputs!;
-    assert.deepStrictEqual(Object.keys(i), ["secretsYaml", "clusterName", "endpoint", "role", "talosVersion", "hostname", "node", "redactedConfig", "configHash", "changeImpact"]);
+    assert.deepStrictEqual(Object.keys(i), ["secretsYaml", "clusterName", "endpoint", "role", "talosVersion", "hostname", "node", "configVersion", "redactedConfig", "configHash", "changeImpact"]);
+    // The config contract is pinned to the version the node was created with.
+    assert.strictEqual(i.configVersion, "v1.13.9");
     assert.match(i.configHash!, /^[0-9a-f]{64}$/);
     assert.strictEqual(i.changeImpact, "none");
     assert.ok(i.redactedConfig!.includes(`    token: "${REDACTED}"\n`));
