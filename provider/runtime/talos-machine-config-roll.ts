@@ -66,13 +66,24 @@ async function forfeit(ctx: RollContext, upgrade: boolean): Promise<boolean> {
   }
 }
 
-/** `talosctl upgrade` (preserve only before v1.8; we drained, so no talosctl drain), then the new version reported. */
+/**
+ * `--preserve` before v1.8 (later versions keep EPHEMERAL anyway), and for the only member of an etcd:
+ * Talos's upgrade check refuses it otherwise ("only 1 etcd member found … use --preserve", contract §13).
+ */
+async function preserveFlag(ctx: RollContext, current: string): Promise<{ preserve?: true }> {
+  if (compareTalosVersions(current, "v1.8.0") < 0) return { preserve: true };
+  if (ctx.inputs.role !== "controlplane") return {};
+  const members = await ctx.client.etcdMembers(targetOf(ctx)).catch(() => []);
+  return members.length === 1 ? { preserve: true } : {};
+}
+
+/** `talosctl upgrade` (preserve only before v1.8 or for a single etcd member; we drained, so no talosctl drain), then the new version reported. */
 async function upgradeAndWait(ctx: RollContext, image: string, tag: string, current: string): Promise<void> {
   const timeoutMs = (ctx.inputs.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000;
   const step = `upgrade to ${tag}`;
   const start = ctx.deps.now();
   ctx.log.step(`upgrading ${ctx.node} to ${image} (talosctl upgrade, timeout ${timeoutMs / 1000}s)`);
-  const preserve = compareTalosVersions(current, "v1.8.0") < 0 ? { preserve: true } : {};
+  const preserve = await preserveFlag(ctx, current);
   try {
     await ctx.client.upgrade({ ...targetOf(ctx), image, wait: true, timeoutMs, drain: false, ...preserve });
   } catch (e) {

@@ -110,7 +110,7 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
     const out = await deliverMachineConfig(base({ upgradeTimeoutSeconds: 600 }), deps, olds());
     assert.deepStrictEqual(c.calls, [
       "get machineconfig -n 10.0.0.2", "version -n 10.0.0.2", "kubeconfig -n 10.0.0.2", "etcd forfeit-leadership -n 10.0.0.2",
-      "kube drain cp-2", "upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --timeout 600000",
+      "kube drain cp-2", "etcd members -n 10.0.0.2", "upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --timeout 600000",
       "version -n 10.0.0.2", "get machineconfig -n 10.0.0.2", "apply auto --dry-run", "apply auto", "get machineconfig -n 10.0.0.2",
       "kube uncordon cp-2", "kube wait ready cp-2", "etcd members -n 10.0.0.2",
     ]);
@@ -125,7 +125,13 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
     ]);
   });
 
-  it("passes --preserve only to a node older than v1.8", async () => {
+  it("passes --preserve to the only member of an etcd (Talos refuses that upgrade otherwise)", async () => {
+    c.members = c.members.slice(1, 2);
+    await deliverMachineConfig(base({ drain: false }), deps, olds());
+    assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("upgrade")), ["upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --preserve --timeout 600000"]);
+  });
+
+  it("passes --preserve to a node older than v1.8", async () => {
     c.tag = "v1.7.6";
     await deliverMachineConfig(base({ role: "worker", drain: false }), deps, olds({ role: "worker", talosVersion: "v1.7.6" }));
     assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("upgrade")), ["upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --preserve --timeout 900000"]);
