@@ -128,7 +128,7 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
   it("passes --preserve to the only member of an etcd (Talos refuses that upgrade otherwise)", async () => {
     c.members = c.members.slice(1, 2);
     await deliverMachineConfig(base({ drain: false }), deps, olds());
-    assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("upgrade")), ["upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --preserve --timeout 600000"]);
+    assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("upgrade")), ["upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --preserve --timeout 900000"]);
   });
 
   it("passes --preserve to a node older than v1.8", async () => {
