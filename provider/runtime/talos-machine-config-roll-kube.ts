@@ -41,18 +41,33 @@ export async function controlPlaneOf(ctx: NodeContext, role: string): Promise<st
 /**
  * The Kubernetes node behind `ctx.node`, or undefined (with the reason) when there is none to drain:
  * the Kubernetes API does not answer yet (cluster not bootstrapped) or the node never registered.
+ * A bootstrapped cluster whose API does not answer is an error, not a reason to reboot undrained.
  */
 export async function openKube(ctx: NodeContext, role: string): Promise<KubeHandle | { absent: string }> {
   const cp = await controlPlaneOf(ctx, role);
   if (cp === undefined) return { absent: `node ${ctx.node} lists no control plane among its cluster members (talosctl get members)` };
-  const kubeconfig = await ctx.client.kubeconfig({ node: cp, endpoints: cp === ctx.node ? ctx.endpoints : [cp], talosconfig: ctx.talosconfig });
-  const kube = (ctx.deps.kube ?? kubeAccess)(kubeconfig);
+  const via = { node: cp, endpoints: cp === ctx.node ? ctx.endpoints : [cp], talosconfig: ctx.talosconfig };
+  const kube = (ctx.deps.kube ?? kubeAccess)(await ctx.client.kubeconfig(via));
   try {
     const node = await kube.nodeByAddress(ctx.node);
     return node ? { kube, name: node.name } : { absent: `no Kubernetes node has address ${ctx.node}` };
   } catch (e) {
-    if (isError(e, "KubeUnreachableError")) return { absent: errorMessage(e) };
-    throw e;
+    if (!isError(e, "KubeUnreachableError")) throw e;
+    if (await etcdRuns(ctx, via)) throw new KubeDownError(ctx.node, cp, e);
+    return { absent: `${errorMessage(e)} (etcd is not running on ${cp}: the cluster is not bootstrapped yet)` };
+  }
+}
+
+/** True when etcd answers on the control plane: the cluster is bootstrapped, so Kubernetes should serve. */
+async function etcdRuns(ctx: NodeContext, via: { node: string; endpoints: string[]; talosconfig: string }): Promise<boolean> {
+  return ctx.client.etcdMembers(via).then((m) => m.length > 0, () => false);
+}
+
+/** A bootstrapped cluster whose Kubernetes API does not answer: draining is impossible, rebooting blind is not our call. */
+export class KubeDownError extends TalosHetznerError {
+  constructor(node: string, cp: string, cause: unknown) {
+    super(`cannot drain node ${node}: etcd runs on control plane ${cp} but the Kubernetes API does not answer (${errorMessage(cause)}); fix the API endpoint, or set drain: false to proceed without draining`, { cause });
+    this.name = "KubeDownError";
   }
 }
 

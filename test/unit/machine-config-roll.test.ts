@@ -138,6 +138,16 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
     assert.ok(!c.calls.some((l) => l.startsWith("kube") || l.startsWith("etcd")), c.calls.join("\n"));
   });
 
+  it("refuses to upgrade undrained when etcd runs but the Kubernetes API does not answer", async () => {
+    const unreachable = Object.assign(new TalosHetznerError("the Kubernetes API https://10.0.0.1:6443 is unreachable: connect ECONNREFUSED"), { name: "KubeUnreachableError" });
+    c.kube.nodeByAddress = async () => { throw unreachable; };
+    await assert.rejects(deliverMachineConfig(base(), deps, olds()), (e: Error) => {
+      assert.match(e.message, /cannot drain node 10\.0\.0\.2: etcd runs on control plane 10\.0\.0\.2 but the Kubernetes API does not answer \(the Kubernetes API https:\/\/10\.0\.0\.1:6443 is unreachable: connect ECONNREFUSED\); fix the API endpoint, or set drain: false to proceed without draining/);
+      return true;
+    });
+    assert.ok(!c.calls.some((l) => l.startsWith("upgrade")), c.calls.join("\n"));
+  });
+
   it("resumes on a node already upgraded (interrupted before its config): no forfeit, drain or upgrade; config, uncordon, health", async () => {
     c.tag = "v1.13.9";
     c.active = fixture("controlplane", "ghcr.io/siderolabs/installer:v1.13.9");
