@@ -16,6 +16,10 @@ export { schematicId, canonicalSchematicYaml } from "./talos/schematic";
 export { parseTalosVersion, compareTalosVersions, contractAtLeast, defaultKubernetesVersion } from "./talos/versions";
 export { Talosctl } from "./talos/talosctl";
 
+// Kubernetes API client for day-2 operations (cordon, drain, uncordon, node removal)
+export { KubeClient, drainNode, waitNodeReady, parseKubeconfig, KubeApiError, KubeUnreachableError, DrainTimeoutError, KubeconfigError } from "./kube";
+export type { KubeNode, KubePod, DrainOptions } from "./kube";
+
 // Rescue-side building blocks
 export { validateDiskSelector, selectInstallDisk, DiskSelectionError } from "./rescue/select";
 export type { DiskSelector } from "./rescue/select";

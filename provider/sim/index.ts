@@ -17,6 +17,7 @@ export * from "./types";
 export * from "./scenario";
 export { robotServerScenario } from "./robot/scenario";
 export type { RobotSim } from "./robot/server";
+export type { SimKube, WorkloadSpec } from "./kube/model";
 export { runProgram, RunFailedError } from "./runner";
 export type { RunOptions } from "./runner";
 
