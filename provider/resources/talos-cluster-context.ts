@@ -86,10 +86,9 @@ export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint:
 }
 
 /** One node's apply-delivery config: its args plus the day-2 inputs and roll position, and its place in the roll (`dependsOn`). */
-export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs, opts: pulumi.CustomResourceOptions = {}): TalosMachineConfig {
+export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs): TalosMachineConfig {
   const day2: Day2ConfigArgs = { ...ctx.day2, rollPosition: ctx.roll.slot(node).position };
-  const dependsOn = [...ctx.roll.dependsOn(node), ...((opts.dependsOn as pulumi.Resource[] | undefined) ?? [])];
-  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, ...opts, dependsOn });
+  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, dependsOn: ctx.roll.dependsOn(node) });
   ctx.roll.add(node, config);
   return config;
 }
