@@ -110,6 +110,10 @@ describe("TalosCluster day 2 in the simulator", function () {
     assert.deepStrictEqual(rollViolations(t), []);
     assert.deepStrictEqual(versions(), ALL.map((n) => `${n} Talos (${V.first}) v1.35.0`));
     assert.deepStrictEqual(ALL.map((n) => state(configOf(n))?.outputs.configVersion), ALL.map(() => V.start));
+    // In place: the Cloud servers are the ones created on v1.12, and only the v1.13 snapshot is left for new ones.
+    const cloud = sim.services.cloud.state;
+    assert.deepStrictEqual([...cloud.servers.values()].map((x) => `${x.name} ${x.id}`), nodes.slice(3).map((n) => `${n.name} ${n.serverId}`));
+    assert.deepStrictEqual([...cloud.images.values()].filter((i) => i.type === "snapshot").map((i) => i.labels["talos-version"]), [V.first]);
   });
 
   it("upgrades Kubernetes once for the cluster when kubernetesVersion changes", async () => {
