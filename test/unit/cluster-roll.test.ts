@@ -17,6 +17,7 @@ import { rollOrder, checkDay2Args } from "../../provider/resources/talos-cluster
 import type { PlannedNode } from "../../provider/resources/talos-cluster-plan";
 import type { TalosClusterArgs } from "../../provider/resources/talos-cluster-types";
 import { Driver, runProgram, RunOptions } from "../../provider/sim/runner";
+import { rollViolations } from "../../provider/sim/scenarios/day2-observe";
 import { diffRobotServer } from "../../provider/runtime/robot-server";
 import { diffTalosImage } from "../../provider/runtime/talos-image";
 import { runtime as secretsRuntime } from "../../provider/runtime/talos-secrets";
@@ -116,6 +117,11 @@ describe("TalosCluster roll: slots and day-2 argument checks", () => {
     ]);
     assert.deepStrictEqual(rollOrder(nodes, 2).map((s) => s.after), [[], [0], [1], [1], [1, 2]]);
     assert.deepStrictEqual(rollOrder(nodes, 5).map((s) => s.after), [[], [0], [1], [1], [1]]);
+  });
+
+  it("finds two nodes cordoned at once and an upgrade of an uncordoned node in a timeline", () => {
+    assert.deepStrictEqual(rollViolations(["cordon a", "upgrade a v2", "uncordon a", "cordon b", "upgrade b v2", "uncordon b"]), []);
+    assert.deepStrictEqual(rollViolations(["cordon a", "cordon b", "upgrade b v2", "uncordon b", "upgrade c v2"]), ["b cordoned while a still was", "c upgraded while not cordoned"]);
   });
 
   it("rejects each bad day-2 argument naming its field", () => {
