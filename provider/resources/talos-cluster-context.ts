@@ -11,13 +11,7 @@ import type { RollChain } from "./talos-cluster-roll";
 import type { TalosClusterArgs } from "./talos-cluster-types";
 
 /** The day-2 inputs of an apply-delivery `TalosMachineConfig` (issue #9) that the component sets. */
-export interface Day2ConfigArgs {
-  drainTimeoutSeconds?: number;
-  upgradeTimeoutSeconds?: number;
-  allowQuorumLoss?: boolean;
-  resetOnDelete?: boolean;
-  rollPosition?: string;
-}
+export type Day2ConfigArgs = Pick<TalosMachineConfigArgs, "drainTimeoutSeconds" | "upgradeTimeoutSeconds" | "allowQuorumLoss" | "resetOnDelete" | "rollPosition">;
 
 /** What every node's config shares, resolved once by the component. */
 export interface ClusterContext {
