@@ -28,7 +28,25 @@ export function diffBootstrap(olds: Props, news: Props) {
   const d = diffInputs(olds, news, { inputKeys: DIFFED_KEYS, replaceKeys: ["clusterName"] });
   const k8s = news.kubernetesVersion !== undefined && news.kubernetesVersion !== olds.kubernetesVersion;
   const unfinished = ((olds.drift as string[] | undefined) ?? []).length > 0 || olds.kubeconfig === undefined;
-  return unfinished || k8s ? { ...d, changes: true } : d;
+  if (unfinished || k8s) return { ...d, changes: true };
+  return d.changes && onlyNodesRemoved(olds, news) ? { ...d, changes: false } : d;
+}
+
+const NODE_LISTS = ["controlPlaneNodes", "workerNodes", "endpoints"] as const;
+
+/**
+ * True when the only change is nodes leaving the lists. The engine deletes removed nodes after every
+ * update, so a health check now would still find them (an extra etcd member, an unlisted node) and fail;
+ * each removed node's TalosMachineConfig delete drains it and guards etcd instead.
+ */
+export function onlyNodesRemoved(olds: Props, news: Props): boolean {
+  const others = DIFFED_KEYS.filter((k) => !(NODE_LISTS as readonly string[]).includes(k));
+  if (diffInputs(olds, news, { inputKeys: others }).changes) return false;
+  return NODE_LISTS.every((k) => {
+    const before = Array.isArray(olds[k]) ? (olds[k] as unknown[]) : [];
+    const after = Array.isArray(news[k]) ? (news[k] as unknown[]) : [];
+    return after.every((n) => before.includes(n));
+  });
 }
 
 /** The TalosBootstrap runtime. */

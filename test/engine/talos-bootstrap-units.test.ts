@@ -119,4 +119,12 @@ describe("TalosBootstrap steps", () => {
     assert.deepStrictEqual(diffBootstrap({ ...olds, drift: ["health: x"] }, news), { changes: true, replaces: [] });
     assert.deepStrictEqual(diffBootstrap({ ...olds, kubeconfig: undefined }, news), { changes: true, replaces: [] });
   });
+
+  it("leaves health alone while nodes are only being removed (they are deleted after every update), and re-checks an added node", () => {
+    const olds = { clusterName: "c", bootstrapNode: NODE, controlPlaneNodes: [NODE, "10.0.0.3", "10.0.0.4"], workerNodes: ["10.0.0.9"], endpoints: [NODE, "10.0.0.3", "10.0.0.4"], kubeconfig: "k", drift: [] };
+    const shrunk = { ...olds, controlPlaneNodes: [NODE, "10.0.0.3"], workerNodes: [], endpoints: [NODE, "10.0.0.3"] };
+    assert.deepStrictEqual(diffBootstrap(olds, shrunk), { changes: false, replaces: [] });
+    assert.deepStrictEqual(diffBootstrap(olds, { ...shrunk, workerNodes: ["10.0.0.10"] }), { changes: true, replaces: [] });
+    assert.deepStrictEqual(diffBootstrap(olds, { ...shrunk, kubeconfigRenewBeforeDays: 10 }), { changes: true, replaces: [] });
+  });
 });
