@@ -1,6 +1,6 @@
 /**
- * Delete of an `apply` node = node removal (issue #9): cordon + drain, etcd removal for control
- * planes behind a quorum guard, graceful reset when `resetOnDelete`, then the Kubernetes Node object
+ * Delete of an `apply` node = node removal (issue #9): the etcd quorum guard for control planes first,
+ * then cordon + drain, etcd removal, graceful reset when `resetOnDelete`, then the Kubernetes Node object
  * deleted. A node that no longer answers (server already gone) is warned about and the delete
  * finishes: a destroy must not hang on a dead machine.
  */
@@ -50,13 +50,23 @@ async function healthyMembers(ctx: RollContext, members: EtcdMember[], removed: 
   return healthy;
 }
 
-/** Removes the node's etcd member (guarded), unless the graceful reset will make it leave. */
-async function leaveEtcd(ctx: RollContext, answers: boolean, viaReset: boolean): Promise<void> {
+/** The node's etcd member and who is healthy besides it, once the quorum guard let the removal through. */
+interface EtcdPlan {
+  view: EtcdView;
+  me: EtcdMember;
+  healthy: Set<string>;
+}
+
+/**
+ * The quorum guard, before anything is touched (a refused removal leaves the node as it was, not
+ * cordoned); undefined when the node is no etcd member or etcd does not run.
+ */
+async function guardEtcd(ctx: RollContext, answers: boolean): Promise<EtcdPlan | undefined> {
   const view = await etcdView(ctx, answers);
   const me = view && memberOf(view.members, ctx.inputs.hostname, ctx.node);
   if (!view || !me) {
     ctx.log.info(view ? `${ctx.node} is not an etcd member (asked ${view.from})` : "no etcd member list: etcd is not running (not bootstrapped)");
-    return;
+    return undefined;
   }
   const healthy = await healthyMembers(ctx, view.members, me.id);
   const v = quorumAfterRemoval(view.members, me.id, healthy);
@@ -64,6 +74,13 @@ async function leaveEtcd(ctx: RollContext, answers: boolean, viaReset: boolean):
     throw new TalosHetznerError(`[${ctx.label}] refusing to remove control plane ${ctx.node} from etcd: ${v.healthyAfter} of the ${v.remaining} remaining members would be healthy, below the quorum of ${v.quorum}; set allowQuorumLoss to remove it anyway`);
   }
   if (!v.ok) ctx.log.warn(`removing ${ctx.node} from etcd below quorum (${v.healthyAfter} of ${v.remaining} healthy, quorum ${v.quorum}): allowQuorumLoss is set`);
+  else ctx.log.info(`etcd keeps a healthy majority without ${ctx.node}: ${v.healthyAfter} of ${v.remaining} (quorum ${v.quorum})`);
+  return { view, me, healthy };
+}
+
+/** Removes the guarded member through another healthy member, unless the graceful reset makes it leave. */
+async function leaveEtcd(ctx: RollContext, plan: EtcdPlan, viaReset: boolean): Promise<void> {
+  const { view, me, healthy } = plan;
   if (viaReset) return ctx.log.info(`member ${me.id} leaves etcd with the graceful reset`);
   const other = view.members.find((m) => m.id !== me.id && healthy.has(m.id));
   if (!other) return ctx.log.info(`member ${me.id} is the last one: nothing to remove it from`);
@@ -73,17 +90,20 @@ async function leaveEtcd(ctx: RollContext, answers: boolean, viaReset: boolean):
 }
 
 /** Steps of a removal. */
-export const REMOVE_STEPS = 4;
+export const REMOVE_STEPS = 5;
 
 /** Removes the node from the cluster; `reset` runs the graceful reset (the caller's resetOnDelete path). */
 export async function removeNode(ctx: RollContext, answers: boolean, reset: () => Promise<void>): Promise<void> {
   const i = ctx.inputs;
+  const cp = i.role === "controlplane";
+  ctx.log.step(cp ? "checking that etcd keeps its quorum without the node" : "etcd quorum: not a control plane");
+  const plan = cp ? await guardEtcd(ctx, answers) : undefined;
   let handle: KubeHandle | undefined;
   if (!answers) ctx.log.step("cordon and drain: skipped (the node does not answer)");
   else handle = await openDrainable(ctx, "cordoning and draining the node");
   if (handle) await inStep(ctx, "drain", () => cordonAndDrain(ctx, handle!, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000));
-  ctx.log.step(i.role === "controlplane" ? "removing the node from etcd" : "etcd: not a control plane");
-  if (i.role === "controlplane") await leaveEtcd(ctx, answers, Boolean(i.resetOnDelete) && answers);
+  ctx.log.step(plan ? "removing the node from etcd" : "etcd: nothing to remove");
+  if (plan) await leaveEtcd(ctx, plan, Boolean(i.resetOnDelete) && answers);
   if (i.resetOnDelete && answers) await reset();
   else ctx.log.step(answers ? `node ${ctx.node} keeps its config (resetOnDelete is not set)` : "reset: skipped (the node does not answer)");
   ctx.log.step(handle ? `deleting Kubernetes node ${handle.name}` : "no Kubernetes node to delete");

@@ -203,20 +203,21 @@ describe("TalosMachineConfig node removal (fake node and Kubernetes API)", () =>
   afterEach(() => restore());
   const props = (over: Partial<MachineConfigInputs> = {}) => ({ ...base(over), config: "", appliedMode: "no-reboot", rebootPending: false, drift: [] }) as MachineConfigOutputs;
 
-  it("drains, removes the etcd member through another member, deletes the Kubernetes node", async () => {
+  it("checks quorum, drains, removes the etcd member through another member, deletes the Kubernetes node", async () => {
     await deleteMachineConfig(props(), deps);
     assert.deepStrictEqual(c.calls, [
-      "get machineconfig -n 10.0.0.2", "kubeconfig -n 10.0.0.2", "kube drain cp-2", "etcd members -n 10.0.0.2",
-      "version -n 10.0.0.1", "version -n 10.0.0.3", "etcd remove-member 0b -n 10.0.0.1", "kube delete node cp-2",
+      "get machineconfig -n 10.0.0.2", "etcd members -n 10.0.0.2", "version -n 10.0.0.1", "version -n 10.0.0.3",
+      "kubeconfig -n 10.0.0.2", "kube drain cp-2", "etcd remove-member 0b -n 10.0.0.1", "kube delete node cp-2",
     ]);
   });
 
-  it("refuses to go below quorum unless allowQuorumLoss", async () => {
+  it("refuses to go below quorum before touching the node, unless allowQuorumLoss", async () => {
     c.downNodes.add("10.0.0.1");
     c.downNodes.add("10.0.0.3");
-    await assert.rejects(deleteMachineConfig(props({ drain: false }), deps), {
+    await assert.rejects(deleteMachineConfig(props(), deps), {
       message: "[cp-2] refusing to remove control plane 10.0.0.2 from etcd: 0 of the 2 remaining members would be healthy, below the quorum of 2; set allowQuorumLoss to remove it anyway",
     });
+    assert.ok(!c.calls.some((l) => l.startsWith("kube")), `refused before any cordon or drain:\n${c.calls.join("\n")}`);
     c.downNodes.delete("10.0.0.3");
     await assert.rejects(deleteMachineConfig(props({ drain: false }), deps), {
       message: "[cp-2] refusing to remove control plane 10.0.0.2 from etcd: 1 of the 2 remaining members would be healthy, below the quorum of 2; set allowQuorumLoss to remove it anyway",
