@@ -3,35 +3,18 @@
  * Kubernetes events (cordons, evictions, node deletions) merged into one timeline, and the checks of a
  * safe roll over that timeline. Typed here because the runtime's day-2 members are optional on `SimWorld`.
  */
+import type { SimKube } from "../kube/model";
+import type { JournalEntry, TalosFaults } from "../talos/node/day2";
 import type { SimWorld } from "../types";
 
-/** One Talos journal entry (engineer B's `world.talosRuntime.journal`). */
-export interface JournalEntry {
-  at: number;
-  machineId: string;
-  hostname: string;
-  event: "upgrade" | "reboot" | "reset" | "boot";
-  version: string;
-}
+export type { JournalEntry } from "../talos/node/day2";
+export type { SimKubeEvent as KubeEvent } from "../kube/state";
 
-/** One Kubernetes API event (engineer A's `SimKube.events`). */
-export interface KubeEvent {
-  at: number;
-  kind: "cordon" | "uncordon" | "evict" | "evict-blocked" | "delete-node";
-  node: string;
-  pod?: string;
-}
-
-/** The day-2 members of the Talos runtime. */
+/** The day-2 members of the Talos runtime (optional on `SimWorld`'s `TalosRuntime`, so typed here). */
 export interface Day2Runtime {
   journal: JournalEntry[];
-  faults: { hangAfterUpgrade: Set<string> };
-  kube(clusterKeyOrName?: string): {
-    events: KubeEvent[];
-    nodes(): { name: string; unschedulable: boolean; kubeletVersion: string; osImage: string; ready: boolean }[];
-    pods(): { namespace: string; name: string; nodeName: string; deleting: boolean }[];
-    addWorkload(w: { namespace: string; name: string; replicas: number; emptyDir?: boolean; minAvailable?: number }): void;
-  };
+  faults: TalosFaults;
+  kube(clusterKeyOrName?: string): SimKube;
 }
 
 /** The world's Talos runtime with its day-2 members. */
