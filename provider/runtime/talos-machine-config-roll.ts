@@ -11,7 +11,7 @@ import { compareTalosVersions } from "../talos/versions";
 import { LiveConfigs, isTlsRefusal, isUnreachable, readLive } from "./talos-machine-config-node";
 import { applyChange } from "./talos-machine-config-change";
 import { RollContext, inStep, stepFailed, targetOf } from "./talos-machine-config-roll-context";
-import { cordonAndDrain, uncordonReady } from "./talos-machine-config-roll-kube";
+import { KubeHandle, cordonAndDrain, uncordonReady } from "./talos-machine-config-roll-kube";
 import { kubeHandleOf } from "./talos-machine-config-roll-drain";
 import { isEtcdNotRunning } from "./talos-machine-config-roll-etcd";
 import { checkHealth } from "./talos-machine-config-roll-health";
@@ -34,7 +34,7 @@ export async function rollNode(ctx: RollContext, r: RenderedConfig, live: LiveCo
   const inEtcd = await forfeit(ctx, upgrade);
   ctx.log.step(!upgrade ? "cordon and drain: skipped (already upgraded)" : handle ? `cordoning and draining Kubernetes node ${handle.name}` : "cordon and drain: skipped");
   if (upgrade && handle) await inStep(ctx, "drain", () => cordonAndDrain(ctx, handle, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000));
-  if (upgrade) await upgradeAndWait(ctx, image, tag, current);
+  if (upgrade) await upgradeAndWait(ctx, image, tag, current, async () => { if (handle) await uncordonRefused(ctx, handle); });
   else {
     ctx.log.step("upgrade: skipped (already upgraded)");
     ctx.log.step(`version verified: ${current}`);
@@ -78,7 +78,15 @@ async function preserveFlag(ctx: RollContext, current: string): Promise<{ preser
 }
 
 /** `talosctl upgrade` (preserve only before v1.8 or for a single etcd member; we drained, so no talosctl drain), then the new version reported. */
-async function upgradeAndWait(ctx: RollContext, image: string, tag: string, current: string): Promise<void> {
+/** The node refused the upgrade and still runs its old version: it serves again instead of staying cordoned. */
+async function uncordonRefused(ctx: RollContext, handle: KubeHandle): Promise<void> {
+  await uncordonReady(ctx, handle, 60000).then(
+    () => ctx.log.warn(`the node refused the upgrade and was not rebooted: ${handle.name} is uncordoned again`),
+    (e) => ctx.log.warn(`the node refused the upgrade; uncordoning ${handle.name} failed too (${errorMessage(e)}): it stays cordoned`),
+  );
+}
+
+async function upgradeAndWait(ctx: RollContext, image: string, tag: string, current: string, refused: () => Promise<void>): Promise<void> {
   const timeoutMs = (ctx.inputs.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000;
   const step = `upgrade to ${tag}`;
   const start = ctx.deps.now();
@@ -87,7 +95,10 @@ async function upgradeAndWait(ctx: RollContext, image: string, tag: string, curr
   try {
     await ctx.client.upgrade({ ...targetOf(ctx), image, wait: true, timeoutMs, drain: false, ...preserve });
   } catch (e) {
-    if (!isUnreachable(e) && !isError(e, "TalosctlError")) throw stepFailed(ctx.label, step, e);
+    if (!isUnreachable(e) && !isError(e, "TalosctlError")) {
+      await refused();
+      throw stepFailed(ctx.label, step, e);
+    }
     ctx.log.warn(`talosctl upgrade: ${errorMessage(e)}; checking the node's version`);
   }
   ctx.log.step(`waiting for ${ctx.node} to report ${tag}`);

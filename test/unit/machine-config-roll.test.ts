@@ -32,6 +32,7 @@ class FakeCluster {
   hangAfterUpgrade = false;
   downNodes = new Set<string>();
   drainBlocked = false;
+  unknownImage = false;
   members = [member("0a", "cp-1", "10.0.0.1"), member("0b", "cp-2", "10.0.0.2"), member("0c", "cp-3", "10.0.0.3")];
   reachable = (node: string) => !this.downNodes.has(node) && !(this.hangAfterUpgrade && this.tag === "v1.13.9" && node === "10.0.0.2");
 
@@ -62,6 +63,7 @@ class FakeCluster {
     etcdRemoveMember: async (o: { node: string; memberId: string }) => { this.calls.push(`etcd remove-member ${o.memberId} -n ${o.node}`); },
     upgrade: async (o: { node: string; image: string; drain?: boolean; preserve?: boolean; timeoutMs?: number }) => {
       this.calls.push(`upgrade -n ${o.node} --image ${o.image} --drain=${o.drain}${o.preserve ? " --preserve" : ""} --timeout ${o.timeoutMs}`);
+      if (this.unknownImage) throw new TalosApiError("upgrade", [{ node: o.node, grpcCode: "NotFound", detail: `failed to resolve reference "${o.image}": ${o.image}: not found` }]);
       this.tag = /:(v[\d.]+)$/.exec(o.image)![1];
     },
     reboot: async (o: { node: string }) => { this.calls.push(`reboot -n ${o.node}`); if (this.staged) this.active = this.staged; },
@@ -157,6 +159,19 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
       "apply auto --dry-run", "apply auto", "get machineconfig -n 10.0.0.2", "kube uncordon cp-2", "kube wait ready cp-2", "etcd members -n 10.0.0.2",
     ]);
     assert.strictEqual(out.appliedMode, "no-reboot");
+  });
+
+  it("uncordons the node again when it refuses the upgrade (installer image not found) and stops the roll", async () => {
+    c.unknownImage = true;
+    await assert.rejects(deliverMachineConfig(base(), deps, olds()), (e: Error) => {
+      assert.match(e.message, /^\[cp-2\] upgrade to v1\.13\.9/);
+      assert.ok(e.message.includes('failed to resolve reference "ghcr.io/siderolabs/installer:v1.13.9"'), e.message);
+      return true;
+    });
+    assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("kube ") || l.startsWith("upgrade")).map((l) => l.split(" --")[0]), [
+      "kube drain cp-2", "upgrade -n 10.0.0.2", "kube uncordon cp-2", "kube wait ready cp-2",
+    ]);
+    assert.ok(logs.some((l) => l.includes("the node refused the upgrade and was not rebooted: cp-2 is uncordoned again")), logs.join("\n"));
   });
 
   it("stops on a drain timeout with the node left cordoned, before touching Talos", async () => {
