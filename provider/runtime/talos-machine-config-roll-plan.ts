@@ -69,10 +69,15 @@ function actionOf({ olds, news, impact, paths }: PlanFacts): string | undefined 
   return `apply ${listPaths(paths)} with applyMode ${mode}`;
 }
 
-/** True when olds and news differ only in descriptive keys (`plannedAction`, `rollPosition`): no update. */
+/**
+ * True when olds (the last outputs) and news differ at most in descriptive keys (`plannedAction`,
+ * `rollPosition`): no update. Also when they do not differ at all: after a "same" step the state holds
+ * the new inputs with the older outputs, and leaving the diff to the engine would compare those inputs
+ * and plan an update for a descriptive difference the outputs no longer have.
+ */
 export function onlyDescriptiveChanges(olds: Props, news: Props): boolean {
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
   const inputKeys = new Set<string>([...USER_INPUT_KEYS, "redactedConfig", "configHash", "changeImpact", "plannedAction"]);
   const changed = [...keys].filter((k) => inputKeys.has(k) && !deepEqual(olds[k], news[k]));
-  return changed.length > 0 && changed.every((k) => (DESCRIPTIVE_KEYS as readonly string[]).includes(k));
+  return changed.every((k) => (DESCRIPTIVE_KEYS as readonly string[]).includes(k));
 }
