@@ -129,11 +129,11 @@ describe("npm run demo (hybrid example against the simulator)", function () {
     assert.deepStrictEqual(updateKeys(result.plans.scaleOut), [["hybrid-bootstrap", ["workerNodes"]], ["hybrid-mesh", ["nodes"]]]);
   });
 
-  // Fails until TalosMachineConfig's diff is fixed (provider/runtime/talos-machine-config-roll-plan.ts
-  // onlyDescriptiveChanges requires changed.length > 0): the scale-out was a "same" step for the other
-  // configs, so the state holds their new inputs ("1 of 6") with their create-time outputs ("1 of 5");
-  // scaling back, the old outputs equal the new inputs, the diff answers DIFF_UNKNOWN and the engine
-  // compares the old inputs, planning five `update [rollPosition]` steps (each a no-op apply).
+  // Needs TalosMachineConfig's diff to answer "no change" also when olds and news do not differ at all
+  // (onlyDescriptiveChanges in provider/runtime/talos-machine-config-roll-plan.ts): the scale-out was a
+  // "same" step for the other configs, so the state holds their new inputs ("1 of 6") with their
+  // create-time outputs ("1 of 5"); scaling back, those outputs equal the new inputs, and a DIFF_UNKNOWN
+  // answer lets the engine compare the old inputs and plan five `update [rollPosition]` no-op applies.
   it("scales back 3 → 2 deleting only that worker's three resources (drained first) and updating only the mesh", () => {
     // Removing nodes is no health re-check for the bootstrap: the removed node's -node delete drains it.
     assert.deepStrictEqual(changes(scaleIn.plan), [...ops("delete", worker(2)), "update hybrid-mesh"]);
