@@ -74,6 +74,7 @@ async function guardEtcd(ctx: RollContext, answers: boolean): Promise<EtcdPlan |
     throw new TalosHetznerError(`[${ctx.label}] refusing to remove control plane ${ctx.node} from etcd: ${v.healthyAfter} of the ${v.remaining} remaining members would be healthy, below the quorum of ${v.quorum}; set allowQuorumLoss to remove it anyway`);
   }
   if (!v.ok) ctx.log.warn(`removing ${ctx.node} from etcd below quorum (${v.healthyAfter} of ${v.remaining} healthy, quorum ${v.quorum}): allowQuorumLoss is set`);
+  else if (v.remaining === 0) ctx.log.info(`${ctx.node} is the last etcd member: no quorum left to keep (the cluster's etcd ends with it)`);
   else ctx.log.info(`etcd keeps a healthy majority without ${ctx.node}: ${v.healthyAfter} of ${v.remaining} (quorum ${v.quorum})`);
   return { view, me, healthy };
 }
