@@ -33,6 +33,11 @@ export interface CloudScenario {
   unavailable?: Record<string, string[]>;
   /** Requests per hour before 429. @default 3600 */
   rateLimitPerHour?: number;
+  /**
+   * Second octet of the loopback range servers get their IPv4 from (127.<octet>.0.0/16), 20–99; two
+   * simulators running at once on one machine need different ones. @default 20
+   */
+  addressOctet?: number;
   faults?: ServiceFaults;
 }
 

@@ -3,7 +3,10 @@ import { cidrContains, inboundFilter, parseIp } from "../../provider/sim/cloud/f
 import { RateLimiter } from "../../provider/sim/cloud/ratelimit";
 import { sortItems } from "../../provider/sim/cloud/pagination";
 import { md5Fingerprint } from "../../provider/sim/cloud/ssh-keys";
-import { FirewallRuleRecord } from "../../provider/sim/cloud/state";
+import { CloudState, FirewallRuleRecord, ImageRecord } from "../../provider/sim/cloud/state";
+import { buildServer } from "../../provider/sim/cloud/server-create";
+import { findServerType } from "../../provider/sim/cloud/catalog";
+import { SimWorld } from "../../provider/sim/types";
 
 // Does not prove: that these parts are wired into the HTTP pipeline (test/integration/cloud-sim.test.ts does).
 describe("cloud sim: firewall rules, rate limiter, sorting, fingerprints", () => {
@@ -66,5 +69,23 @@ describe("cloud sim: firewall rules, rate limiter, sorting, fingerprints", () =>
     assert.strictEqual(md5Fingerprint(line), expected);
     assert.strictEqual(md5Fingerprint(`ssh-rsa ${blob.toString("base64")}`), undefined, "type must match the blob");
     assert.strictEqual(md5Fingerprint("not a key"), undefined);
+  });
+});
+
+describe("cloud sim: server addresses", () => {
+  const world = {} as SimWorld;
+  const server = (state: CloudState) => buildServer(state, {
+    name: "w", type: findServerType("cx33")!, location: state.locations[0], image: {} as ImageRecord, sshKeys: [], labels: {},
+    firewallIds: [], startAfterCreate: true, ipv4: true, ipv6: false,
+  }).spec.ipv4;
+
+  it("hands out 127.20.x.y by default and another /16 with addressOctet, so two simulators can share a machine", () => {
+    const a = new CloudState(world, { token: "t" }, {});
+    const b = new CloudState(world, { token: "t", addressOctet: 21 }, {});
+    assert.deepStrictEqual([server(a), server(a), server(b)], ["127.20.0.2", "127.20.0.3", "127.21.0.2"]);
+  });
+
+  it("refuses an octet outside 20–99 (127.10.x.y belongs to the Robot servers)", () => {
+    assert.throws(() => new CloudState(world, { token: "t", addressOctet: 10 }, {}), { message: "cloud.addressOctet must be an integer from 20 to 99, got 10" });
   });
 });

@@ -67,11 +67,11 @@ function resolveSshKeys(state: CloudState, refs: unknown[]): SshKeyRecord[] {
   return refs.map((ref) => keys.find((k) => String(k.id) === String(ref) || k.name === ref) ?? fail(unknownReference("ssh_keys", "SSH key", ref)));
 }
 
-/** The server record and the machine spec behind it (loopback IPv4 from 127.20.0.0/16, IPv6 /64 per server). */
+/** The server record and the machine spec behind it (loopback IPv4 from 127.<addressOctet>.0.0/16, IPv6 /64 per server). */
 export function buildServer(state: CloudState, plan: CreatePlan): { server: ServerRecord; spec: MachineSpec } {
   const id = state.nextId("server");
   const n = state.nextId("address");
-  const ip = `127.20.${Math.floor(n / 254)}.${(n % 254) + 1}`;
+  const ip = `127.${state.scenario.addressOctet ?? 20}.${Math.floor(n / 254)}.${(n % 254) + 1}`;
   const ipv6Net = `2a01:4f8:c0c:${id.toString(16)}::/64`;
   const server: ServerRecord = {
     id, name: plan.name, created: isoNow(), labels: plan.labels, type: plan.type, location: plan.location, image: plan.image,

@@ -14,9 +14,11 @@ import { controlPlanesConfig, hybridScenario } from "./hybrid";
 export const DAY2_VERSIONS = { start: "v1.12.3", first: "v1.13.8", second: "v1.13.9", unserved: "v1.13.10" } as const;
 
 /** The day-2 world: `servers` dedicated servers from `firstServer` on, a Cloud project, a factory of DAY2_VERSIONS. */
-export function day2Scenario(o: { firstServer: number; servers?: number }): Scenario {
+export function day2Scenario(o: { firstServer: number; servers?: number; cloudAddressOctet?: number }): Scenario {
   const base = hybridScenario({ firstServer: o.firstServer, robotServers: o.servers ?? 3 });
-  return { ...base, factory: { versions: ["v1.12.3", "v1.12.4", "v1.13.8", "v1.13.9"] } };
+  // Its own Cloud address range by default, so it can run beside the demo's simulator on one machine.
+  const cloud = { ...base.cloud!, addressOctet: o.cloudAddressOctet ?? 21 };
+  return { ...base, cloud, factory: { versions: ["v1.12.3", "v1.12.4", "v1.13.8", "v1.13.9"] } };
 }
 
 /** What a run of the day-2 program declares; each field maps to one `TalosCluster` argument. */
