@@ -19,7 +19,7 @@ import { PlanLogger, RollContext } from "./talos-machine-config-roll-context";
 import { isImageChange } from "./talos-machine-config-roll-plan";
 import { ROLL_STEPS, rollNode } from "./talos-machine-config-roll";
 import { pollUntil } from "../internal/poll";
-import { AppliedMode, DEFAULT_TIMEOUT_SECONDS, MachineConfigInputs, MachineConfigOutputs, configVersionOf, endpointsOf, requireNode } from "./talos-machine-config-types";
+import { AppliedMode, DEFAULT_TIMEOUT_SECONDS, MachineConfigInputs, MachineConfigOutputs, configVersionOf, endpointsOf, installImageOf, requireNode } from "./talos-machine-config-types";
 
 export { liveOutputs, machineConfigId, resourceLabel };
 
@@ -86,6 +86,6 @@ export async function deliverMachineConfig(i: MachineConfigInputs, deps: Runtime
   log.info(state.kind === "maintenance" ? "maintenance mode" : "configured by this cluster");
   const [appliedMode, live] = state.kind === "maintenance"
     ? await installFromMaintenance(ctx, r, timeoutMs)
-    : rolling ? await rollNode(ctx, r, state.live) : await applyChange(ctx, r, state.live, { inRoll: false, deadline: deps.now() + timeoutMs });
+    : rolling ? await rollNode(ctx, r, state.live, installImageOf(olds as unknown as MachineConfigInputs)) : await applyChange(ctx, r, state.live, { inRoll: false, deadline: deps.now() + timeoutMs });
   return { config: r.config, redactedConfig: r.redacted, configHash: r.hash, appliedMode, ...liveOutputs(live, r.config, i), drift: [] };
 }

@@ -16,12 +16,14 @@ export function liveInstallImage(live: LiveConfigs): string | undefined {
 }
 
 /**
- * True unless the node already runs the target: its reported version differs from the image's tag;
- * with the same tag (a schematic change) or an image without one, its config's install image decides
- * (a roll resumed between the upgrade and the config apply then upgrades once more, which is harmless).
+ * True unless the node already runs the target: its reported version differs from the image's tag.
+ * When it reports the tag and the previous image had another one (a version change), it is upgraded,
+ * even if its config still names the old installer (a roll resumed before the config apply). With the
+ * same tag (a schematic change) or an image without one, its config's install image decides.
  */
-export function upgradeNeeded(current: string, image: string, live: LiveConfigs): boolean {
+export function upgradeNeeded(current: string, image: string, live: LiveConfigs, previousImage?: string): boolean {
   const tag = imageTag(image);
   if (tag !== undefined && current !== tag) return true;
+  if (tag !== undefined && previousImage !== undefined && imageTag(previousImage) !== tag) return false;
   return liveInstallImage(live) !== image;
 }

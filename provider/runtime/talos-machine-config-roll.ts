@@ -22,13 +22,13 @@ import { AppliedMode, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, DE
 export const ROLL_STEPS = 10;
 
 /** Upgrades the node to the inputs' installer image, then applies `r`; returns what the config apply did. */
-export async function rollNode(ctx: RollContext, r: RenderedConfig, live: LiveConfigs): Promise<[AppliedMode, LiveConfigs]> {
+export async function rollNode(ctx: RollContext, r: RenderedConfig, live: LiveConfigs, previousImage: string): Promise<[AppliedMode, LiveConfigs]> {
   const i = ctx.inputs;
   const image = installImageOf(i);
   const tag = imageTag(image) ?? i.talosVersion;
   ctx.log.step(`checking the Talos version of ${ctx.node} (target ${tag})`);
   const current = (await inStep(ctx, "talosctl version", () => ctx.client.version(targetOf(ctx)))).tag;
-  const upgrade = upgradeNeeded(current, image, live);
+  const upgrade = upgradeNeeded(current, image, live, previousImage);
   ctx.log.info(upgrade ? `runs ${current}: upgrading to ${image}` : `already runs ${current} from ${image}: resuming after the upgrade`);
   const handle = await kubeHandleOf(ctx);
   const inEtcd = await forfeit(ctx, upgrade);

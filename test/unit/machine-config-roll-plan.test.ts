@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { pinKubernetesImages } from "../../provider/talos/config";
 import { onlyDescriptiveChanges, plannedAction, resolveConfigVersion } from "../../provider/runtime/talos-machine-config-roll-plan";
 import { quorumAfterRemoval } from "../../provider/runtime/talos-machine-config-roll-etcd";
-import { imageTag } from "../../provider/runtime/talos-machine-config-roll-version";
+import { imageTag, upgradeNeeded } from "../../provider/runtime/talos-machine-config-roll-version";
 import { diffMachineConfig } from "../../provider/runtime/talos-machine-config";
 import { MachineConfigInputs } from "../../provider/runtime/talos-machine-config-types";
 
@@ -77,6 +77,17 @@ describe("TalosMachineConfig day-2 plan (pure)", () => {
     assert.strictEqual(imageTag("ghcr.io/siderolabs/installer:v1.13.9"), "v1.13.9");
     assert.strictEqual(imageTag("factory.talos.dev/metal-installer/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:v1.14.0-rc.1"), "v1.14.0-rc.1");
     assert.strictEqual(imageTag("localhost:5000/installer:latest"), undefined);
+  });
+
+  it("decides whether a node still needs its upgrade: version first, the config's installer only for a same-version change", () => {
+    const live = (image: string) => ({ active: `version: v1alpha1\nmachine:\n  install:\n    image: ${image}\n`, persistent: null });
+    const v12 = "ghcr.io/siderolabs/installer:v1.12.5";
+    const v13 = "ghcr.io/siderolabs/installer:v1.13.9";
+    const schematic = "factory.talos.dev/metal-installer/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:v1.13.9";
+    assert.strictEqual(upgradeNeeded("v1.12.5", v13, live(v12), v12), true, "still on the old version");
+    assert.strictEqual(upgradeNeeded("v1.13.9", v13, live(v12), v12), false, "came back on the new version before its config was applied");
+    assert.strictEqual(upgradeNeeded("v1.13.9", schematic, live(v13), v13), true, "same version, another schematic");
+    assert.strictEqual(upgradeNeeded("v1.13.9", schematic, live(schematic), v13), false, "schematic already installed");
   });
 
   it("pins the node's Kubernetes images into a config, only where both have the component", () => {
