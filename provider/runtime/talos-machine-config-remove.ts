@@ -11,6 +11,7 @@ import { isEtcdNotRunning, memberAddress, memberOf, quorumAfterRemoval } from ".
 import { KubeHandle, cordonAndDrain } from "./talos-machine-config-roll-kube";
 import { openDrainable } from "./talos-machine-config-roll-drain";
 import { DEFAULT_DRAIN_TIMEOUT_SECONDS } from "./talos-machine-config-types";
+import { kubeAccess } from "./talos-machine-config-deps";
 
 /** Where the member list came from, and the list. */
 interface EtcdView {
@@ -90,6 +91,23 @@ async function leaveEtcd(ctx: RollContext, plan: EtcdPlan, viaReset: boolean): P
   ctx.log.info(`removed etcd member ${me.id} (${me.hostname}) through ${at}`);
 }
 
+/**
+ * The Kubernetes node of a node that no longer answers, through a control plane that does (its
+ * endpoints, the cluster endpoint's host): nothing to drain, but its Node object must not stay behind.
+ */
+async function deadNodeHandle(ctx: RollContext): Promise<KubeHandle | undefined> {
+  for (const cp of etcdSources(ctx, false)) {
+    try {
+      const kube = (ctx.deps.kube ?? kubeAccess)(await ctx.client.kubeconfig({ node: cp, endpoints: [cp], talosconfig: ctx.talosconfig }));
+      const found = await kube.nodeByAddress(ctx.node);
+      return found ? { kube, name: found.name } : undefined;
+    } catch (e) {
+      ctx.log.info(`Kubernetes through ${cp}: ${errorMessage(e)}`);
+    }
+  }
+  return undefined;
+}
+
 /** Steps of a removal. */
 export const REMOVE_STEPS = 5;
 
@@ -100,9 +118,11 @@ export async function removeNode(ctx: RollContext, answers: boolean, reset: () =
   ctx.log.step(cp ? "checking that etcd keeps its quorum without the node" : "etcd quorum: not a control plane");
   const plan = cp ? await guardEtcd(ctx, answers) : undefined;
   let handle: KubeHandle | undefined;
-  if (!answers) ctx.log.step("cordon and drain: skipped (the node does not answer)");
-  else handle = await openDrainable(ctx, "cordoning and draining the node");
-  if (handle) await inStep(ctx, "drain", () => cordonAndDrain(ctx, handle!, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000));
+  if (!answers) {
+    ctx.log.step("cordon and drain: skipped (the node does not answer)");
+    handle = await deadNodeHandle(ctx);
+  } else handle = await openDrainable(ctx, "cordoning and draining the node");
+  if (handle && answers) await inStep(ctx, "drain", () => cordonAndDrain(ctx, handle!, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000));
   ctx.log.step(plan ? "removing the node from etcd" : "etcd: nothing to remove");
   if (plan) await leaveEtcd(ctx, plan, Boolean(i.resetOnDelete) && answers);
   if (i.resetOnDelete && answers) await reset();

@@ -242,13 +242,14 @@ describe("TalosMachineConfig node removal (fake node and Kubernetes API)", () =>
     assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("etcd remove")), ["etcd remove-member 0b -n 10.0.0.3"]);
   });
 
-  it("removes the last member without a guard and finishes when the node is already gone", async () => {
+  it("removes the last member without a guard; a node already gone is not drained but its Kubernetes Node is deleted", async () => {
     c.members = [member("0b", "cp-2", "10.0.0.2")];
     await deleteMachineConfig(props({ drain: false }), deps);
     assert.ok(!c.calls.some((l) => l.startsWith("etcd remove")));
     c.calls.length = 0;
     c.downNodes.add("10.0.0.2");
     await deleteMachineConfig(props({ endpoints: ["10.0.0.2"] }), deps);
-    assert.deepStrictEqual(c.calls, ["get machineconfig -n 10.0.0.2", "etcd members -n 10.0.0.1"]);
+    // Nothing to drain on a dead node, but its Kubernetes Node is deleted through a control plane that answers.
+    assert.deepStrictEqual(c.calls, ["get machineconfig -n 10.0.0.2", "etcd members -n 10.0.0.1", "kubeconfig -n 10.0.0.1", "kube delete node cp-2"]);
   });
 });
