@@ -12,8 +12,16 @@ export function isEtcdNotRunning(e: unknown): boolean {
 
 /** The member of a node: by hostname, else by the IP in a peer URL. */
 export function memberOf(members: EtcdMember[], hostname: string | undefined, ip: string): EtcdMember | undefined {
-  const host = (u: string) => { try { return new URL(u).hostname.replace(/^\[|\]$/g, ""); } catch { return ""; } };
-  return members.find((m) => hostname !== undefined && m.hostname === hostname) ?? members.find((m) => m.peerUrls.some((u) => host(u) === ip));
+  return members.find((m) => hostname !== undefined && m.hostname === hostname) ?? members.find((m) => m.peerUrls.some((u) => urlHost(u) === ip));
+}
+
+/** The host of a peer URL without IPv6 brackets, undefined when it does not parse. */
+function urlHost(u: string): string | undefined {
+  try {
+    return new URL(u).hostname.replace(/^\[|\]$/g, "");
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the quorum guard decided for removing one member. */
@@ -38,12 +46,5 @@ export function quorumAfterRemoval(members: EtcdMember[], removed: string, healt
 
 /** The IP of a member's first peer URL (`https://10.0.0.2:2380` → `10.0.0.2`). */
 export function memberAddress(m: EtcdMember): string | undefined {
-  for (const u of m.peerUrls) {
-    try {
-      return new URL(u).hostname.replace(/^\[|\]$/g, "");
-    } catch {
-      continue;
-    }
-  }
-  return undefined;
+  return m.peerUrls.map(urlHost).find((h) => h !== undefined);
 }

@@ -1,6 +1,6 @@
 /** Pure decisions about a node's Talos version during a roll: the installer image's tag and whether an upgrade is still needed. */
 import { isV1Alpha1, parseConfigDocuments } from "../talos/config/documents";
-import { isMap } from "../talos/config/yaml-io";
+import { valueAt } from "../talos/config/k8s-images";
 import { LiveConfigs } from "./talos-machine-config-node";
 
 /** The Talos version tag of an installer image (`…/installer:v1.13.9` → `v1.13.9`), or undefined (a digest, another tag). */
@@ -10,9 +10,8 @@ export function imageTag(image: string): string | undefined {
 
 /** `machine.install.image` of the config the node keeps, if any. */
 export function liveInstallImage(live: LiveConfigs): string | undefined {
-  const doc = parseConfigDocuments(live.persistent ?? live.active, "live").find(isV1Alpha1);
-  const install = isMap(doc?.machine) ? doc!.machine.install : undefined;
-  return isMap(install) && typeof install.image === "string" ? install.image : undefined;
+  const image = valueAt(parseConfigDocuments(live.persistent ?? live.active, "live").find(isV1Alpha1), "machine.install.image");
+  return typeof image === "string" ? image : undefined;
 }
 
 /**

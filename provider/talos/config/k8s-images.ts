@@ -4,18 +4,18 @@
  * components node by node behind upgrade-k8s's back, so a roll keeps the images the node runs.
  */
 import { encodeConfigDocuments, isV1Alpha1, parseConfigDocuments } from "./documents";
-import { isMap } from "./yaml-io";
+import { visitPath } from "./secret-fields";
 
 /** The v1alpha1 paths of the Kubernetes component images (`upgrade-k8s` owns them, contract §14). */
 export const KUBERNETES_IMAGE_PATHS = [
   "machine.kubelet.image", "cluster.apiServer.image", "cluster.controllerManager.image", "cluster.scheduler.image", "cluster.proxy.image",
 ] as const;
 
-/** The path's value in the v1alpha1 document of `config`, or undefined. */
-function imageAt(doc: Record<string, unknown>, path: string): unknown {
-  const [section, component] = path.split(".");
-  const parent = doc[section];
-  return isMap(parent) && isMap(parent[component]) ? parent[component].image : undefined;
+/** The value at a dotted path of a document, or undefined (read through the shared path walker). */
+export function valueAt(doc: unknown, path: string): unknown {
+  let found: unknown;
+  visitPath(doc, path, (v) => (found = v));
+  return found;
 }
 
 /** Result of pinning: the config and the paths whose value was taken over. */
@@ -35,11 +35,10 @@ export function pinKubernetesImages(target: string, source: string): PinnedImage
   if (!from || !into) return { config: target, pinned: [] };
   const pinned: string[] = [];
   for (const path of KUBERNETES_IMAGE_PATHS) {
-    const want = imageAt(from, path);
-    const have = imageAt(into, path);
+    const want = valueAt(from, path);
+    const have = valueAt(into, path);
     if (typeof want !== "string" || typeof have !== "string" || want === have) continue;
-    const [section, component] = path.split(".");
-    ((into[section] as Record<string, unknown>)[component] as Record<string, unknown>).image = want;
+    visitPath(into, path, () => want);
     pinned.push(path);
   }
   return pinned.length === 0 ? { config: target, pinned } : { config: encodeConfigDocuments(docs), pinned };
