@@ -1,9 +1,10 @@
 /** One simulated cluster's Kubernetes API state and the operations the API server and tests perform on it. */
-import { KubeNode, KubePod } from "../../kube/objects";
+import { KubeNode, KubePod, toNode, toPod } from "../../kube/objects";
 import { EvictOutcome, evictPod } from "./evict";
 import { suffix } from "./names";
-import { Pass, TalosNodeView, nodeReady, phaseOf, reconcile } from "./reconcile";
+import { Pass, TalosNodeView, reconcile } from "./reconcile";
 import { SimKubeData, SimKubeEvent, SimKubeNodeRecord, SimKubeStore } from "./state";
+import { nodeObject, podObject } from "./view";
 
 /** A Deployment to add (and a PodDisruptionBudget `<name>` when minAvailable is set). */
 export interface WorkloadSpec {
@@ -39,22 +40,16 @@ export class SimKube {
     return this.d.events;
   }
 
-  /** Registered nodes as the library's client sees them. */
+  /** Registered nodes as the library's client sees them: the served Node objects through the client's own conversion. */
   nodes(): KubeNode[] {
     const p = this.sync();
-    return Object.values(this.d.nodes).sort((a, b) => a.name.localeCompare(b.name)).map((n) => ({
-      name: n.name, addresses: [n.ip], ready: nodeReady(p, n.name), unschedulable: n.unschedulable, kubeletVersion: n.kubeletVersion, osImage: n.osImage,
-    }));
+    return Object.values(this.d.nodes).sort((a, b) => a.name.localeCompare(b.name)).map((n) => toNode(nodeObject(p, n)));
   }
 
-  /** All pods as the library's client sees them. */
+  /** All pods as the library's client sees them (served Pod objects through toPod). */
   pods(): KubePod[] {
     const p = this.sync();
-    return this.d.pods.map((x) => {
-      const pod: KubePod = { namespace: x.namespace, name: x.name, nodeName: x.nodeName, mirror: x.mirror, emptyDir: x.emptyDir, phase: phaseOf(x, p.now), deleting: x.deletedAt !== undefined };
-      if (x.owner) pod.ownerKind = x.owner.kind;
-      return pod;
-    });
+    return this.d.pods.map((x) => toPod(podObject(p, x)));
   }
 
   /** Adds a Deployment with `replicas` pods (and a PodDisruptionBudget when minAvailable is set). */
