@@ -1,6 +1,5 @@
 /** A dependency-free Kubernetes API client for the day-2 operations: nodes, pods, cordon, eviction. */
-import { isError } from "../internal/errors";
-import { KubeApiError } from "./errors";
+import { KubeApiError, kubeStatus } from "./errors";
 import { parseKubeconfig } from "./kubeconfig";
 import { KubeNode, KubePod, toNode, toPod } from "./objects";
 import { KubeResponse, KubeTransport, checkStatus, httpsTransport } from "./transport";
@@ -48,7 +47,7 @@ export class KubeClient {
     try {
       return toNode((await this.call("GET", `/api/v1/nodes/${enc(name)}`)).body as object);
     } catch (e) {
-      if (isError(e, "KubeApiError") && (e as KubeApiError).status === 404) return undefined;
+      if (kubeStatus(e) === 404) return undefined;
       throw e;
     }
   }
@@ -73,7 +72,7 @@ export class KubeClient {
     try {
       await this.call("DELETE", `/api/v1/nodes/${enc(name)}`);
     } catch (e) {
-      if (!(isError(e, "KubeApiError") && (e as KubeApiError).status === 404)) throw e;
+      if (kubeStatus(e) !== 404) throw e;
     }
   }
 
@@ -91,10 +90,9 @@ export class KubeClient {
       await this.call("POST", path, { contentType: "application/json", json });
       return { evicted: true };
     } catch (e) {
-      if (!isError(e, "KubeApiError")) throw e;
-      const err = e as KubeApiError;
-      if (err.status === 404) return { evicted: true };
-      if (err.status === 429) return { evicted: false, reason: err.detail };
+      const status = kubeStatus(e);
+      if (status === 404) return { evicted: true };
+      if (status === 429) return { evicted: false, reason: (e as KubeApiError).detail };
       throw e;
     }
   }

@@ -3,7 +3,7 @@ import { isError } from "../internal/errors";
 import { pollUntil } from "../internal/poll";
 import { Sleep } from "../internal/retry";
 import { KubeClient } from "./client";
-import { DrainTimeoutError, KubeApiError } from "./errors";
+import { DrainTimeoutError, kubeStatus } from "./errors";
 import { evictionLine, planDrain } from "./drain-plan";
 import { KubeNode, KubePod, podRef } from "./objects";
 
@@ -22,7 +22,7 @@ export type DrainApi = Pick<KubeClient, "cordon" | "podsOnNode" | "evict">;
 
 /** Unreachable API or a 5xx: worth asking again before the deadline. */
 export function transientKube(e: unknown): boolean {
-  return isError(e, "KubeUnreachableError") || (isError(e, "KubeApiError") && (e as KubeApiError).status >= 500);
+  return isError(e, "KubeUnreachableError") || (kubeStatus(e) ?? 0) >= 500;
 }
 
 // kubectl retries a refused eviction every 5s; we back off from 1s to 5s so simulated drains stay quick.

@@ -1,5 +1,5 @@
 /** Error classes of the Kubernetes client; match them by `name` with `isError`. */
-import { TalosHetznerError } from "../internal/errors";
+import { TalosHetznerError, isError } from "../internal/errors";
 
 /** The Kubernetes API answered with an error Status (401, 403, 404, 409, 429, 5xx…); `detail` is the Status message. */
 export class KubeApiError extends TalosHetznerError {
@@ -7,6 +7,11 @@ export class KubeApiError extends TalosHetznerError {
     super(`Kubernetes API ${method} ${path} failed: ${detail} (${status} ${reason})`);
     this.name = "KubeApiError";
   }
+}
+
+/** The HTTP status of a KubeApiError, undefined for any other error (one place for the 404/429/5xx decisions). */
+export function kubeStatus(e: unknown): number | undefined {
+  return isError(e, "KubeApiError") ? (e as KubeApiError).status : undefined;
 }
 
 /** The Kubernetes API server could not be reached (refused, reset, timed out); names the server URL. */
