@@ -3,6 +3,7 @@
  * scope, resolved once; and the record the component keeps of each node it built.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { definedOnly } from "../runtime/talos-machine-config-types";
 import type { ConfigPatch } from "../talos/config";
 import { TalosMachineConfig, TalosMachineConfigArgs } from "./talos-machine-config";
 import type { TalosSecrets } from "./talos-secrets";
@@ -49,11 +50,10 @@ export interface BuiltNode {
 
 /** The args' day-2 settings as config inputs; unset ones are left out so each config keeps its defaults. */
 export function day2ConfigArgs(args: TalosClusterArgs): Day2ConfigArgs {
-  const all: Day2ConfigArgs = {
+  return definedOnly<Day2ConfigArgs>({
     drainTimeoutSeconds: args.drainTimeoutSeconds, upgradeTimeoutSeconds: args.upgradeTimeoutSeconds,
     allowQuorumLoss: args.allowQuorumLoss, resetOnDelete: args.resetRemovedNodes,
-  };
-  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Day2ConfigArgs;
+  });
 }
 
 /** The context of a cluster called `name` whose secrets bundle is `secrets`, rolling its nodes along `roll`. */

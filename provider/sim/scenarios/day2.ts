@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TalosCluster } from "../../resources/talos-cluster";
 import type { TalosClusterArgs } from "../../resources/talos-cluster-types";
+import { definedOnly } from "../../runtime/talos-machine-config-types";
 import type { Scenario } from "../scenario";
 import { controlPlanesConfig, hybridScenario } from "./hybrid";
 
@@ -39,10 +40,10 @@ export interface Day2Settings {
 export function day2Program(scenario: Scenario, s: Day2Settings): () => Record<string, unknown> {
   return () => {
     const servers = scenario.robot!.servers.slice(0, s.controlPlanes ?? scenario.robot!.servers.length);
-    const optional: Partial<TalosClusterArgs> = Object.fromEntries(Object.entries({
+    const optional = definedOnly<Partial<TalosClusterArgs>>({
       kubernetesVersion: s.kubernetesVersion, schematicId: s.schematicId, maxParallel: s.maxParallel, drainTimeoutSeconds: s.drainTimeoutSeconds,
       upgradeTimeoutSeconds: s.upgradeTimeoutSeconds, allowQuorumLoss: s.allowQuorumLoss,
-    }).filter(([, v]) => v !== undefined));
+    });
     const cluster = new TalosCluster("day2", {
       talosVersion: s.talosVersion, controlPlanes: controlPlanesConfig(servers), adminCidrs: ["127.0.0.1/32"],
       workers: { cloudPools: [{ name: "pool", count: s.cloudWorkers, serverType: "cx33", location: "fsn1", labels: { "node.kubernetes.io/pool": "pool" } }] },
