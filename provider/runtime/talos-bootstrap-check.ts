@@ -55,17 +55,18 @@ function checkMaterial(i: Props, add: Add): void {
   }
 }
 
+// One rule for every deadline: seconds above 0, at most a day.
+function checkSeconds(v: unknown, label: string, fail: (reason: string) => void): void {
+  if (v !== undefined && !isUnknown(v) && (typeof v !== "number" || !(v > 0) || v > 86400)) fail(`[${label}] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(v)}`);
+}
+
 function checkNumbers(i: Props, add: Add): void {
   const d = i.deadlines as Props | undefined;
   if (d !== undefined && !isUnknown(d)) {
     if (typeof d !== "object" || d === null) add("deadlines", "[deadlines] must be an object of seconds");
-    else for (const k of ["bootstrapSeconds", "healthSeconds", "refreshHealthSeconds"]) {
-      const v = d[k];
-      if (v !== undefined && !isUnknown(v) && (typeof v !== "number" || !(v > 0) || v > 86400)) add("deadlines", `[deadlines.${k}] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(v)}`);
-    }
+    else for (const k of ["bootstrapSeconds", "healthSeconds", "refreshHealthSeconds"]) checkSeconds(d[k], `deadlines.${k}`, (reason) => add("deadlines", reason));
   }
-  const k = i.kubernetesUpgradeTimeoutSeconds;
-  if (k !== undefined && !isUnknown(k) && (typeof k !== "number" || !(k > 0) || k > 86400)) add("kubernetesUpgradeTimeoutSeconds", `[kubernetesUpgradeTimeoutSeconds] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(k)}`);
+  checkSeconds(i.kubernetesUpgradeTimeoutSeconds, "kubernetesUpgradeTimeoutSeconds", (reason) => add("kubernetesUpgradeTimeoutSeconds", reason));
   const r = i.kubeconfigRenewBeforeDays;
   if (r !== undefined && !isUnknown(r) && (typeof r !== "number" || !(r >= 0))) add("kubeconfigRenewBeforeDays", `[kubeconfigRenewBeforeDays] must be a number of days, 0 or more, got ${JSON.stringify(r)}`);
 }

@@ -5,6 +5,7 @@
  * creating upgrade path"), and the version a node runs, read from its kubelet image.
  */
 import { isMap, readYamlDocuments } from "../talos/config/yaml-io";
+import { compareTalosVersions } from "../talos/versions";
 
 /** A parsed Kubernetes version. */
 export interface K8sVersion {
@@ -30,10 +31,9 @@ export function normalizeK8sVersion(text: string): string {
 
 /** Negative when a < b, 0 when equal, positive when a > b (a pre-release sorts before its release). */
 export function compareK8s(a: K8sVersion, b: K8sVersion): number {
-  const d = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-  if (d !== 0 || a.pre === b.pre) return d;
-  if (!a.pre || !b.pre) return a.pre ? -1 : 1;
-  return a.pre < b.pre ? -1 : 1;
+  // Same ordering as Talos tags (semver with pre-releases), so the one compare in talos/versions decides.
+  const tag = (v: K8sVersion) => `v${v.major}.${v.minor}.${v.patch}${v.pre ? `-${v.pre}` : ""}`;
+  return compareTalosVersions(tag(a), tag(b));
 }
 
 /** The check failure text for a malformed version. */
