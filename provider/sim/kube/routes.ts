@@ -15,8 +15,9 @@ const fail = (code: number, reason: string, message: string, details?: object): 
 const notFound = (kind: string, name: string) => fail(404, "NotFound", `${kind} "${name}" not found`, { name, kind });
 
 function getNode(k: SimKube, name: string): Reply {
-  const n = k.node(name);
-  return n ? ok(nodeObject(k.view(), n)) : notFound("nodes", name);
+  const p = k.view();
+  const n = p.d.nodes[name];
+  return n ? ok(nodeObject(p, n)) : notFound("nodes", name);
 }
 
 function patchNode(k: SimKube, name: string, body: unknown, contentType: string): Reply {
@@ -24,7 +25,7 @@ function patchNode(k: SimKube, name: string, body: unknown, contentType: string)
     return fail(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
   }
   const spec = (body as { spec?: { unschedulable?: boolean | null } } | undefined)?.spec;
-  if (!k.node(name)) return notFound("nodes", name);
+  // setUnschedulable changes nothing for a missing node, and getNode then answers the 404.
   if (spec && "unschedulable" in spec) k.setUnschedulable(name, spec.unschedulable === true);
   return getNode(k, name);
 }
