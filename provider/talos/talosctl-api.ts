@@ -58,8 +58,7 @@ export async function health(t: Talosctl, o: HealthOptions): Promise<string[]> {
 
 /** `kubeconfig -` (client v1.10+) or a private temp file. */
 export async function kubeconfig(t: Talosctl, o: NodeTarget): Promise<string> {
-  const minor = Number(/^v\d+\.(\d+)/.exec(await t.clientVersion())?.[1] ?? 0);
-  if (minor >= 10) return (await t.run(["kubeconfig", "-", ...target(o)], { talosconfig: o.talosconfig })).stdout;
+  if ((await t.clientMinor()) >= 10) return (await t.run(["kubeconfig", "-", ...target(o)], { talosconfig: o.talosconfig })).stdout;
   return withTempDir(async (dir) => {
     const file = path.join(dir, "kubeconfig");
     await t.run(["kubeconfig", file, "--merge=false", "--force", ...target(o)], { talosconfig: o.talosconfig });

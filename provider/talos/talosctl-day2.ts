@@ -11,11 +11,6 @@ import { NodeTarget, UpgradeK8sOptions, UpgradeOptions } from "./talosctl-types"
 /** talosctl's own `--timeout` default for upgrade (30m). */
 const UPGRADE_TIMEOUT_MS = 30 * 60000;
 
-/** Minor version of the client (`v1.13.9` → 13). */
-export async function clientMinor(t: Talosctl): Promise<number> {
-  return Number(/^v1\.(\d+)/.exec(await t.clientVersion())?.[1] ?? 0);
-}
-
 /** The argv of `upgrade` for a client minor version: `--drain` exists from v1.13, `--preserve` only when asked. */
 export function upgradeArgs(o: UpgradeOptions, clientMinorVersion: number): string[] {
   const args = ["upgrade", ...target(o), "--image", o.image, `--wait=${o.wait ?? true}`];
@@ -28,7 +23,7 @@ export function upgradeArgs(o: UpgradeOptions, clientMinorVersion: number): stri
 
 /** `upgrade --image`; a failure names the node with the tracker's (or the node's) last error line. */
 export async function upgrade(t: Talosctl, o: UpgradeOptions): Promise<void> {
-  const args = upgradeArgs(o, await clientMinor(t));
+  const args = upgradeArgs(o, await t.clientMinor());
   const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: (o.timeoutMs ?? UPGRADE_TIMEOUT_MS) + 60000, allowFailure: true });
   if (res.exitCode !== 0) throw upgradeError(o.node, res.exitCode, res.stderr);
 }

@@ -29,13 +29,9 @@ export interface GeneratedConfigs {
   talosconfig: string;
 }
 
-function minorOf(version: string): number {
-  return Number(/^v?\d+\.(\d+)/.exec(version)?.[1] ?? 0);
-}
-
 /** `gen secrets` (stdout with `-o -` from client v1.12, a private temp file before). */
 export async function genSecrets(t: Talosctl, talosVersion: string): Promise<string> {
-  if (minorOf(await t.clientVersion()) >= 12) return (await t.run(["gen", "secrets", "-o", "-", "--talos-version", talosVersion])).stdout;
+  if ((await t.clientMinor()) >= 12) return (await t.run(["gen", "secrets", "-o", "-", "--talos-version", talosVersion])).stdout;
   return withTempDir(async (dir) => {
     const file = path.join(dir, "secrets.yaml");
     await t.run(["gen", "secrets", "-o", file, "--talos-version", talosVersion]);

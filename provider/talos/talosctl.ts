@@ -5,6 +5,7 @@
  * resources use.
  */
 import * as path from "path";
+import { parseTalosVersion } from "./versions";
 import { errorFromRun } from "./talosctl-errors";
 import { RunOutput, locateBinary, spawnTalosctl, withTempDir, writePrivate } from "./talosctl-exec";
 import * as api from "./talosctl-api";
@@ -56,6 +57,11 @@ export class Talosctl {
       return m[1];
     });
     return this.clientTag;
+  }
+
+  /** The client's minor version (`v1.13.9` → 13): flags and output modes of several commands depend on it. */
+  async clientMinor(): Promise<number> {
+    return parseTalosVersion(await this.clientVersion(), "talosctl client version").minor;
   }
 
   /** Runs talosctl; Talos-API commands get `--talosconfig <private temp file>`; failures throw mapped errors. */
