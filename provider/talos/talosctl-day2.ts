@@ -4,7 +4,7 @@
  */
 import { isError } from "../internal/errors";
 import type { Talosctl } from "./talosctl";
-import { GRPC_CODES, TalosApiError, TalosctlError, errorFromRun } from "./talosctl-errors";
+import { TalosApiError, TalosctlError, errorFromRun, parseGrpcFailures } from "./talosctl-errors";
 import { seconds, target } from "./talosctl-api";
 import { NodeTarget, UpgradeK8sOptions, UpgradeOptions } from "./talosctl-types";
 
@@ -30,8 +30,8 @@ export async function upgrade(t: Talosctl, o: UpgradeOptions): Promise<void> {
 
 /** One node's failure as TalosApiError (gRPC status in the text) or TalosctlError, both naming the node. */
 function nodeError(command: string, node: string, exitCode: number | null, stderr: string, text: string): Error {
-  const m = /rpc error: code = (\w+) desc = (.*)$/.exec(text);
-  if (m && GRPC_CODES.includes(m[1])) return new TalosApiError(command, [{ node, grpcCode: m[1], detail: m[2] }]);
+  const [grpc] = parseGrpcFailures(text);
+  if (grpc) return new TalosApiError(command, [{ ...grpc, node }]);
   return new TalosctlError(command, exitCode, stderr, node, text);
 }
 
