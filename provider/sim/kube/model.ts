@@ -28,7 +28,7 @@ export class SimKube {
     const p: Pass = { d: this.d, now: this.now(), scale: this.scale, views: this.talos() };
     if (!this.d.seeded) {
       this.d.seeded = true;
-      this.d.workloads.push({ namespace: "kube-system", name: "coredns", replicas: 2, emptyDir: false, hash: hash(), onControlPlanes: true, image: "registry.k8s.io/coredns/coredns:v1.12.4" });
+      this.d.workloads.push({ namespace: "kube-system", name: "coredns", replicas: 2, emptyDir: false, hash: suffix(10), onControlPlanes: true, image: "registry.k8s.io/coredns/coredns:v1.12.4" });
     }
     reconcile(p);
     this.store.save(this.d);
@@ -55,7 +55,7 @@ export class SimKube {
   /** Adds a Deployment with `replicas` pods (and a PodDisruptionBudget when minAvailable is set). */
   addWorkload(w: WorkloadSpec): void {
     if (this.d.workloads.some((x) => x.namespace === w.namespace && x.name === w.name)) throw new Error(`deployment ${w.namespace}/${w.name} already exists`);
-    this.d.workloads.push({ namespace: w.namespace, name: w.name, replicas: w.replicas, emptyDir: w.emptyDir ?? false, hash: hash(), onControlPlanes: false, image: "nginx:1.27" });
+    this.d.workloads.push({ namespace: w.namespace, name: w.name, replicas: w.replicas, emptyDir: w.emptyDir ?? false, hash: suffix(10), onControlPlanes: false, image: "nginx:1.27" });
     if (w.minAvailable !== undefined) this.d.pdbs.push({ namespace: w.namespace, name: w.name, app: w.name, minAvailable: w.minAvailable });
     this.sync();
   }
@@ -78,9 +78,9 @@ export class SimKube {
 
   /** Deletes a Node; it registers again when its Talos node boots next. False when it does not exist. */
   deleteNode(name: string): boolean {
-    const n = this.node(name);
-    if (!n) return false;
-    const v = this.talos().find((x) => x.hostname === name);
+    const p = this.sync();
+    if (!p.d.nodes[name]) return false;
+    const v = p.views.find((x) => x.hostname === name);
     if (v) this.d.deleted[name] = v.bootId;
     delete this.d.nodes[name];
     this.record("delete-node", name);
@@ -105,8 +105,4 @@ export class SimKube {
   private record(kind: SimKubeEvent["kind"], node: string, pod?: string): void {
     this.d.events.push(pod ? { at: this.now(), kind, node, pod } : { at: this.now(), kind, node });
   }
-}
-
-function hash(): string {
-  return suffix(10);
 }
