@@ -3,6 +3,7 @@
  * siderolabs/go-kubernetes `upgrade.Path` (one minor step up, or a patch change within a minor) and
  * the components Talos updates, in its order, with their machine-config image fields.
  */
+import { imageTag } from "../../kube/names";
 import { DataMap, isDataMap } from "../yaml";
 
 /** A parsed Kubernetes version. */
@@ -54,6 +55,5 @@ export function setImage(doc: DataMap, c: Component, image: string): void {
 
 /** The version in an image tag without `v` (`…:v1.35.0` → `1.35.0`), or "" when untagged. */
 export function tagVersion(image: string): string {
-  const tag = image.includes(":") ? image.slice(image.lastIndexOf(":") + 1) : "";
-  return tag.replace(/^v/, "");
+  return imageTag(image).replace(/^v/, "");
 }
