@@ -1,6 +1,6 @@
 /** The action commands' shared parts: client choice, the plain-or-tracked call, the tracker flags (contracts/talosctl.md §13, §15). */
 import { RunContext } from "./command";
-import { callAll, maintenanceClient, secureSession, statusText } from "./connect";
+import { callAll, callNode, maintenanceClient, secureSession } from "./connect";
 import { FlagDef } from "./flags";
 import { track } from "./tracker";
 
@@ -15,11 +15,7 @@ export function session(ctx: RunContext) {
 export async function action(ctx: RunContext, method: string, payload: unknown, prefix: string, expect: "reboot" | "down"): Promise<void> {
   const s = session(ctx);
   if (!ctx.flags.values.wait) { await callAll(s.client, method, payload, s.nodes, prefix); return; }
-  await track(ctx, s.nodes ?? [], expect, async (node) => {
-    const resp = await s.client.call(method, payload, { node });
-    if (resp.error) throw new Error(statusText(resp.error));
-    return (resp.replies?.[0]?.data as { bootId: string }).bootId;
-  });
+  await track(ctx, s.nodes ?? [], expect, async (node) => ((await callNode(s.client, method, payload, node)) as { bootId: string }).bootId);
 }
 
 /** The tracker flags of reboot/reset/upgrade. */

@@ -10,17 +10,13 @@ import { isV1alpha1 } from "../config-docs";
 import { DataMap, encodeDocs, isDataMap, parseDocs } from "../yaml";
 import { TalosVersion, atLeast, defaultKubernetesVersion } from "../versions";
 import { Command, RunContext, noArgs } from "./command";
-import { Session, secureSession, singleNode, statusText } from "./connect";
+import { Session, callNode, secureSession, singleNode } from "./connect";
 import { FlagDef } from "./flags";
 import { Component, KUBELET, PROXY, STATIC_PODS, imageOf, parseKubeVersion, pathProblem, setImage, tagVersion } from "./k8s-path";
 
 interface Run { ctx: RunContext; s: Session; from: string; to: string; dry: boolean; say: (line: string) => void }
 
-async function call(s: Session, node: string, method: string, payload: unknown): Promise<unknown> {
-  const resp = await s.client.call(method, payload, { node });
-  if (resp.error) throw new Error(statusText(resp.error));
-  return resp.replies?.[0]?.data;
-}
+const call = (s: Session, node: string, method: string, payload: unknown) => callNode(s.client, method, payload, node);
 
 async function readConfig(s: Session, node: string): Promise<{ docs: DataMap[]; v1: DataMap }> {
   const [mc] = (await call(s, node, "Get", { type: "MachineConfigs.config.talos.dev", id: "v1alpha1" })) as WireResource[];

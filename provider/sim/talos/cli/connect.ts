@@ -56,6 +56,13 @@ export async function callAll(client: ApiClient, method: string, payload: unknow
   return ok;
 }
 
+/** A one-to-one call (`{ node }` metadata): the node's reply data, or throws the status text. */
+export async function callNode(client: ApiClient, method: string, payload: unknown, node: string): Promise<unknown> {
+  const resp = await client.call(method, payload, { node });
+  if (resp.error) throw new Error(statusText(resp.error));
+  return resp.replies?.[0]?.data;
+}
+
 /** Rejects more than one node for single-node commands (the text also triggers the usage dump). */
 export function singleNode(name: string, nodes: string[]): void {
   if (nodes.length > 1) throw new Error(`command ${JSON.stringify(name)} is not supported with multiple nodes`);
