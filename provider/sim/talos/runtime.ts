@@ -39,7 +39,7 @@ export class SimTalosRuntime implements TalosRuntime {
   /** Boots Talos on a machine: maintenance without config, configured otherwise. */
   async boot(machine: SimMachine, boot: TalosBoot): Promise<TalosNodeHandle> {
     await this.nodes.get(machine.id)?.shutdown?.();
-    const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running(), journal: this.journal, faults: this.faults }, machine, boot);
+    const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running(), journal: this.journal, faults: this.faults, nodeChanged: (n) => this.kubeHost.nodeChanged(n) }, machine, boot);
     node.log(`booted Talos ${node.version.tag} (${boot.image.platform}) in ${node.maintenance ? "maintenance" : "configured"} mode, config source ${boot.configSource}`);
     let server: http.Server | null = null;
     if (node.ip) {
@@ -47,9 +47,6 @@ export class SimTalosRuntime implements TalosRuntime {
       server = await retry(() => startApiServer(node), { attempts: 20, initialMs: 25, maxMs: 250, retryable: (e) => (e as NodeJS.ErrnoException).code === "EADDRINUSE" });
     }
     this.nodes.set(machine.id, node);
-    // Every refresh (boot, apply, bootstrap of this or another node) may start or stop its kube-apiserver.
-    const refresh = node.refresh.bind(node);
-    node.refresh = () => { refresh(); this.kubeHost.nodeChanged(node); };
     node.refresh();
     const stop = async () => {
       if (node.stopped) return;

@@ -21,6 +21,8 @@ export interface NodeHost {
   /** The runtime's day-2 journal (appended to) and fault knobs. */
   journal: JournalEntry[];
   faults: TalosFaults;
+  /** Called after every refresh (boot, apply, bootstrap of this or another node): it may start or stop the node's kube-apiserver. */
+  nodeChanged(node: TalosNode): void;
 }
 
 /** A booted Talos node. */
@@ -106,8 +108,13 @@ export class TalosNode {
     this.refresh();
   }
 
-  /** Publishes discovery data, joins etcd when the cluster is bootstrapped, ensures a KubeSpan identity. */
+  /** Publishes discovery data, joins etcd when the cluster is bootstrapped, ensures a KubeSpan identity; tells the host. */
   refresh(): void {
+    this.register();
+    this.host.nodeChanged(this);
+  }
+
+  private register(): void {
     const reg = this.host.registry;
     reg.withdraw(this.machine.id);
     const key = this.cluster;
