@@ -10,14 +10,14 @@ import { knownRelease } from "../versions";
 import { TalosNode } from "./node";
 
 /** containerd's resolver text for a missing manifest (errdefs.ErrNotFound wrapped with the reference). */
-export function imageNotFound(image: string): string {
+function imageNotFound(image: string): string {
   return `failed to resolve reference ${JSON.stringify(image)}: ${image}: not found`;
 }
 
 interface Ref { host: string; repo: string; tag: string }
 
 /** Splits `host/repo:tag[@digest]` (no tag → `latest`, like a registry pull). */
-export function parseImageRef(image: string): Ref {
+function parseImageRef(image: string): Ref {
   const name = image.split("@")[0];
   const slash = name.indexOf("/");
   const host = slash > 0 ? name.slice(0, slash) : "docker.io";
