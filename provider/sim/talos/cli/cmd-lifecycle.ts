@@ -1,4 +1,4 @@
-/** `reboot`, `reset` (§15), `upgrade` (§13) and the removed `disks` command. */
+/** `reboot`, `reset` (§15), the removed `disks` command, and `upgrade` (§13, built in cmd-upgrade.ts). */
 import { TalosVersion } from "../versions";
 import { Command, RunContext, noArgs } from "./command";
 import { WAIT, action } from "./action";
