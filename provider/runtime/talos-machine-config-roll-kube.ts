@@ -4,6 +4,7 @@
  */
 import { TalosHetznerError, errorMessage, isError } from "../internal/errors";
 import { pollUntil } from "../internal/poll";
+import { transientKube } from "../kube";
 import type { TalosResource } from "../talos/talosctl";
 import { KubeAccess, kubeAccess } from "./talos-machine-config-deps";
 import { NodeContext } from "./talos-machine-config-node";
@@ -87,7 +88,7 @@ export async function uncordonReady(ctx: NodeContext, h: KubeHandle, timeoutMs: 
   const start = ctx.deps.now();
   await pollUntil(async () => { await h.kube.uncordon(h.name); return true; }, {
     what: `the Kubernetes API to uncordon ${h.name}`, timeoutMs, initialMs: 500, maxMs: 5000, sleep: ctx.deps.sleep, now: ctx.deps.now,
-    transient: (e) => isError(e, "KubeUnreachableError") || (isError(e, "KubeApiError") && (e as unknown as { status: number }).status >= 500),
+    transient: transientKube,
   });
   ctx.log.info(`uncordoned Kubernetes node ${h.name}`);
   const left = Math.max(1000, timeoutMs - (ctx.deps.now() - start));
