@@ -43,5 +43,5 @@ export * from "./resources/kubespan-mesh";
 export * from "./resources/robot-firewall";
 export { TalosCluster, TALOS_CLUSTER_TYPE } from "./resources/talos-cluster";
 export type { TalosClusterArgs, RobotNodeArgs, CloudPoolArgs, CloudImageArgs, ClusterPatches, ClusterNodeRow, MeshRow } from "./resources/talos-cluster";
-export { sweepTalosImageLeftovers } from "./runtime/sweep";
+export { sweepTalosImageLeftovers } from "./runtime/talos-image/sweep";
 export { talosconfigFor } from "./runtime/talos-secrets";

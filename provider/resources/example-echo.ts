@@ -4,7 +4,7 @@
  * (a real resource's runtime lives in provider/runtime/<module>.ts and exports `runtime`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { EchoInputs, EchoOutputs } from "../runtime/dispatch-echo";
+import type { EchoInputs, EchoOutputs } from "../runtime/dispatch/echo";
 import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
 
 /** Arguments of `EchoResource`. */

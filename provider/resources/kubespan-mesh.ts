@@ -6,7 +6,7 @@
  * nodes. Runtime: provider/runtime/kubespan-mesh.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { DownLink, MeshNode, MeshRow } from "../runtime/kubespan-mesh-types";
+import type { DownLink, MeshNode, MeshRow } from "../runtime/kubespan-mesh/types";
 import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
 
 /** Arguments of `KubeSpanMesh`; every change re-verifies in place. */

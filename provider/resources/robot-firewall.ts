@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RobotFirewallRules } from "../hetzner/robot/firewall-wire";
-import type { RobotFirewallInputs } from "../runtime/robot-firewall-types";
+import type { RobotFirewallInputs } from "../runtime/robot-firewall/types";
 import { TYPE_MODULE, seedOutputs, shimProvider } from "./framework";
 
 type In<K extends keyof RobotFirewallInputs> = pulumi.Input<NonNullable<RobotFirewallInputs[K]>>;

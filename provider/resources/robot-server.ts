@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DiskSelector } from "../rescue/select";
 import type { OtherDisksPolicy } from "../rescue/safety";
-import type { DiskSummary, RobotServerDeadlines, RobotServerImage, TalosState } from "../runtime/robot-server-types";
+import type { DiskSummary, RobotServerDeadlines, RobotServerImage, TalosState } from "../runtime/robot-server/types";
 import { TYPE_MODULE, seedOutputs, shimProvider } from "./framework";
 
 export type { DiskSelector, OtherDisksPolicy, DiskSummary, RobotServerDeadlines, RobotServerImage, TalosState };

@@ -5,8 +5,8 @@
  * nodes' `TalosMachineConfig`s. Runtime: provider/runtime/talos-bootstrap.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BootstrapDeadlines, BootstrapInputs, EtcdMemberRow, HealthSummary } from "../runtime/talos-bootstrap-types";
-import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../runtime/talos-bootstrap-types";
+import type { BootstrapDeadlines, BootstrapInputs, EtcdMemberRow, HealthSummary } from "../runtime/talos-bootstrap/types";
+import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../runtime/talos-bootstrap/types";
 import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
 
 type In<K extends keyof BootstrapInputs> = pulumi.Input<NonNullable<BootstrapInputs[K]>>;

@@ -7,8 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Schematic } from "../talos/schematic";
-import type { CloudArch, TalosImageInputs, TalosImageTimeouts } from "../runtime/talos-image-types";
-import { OUTPUT_KEYS } from "../runtime/talos-image-types";
+import type { CloudArch, TalosImageInputs, TalosImageTimeouts } from "../runtime/talos-image/types";
+import { OUTPUT_KEYS } from "../runtime/talos-image/types";
 import { TYPE_MODULE, seedOutputs, shimProvider } from "./framework";
 
 export type { CloudArch, Schematic, TalosImageTimeouts };

@@ -6,8 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ChangeImpact, ConfigPatch, PatchVariables } from "../talos/config";
-import type { AppliedMode, ApplyMode, Delivery, MachineConfigInputs } from "../runtime/talos-machine-config-types";
-import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../runtime/talos-machine-config-types";
+import type { AppliedMode, ApplyMode, Delivery, MachineConfigInputs } from "../runtime/talos-machine-config/types";
+import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../runtime/talos-machine-config/types";
 import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
 
 type In<K extends keyof MachineConfigInputs> = pulumi.Input<NonNullable<MachineConfigInputs[K]>>;

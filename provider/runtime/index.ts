@@ -6,13 +6,13 @@
  * stderr lines to its diagnostics, so provider/internal/log.ts keeps its default sink (stderr, with
  * registered secrets masked); the program runner and the engine harness capture those lines.
  */
-import { ConfigSource, captureStackConfig } from "./config";
+import { ConfigSource, captureStackConfig } from "./shared/config";
 
-export { dispatch, registerRuntime, runtimeFor, withoutProvider } from "./dispatch";
-export { PartialResourceError } from "./dispatch-errors";
-export { deepEqual, changedKeys, diffInputs, DiffInputsOptions } from "./dispatch-diff";
-export * from "./dispatch-types";
-export { setting, requireSetting, SETTINGS, SettingName, resetStackConfig } from "./config";
+export { dispatch, registerRuntime, runtimeFor, withoutProvider } from "./dispatch/dispatch";
+export { PartialResourceError } from "./dispatch/errors";
+export { deepEqual, changedKeys, diffInputs, DiffInputsOptions } from "./dispatch/diff";
+export * from "./dispatch/types";
+export { setting, requireSetting, SETTINGS, SettingName, resetStackConfig } from "./shared/config";
 
 /** The provider's `configure`: keeps the stack config values the runtime understands. */
 export async function configure(req: { config: ConfigSource }): Promise<void> {

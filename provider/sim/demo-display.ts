@@ -1,7 +1,7 @@
 /** What the demo prints besides the runner's own lines: the node table, the mesh table and readable config diffs. */
 import { diffConfigs, formatConfigDiff } from "../talos/config";
-import { columns, meshTable } from "../runtime/kubespan-mesh-format";
-import type { ClusterNodeRow } from "../resources/talos-cluster-types";
+import { columns, meshTable } from "../runtime/kubespan-mesh/format";
+import type { ClusterNodeRow } from "../resources/talos-cluster/types";
 
 export { meshTable };
 

@@ -10,7 +10,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { KubeSpanMesh } from "../../provider/resources/kubespan-mesh";
-import { meshTable } from "../../provider/runtime/kubespan-mesh-format";
+import { meshTable } from "../../provider/runtime/kubespan-mesh/format";
 import { talosAdminFirewallRules, toCloudApiRules } from "../../provider/talos/firewall-rules";
 import { ADMIN, ClusterWorld, WorldNode, credentialValues, urnOf } from "./talos-bootstrap-world.test";
 import { secret } from "./harness";

@@ -10,7 +10,7 @@
  */
 import * as assert from "assert";
 import { pollUntil } from "../../provider/internal/poll";
-import { sweepTalosImageLeftovers } from "../../provider/runtime/sweep";
+import { sweepTalosImageLeftovers } from "../../provider/runtime/talos-image/sweep";
 import { VANILLA_SCHEMATIC_ID } from "../../provider/talos/schematic";
 import { FAST, TalosImageWorld, urnOf } from "./talos-image-world.test";
 

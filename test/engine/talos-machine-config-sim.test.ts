@@ -16,7 +16,7 @@ import { changedInputKeys } from "../../provider/sim/runner/display";
 import { markSecrets } from "../../provider/sim/runner/values";
 import { pollUntil } from "../../provider/internal/poll";
 import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
-import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../../provider/runtime/talos-machine-config-types";
+import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../../provider/runtime/talos-machine-config/types";
 import { Talosctl } from "../../provider/talos/talosctl";
 import { EngineHarness, capturedProvider } from "./harness";
 

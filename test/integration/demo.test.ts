@@ -17,7 +17,7 @@ import { DEMO_LABEL_CHANGE, DemoResult, runDemo } from "../../provider/sim/demo"
 import { DemoSession, projectName, simulatorStackConfig } from "../../provider/sim/demo-session";
 import { PlanEntry, RunResult, runProgram, RunOptions } from "../../provider/sim/runner";
 import { StateStore } from "../../provider/sim/runner/state";
-import type { ClusterNodeRow } from "../../provider/resources/talos-cluster-types";
+import type { ClusterNodeRow } from "../../provider/resources/talos-cluster/types";
 import { HYBRID_CREDENTIALS } from "../../provider/sim/scenarios/hybrid";
 import { robotServerScenario } from "../../provider/sim/robot/scenario";
 import { assertNoSecrets } from "../helpers/secrets-scan";

@@ -7,8 +7,8 @@
 import * as assert from "assert";
 import { CloudClient } from "../../provider/hetzner/cloud";
 import { tempResourceLabels } from "../../provider/internal/labels";
-import { LEFTOVER_SELECTOR, sweepTalosImageLeftovers } from "../../provider/runtime/sweep";
-import { lockLabels, tempLabels } from "../../provider/runtime/talos-image-lock";
+import { LEFTOVER_SELECTOR, sweepTalosImageLeftovers } from "../../provider/runtime/talos-image/sweep";
+import { lockLabels, tempLabels } from "../../provider/runtime/talos-image/lock";
 import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
 import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
 import { FakeWorld } from "../helpers/fake-world";

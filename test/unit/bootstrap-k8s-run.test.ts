@@ -11,10 +11,10 @@ import { DeadlineError } from "../../provider/internal/errors";
 import { setLogSink } from "../../provider/internal/log";
 import { b64, issue, newCA } from "../../provider/sim/talos/pki/cert";
 import { TalosApiError, TalosctlError, TalosResource } from "../../provider/talos/talosctl";
-import { ClusterClient, ClusterDeps, UpgradeK8sOptions } from "../../provider/runtime/talos-bootstrap-deps";
-import { previewK8sUpgrade } from "../../provider/runtime/talos-bootstrap-k8s-preview";
-import { runBootstrap } from "../../provider/runtime/talos-bootstrap-run";
-import { BootstrapInputs, BootstrapOutputs } from "../../provider/runtime/talos-bootstrap-types";
+import { ClusterClient, ClusterDeps, UpgradeK8sOptions } from "../../provider/runtime/talos-bootstrap/deps";
+import { previewK8sUpgrade } from "../../provider/runtime/talos-bootstrap/k8s-preview";
+import { runBootstrap } from "../../provider/runtime/talos-bootstrap/run";
+import { BootstrapInputs, BootstrapOutputs } from "../../provider/runtime/talos-bootstrap/types";
 
 const NODE = "10.0.0.2";
 const TALOSCONFIG = "context: c\ncontexts:\n    c:\n        endpoints: []\n        ca: Q0E=\n        crt: Q1JU\n        key: S0VZ\n";

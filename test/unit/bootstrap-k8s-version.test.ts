@@ -6,8 +6,8 @@
  * preview's dry run asks the stand-in), nor anything about the engine.
  */
 import * as assert from "assert";
-import { checkBootstrap, normalizeBootstrapInputs } from "../../provider/runtime/talos-bootstrap-check";
-import { compareK8s, kubeletVersionOf, parseK8sVersion, upgradePathProblem, versionOfImage } from "../../provider/runtime/talos-bootstrap-k8s-version";
+import { checkBootstrap, normalizeBootstrapInputs } from "../../provider/runtime/talos-bootstrap/check";
+import { compareK8s, kubeletVersionOf, parseK8sVersion, upgradePathProblem, versionOfImage } from "../../provider/runtime/talos-bootstrap/k8s-version";
 import { diffBootstrap } from "../../provider/runtime/talos-bootstrap";
 
 const NODE = "10.0.0.2";

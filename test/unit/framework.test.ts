@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { secretOutputs, seedOutputs, shimProvider, TYPE_MODULE } from "../../provider/resources/framework";
-import { captureStackConfig, requireSetting, resetStackConfig, setting } from "../../provider/runtime/config";
+import { captureStackConfig, requireSetting, resetStackConfig, setting } from "../../provider/runtime/shared/config";
 import { maskSecrets } from "../../provider/internal/log";
 
 describe("framework: shimProvider", () => {

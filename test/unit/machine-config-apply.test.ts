@@ -10,10 +10,10 @@ import * as fs from "fs";
 import { setLogSink } from "../../provider/internal/log";
 import { ConfigRenderCache, configHash } from "../../provider/talos/config";
 import { ApplyConfigOptions, TalosApiError } from "../../provider/talos/talosctl";
-import { RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config-deps";
-import { deliverMachineConfig } from "../../provider/runtime/talos-machine-config-apply";
-import { deleteMachineConfig, readMachineConfig } from "../../provider/runtime/talos-machine-config-read";
-import { MachineConfigInputs, MachineConfigOutputs } from "../../provider/runtime/talos-machine-config-types";
+import { RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config/deps";
+import { deliverMachineConfig } from "../../provider/runtime/talos-machine-config/apply";
+import { deleteMachineConfig, readMachineConfig } from "../../provider/runtime/talos-machine-config/read";
+import { MachineConfigInputs, MachineConfigOutputs } from "../../provider/runtime/talos-machine-config/types";
 
 const GEN = SHARED + "/fixtures/talos/gen-config";
 const fixture = (role: string) => fs.readFileSync(`${GEN}/v1.13/base-${role}.yaml`, "utf8");

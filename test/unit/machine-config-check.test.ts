@@ -10,9 +10,9 @@ import { SHARED } from "../helpers/shared";
 import * as fs from "fs";
 import { ConfigRenderCache, REDACTED, secretValuesOf } from "../../provider/talos/config";
 import { TalosConfigInvalidError } from "../../provider/talos/talosctl";
-import { UNKNOWN_VALUE } from "../../provider/runtime/dispatch-types";
-import { checkMachineConfig } from "../../provider/runtime/talos-machine-config-check";
-import { RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config-deps";
+import { UNKNOWN_VALUE } from "../../provider/runtime/dispatch/types";
+import { checkMachineConfig } from "../../provider/runtime/talos-machine-config/check";
+import { RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config/deps";
 import { diffMachineConfig } from "../../provider/runtime/talos-machine-config";
 
 const GEN = SHARED + "/fixtures/talos/gen-config";
@@ -143,14 +143,14 @@ describe("talosctl location for the config runtimes", () => {
   const path = require("path") as typeof import("path");
   let dir: string;
   before(() => {
-    require("../../provider/runtime/config").resetStackConfig(); // stack config would win over the environment
+    require("../../provider/runtime/shared/config").resetStackConfig(); // stack config would win over the environment
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "talosctl-locate-"));
     for (const name of ["talosctl", "talosctl-1.13"]) fs.writeFileSync(path.join(dir, name), "#!/bin/sh\n", { mode: 0o755 });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("takes $TALOSCTL as a path, looks a bare name up on PATH, and falls back to talosctl on PATH", () => {
-    const { talosctlFromSettings } = require("../../provider/runtime/talos-machine-config-deps");
+    const { talosctlFromSettings } = require("../../provider/runtime/talos-machine-config/deps");
     assert.strictEqual(talosctlFromSettings({ TALOSCTL: path.join(dir, "talosctl-1.13"), PATH: "" }).binary, path.join(dir, "talosctl-1.13"));
     assert.strictEqual(talosctlFromSettings({ TALOSCTL: "talosctl-1.13", PATH: dir }).binary, path.join(dir, "talosctl-1.13"));
     assert.strictEqual(talosctlFromSettings({ PATH: dir }).binary, path.join(dir, "talosctl"));

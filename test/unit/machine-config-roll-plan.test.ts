@@ -5,11 +5,11 @@
  */
 import * as assert from "assert";
 import { pinKubernetesImages } from "../../provider/talos/config";
-import { onlyDescriptiveChanges, plannedAction, resolveConfigVersion } from "../../provider/runtime/talos-machine-config-roll-plan";
-import { quorumAfterRemoval } from "../../provider/runtime/talos-machine-config-roll-etcd";
-import { imageTag, upgradeNeeded } from "../../provider/runtime/talos-machine-config-roll-version";
+import { onlyDescriptiveChanges, plannedAction, resolveConfigVersion } from "../../provider/runtime/talos-machine-config/roll/plan";
+import { quorumAfterRemoval } from "../../provider/runtime/talos-machine-config/roll/etcd";
+import { imageTag, upgradeNeeded } from "../../provider/runtime/talos-machine-config/roll/version";
 import { diffMachineConfig } from "../../provider/runtime/talos-machine-config";
-import { MachineConfigInputs } from "../../provider/runtime/talos-machine-config-types";
+import { MachineConfigInputs } from "../../provider/runtime/talos-machine-config/types";
 
 const news = (over: Partial<MachineConfigInputs> = {}) => ({ secretsYaml: "s", clusterName: "c", endpoint: "https://c:6443", role: "controlplane", talosVersion: "v1.13.9", node: "10.0.0.2", ...over }) as MachineConfigInputs;
 const olds = { talosVersion: "v1.12.5", redactedConfig: "x", configHash: "h", role: "controlplane" };

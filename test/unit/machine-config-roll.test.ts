@@ -12,10 +12,10 @@ import { TalosHetznerError } from "../../provider/internal/errors";
 import { setLogSink } from "../../provider/internal/log";
 import { ConfigRenderCache } from "../../provider/talos/config";
 import { ApplyConfigOptions, EtcdMember, TalosApiError } from "../../provider/talos/talosctl";
-import { KubeAccess, RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config-deps";
-import { deliverMachineConfig } from "../../provider/runtime/talos-machine-config-apply";
-import { deleteMachineConfig } from "../../provider/runtime/talos-machine-config-read";
-import { MachineConfigInputs, MachineConfigOutputs } from "../../provider/runtime/talos-machine-config-types";
+import { KubeAccess, RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config/deps";
+import { deliverMachineConfig } from "../../provider/runtime/talos-machine-config/apply";
+import { deleteMachineConfig } from "../../provider/runtime/talos-machine-config/read";
+import { MachineConfigInputs, MachineConfigOutputs } from "../../provider/runtime/talos-machine-config/types";
 
 const GEN = SHARED + "/fixtures/talos/gen-config";
 /** gen config's output for an installer image (the fixture has none). */

@@ -6,9 +6,9 @@
  * that against the stand-in).
  */
 import * as assert from "assert";
-import { analyzeMesh } from "../../provider/runtime/kubespan-mesh-analyze";
-import { columns, meshProblem, reportText } from "../../provider/runtime/kubespan-mesh-format";
-import { NodeObservation, ObservedPeerStatus, meshSwitches } from "../../provider/runtime/kubespan-mesh-observe";
+import { analyzeMesh } from "../../provider/runtime/kubespan-mesh/analyze";
+import { columns, meshProblem, reportText } from "../../provider/runtime/kubespan-mesh/format";
+import { NodeObservation, ObservedPeerStatus, meshSwitches } from "../../provider/runtime/kubespan-mesh/observe";
 
 const NODES = [
   { name: "cp-1", address: "10.0.0.1", where: "robot" as const },

@@ -7,14 +7,14 @@
 import * as assert from "assert";
 import { DeadlineError } from "../../provider/internal/errors";
 import { TalosApiError, TalosctlError, TalosctlNotFoundError } from "../../provider/talos/talosctl";
-import { UNKNOWN_VALUE } from "../../provider/runtime/dispatch-types";
-import { checkInputs, normalizeImage, versionInUrl } from "../../provider/runtime/robot-server-check";
+import { UNKNOWN_VALUE } from "../../provider/runtime/dispatch/types";
+import { checkInputs, normalizeImage, versionInUrl } from "../../provider/runtime/robot-server/check";
 import { diffRobotServer } from "../../provider/runtime/robot-server";
-import { resolveImage } from "../../provider/runtime/robot-server-image";
-import { networkPatchFor, publicMac } from "../../provider/runtime/robot-server-outputs";
-import { ResetPlan, planResets } from "../../provider/runtime/robot-server-reset";
-import { classifyProbeError } from "../../provider/runtime/robot-server-talos";
-import { timingOf } from "../../provider/runtime/robot-server-types";
+import { resolveImage } from "../../provider/runtime/robot-server/image";
+import { networkPatchFor, publicMac } from "../../provider/runtime/robot-server/outputs";
+import { ResetPlan, planResets } from "../../provider/runtime/robot-server/reset";
+import { classifyProbeError } from "../../provider/runtime/robot-server/talos";
+import { timingOf } from "../../provider/runtime/robot-server/types";
 import { RobotResetType } from "../../provider/hetzner/robot";
 
 const VALID = { serverNumber: 2321001, image: { version: "v1.13.9" }, installDisk: { wwn: "eui.002538b9aa" } };

@@ -5,8 +5,8 @@
  * its children (test/unit/talos-cluster.test.ts does).
  */
 import * as assert from "assert";
-import { childNames, clusterPatchList, cloudServerLabels, endpointUrl, installImageFor, nodeLabelsPatch, planCluster } from "../../provider/resources/talos-cluster-plan";
-import type { TalosClusterArgs } from "../../provider/resources/talos-cluster-types";
+import { childNames, clusterPatchList, cloudServerLabels, endpointUrl, installImageFor, nodeLabelsPatch, planCluster } from "../../provider/resources/talos-cluster/plan";
+import type { TalosClusterArgs } from "../../provider/resources/talos-cluster/types";
 import { kubeSpanPatch } from "../../provider/talos/config";
 import { duration, expandConfigDiffs, nodeTable } from "../../provider/sim/demo-display";
 

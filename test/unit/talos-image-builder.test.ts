@@ -9,9 +9,9 @@ import { Server } from "../../provider/hetzner/cloud";
 import { DeadlineError } from "../../provider/internal/errors";
 import { StepLogger, setLogSink } from "../../provider/internal/log";
 import { RescueCommandError, RescueSession } from "../../provider/rescue/session";
-import { discardDisk, shutDown, sshHost } from "../../provider/runtime/talos-image-builder";
-import { RunContext, planFor } from "../../provider/runtime/talos-image-plan";
-import { timingOf } from "../../provider/runtime/talos-image-types";
+import { discardDisk, shutDown, sshHost } from "../../provider/runtime/talos-image/builder";
+import { RunContext, planFor } from "../../provider/runtime/talos-image/plan";
+import { timingOf } from "../../provider/runtime/talos-image/types";
 import { VANILLA_SCHEMATIC_ID } from "../../provider/talos/schematic";
 
 function context(calls: string[], offAfterPowerOff: boolean): RunContext {

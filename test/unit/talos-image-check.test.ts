@@ -5,11 +5,11 @@
  * Does not prove: that the Cloud API or the factory accept what the plan names (see the engine tests).
  */
 import * as assert from "assert";
-import { UNKNOWN_VALUE } from "../../provider/runtime/dispatch-types";
+import { UNKNOWN_VALUE } from "../../provider/runtime/dispatch/types";
 import { diffTalosImage } from "../../provider/runtime/talos-image";
-import { checkInputs, serverTypeArch } from "../../provider/runtime/talos-image-check";
-import { imageKeyOf, planFor, redactUrl } from "../../provider/runtime/talos-image-plan";
-import { timingOf } from "../../provider/runtime/talos-image-types";
+import { checkInputs, serverTypeArch } from "../../provider/runtime/talos-image/check";
+import { imageKeyOf, planFor, redactUrl } from "../../provider/runtime/talos-image/plan";
+import { timingOf } from "../../provider/runtime/talos-image/types";
 import { VANILLA_SCHEMATIC_ID, schematicId } from "../../provider/talos/schematic";
 
 const V = "v1.13.9";

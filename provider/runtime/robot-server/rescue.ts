@@ -1,0 +1,87 @@
+/**
+ * Rescue access for one run: the ephemeral ed25519 key (registered in Robot for this install only,
+ * named so leftovers of a crashed run are found and removed) and arming the rescue system with it.
+ */
+import { RobotClient } from "../../hetzner/robot";
+import { errorMessage } from "../../internal/errors";
+import { StepLogger, registerSecret } from "../../internal/log";
+import { generateEd25519KeyPair } from "../../rescue/session-keys";
+
+/** Name prefix of the ephemeral keys of one server; what the sweep looks for. */
+export function ephemeralKeyPrefix(serverNumber: number): string {
+  return `talos-hetzner-ephemeral-${serverNumber}-`;
+}
+
+/** How the run logs in to the rescue system. */
+export interface RescueAccess {
+  /** Fingerprints the rescue system is armed with. */
+  fingerprints: string[];
+  /** Private key of the ephemeral key (never stored, never logged). */
+  privateKey?: string;
+  /** Fingerprint of the ephemeral key, to delete it afterwards. */
+  ephemeralFingerprint?: string;
+  /** Root password of the current activation (used when there is no private key); set by `armRescue`. */
+  password?: string;
+}
+
+/**
+ * Access with the user's registered key (logging in with the activation's password, since the
+ * private key stays with the user) or with a fresh ephemeral key registered in Robot.
+ */
+export async function rescueAccess(robot: RobotClient, serverNumber: number, rescueKey: string | undefined, log: StepLogger): Promise<RescueAccess> {
+  if (rescueKey) {
+    log.info(`rescue key ${rescueKey} (registered by you); logging in with the activation's root password`);
+    return { fingerprints: [rescueKey] };
+  }
+  await sweepEphemeralKeys(robot, serverNumber, log);
+  // Not ssh2's generator: it drops a leading zero byte of ~1 in 256 public keys (provider/rescue/session-keys.ts).
+  const name = `${ephemeralKeyPrefix(serverNumber)}${Date.now()}`;
+  const pair = generateEd25519KeyPair(name);
+  registerSecret(pair.private);
+  const key = await robot.keys.create(name, pair.public.trim());
+  log.info(`registered ephemeral ed25519 key ${name} (${key.fingerprint})`);
+  return { fingerprints: [key.fingerprint], privateKey: pair.private, ephemeralFingerprint: key.fingerprint };
+}
+
+/** Deletes ephemeral keys a crashed earlier run of this server left behind. */
+async function sweepEphemeralKeys(robot: RobotClient, serverNumber: number, log: StepLogger): Promise<void> {
+  const stale = (await robot.keys.list()).filter((k) => k.name.startsWith(ephemeralKeyPrefix(serverNumber)));
+  for (const k of stale) {
+    await robot.keys.delete(k.fingerprint);
+    log.cleanup(`deleted ephemeral key ${k.name} left behind by an earlier run`);
+  }
+}
+
+/** Deletes the run's ephemeral key; never throws (a failure is logged so the sweep of the next run removes it). */
+export async function releaseRescueAccess(robot: RobotClient, access: RescueAccess | undefined, log: StepLogger): Promise<void> {
+  if (!access?.ephemeralFingerprint) return;
+  try {
+    await robot.keys.delete(access.ephemeralFingerprint);
+    log.cleanup(`deleted ephemeral key ${access.ephemeralFingerprint}`);
+  } catch (e) {
+    log.cleanup(`could not delete ephemeral key ${access.ephemeralFingerprint} (${errorMessage(e)}); the next run of this server deletes it`);
+  }
+}
+
+/**
+ * Arms rescue for the next boot: DELETE first, then POST, so a changed key takes effect and a
+ * leftover activation cannot answer 409 BOOT_ALREADY_ENABLED (CAPH "preparing" step 4). Keeps the
+ * activation's password in `access` (registered as a secret, so no log line can show it).
+ */
+export async function armRescue(robot: RobotClient, serverNumber: number, access: RescueAccess): Promise<void> {
+  await robot.rescue.deactivate(serverNumber);
+  const r = await robot.rescue.activate(serverNumber, "linux", access.fingerprints);
+  registerSecret(r.password);
+  access.password = r.password ?? undefined;
+}
+
+/** Disarms rescue if this run left it armed (a failure before the machine booted it); never throws. */
+export async function disarmIfArmed(robot: RobotClient, serverNumber: number, log: StepLogger): Promise<void> {
+  try {
+    if (!(await robot.rescue.get(serverNumber)).active) return;
+    await robot.rescue.deactivate(serverNumber);
+    log.cleanup("deactivated the rescue activation this run armed, so the next reboot does not land in rescue");
+  } catch (e) {
+    log.cleanup(`could not check or deactivate the rescue activation (${errorMessage(e)})`);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Runtime of `TalosImage` (provider/resources/talos-image.ts): what the thin shim dispatches to.
+ * check validates at preview time; every input change replaces except the log name and the
+ * timeouts; create/read/update/delete live in their own modules.
+ */
+import { changedKeys } from "../dispatch/diff";
+import { DiffResult, Props, ResourceRuntime, isUnknown } from "../dispatch/types";
+import { checkInputs } from "./check";
+import { createTalosImage, localSchematic } from "./create";
+import { deleteTalosImage, readTalosImage, updateTalosImage } from "./lifecycle";
+import { IN_PLACE_KEYS, INPUT_KEYS, TalosImageInputs, TalosImageOutputs } from "./types";
+
+export { setTalosImageDeps, depsFromSettings, TalosImageDeps, TalosImageDepsFactory } from "./deps";
+export { sweepTalosImageLeftovers, SweepOptions, SweepResult } from "./sweep";
+export { timingOf } from "./types";
+
+/**
+ * The diff of old outputs against new inputs: every changed input replaces, except `resourceName`
+ * and `timeouts`. When the image stays the same (version, arch and schematic id), the old resource
+ * is deleted first: created first, the replacement would adopt the old snapshot, which the old
+ * resource's delete would then remove.
+ */
+export function diffTalosImage(olds: Props, news: Props): DiffResult {
+  const changed = changedKeys(olds, news, INPUT_KEYS);
+  const replaces = changed.filter((k) => !(IN_PLACE_KEYS as readonly string[]).includes(k));
+  const result: DiffResult = { changes: changed.length > 0, replaces };
+  if (replaces.length > 0 && sameImage(olds, news)) result.deleteBeforeReplace = true;
+  return result;
+}
+
+function sameImage(olds: Props, news: Props): boolean {
+  if (["talosVersion", "arch", "schematic", "schematicId"].some((k) => isUnknown(news[k]))) return false;
+  let id: string;
+  try {
+    id = localSchematic(news as unknown as TalosImageInputs);
+  } catch {
+    return false;
+  }
+  return olds.talosVersion === news.talosVersion && (olds.arch ?? "x86") === (news.arch ?? "x86") && olds.resolvedSchematicId === id;
+}
+
+/** The TalosImage runtime. */
+export const runtime: ResourceRuntime<TalosImageInputs, TalosImageOutputs> = {
+  async check(_olds, news) {
+    const r = checkInputs(news);
+    return { inputs: r.inputs as unknown as TalosImageInputs, failures: r.failures };
+  },
+  async diff(_id, olds, news) {
+    return diffTalosImage(olds as unknown as Props, news as unknown as Props);
+  },
+  create: createTalosImage,
+  read: readTalosImage,
+  update: updateTalosImage,
+  delete: deleteTalosImage,
+};

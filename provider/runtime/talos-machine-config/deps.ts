@@ -1,0 +1,136 @@
+/**
+ * Collaborators of the TalosSecrets/TalosMachineConfig runtimes: the talosctl binary (from stack
+ * config `talos-hetzner:talosctl`, `$TALOSCTL`, or PATH), the process-wide render cache, and the
+ * clock/sleep that tests replace so waits take milliseconds.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Sleep, realSleep } from "../../internal/retry";
+import { ConfigRenderCache, sharedRenderCache } from "../../talos/config";
+import type {
+  ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, UpgradeOptions, VersionOptions,
+} from "../../talos/talosctl";
+import { Talosctl } from "../../talos/talosctl";
+import { KubeClient, drainNode, waitNodeReady } from "../../kube";
+import { SETTINGS, setting } from "../shared/config";
+import { overridableDeps } from "../shared/overridable";
+
+/** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
+export interface TalosClient {
+  genSecrets(talosVersion: string): Promise<string>;
+  genConfig(o: Parameters<Talosctl["genConfig"]>[0]): ReturnType<Talosctl["genConfig"]>;
+  validate(config: string, mode: "metal" | "cloud", strict: boolean): Promise<string[]>;
+  applyConfig(o: ApplyConfigOptions): Promise<ApplyResult>;
+  getResources(type: string, o: GetOptions): Promise<TalosResource[]>;
+  reset(o: ResetOptions): Promise<void>;
+  version(o: VersionOptions): Promise<ServerVersion>;
+  kubeconfig(o: NodeTarget): Promise<string>;
+  etcdMembers(o: NodeTarget): Promise<EtcdMember[]>;
+  etcdForfeitLeadership(o: NodeTarget): Promise<void>;
+  etcdRemoveMember(o: NodeTarget & { memberId: string }): Promise<void>;
+  upgrade(o: UpgradeOptions & { preserve?: boolean; drain?: boolean }): Promise<void>;
+  reboot(o: NodeTarget & { wait?: boolean }): Promise<void>;
+}
+
+/** Everything the runtimes need from outside. */
+export interface RuntimeDeps {
+  talosctl(): TalosClient;
+  /** A Kubernetes API client for an admin kubeconfig (provider/kube; tests fake it). @default kubeAccess */
+  kube?(kubeconfig: string): KubeAccess;
+  cache: ConfigRenderCache;
+  sleep: Sleep;
+  now: () => number;
+}
+
+/** A Kubernetes node as the roll sees it (provider/kube `KubeNode`). */
+export interface KubeNodeView {
+  name: string;
+  addresses: string[];
+  ready: boolean;
+  unschedulable: boolean;
+}
+
+/** Deadline and clock of a Kubernetes wait (provider/kube `DrainOptions`). */
+export interface KubeWait {
+  timeoutMs: number;
+  sleep?: Sleep;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/** The Kubernetes operations of a roll and a removal (provider/kube's KubeClient, drainNode, waitNodeReady). */
+export interface KubeAccess {
+  listNodes(): Promise<KubeNodeView[]>;
+  nodeByAddress(ip: string): Promise<KubeNodeView | undefined>;
+  cordon(name: string): Promise<void>;
+  uncordon(name: string): Promise<void>;
+  deleteNode(name: string): Promise<void>;
+  /** kubectl drain --ignore-daemonsets --delete-emptydir-data; DrainTimeoutError past the deadline. */
+  drain(name: string, o: KubeWait): Promise<{ evicted: string[]; skipped: string[] }>;
+  waitReady(name: string, o: KubeWait): Promise<KubeNodeView>;
+}
+
+/** KubeAccess over provider/kube. */
+export function kubeAccess(kubeconfig: string): KubeAccess {
+  const k = new KubeClient(kubeconfig);
+  return {
+    listNodes: () => k.listNodes(),
+    nodeByAddress: (ip) => k.nodeByAddress(ip),
+    cordon: (name) => k.cordon(name),
+    uncordon: (name) => k.uncordon(name),
+    deleteNode: (name) => k.deleteNode(name),
+    drain: (name, o) => drainNode(k, name, o),
+    waitReady: (name, o) => waitNodeReady(k, name, o),
+  };
+}
+
+/** A bare command name (`talosctl-1.13`) found on PATH, else the value unchanged. */
+function onPath(value: string, env: NodeJS.ProcessEnv): string {
+  if (value.includes(path.sep)) return value;
+  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, value);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return value;
+}
+
+/**
+ * Locates talosctl: the stack config or $TALOSCTL value is an explicit path (a bare name is looked
+ * up on PATH); the default falls back to `talosctl` on PATH (`Talosctl.locate` names all three ways on failure).
+ */
+export function talosctlFromSettings(env: NodeJS.ProcessEnv = process.env): Talosctl {
+  const value = setting("talosctl", env);
+  const explicit = value !== undefined && value !== SETTINGS.talosctl.defaultValue ? onPath(value, env) : undefined;
+  return Talosctl.locate({ binary: explicit, env });
+}
+
+/** A getter of the talosctl from settings, located again only when the `talosctl` setting changes. */
+export function cachedTalosctl(): () => Talosctl {
+  let cached: { key: string; client: Talosctl } | undefined;
+  return () => {
+    const key = setting("talosctl") ?? "";
+    if (!cached || cached.key !== key) cached = { key, client: talosctlFromSettings() };
+    return cached.client;
+  };
+}
+
+/** The default deps: real talosctl (located once per setting value), the shared cache, real timers. */
+export const defaultDeps: RuntimeDeps = {
+  talosctl: cachedTalosctl(),
+  kube: kubeAccess,
+  cache: sharedRenderCache,
+  sleep: realSleep,
+  now: () => Date.now(),
+};
+
+const deps = overridableDeps(defaultDeps);
+
+/** The deps in use. */
+export function runtimeDeps(): RuntimeDeps {
+  return deps.get();
+}
+
+/** Replaces some deps (tests); returns a function restoring the previous ones. */
+export function overrideRuntimeDeps(next: Partial<RuntimeDeps>): () => void {
+  return deps.patch(next);
+}
