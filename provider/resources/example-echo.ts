@@ -1,7 +1,7 @@
 /**
  * The trivial example resource: copy this file's shape for a new resource. Inputs/outputs types →
- * public Args → the shim provider → the resource class. Its runtime is provider/runtime/dispatch-echo.ts
- * (a real resource's runtime lives in provider/runtime/<module>.ts and exports `runtime`).
+ * public Args → the shim provider → the resource class. Its runtime is provider/runtime/dispatch/echo.ts
+ * (a real resource's runtime lives in provider/runtime/<module>/index.ts and exports `runtime`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EchoInputs, EchoOutputs } from "../runtime/dispatch/echo";

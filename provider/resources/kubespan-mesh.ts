@@ -3,7 +3,7 @@
  * node reports every other node `up` with traffic — across Robot and Cloud machines. Create fails
  * with a table of the down links and their likely cause (KubeSpan or discovery off in a config,
  * UDP 51820 blocked, endpoint unknown); a refresh shows the same as drift. Changes nothing on the
- * nodes. Runtime: provider/runtime/kubespan-mesh.ts.
+ * nodes. Runtime: provider/runtime/kubespan-mesh/index.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DownLink, MeshNode, MeshRow } from "../runtime/kubespan-mesh/types";

@@ -2,7 +2,7 @@
  * `RobotFirewall`: a dedicated server's Robot firewall set for a Talos node — KubeSpan (UDP 51820)
  * from anywhere, the Talos API (50000-50001/tcp) and Kubernetes API (6443/tcp) only from admin
  * CIDRs, all TCP from the cluster's own nodes, and the return-traffic rules a stateless filter needs.
- * Create returns once Robot reports the firewall `active`. Runtime: provider/runtime/robot-firewall.ts;
+ * Create returns once Robot reports the firewall `active`. Runtime: provider/runtime/robot-firewall/index.ts;
  * the rule set: provider/talos/firewall-rules-robot.ts.
  */
 import * as pulumi from "@pulumi/pulumi";

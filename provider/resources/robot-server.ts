@@ -1,6 +1,6 @@
 /**
  * `RobotServer`: Talos Linux installed on one Hetzner dedicated (Robot) server through its rescue
- * system, safely and re-runnably. Runtime: provider/runtime/robot-server.ts. Robot credentials come
+ * system, safely and re-runnably. Runtime: provider/runtime/robot-server/index.ts. Robot credentials come
  * from stack config (`talos-hetzner:robotUser|robotPassword|robotUrl`) or the environment
  * (`HETZNER_ROBOT_USER|HETZNER_ROBOT_PASSWORD|HETZNER_ROBOT_URL`), never from these inputs.
  */

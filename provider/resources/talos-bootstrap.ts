@@ -2,7 +2,7 @@
  * `TalosBootstrap`: the cluster's one etcd bootstrap, a health check with the explicit node lists,
  * and the admin kubeconfig and talosconfig (both secret). Running it again is a no-op (Talos's
  * AlreadyExists counts as success); deleting it leaves the cluster running. Give it `dependsOn` the
- * nodes' `TalosMachineConfig`s. Runtime: provider/runtime/talos-bootstrap.ts.
+ * nodes' `TalosMachineConfig`s. Runtime: provider/runtime/talos-bootstrap/index.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BootstrapDeadlines, BootstrapInputs, EtcdMemberRow, HealthSummary } from "../runtime/talos-bootstrap/types";

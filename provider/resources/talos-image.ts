@@ -1,7 +1,7 @@
 /**
  * `TalosImage`: a Hetzner Cloud snapshot of one Talos version, schematic and architecture, found
  * again by its labels so every stack and every re-run reuses it instead of rebuilding it. Runtime:
- * provider/runtime/talos-image.ts. The Cloud token comes from stack config (`hcloud:token`, the key
+ * provider/runtime/talos-image/index.ts. The Cloud token comes from stack config (`hcloud:token`, the key
  * `@pulumi/hcloud` uses) or `HCLOUD_TOKEN`, the endpoint from `hcloud:endpoint`/`HCLOUD_ENDPOINT`, the
  * Image Factory from `talos-hetzner:imageFactoryUrl`/`TALOS_IMAGE_FACTORY_URL`; never from these inputs.
  */

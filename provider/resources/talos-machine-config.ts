@@ -2,7 +2,7 @@
  * `TalosMachineConfig`: one node's machine config, rendered from the cluster's secrets and patches,
  * applied to the node (or rendered as Hetzner Cloud user-data). Previews diff a REDACTED rendering
  * (`redactedConfig`), so reviewers see which config paths change and nothing secret. Runtime:
- * provider/runtime/talos-machine-config.ts.
+ * provider/runtime/talos-machine-config/index.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ChangeImpact, ConfigPatch, PatchVariables } from "../talos/config";

@@ -1,7 +1,7 @@
 /**
  * `TalosSecrets`: the cluster's secrets bundle (`secrets.yaml`), generated once with `talosctl gen
  * secrets` or adopted from an existing file. Every output that carries key material is secret.
- * Runtime: provider/runtime/talos-secrets.ts.
+ * Runtime: provider/runtime/talos-secrets/index.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretsInputs } from "../runtime/talos-secrets";

@@ -130,7 +130,7 @@ describe("npm run demo (hybrid example against the simulator)", function () {
   });
 
   // Needs TalosMachineConfig's diff to answer "no change" also when olds and news do not differ at all
-  // (onlyDescriptiveChanges in provider/runtime/talos-machine-config-roll-plan.ts): the scale-out was a
+  // (onlyDescriptiveChanges in provider/runtime/talos-machine-config/roll/plan.ts): the scale-out was a
   // "same" step for the other configs, so the state holds their new inputs ("1 of 6") with their
   // create-time outputs ("1 of 5"); scaling back, those outputs equal the new inputs, and a DIFF_UNKNOWN
   // answer lets the engine compare the old inputs and plan five `update [rollPosition]` no-op applies.

@@ -78,7 +78,7 @@ describe("dispatch", () => {
 
   it("names a missing runtime module and rejects path-like names", async () => {
     await assert.rejects(dispatch("no-such-thing", "create", {}), {
-      message: 'no runtime for resource module "no-such-thing": expected provider/runtime/no-such-thing.ts exporting `runtime`',
+      message: 'no runtime for resource module "no-such-thing": expected provider/runtime/no-such-thing/index.ts exporting `runtime`',
     });
     await assert.rejects(dispatch("../internal/log", "create", {}), { message: 'invalid resource module name "../internal/log"' });
   });

@@ -5,7 +5,7 @@
  * `<name>-secrets`, `<name>-image`, `<name>-cp-<i>` (+ `-config`, `-firewall`), `<name>-worker-<i>`,
  * `<name>-<pool>-<i>` (+ `-config` for the first boot, `-node` for day 2), `<name>-firewall`, `<name>-bootstrap`, `<name>-mesh`.
  * Day 2 (issue #9): a version or config change rolls through the nodes' apply-delivery configs one control
- * plane at a time, then the workers in `maxParallel` lanes (provider/resources/talos-cluster-roll.ts).
+ * plane at a time, then the workers in `maxParallel` lanes (provider/resources/talos-cluster/roll.ts).
  */
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,5 +1,5 @@
 /**
- * Plain argument and output types of the `TalosCluster` component (provider/resources/talos-cluster.ts).
+ * Plain argument and output types of the `TalosCluster` component (provider/resources/talos-cluster/index.ts).
  * Counts, names and the Talos version are plain values because they decide which child resources
  * exist; everything else may be a Pulumi `Input`.
  */

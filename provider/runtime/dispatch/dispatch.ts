@@ -29,12 +29,12 @@ export function runtimeFor(module: string): ResourceRuntime {
     loaded = require(file);
   } catch (e) {
     if ((e as { code?: string }).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(file)) {
-      throw new TalosHetznerError(`no runtime for resource module "${module}": expected provider/runtime/${module}.ts exporting \`runtime\``);
+      throw new TalosHetznerError(`no runtime for resource module "${module}": expected provider/runtime/${module}/index.ts exporting \`runtime\``);
     }
     throw e;
   }
   const impl = runtimes.get(module) ?? loaded.runtime;
-  if (!impl) throw new TalosHetznerError(`provider/runtime/${module} does not export \`runtime\``);
+  if (!impl) throw new TalosHetznerError(`provider/runtime/${module}/index.ts does not export \`runtime\``);
   runtimes.set(module, impl);
   return impl;
 }

@@ -1,7 +1,7 @@
 /**
  * Runtime of `RobotFirewall` (provider/resources/robot-firewall.ts): one dedicated server's Robot
  * firewall set to the Talos rule set of provider/talos/firewall-rules-robot.ts, active before create
- * returns. The Robot calls live in robot-firewall-apply.ts.
+ * returns. The Robot calls live in apply.ts.
  */
 import { diffInputs } from "../dispatch/diff";
 import { Props, ResourceRuntime } from "../dispatch/types";

@@ -1,7 +1,7 @@
 /**
  * The in-rescue part of a `RobotServer` install: inventory, disk choice and the other-disks policy,
  * wipe, the streamed image write, and the checks after it. Each function is one numbered step of
- * robot-server-create.ts; the shell text comes from the pure builders in provider/rescue.
+ * create.ts; the shell text comes from the pure builders in provider/rescue.
  */
 import { TalosHetznerError } from "../../internal/errors";
 import { StepLogger } from "../../internal/log";

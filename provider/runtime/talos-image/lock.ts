@@ -15,7 +15,7 @@ import { SshKeyPair, generateEd25519KeyPair } from "../../rescue/session-keys";
 import { deleteKey, removeTemporaries, withCleanupProblems } from "./cleanup";
 import { RunContext, cleanupOptions, findSnapshots } from "./plan";
 
-/** Label key holding the image key (talos-image-plan.ts `imageKeyOf`) on a build's temporary resources. */
+/** Label key holding the image key (plan.ts `imageKeyOf`) on a build's temporary resources. */
 export const IMAGE_KEY_LABEL = "talos-hetzner/image-key";
 /** Label key of the lock's heartbeat counter. */
 export const BEAT_LABEL = "talos-hetzner/beat";

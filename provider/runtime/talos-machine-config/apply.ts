@@ -2,8 +2,8 @@
  * create/update of TalosMachineConfig as numbered steps: render → probe the node → dry run →
  * apply (insecure in maintenance, mTLS with the chosen mode once configured) → read the config back
  * and compare normalized hashes. An update whose installer image changed is an OS upgrade
- * (talos-machine-config-roll.ts); a change needing a reboot goes through the graceful reboot
- * (talos-machine-config-change.ts). `user-data` delivery only renders and encodes.
+ * (roll/index.ts); a change needing a reboot goes through the graceful reboot
+ * (change.ts). `user-data` delivery only renders and encodes.
  */
 import { TalosHetznerError, isError } from "../../internal/errors";
 import { StepLogger, registerSecret } from "../../internal/log";
