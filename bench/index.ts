@@ -41,7 +41,7 @@ const BENCHES: Bench[] = [
   { name: "render-config", script: "bench/render-config.js", args: ["50"], figures: [
     { label: "50-node config render", pattern: /wall time: (\d+) ms \(([\d.]+) ms per node[\s\S]*talosctl processes spawned: (\d+)/, format: (m) => `${m[1]} ms (${m[2]} ms/node, ${m[3]} talosctl runs)` },
   ] },
-  { name: "demo", script: "provider/sim/demo.js", args: [], figures: [
+  { name: "demo", script: "provider/sim/demo/index.js", args: [], figures: [
     { label: "demo wall time (3 Robot + 2→3 Cloud, up to destroy)", pattern: /^Done in ([^.]+)\./m, format: (m) => m[1] },
   ], cleanup: (output) => {
     const dir = /remove (\S+) when done/.exec(output)?.[1];

@@ -9,10 +9,10 @@ import * as os from "os";
 import * as path from "path";
 import { setLogSink } from "../provider/internal/log";
 import { runtime } from "../provider/runtime/robot-server";
-import { startFactorySim } from "../provider/sim/factory/server";
-import { startRobotSim } from "../provider/sim/robot/server";
-import { robotServerScenario } from "../provider/sim/robot/scenario";
-import { rescueUnsupportedReason } from "../provider/sim/rescue/support";
+import { startFactorySim } from "../provider/sim/apis/factory/server";
+import { startRobotSim } from "../provider/sim/apis/robot/server";
+import { robotServerScenario } from "../provider/sim/apis/robot/scenario";
+import { rescueUnsupportedReason } from "../provider/sim/machines/rescue/support";
 import { installTalosRuntime, talosctlPath } from "../provider/sim/talos/runtime";
 import { createWorld } from "../provider/sim/world";
 

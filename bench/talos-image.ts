@@ -14,8 +14,8 @@ import { CloudClient } from "../provider/hetzner/cloud";
 import { setLogSink } from "../provider/internal/log";
 import { realSleep } from "../provider/internal/retry";
 import { runtime, setTalosImageDeps } from "../provider/runtime/talos-image";
-import { startCloudSim } from "../provider/sim/cloud/server";
-import { startFactorySim } from "../provider/sim/factory/server";
+import { startCloudSim } from "../provider/sim/apis/cloud/server";
+import { startFactorySim } from "../provider/sim/apis/factory/server";
 import { installTalosRuntime } from "../provider/sim/talos/runtime";
 import { createWorld } from "../provider/sim/world";
 

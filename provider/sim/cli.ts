@@ -9,7 +9,7 @@ import * as path from "path";
 import { errorMessage } from "../internal/errors";
 import { startSimulator, Simulator } from "./index";
 import { controlPlanesConfig, hybridScenario } from "./scenarios/hybrid";
-import { simulatorStackConfig } from "./demo-session";
+import { simulatorStackConfig } from "./demo/session";
 
 /** The line `npm run sim` prints: everything a program or a client needs to use the simulator. */
 export function simulatorInfo(sim: Simulator, servers: ReturnType<typeof controlPlanesConfig>): Record<string, unknown> {

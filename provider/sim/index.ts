@@ -7,19 +7,19 @@ import * as os from "os";
 import * as path from "path";
 import { Scenario } from "./scenario";
 import { createWorld } from "./world";
-import { RobotSim, startRobotSim } from "./robot/server";
-import { CloudSim, startCloudSim } from "./cloud/server";
-import { startFactorySim } from "./factory/server";
+import { RobotSim, startRobotSim } from "./apis/robot/server";
+import { CloudSim, startCloudSim } from "./apis/cloud/server";
+import { startFactorySim } from "./apis/factory/server";
 import { installTalosRuntime, talosctlPath } from "./talos/runtime";
 import { SimWorld } from "./types";
 
 export * from "./types";
 export * from "./scenario";
-export { robotServerScenario } from "./robot/scenario";
-export type { RobotSim } from "./robot/server";
-export type { SimKube, WorkloadSpec } from "./kube/model";
-export { runProgram, RunFailedError } from "./runner";
-export type { RunOptions } from "./runner";
+export { robotServerScenario } from "./apis/robot/scenario";
+export type { RobotSim } from "./apis/robot/server";
+export type { SimKube, WorkloadSpec } from "./apis/kube/model";
+export { runProgram, RunFailedError } from "./pulumi";
+export type { RunOptions } from "./pulumi";
 
 /** Options of `startSimulator`. */
 export interface SimulatorOptions {

@@ -4,12 +4,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { writeSeed } from "./disk/seeds";
-import { Machine } from "./machine/machine";
-import { detachLoop, loopsOf } from "./machine/loop";
-import { StartRescue, defaultStartRescue } from "./machine/rescue-link";
-import { copySparse } from "./machine/sparse-copy";
-import { validateMachineSpec } from "./machine/spec-check";
+import { writeSeed } from "./machines/disk/seeds";
+import { Machine } from "./machines/machine/machine";
+import { detachLoop, loopsOf } from "./machines/machine/loop";
+import { StartRescue, defaultStartRescue } from "./machines/machine/rescue-link";
+import { copySparse } from "./machines/machine/sparse-copy";
+import { validateMachineSpec } from "./machines/machine/spec-check";
 import { MachineSpec, ServedImage, SimMachine, SimWorld, TalosRuntime } from "./types";
 
 /** A world that can be shut down. */

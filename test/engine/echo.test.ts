@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EchoResource } from "../../provider/resources/example-echo";
 import { shimProvider } from "../../provider/resources/framework";
-import { HostCallError } from "../../provider/sim/runner/host-errors";
+import { HostCallError } from "../../provider/sim/pulumi/host-errors";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 import { EngineHarness, UNKNOWN, capturedProvider, secret } from "./harness";
 

@@ -6,13 +6,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { startHost, RunningHost } from "../../provider/sim/runner/host";
-import { CallRecord, HostClient, HostDiff } from "../../provider/sim/runner/host-client";
-import { passphraseCrypter } from "../../provider/sim/runner/crypter";
-import { encryptProps } from "../../provider/sim/runner/state-secrets";
-import { Props, splitSecrets, unwrapDeep } from "../../provider/sim/runner/values";
+import { startHost, RunningHost } from "../../provider/sim/pulumi/host";
+import { CallRecord, HostClient, HostDiff } from "../../provider/sim/pulumi/host-client";
+import { passphraseCrypter } from "../../provider/sim/pulumi/crypter";
+import { encryptProps } from "../../provider/sim/pulumi/state-secrets";
+import { Props, splitSecrets, unwrapDeep } from "../../provider/sim/pulumi/values";
 
-export { secret, UNKNOWN, SIG_KEY, SECRET_SIG } from "../../provider/sim/runner/values";
+export { secret, UNKNOWN, SIG_KEY, SECRET_SIG } from "../../provider/sim/pulumi/values";
 export { capturedProvider } from "./harness-provider";
 
 /** Options of `EngineHarness.start`. */

@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import { EngineHarness, secret } from "./harness";
 import { talosctlPath } from "../../provider/sim/talos/runtime";
-import { HostCallError } from "../../provider/sim/runner/host-errors";
+import { HostCallError } from "../../provider/sim/pulumi/host-errors";
 import { RobotServerWorld, argsFor, diskHashes, diskLine, smallServer, urnOf } from "./robot-server-world.test";
 
 const PREFLIGHT = "step 1/12 (preflight: server, resets, addresses and image) failed: ";

@@ -11,14 +11,14 @@ import * as os from "os";
 import * as path from "path";
 import { RobotServer, RobotServerArgs } from "../../provider/resources/robot-server";
 import { RobotServerScenario } from "../../provider/sim/scenario";
-import { FactorySim, startFactorySim } from "../../provider/sim/factory/server";
-import { RobotSim, startRobotSim } from "../../provider/sim/robot/server";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { FactorySim, startFactorySim } from "../../provider/sim/apis/factory/server";
+import { RobotSim, startRobotSim } from "../../provider/sim/apis/robot/server";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
 import { DiskSeed, MachineFaults, MachineStatus, RescueArm, SimMachine } from "../../provider/sim/types";
 import { pollUntil } from "../../provider/internal/poll";
 import { World, createWorld } from "../../provider/sim/world";
-import { HostCallError } from "../../provider/sim/runner/host-errors";
+import { HostCallError } from "../../provider/sim/pulumi/host-errors";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 import { EngineHarness, RecordedResource, capturedProvider, secret } from "./harness";
 

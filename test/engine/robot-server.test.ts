@@ -9,7 +9,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { RobotServer } from "../../provider/resources/robot-server";
-import { buildTalosImage } from "../../provider/sim/disk/talos-image";
+import { buildTalosImage } from "../../provider/sim/machines/disk/talos-image";
 import { hetznerNetworkPatch } from "../../provider/talos/network-patch";
 import { VANILLA_SCHEMATIC_ID } from "../../provider/talos/schematic";
 import { RobotClient } from "../../provider/hetzner/robot";

@@ -13,7 +13,7 @@ import * as assert from "assert";
 import { TalosBootstrap } from "../../provider/resources/talos-bootstrap";
 import { pollUntil } from "../../provider/internal/poll";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/talos/test-machine";
+import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
 import { isMap, readYamlDocuments } from "../../provider/talos/config/yaml-io";
 import { Talosctl } from "../../provider/talos/talosctl";
 import { FakeWorld } from "../helpers/fake-world";

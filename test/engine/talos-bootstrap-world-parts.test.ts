@@ -4,8 +4,8 @@
  * snapshot in the Cloud simulator. Contains no tests of its own.
  */
 import { CloudClient } from "../../provider/hetzner/cloud";
-import { seedTalos } from "../../provider/sim/disk/seed-talos";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { seedTalos } from "../../provider/sim/machines/disk/seed-talos";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { SimWorld } from "../../provider/sim/types";
 import { kubeSpanPatch, renderMachineConfig, RenderedConfig } from "../../provider/talos/config";
 import { Talosctl } from "../../provider/talos/talosctl";

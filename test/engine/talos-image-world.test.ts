@@ -11,12 +11,12 @@ import * as path from "path";
 import { TalosImage } from "../../provider/resources/talos-image";
 import { CloudClient } from "../../provider/hetzner/cloud";
 import { CloudScenario, FactoryScenario } from "../../provider/sim/scenario";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
-import { FactorySim, startFactorySim } from "../../provider/sim/factory/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
+import { FactorySim, startFactorySim } from "../../provider/sim/apis/factory/server";
 import { installTalosRuntime } from "../../provider/sim/talos/runtime";
 import { RescueArm, SimMachine } from "../../provider/sim/types";
 import { World, createWorld } from "../../provider/sim/world";
-import { HostCallError } from "../../provider/sim/runner/host-errors";
+import { HostCallError } from "../../provider/sim/pulumi/host-errors";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 import { EngineHarness, RecordedResource, capturedProvider, secret } from "./harness";
 

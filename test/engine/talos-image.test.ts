@@ -11,7 +11,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { TalosImage } from "../../provider/resources/talos-image";
 import { pollUntil } from "../../provider/internal/poll";
-import { Machine } from "../../provider/sim/machine/machine";
+import { Machine } from "../../provider/sim/machines/machine/machine";
 import { VANILLA_SCHEMATIC_ID } from "../../provider/talos/schematic";
 import { FAST, TalosImageWorld, urnOf } from "./talos-image-world.test";
 

@@ -14,7 +14,7 @@ import { KubeClient } from "../../provider/kube";
 import { diffConfigs } from "../../provider/talos/config";
 import { SimTalosRuntime } from "../../provider/sim/talos/runtime";
 import { TalosApiError } from "../../provider/talos/talosctl";
-import { changedInputKeys } from "../../provider/sim/runner/display";
+import { changedInputKeys } from "../../provider/sim/pulumi/display";
 import { NodeWorld, SimNode, nodeInputs, startNodeWorld, up } from "./talos-machine-config-sim.test";
 
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp";

@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import { pollUntil } from "../../provider/internal/poll";
-import { HostCallError } from "../../provider/sim/runner/host-errors";
+import { HostCallError } from "../../provider/sim/pulumi/host-errors";
 import { configHash } from "../../provider/talos/config";
 import { NodeWorld, SimNode, nodeInputs, startNodeWorld, up } from "./talos-machine-config-sim.test";
 

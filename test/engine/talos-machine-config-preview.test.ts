@@ -8,7 +8,7 @@
 import * as assert from "assert";
 import { parse } from "yaml";
 import { diffConfigs, secretValuesOf } from "../../provider/talos/config";
-import { fieldLines } from "../../provider/sim/runner/display";
+import { fieldLines } from "../../provider/sim/pulumi/display";
 import { bundleSecretValues } from "../../provider/runtime/talos-machine-config/bundle";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 import { UNKNOWN } from "./harness";

@@ -11,7 +11,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
 import { TalosSecrets } from "../../provider/resources/talos-secrets";
-import { runProgram, RunOptions } from "../../provider/sim/runner";
+import { runProgram, RunOptions } from "../../provider/sim/pulumi";
 import { secretValuesOf } from "../../provider/talos/config";
 import { bundleSecretValues } from "../../provider/runtime/talos-machine-config/bundle";
 import { assertNoSecrets } from "../helpers/secrets-scan";

@@ -9,11 +9,11 @@
  */
 import * as assert from "assert";
 import { Simulator, startSimulator } from "../../provider/sim";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { SimTalosRuntime } from "../../provider/sim/talos/runtime";
 import type { TalosNode } from "../../provider/sim/talos/node/node";
-import { changedInputKeys } from "../../provider/sim/runner/display";
-import { markSecrets } from "../../provider/sim/runner/values";
+import { changedInputKeys } from "../../provider/sim/pulumi/display";
+import { markSecrets } from "../../provider/sim/pulumi/values";
 import { pollUntil } from "../../provider/internal/poll";
 import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
 import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../../provider/runtime/talos-machine-config/types";

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import { parse } from "yaml";
 import { TalosSecrets } from "../../provider/resources/talos-secrets";
 import { talosctlPath } from "../../provider/sim/talos/runtime";
-import { markSecrets } from "../../provider/sim/runner/values";
+import { markSecrets } from "../../provider/sim/pulumi/values";
 import { bundleSecretValues } from "../../provider/runtime/talos-machine-config/bundle";
 import { talosconfigFor } from "../../provider/runtime/talos-secrets";
 import { Talosctl } from "../../provider/talos/talosctl";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as http from "http";
 import { FakeWorld } from "../helpers/fake-world";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
 import { CloudClient, CloudApiError } from "../../provider/hetzner/cloud";
 import { isError } from "../../provider/internal/errors";
 import { setLogSink } from "../../provider/internal/log";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { FakeWorld } from "../helpers/fake-world";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
 import { CloudClient, CloudApiError, FirewallRule } from "../../provider/hetzner/cloud";
 
 // Does not prove: firewall enforcement on real sockets (the machine's filter function is what the sim installs;

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { FakeWorld } from "../helpers/fake-world";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
 import { CloudClient } from "../../provider/hetzner/cloud";
 
 // Does not prove: behaviour with the real loop-backed world or real boot times (FakeMachine boots instantly),

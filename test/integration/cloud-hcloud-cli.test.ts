@@ -5,8 +5,8 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import { FakeWorld } from "../helpers/fake-world";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
-import { md5Fingerprint } from "../../provider/sim/cloud/ssh-keys";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
+import { md5Fingerprint } from "../../provider/sim/apis/cloud/ssh-keys";
 import { CloudClient } from "../../provider/hetzner/cloud";
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { FakeWorld } from "../helpers/fake-world";
 import { pollUntil } from "../../provider/internal/poll";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
 
 // Does not prove: how the real API words every message or orders checks; it checks the simulator's protocol
 // (headers, envelopes, pagination, validation, statuses while actions run) with raw HTTP, no client in between.

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { programEntryModule } from "../../provider/sim/demo-package";
+import { programEntryModule } from "../../provider/sim/demo/package";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const EXAMPLES = ["hybrid-cluster", "cloud-workers-for-existing-cluster", "existing-stack"];

@@ -14,12 +14,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DEMO_LABEL_CHANGE, DemoResult, runDemo } from "../../provider/sim/demo";
-import { DemoSession, projectName, simulatorStackConfig } from "../../provider/sim/demo-session";
-import { PlanEntry, RunResult, runProgram, RunOptions } from "../../provider/sim/runner";
-import { StateStore } from "../../provider/sim/runner/state";
+import { DemoSession, projectName, simulatorStackConfig } from "../../provider/sim/demo/session";
+import { PlanEntry, RunResult, runProgram, RunOptions } from "../../provider/sim/pulumi";
+import { StateStore } from "../../provider/sim/pulumi/state";
 import type { ClusterNodeRow } from "../../provider/resources/talos-cluster/types";
 import { HYBRID_CREDENTIALS } from "../../provider/sim/scenarios/hybrid";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 
 const PASSPHRASE = "demo-test-passphrase";

@@ -4,7 +4,7 @@
  * Does not prove: ids for schematic fields this code does not know (a newer factory may add some).
  */
 import * as assert from "assert";
-import { parseSchematicBody } from "../../provider/sim/factory/schematics";
+import { parseSchematicBody } from "../../provider/sim/apis/factory/schematics";
 import { VANILLA_SCHEMATIC_ID, canonicalSchematicYaml, schematicId } from "../../provider/talos/schematic";
 
 describe("schematic ids", () => {

@@ -9,10 +9,10 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { inspectDisk } from "../../provider/sim/disk/inspect";
-import { FactorySim, imageUrl, releaseUrl, startFactorySim } from "../../provider/sim/factory/server";
-import { Machine } from "../../provider/sim/machine/machine";
-import { skipOrFail, testMachineSpec, toolMissing, waitForStatus } from "../../provider/sim/machine/testing";
+import { inspectDisk } from "../../provider/sim/machines/disk/inspect";
+import { FactorySim, imageUrl, releaseUrl, startFactorySim } from "../../provider/sim/apis/factory/server";
+import { Machine } from "../../provider/sim/machines/machine/machine";
+import { skipOrFail, testMachineSpec, toolMissing, waitForStatus } from "../../provider/sim/testing/machine";
 import { World, createWorld } from "../../provider/sim/world";
 
 const VANILLA = "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba";

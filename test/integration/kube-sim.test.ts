@@ -15,7 +15,7 @@ import { retry } from "../../provider/internal/retry";
 import { KubeClient, drainNode, httpsTransport, parseKubeconfig, waitNodeReady } from "../../provider/kube";
 import { b64, issue, newCA } from "../../provider/sim/talos/pki/cert";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/talos/test-machine";
+import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
 import { TalosApiError, Talosctl } from "../../provider/talos/talosctl";
 
 // Loopback addresses of this process's nodes (another process running these tests gets other ones).

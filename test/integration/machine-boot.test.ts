@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { inspectDisk } from "../../provider/sim/disk/inspect";
-import { buildTalosImage } from "../../provider/sim/disk/talos-image";
-import { Machine } from "../../provider/sim/machine/machine";
-import { RecordingTalosRuntime, testMachineSpec, waitForStatus } from "../../provider/sim/machine/testing";
+import { inspectDisk } from "../../provider/sim/machines/disk/inspect";
+import { buildTalosImage } from "../../provider/sim/machines/disk/talos-image";
+import { Machine } from "../../provider/sim/machines/machine/machine";
+import { RecordingTalosRuntime, testMachineSpec, waitForStatus } from "../../provider/sim/testing/machine";
 import { DiskSeed, MachineStatus, ServedImage } from "../../provider/sim/types";
 import { World, createWorld } from "../../provider/sim/world";
 

@@ -9,11 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pollUntil } from "../../provider/internal/poll";
-import { inspectDisk } from "../../provider/sim/disk/inspect";
-import { buildTalosImage } from "../../provider/sim/disk/talos-image";
-import { AttachedDisk, Machine, RescueHost } from "../../provider/sim/machine/machine";
-import { loopsOf } from "../../provider/sim/machine/loop";
-import { RecordingTalosRuntime, loopDevicesUnavailable, skipOrFail, testMachineSpec, waitForStatus } from "../../provider/sim/machine/testing";
+import { inspectDisk } from "../../provider/sim/machines/disk/inspect";
+import { buildTalosImage } from "../../provider/sim/machines/disk/talos-image";
+import { AttachedDisk, Machine, RescueHost } from "../../provider/sim/machines/machine/machine";
+import { loopsOf } from "../../provider/sim/machines/machine/loop";
+import { RecordingTalosRuntime, loopDevicesUnavailable, skipOrFail, testMachineSpec, waitForStatus } from "../../provider/sim/testing/machine";
 import { DiskSeed, RescueArm } from "../../provider/sim/types";
 import { World, createWorld } from "../../provider/sim/world";
 

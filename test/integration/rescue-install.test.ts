@@ -15,9 +15,9 @@ import { isError } from "../../provider/internal/errors";
 import { pollUntil } from "../../provider/internal/poll";
 import { RescueCommandError, RescueSession } from "../../provider/rescue/session";
 import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
-import { FactorySim, imageUrl, startFactorySim } from "../../provider/sim/factory/server";
-import { rescueSkipReason } from "../../provider/sim/rescue/support";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { FactorySim, imageUrl, startFactorySim } from "../../provider/sim/apis/factory/server";
+import { rescueSkipReason } from "../../provider/sim/machines/rescue/support";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { MachineStatus, SimMachine, TalosBoot } from "../../provider/sim/types";
 import { World, createWorld } from "../../provider/sim/world";
 

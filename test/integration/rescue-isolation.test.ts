@@ -11,9 +11,9 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { RescueSession } from "../../provider/rescue/session";
-import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host";
-import { rescueSkipReason } from "../../provider/sim/rescue/support";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { LoopRescue, bootLoopRescue } from "../../provider/sim/machines/rescue/loop-host";
+import { rescueSkipReason } from "../../provider/sim/machines/rescue/support";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { MachineSpec } from "../../provider/sim/types";
 
 // Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.

@@ -15,9 +15,9 @@ import { Client } from "ssh2";
 import { isError } from "../../provider/internal/errors";
 import { RescueCommandError, RescueSession } from "../../provider/rescue/session";
 import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
-import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host";
-import { rescueSkipReason } from "../../provider/sim/rescue/support";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { LoopRescue, bootLoopRescue } from "../../provider/sim/machines/rescue/loop-host";
+import { rescueSkipReason } from "../../provider/sim/machines/rescue/support";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { MachineFaults, MachineSpec, RescueArm } from "../../provider/sim/types";
 import { rejection } from "../helpers/rejection";
 

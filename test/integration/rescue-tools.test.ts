@@ -11,8 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { parseInventory, inventoryScript } from "../../provider/rescue/inventory";
 import { RescueSession } from "../../provider/rescue/session";
-import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host";
-import { rescueSkipReason } from "../../provider/sim/rescue/support";
+import { LoopRescue, bootLoopRescue } from "../../provider/sim/machines/rescue/loop-host";
+import { rescueSkipReason } from "../../provider/sim/machines/rescue/support";
 import { MachineSpec } from "../../provider/sim/types";
 
 // Loopback addresses of this process's machines: another process running these tests at the same time gets other ones.

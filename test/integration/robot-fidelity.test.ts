@@ -9,7 +9,7 @@ import { SHARED } from "../helpers/shared";
 import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import { openSshPublicKey } from "../../provider/hetzner/robot";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { RobotServerScenario } from "../../provider/sim/scenario";
 import { RobotHarness, fixture, shapeDiff, startRobotHarness } from "./robot-harness.test";
 

@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { RobotClient, RobotClientOptions } from "../../provider/hetzner/robot";
 import { RobotServerScenario } from "../../provider/sim/scenario";
-import { RobotSim, startRobotSim } from "../../provider/sim/robot/server";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { RobotSim, startRobotSim } from "../../provider/sim/apis/robot/server";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 import { ServiceFaults } from "../../provider/sim/types";
 import { FakeMachine, FakeWorld } from "../helpers/fake-world";
 

@@ -13,9 +13,9 @@ import * as path from "path";
 import { FakeWorld } from "../helpers/fake-world";
 import { isError } from "../../provider/internal/errors";
 import { retry } from "../../provider/internal/retry";
-import { talosctlMain } from "../../provider/sim/talos/cli/main";
+import { talosctlMain } from "../../provider/sim/talos/talosctl/main";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/talos/test-machine";
+import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
 import { TalosApiError, Talosctl } from "../../provider/talos/talosctl";
 
 const NET = `127.${150 + (process.pid % 50)}.79`;

@@ -9,7 +9,7 @@ import * as assert from "assert";
 import { CloudClient, SshKey } from "../../provider/hetzner/cloud";
 import { isError } from "../../provider/internal/errors";
 import { StepLogger, setLogSink } from "../../provider/internal/log";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
 import { BEAT_LABEL, BEAT_MS_LABEL, LockOutcome, StaleTracker, acquireOrAdopt, lockLabels, tempLabels } from "../../provider/runtime/talos-image/lock";
 import { RunContext, planFor } from "../../provider/runtime/talos-image/plan";
 import { timingOf } from "../../provider/runtime/talos-image/types";

@@ -10,7 +10,7 @@ import { tempResourceLabels } from "../../provider/internal/labels";
 import { LEFTOVER_SELECTOR, sweepTalosImageLeftovers } from "../../provider/runtime/talos-image/sweep";
 import { lockLabels, tempLabels } from "../../provider/runtime/talos-image/lock";
 import { generateEd25519KeyPair } from "../../provider/rescue/session-keys";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
 import { FakeWorld } from "../helpers/fake-world";
 
 describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {

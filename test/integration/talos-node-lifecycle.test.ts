@@ -13,7 +13,7 @@ import { isError } from "../../provider/internal/errors";
 import { pollUntil } from "../../provider/internal/poll";
 import { retry } from "../../provider/internal/retry";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/talos/test-machine";
+import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
 import { GeneratedConfigs, TalosApiError, Talosctl } from "../../provider/talos/talosctl";
 
 // Loopback addresses of this process's nodes (another process running these tests gets other ones).

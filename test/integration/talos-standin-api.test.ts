@@ -10,9 +10,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeWorld } from "../helpers/fake-world";
-import { talosctlMain } from "../../provider/sim/talos/cli/main";
+import { talosctlMain } from "../../provider/sim/talos/talosctl/main";
 import { SimTalosRuntime, installTalosRuntime } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/talos/test-machine";
+import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
 
 // Loopback addresses of this process's nodes (another process running these tests gets other ones).
 const NET = `127.${150 + (process.pid % 50)}.77`;

@@ -12,7 +12,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { talosctlMain } from "../../provider/sim/talos/cli/main";
+import { talosctlMain } from "../../provider/sim/talos/talosctl/main";
 import { talosctlPath } from "../../provider/sim/talos/runtime";
 import { parseDocs } from "../../provider/sim/talos/yaml";
 

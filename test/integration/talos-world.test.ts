@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { pollUntil } from "../../provider/internal/poll";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { testMachineSpec } from "../../provider/sim/talos/test-machine";
+import { testMachineSpec } from "../../provider/sim/testing/talos-machine";
 import { SimMachine } from "../../provider/sim/types";
 import { World, createWorld } from "../../provider/sim/world";
 import { GeneratedConfigs, Talosctl } from "../../provider/talos/talosctl";

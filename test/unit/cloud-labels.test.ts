@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Requirement, checkLabels, matchesSelector, parseLabelSelector, selectorPredicate } from "../../provider/sim/cloud/labels";
+import { Requirement, checkLabels, matchesSelector, parseLabelSelector, selectorPredicate } from "../../provider/sim/apis/cloud/labels";
 
 // Does not prove: that the real API parses every corner of the grammar the same way (its parser is not public);
 // the cases follow the spec's "Label Selector" table and Kubernetes semantics for != and notin on absent keys.

@@ -1,11 +1,11 @@
 import * as assert from "assert";
-import { cidrContains, inboundFilter, parseIp } from "../../provider/sim/cloud/firewall-rules";
-import { RateLimiter } from "../../provider/sim/cloud/ratelimit";
-import { sortItems } from "../../provider/sim/cloud/pagination";
-import { md5Fingerprint } from "../../provider/sim/cloud/ssh-keys";
-import { CloudState, FirewallRuleRecord, ImageRecord } from "../../provider/sim/cloud/state";
-import { buildServer } from "../../provider/sim/cloud/server-create";
-import { findServerType } from "../../provider/sim/cloud/catalog";
+import { cidrContains, inboundFilter, parseIp } from "../../provider/sim/apis/cloud/firewall-rules";
+import { RateLimiter } from "../../provider/sim/apis/cloud/ratelimit";
+import { sortItems } from "../../provider/sim/apis/cloud/pagination";
+import { md5Fingerprint } from "../../provider/sim/apis/cloud/ssh-keys";
+import { CloudState, FirewallRuleRecord, ImageRecord } from "../../provider/sim/apis/cloud/state";
+import { buildServer } from "../../provider/sim/apis/cloud/server-create";
+import { findServerType } from "../../provider/sim/apis/cloud/catalog";
 import { SimWorld } from "../../provider/sim/types";
 
 // Does not prove: that these parts are wired into the HTTP pipeline (test/integration/cloud-sim.test.ts does).

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import { SpecValidator } from "../../provider/sim/cloud/validation";
-import { specCandidates } from "../../provider/sim/cloud/spec";
+import { SpecValidator } from "../../provider/sim/apis/cloud/validation";
+import { specCandidates } from "../../provider/sim/apis/cloud/spec";
 
 // Does not prove: that every route's real responses pass (the integration suites assert zero violations
 // after driving every route); here the validator itself is checked on hand-made bodies.

@@ -16,7 +16,7 @@ import { TalosCluster } from "../../provider/resources/talos-cluster";
 import { rollOrder, checkDay2Args } from "../../provider/resources/talos-cluster/roll";
 import type { PlannedNode } from "../../provider/resources/talos-cluster/plan";
 import type { TalosClusterArgs } from "../../provider/resources/talos-cluster/types";
-import { Driver, runProgram, RunOptions } from "../../provider/sim/runner";
+import { Driver, runProgram, RunOptions } from "../../provider/sim/pulumi";
 import { rollViolations } from "../../provider/sim/scenarios/day2-observe";
 import { diffRobotServer } from "../../provider/runtime/robot-server";
 import { diffTalosImage } from "../../provider/runtime/talos-image";

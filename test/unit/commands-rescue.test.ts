@@ -13,8 +13,8 @@ import { Inventory, inventoryScript, parseInventory } from "../../provider/rescu
 import { evaluateOtherDisks } from "../../provider/rescue/safety";
 import { selectInstallDisk } from "../../provider/rescue/select";
 import { RescueSession } from "../../provider/rescue/session";
-import { LoopRescue, bootLoopRescue } from "../../provider/sim/rescue/loop-host";
-import { rescueSkipReason } from "../../provider/sim/rescue/support";
+import { LoopRescue, bootLoopRescue } from "../../provider/sim/machines/rescue/loop-host";
+import { rescueSkipReason } from "../../provider/sim/machines/rescue/support";
 import { MachineSpec } from "../../provider/sim/types";
 
 const GiB = 1024 ** 3;

@@ -9,12 +9,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { withFileDevice } from "../../provider/sim/disk/device";
-import { PART_TYPE } from "../../provider/sim/disk/gpt";
-import { inspectDisk, isIntactTalos } from "../../provider/sim/disk/inspect";
-import { readStateConfig, writeStateFile } from "../../provider/sim/disk/state";
-import { TALOS_IMAGE_BYTES, buildTalosImage } from "../../provider/sim/disk/talos-image";
-import { skipOrFail, toolMissing } from "../../provider/sim/machine/testing";
+import { withFileDevice } from "../../provider/sim/machines/disk/device";
+import { PART_TYPE } from "../../provider/sim/machines/disk/gpt";
+import { inspectDisk, isIntactTalos } from "../../provider/sim/machines/disk/inspect";
+import { readStateConfig, writeStateFile } from "../../provider/sim/machines/disk/state";
+import { TALOS_IMAGE_BYTES, buildTalosImage } from "../../provider/sim/machines/disk/talos-image";
+import { skipOrFail, toolMissing } from "../../provider/sim/testing/machine";
 import { ServedImage } from "../../provider/sim/types";
 
 const ID: ServedImage = { version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba" };

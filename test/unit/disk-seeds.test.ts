@@ -9,12 +9,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { withFileDevice } from "../../provider/sim/disk/device";
-import { firmwareBootDisk } from "../../provider/sim/disk/firmware";
-import { inspectDisk } from "../../provider/sim/disk/inspect";
-import { SeedTarget, writeSeed } from "../../provider/sim/disk/seeds";
-import { readStateConfig } from "../../provider/sim/disk/state";
-import { skipOrFail, toolMissing } from "../../provider/sim/machine/testing";
+import { withFileDevice } from "../../provider/sim/machines/disk/device";
+import { firmwareBootDisk } from "../../provider/sim/machines/disk/firmware";
+import { inspectDisk } from "../../provider/sim/machines/disk/inspect";
+import { SeedTarget, writeSeed } from "../../provider/sim/machines/disk/seeds";
+import { readStateConfig } from "../../provider/sim/machines/disk/state";
+import { skipOrFail, toolMissing } from "../../provider/sim/testing/machine";
 import { DiskSeed, DiskSpec, MachineSpec, ServedImage } from "../../provider/sim/types";
 
 const MiB = 1024 * 1024;

@@ -5,7 +5,7 @@
  */
 import * as assert from "assert";
 import * as zlib from "zlib";
-import { configFromUserData } from "../../provider/sim/machine/userdata";
+import { configFromUserData } from "../../provider/sim/machines/machine/userdata";
 
 const CONFIG = "version: v1alpha1\nmachine:\n    type: worker\n";
 

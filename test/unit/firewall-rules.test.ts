@@ -4,7 +4,7 @@
  * Does not prove: that the real Hetzner firewalls filter like the simulator's filters do.
  */
 import * as assert from "assert";
-import { inboundFilter as cloudFilter } from "../../provider/sim/cloud/firewall-rules";
+import { inboundFilter as cloudFilter } from "../../provider/sim/apis/cloud/firewall-rules";
 import {
   aggregateCidrs, formatCidr, kubeSpanFirewallRules, normalizeSources, parseCidr, robotRuleCount, robotTalosFirewallRules, talosAdminFirewallRules, toCloudApiRules,
 } from "../../provider/talos/firewall-rules";

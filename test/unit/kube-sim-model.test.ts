@@ -9,11 +9,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SimKube } from "../../provider/sim/kube/model";
-import { versionOfImage } from "../../provider/sim/kube/names";
-import { TalosNodeView } from "../../provider/sim/kube/reconcile";
-import { route } from "../../provider/sim/kube/routes";
-import { SimKubeStore } from "../../provider/sim/kube/state";
+import { SimKube } from "../../provider/sim/apis/kube/model";
+import { versionOfImage } from "../../provider/sim/apis/kube/names";
+import { TalosNodeView } from "../../provider/sim/apis/kube/reconcile";
+import { route } from "../../provider/sim/apis/kube/routes";
+import { SimKubeStore } from "../../provider/sim/apis/kube/state";
 
 const view = (hostname: string, i: number, controlPlane = false): TalosNodeView => ({
   machineId: `m-${i}`, bootId: `boot-${i}`, hostname, ip: `10.0.0.${i}`, controlPlane, tainted: controlPlane,

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { generateKeyPairSync } from "crypto";
 import { encodeForm, openSshPublicKey, parseSshPublicKey, sshKeyFingerprint } from "../../provider/hetzner/robot";
-import { listOf, parsePhpForm } from "../../provider/sim/robot/form";
+import { listOf, parsePhpForm } from "../../provider/sim/apis/robot/form";
 
 // Public keys made with OpenSSH's ssh-keygen; fingerprints from `ssh-keygen -l -E md5`.
 const VECTORS = [

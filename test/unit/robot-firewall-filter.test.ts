@@ -1,8 +1,8 @@
 import * as assert from "assert";
-import { inboundFilter, synMatches } from "../../provider/sim/robot/firewall-filter";
-import { FirewallRule, parseFirewallRules } from "../../provider/sim/robot/firewall-rules";
-import { parsePhpForm } from "../../provider/sim/robot/form";
-import { ipInCidr, ipv4Broadcast } from "../../provider/sim/robot/ip";
+import { inboundFilter, synMatches } from "../../provider/sim/apis/robot/firewall-filter";
+import { FirewallRule, parseFirewallRules } from "../../provider/sim/apis/robot/firewall-rules";
+import { parsePhpForm } from "../../provider/sim/apis/robot/form";
+import { ipInCidr, ipv4Broadcast } from "../../provider/sim/apis/robot/ip";
 
 const TARGET = { ipv4: "127.10.0.2", ipv6Net: "2a01:4f8:10a:1001::/64" };
 const rule = (r: Partial<FirewallRule>): FirewallRule => ({

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { robotServerScenario } from "../../provider/sim/robot/scenario";
+import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
 
 // Does not prove: that these machines boot (the machines engineer's world does); only that the specs are realistic and unique.
 describe("robotServerScenario", () => {

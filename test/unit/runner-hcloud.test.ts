@@ -11,8 +11,8 @@ import * as path from "path";
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import { EchoResource } from "../../provider/resources/example-echo";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
-import { runProgram, RunOptions } from "../../provider/sim/runner";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
+import { runProgram, RunOptions } from "../../provider/sim/pulumi";
 import { FakeWorld } from "../helpers/fake-world";
 
 const TOKEN = "hcloud-runner-token";

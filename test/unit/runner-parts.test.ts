@@ -6,10 +6,10 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { passphraseCrypter } from "../../provider/sim/runner/crypter";
-import { StateStore } from "../../provider/sim/runner/state";
-import { changedInputKeys, createLines, fieldLines, planLine, summaryLine } from "../../provider/sim/runner/display";
-import { markSecrets, secret, splitSecrets, UNKNOWN } from "../../provider/sim/runner/values";
+import { passphraseCrypter } from "../../provider/sim/pulumi/crypter";
+import { StateStore } from "../../provider/sim/pulumi/state";
+import { changedInputKeys, createLines, fieldLines, planLine, summaryLine } from "../../provider/sim/pulumi/display";
+import { markSecrets, secret, splitSecrets, UNKNOWN } from "../../provider/sim/pulumi/values";
 
 describe("runner: passphrase crypter", () => {
   it("round-trips, uses a fresh IV per value and verifies the passphrase against the stored salt", () => {

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runProgram } from "../../provider/sim/runner";
+import { runProgram } from "../../provider/sim/pulumi";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 
 const ROOT = path.resolve(__dirname, "../../..");

@@ -5,11 +5,11 @@
  * (runner.test.ts and test/engine/echo.test.ts do).
  */
 import * as assert from "assert";
-import { Driver, DriverDiff, PartialStepError } from "../../provider/sim/runner/driver";
-import { Deployment } from "../../provider/sim/runner/deployment";
-import { runStep } from "../../provider/sim/runner/steps";
-import { Registration, ResourceState } from "../../provider/sim/runner/types";
-import { secret } from "../../provider/sim/runner/values";
+import { Driver, DriverDiff, PartialStepError } from "../../provider/sim/pulumi/driver";
+import { Deployment } from "../../provider/sim/pulumi/deployment";
+import { runStep } from "../../provider/sim/pulumi/steps";
+import { Registration, ResourceState } from "../../provider/sim/pulumi/types";
+import { secret } from "../../provider/sim/pulumi/values";
 
 function scripted(diff: DriverDiff, calls: string[], failCreate?: Error): Driver {
   return {

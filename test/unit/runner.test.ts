@@ -10,8 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import * as hcloud from "@pulumi/hcloud";
 import { EchoResource } from "../../provider/resources/example-echo";
-import { CloudSim, startCloudSim } from "../../provider/sim/cloud/server";
-import { PlanEntry, runProgram, RunOptions } from "../../provider/sim/runner";
+import { CloudSim, startCloudSim } from "../../provider/sim/apis/cloud/server";
+import { PlanEntry, runProgram, RunOptions } from "../../provider/sim/pulumi";
 import { FakeWorld } from "../helpers/fake-world";
 import { assertNoSecrets } from "../helpers/secrets-scan";
 

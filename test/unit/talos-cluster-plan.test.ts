@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { childNames, clusterPatchList, cloudServerLabels, endpointUrl, installImageFor, nodeLabelsPatch, planCluster } from "../../provider/resources/talos-cluster/plan";
 import type { TalosClusterArgs } from "../../provider/resources/talos-cluster/types";
 import { kubeSpanPatch } from "../../provider/talos/config";
-import { duration, expandConfigDiffs, nodeTable } from "../../provider/sim/demo-display";
+import { duration, expandConfigDiffs, nodeTable } from "../../provider/sim/demo/display";
 
 const cp = { serverNumber: 1, installDisk: { wwn: "eui.1" } };
 const base: TalosClusterArgs = { talosVersion: "v1.13.9", controlPlanes: [cp, cp, cp], adminCidrs: ["198.51.100.0/24"] };

@@ -13,10 +13,10 @@
 import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { linkPackageForPrograms } from "../../provider/sim/demo-package";
-import { runProgramOnce, resolveOutput } from "../../provider/sim/runner/program";
-import { pulumiFile } from "../../provider/sim/runner/pulumi-internals";
-import { isSecret, SIG_KEY } from "../../provider/sim/runner/values";
+import { linkPackageForPrograms } from "../../provider/sim/demo/package";
+import { runProgramOnce, resolveOutput } from "../../provider/sim/pulumi/program";
+import { pulumiFile } from "../../provider/sim/pulumi/pulumi-internals";
+import { isSecret, SIG_KEY } from "../../provider/sim/pulumi/values";
 import { pollUntil } from "../../provider/internal/poll";
 import { kubeSpanPatch } from "../../provider/talos/config";
 import { kubeSpanFirewallRules, talosAdminFirewallRules } from "../../provider/talos/firewall-rules";

@@ -3,12 +3,12 @@
  * Kubernetes events (cordons, evictions, node deletions) merged into one timeline, and the checks of a
  * safe roll over that timeline. Typed here because the runtime's day-2 members are optional on `SimWorld`.
  */
-import type { SimKube } from "../kube/model";
+import type { SimKube } from "../apis/kube/model";
 import type { JournalEntry, TalosFaults } from "../talos/node/day2";
 import type { SimWorld } from "../types";
 
 export type { JournalEntry } from "../talos/node/day2";
-export type { SimKubeEvent as KubeEvent } from "../kube/state";
+export type { SimKubeEvent as KubeEvent } from "../apis/kube/state";
 
 /** The day-2 members of the Talos runtime (optional on `SimWorld`'s `TalosRuntime`, so typed here). */
 export interface Day2Runtime {

@@ -3,7 +3,7 @@
  * control planes (empty disks, rescue offered), a Cloud project for the workers and the snapshot
  * builder, and an Image Factory serving the supported Talos versions.
  */
-import { robotServerScenario } from "../robot/scenario";
+import { robotServerScenario } from "../apis/robot/scenario";
 import { RobotServerScenario, Scenario } from "../scenario";
 
 /** Options of `hybridScenario`. */

@@ -10,8 +10,8 @@ import { TalosNode } from "./node/node";
 import { ClusterRegistry } from "./node/registry";
 import { startApiServer } from "./node/server";
 import { JournalEntry, TalosFaults, newFaults } from "./node/day2";
-import { KubeHost } from "../kube/host";
-import { SimKube } from "../kube/model";
+import { KubeHost } from "../apis/kube/host";
+import { SimKube } from "../apis/kube/model";
 
 /** Discovery affiliate TTL of Talos's discovery service (30 min), realistic ms. */
 const AFFILIATE_TTL_MS = 30 * 60 * 1000;

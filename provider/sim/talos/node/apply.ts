@@ -1,7 +1,7 @@
 /** ApplyConfiguration on a node (contracts/talosctl.md §7): maintenance install, modes, dry run, validation. */
 import { GrpcError } from "../api";
 import { MachineConfig, at, loadConfig } from "../config-docs";
-import { formatDuration } from "../cli/duration";
+import { formatDuration } from "../talosctl/duration";
 import { atLeast } from "../versions";
 import { validateConfig } from "../validate";
 import { canApplyImmediate, configDiff } from "./immediate";

@@ -5,7 +5,7 @@
  * simulator of the world knows; images of other registries (private mirrors) are taken on trust.
  */
 import { VANILLA_SCHEMATIC_ID } from "../../../talos/schematic";
-import { factoriesOf, schematicKnown } from "../../factory/registry";
+import { factoriesOf, schematicKnown } from "../../apis/factory/registry";
 import { knownRelease } from "../versions";
 import { TalosNode } from "./node";
 

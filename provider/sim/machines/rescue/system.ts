@@ -1,0 +1,152 @@
+/**
+ * A machine's simulated Hetzner rescue system: an SSH server on the machine's address whose commands
+ * run with the real tools in a Linux namespace where the machine's loop-backed disks are /dev/sdX or
+ * /dev/nvmeXnY and nothing of the host's block devices is reachable. The machine starts one per
+ * rescue boot and stops it when it resets or powers off.
+ */
+import { ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { logLine } from "../../../internal/log";
+import { generateEd25519KeyPair } from "../../../rescue/session-keys";
+import type { AttachedDisk, RescueHost } from "../machine/machine";
+import { RescueArm } from "../../types";
+import { startControlServer } from "./control";
+import { BackedDisk, rereadPartitions, syncDevices } from "./devices";
+import { watchDiskWrites } from "./fault";
+import { rescueHardware } from "./hardware";
+import { RescueNamespace, startNamespace } from "./namespace";
+import { writePayload } from "./payload";
+import { killGroup, serveSession } from "./sessions";
+import { rescueAuthenticator } from "./ssh-auth";
+import { SshServer, startSshServer } from "./ssh-server";
+
+/** A running rescue system. */
+export interface RescueSystem {
+  /** Fingerprint of this boot's host key ("SHA256:..."); every rescue boot has a new one. */
+  hostKeyFingerprint: string;
+  /** Cuts all sessions, kills every rescue process and frees the address. Idempotent. */
+  stop(): Promise<void>;
+}
+
+// The dropSshAfterBytes fault fires once per machine, so that a retry after the drop can succeed.
+const faultFired = new WeakSet<RescueHost>();
+
+/** Boots the rescue system of `host`, accepting `arm`'s keys and password for root. */
+export async function startRescueSystem(host: RescueHost, arm: RescueArm): Promise<RescueSystem> {
+  if (!host.spec.ipv4) throw new Error(`machine ${host.spec.id}: the simulated rescue system listens on the machine's IPv4 address, and it has none`);
+  const boot = new RescueBoot(host, await host.attachLoopDevices());
+  try {
+    const fingerprint = await boot.start(arm);
+    return { hostKeyFingerprint: fingerprint, stop: boot.stop };
+  } catch (e) {
+    await boot.stop();
+    throw e;
+  }
+}
+
+/** One rescue boot: its namespace, sshd, control socket and fault watcher, torn down in reverse order. */
+class RescueBoot {
+  private readonly stops: (() => Promise<void> | void)[] = [];
+  private readonly running = new Set<ChildProcess>();
+  private readonly bootDir: string;
+  private stopped: Promise<void> | null = null;
+
+  constructor(private readonly host: RescueHost, private readonly attached: AttachedDisk[]) {
+    this.bootDir = fs.mkdtempSync(path.join(os.tmpdir(), `rescue-${host.spec.id}-`));
+    this.stops.push(() => fs.rmSync(this.bootDir, { recursive: true, force: true }));
+  }
+
+  /** Builds everything; resolves to the host key fingerprint. */
+  async start(arm: RescueArm): Promise<string> {
+    const { spec } = this.host;
+    const hw = rescueHardware(spec);
+    writePayload(path.join(this.bootDir, "payload"), hw);
+    fs.mkdirSync(path.join(this.bootDir, "ctl"));
+    const ns = await startNamespace({ bootDir: this.bootDir, ramBytes: Math.max(256 * 2 ** 20, spec.memoryBytes / 2), bootMode: spec.bootMode });
+    this.stops.push(() => ns.stop());
+    const disks: BackedDisk[] = this.attached.map((a) => ({ hw: hw.disks.find((d) => d.name === a.spec.name)!, loopDevice: a.loopDevice }));
+    const sync = serialized(() => syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`));
+    // The rescue kernel scans every disk's partition table when it boots.
+    for (const d of disks) await rereadPartitions(d.loopDevice);
+    await sync();
+    const key = generateEd25519KeyPair();
+    const ssh = await this.sshd(key.private, arm, ns, sync);
+    const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
+      rereadpt: async (devno) => (await rereadpt(disks, devno)) ?? (await sync(), null),
+      power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
+    });
+    this.stops.push(() => control.close());
+    this.watchFault(ssh);
+    return key.fingerprint;
+  }
+
+  /** Tears the boot down (idempotent). */
+  readonly stop = (): Promise<void> =>
+    (this.stopped ??= (async () => {
+      for (const s of this.stops.reverse()) await s();
+    })());
+
+  private async sshd(hostKey: string, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>): Promise<SshServer> {
+    const ssh = await startSshServer({
+      address: this.host.spec.ipv4!,
+      port: this.host.spec.sshPort ?? 22,
+      hostKey,
+      authenticate: rescueAuthenticator(arm),
+      onSession: (session, client) => serveSession(session, { ns, beforeExec, running: this.running, client }),
+    });
+    this.stops.push(() => ssh.close(), () => this.killAll());
+    return ssh;
+  }
+
+  private killAll(): void {
+    this.running.forEach((c) => killGroup(c, "SIGKILL"));
+  }
+
+  private watchFault(ssh: SshServer): void {
+    const limit = this.host.spec.faults?.dropSshAfterBytes;
+    if (limit === undefined || faultFired.has(this.host)) return;
+    const watch = watchDiskWrites(this.attached.map((a) => a.loopDevice), limit, () => {
+      faultFired.add(this.host);
+      logLine(`[sim ${this.host.spec.id}] fault dropSshAfterBytes: cutting SSH connections after ${limit} bytes reached the disks`);
+      ssh.dropConnections();
+      this.killAll();
+    });
+    this.stops.push(() => watch.stop());
+  }
+
+  // The machine goes down a moment after the command returns, as sshd dies with the OS; the command's
+  // own exit status may or may not reach the client first (both happen on real servers).
+  private goDown(ssh: SshServer, action: "reboot" | "poweroff"): void {
+    ssh.stopListening();
+    setTimeout(() => {
+      ssh.dropConnections();
+      this.killAll();
+      if (action === "reboot") this.host.osReboot();
+      else this.host.osPowerOff();
+    }, 50);
+  }
+}
+
+// Like BLKRRPART: on a whole disk, or all disks; a partition is EINVAL.
+async function rereadpt(disks: BackedDisk[], devno: string | null): Promise<string | null> {
+  const devOf = (d: BackedDisk) => fs.readFileSync(`/sys/block/${path.basename(d.loopDevice)}/dev`, "utf8").trim();
+  const targets = devno === null ? disks : disks.filter((d) => devOf(d) === devno);
+  if (!targets.length) return "Invalid argument";
+  for (const d of targets) {
+    const err = await rereadPartitions(d.loopDevice);
+    if (err) return err;
+  }
+  return null;
+}
+
+function once<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
+  let done: { r: R } | null = null;
+  return (...a) => (done ??= { r: f(...a) }).r;
+}
+
+function serialized(f: () => Promise<void>): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => (chain = chain.catch(() => undefined).then(f));
+}
