@@ -1,6 +1,6 @@
 /**
- * Contracts between the parts of the local simulator. The Robot webservice (sim/robot), the Cloud
- * API (sim/cloud), the image factory (sim/factory), the machines (sim/machine) and the Talos nodes
+ * Contracts between the parts of the local simulator. The Robot webservice (sim/apis/robot), the Cloud
+ * API (sim/apis/cloud), the image factory (sim/apis/factory), the machines (sim/machines) and the Talos nodes
  * (sim/talos) only talk to each other through these interfaces.
  */
 

@@ -24,7 +24,7 @@ export interface WorldOptions {
   timeScale: number;
   /** Directory for disk files (`machines/<id>/disk<N>.img`) and state. */
   stateDir: string;
-  /** Starts a machine's rescue system. @default provider/sim/rescue/system.ts when present, else a rescue that answers nothing */
+  /** Starts a machine's rescue system. @default provider/sim/machines/rescue/system.ts when present, else a rescue that answers nothing */
   startRescue?: StartRescue;
 }
 

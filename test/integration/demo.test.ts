@@ -178,7 +178,7 @@ describe("npm run demo (hybrid example against the simulator)", function () {
     assert.ok(stateText.includes("hybrid-cp-0"), "the scan read a real state file");
   });
 
-  // Needs the runner to send secret inputs as secrets: provider/sim/runner/monitor.ts installMonitor
+  // Needs the runner to send secret inputs as secrets: provider/sim/pulumi/monitor.ts installMonitor
   // calls setMockOptions after setMocks, which resets the SDK's supportsSecrets to false, so inputs
   // that are secret only as inputs (TalosBootstrap.secretsYaml, hcloud.Server.userData) reach the
   // state file in plaintext. Setting getStore().supportsSecrets = true after setMockOptions fixes it.

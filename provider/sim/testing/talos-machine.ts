@@ -1,6 +1,6 @@
 /**
  * A minimal machine that boots straight into Talos, for testing the Talos runtime and the talosctl
- * stand-in without loop devices or rescue systems (the real machines live in provider/sim/machine).
+ * stand-in without loop devices or rescue systems (the real machines live in provider/sim/machines/machine).
  * STATE is kept in memory; reboot and power-off behave like the real machine's hand-over.
  */
 import { MachineSpec, MachineStatus, ResetType, RescueArm, ServedImage, SimMachine, SimWorld, TalosNodeHandle } from "../types";

@@ -10,7 +10,7 @@ export const SPEC_ID = "cloud.spec.json";
 /** A JSON object of the spec (operations, parameters, schemas). */
 export type SpecNode = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Where the vendored spec is looked for: from sources (provider/sim/cloud) and from dist/provider/sim/cloud. */
+/** Where the vendored spec is looked for: from sources (provider/sim/apis/cloud) and from dist/provider/sim/apis/cloud. */
 export function specCandidates(dir = __dirname): string[] {
   const fromEnv = process.env.TALOS_HETZNER_CLOUD_SPEC;
   const local = path.join(dir, "spec", "cloud.spec.json");

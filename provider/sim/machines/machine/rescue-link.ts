@@ -1,5 +1,5 @@
 /**
- * The link to the rescue system (provider/sim/rescue/system.ts, built separately). Loaded lazily so
+ * The link to the rescue system (provider/sim/machines/rescue/system.ts, built separately). Loaded lazily so
  * the machine works — with a rescue that answers nothing — when that module is absent.
  */
 import { RescueArm } from "../../types";

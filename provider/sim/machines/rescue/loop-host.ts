@@ -1,7 +1,7 @@
 /**
  * A bare RescueHost: a machine spec with sparse disk files attached to loop devices, and no power
  * state machine — what a rescue system needs to run on its own (tests, trying rescue scripts).
- * The simulated world's machines (provider/sim/machine) are the full version.
+ * The simulated world's machines (provider/sim/machines/machine) are the full version.
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
