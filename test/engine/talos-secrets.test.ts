@@ -6,7 +6,7 @@
  * Does not prove: that a real talosctl's bundle differs in any way the contract does not describe.
  */
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import { parse } from "yaml";
@@ -20,7 +20,7 @@ import { assertNoSecrets } from "../helpers/secrets-scan";
 import { EngineHarness, capturedProvider } from "./harness";
 
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosSecrets::";
-const FIXTURE = fs.readFileSync(SHARED + "/fixtures/talos/gen-config/secrets.yaml", "utf8");
+const FIXTURE = fs.readFileSync(FIXTURES + "/talos/gen-config/secrets.yaml", "utf8");
 const pem = (b64: string) => Buffer.from(b64, "base64").toString("utf8");
 
 describe("engine: TalosSecrets", function () {

@@ -1,11 +1,11 @@
 /**
- * Fidelity of the Robot simulator to the fixtures in /work/shared/fixtures/robot: each body is
+ * Fidelity of the Robot simulator to the fixtures in test/fixtures/robot: each body is
  * reproduced from a simulator seeded with the same state, with the same keys, types and nesting,
  * and the same values wherever that state determines them. Deviations are listed with reasons,
  * and each listed deviation must really occur.
  */
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import { generateKeyPairSync } from "crypto";
 import * as fs from "fs";
 import { openSshPublicKey } from "../../provider/hetzner/robot";
@@ -186,7 +186,7 @@ describe("Robot simulator fidelity to fixtures/robot", () => {
   }
 
   it("covers every Robot API fixture or says why not", () => {
-    const dir = process.env.ROBOT_FIXTURES ?? SHARED + "/fixtures/robot";
+    const dir = process.env.ROBOT_FIXTURES ?? FIXTURES + "/robot";
     const json = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
     assert.deepStrictEqual(json.filter((f) => !(f in CASES) && !(f in NOT_SIMULATED)), []);
   });

@@ -3,7 +3,7 @@
  * on one fake clock (the client's sleep advances it), plus raw HTTP and fixture-shape helpers.
  */
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import * as path from "path";
 import { RobotClient, RobotClientOptions } from "../../provider/hetzner/robot";
@@ -81,9 +81,9 @@ export async function startRobotHarness(o: HarnessOptions = {}): Promise<RobotHa
   return { world, sim, client, clock, sleeps, logs, raw, machine: (n) => world.get(`robot-${n}`), stop: () => sim.stop() };
 }
 
-/** A fixture body from /work/shared/fixtures/robot (or ROBOT_FIXTURES). */
+/** A fixture body from test/fixtures/robot (or ROBOT_FIXTURES). */
 export function fixture(name: string): any {
-  const dir = process.env.ROBOT_FIXTURES ?? SHARED + "/fixtures/robot";
+  const dir = process.env.ROBOT_FIXTURES ?? FIXTURES + "/robot";
   return JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
 }
 

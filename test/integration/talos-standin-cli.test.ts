@@ -1,7 +1,7 @@
 /**
  * The talosctl stand-in against contracts/talosctl.md, per client version: exact stdout/stderr/exit
  * code of usage errors, flag errors, endpoint validation, gen secrets/config outputs (layout per
- * version contract against shared/fixtures), validate texts. Runs the CLI in-process (same code as
+ * version contract against test/fixtures), validate texts. Runs the CLI in-process (same code as
  * the binary) except where the binary itself is under test.
  * Does not prove: anything about a real talosctl binary (none is available); commented `--with-docs`
  * output matching Talos's (only its data is compared).
@@ -15,9 +15,9 @@ import * as path from "path";
 import { talosctlMain } from "../../provider/sim/talos/talosctl/main";
 import { talosctlPath } from "../../provider/sim/talos/runtime";
 import { parseDocs } from "../../provider/sim/talos/yaml";
+import { FIXTURES } from "../helpers/fixtures";
 
-const FIXTURES = path.resolve(__dirname, "../../../../shared/fixtures/talos/gen-config");
-const fixtures = fs.existsSync(FIXTURES) ? FIXTURES : path.resolve(process.cwd(), "../shared/fixtures/talos/gen-config");
+const fixtures = path.join(FIXTURES, "talos", "gen-config");
 
 /** Result of one invocation. */
 export interface Run { code: number; stdout: string; stderr: string }

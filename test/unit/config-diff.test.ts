@@ -1,11 +1,11 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { applyConfigPatches, changeImpact, diffConfigs, formatConfigDiff, kubeSpanPatch, redactConfig } from "../../provider/talos/config";
 
 // Does not prove: that a node agrees with the impact estimate (its dry-run decides), nor diff
 // minimality for list insertions (lists are compared index by index).
-const cp = fs.readFileSync(SHARED + "/fixtures/talos/gen-config/v1.13/base-controlplane.yaml", "utf8");
+const cp = fs.readFileSync(FIXTURES + "/talos/gen-config/v1.13/base-controlplane.yaml", "utf8");
 
 describe("config diff", () => {
   it("reports per-path add/remove/change with document prefixes", () => {

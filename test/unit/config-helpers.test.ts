@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { createHash } from "crypto";
 import { gunzipSync, gzipSync } from "zlib";
@@ -10,7 +10,7 @@ import {
 
 // Does not prove: that Hetzner accepts the user-data (its 32 KiB limit is taken from contract §19),
 // nor that Talos boots from it (the simulator's cloud nodes cover that).
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 
 describe("encodeUserData", () => {
   it("keeps a config of at most 32768 UTF-8 bytes plain", () => {

@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
 import { applyConfigPatches, parseConfigPatch } from "../../provider/talos/config";
 
 // Does not prove: Talos's typed decoder errors for unknown nested fields, nor the v1.13.9 quirk of
 // appending a stray selector document for a missing document (we refuse with an error instead).
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
 const base = `version: v1alpha1
 machine:

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
@@ -8,7 +8,7 @@ import { isError } from "../../provider/internal/errors";
 
 // Does not prove: byte-identical output with Talos (Talos orders keys by Go struct fields; we keep
 // insertion order), nor typed-field validation of patch contents (unknown nested keys are accepted).
-const FIX = SHARED + "/fixtures/talos/patches";
+const FIX = FIXTURES + "/talos/patches";
 const read = (p: string) => fs.readFileSync(path.join(FIX, p), "utf8");
 
 /** The fixture README's comparison: ignore keys whose value is null or empty, key order ignored. */

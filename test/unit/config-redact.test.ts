@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { parse, parseAllDocuments } from "yaml";
 import { configHash, normalizeConfig, redactConfig, secretValuesOf, REDACTED } from "../../provider/talos/config";
 
 // Does not prove: that Talos itself redacts the same set (we follow contract §18.4, plus cluster.id),
 // nor secrets hidden in free-form fields (machine.files contents, env, inline manifests).
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 const cp = fs.readFileSync(`${GEN}/v1.13/base-controlplane.yaml`, "utf8");
 const worker = fs.readFileSync(`${GEN}/v1.13/base-worker.yaml`, "utf8");
 

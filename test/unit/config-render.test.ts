@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
 import { ConfigRenderCache, configHash, renderMachineConfig, type RenderArgs } from "../../provider/talos/config";
 
 // Does not prove: behaviour with the real talosctl wrapper (a fake generator returns the gen-config
 // fixtures), nor that talosctl's strict validation accepts the result (the fake records the call only).
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 const fixture = (v: string, role: string) => fs.readFileSync(`${GEN}/${v}/base-${role}.yaml`, "utf8");
 const secretsYaml = fs.readFileSync(`${GEN}/secrets.yaml`, "utf8");
 

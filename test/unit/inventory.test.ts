@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -8,7 +8,7 @@ import { checkSmbiosUuid, inventoryScript, parseDisks, parseInventory } from "..
 import { parseMdstat, parseNicInfoPairs } from "../../provider/rescue/commands-sysinfo";
 import { IP_ADDR, IP_ROUTE, LSBLK_JSON, inventoryOutput } from "./inventory-fixtures.test";
 
-const fixture = (name: string) => fs.readFileSync(path.join(SHARED + "/fixtures/robot", name), "utf8");
+const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES + "/robot", name), "utf8");
 const bare = { byId: [], serial: null, rotational: false, transport: null, type: "nvme", fsType: null, signatures: [], partitions: [] };
 
 // Does not prove: that real util-linux/iproute2 in the Hetzner rescue print exactly these shapes (fixtures and

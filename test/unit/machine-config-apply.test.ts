@@ -5,7 +5,7 @@
  * real behaviour (test/engine/talos-machine-config*.test.ts run against the simulator).
  */
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { setLogSink } from "../../provider/internal/log";
 import { ConfigRenderCache, configHash } from "../../provider/talos/config";
@@ -15,7 +15,7 @@ import { deliverMachineConfig } from "../../provider/runtime/talos-machine-confi
 import { deleteMachineConfig, readMachineConfig } from "../../provider/runtime/talos-machine-config/read";
 import { MachineConfigInputs, MachineConfigOutputs } from "../../provider/runtime/talos-machine-config/types";
 
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 const fixture = (role: string) => fs.readFileSync(`${GEN}/v1.13/base-${role}.yaml`, "utf8");
 const secretsYaml = fs.readFileSync(`${GEN}/secrets.yaml`, "utf8");
 const fail = (cmd: string, code: string, detail: string, node: string | null = "10.0.0.2") => new TalosApiError(cmd, [{ node, grpcCode: code, detail }]);

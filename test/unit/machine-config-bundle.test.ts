@@ -5,7 +5,7 @@
  * the bundle works for a real node.
  */
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
@@ -13,7 +13,7 @@ import { bundleProblems, bundleSecretValues, certificateExpiries, validateBundle
 import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
 import { TalosSecrets } from "../../provider/resources/talos-secrets";
 
-const bundleText = fs.readFileSync(SHARED + "/fixtures/talos/gen-config/secrets.yaml", "utf8");
+const bundleText = fs.readFileSync(FIXTURES + "/talos/gen-config/secrets.yaml", "utf8");
 const bundle = () => parse(bundleText) as Record<string, any>;
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";

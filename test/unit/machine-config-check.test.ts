@@ -6,7 +6,7 @@
  * test/engine/talos-machine-config-faults.test.ts), nor anything about nodes.
  */
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { ConfigRenderCache, REDACTED, secretValuesOf } from "../../provider/talos/config";
 import { TalosConfigInvalidError } from "../../provider/talos/talosctl";
@@ -15,7 +15,7 @@ import { checkMachineConfig } from "../../provider/runtime/talos-machine-config/
 import { RuntimeDeps, TalosClient } from "../../provider/runtime/talos-machine-config/deps";
 import { diffMachineConfig } from "../../provider/runtime/talos-machine-config";
 
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 const fixture = (v: string, role: string) => fs.readFileSync(`${GEN}/${v}/base-${role}.yaml`, "utf8");
 const secretsYaml = fs.readFileSync(`${GEN}/secrets.yaml`, "utf8");
 

@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import * as fs from "fs";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import { TalosHetznerError } from "../../provider/internal/errors";
 import { setLogSink } from "../../provider/internal/log";
 import { ConfigRenderCache } from "../../provider/talos/config";
@@ -17,7 +17,7 @@ import { deliverMachineConfig } from "../../provider/runtime/talos-machine-confi
 import { deleteMachineConfig } from "../../provider/runtime/talos-machine-config/read";
 import { MachineConfigInputs, MachineConfigOutputs } from "../../provider/runtime/talos-machine-config/types";
 
-const GEN = SHARED + "/fixtures/talos/gen-config";
+const GEN = FIXTURES + "/talos/gen-config";
 /** gen config's output for an installer image (the fixture has none). */
 const fixture = (role: string, image = "ghcr.io/siderolabs/installer:v1.12.5") => fs.readFileSync(`${GEN}/v1.13/base-${role}.yaml`, "utf8").replace("    install:\n", `    install:\n        image: ${image}\n`);
 const secretsYaml = fs.readFileSync(`${GEN}/secrets.yaml`, "utf8");

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { parseAllDocuments } from "yaml";
 import { applyConfigPatches } from "../../provider/talos/config";
@@ -84,7 +84,7 @@ describe("talos/network-patch", () => {
 
   it("applies to Talos's own gen-config output of the same version with the project's patch engine", () => {
     for (const v of ["v1.6", "v1.11", "v1.12", "v1.13"]) {
-      const base = fs.readFileSync(`${SHARED}/fixtures/talos/gen-config/${v}/base-worker.yaml`, "utf8");
+      const base = fs.readFileSync(`${FIXTURES}/talos/gen-config/${v}/base-worker.yaml`, "utf8");
       const patched = parseAllDocuments(applyConfigPatches(base, [hetznerNetworkPatch({ talosVersion: `${v}.0`, ...BOTH })], { talosVersion: `${v}.0` })).map((d) => d.toJS());
       const link = patched.find((d) => d.kind === "LinkConfig");
       const iface = patched[0].machine.network?.interfaces?.[0];

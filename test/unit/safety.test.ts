@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { SHARED } from "../helpers/shared";
+import { FIXTURES } from "../helpers/fixtures";
 import * as fs from "fs";
 import { DiskInfo, Inventory, PartitionInfo, parseDisks, parseInventory } from "../../provider/rescue/inventory";
 import { arraysUsing, evaluateOtherDisks } from "../../provider/rescue/safety";
@@ -76,7 +76,7 @@ describe("rescue/safety", () => {
   });
 
   it("uses lsblk holders when mdstat is empty (talos-manager fixture: md0 over nvme2n1 and nvme0n1)", () => {
-    const disks = parseDisks(fs.readFileSync(SHARED + "/fixtures/robot/rescue-ssh-lsblk.talos-manager.json", "utf8"));
+    const disks = parseDisks(fs.readFileSync(FIXTURES + "/robot/rescue-ssh-lsblk.talos-manager.json", "utf8"));
     const m = machine(disks);
     assert.deepStrictEqual(disks.map((d) => arraysUsing(m, d)), [["/dev/md0"], [], ["/dev/md0"]]);
     assert.throws(() => evaluateOtherDisks(m, disks[0], "refuse", { server: "robot-9" }), {

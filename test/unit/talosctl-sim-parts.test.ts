@@ -20,8 +20,9 @@ import { canApplyImmediate, configDiff } from "../../provider/sim/talos/node/imm
 import { issue, keyFromPem, newCA } from "../../provider/sim/talos/pki/cert";
 import { validateConfig } from "../../provider/sim/talos/validate";
 import { encodeDocs, encodeYaml, parseDocs } from "../../provider/sim/talos/yaml";
+import { FIXTURES } from "../helpers/fixtures";
 
-const FIXTURES = path.resolve(__dirname, "../../../../shared/fixtures/talos/gen-config");
+const GEN_CONFIG = path.join(FIXTURES, "talos", "gen-config");
 
 describe("talos sim: flags and durations", () => {
   const defs: FlagDef[] = [
@@ -62,9 +63,9 @@ describe("talos sim: flags and durations", () => {
 
 describe("talos sim: YAML, diff, multierror", () => {
   it("re-encodes every gen-config fixture byte for byte", () => {
-    for (const v of fs.readdirSync(FIXTURES).filter((d) => d.startsWith("v"))) {
-      for (const f of fs.readdirSync(path.join(FIXTURES, v))) {
-        const text = fs.readFileSync(path.join(FIXTURES, v, f), "utf8");
+    for (const v of fs.readdirSync(GEN_CONFIG).filter((d) => d.startsWith("v"))) {
+      for (const f of fs.readdirSync(path.join(GEN_CONFIG, v))) {
+        const text = fs.readFileSync(path.join(GEN_CONFIG, v, f), "utf8");
         assert.strictEqual(encodeDocs(parseDocs(text)), text, `${v}/${f}`);
       }
     }
@@ -111,8 +112,8 @@ describe("talos sim: PKI, identities, sizes", () => {
 });
 
 describe("talos sim: validation and CanApplyImmediate", () => {
-  const base = fs.readFileSync(path.join(FIXTURES, "v1.13", "base-worker.yaml"), "utf8");
-  const cp = fs.readFileSync(path.join(FIXTURES, "v1.13", "base-controlplane.yaml"), "utf8");
+  const base = fs.readFileSync(path.join(GEN_CONFIG, "v1.13", "base-worker.yaml"), "utf8");
+  const cp = fs.readFileSync(path.join(GEN_CONFIG, "v1.13", "base-controlplane.yaml"), "utf8");
   const check = (text: string, mode = "cloud") => validateConfig(loadConfig(text), mode).error;
   it("rules and conflicts with Talos's texts", () => {
     assert.strictEqual(check(base), null);

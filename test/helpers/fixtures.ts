@@ -1,6 +1,6 @@
 /**
- * Where the project's reference material (`shared/`: contracts and fixtures) lives: beside the
- * repository root, as in every checkout and in CI; `SHARED_DIR` overrides it.
+ * Where the tests' fixtures live: test/fixtures in this repository (provenance in its README.md),
+ * found from the compiled file's directory so tests run from dist/ as from sources.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,5 +13,5 @@ function repoRoot(from: string): string {
   }
 }
 
-/** Absolute path of the shared/ directory. */
-export const SHARED = process.env.SHARED_DIR ?? path.resolve(repoRoot(__dirname), "..", "shared");
+/** Absolute path of test/fixtures. */
+export const FIXTURES = path.resolve(repoRoot(__dirname), "test", "fixtures");
