@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubeSpanMesh } from "../../../provider/resources/kubespan-mesh";
 import { meshTable } from "../../../provider/runtime/kubespan-mesh/format";
 import { talosAdminFirewallRules, toCloudApiRules } from "../../../provider/talos/firewall-rules";
-import { ADMIN, ClusterWorld, WorldNode, credentialValues, urnOf } from "./talos-bootstrap/world.test";
+import { ADMIN, ClusterWorld, WorldNode, credentialValues, urnOf } from "./talos-bootstrap/world";
 import { secret } from "../harness";
 
 const meshNodes = (ns: WorldNode[]) => ns.map((n) => ({ name: n.name, address: n.address, where: n.where }));

@@ -9,7 +9,7 @@ import * as assert from "assert";
 import { EngineHarness, secret } from "../../harness";
 import { talosctlPath } from "../../../../provider/sim/talos/runtime";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
-import { RobotServerWorld, argsFor, diskHashes, diskLine, smallServer, urnOf } from "./world.test";
+import { RobotServerWorld, argsFor, diskHashes, diskLine, smallServer, urnOf } from "./world";
 
 const PREFLIGHT = "step 1/12 (preflight: server, resets, addresses and image) failed: ";
 const RESET = "step 5/12 (resetting into the rescue system (hw, escalation power_long+power)) failed: ";

@@ -7,7 +7,7 @@
  * nor how long real rescue systems and Talos take to boot.
  */
 import * as assert from "assert";
-import { FAST, RobotServerWorld, argsFor, diskHashes, smallServer } from "./world.test";
+import { FAST, RobotServerWorld, argsFor, diskHashes, smallServer } from "./world";
 
 const DISK = 64 * 1024 * 1024;
 

@@ -14,7 +14,7 @@ import { hetznerNetworkPatch } from "../../../../provider/talos/network-patch";
 import { VANILLA_SCHEMATIC_ID } from "../../../../provider/talos/schematic";
 import { RobotClient } from "../../../../provider/hetzner/robot";
 import { generateEd25519KeyPair } from "../../../../provider/rescue/session-keys";
-import { FAST, ROBOT_PASSWORD, RobotServerWorld, argsFor, diskHashes, smallServer, urnOf } from "./world.test";
+import { FAST, ROBOT_PASSWORD, RobotServerWorld, argsFor, diskHashes, smallServer, urnOf } from "./world";
 
 const N1 = 2321001;
 

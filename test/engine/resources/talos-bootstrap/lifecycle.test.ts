@@ -12,7 +12,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { TalosBootstrap } from "../../../../provider/resources/talos-bootstrap";
 import { isMap, readYamlDocuments } from "../../../../provider/talos/config/yaml-io";
-import { ClusterWorld, credentialValues, urnOf } from "./world.test";
+import { ClusterWorld, credentialValues, urnOf } from "./world";
 import { secret } from "../../harness";
 
 const CHECKS = [

@@ -12,7 +12,7 @@ import * as assert from "assert";
 import { pollUntil } from "../../../../provider/internal/poll";
 import { sweepTalosImageLeftovers } from "../../../../provider/runtime/talos-image/sweep";
 import { VANILLA_SCHEMATIC_ID } from "../../../../provider/talos/schematic";
-import { FAST, TalosImageWorld, urnOf } from "./world.test";
+import { FAST, TalosImageWorld, urnOf } from "./world";
 
 const V = "v1.13.9";
 const imagePath = (version: string, schematic = VANILLA_SCHEMATIC_ID) => `/image/${schematic}/${version}/hcloud-amd64.raw.zst`;

@@ -13,7 +13,7 @@ import { TalosImage } from "../../../../provider/resources/talos-image";
 import { pollUntil } from "../../../../provider/internal/poll";
 import { Machine } from "../../../../provider/sim/machines/machine/machine";
 import { VANILLA_SCHEMATIC_ID } from "../../../../provider/talos/schematic";
-import { FAST, TalosImageWorld, urnOf } from "./world.test";
+import { FAST, TalosImageWorld, urnOf } from "./world";
 
 const V = "v1.13.9";
 const KEY_LABELS = { os: "talos", "talos-version": V, arch: "x86", "talos-schematic": VANILLA_SCHEMATIC_ID.slice(0, 32), "created-by": "pulumi-talos-hetzner" };

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { generateKeyPairSync } from "crypto";
 import { openSshPublicKey } from "../../../../provider/hetzner/robot";
-import { AX, EX, NO_RESCUE, RobotHarness, rejection, startRobotHarness } from "./harness.test";
+import { AX, EX, NO_RESCUE, RobotHarness, rejection, startRobotHarness } from "./harness";
 
 // Does not prove: real boot timing (FakeMachine boots instantly) or how the live service words messages it never documented.
 describe("RobotClient against the simulator: rescue and resets", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { RobotFirewallRule } from "../../../../provider/hetzner/robot";
 import { isError } from "../../../../provider/internal/errors";
-import { AX, RobotHarness, rejection, startRobotHarness } from "./harness.test";
+import { AX, RobotHarness, rejection, startRobotHarness } from "./harness";
 
 const SSH_FROM_OFFICE: RobotFirewallRule = { name: "ssh office", ipVersion: "ipv4", srcIp: "203.0.113.0/24", dstPort: "22", protocol: "tcp", action: "accept" };
 const TALOS: RobotFirewallRule = { name: "talos", dstPort: "50000-50001", protocol: "tcp", action: "accept" };

@@ -3,7 +3,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { RobotClient } from "../../../../provider/hetzner/robot";
 import { isError } from "../../../../provider/internal/errors";
-import { AX, RobotHarness, rejection, startRobotHarness } from "./harness.test";
+import { AX, RobotHarness, rejection, startRobotHarness } from "./harness";
 
 /** A random source that returns `values` in turn, then 0.99 (no injected fault). */
 const scripted = (...values: number[]) => () => values.shift() ?? 0.99;

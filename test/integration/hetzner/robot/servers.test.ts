@@ -3,7 +3,7 @@ import { generateKeyPairSync } from "crypto";
 import { inspect } from "util";
 import { RobotClient, openSshPublicKey, sshKeyFingerprint } from "../../../../provider/hetzner/robot";
 import { isError } from "../../../../provider/internal/errors";
-import { AX, EX, NO_RESCUE, PASSWORD, RobotHarness, rejection, startRobotHarness } from "./harness.test";
+import { AX, EX, NO_RESCUE, PASSWORD, RobotHarness, rejection, startRobotHarness } from "./harness";
 
 const edKey = (comment: string) => openSshPublicKey(generateKeyPairSync("ed25519").publicKey, comment);
 

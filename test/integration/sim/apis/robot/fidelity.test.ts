@@ -11,7 +11,7 @@ import * as fs from "fs";
 import { openSshPublicKey } from "../../../../../provider/hetzner/robot";
 import { robotServerScenario } from "../../../../../provider/sim/apis/robot/scenario";
 import { RobotServerScenario } from "../../../../../provider/sim/scenario";
-import { RobotHarness, fixture, shapeDiff, startRobotHarness } from "../../../hetzner/robot/harness.test";
+import { RobotHarness, fixture, shapeDiff, startRobotHarness } from "../../../hetzner/robot/harness";
 
 const net = "2a01:4f8:111:4221::/64";
 const S321 = robotServerScenario(1, { number: 321, name: "server1", product: "EQ 8", dc: "NBG1-DC1", resetTypes: ["sw", "hw", "man"], machine: { ipv4: "123.123.123.123", ipv6Net: net, gateway: "123.123.123.97", ipv4Prefix: 27 } });

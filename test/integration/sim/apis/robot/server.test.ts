@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { generateKeyPairSync } from "crypto";
 import { openSshPublicKey } from "../../../../../provider/hetzner/robot";
-import { AX, RobotHarness, startRobotHarness } from "../../../hetzner/robot/harness.test";
+import { AX, RobotHarness, startRobotHarness } from "../../../hetzner/robot/harness";
 
 // Does not prove: client behaviour (robot-client-*.test.ts) or the live service's HTTP headers beyond content type and auth.
 describe("Robot simulator over raw HTTP", () => {
