@@ -128,6 +128,22 @@ export class TalosImageWorld {
     return this.hosts.flatMap((h) => h.logs).filter((l) => l.startsWith(`[${name}]`));
   }
 
+  /**
+   * Runs one build that logs into a rescue system and then fails (a download cut in half), so the
+   * secrets check has a rescue password, a Cloud token and an error to look through even when it
+   * runs alone. Returns how many rescue passwords the build added.
+   */
+  async failAfterRescue(name: string, talosVersion: string): Promise<number> {
+    const before = this.rescuePasswords.length;
+    this.factory.faults.truncateFraction = 0.5;
+    try {
+      await this.upError(name, { talosVersion, location: "nbg1" });
+    } finally {
+      this.factory.faults.truncateFraction = 1;
+    }
+    return this.rescuePasswords.length - before;
+  }
+
   /** Fails on a Cloud response that violated the OpenAPI document, or a token, rescue password or private key in state, logs or transcripts. */
   assertClean(): void {
     assert.deepStrictEqual(this.cloud.violations, [], "every Cloud response must match the OpenAPI document");

@@ -35,8 +35,20 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
     await sim.stop();
   });
 
-  it("selects TalosImage temporaries only", () => {
-    assert.strictEqual(LEFTOVER_SELECTOR, "talos-hetzner/temp=true,created-by=pulumi-talos-hetzner,talos-hetzner/image-key");
+  // Asks the simulator which resources the selector matches, instead of restating the selector's text.
+  it("selects a build's server and lock key, not another tool's temporary key or a user's server", async () => {
+    const a = await leftover("dddd0004");
+    const user = await client.servers.create({ name: "db", serverType: "cx23", image: "debian-12", labels: { "created-by": "pulumi-talos-hetzner" } });
+    const rescueKey = await client.sshKeys.create({ name: "rescue-temp", publicKey: generateEd25519KeyPair().public, labels: tempResourceLabels("eeee0005") });
+    try {
+      const servers = (await client.servers.list({ labelSelector: LEFTOVER_SELECTOR })).map((s) => s.id);
+      const keys = (await client.sshKeys.list({ labelSelector: LEFTOVER_SELECTOR })).map((k) => k.id);
+      assert.deepStrictEqual([servers, keys], [[a.server], [a.key]]);
+    } finally {
+      await sweepTalosImageLeftovers({ client, pollMs: 2, log: () => undefined });
+      await client.actions.waitFor([await client.servers.delete(user.server.id)], { timeoutMs: 5000 });
+      await client.sshKeys.delete(rescueKey.id);
+    }
   });
 
   it("spares young leftovers, then deletes servers before keys and leaves everything else alone", async () => {
