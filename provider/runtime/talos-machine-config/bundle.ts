@@ -8,7 +8,7 @@ import * as path from "path";
 import { InputError, errorMessage } from "../../internal/errors";
 import { isMap, readYamlDocuments, writeYaml, type YamlMap } from "../../talos/config/yaml-io";
 import { Talosctl } from "../../talos/talosctl";
-import { withTempDir, writePrivate } from "../../talos/talosctl-exec";
+import { withTempDir, writePrivate } from "../../talos/talosctl/exec";
 
 const CA_NAMES = ["etcd", "k8s", "k8saggregator", "os"] as const;
 

@@ -5,19 +5,19 @@
  * resources use.
  */
 import * as path from "path";
-import { parseTalosVersion } from "./versions";
-import { errorFromRun } from "./talosctl-errors";
-import { RunOutput, locateBinary, spawnTalosctl, withTempDir, writePrivate } from "./talosctl-exec";
-import * as api from "./talosctl-api";
-import * as day2 from "./talosctl-day2";
-import * as gen from "./talosctl-gen";
+import { parseTalosVersion } from "../versions";
+import { errorFromRun } from "./errors";
+import { RunOutput, locateBinary, spawnTalosctl, withTempDir, writePrivate } from "./exec";
+import * as api from "./api";
+import * as day2 from "./day2";
+import * as gen from "./gen";
 
-export * from "./talosctl-errors";
-export { parseJsonStream } from "./talosctl-json";
-export { RunOutput } from "./talosctl-exec";
-export { GenConfigOptions, GeneratedConfigs } from "./talosctl-gen";
-export { ApplyConfigOptions, ApplyResult, NodeTarget, HealthOptions, GetOptions, TalosResource, EtcdMember, VersionOptions, ServerVersion, ResetOptions, UpgradeOptions, UpgradeK8sOptions } from "./talosctl-api";
-export { upgradeArgs, upgradeError } from "./talosctl-day2";
+export * from "./errors";
+export { parseJsonStream } from "./json";
+export { RunOutput } from "./exec";
+export { GenConfigOptions, GeneratedConfigs } from "./gen";
+export { ApplyConfigOptions, ApplyResult, NodeTarget, HealthOptions, GetOptions, TalosResource, EtcdMember, VersionOptions, ServerVersion, ResetOptions, UpgradeOptions, UpgradeK8sOptions } from "./api";
+export { upgradeArgs, upgradeError } from "./day2";
 
 /** Options of one run. */
 export interface RunOptions {

@@ -1,16 +1,16 @@
 /** Typed helpers for talosctl's Talos-API commands; output parsing follows contracts/talosctl.md §7–§16. */
 import * as fs from "fs";
 import * as path from "path";
-import { isError } from "../internal/errors";
-import type { Talosctl } from "./talosctl";
-import { TalosApiError, errorFromRun } from "./talosctl-errors";
-import { withTempDir, writePrivate } from "./talosctl-exec";
-import { parseJsonStream } from "./talosctl-json";
-import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./talosctl-parse";
-import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, HealthOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, VersionOptions } from "./talosctl-types";
+import { isError } from "../../internal/errors";
+import type { Talosctl } from ".";
+import { TalosApiError, errorFromRun } from "./errors";
+import { withTempDir, writePrivate } from "./exec";
+import { parseJsonStream } from "./json";
+import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./parse";
+import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, HealthOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, VersionOptions } from "./types";
 
-export * from "./talosctl-types";
-export { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./talosctl-parse";
+export * from "./types";
+export { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./parse";
 
 /** `-n <node> [-e <endpoints>]`. */
 export function target(o: Partial<NodeTarget> & { node: string }): string[] {

@@ -9,8 +9,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isError } from "../../../provider/internal/errors";
-import { TalosApiError, Talosctl, TalosctlError, sanitize, upgradeArgs, upgradeError } from "../../../provider/talos/talosctl";
+import { isError } from "../../../../provider/internal/errors";
+import { TalosApiError, Talosctl, TalosctlError, sanitize, upgradeArgs, upgradeError } from "../../../../provider/talos/talosctl";
 
 interface Fake { t: Talosctl; argv: () => string[] }
 

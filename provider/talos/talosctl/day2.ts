@@ -2,11 +2,11 @@
  * Day-2 helpers of the talosctl wrapper: `upgrade` (flags per client version, tracker errors mapped
  * to the node), `upgrade-k8s`, `etcd remove-member`, `etcd forfeit-leadership` (contracts/talosctl.md §13, §14, §16).
  */
-import { isError } from "../internal/errors";
-import type { Talosctl } from "./talosctl";
-import { TalosApiError, TalosctlError, errorFromRun, parseGrpcFailures } from "./talosctl-errors";
-import { seconds, target } from "./talosctl-api";
-import { NodeTarget, UpgradeK8sOptions, UpgradeOptions } from "./talosctl-types";
+import { isError } from "../../internal/errors";
+import type { Talosctl } from ".";
+import { TalosApiError, TalosctlError, errorFromRun, parseGrpcFailures } from "./errors";
+import { seconds, target } from "./api";
+import { NodeTarget, UpgradeK8sOptions, UpgradeOptions } from "./types";
 
 /** talosctl's own `--timeout` default for upgrade (30m). */
 const UPGRADE_TIMEOUT_MS = 30 * 60000;

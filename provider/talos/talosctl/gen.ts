@@ -1,9 +1,9 @@
 /** Typed helpers for talosctl's local commands: `gen secrets`, `gen config`, `validate`. */
 import * as fs from "fs";
 import * as path from "path";
-import type { Talosctl } from "./talosctl";
-import { TalosConfigInvalidError, errorFromRun } from "./talosctl-errors";
-import { withTempDir, writePrivate } from "./talosctl-exec";
+import type { Talosctl } from ".";
+import { TalosConfigInvalidError, errorFromRun } from "./errors";
+import { withTempDir, writePrivate } from "./exec";
 
 /** Inputs of `genConfig`. */
 export interface GenConfigOptions {

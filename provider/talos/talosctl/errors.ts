@@ -3,8 +3,8 @@
  * prints gRPC statuses as `rpc error: code = <Code> desc = <text>`, per node inside go-multierror
  * lists (`\t* <node>: rpc error: ...`) — contracts/talosctl.md §1.3.
  */
-import { TalosHetznerError } from "../internal/errors";
-import { maskSecrets } from "../internal/log";
+import { TalosHetznerError } from "../../internal/errors";
+import { maskSecrets } from "../../internal/log";
 
 /** No talosctl binary could be found. */
 export class TalosctlNotFoundError extends TalosHetznerError {

@@ -3,8 +3,8 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DeadlineError } from "../internal/errors";
-import { TalosctlNotFoundError } from "./talosctl-errors";
+import { DeadlineError } from "../../internal/errors";
+import { TalosctlNotFoundError } from "./errors";
 
 /** Output of one talosctl run. */
 export interface RunOutput {

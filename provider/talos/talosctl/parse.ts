@@ -1,5 +1,5 @@
 /** Pure parsers of talosctl output (apply-config stderr, etcd members table, version blocks). */
-import { ApplyResult, EtcdMember, ServerVersion } from "./talosctl-types";
+import { ApplyResult, EtcdMember, ServerVersion } from "./types";
 
 /** Parses apply-config's stderr (everything it prints goes there). */
 export function parseApplyOutput(stderr: string, dryRun: boolean): ApplyResult {

@@ -8,11 +8,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { isError } from "../../../provider/internal/errors";
-import { registerSecret } from "../../../provider/internal/log";
-import { TalosApiError, Talosctl, errorFromRun, parseGrpcFailures, parseJsonStream, sanitize } from "../../../provider/talos/talosctl";
-import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "../../../provider/talos/talosctl-api";
-import { validationProblems } from "../../../provider/talos/talosctl-gen";
+import { isError } from "../../../../provider/internal/errors";
+import { registerSecret } from "../../../../provider/internal/log";
+import { TalosApiError, Talosctl, errorFromRun, parseGrpcFailures, parseJsonStream, sanitize } from "../../../../provider/talos/talosctl";
+import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "../../../../provider/talos/talosctl/api";
+import { validationProblems } from "../../../../provider/talos/talosctl/gen";
 
 const UNAVAILABLE = 'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:50000: connect: connection refused"';
 
