@@ -5,10 +5,10 @@
  * "Firewall semantics"), so these rules are all a node needs inbound.
  */
 import { InputError } from "../internal/errors";
-import { normalizeSources } from "./firewall-rules-cidr";
+import { normalizeSources } from "../internal/cidr";
 
-export { robotTalosFirewallRules, robotRuleCount, ROBOT_MAX_RULES, RobotTalosFirewallOptions } from "./firewall-rules-robot";
-export { parseCidr, formatCidr, aggregateCidrs, normalizeSources } from "./firewall-rules-cidr";
+export { robotTalosFirewallRules, robotRuleCount, ROBOT_MAX_RULES, RobotTalosFirewallOptions } from "../runtime/robot-firewall/talos-rules";
+export { parseCidr, formatCidr, aggregateCidrs, normalizeSources } from "../internal/cidr";
 
 /** KubeSpan's WireGuard port (Talos `constants.KubeSpanDefaultPort`). */
 export const KUBESPAN_PORT = 51820;

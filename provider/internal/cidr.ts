@@ -4,7 +4,7 @@
  * merged into the fewest CIDRs that cover exactly the same addresses (never more).
  */
 import { isIP } from "net";
-import { InputError } from "../internal/errors";
+import { InputError } from "./errors";
 
 /** One parsed CIDR: address as an integer, prefix length and family width. */
 export interface Cidr {

@@ -14,9 +14,9 @@
  *    waits forever on "time is not in sync yet"); nothing in Talos listens there but KubeSpan.
  * Output: one `allow all` rule, so DNS, NTP, image pulls and KubeSpan leave whatever Robot's default is.
  */
-import { InputError } from "../internal/errors";
-import type { RobotFirewallRule, RobotFirewallRules } from "../hetzner/robot/firewall-wire";
-import { formatCidr, isIpv6Cidr, normalizeSources, parseCidr } from "./firewall-rules-cidr";
+import { InputError } from "../../internal/errors";
+import type { RobotFirewallRule, RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
+import { formatCidr, isIpv6Cidr, normalizeSources, parseCidr } from "../../internal/cidr";
 
 /** Robot's limit of rules per direction. */
 export const ROBOT_MAX_RULES = 10;
