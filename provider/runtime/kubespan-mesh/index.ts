@@ -8,7 +8,7 @@ import { diffInputs } from "../dispatch/diff";
 import { Props, ResourceRuntime } from "../dispatch/types";
 import { meshId, readMesh, verifyMesh } from "./verify";
 import { INPUT_KEYS, MeshInputs, MeshOutputs, checkMesh } from "./types";
-import { clusterDeps } from "../talos-bootstrap/deps";
+import { clusterDeps } from "../shared/cluster-deps";
 
 export * from "./types";
 export { analyzeMesh, MeshReport } from "./analyze";

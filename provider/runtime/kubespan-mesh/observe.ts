@@ -9,7 +9,7 @@ import { errorMessage, isError } from "../../internal/errors";
 import { registerSecret } from "../../internal/log";
 import { isMap, readYamlDocuments } from "../../talos/config/yaml-io";
 import { TalosResource, parseJsonStream, sanitize } from "../../talos/talosctl";
-import { ClusterClient } from "../talos-bootstrap/deps";
+import { ClusterClient } from "../shared/cluster-deps";
 import { MeshNode } from "./types";
 
 /** A peer spec (`kubespanpeerspecs`), keyed by the peer's public key. */

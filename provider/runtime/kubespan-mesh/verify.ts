@@ -10,7 +10,7 @@ import { meshProblem, reportText } from "./format";
 import { observeMesh } from "./observe";
 import { KubeSpanMeshError, MeshInputs, MeshOutputs } from "./types";
 import { registerTalosconfigSecrets } from "../talos-bootstrap/credentials";
-import { ClusterDeps } from "../talos-bootstrap/deps";
+import { ClusterDeps } from "../shared/cluster-deps";
 
 /** The resource id and log tag. */
 export function meshId(i: MeshInputs): string {

@@ -4,7 +4,7 @@ import { errorMessage } from "../../internal/errors";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
 import { withEndpoints } from "./credentials";
 import { formatProblem, normalizeK8sVersion, parseK8sVersion, upgradePathProblem } from "./k8s-version";
-import { validateBundle } from "../talos-machine-config/bundle";
+import { validateBundle } from "../shared/bundle";
 
 type Add = (property: string, reason: string) => void;
 

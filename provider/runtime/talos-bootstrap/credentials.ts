@@ -9,7 +9,7 @@ import { InputError, errorMessage } from "../../internal/errors";
 import { registerSecret } from "../../internal/log";
 import { isMap, readYamlDocuments, writeYaml, type YamlMap } from "../../talos/config/yaml-io";
 import type { Talosctl } from "../../talos/talosctl";
-import { ClusterClient } from "./deps";
+import { ClusterClient } from "../shared/cluster-deps";
 import { talosconfigFor } from "../talos-secrets";
 
 function parseTalosconfig(field: string, text: string): { cfg: YamlMap; name: string; ctx: YamlMap } {

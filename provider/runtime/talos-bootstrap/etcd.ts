@@ -7,7 +7,7 @@
 import { isError } from "../../internal/errors";
 import { pollUntil } from "../../internal/poll";
 import type { NodeTarget, TalosApiError } from "../../talos/talosctl";
-import { ClusterDeps } from "./deps";
+import { ClusterDeps } from "../shared/cluster-deps";
 import { BootstrapRefusedError } from "./types";
 
 const WORKER_TEXTS = ["bootstrap is only available on control plane nodes", "bootstrap can only be performed on a control plane node"];

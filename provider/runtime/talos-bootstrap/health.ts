@@ -5,7 +5,7 @@
  */
 import type { NodeTarget } from "../../talos/talosctl";
 import { errorFromRun, sanitize } from "../../talos/talosctl";
-import { ClusterClient } from "./deps";
+import { ClusterClient } from "../shared/cluster-deps";
 import { HealthCheckError, HealthSummary } from "./types";
 
 /** One check as the progress lines show it. */

@@ -7,14 +7,14 @@ import { logLine } from "../../internal/log";
 import { diffInputs } from "../dispatch/diff";
 import { Props, ResourceRuntime } from "../dispatch/types";
 import { checkBootstrap, normalizeBootstrapInputs } from "./check";
-import { clusterDeps } from "./deps";
+import { clusterDeps } from "../shared/cluster-deps";
 import { previewK8sUpgrade } from "./k8s-preview";
 import { readBootstrap } from "./read";
 import { bootstrapId, runBootstrap } from "./run";
 import { BootstrapInputs, BootstrapOutputs, INPUT_KEYS } from "./types";
 
 export { checkBootstrap } from "./check";
-export { overrideClusterDeps, ClusterDeps, ClusterClient } from "./deps";
+export { overrideClusterDeps, ClusterDeps, ClusterClient } from "../shared/cluster-deps";
 export * from "./types";
 
 // An unset kubernetesVersion leaves the cluster as it runs, so only a set one is compared with the recorded version.

@@ -10,7 +10,7 @@ import { logLine } from "../../internal/log";
 import type { TalosApiError, TalosctlError } from "../../talos/talosctl";
 import { Props, isUnknown } from "../dispatch/types";
 import { registerTalosconfigSecrets } from "./credentials";
-import { ClusterDeps } from "./deps";
+import { ClusterDeps } from "../shared/cluster-deps";
 import { K8sChange, describeChange, k8sChange, upgradeK8sOf } from "./k8s";
 import { bootstrapId } from "./run";
 import { normalizeK8sVersion, parseK8sVersion, upgradePathProblem } from "./k8s-version";

@@ -7,7 +7,7 @@
 import { StepError, TalosHetznerError, errorMessage } from "../../internal/errors";
 import { StepLogger } from "../../internal/log";
 import type { NodeTarget } from "../../talos/talosctl";
-import { ClusterClient } from "./deps";
+import { ClusterClient } from "../shared/cluster-deps";
 import { kubeletVersionOf } from "./k8s-version";
 import { BootstrapInputs, BootstrapOutputs } from "./types";
 

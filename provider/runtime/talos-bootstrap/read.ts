@@ -5,7 +5,7 @@
  */
 import { errorMessage } from "../../internal/errors";
 import { logLine } from "../../internal/log";
-import { ClusterDeps } from "./deps";
+import { ClusterDeps } from "../shared/cluster-deps";
 import { expiresWithin, kubeconfigFacts, registerTalosconfigSecrets } from "./credentials";
 import { runHealth } from "./health";
 import { bootstrapId, memberRows } from "./run";

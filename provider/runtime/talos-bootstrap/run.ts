@@ -8,7 +8,7 @@
 import { StepLogger } from "../../internal/log";
 import type { EtcdMember, NodeTarget } from "../../talos/talosctl";
 import { PartialResourceError } from "../dispatch/errors";
-import { ClusterClient, ClusterDeps } from "./deps";
+import { ClusterClient, ClusterDeps } from "../shared/cluster-deps";
 import { adminTalosconfig, expiresWithin, kubeconfigFacts, registerTalosconfigSecrets } from "./credentials";
 import { bootstrapEtcd } from "./etcd";
 import { healthError, runHealth } from "./health";

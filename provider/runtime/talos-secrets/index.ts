@@ -9,7 +9,7 @@ import { StepLogger, logLine, registerSecret } from "../../internal/log";
 import { parseTalosVersion } from "../../talos/versions";
 import { deepEqual } from "../dispatch/diff";
 import { CheckFailure, Props, ResourceRuntime, isUnknown } from "../dispatch/types";
-import { TalosconfigArgs, bundleSecretValues, buildTalosconfig, certificateExpiries, validateBundle } from "../talos-machine-config/bundle";
+import { TalosconfigArgs, bundleSecretValues, buildTalosconfig, certificateExpiries, validateBundle } from "../shared/bundle";
 import { runtimeDeps, talosctlFromSettings } from "../talos-machine-config/deps";
 
 /** Inputs of the secrets bundle. */

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { TalosSecrets } from "../../../provider/resources/talos-secrets";
 import { talosctlPath } from "../../../provider/sim/talos/runtime";
 import { markSecrets } from "../../../provider/sim/pulumi/values";
-import { bundleSecretValues } from "../../../provider/runtime/talos-machine-config/bundle";
+import { bundleSecretValues } from "../../../provider/runtime/shared/bundle";
 import { talosconfigFor } from "../../../provider/runtime/talos-secrets";
 import { Talosctl } from "../../../provider/talos/talosctl";
 import { assertNoSecrets } from "../../helpers/secrets-scan";

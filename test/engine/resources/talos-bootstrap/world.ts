@@ -25,7 +25,7 @@ import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
 import { kubeSpanFirewallRules, talosAdminFirewallRules, toCloudApiRules } from "../../../../provider/talos/firewall-rules";
 import { Talosctl } from "../../../../provider/talos/talosctl";
-import { bundleSecretValues, validateBundle } from "../../../../provider/runtime/talos-machine-config/bundle";
+import { bundleSecretValues, validateBundle } from "../../../../provider/runtime/shared/bundle";
 import { talosconfigFor } from "../../../../provider/runtime/talos-secrets";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { EngineHarness, RecordedResource, capturedProvider, secret } from "../../harness";

@@ -9,7 +9,7 @@ import * as assert from "assert";
 import { parse } from "yaml";
 import { diffConfigs, secretValuesOf } from "../../../../provider/talos/config";
 import { fieldLines } from "../../../../provider/sim/pulumi/display";
-import { bundleSecretValues } from "../../../../provider/runtime/talos-machine-config/bundle";
+import { bundleSecretValues } from "../../../../provider/runtime/shared/bundle";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { UNKNOWN } from "../../harness";
 import { NodeWorld, SimNode, nodeInputs, startNodeWorld, up } from "./world";

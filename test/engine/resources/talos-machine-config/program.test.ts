@@ -13,7 +13,7 @@ import { TalosMachineConfig } from "../../../../provider/resources/talos-machine
 import { TalosSecrets } from "../../../../provider/resources/talos-secrets";
 import { runProgram, RunOptions } from "../../../../provider/sim/pulumi";
 import { secretValuesOf } from "../../../../provider/talos/config";
-import { bundleSecretValues } from "../../../../provider/runtime/talos-machine-config/bundle";
+import { bundleSecretValues } from "../../../../provider/runtime/shared/bundle";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { NodeWorld, startNodeWorld } from "./world";
 

@@ -9,7 +9,7 @@
 import * as assert from "assert";
 import { issue, newCA, b64 } from "../../../../provider/sim/talos/pki/cert";
 import { TalosApiError, RunOutput } from "../../../../provider/talos/talosctl";
-import { ClusterClient, ClusterDeps } from "../../../../provider/runtime/talos-bootstrap/deps";
+import { ClusterClient, ClusterDeps } from "../../../../provider/runtime/shared/cluster-deps";
 import { bootstrapEtcd } from "../../../../provider/runtime/talos-bootstrap/etcd";
 import { healthError, parseHealthOutput, runHealth } from "../../../../provider/runtime/talos-bootstrap/health";
 import { expiresWithin, kubeconfigFacts, withEndpoints } from "../../../../provider/runtime/talos-bootstrap/credentials";

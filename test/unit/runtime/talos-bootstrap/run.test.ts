@@ -11,7 +11,7 @@ import { DeadlineError } from "../../../../provider/internal/errors";
 import { setLogSink } from "../../../../provider/internal/log";
 import { b64, issue, newCA } from "../../../../provider/sim/talos/pki/cert";
 import { TalosApiError, TalosctlError, TalosResource } from "../../../../provider/talos/talosctl";
-import { ClusterClient, ClusterDeps, UpgradeK8sOptions } from "../../../../provider/runtime/talos-bootstrap/deps";
+import { ClusterClient, ClusterDeps, UpgradeK8sOptions } from "../../../../provider/runtime/shared/cluster-deps";
 import { previewK8sUpgrade } from "../../../../provider/runtime/talos-bootstrap/k8s-preview";
 import { runBootstrap } from "../../../../provider/runtime/talos-bootstrap/run";
 import { BootstrapInputs, BootstrapOutputs } from "../../../../provider/runtime/talos-bootstrap/types";

@@ -9,7 +9,7 @@ import { FIXTURES } from "../../../helpers/fixtures";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { bundleProblems, bundleSecretValues, certificateExpiries, validateBundle } from "../../../../provider/runtime/talos-machine-config/bundle";
+import { bundleProblems, bundleSecretValues, certificateExpiries, validateBundle } from "../../../../provider/runtime/shared/bundle";
 import { TalosMachineConfig } from "../../../../provider/resources/talos-machine-config";
 import { TalosSecrets } from "../../../../provider/resources/talos-secrets";
 
