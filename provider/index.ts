@@ -30,7 +30,8 @@ export { RescueSession } from "./rescue/session";
 export { generateEd25519KeyPair } from "./rescue/session-keys";
 
 // Firewall rule sets for @pulumi/hcloud and Robot
-export { kubeSpanFirewallRules, talosAdminFirewallRules, robotTalosFirewallRules } from "./talos/firewall-rules";
+export { kubeSpanFirewallRules, talosAdminFirewallRules } from "./talos/firewall-rules";
+export { robotTalosFirewallRules } from "./runtime/robot-firewall/talos-rules";
 export type { HcloudFirewallRule } from "./talos/firewall-rules";
 
 // Resources and the cluster component

@@ -7,7 +7,6 @@
 import { InputError } from "../internal/errors";
 import { normalizeSources } from "../internal/cidr";
 
-export { robotTalosFirewallRules, robotRuleCount, ROBOT_MAX_RULES, RobotTalosFirewallOptions } from "../runtime/robot-firewall/talos-rules";
 export { parseCidr, formatCidr, aggregateCidrs, normalizeSources } from "../internal/cidr";
 
 /** KubeSpan's WireGuard port (Talos `constants.KubeSpanDefaultPort`). */

@@ -3,7 +3,7 @@
  * scope, resolved once; and the record the component keeps of each node it built.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { definedOnly } from "../../runtime/talos-machine-config/types";
+import { definedOnly } from "../../internal/defined";
 import type { ConfigPatch } from "../../talos/config";
 import { TalosMachineConfig, TalosMachineConfigArgs } from "../talos-machine-config";
 import type { TalosSecrets } from "../talos-secrets";

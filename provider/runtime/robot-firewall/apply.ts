@@ -6,7 +6,7 @@
 import { RobotClient, RobotFirewall, robotErrorCode } from "../../hetzner/robot";
 import type { RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
 import { StepLogger, logLine } from "../../internal/log";
-import { robotTalosFirewallRules } from "../../talos/firewall-rules";
+import { robotTalosFirewallRules } from "./talos-rules";
 import { requireSetting } from "../shared/config";
 import { deepEqual } from "../dispatch/diff";
 import { RobotFirewallInputs, RobotFirewallOutputs, deadlineMs } from "./types";

@@ -1,7 +1,8 @@
 /** Plain input/output types of `RobotFirewall` and the pure checks of its inputs. */
 import { errorMessage, InputError } from "../../internal/errors";
 import type { RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
-import { ROBOT_MAX_RULES, normalizeSources, robotRuleCount } from "../../talos/firewall-rules";
+import { normalizeSources } from "../../internal/cidr";
+import { ROBOT_MAX_RULES, robotRuleCount } from "./talos-rules";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
 
 /** Inputs of one dedicated server's firewall. */

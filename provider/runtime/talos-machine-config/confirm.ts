@@ -6,7 +6,8 @@ import { errorMessage } from "../../internal/errors";
 import type { RenderedConfig } from "../../talos/config";
 import { PartialResourceError } from "../dispatch/errors";
 import { LiveConfigs, NodeContext, waitForConfig } from "./node";
-import { AppliedMode, MachineConfigInputs, definedOnly, requireNode } from "./types";
+import { definedOnly } from "../../internal/defined";
+import { AppliedMode, MachineConfigInputs, requireNode } from "./types";
 
 /** The label of log lines and errors: the hostname, else the node address, else the cluster. */
 export function resourceLabel(i: MachineConfigInputs): string {

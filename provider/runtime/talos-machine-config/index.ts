@@ -10,7 +10,8 @@ import { checkMachineConfig } from "./check";
 import { runtimeDeps } from "./deps";
 import { deleteMachineConfig, readMachineConfig } from "./read";
 import { onlyDescriptiveChanges } from "./roll/plan";
-import { MachineConfigInputs, MachineConfigOutputs, definedOnly } from "./types";
+import { definedOnly } from "../../internal/defined";
+import { MachineConfigInputs, MachineConfigOutputs } from "./types";
 
 const REPLACE_DEFAULTS: Record<string, unknown> = { delivery: "apply" };
 

@@ -157,8 +157,3 @@ export function requireNode(i: MachineConfigInputs): string {
   if (typeof i.node !== "string" || i.node.trim() === "") throw new InputError("node", 'is required for delivery "apply": the address of the node\'s Talos API');
   return i.node;
 }
-
-/** Removes undefined values: the host's Struct encoder rejects them ("Unexpected struct type"). */
-export function definedOnly<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}

@@ -1,5 +1,5 @@
 /** The human-readable plan, like `pulumi preview --diff`: per resource, per field, secrets as `[secret]`. */
-import { deepEqual } from "../../runtime/dispatch/diff";
+import { deepEqual } from "../../internal/deep-equal";
 import { PlanEntry, StepOp } from "./types";
 import { Props, UNKNOWN } from "./values";
 

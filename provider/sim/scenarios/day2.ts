@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TalosCluster } from "../../resources/talos-cluster";
 import type { TalosClusterArgs } from "../../resources/talos-cluster/types";
-import { definedOnly } from "../../runtime/talos-machine-config/types";
+import { definedOnly } from "../../internal/defined";
 import type { Scenario } from "../scenario";
 import { controlPlanesConfig, hybridScenario } from "./hybrid";
 

@@ -7,7 +7,7 @@
 import { PatchDeleteError } from "./errors";
 import { isV1Alpha1 } from "./documents";
 import type { DeleteSelector } from "./delete-extract";
-import { deepEqual } from "../../runtime/dispatch/diff";
+import { deepEqual } from "../../internal/deep-equal";
 import { isMap, type YamlMap } from "./yaml-io";
 
 /** Applies the selectors in order; returns the documents left (the input documents are mutated). */

@@ -1,6 +1,6 @@
 /** Per-path differences between two machine configs, meant to run on REDACTED renderings. */
 import { documentId, documentLabel, isV1Alpha1, parseConfigDocuments } from "./documents";
-import { deepEqual } from "../../runtime/dispatch/diff";
+import { deepEqual } from "../../internal/deep-equal";
 import { isMap, type YamlMap } from "./yaml-io";
 
 /** One changed path: `machine.network.interfaces[0].addresses`, or `KubeSpanConfig:enabled` outside v1alpha1. */

@@ -4,7 +4,7 @@
  * lists below. Untyped: an empty string in a patch keeps the old value (Go's zero-value rule for
  * plain string fields); booleans and numbers in a patch always win (Talos uses pointers for those).
  */
-import { deepEqual } from "../../runtime/dispatch/diff";
+import { deepEqual } from "../../internal/deep-equal";
 import { cloneYaml, isMap, type YamlMap } from "./yaml-io";
 
 /** A merge failed at `path` (dotted, list elements as `[]`). */

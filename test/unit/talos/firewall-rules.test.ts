@@ -6,8 +6,9 @@
 import * as assert from "assert";
 import { inboundFilter as cloudFilter } from "../../../provider/sim/apis/cloud/firewall-rules";
 import {
-  aggregateCidrs, formatCidr, kubeSpanFirewallRules, normalizeSources, parseCidr, robotRuleCount, robotTalosFirewallRules, talosAdminFirewallRules, toCloudApiRules,
+  aggregateCidrs, formatCidr, kubeSpanFirewallRules, normalizeSources, parseCidr, talosAdminFirewallRules, toCloudApiRules,
 } from "../../../provider/talos/firewall-rules";
+import { robotRuleCount, robotTalosFirewallRules } from "../../../provider/runtime/robot-firewall/talos-rules";
 
 describe("firewall rule sets", () => {
   it("parses addresses and CIDRs in both families and refuses host bits, naming the field", () => {
