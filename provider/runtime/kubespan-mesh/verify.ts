@@ -9,7 +9,7 @@ import { MeshReport, analyzeMesh } from "./analyze";
 import { meshProblem, reportText } from "./format";
 import { observeMesh } from "./observe";
 import { KubeSpanMeshError, MeshInputs, MeshOutputs } from "./types";
-import { registerTalosconfigSecrets } from "../talos-bootstrap/credentials";
+import { registerTalosconfigSecrets } from "../shared/talosconfig";
 import { ClusterDeps } from "../shared/cluster-deps";
 
 /** The resource id and log tag. */

@@ -5,8 +5,9 @@
 import { RobotClient, RobotApiError, robotErrorCode } from "../../hetzner/robot";
 import { TalosHetznerError } from "../../internal/errors";
 import { Sleep, realSleep } from "../../internal/retry";
-import { Talosctl } from "../../talos/talosctl";
-import { requireSetting, setting } from "../shared/config";
+import type { Talosctl } from "../../talos/talosctl";
+import { requireSetting } from "../shared/config";
+import { talosctlFromSettings } from "../shared/talosctl";
 import { overridableDeps } from "../shared/overridable";
 import { Timing } from "./types";
 
@@ -32,7 +33,7 @@ export const depsFromSettings: DepsFactory = (t) => ({
     // Waiting out a rate limit is part of the install; it may take as long as the install may.
     rateLimitDeadlineMs: Math.max(t.installMs, 60_000),
   }),
-  talosctl: Talosctl.locate({ binary: setting("talosctl") === "talosctl" ? undefined : setting("talosctl") }),
+  talosctl: talosctlFromSettings(),
   factoryUrl: requireSetting("imageFactoryUrl"),
   sleep: realSleep,
 });

@@ -6,7 +6,7 @@
 import { Sleep, realSleep } from "../../internal/retry";
 import type { EtcdMember, GetOptions, NodeTarget, RunOptions, RunOutput, TalosResource, UpgradeK8sOptions } from "../../talos/talosctl";
 import { overridableDeps } from "./overridable";
-import { cachedTalosctl } from "../talos-machine-config/deps";
+import { cachedTalosctl } from "./talosctl";
 
 /** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
 export interface ClusterClient {

@@ -10,7 +10,7 @@ import { registerSecret } from "../../internal/log";
 import { isMap, readYamlDocuments, writeYaml, type YamlMap } from "../../talos/config/yaml-io";
 import type { Talosctl } from "../../talos/talosctl";
 import { ClusterClient } from "../shared/cluster-deps";
-import { talosconfigFor } from "../talos-secrets";
+import { decoded, registerTalosconfigSecrets, talosconfigFor } from "../shared/talosconfig";
 
 function parseTalosconfig(field: string, text: string): { cfg: YamlMap; name: string; ctx: YamlMap } {
   let cfg: unknown;
@@ -23,23 +23,6 @@ function parseTalosconfig(field: string, text: string): { cfg: YamlMap; name: st
   const ctx = isMap(cfg) && isMap(cfg.contexts) ? cfg.contexts[name] : undefined;
   if (!isMap(cfg) || !isMap(ctx)) throw new InputError(field, `is not a talosconfig: its current context ${JSON.stringify(name)} is not defined`);
   return { cfg, name, ctx };
-}
-
-/** Registers the key material of a talosconfig (all contexts) with the log masker. */
-export function registerTalosconfigSecrets(text: string | undefined): void {
-  if (!text) return;
-  registerSecret(text);
-  try {
-    const cfg = readYamlDocuments(text)[0];
-    const contexts = isMap(cfg) && isMap(cfg.contexts) ? Object.values(cfg.contexts) : [];
-    for (const c of contexts) if (isMap(c)) registerSecret(c.key as string, c.crt as string, decoded(c.key));
-  } catch {
-    // Not YAML: the whole text is registered already.
-  }
-}
-
-function decoded(b64: unknown): string | undefined {
-  return typeof b64 === "string" ? Buffer.from(b64, "base64").toString("utf8").trim() : undefined;
 }
 
 /** `base` with its current context's endpoints replaced (key order of talosctl's Context: endpoints, nodes, credentials). */

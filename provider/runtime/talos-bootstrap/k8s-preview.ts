@@ -9,7 +9,7 @@ import { InputError, errorMessage, isError } from "../../internal/errors";
 import { logLine } from "../../internal/log";
 import type { TalosApiError, TalosctlError } from "../../talos/talosctl";
 import { Props, isUnknown } from "../dispatch/types";
-import { registerTalosconfigSecrets } from "./credentials";
+import { registerTalosconfigSecrets } from "../shared/talosconfig";
 import { ClusterDeps } from "../shared/cluster-deps";
 import { K8sChange, describeChange, k8sChange, upgradeK8sOf } from "./k8s";
 import { bootstrapId } from "./run";

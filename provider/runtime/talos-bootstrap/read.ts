@@ -6,7 +6,8 @@
 import { errorMessage } from "../../internal/errors";
 import { logLine } from "../../internal/log";
 import { ClusterDeps } from "../shared/cluster-deps";
-import { expiresWithin, kubeconfigFacts, registerTalosconfigSecrets } from "./credentials";
+import { registerTalosconfigSecrets } from "../shared/talosconfig";
+import { expiresWithin, kubeconfigFacts } from "./credentials";
 import { runHealth } from "./health";
 import { bootstrapId, memberRows } from "./run";
 import { BootstrapOutputs, HealthSummary, deadlinesMs, endpointsOf } from "./types";

@@ -3,16 +3,14 @@
  * config `talos-hetzner:talosctl`, `$TALOSCTL`, or PATH), the process-wide render cache, and the
  * clock/sleep that tests replace so waits take milliseconds.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { Sleep, realSleep } from "../../internal/retry";
 import { ConfigRenderCache, sharedRenderCache } from "../../talos/config";
 import type {
   ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, UpgradeOptions, VersionOptions,
 } from "../../talos/talosctl";
-import { Talosctl } from "../../talos/talosctl";
+import type { Talosctl } from "../../talos/talosctl";
 import { KubeClient, drainNode, waitNodeReady } from "../../kube";
-import { SETTINGS, setting } from "../shared/config";
+import { cachedTalosctl } from "../shared/talosctl";
 import { overridableDeps } from "../shared/overridable";
 
 /** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
@@ -81,36 +79,6 @@ export function kubeAccess(kubeconfig: string): KubeAccess {
     deleteNode: (name) => k.deleteNode(name),
     drain: (name, o) => drainNode(k, name, o),
     waitReady: (name, o) => waitNodeReady(k, name, o),
-  };
-}
-
-/** A bare command name (`talosctl-1.13`) found on PATH, else the value unchanged. */
-function onPath(value: string, env: NodeJS.ProcessEnv): string {
-  if (value.includes(path.sep)) return value;
-  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, value);
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return value;
-}
-
-/**
- * Locates talosctl: the stack config or $TALOSCTL value is an explicit path (a bare name is looked
- * up on PATH); the default falls back to `talosctl` on PATH (`Talosctl.locate` names all three ways on failure).
- */
-export function talosctlFromSettings(env: NodeJS.ProcessEnv = process.env): Talosctl {
-  const value = setting("talosctl", env);
-  const explicit = value !== undefined && value !== SETTINGS.talosctl.defaultValue ? onPath(value, env) : undefined;
-  return Talosctl.locate({ binary: explicit, env });
-}
-
-/** A getter of the talosctl from settings, located again only when the `talosctl` setting changes. */
-export function cachedTalosctl(): () => Talosctl {
-  let cached: { key: string; client: Talosctl } | undefined;
-  return () => {
-    const key = setting("talosctl") ?? "";
-    if (!cached || cached.key !== key) cached = { key, client: talosctlFromSettings() };
-    return cached.client;
   };
 }
 

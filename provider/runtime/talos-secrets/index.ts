@@ -9,8 +9,13 @@ import { StepLogger, logLine, registerSecret } from "../../internal/log";
 import { parseTalosVersion } from "../../talos/versions";
 import { deepEqual } from "../dispatch/diff";
 import { CheckFailure, Props, ResourceRuntime, isUnknown } from "../dispatch/types";
-import { TalosconfigArgs, bundleSecretValues, buildTalosconfig, certificateExpiries, validateBundle } from "../shared/bundle";
-import { runtimeDeps, talosctlFromSettings } from "../talos-machine-config/deps";
+import { bundleSecretValues, certificateExpiries, validateBundle } from "../shared/bundle";
+import { cachedTalosctl } from "../shared/talosctl";
+import { talosconfigFor } from "../shared/talosconfig";
+
+export { talosconfigFor };
+
+const talosctl = cachedTalosctl();
 
 /** Inputs of the secrets bundle. */
 export interface SecretsInputs {
@@ -29,12 +34,6 @@ export interface SecretsOutputs extends SecretsInputs {
   adopted: boolean;
   /** Expiry (ISO 8601) of each CA certificate: etcd, k8s, k8saggregator, os. */
   caExpiry: Record<string, string>;
-}
-
-/** A talosconfig for `clusterName` with an admin client certificate signed by the bundle's `certs.os` and `endpoints` filled in. */
-export async function talosconfigFor(a: TalosconfigArgs): Promise<string> {
-  registerSecret(...bundleSecretValues(validateBundle(a.secretsYaml)));
-  return buildTalosconfig(a, a.talosctl ?? talosctlFromSettings());
 }
 
 function failures(i: Props): CheckFailure[] {
@@ -74,7 +73,7 @@ export const runtime: ResourceRuntime<SecretsInputs, SecretsOutputs> = {
       return { id: `talos-secrets-${crypto.randomUUID()}`, outs: outputsOf(i.secretsYaml, true) };
     }
     log.step(`generating a secrets bundle (talosctl gen secrets --talos-version ${i.talosVersion})`);
-    const text = await runtimeDeps().talosctl().genSecrets(i.talosVersion);
+    const text = await talosctl().genSecrets(i.talosVersion);
     return { id: `talos-secrets-${crypto.randomUUID()}`, outs: outputsOf(text, false) };
   },
   async read(id, props) {

@@ -25,7 +25,8 @@ function isExecutable(p: string): boolean {
 /** Finds talosctl: explicit path, then $TALOSCTL, then PATH; throws TalosctlNotFoundError naming all three. */
 export function locateBinary(binary: string | undefined, env: NodeJS.ProcessEnv): string {
   if (binary) {
-    if (isExecutable(binary)) return path.resolve(binary);
+    const found = binary.includes(path.sep) ? binary : onPath(binary, env);
+    if (isExecutable(found)) return path.resolve(found);
     throw new TalosctlNotFoundError(`the given path ${JSON.stringify(binary)} is not an executable file`);
   }
   if (env.TALOSCTL) {
@@ -37,6 +38,15 @@ export function locateBinary(binary: string | undefined, env: NodeJS.ProcessEnv)
     if (isExecutable(candidate)) return candidate;
   }
   throw new TalosctlNotFoundError("not on PATH and TALOSCTL is not set");
+}
+
+/** A bare command name (`talosctl-1.13`) found on PATH, else the name unchanged (then tried as a relative path). */
+function onPath(name: string, env: NodeJS.ProcessEnv): string {
+  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return name;
 }
 
 /** Runs `fn` with a fresh private (0700) temp dir that is always removed afterwards. */

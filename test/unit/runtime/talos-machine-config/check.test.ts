@@ -150,7 +150,7 @@ describe("talosctl location for the config runtimes", () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("takes $TALOSCTL as a path, looks a bare name up on PATH, and falls back to talosctl on PATH", () => {
-    const { talosctlFromSettings } = require("../../../../provider/runtime/talos-machine-config/deps");
+    const { talosctlFromSettings } = require("../../../../provider/runtime/shared/talosctl");
     assert.strictEqual(talosctlFromSettings({ TALOSCTL: path.join(dir, "talosctl-1.13"), PATH: "" }).binary, path.join(dir, "talosctl-1.13"));
     assert.strictEqual(talosctlFromSettings({ TALOSCTL: "talosctl-1.13", PATH: dir }).binary, path.join(dir, "talosctl-1.13"));
     assert.strictEqual(talosctlFromSettings({ PATH: dir }).binary, path.join(dir, "talosctl"));

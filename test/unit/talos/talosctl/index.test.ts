@@ -111,6 +111,9 @@ done
     assert.strictEqual(Talosctl.locate({ binary: fake }).binary, fake);
     assert.strictEqual(Talosctl.locate({ env: { TALOSCTL: fake, PATH: "" } }).binary, fake);
     assert.strictEqual(Talosctl.locate({ env: { PATH: `/nonexistent:${dir}` } }).binary, fake);
+    // A bare name given explicitly (stack config `talosctl: talosctl-1.13`) is looked up on PATH, for every resource.
+    assert.strictEqual(Talosctl.locate({ binary: path.basename(fake), env: { PATH: `/nonexistent:${dir}` } }).binary, fake);
+    assert.throws(() => Talosctl.locate({ binary: "no-such-talosctl", env: { PATH: dir } }), { name: "TalosctlNotFoundError", message: /^talosctl not found \(the given path "no-such-talosctl" is not an executable file\)/ });
     let err: Error | undefined;
     try { Talosctl.locate({ env: { PATH: "/nonexistent" } }); } catch (e) { err = e as Error; }
     assert.ok(isError(err, "TalosctlNotFoundError"));
