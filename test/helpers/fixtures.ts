@@ -15,3 +15,6 @@ function repoRoot(from: string): string {
 
 /** Absolute path of test/fixtures. */
 export const FIXTURES = path.resolve(repoRoot(__dirname), "test", "fixtures");
+
+/** Absolute path of the repository root (where package.json is). */
+export const REPO_ROOT = repoRoot(__dirname);
