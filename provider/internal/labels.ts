@@ -12,9 +12,9 @@ export const SCHEMATIC_LABEL_CHARS = 32;
 
 // hcloud-go label value rule as quoted by the contract: empty, or ≤63 chars, alphanumeric at both
 // ends and `-_.` inside (so no "/" and no ":").
-const VALUE_RE = /^(([a-z0-9A-Z](?:[\-_.]|[a-z0-9A-Z]){0,61})?[a-z0-9A-Z]$|$)/;
-const NAME_RE = /^[a-z0-9A-Z](?:(?:[\-_.]|[a-z0-9A-Z]){0,61}[a-z0-9A-Z])?$/;
-const PREFIX_RE = /^[a-z0-9A-Z](?:(?:[\-_.]|[a-z0-9A-Z]){0,251}[a-z0-9A-Z])?$/;
+const VALUE_RE = /^(([a-z0-9A-Z](?:[-_.]|[a-z0-9A-Z]){0,61})?[a-z0-9A-Z]$|$)/;
+const NAME_RE = /^[a-z0-9A-Z](?:(?:[-_.]|[a-z0-9A-Z]){0,61}[a-z0-9A-Z])?$/;
+const PREFIX_RE = /^[a-z0-9A-Z](?:(?:[-_.]|[a-z0-9A-Z]){0,251}[a-z0-9A-Z])?$/;
 const RESERVED_PREFIX = "hetzner.cloud";
 
 /** True when `value` is accepted by the Hetzner Cloud API as a label value. */

@@ -11,7 +11,7 @@ export type Data = null | boolean | number | string | Data[] | { [key: string]: 
 /** An object with string keys. */
 export type DataMap = { [key: string]: Data };
 
-const PLAIN_UNSAFE = /^[-?:,\[\]{}#&*!|>'"%@`\s]|[\s]$|: |\s#|^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9_.eE+\-xXoObB:]*|\.inf|\.nan|-\.inf|<<)$/i;
+const PLAIN_UNSAFE = /^[-?:,[\]{}#&*!|>'"%@`\s]|[\s]$|: |\s#|^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9_.eE+\-xXoObB:]*|\.inf|\.nan|-\.inf|<<)$/i;
 
 /** Renders a scalar like go-yaml (double quotes only when a plain scalar would change meaning). */
 function scalar(v: null | boolean | number | string): string {

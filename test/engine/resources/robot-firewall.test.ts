@@ -8,7 +8,7 @@
  */
 import * as assert from "assert";
 import { RobotClient } from "../../../provider/hetzner/robot";
-import { ADMIN, ClusterWorld, ROBOT_PASSWORD, urnOf } from "./talos-bootstrap/world";
+import { ClusterWorld, ROBOT_PASSWORD, urnOf } from "./talos-bootstrap/world";
 
 const SPARE = 2325004;
 

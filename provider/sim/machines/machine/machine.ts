@@ -5,7 +5,7 @@
 import * as path from "path";
 import { logLine } from "../../../internal/log";
 import { writeStateFile } from "../disk/state";
-import { MachineSpec, MachineStatus, RescueArm, ResetType, SimMachine, SimWorld, TalosBoot } from "../../types";
+import { MachineSpec, RescueArm, ResetType, SimMachine, SimWorld, TalosBoot } from "../../types";
 import { DiskBoot, decideDiskBoot } from "./disk-boot";
 import { MACHINE_DURATIONS as D } from "./durations";
 import { AttachedDisk, LoopSet } from "./loop";

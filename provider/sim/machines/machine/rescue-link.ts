@@ -17,7 +17,6 @@ export type StartRescue = (host: RescueHost, arm: RescueArm) => Promise<RescueSe
 export function defaultStartRescue(): StartRescue {
   let mod: { startRescueSystem?: StartRescue };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require("../rescue/system");
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -1,5 +1,4 @@
 /** Version, reboot and reset on a node (contracts/talosctl.md §11, §15); upgrade is in upgrade.ts. */
-import { GrpcError } from "../api";
 import { VersionInfo, versionInfo } from "../build-info";
 import { TalosNode } from "./node";
 

@@ -13,7 +13,6 @@ interface PatchEngine {
 function engine(): PatchEngine {
   try {
     // Lazy: the patch engine is another part of the library (provider/talos/config/patch.ts).
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     return require("../../../talos/config/patch") as PatchEngine;
   } catch (e) {
     throw new Error(`config patch engine is not available (provider/talos/config/patch): ${(e as Error).message}`);

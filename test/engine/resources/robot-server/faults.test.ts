@@ -6,7 +6,7 @@
  * failures in contracts/hetzner-robot.md §2–§3), nor the timing of real rescue boots.
  */
 import * as assert from "assert";
-import { EngineHarness, secret } from "../../harness";
+import { EngineHarness } from "../../harness";
 import { talosctlPath } from "../../../../provider/sim/talos/runtime";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
 import { RobotServerWorld, argsFor, diskHashes, diskLine, smallServer, urnOf } from "./world";

@@ -8,11 +8,9 @@
  * code runs under mocks); test/integration/sim/demo/index.test.ts runs the same program for real.
  */
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { SIG_KEY } from "../../../../provider/sim/pulumi/values";
 import { kubeSpanPatch } from "../../../../provider/talos/config";
 import { kubeSpanFirewallRules, talosAdminFirewallRules } from "../../../../provider/talos/firewall-rules";
-import { TalosCluster } from "../../../../provider/resources/talos-cluster";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { PROJECT, SECRETS_YAML, KUBECONFIG, TALOSCONFIG, ADMIN, DYN, SERVER, FIREWALL, CLUSTER, Recorded, cpNumber, cpIp, cloudIp, userDataOf, runExample, masked, plain, byName, childUrn } from "./mocks";
 

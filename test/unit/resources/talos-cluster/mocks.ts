@@ -9,7 +9,6 @@ import { runProgramOnce, resolveOutput } from "../../../../provider/sim/pulumi/p
 import { pulumiFile } from "../../../../provider/sim/pulumi/pulumi-internals";
 import { isSecret } from "../../../../provider/sim/pulumi/values";
 import { pollUntil } from "../../../../provider/internal/poll";
-import { TalosCluster } from "../../../../provider/resources/talos-cluster";
 
 
 export const EXAMPLE = path.resolve(__dirname, "../../../../../examples/hybrid-cluster");

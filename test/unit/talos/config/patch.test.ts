@@ -3,8 +3,7 @@ import { FIXTURES } from "../../../helpers/fixtures";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { applyConfigPatches, parseConfigPatch } from "../../../../provider/talos/config";
-import { isError } from "../../../../provider/internal/errors";
+import { applyConfigPatches } from "../../../../provider/talos/config";
 
 // Does not prove: byte-identical output with Talos (Talos orders keys by Go struct fields; we keep
 // insertion order), nor typed-field validation of patch contents (unknown nested keys are accepted).
