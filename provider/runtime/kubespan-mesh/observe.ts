@@ -8,7 +8,7 @@
 import { errorMessage, isError } from "../../internal/errors";
 import { registerSecret } from "../../internal/log";
 import { isMap, readYamlDocuments } from "../../talos/config/yaml-io";
-import { TalosResource, parseJsonStream, sanitize } from "../../talos/talosctl";
+import { TalosResource, getArgs, parseJsonStream, sanitize } from "../../talos/talosctl";
 import { ClusterClient } from "../shared/cluster-deps";
 import { MeshNode } from "./types";
 
@@ -35,7 +35,7 @@ type PerNode = Map<string, TalosResource[] | Error>;
 async function getType(t: ClusterClient, type: string, nodes: string[], o: ObserveTarget): Promise<PerNode> {
   const out: PerNode = new Map();
   if (!nodes.length) return out;
-  const args = (n: string[]) => ["get", type, "-n", n.join(","), "-e", o.endpoints.join(","), "-o", "json"];
+  const args = (n: string[]) => getArgs(type, { node: n.join(","), endpoints: o.endpoints });
   const all = await t.run(args(nodes), { talosconfig: o.talosconfig, allowFailure: true, timeoutMs: 60_000 });
   if (all.exitCode === 0) {
     for (const n of nodes) out.set(n, []);

@@ -6,7 +6,7 @@
 import { SafetyError, TalosHetznerError, isError } from "../../internal/errors";
 import { pollUntil } from "../../internal/poll";
 import { Sleep } from "../../internal/retry";
-import { Talosctl, TalosApiError, parseJsonStream } from "../../talos/talosctl";
+import { Talosctl, TalosApiError, getArgs, parseJsonStream } from "../../talos/talosctl";
 import { TalosState, Timing } from "./types";
 
 /** What a maintenance-mode node reported about its disks (from `get disks --insecure`). */
@@ -43,7 +43,7 @@ export function classifyProbeError(e: unknown): TalosState {
 /** One probe of `ip`; never throws for an unreachable or configured node. */
 export async function probeTalos(talosctl: Talosctl, ip: string, timeoutMs: number): Promise<TalosProbe> {
   try {
-    const res = await talosctl.run(["get", "disks", "-n", ip, "-o", "json", "--insecure"], { timeoutMs });
+    const res = await talosctl.run(getArgs("disks", { node: ip, insecure: true }), { timeoutMs });
     const disks = (parseJsonStream(res.stdout) as { metadata: { id: string }; spec: DiskSpecWire }[]).map((r) => ({
       name: r.metadata.id, sizeBytes: r.spec.size ?? 0, model: r.spec.model || null, serial: r.spec.serial || null, wwn: r.spec.wwid || null,
       type: r.spec.transport === "nvme" || r.metadata.id.startsWith("nvme") ? "nvme" as const : r.spec.rotational ? "hdd" as const : "ssd" as const,

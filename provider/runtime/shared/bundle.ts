@@ -7,7 +7,7 @@ import * as crypto from "crypto";
 import * as path from "path";
 import { InputError, errorMessage } from "../../internal/errors";
 import { isMap, readYamlDocuments, writeYaml, type YamlMap } from "../../talos/config/yaml-io";
-import { Talosctl } from "../../talos/talosctl";
+import { Talosctl, talosconfigArgs } from "../../talos/talosctl";
 import { withTempDir, writePrivate } from "../../talos/talosctl/exec";
 
 const CA_NAMES = ["etcd", "k8s", "k8saggregator", "os"] as const;
@@ -104,15 +104,12 @@ export interface TalosconfigArgs {
   talosctl?: Talosctl;
 }
 
-// gen config needs some cluster endpoint; the talosconfig does not depend on it.
-const ANY_ENDPOINT = "https://talosconfig.invalid:6443";
-
 /** A talosconfig (admin client cert signed by `certs.os`, one year valid) from `gen config -t talosconfig`, endpoints filled in. */
 export async function buildTalosconfig(a: TalosconfigArgs, talosctl: Talosctl): Promise<string> {
   validateBundle(a.secretsYaml);
   const text = await withTempDir(async (dir) => {
     const secrets = writePrivate(path.join(dir, "secrets.yaml"), a.secretsYaml);
-    return (await talosctl.run(["gen", "config", a.clusterName, ANY_ENDPOINT, "--with-secrets", secrets, "-t", "talosconfig", "-o", "-"])).stdout;
+    return (await talosctl.run(talosconfigArgs(a.clusterName, secrets))).stdout;
   });
   const cfg = readYamlDocuments(text)[0] as YamlMap;
   const ctx = get(cfg.contexts, String(cfg.context));

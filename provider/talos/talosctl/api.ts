@@ -7,7 +7,7 @@ import { TalosApiError, errorFromRun } from "./errors";
 import { withTempDir, writePrivate } from "./exec";
 import { parseJsonStream } from "./json";
 import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./parse";
-import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, HealthOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, VersionOptions } from "./types";
+import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, VersionOptions } from "./types";
 
 export * from "./types";
 export { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./parse";
@@ -44,18 +44,6 @@ export async function bootstrap(t: Talosctl, o: NodeTarget): Promise<{ alreadyBo
   }
 }
 
-/** Server-side `health`; returns its progress lines. */
-export async function health(t: Talosctl, o: HealthOptions): Promise<string[]> {
-  const args = ["health", ...target(o), "--wait-timeout", seconds(o.waitTimeout)];
-  if (o.controlPlanes.length) args.push("--control-plane-nodes", o.controlPlanes.join(","));
-  if (o.workers.length) args.push("--worker-nodes", o.workers.join(","));
-  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: o.waitTimeout + 60000, allowFailure: true });
-  // Progress lines may quote node errors; only the final "healthcheck error:" decides the outcome.
-  const at = res.stderr.indexOf("healthcheck error: ");
-  if (res.exitCode !== 0) throw errorFromRun("health", res.exitCode, at >= 0 ? res.stderr.slice(at) : res.stderr);
-  return res.stderr.split("\n").filter(Boolean);
-}
-
 /** `kubeconfig -` (client v1.10+) or a private temp file. */
 export async function kubeconfig(t: Talosctl, o: NodeTarget): Promise<string> {
   if ((await t.clientMinor()) >= 10) return (await t.run(["kubeconfig", "-", ...target(o)], { talosconfig: o.talosconfig })).stdout;
@@ -66,9 +54,14 @@ export async function kubeconfig(t: Talosctl, o: NodeTarget): Promise<string> {
   });
 }
 
+/** `get <type> [id] -n <node[,node…]> [-e …] -o json [--insecure]`. */
+export function getArgs(type: string, o: GetOptions): string[] {
+  return ["get", type, ...(o.id ? [o.id] : []), ...target(o), "-o", "json", ...(o.insecure ? ["--insecure"] : [])];
+}
+
 /** `get <type> [id] -o json`. */
 export async function getResources(t: Talosctl, type: string, o: GetOptions): Promise<TalosResource[]> {
-  const args = ["get", type, ...(o.id ? [o.id] : []), ...target(o), "-o", "json", ...(o.insecure ? ["--insecure"] : [])];
+  const args = getArgs(type, o);
   try {
     return parseJsonStream((await t.run(args, { talosconfig: o.talosconfig })).stdout) as TalosResource[];
   } catch (e) {

@@ -72,3 +72,11 @@ export async function validate(t: Talosctl, config: string, mode: "metal" | "clo
     throw new TalosConfigInvalidError(mode, problems);
   });
 }
+
+// gen config needs some cluster endpoint; the talosconfig does not depend on it.
+const ANY_ENDPOINT = "https://talosconfig.invalid:6443";
+
+/** `gen config <cluster> <any endpoint> --with-secrets <file> -t talosconfig -o -`: only the admin talosconfig, on stdout. */
+export function talosconfigArgs(clusterName: string, secretsFile: string): string[] {
+  return ["gen", "config", clusterName, ANY_ENDPOINT, "--with-secrets", secretsFile, "-t", "talosconfig", "-o", "-"];
+}

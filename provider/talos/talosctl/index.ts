@@ -11,6 +11,7 @@ import { RunOutput, locateBinary, spawnTalosctl, withTempDir, writePrivate } fro
 import * as api from "./api";
 import * as day2 from "./day2";
 import * as gen from "./gen";
+import * as healthCmd from "./health";
 
 export * from "./errors";
 export { parseJsonStream } from "./json";
@@ -18,6 +19,9 @@ export { RunOutput } from "./exec";
 export { GenConfigOptions, GeneratedConfigs } from "./gen";
 export { ApplyConfigOptions, ApplyResult, NodeTarget, HealthOptions, GetOptions, TalosResource, EtcdMember, VersionOptions, ServerVersion, ResetOptions, UpgradeOptions, UpgradeK8sOptions } from "./api";
 export { upgradeArgs, upgradeError } from "./day2";
+export { healthArgs, healthReport, parseHealthOutput, flattenMultierror, CheckProgress, HealthOutput, HealthReport, HealthRunner } from "./health";
+export { getArgs } from "./api";
+export { talosconfigArgs } from "./gen";
 
 /** Options of one run. */
 export interface RunOptions {
@@ -87,7 +91,7 @@ export class Talosctl {
   /** `bootstrap`; an already bootstrapped etcd (AlreadyExists) counts as success. */
   bootstrap(o: api.NodeTarget): Promise<{ alreadyBootstrapped: boolean }> { return api.bootstrap(this, o); }
   /** `health` (server side) → progress lines; throws TalosApiError on failure. */
-  health(o: api.HealthOptions): Promise<string[]> { return api.health(this, o); }
+  health(o: api.HealthOptions): Promise<string[]> { return healthCmd.health(this, o); }
   /** `kubeconfig` → admin kubeconfig text. */
   kubeconfig(o: api.NodeTarget): Promise<string> { return api.kubeconfig(this, o); }
   /** `get <type> [id] -o json` → resources; a missing `id` is absence (`[]`), not an error. */

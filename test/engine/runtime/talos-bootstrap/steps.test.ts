@@ -11,7 +11,8 @@ import { issue, newCA, b64 } from "../../../../provider/sim/talos/pki/cert";
 import { TalosApiError, RunOutput } from "../../../../provider/talos/talosctl";
 import { ClusterClient, ClusterDeps } from "../../../../provider/runtime/shared/cluster-deps";
 import { bootstrapEtcd } from "../../../../provider/runtime/talos-bootstrap/etcd";
-import { healthError, parseHealthOutput, runHealth } from "../../../../provider/runtime/talos-bootstrap/health";
+import { healthError, runHealth } from "../../../../provider/runtime/talos-bootstrap/health";
+import { parseHealthOutput } from "../../../../provider/talos/talosctl/health";
 import { expiresWithin, kubeconfigFacts, withEndpoints } from "../../../../provider/runtime/talos-bootstrap/credentials";
 import { diffBootstrap } from "../../../../provider/runtime/talos-bootstrap";
 
