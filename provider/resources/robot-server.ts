@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DiskSelector } from "../rescue/select";
 import type { OtherDisksPolicy } from "../rescue/safety";
 import type { DiskSummary, RobotServerDeadlines, RobotServerImage, TalosState } from "../runtime/robot-server/types";
+import { OUTPUT_KEYS } from "../runtime/robot-server/types";
 import { TYPE_MODULE, seedOutputs, shimProvider } from "./framework";
 
 export type { DiskSelector, OtherDisksPolicy, DiskSummary, RobotServerDeadlines, RobotServerImage, TalosState };
@@ -69,10 +70,6 @@ export interface RobotServerArgs {
   deadlines?: pulumi.Input<RobotServerDeadlines>;
 }
 
-const OUTPUT_KEYS = [
-  "serverName", "ipv4", "ipv4Prefix", "ipv4Gateway", "ipv6Net", "ipv6Address", "mac", "bootMode", "smbiosUuid", "disks",
-  "installDiskPath", "talosVersion", "imageUrl", "imageSha256", "installedAt", "networkPatch", "talosState", "adopted",
-] as const;
 
 /** One Hetzner dedicated server with Talos installed (or adopted); its id is the server number. */
 export class RobotServer extends pulumi.dynamic.Resource {

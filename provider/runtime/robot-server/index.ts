@@ -8,14 +8,14 @@ import { DiffResult, Props, ResourceRuntime } from "../dispatch/types";
 import { checkInputs, normalizeImage } from "./check";
 import { createRobotServer } from "./create";
 import { deleteRobotServer, readRobotServer, updateRobotServer } from "./lifecycle";
-import { INPUT_KEYS, RobotServerInputs, RobotServerOutputs } from "./types";
+import { INPUT_KEYS, ROBOT_SERVER_FIELDS, RobotServerInputs, RobotServerOutputs } from "./types";
 
 export { setRobotServerDeps, depsFromSettings, RobotServerDeps, DepsFactory } from "./deps";
 export { planResets } from "./reset";
 export { timingOf } from "./types";
 
 /** Input keys whose change reinstalls: another server, or the user asking for a reinstall. */
-export const REPLACE_KEYS = ["serverNumber", "reinstallTrigger"] as const;
+export const REPLACE_KEYS = ROBOT_SERVER_FIELDS.replaceKeys;
 
 /**
  * The diff of old outputs against new inputs. `name` is also compared with the server's current

@@ -5,6 +5,7 @@
 import type { DiskSelector } from "../../rescue/select";
 import type { OtherDisksPolicy } from "../../rescue/safety";
 import { clamp, secondsToMs } from "../shared/timing";
+import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
 
 /** Which Talos image to install: a version (Image Factory) or an explicit URL. */
 export interface RobotServerImage {
@@ -84,16 +85,27 @@ export interface RobotServerOutputs extends RobotServerInputs {
   adopted: boolean;
 }
 
+/**
+ * Inputs and outputs of RobotServer, declared once. A new server number or reinstallTrigger replaces
+ * (delete first: it is the same machine); everything else updates in place. The rescue key is only a
+ * public key, and no output holds key material.
+ */
+export const ROBOT_SERVER_FIELDS = resourceSchema<KeysOf<RobotServerInputs>, OutputOnlyKeys<RobotServerOutputs, RobotServerInputs>>({
+  inputs: {
+    serverNumber: { replaces: true }, name: {}, image: {}, installDisk: {}, otherDisks: {}, rescueKey: {}, reinstallTrigger: { replaces: true },
+    adopt: {}, nicMac: {}, wipeOnDelete: {}, deadlines: {},
+  },
+  outputs: {
+    serverName: {}, ipv4: {}, ipv4Prefix: {}, ipv4Gateway: {}, ipv6Net: {}, ipv6Address: {}, mac: {}, bootMode: {}, smbiosUuid: {}, disks: {},
+    installDiskPath: {}, talosVersion: {}, imageUrl: {}, imageSha256: {}, installedAt: {}, networkPatch: {}, talosState: {}, adopted: {},
+  },
+});
+
 /** Every input key; outputs repeat them so diff compares like with like (contract §3). */
-export const INPUT_KEYS = [
-  "serverNumber", "name", "image", "installDisk", "otherDisks", "rescueKey", "reinstallTrigger", "adopt", "nicMac", "wipeOnDelete", "deadlines",
-] as const;
+export const INPUT_KEYS = ROBOT_SERVER_FIELDS.inputKeys;
 
 /** Every output-only key (seeded by the resource class). */
-export const OUTPUT_KEYS = [
-  "serverName", "ipv4", "ipv4Prefix", "ipv4Gateway", "ipv6Net", "ipv6Address", "mac", "bootMode", "smbiosUuid", "disks",
-  "installDiskPath", "talosVersion", "imageUrl", "imageSha256", "installedAt", "networkPatch", "talosState", "adopted",
-] as const;
+export const OUTPUT_KEYS = ROBOT_SERVER_FIELDS.outputKeys;
 
 /** Deadline defaults in seconds: CAPH measured rescue boots up to 5.5 min and gives image installs 20 min (contracts/hetzner-robot.md §2). */
 export const DEFAULT_DEADLINES: Required<RobotServerDeadlines> = { rescueSeconds: 600, installSeconds: 1200, maintenanceSeconds: 900 };

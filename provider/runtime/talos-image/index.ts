@@ -8,7 +8,7 @@ import { DiffResult, Props, ResourceRuntime, isUnknown } from "../dispatch/types
 import { checkInputs } from "./check";
 import { createTalosImage, localSchematic } from "./create";
 import { deleteTalosImage, readTalosImage, updateTalosImage } from "./lifecycle";
-import { IN_PLACE_KEYS, INPUT_KEYS, TalosImageInputs, TalosImageOutputs } from "./types";
+import { INPUT_KEYS, TALOS_IMAGE_FIELDS, TalosImageInputs, TalosImageOutputs } from "./types";
 
 export { setTalosImageDeps, depsFromSettings, TalosImageDeps, TalosImageDepsFactory } from "./deps";
 export { sweepTalosImageLeftovers, SweepOptions, SweepResult } from "./sweep";
@@ -22,7 +22,7 @@ export { timingOf } from "./types";
  */
 export function diffTalosImage(olds: Props, news: Props): DiffResult {
   const changed = changedKeys(olds, news, INPUT_KEYS);
-  const replaces = changed.filter((k) => !(IN_PLACE_KEYS as readonly string[]).includes(k));
+  const replaces = changed.filter((k) => (TALOS_IMAGE_FIELDS.replaceKeys as string[]).includes(k));
   const result: DiffResult = { changes: changed.length > 0, replaces };
   if (replaces.length > 0 && sameImage(olds, news)) result.deleteBeforeReplace = true;
   return result;

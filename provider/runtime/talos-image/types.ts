@@ -4,6 +4,7 @@
  */
 import type { Schematic } from "../../talos/schematic";
 import { clamp, secondsToMs } from "../shared/timing";
+import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
 
 /** Hetzner's architecture names; the builder's server type decides the snapshot's architecture. */
 export type CloudArch = "x86" | "arm";
@@ -61,17 +62,24 @@ export interface TalosImageOutputs extends TalosImageInputs {
   sourceUrl: string;
 }
 
-/** Every input key; outputs repeat them so diff compares like with like (contract §3). */
-export const INPUT_KEYS = [
-  "resourceName", "talosVersion", "schematic", "schematicId", "arch", "imageUrl", "location", "serverType", "labels", "description",
-  "retainOnDelete", "timeouts",
-] as const;
+/**
+ * Inputs and outputs of TalosImage, declared once. Every input replaces (a snapshot cannot change)
+ * except the log name and the timeouts, which only change how a run behaves. Nothing is secret.
+ */
+export const TALOS_IMAGE_FIELDS = resourceSchema<KeysOf<TalosImageInputs>, OutputOnlyKeys<TalosImageOutputs, TalosImageInputs>>({
+  inputs: {
+    resourceName: {}, talosVersion: { replaces: true }, schematic: { replaces: true }, schematicId: { replaces: true }, arch: { replaces: true },
+    imageUrl: { replaces: true }, location: { replaces: true }, serverType: { replaces: true }, labels: { replaces: true },
+    description: { replaces: true }, retainOnDelete: { replaces: true }, timeouts: {},
+  },
+  outputs: { imageId: {}, resolvedSchematicId: {}, imageSizeGb: {}, diskSizeGb: {}, adopted: {}, imageLabels: {}, sourceUrl: {} },
+});
 
-/** Input keys that never replace: the log name and the timeouts only change how a run behaves. */
-export const IN_PLACE_KEYS = ["resourceName", "timeouts"] as const;
+/** Every input key; outputs repeat them so diff compares like with like (contract §3). */
+export const INPUT_KEYS = TALOS_IMAGE_FIELDS.inputKeys;
 
 /** Every output-only key (seeded by the resource class). */
-export const OUTPUT_KEYS = ["imageId", "resolvedSchematicId", "imageSizeGb", "diskSizeGb", "adopted", "imageLabels", "sourceUrl"] as const;
+export const OUTPUT_KEYS = TALOS_IMAGE_FIELDS.outputKeys;
 
 /** Default builder location (hcloud-upload-image's default). */
 export const DEFAULT_LOCATION = "fsn1";
