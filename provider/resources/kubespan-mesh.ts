@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DownLink, MeshNode, MeshRow } from "../runtime/kubespan-mesh/types";
+import { KUBESPAN_MESH_FIELDS } from "../runtime/kubespan-mesh/types";
 import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
 
 /** Arguments of `KubeSpanMesh`; every change re-verifies in place. */
@@ -23,8 +24,6 @@ export interface KubeSpanMeshArgs {
   deadlineSeconds?: pulumi.Input<number>;
 }
 
-const OUTPUT_KEYS = ["mesh", "downLinks", "healthy", "table", "drift"] as const;
-
 /** Verification of the cluster's KubeSpan mesh. */
 export class KubeSpanMesh extends pulumi.dynamic.Resource {
   /** One row per node: KubeSpan address, public key, peers up/total, each peer's endpoint and state. */
@@ -38,7 +37,9 @@ export class KubeSpanMesh extends pulumi.dynamic.Resource {
   declare readonly drift: pulumi.Output<string[]>;
 
   constructor(name: string, args: KubeSpanMeshArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs = { ...args, talosconfig: pulumi.secret(args.talosconfig) };
-    super(shimProvider("kubespan-mesh"), name, seedOutputs(inputs, OUTPUT_KEYS), secretOutputs(opts, ["talosconfig"]), TYPE_MODULE, "KubeSpanMesh");
+    const f = KUBESPAN_MESH_FIELDS;
+    const inputs: Record<string, unknown> = { ...args };
+    for (const k of f.secretInputKeys) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
+    super(shimProvider("kubespan-mesh"), name, seedOutputs(inputs, f.outputKeys), secretOutputs(opts, f.secretOutputKeys), TYPE_MODULE, "KubeSpanMesh");
   }
 }

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RobotFirewallRules } from "../hetzner/robot/firewall-wire";
 import type { RobotFirewallInputs } from "../runtime/robot-firewall/types";
 import { TYPE_MODULE, seedOutputs, shimProvider } from "./framework";
+import { ROBOT_FIREWALL_FIELDS } from "../runtime/robot-firewall/types";
 
 type In<K extends keyof RobotFirewallInputs> = pulumi.Input<NonNullable<RobotFirewallInputs[K]>>;
 
@@ -30,8 +31,6 @@ export interface RobotFirewallArgs {
   keepOnDelete?: In<"keepOnDelete">;
 }
 
-const OUTPUT_KEYS = ["serverIp", "status", "rules", "inputRuleCount", "drift"] as const;
-
 /** A dedicated server's Robot firewall, managed as the Talos rule set. */
 export class RobotFirewall extends pulumi.dynamic.Resource {
   declare readonly serverNumber: pulumi.Output<number>;
@@ -47,6 +46,6 @@ export class RobotFirewall extends pulumi.dynamic.Resource {
   declare readonly drift: pulumi.Output<string[]>;
 
   constructor(name: string, args: RobotFirewallArgs, opts?: pulumi.CustomResourceOptions) {
-    super(shimProvider("robot-firewall"), name, seedOutputs(args, OUTPUT_KEYS), opts, TYPE_MODULE, "RobotFirewall");
+    super(shimProvider("robot-firewall"), name, seedOutputs(args, ROBOT_FIREWALL_FIELDS.outputKeys), opts, TYPE_MODULE, "RobotFirewall");
   }
 }

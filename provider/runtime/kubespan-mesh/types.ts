@@ -2,6 +2,7 @@
 import { isIP } from "net";
 import { TalosHetznerError } from "../../internal/errors";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
+import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
 
 /** One node of the mesh. */
 export interface MeshNode {
@@ -64,8 +65,14 @@ export interface MeshOutputs extends MeshInputs {
   drift: string[];
 }
 
+/** Inputs and outputs of KubeSpanMesh, declared once: the talosconfig is secret; every change updates. */
+export const KUBESPAN_MESH_FIELDS = resourceSchema<KeysOf<MeshInputs>, OutputOnlyKeys<MeshOutputs, MeshInputs>>({
+  inputs: { nodes: {}, endpoints: {}, talosconfig: { secret: true }, expectedPeers: {}, deadlineSeconds: {} },
+  outputs: { mesh: {}, downLinks: {}, healthy: {}, table: {}, drift: {} },
+});
+
 /** Every input key. */
-export const INPUT_KEYS = ["nodes", "endpoints", "talosconfig", "expectedPeers", "deadlineSeconds"] as const;
+export const INPUT_KEYS = KUBESPAN_MESH_FIELDS.inputKeys;
 
 /** The mesh was not fully up (create/update); the message holds the table of down links. */
 export class KubeSpanMeshError extends TalosHetznerError {

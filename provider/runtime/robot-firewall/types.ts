@@ -4,6 +4,7 @@ import type { RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
 import { normalizeSources } from "../../internal/cidr";
 import { ROBOT_MAX_RULES, robotRuleCount } from "./talos-rules";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
+import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
 
 /** Inputs of one dedicated server's firewall. */
 export interface RobotFirewallInputs {
@@ -33,8 +34,14 @@ export interface RobotFirewallOutputs extends RobotFirewallInputs {
   drift: string[];
 }
 
+/** Inputs and outputs of RobotFirewall, declared once: a new server number replaces; nothing is secret. */
+export const ROBOT_FIREWALL_FIELDS = resourceSchema<KeysOf<RobotFirewallInputs>, OutputOnlyKeys<RobotFirewallOutputs, RobotFirewallInputs>>({
+  inputs: { serverNumber: { replaces: true }, adminCidrs: {}, nodeAddresses: {}, filterIpv6: {}, whitelistHos: {}, deadlineSeconds: {}, keepOnDelete: {} },
+  outputs: { serverIp: {}, status: {}, rules: {}, inputRuleCount: {}, drift: {} },
+});
+
 /** Every input key (outputs repeat them). */
-export const INPUT_KEYS = ["serverNumber", "adminCidrs", "nodeAddresses", "filterIpv6", "whitelistHos", "deadlineSeconds", "keepOnDelete"] as const;
+export const INPUT_KEYS = ROBOT_FIREWALL_FIELDS.inputKeys;
 
 /** The deadline in ms. */
 export function deadlineMs(i: RobotFirewallInputs): number {
