@@ -114,7 +114,12 @@ describe("engine: RobotServer bad input and early faults", function () {
     assert.deepStrictEqual(errs, [text, text]);
   });
 
-  it("leaves no ephemeral key behind and keeps every secret out of state, logs and the transcript", () => {
+  // Runs a failure of its own after the rescue login, so it has a rescue password and an ephemeral key
+  // to look for even when it runs alone (and checks every run before it too).
+  it("leaves no ephemeral key behind and keeps every secret out of state, logs and the transcript", async () => {
+    const before = w.rescuePasswords.length;
+    await untouched(6, () => w.upError("node-6", argsFor(w, 6)));
+    assert.strictEqual(w.rescuePasswords.length - before, 1, "the run logged into one rescue system");
     assert.deepStrictEqual([...w.robot.state.keys.values()].map((k) => k.name), []);
     w.assertNoSecretsLeaked();
   });
