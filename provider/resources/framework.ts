@@ -3,6 +3,7 @@
  * runtime (DESIGN.md #1), secret-output options (#3) and the output-key seeding convention.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ResourceSchema } from "../runtime/dispatch/schema";
 
 /** The `dynamic.Resource` module of every resource: tokens read `pulumi-nodejs:dynamic/talos-hetzner:<Type>`. */
 export const TYPE_MODULE = "talos-hetzner";
@@ -65,4 +66,18 @@ export function seedOutputs<A extends object>(args: A, outputKeys: readonly stri
   const props: Record<string, unknown> = {};
   for (const k of outputKeys) props[k] = undefined;
   return Object.assign(props, args);
+}
+
+/**
+ * The props and options of a resource from its one declaration: secret inputs wrapped as secrets,
+ * output keys seeded, and `additionalSecretOutputs` listing the secret outputs (a secret input only
+ * when set, unless the provider reports it anyway).
+ */
+export function declaredResource<O extends pulumi.CustomResourceOptions>(
+  fields: ResourceSchema<string, string>, args: object, opts: O | undefined,
+): { props: Record<string, unknown>; opts: O } {
+  const inputs: Record<string, unknown> = { ...args };
+  for (const k of fields.secretInputKeys) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
+  const secret = fields.secretOutputKeys.filter((k) => fields.alwaysSecretOutputKeys.includes(k) || !(k in fields.inputs) || inputs[k] !== undefined);
+  return { props: seedOutputs(inputs, fields.seedKeys), opts: secretOutputs(opts, secret) };
 }

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DownLink, MeshNode, MeshRow } from "../runtime/kubespan-mesh/types";
 import { KUBESPAN_MESH_FIELDS } from "../runtime/kubespan-mesh/types";
-import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
+import { TYPE_MODULE, declaredResource, shimProvider } from "./framework";
 
 /** Arguments of `KubeSpanMesh`; every change re-verifies in place. */
 export interface KubeSpanMeshArgs {
@@ -37,9 +37,7 @@ export class KubeSpanMesh extends pulumi.dynamic.Resource {
   declare readonly drift: pulumi.Output<string[]>;
 
   constructor(name: string, args: KubeSpanMeshArgs, opts?: pulumi.CustomResourceOptions) {
-    const f = KUBESPAN_MESH_FIELDS;
-    const inputs: Record<string, unknown> = { ...args };
-    for (const k of f.secretInputKeys) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
-    super(shimProvider("kubespan-mesh"), name, seedOutputs(inputs, f.outputKeys), secretOutputs(opts, f.secretOutputKeys), TYPE_MODULE, "KubeSpanMesh");
+    const d = declaredResource(KUBESPAN_MESH_FIELDS, args, opts);
+    super(shimProvider("kubespan-mesh"), name, d.props, d.opts, TYPE_MODULE, "KubeSpanMesh");
   }
 }

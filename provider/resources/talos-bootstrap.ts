@@ -6,8 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BootstrapDeadlines, BootstrapInputs, EtcdMemberRow, HealthSummary } from "../runtime/talos-bootstrap/types";
-import { SECRET_INPUT_KEYS, SECRET_OUTPUT_KEYS } from "../runtime/talos-bootstrap/types";
-import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
+import { TALOS_BOOTSTRAP_FIELDS } from "../runtime/talos-bootstrap/types";
+import { TYPE_MODULE, declaredResource, shimProvider } from "./framework";
 
 type In<K extends keyof BootstrapInputs> = pulumi.Input<NonNullable<BootstrapInputs[K]>>;
 
@@ -42,8 +42,6 @@ export interface TalosBootstrapArgs {
   kubernetesUpgradeTimeoutSeconds?: In<"kubernetesUpgradeTimeoutSeconds">;
 }
 
-const OUTPUT_KEYS = ["kubeconfig", "talosconfig", "etcdMembers", "kubernetesEndpoint", "health", "alreadyBootstrapped", "kubeconfigExpiry", "drift", "kubernetesVersion"] as const;
-
 /** The cluster's etcd bootstrap, health and admin credentials. */
 export class TalosBootstrap extends pulumi.dynamic.Resource {
   /** Admin kubeconfig (secret). */
@@ -65,8 +63,7 @@ export class TalosBootstrap extends pulumi.dynamic.Resource {
   declare readonly kubernetesVersion: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: TalosBootstrapArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs: Record<string, unknown> = { ...args };
-    for (const k of SECRET_INPUT_KEYS) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
-    super(shimProvider("talos-bootstrap"), name, seedOutputs(inputs, OUTPUT_KEYS), secretOutputs(opts, SECRET_OUTPUT_KEYS), TYPE_MODULE, "TalosBootstrap");
+    const d = declaredResource(TALOS_BOOTSTRAP_FIELDS, args, opts);
+    super(shimProvider("talos-bootstrap"), name, d.props, d.opts, TYPE_MODULE, "TalosBootstrap");
   }
 }

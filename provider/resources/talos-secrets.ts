@@ -4,8 +4,8 @@
  * Runtime: provider/runtime/talos-secrets/index.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretsInputs } from "../runtime/talos-secrets";
-import { TYPE_MODULE, secretOutputs, seedOutputs, shimProvider } from "./framework";
+import { SecretsInputs, TALOS_SECRETS_FIELDS } from "../runtime/talos-secrets/types";
+import { TYPE_MODULE, declaredResource, shimProvider } from "./framework";
 
 /** Arguments of `TalosSecrets`. */
 export interface TalosSecretsArgs {
@@ -16,9 +16,6 @@ export interface TalosSecretsArgs {
   /** Change this value to generate a new bundle (replaces the resource: every node needs new configs). @default undefined */
   rotationTrigger?: pulumi.Input<string | number>;
 }
-
-const OUTPUT_KEYS = ["secretsYaml", "adopted", "caExpiry"] as const;
-const SECRET_OUTPUTS = ["secretsYaml"] as const;
 
 /** The cluster's secrets bundle. */
 export class TalosSecrets extends pulumi.dynamic.Resource {
@@ -31,8 +28,7 @@ export class TalosSecrets extends pulumi.dynamic.Resource {
   declare readonly talosVersion: pulumi.Output<string>;
 
   constructor(name: string, args: TalosSecretsArgs, opts?: pulumi.CustomResourceOptions) {
-    const inputs = { ...args, ...(args.secretsYaml !== undefined ? { secretsYaml: pulumi.secret(args.secretsYaml) } : {}) };
-    const props = seedOutputs(inputs, OUTPUT_KEYS);
-    super(shimProvider("talos-secrets"), name, props, secretOutputs(opts, SECRET_OUTPUTS), TYPE_MODULE, "TalosSecrets");
+    const d = declaredResource(TALOS_SECRETS_FIELDS, args, opts);
+    super(shimProvider("talos-secrets"), name, d.props, d.opts, TYPE_MODULE, "TalosSecrets");
   }
 }

@@ -12,6 +12,8 @@ export interface FieldSpec {
   secret?: true;
   /** (Inputs) a change replaces the resource instead of updating it. */
   replaces?: true;
+  /** (Inputs) the provider reports the value it keeps (found or generated), so it is an output too. */
+  reported?: true;
 }
 
 /** The declaration: inputs, and the outputs that are not inputs (outputs repeat every input). */
@@ -24,14 +26,18 @@ export interface ResourceFields<I extends string, O extends string> {
 export interface ResourceSchema<I extends string, O extends string> extends ResourceFields<I, O> {
   /** Every input key, in declaration order. */
   inputKeys: I[];
-  /** Every output-only key (the resource class seeds them as unknown). */
+  /** Every output-only key. */
   outputKeys: O[];
+  /** The keys the resource class seeds as unknown outputs: the output-only ones and the reported inputs. */
+  seedKeys: (I | O)[];
   /** Input keys whose change replaces. */
   replaceKeys: I[];
   /** Input keys holding key material (wrapped as secrets by the resource class). */
   secretInputKeys: I[];
   /** Output keys (inputs included, as outputs repeat them) the engine must store encrypted. */
   secretOutputKeys: (I | O)[];
+  /** Secret inputs that are outputs whether or not the user set them (reported). */
+  alwaysSecretOutputKeys: (I | O)[];
 }
 
 const where = <K extends string>(r: Record<K, FieldSpec>, f: (s: FieldSpec) => boolean | undefined): K[] =>
@@ -44,9 +50,11 @@ export function resourceSchema<I extends string, O extends string>(fields: Resou
     ...fields,
     inputKeys: where(fields.inputs, () => true),
     outputKeys: where(fields.outputs, () => true),
+    seedKeys: [...where(fields.outputs, () => true), ...where(fields.inputs, (s) => s.reported)],
     replaceKeys: where(fields.inputs, (s) => s.replaces),
     secretInputKeys,
     secretOutputKeys: [...where(fields.outputs, (s) => s.secret), ...secretInputKeys],
+    alwaysSecretOutputKeys: [...where(fields.outputs, (s) => s.secret), ...where(fields.inputs, (s) => s.secret && s.reported)],
   };
 }
 

@@ -11,7 +11,7 @@ import { clusterDeps } from "../shared/cluster-deps";
 import { previewK8sUpgrade } from "./k8s-preview";
 import { readBootstrap } from "./read";
 import { bootstrapId, runBootstrap } from "./run";
-import { BootstrapInputs, BootstrapOutputs, INPUT_KEYS } from "./types";
+import { BootstrapInputs, BootstrapOutputs, INPUT_KEYS, TALOS_BOOTSTRAP_FIELDS } from "./types";
 
 export { checkBootstrap } from "./check";
 export { overrideClusterDeps, ClusterDeps, ClusterClient } from "../shared/cluster-deps";
@@ -25,7 +25,7 @@ const DIFFED_KEYS = INPUT_KEYS.filter((k) => k !== "kubernetesVersion");
  * that found drift, or a partial create without credentials, is a change so `pulumi up` runs the steps again.
  */
 export function diffBootstrap(olds: Props, news: Props) {
-  const d = diffInputs(olds, news, { inputKeys: DIFFED_KEYS, replaceKeys: ["clusterName"] });
+  const d = diffInputs(olds, news, { inputKeys: DIFFED_KEYS, replaceKeys: TALOS_BOOTSTRAP_FIELDS.replaceKeys });
   const k8s = news.kubernetesVersion !== undefined && news.kubernetesVersion !== olds.kubernetesVersion;
   const unfinished = ((olds.drift as string[] | undefined) ?? []).length > 0 || olds.kubeconfig === undefined;
   if (unfinished || k8s) return { ...d, changes: true };

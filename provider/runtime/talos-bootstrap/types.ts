@@ -1,5 +1,6 @@
 /** Plain types, defaults and errors of `TalosBootstrap` (no Pulumi import). */
 import { TalosHetznerError } from "../../internal/errors";
+import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
 
 /** Per-step deadlines in seconds. */
 export interface BootstrapDeadlines {
@@ -78,15 +79,24 @@ export interface BootstrapOutputs extends BootstrapInputs {
   kubernetesVersion?: string;
 }
 
+/**
+ * Inputs and outputs of TalosBootstrap, declared once. A new cluster name replaces; the bundle, a
+ * base talosconfig and the admin credentials are secret; the Kubernetes version is reported (found
+ * running at create when not set).
+ */
+export const TALOS_BOOTSTRAP_FIELDS = resourceSchema<KeysOf<BootstrapInputs>, OutputOnlyKeys<BootstrapOutputs, BootstrapInputs>>({
+  inputs: {
+    clusterName: { replaces: true }, secretsYaml: { secret: true }, baseTalosconfig: { secret: true }, bootstrapNode: {}, controlPlaneNodes: {},
+    workerNodes: {}, endpoints: {}, deadlines: {}, kubeconfigRenewBeforeDays: {}, kubernetesVersion: { reported: true }, kubernetesUpgradeTimeoutSeconds: {},
+  },
+  outputs: {
+    kubeconfig: { secret: true }, talosconfig: { secret: true }, etcdMembers: {}, kubernetesEndpoint: {}, health: {}, alreadyBootstrapped: {},
+    kubeconfigExpiry: {}, drift: {},
+  },
+});
+
 /** Every input key (outputs repeat them). */
-export const INPUT_KEYS = [
-  "clusterName", "secretsYaml", "baseTalosconfig", "bootstrapNode", "controlPlaneNodes", "workerNodes", "endpoints", "deadlines", "kubeconfigRenewBeforeDays",
-  "kubernetesVersion", "kubernetesUpgradeTimeoutSeconds",
-] as const;
-/** Inputs stored as secrets. */
-export const SECRET_INPUT_KEYS = ["secretsYaml", "baseTalosconfig"] as const;
-/** Outputs stored as secrets. */
-export const SECRET_OUTPUT_KEYS = ["kubeconfig", "talosconfig"] as const;
+export const INPUT_KEYS = TALOS_BOOTSTRAP_FIELDS.inputKeys;
 
 /** Deadlines in ms with defaults applied. */
 export function deadlinesMs(i: BootstrapInputs): { bootstrap: number; health: number; refreshHealth: number } {

@@ -12,29 +12,12 @@ import { CheckFailure, Props, ResourceRuntime, isUnknown } from "../dispatch/typ
 import { bundleSecretValues, certificateExpiries, validateBundle } from "../shared/bundle";
 import { cachedTalosctl } from "../shared/talosctl";
 import { talosconfigFor } from "../shared/talosconfig";
+import { SecretsInputs, SecretsOutputs } from "./types";
 
 export { talosconfigFor };
+export * from "./types";
 
 const talosctl = cachedTalosctl();
-
-/** Inputs of the secrets bundle. */
-export interface SecretsInputs {
-  /** Version contract for `gen secrets --talos-version`; ignored once generated. */
-  talosVersion: string;
-  /** An existing bundle to adopt instead of generating one. */
-  secretsYaml?: string;
-  /** Change to generate a new bundle (replaces the resource). */
-  rotationTrigger?: string | number;
-}
-
-/** Outputs: the bundle (secret) and public facts about it. */
-export interface SecretsOutputs extends SecretsInputs {
-  secretsYaml: string;
-  /** True when the bundle was adopted rather than generated. */
-  adopted: boolean;
-  /** Expiry (ISO 8601) of each CA certificate: etcd, k8s, k8saggregator, os. */
-  caExpiry: Record<string, string>;
-}
 
 function failures(i: Props): CheckFailure[] {
   const out: CheckFailure[] = [];

@@ -5,7 +5,8 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { secretOutputs, seedOutputs, shimProvider, TYPE_MODULE } from "../../../provider/resources/framework";
+import { declaredResource, secretOutputs, seedOutputs, shimProvider, TYPE_MODULE } from "../../../provider/resources/framework";
+import { resourceSchema } from "../../../provider/runtime/dispatch/schema";
 import { captureStackConfig, requireSetting, resetStackConfig, setting } from "../../../provider/runtime/shared/config";
 import { maskSecrets } from "../../../provider/internal/log";
 
@@ -82,5 +83,26 @@ describe("runtime config: setting resolution", () => {
       message: "[hcloud:token] is not set: run `pulumi config set --secret hcloud:token ...` or export HCLOUD_TOKEN",
     });
     assert.strictEqual(requireSetting("hcloudToken", { HCLOUD_TOKEN: "abcd1234" }), "abcd1234");
+  });
+});
+
+describe("framework: declaredResource", () => {
+  const f = resourceSchema<"a" | "tok" | "gen", "out" | "key">({
+    inputs: { a: {}, tok: { secret: true }, gen: { secret: true, reported: true } },
+    outputs: { out: {}, key: { secret: true } },
+  });
+
+  it("seeds the outputs and a reported input, and lists a secret input as a secret output only when set (a reported one always)", () => {
+    const unset = declaredResource(f, { a: 1 }, undefined);
+    assert.deepStrictEqual([Object.keys(unset.props).sort(), unset.opts.additionalSecretOutputs], [["a", "gen", "key", "out"], ["key", "gen"]]);
+    const set = declaredResource(f, { a: 1, tok: "t" }, { additionalSecretOutputs: ["x"] });
+    assert.deepStrictEqual(set.opts.additionalSecretOutputs, ["x", "key", "tok", "gen"]);
+  });
+
+  it("wraps a set secret input as a secret and leaves the others plain", async () => {
+    const d = declaredResource(f, { a: 1, tok: "t" }, undefined);
+    assert.strictEqual(d.props.a, 1);
+    assert.ok(pulumi.Output.isInstance(d.props.tok));
+    assert.strictEqual(await pulumi.isSecret(d.props.tok as pulumi.Output<string>), true);
   });
 });
