@@ -1,6 +1,6 @@
 /**
  * The firewall rule sets as pure functions: CIDR parsing and exact aggregation, the hcloud rules
- * (checked against the Cloud simulator's filter semantics) and the Robot rule set's count and limit.
+ * (checked against the Cloud simulator's filter semantics); the Robot set: test/unit/runtime/robot-firewall/talos-rules.test.ts.
  * Does not prove: that the real Hetzner firewalls filter like the simulator's filters do.
  */
 import * as assert from "assert";
@@ -8,7 +8,6 @@ import { inboundFilter as cloudFilter } from "../../../provider/sim/apis/cloud/f
 import {
   aggregateCidrs, formatCidr, kubeSpanFirewallRules, normalizeSources, parseCidr, talosAdminFirewallRules, toCloudApiRules,
 } from "../../../provider/talos/firewall-rules";
-import { robotRuleCount, robotTalosFirewallRules } from "../../../provider/runtime/robot-firewall/talos-rules";
 
 describe("firewall rule sets", () => {
   it("parses addresses and CIDRs in both families and refuses host bits, naming the field", () => {
@@ -41,26 +40,5 @@ describe("firewall rule sets", () => {
       [true, true, true, false, false, false]);
     assert.throws(() => talosAdminFirewallRules([]), { message: "[adminCidrs] must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API" });
     assert.throws(() => talosAdminFirewallRules(["10.0.0.0/8"], ["node-1"]), { message: '[nodeAddresses[0]] must be an IP address or CIDR like 203.0.113.0/24 or 2001:db8::/32, got "node-1"' });
-  });
-
-  it("builds the Robot set without the server's own address and refuses more than 10 input rules", () => {
-    const rules = robotTalosFirewallRules({ adminCidrs: ["2001:db8::/48"], nodeAddresses: ["10.0.0.2", "10.0.0.3", "10.0.0.9"], serverIp: "10.0.0.3" });
-    assert.deepStrictEqual(rules.input.map((r) => [r.name, r.ipVersion ?? "*", r.srcIp ?? "*", r.protocol, r.dstPort ?? "*", r.tcpFlags ?? "-"]), [
-      ["kubespan", "*", "*", "udp", "51820", "-"],
-      ["icmp", "*", "*", "icmp", "*", "-"],
-      ["talos api admin 1", "ipv6", "2001:db8::/48", "tcp", "50000-50001", "-"],
-      ["kube api admin 1", "ipv6", "2001:db8::/48", "tcp", "6443", "-"],
-      ["cluster node 1", "ipv4", "10.0.0.2/32", "tcp", "*", "-"],
-      ["cluster node 2", "ipv4", "10.0.0.9/32", "tcp", "*", "-"],
-      ["tcp established", "*", "*", "tcp", "32768-65535", "ack"],
-      ["udp replies", "*", "*", "udp", "32768-65535", "-"],
-    ]);
-    assert.deepStrictEqual(rules.output, [{ name: "allow all", action: "accept" }]);
-    const seven = ["10.0.0.1", "10.0.0.3", "10.0.0.5", "10.0.0.7", "10.0.0.9", "10.0.0.11", "10.0.0.13"];
-    assert.deepStrictEqual([robotRuleCount({ adminCidrs: ["10.1.0.0/16"], nodeAddresses: seven }), robotRuleCount({ adminCidrs: ["bad"], nodeAddresses: [] })], [13, undefined]);
-    assert.throws(() => robotTalosFirewallRules({ adminCidrs: ["10.1.0.0/16"], nodeAddresses: seven }), {
-      name: "InputError",
-      message: "[nodeAddresses] the rule set needs 13 input rules (4 fixed, 2 per admin CIDR × 1, 1 per node CIDR × 7), but Robot allows 10: list covering CIDRs instead of single addresses (adjacent addresses are merged already), or fewer admin CIDRs",
-    });
   });
 });
