@@ -31,7 +31,8 @@ export function refreshFilters(state: CloudState): void {
 
 /** Checks and normalizes `apply_to`/`remove_from` entries (unknown servers → 422 firewall_resource_not_found). */
 export function checkTargets(state: CloudState, raw: unknown, field: string): FirewallTarget[] {
-  return ((raw as Record<string, any>[] | undefined) ?? []).map((t, i) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies are untyped JSON
+  return ((raw as Record<string, any>[] | undefined) ?? []).map((t, i) => {
     if (t.type === "server") {
       const id = t.server?.id;
       if (typeof id !== "number") throw invalidInput(`${field}[${i}].server`, "server.id is required for type server");

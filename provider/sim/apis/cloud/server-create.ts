@@ -26,7 +26,8 @@ const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:
 export const USER_DATA_LIMIT = 32 * 1024;
 
 /** Resolves and checks every field of a create request; throws the API's error for the first problem. */
-export function planCreate(state: CloudState, b: Record<string, any>): CreatePlan { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies are untyped JSON
+export function planCreate(state: CloudState, b: Record<string, any>): CreatePlan {
   if (!HOSTNAME.test(b.name)) throw invalidInput("name", "must be a valid hostname (RFC 1123)");
   if ([...state.servers.values()].some((s) => s.name === b.name)) throw uniquenessError("name", `server name '${b.name}' is already used`);
   const type = findServerType(b.server_type) ?? fail(unknownReference("server_type", "server type", b.server_type));
