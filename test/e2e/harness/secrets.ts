@@ -41,25 +41,37 @@ function isCertificate(value: string): boolean {
 }
 
 /**
- * The needles to look for: each secret, and each of its lines long enough to be specific (a key line,
- * a token), certificates left out. Short or repetitive fragments (`apiVersion: v1`) would match anywhere.
+ * Key material: a base64 blob (keys, the cluster secret, secretbox and AES keys) or a Talos/kubeadm
+ * bootstrap token. Secret configs are mostly plain text (`/dev/disk/by-id/…`, `PodSecurityConfiguration`)
+ * that the redacted config shows on purpose; their key lines are what must never appear.
+ */
+function isKeyMaterial(value: string): boolean {
+  return (value.length >= 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(value) && /\d/.test(value)) || /^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(value);
+}
+
+/**
+ * The needles to look for: each multi-line secret whole (a kubeconfig, a config), and every piece of key
+ * material in any secret (whole or one YAML line's value), certificates left out.
  */
 export function needles(secrets: string[]): string[] {
   const set = new Set<string>();
   for (const s of secrets) {
-    if (s.length >= 12 && !isCertificate(s)) set.add(s);
+    if (s.includes("\n")) set.add(s);
     for (const line of s.split("\n")) {
-      const value = line.replace(/^[\s-]*[\w.-]+:\s*/, "").trim();
-      if (value.length >= 24 && /[A-Za-z0-9+/=]{24,}/.test(value) && !isCertificate(value)) set.add(value);
+      const value = line.replace(/^[\s-]*[\w.-]+:\s*/, "").trim().replace(/^"(.*)"$/, "$1");
+      if (isKeyMaterial(value) && !isCertificate(value)) set.add(value);
     }
   }
   return [...set];
 }
 
-/** Where each needle occurs: `[]` when the texts are clean. Needles are never printed whole. */
-export function plaintextHits(texts: { name: string; text: string }[], secrets: string[]): string[] {
+/**
+ * Where each needle occurs: `[]` when the texts are clean. `credentials` (passwords, API tokens) are
+ * looked for as they are. Needles are never printed whole.
+ */
+export function plaintextHits(texts: { name: string; text: string }[], secrets: string[], credentials: string[]): string[] {
   const hits: string[] = [];
-  for (const n of needles(secrets)) {
+  for (const n of [...credentials, ...needles(secrets)]) {
     for (const t of texts) if (t.text.includes(n)) hits.push(`${t.name}: a secret of ${n.length} chars starting ${JSON.stringify(n.slice(0, 4))}`);
   }
   return hits;
