@@ -1,0 +1,116 @@
+/**
+ * One stack of a repository program under the real Pulumi engine (`.tools/bin/pulumi`, built by
+ * `npm run tools`): file backend and PULUMI_HOME in a temp directory, the passphrase secrets provider,
+ * no update check, no plugin download. Every line the CLI prints is kept for the secret scan.
+ */
+import { spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { loadProgram } from "./typescript";
+
+/** The repository root (this file is dist/test/e2e/harness/stack.js once built). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..");
+export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
+/** A CLI command that reads state only (export, output) is done in seconds; a minute means it hangs. */
+const CLI_TIMEOUT_MS = 60_000;
+
+/** The CLI `npm run tools` built; a missing one fails the suite with what to run. */
+export async function realPulumi(): Promise<PulumiCommand> {
+  const bin = path.join(TOOLS_BIN, "pulumi");
+  if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run tools\` first (needs Go 1.26)`);
+  return PulumiCommand.get({ root: path.dirname(TOOLS_BIN), skipVersionCheck: true });
+}
+
+/** A stack of one example, its backend and every line of CLI output so far. */
+export class E2eStack {
+  readonly output: string[] = [];
+  private constructor(readonly stack: Stack, readonly dir: string, readonly passphrase: string) {}
+
+  /**
+   * Creates the stack `e2e` of `example` (a directory with Pulumi.yaml and index.ts). The work dir sits
+   * under .tools/ inside the repository because the dynamic-provider plugin resolves `@pulumi/pulumi`
+   * (and our package) from its working directory, as it does from a user's project.
+   */
+  static async create(example: string, config: ConfigMap): Promise<E2eStack> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-e2e-"));
+    const workDir = fs.mkdtempSync(path.join(REPO_ROOT, ".tools", "e2e-"));
+    // The example's project file without `main`: the program runs in this process (see typescript.ts).
+    const project = fs.readFileSync(path.join(example, "Pulumi.yaml"), "utf8");
+    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), project.replace(/^main:.*\n/m, ""));
+    const passphrase = crypto.randomBytes(18).toString("base64");
+    fs.mkdirSync(path.join(dir, "backend"));
+    const projectName = /^name:\s*(\S+)/m.exec(project)![1];
+    const stack = await LocalWorkspace.createStack(
+      { stackName: "e2e", projectName, program: async () => loadProgram(path.join(example, "index.ts")) },
+      {
+        workDir, pulumiCommand: await realPulumi(),
+        envVars: {
+          PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`, PULUMI_HOME: path.join(dir, "home"),
+          PULUMI_CONFIG_PASSPHRASE: passphrase, PULUMI_SKIP_UPDATE_CHECK: "1",
+          // Plugins come from PATH (.tools/bin); a missing one must fail, not be downloaded.
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
+        },
+      },
+    );
+    await stack.setAllConfig(config);
+    const s = new E2eStack(stack, dir, passphrase);
+    process.on("exit", () => s.removeWorkDir());
+    return s;
+  }
+
+  /** Collects CLI output for the secret scan; returns it for the caller's assertions. */
+  private record(text: string): string {
+    this.output.push(text);
+    return text;
+  }
+
+  async preview(o: { diff?: boolean; expectNoChanges?: boolean } = {}): Promise<string> {
+    const r = await this.stack.preview({ ...o, color: "never" });
+    return this.record(r.stdout + r.stderr);
+  }
+
+  async up(): Promise<{ stdout: string; outputs: OutputMap }> {
+    const r = await this.stack.up({ color: "never" });
+    return { stdout: this.record(r.stdout + r.stderr), outputs: r.outputs };
+  }
+
+  async refresh(o: { expectNoChanges?: boolean } = {}): Promise<string> {
+    const r = await this.stack.refresh({ ...o, color: "never" });
+    return this.record(r.stdout + r.stderr);
+  }
+
+  async destroy(): Promise<string> {
+    const r = await this.stack.destroy({ color: "never" });
+    return this.record(r.stdout + r.stderr);
+  }
+
+  /**
+   * Runs `pulumi <args> --stack e2e` as a user would in the project directory; returns stdout. Output the
+   * user asked to see in plaintext (`--show-secrets`) is left out of the scanned output.
+   */
+  cli(args: string[]): string {
+    const ws = this.stack.workspace as LocalWorkspace;
+    const r = spawnSync(path.join(TOOLS_BIN, "pulumi"), [...args, "--stack", "e2e", "--non-interactive"], {
+      cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, encoding: "utf8", timeout: CLI_TIMEOUT_MS,
+    });
+    if (!args.includes("--show-secrets")) this.record(r.stdout + r.stderr);
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status ?? r.signal}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Every file of the file backend (checkpoints, backups, history), as text. */
+  rawState(): string[] {
+    const files: string[] = [];
+    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+    walk(path.join(this.dir, "backend"));
+    return files.map((f) => fs.readFileSync(f, "utf8"));
+  }
+
+  removeWorkDir(): void {
+    fs.rmSync(this.stack.workspace.workDir, { recursive: true, force: true });
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
