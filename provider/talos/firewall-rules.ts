@@ -7,7 +7,7 @@
 import { InputError } from "../internal/errors";
 import { normalizeSources } from "./firewall-rules-cidr";
 
-export { robotTalosFirewallRules, robotRuleCount, ROBOT_MAX_RULES, RobotTalosFirewallOptions } from "./firewall-rules-robot";
+export { robotTalosFirewallRules, robotRuleCount, robotSources, ROBOT_MAX_RULES, RobotTalosFirewallOptions } from "./firewall-rules-robot";
 export { parseCidr, formatCidr, aggregateCidrs, normalizeSources } from "./firewall-rules-cidr";
 
 /** KubeSpan's WireGuard port (Talos `constants.KubeSpanDefaultPort`). */
