@@ -136,6 +136,12 @@ export interface ServiceFaults {
   failActions?: string[];
   /** Cloud: multiply action durations. */
   slowActions?: number;
+  /** Robot: answer the next N requests 503 (maintenance) with a plain, non-JSON body. */
+  maintenanceNext?: number;
+  /** Robot: the next N POST /reset answer 500 RESET_FAILED without resetting. */
+  resetFailNext?: number;
+  /** Robot: servers whose boot configuration is locked: POST /boot/{n}/rescue answers 409 BOOT_BLOCKED. */
+  bootBlocked?: number[];
 }
 
 /** The shared world every simulated service sees. */

@@ -24,7 +24,7 @@ describe("engine: RobotServer bad input and early faults", function () {
     w = await RobotServerWorld.start(() => [
       smallServer(1), smallServer(2, { rescue: false }), smallServer(3, { faults: { resetIgnored: true } }),
       smallServer(4, { faults: { rescueNeverBoots: true } }), smallServer(5, { seeds: ["empty", "old-linux-efi"] }),
-      smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }),
+      smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }), smallServer(7),
     ]);
   });
   after(async () => w?.stop());
@@ -112,6 +112,27 @@ describe("engine: RobotServer bad input and early faults", function () {
     const errs = await untouched(6, () => w.failTwice("node-6", argsFor(w, 6)));
     const text = "[node-6] step 6/12 (reading the inventory (disks, NIC, SMBIOS UUID, boot mode)) failed: SMBIOS system UUID 00000000-0000-0000-0000-000000000000 is all zero: the board was not initialised, so Talos node identities would collide; open a Hetzner support ticket asking them to set a unique system UUID for this server";
     assert.deepStrictEqual(errs, [text, text]);
+  });
+
+  it("BOOT_BLOCKED stops at arming rescue, saying where in Robot to cancel the other boot configuration", async () => {
+    w.robot.faults.bootBlocked = [2321007];
+    try {
+      const errs = await untouched(7, () => w.failTwice("node-7", argsFor(w, 7)));
+      const text = "[node-7] step 4/12 (arming the rescue system (delete, then activate with the key)) failed: Robot refuses to arm the rescue system of server 2321007 (BOOT_BLOCKED): " +
+        "another boot configuration (an installimage/Linux, VNC or Windows installation ordered in Robot) holds the server; cancel it under Servers → 2321007 → Boot in Robot, then run again";
+      assert.deepStrictEqual(errs, [text, text]);
+    } finally {
+      w.robot.faults.bootBlocked = [];
+    }
+  });
+
+  it("RESET_FAILED (the server was not reset) is sent again after a pause, and the install completes", async () => {
+    w.robot.faults.resetFailNext = 2;
+    const from = w.robot.requests.length;
+    const ok = await w.up("node-7", argsFor(w, 7));
+    const resets = w.robot.requests.slice(from).filter((r) => r.method === "POST" && r.path === "/reset/2321007").map((r) => r.status);
+    assert.deepStrictEqual([ok.outputs.talosState, resets], ["maintenance", [500, 500, 200]]);
+    assert.ok(w.h.logs.some((l) => l.startsWith("[node-7] WARNING: Robot answered RESET_FAILED to reset hw (the server was not reset); sending it again in")), w.h.logs.join("\n"));
   });
 
   it("leaves no ephemeral key behind and keeps every secret out of state, logs and the transcript", () => {

@@ -151,11 +151,11 @@ const CASES: Record<string, Case> = {
   },
   "error-reset-manual-active.json": { servers: [S321], act: async (h) => { await h.raw("POST", "/reset/321", "type=man"); return (await h.raw("POST", "/reset/321", "type=hw")).json; }, values: "all" },
   "error-reset-not-available.json": { servers: [S421], act: get("/reset/421"), values: "all" },
+  "error-reset-failed.json": { servers: [S321], act: async (h) => { h.sim.faults.resetFailNext = 1; return (await h.raw("POST", "/reset/321", "type=hw")).json; }, values: "all" },
 };
 
 /** Fixtures deliberately not reproduced. */
 const NOT_SIMULATED: Record<string, string> = {
-  "error-reset-failed.json": "an internal Robot failure no state causes; there is no fault knob for it",
   "error-vswitch-in-process.json": "vSwitch is not simulated (the library does not use it)",
   "vswitch-list.json": "vSwitch is not simulated",
   "vswitch-get.doc.json": "vSwitch is not simulated",
