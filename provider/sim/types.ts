@@ -67,6 +67,13 @@ export interface MachineSpec {
   sshPort?: number;
   /** Fault knobs for this machine. */
   faults?: MachineFaults;
+  /** UEFI boot variables beyond Hetzner's default (PXE IPv4, PXE IPv6, then the disks' fallback path). */
+  efi?: {
+    /** Each `old-linux-efi` disk's loader is registered as a Boot#### entry ("debian"). */
+    oldOsEntry?: boolean;
+    /** Where those entries stand: after the network entries (Hetzner's setup) or before them. @default "network-first" */
+    order?: "network-first" | "disks-first";
+  };
 }
 
 /** Per-machine fault injection. */

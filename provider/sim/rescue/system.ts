@@ -76,6 +76,8 @@ class RescueBoot {
     const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
       rereadpt: async (devno) => (await rereadpt(disks, devno)) ?? (await sync(), null),
       power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
+      efiVariables: () => JSON.stringify(this.host.efiVariables()),
+      changeEfiVariables: (op, arg) => this.host.changeEfiVariables(op, arg),
     });
     this.stops.push(() => control.close());
     this.watchFault(ssh);
