@@ -25,6 +25,7 @@ describe("engine: RobotServer bad input and early faults", function () {
       smallServer(1), smallServer(2, { rescue: false }), smallServer(3, { faults: { resetIgnored: true } }),
       smallServer(4, { faults: { rescueNeverBoots: true } }), smallServer(5, { seeds: ["empty", "old-linux-efi"] }),
       smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }), smallServer(7),
+      smallServer(8, { seeds: ["empty", "old-linux-efi"], efi: { oldOsEntry: true } }), smallServer(9, { bootMode: "bios" }),
     ]);
   });
   after(async () => w?.stop());
@@ -133,6 +134,16 @@ describe("engine: RobotServer bad input and early faults", function () {
     const resets = w.robot.requests.slice(from).filter((r) => r.method === "POST" && r.path === "/reset/2321007").map((r) => r.status);
     assert.deepStrictEqual([ok.outputs.talosState, resets], ["maintenance", [500, 500, 200]]);
     assert.ok(w.h.logs.some((l) => l.startsWith("[node-7] WARNING: Robot answered RESET_FAILED to reset hw (the server was not reset); sending it again in")), w.h.logs.join("\n"));
+  });
+
+  it("UEFI: an old OS's boot entry on a disk left alone is deleted by the boot-order fix, so Talos boots; legacy BIOS installs without it", async () => {
+    const m = w.machine(8) as unknown as { efiVariables(): { entries: { id: string }[]; bootOrder: string[] } };
+    assert.deepStrictEqual(m.efiVariables().bootOrder, ["0001", "0002", "0003"]);
+    const ok = await w.up("node-8", argsFor(w, 8, { otherDisks: "ignore" }));
+    assert.deepStrictEqual([ok.outputs.talosState, m.efiVariables().entries.map((e) => e.id), m.efiVariables().bootOrder], ["maintenance", ["0001", "0002"], ["0001", "0002"]]);
+    assert.ok(w.h.logs.includes("[node-8]   deleting UEFI boot entry Boot0003"), w.h.logs.filter((l) => l.startsWith("[node-8]")).join("\n"));
+    const bios = await w.up("node-9", argsFor(w, 9));
+    assert.strictEqual(bios.outputs.talosState, "maintenance");
   });
 
   it("leaves no ephemeral key behind and keeps every secret out of state, logs and the transcript", () => {
