@@ -65,6 +65,8 @@ export interface MachineSpec {
   power?: "on" | "off";
   /** Port the rescue SSH server listens on. @default 22 */
   sshPort?: number;
+  /** The rescue system's SSH host key type. @default "ed25519" */
+  hostKeyType?: "ed25519" | "rsa";
   /** Fault knobs for this machine. */
   faults?: MachineFaults;
   /** UEFI boot variables beyond Hetzner's default (PXE IPv4, PXE IPv6, then the disks' fallback path). */

@@ -1,6 +1,6 @@
 /**
  * RobotServer across Hetzner's server lines: an EX-style SATA SSD + HDD pair, an SX-style box with
- * two NVMe and two HDDs, and an SMBIOS UUID with a zero tail. The install picks its disk by selector,
+ * two NVMe and two HDDs, a rescue system with an RSA-only host key, and an SMBIOS UUID with a zero tail. The install picks its disk by selector,
  * writes only that disk (sha256 of every disk file before and after), and refuses what it must.
  * Legacy BIOS and an old OS's UEFI boot entry are in robot-server-faults.test.ts.
  * Does not prove: vendor-specific disk reports of real hardware (models and WWNs are typical ones).
@@ -21,6 +21,12 @@ function withDisks(n: number, disks: Disk[], o: Parameters<typeof smallServer>[1
   return s;
 }
 
+function rsaOnly(n: number): RobotServerScenario {
+  const s = smallServer(n);
+  s.machine.hostKeyType = "rsa";
+  return s;
+}
+
 describe("engine: RobotServer hardware matrix", function () {
   this.timeout(300_000);
   let w: RobotServerWorld;
@@ -30,6 +36,7 @@ describe("engine: RobotServer hardware matrix", function () {
       withDisks(1, [SSD, HDD("sdb", "X0B0A0Z1FVGG", "0x5000039b38d0e1f2")]),
       withDisks(2, [NVME(0), NVME(1), HDD("sda", "X0B0A0Z1AAAA", "0x5000039b38d0e1a1"), HDD("sdb", "X0B0A0Z1BBBB", "0x5000039b38d0e1b2")]),
       smallServer(3, { smbiosUuid: "4c4c4544-0042-3510-8051-000000000000" }),
+      rsaOnly(4),
     ]);
   });
   after(async () => w?.stop());
@@ -50,6 +57,11 @@ describe("engine: RobotServer hardware matrix", function () {
     const after = diskHashes(w.machine(2));
     assert.strictEqual(ok.outputs.talosState, "maintenance");
     assert.deepStrictEqual(Object.keys(after).filter((d) => after[d] !== before[d]), ["nvme1n1"]);
+  });
+
+  it("a rescue system that offers only an RSA host key: the install connects and completes", async () => {
+    const ok = await w.up("node-4", argsFor(w, 4));
+    assert.deepStrictEqual([w.machine(4).spec.hostKeyType, ok.outputs.talosState], ["rsa", "maintenance"]);
   });
 
   it("an SMBIOS UUID ending in -000000000000 stops at the inventory, before any disk is written", async () => {
