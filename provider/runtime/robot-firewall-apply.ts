@@ -60,9 +60,13 @@ export function firewallDrift(i: RobotFirewallInputs, f: RobotFirewall): string[
   const want = desiredRules(i, f.serverIp);
   for (const dir of ["input", "output"] as const) {
     // Robot stores rules normalised (a bare address as /32); compare in that form, or drift never ends.
-    if (deepEqual(f.rules[dir].map(normalizeRobotRule), want[dir].map(normalizeRobotRule))) continue;
+    const [have, should] = [f.rules[dir].map(normalizeRobotRule), want[dir].map(normalizeRobotRule)];
+    if (deepEqual(have, should)) continue;
     const names = (rs: RobotFirewallRules["input"]) => rs.map((r) => r.name ?? "(unnamed)");
-    out.push(`${dir} rules differ: Robot has [${names(f.rules[dir]).join(", ")}], expected [${names(want[dir]).join(", ")}]`);
+    const i = have.findIndex((r, k) => !deepEqual(r, should[k]));
+    out.push(deepEqual(names(have), names(should))
+      ? `${dir} rule "${should[i].name}" differs: Robot has ${JSON.stringify(have[i])}, expected ${JSON.stringify(should[i])}`
+      : `${dir} rules differ: Robot has [${names(have).join(", ")}], expected [${names(should).join(", ")}]`);
   }
   return out;
 }

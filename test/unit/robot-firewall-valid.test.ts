@@ -37,8 +37,8 @@ describe("Robot firewall rule sets under Robot's rule checks", () => {
     assert.deepStrictEqual(firewallDrift(inputs, f), []);
     const other = { ...f, rules: { ...bare, input: bare.input.map((r) => (r.name === "cluster node a" ? { ...r, srcIp: "10.0.0.4" } : r)) } };
     assert.deepStrictEqual(firewallDrift(inputs, other), [
-      "input rules differ: Robot has [icmp, talos api admin a, kube api admin a, cluster node a, tcp established, udp and kubespan, udp and kubespan ipv six], " +
-      "expected [icmp, talos api admin a, kube api admin a, cluster node a, tcp established, udp and kubespan, udp and kubespan ipv six]",
+      'input rule "cluster node a" differs: Robot has {"name":"cluster node a","ipVersion":"ipv4","protocol":"tcp","action":"accept","srcIp":"10.0.0.4/32"}, ' +
+      'expected {"name":"cluster node a","ipVersion":"ipv4","protocol":"tcp","action":"accept","srcIp":"10.0.0.2/32"}',
     ]);
   });
 });
