@@ -65,8 +65,17 @@ export interface MachineSpec {
   power?: "on" | "off";
   /** Port the rescue SSH server listens on. @default 22 */
   sshPort?: number;
+  /** The rescue system's SSH host key type. @default "ed25519" */
+  hostKeyType?: "ed25519" | "rsa";
   /** Fault knobs for this machine. */
   faults?: MachineFaults;
+  /** UEFI boot variables beyond Hetzner's default (PXE IPv4, PXE IPv6, then the disks' fallback path). */
+  efi?: {
+    /** Each `old-linux-efi` disk's loader is registered as a Boot#### entry ("debian"). */
+    oldOsEntry?: boolean;
+    /** Where those entries stand: after the network entries (Hetzner's setup) or before them. @default "network-first" */
+    order?: "network-first" | "disks-first";
+  };
 }
 
 /** Per-machine fault injection. */
@@ -136,6 +145,12 @@ export interface ServiceFaults {
   failActions?: string[];
   /** Cloud: multiply action durations. */
   slowActions?: number;
+  /** Robot: answer the next N requests 503 (maintenance) with a plain, non-JSON body. */
+  maintenanceNext?: number;
+  /** Robot: the next N POST /reset answer 500 RESET_FAILED without resetting. */
+  resetFailNext?: number;
+  /** Robot: servers whose boot configuration is locked: POST /boot/{n}/rescue answers 409 BOOT_BLOCKED. */
+  bootBlocked?: number[];
 }
 
 /** The shared world every simulated service sees. */

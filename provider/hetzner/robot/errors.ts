@@ -62,9 +62,17 @@ export function robotErrorFromResponse(method: string, path: string, status: num
     error = undefined;
   }
   if (!error || typeof error.code !== "string") {
-    return new RobotApiError(method, path, { status, code: `HTTP_${status}`, message: text.trim().slice(0, 200) || "(empty body)" });
+    return new RobotApiError(method, path, { status, code: `HTTP_${status}`, message: text.trim().slice(0, 200) || "(empty body)" }, { note: noteFor(status, undefined) });
   }
-  return new RobotApiError(method, path, { ...error, status, code: error.code, message: String(error.message ?? "") });
+  return new RobotApiError(method, path, { ...error, status, code: error.code, message: String(error.message ?? "") }, { note: noteFor(status, error.code) });
+}
+
+/** What to do about the answers a user cannot act on from Robot's text alone. */
+function noteFor(status: number, code: string | undefined): string | undefined {
+  // A 403 without Robot's JSON body is the login block, not RATE_LIMIT_EXCEEDED (contracts/hetzner-robot.md §1).
+  if (status === 403 && code === undefined) return "Robot blocks an IP for 10 minutes after 3 failed logins: check the webservice user and password (talos-hetzner:robotUser/robotPassword or HETZNER_ROBOT_USER/HETZNER_ROBOT_PASSWORD), wait 10 minutes, then run again";
+  if (status === 503) return "the Robot webservice is in maintenance and processed nothing; run again once it is over (https://status.hetzner.com)";
+  return undefined;
 }
 
 /** The Robot error code of `e`, if it is a RobotApiError. */

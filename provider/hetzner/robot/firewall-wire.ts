@@ -94,3 +94,14 @@ export function firewallFromWire(w: FirewallWire): RobotFirewall {
     rules: rulesFromWire(w.rules),
   };
 }
+
+/**
+ * A rule in the form Robot stores it (docs/contracts/robot-firewall.md RF-8): a single address as
+ * a /32 (or /128) network, fields left out rather than empty. Compare rules only in this form.
+ */
+export function normalizeRobotRule(r: RobotFirewallRule): RobotFirewallRule {
+  const cidr = (v: string | undefined) => (v && !v.includes("/") ? `${v}/${v.includes(":") ? 128 : 32}` : v);
+  const out: Record<string, string | undefined> = { ...r, srcIp: cidr(r.srcIp), dstIp: cidr(r.dstIp) };
+  for (const k of Object.keys(out)) if (out[k] === undefined || out[k] === "") delete out[k];
+  return out as unknown as RobotFirewallRule;
+}

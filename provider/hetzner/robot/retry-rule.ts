@@ -2,7 +2,9 @@
  * When a Robot request may be sent again — a pure rule, table-tested like hcloud-go's.
  * A 403 RATE_LIMIT_EXCEEDED was refused before anything happened, so any method may wait it out.
  * A 5xx or a lost connection may already have acted, so only GET and the idempotent DELETE are
- * repeated: never a POST /reset (a second power cycle) or POST /key (409 on the retry).
+ * repeated: never a POST /reset (a second power cycle) or POST /key (409 on the retry). A 503 is
+ * Robot's maintenance answer (Robot doc "Errors"): the request was not processed, so any method may
+ * be sent again.
  */
 
 /** What to do after a failed attempt. */
@@ -17,6 +19,7 @@ const REPEATABLE_METHODS = new Set(["GET", "HEAD", "DELETE"]);
 export function robotRetryRule(method: string, status: number | undefined, code: string | undefined): RobotRetryDecision {
   // Not every 403 is a rate limit: CAPH saw 403 for wrong credentials (CAPH#1262).
   if (status === 403 && code === "RATE_LIMIT_EXCEEDED") return "wait-rate-limit";
+  if (status === 503) return "retry";
   const transient = status === undefined || status >= 500;
   return transient && REPEATABLE_METHODS.has(method.toUpperCase()) ? "retry" : "fail";
 }

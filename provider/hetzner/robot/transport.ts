@@ -6,6 +6,7 @@
 import { InputError } from "../../internal/errors";
 import { logLine, registerSecret } from "../../internal/log";
 import { Sleep, realSleep, retry } from "../../internal/retry";
+import { RobotBudget, sharedRobotBudget } from "./budget";
 import { RobotApiError, RobotNetworkError, robotErrorFromResponse } from "./errors";
 import { FormFields, encodeForm } from "./form";
 import { RequestPolicy, RequestPolicyOptions } from "./request-policy";
@@ -31,6 +32,10 @@ export interface RobotClientOptions {
   requestTimeoutMs?: number;
   /** Where notices about waits go. @default the library log */
   log?: (line: string) => void;
+  /** Length of Robot's rate-limit hour, ms (shorter only against a simulator with a short hour). @default 3600000 */
+  budgetWindowMs?: number;
+  /** Wait for a free slot of Robot's hourly budgets before sending (budget.ts). @default true */
+  paceToBudgets?: boolean;
 }
 
 /** Sends Robot requests; the API-area clients build on it. */
@@ -42,6 +47,7 @@ export class RobotTransport {
   readonly now: () => number;
   private readonly policy: RequestPolicyOptions;
   private readonly timeoutMs: number;
+  private readonly budget: RobotBudget | undefined;
 
   // The options are not kept: they hold the password, and a kept copy would show in util.inspect.
   constructor(o: RobotClientOptions) {
@@ -52,6 +58,8 @@ export class RobotTransport {
     this.sleep = o.sleep ?? realSleep;
     this.now = o.now ?? Date.now;
     this.timeoutMs = o.requestTimeoutMs ?? 30_000;
+    // Keyed by URL and user only: the shared budget must never hold the password.
+    this.budget = o.paceToBudgets === false ? undefined : sharedRobotBudget(`${this.base} ${o.user}`, o.budgetWindowMs ?? 3_600_000, this.now, this.sleep);
     this.policy = {
       now: this.now,
       rateLimitDeadlineMs: o.rateLimitDeadlineMs ?? 600_000,
@@ -90,6 +98,7 @@ export class RobotTransport {
   }
 
   private async once(method: string, path: string, body: string | undefined): Promise<unknown> {
+    await this.budget?.take(method, path, this.policy.log);
     let status: number;
     let text: string;
     try {

@@ -67,7 +67,10 @@ export function robotNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosCl
   // One Robot firewall per server, after its install (a filter would cut the rescue SSH session);
   // Cloud workers are not listed, they come in through KubeSpan.
   if (args.robotFirewall !== false) {
-    nodes.forEach(([n, a], i) => new RobotFirewall(robotFirewallName(n), { serverNumber: a.serverNumber, adminCidrs: args.adminCidrs, nodeAddresses: pulumi.all(ips) },
+    // Robot matches IPv6 packets by port only (docs/contracts/robot-firewall.md RF-4): the IPv4 admin
+    // CIDRs go to Robot, the IPv6 ones reach the API only on Cloud nodes and through KubeSpan.
+    const robotAdmins = pulumi.output(args.adminCidrs).apply((cs) => cs.filter((c) => !c.includes(":")));
+    nodes.forEach(([n, a], i) => new RobotFirewall(robotFirewallName(n), { serverNumber: a.serverNumber, adminCidrs: robotAdmins, nodeAddresses: pulumi.all(ips) },
       { parent: ctx.parent, dependsOn: [servers[i]] }));
   }
   return { servers, ips: pulumi.all(ips), endpoint, built };

@@ -4,7 +4,7 @@
  * until Robot reports it `active`, and compare what Robot holds with the managed set on refresh.
  */
 import { RobotClient, RobotFirewall, robotErrorCode } from "../../hetzner/robot";
-import type { RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
+import { RobotFirewallRules, normalizeRobotRule } from "../../hetzner/robot/firewall-wire";
 import { StepLogger, logLine } from "../../internal/log";
 import { robotTalosFirewallRules } from "./talos-rules";
 import { requireSetting } from "../shared/config";
@@ -29,7 +29,7 @@ export function setRobotFirewallClient(next: RobotClientFactory): RobotClientFac
 
 /** The managed rule set for inputs and the server's own IP. */
 export function desiredRules(i: RobotFirewallInputs, serverIp: string | null): RobotFirewallRules {
-  return robotTalosFirewallRules({ adminCidrs: i.adminCidrs, nodeAddresses: i.nodeAddresses, serverIp });
+  return robotTalosFirewallRules({ adminCidrs: i.adminCidrs, nodeAddresses: i.nodeAddresses, serverIp, filterIpv6: i.filterIpv6 ?? true });
 }
 
 function outputsOf(f: RobotFirewall, drift: string[]): Partial<RobotFirewallOutputs> {
@@ -59,9 +59,14 @@ export function firewallDrift(i: RobotFirewallInputs, f: RobotFirewall): string[
   if (f.whitelistHos !== (i.whitelistHos ?? true)) out.push(`whitelist_hos is ${f.whitelistHos}, expected ${i.whitelistHos ?? true}`);
   const want = desiredRules(i, f.serverIp);
   for (const dir of ["input", "output"] as const) {
-    if (deepEqual(f.rules[dir], want[dir])) continue;
+    // Robot stores rules normalised (a bare address as /32); compare in that form, or drift never ends.
+    const [have, should] = [f.rules[dir].map(normalizeRobotRule), want[dir].map(normalizeRobotRule)];
+    if (deepEqual(have, should)) continue;
     const names = (rs: RobotFirewallRules["input"]) => rs.map((r) => r.name ?? "(unnamed)");
-    out.push(`${dir} rules differ: Robot has [${names(f.rules[dir]).join(", ")}], expected [${names(want[dir]).join(", ")}]`);
+    const i = have.findIndex((r, k) => !deepEqual(r, should[k]));
+    out.push(deepEqual(names(have), names(should))
+      ? `${dir} rule "${should[i].name}" differs: Robot has ${JSON.stringify(have[i])}, expected ${JSON.stringify(should[i])}`
+      : `${dir} rules differ: Robot has [${names(have).join(", ")}], expected [${names(should).join(", ")}]`);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import { errorMessage, InputError } from "../../internal/errors";
 import type { RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
 import { normalizeSources } from "../../internal/cidr";
-import { ROBOT_MAX_RULES, robotRuleCount } from "./talos-rules";
+import { ROBOT_MAX_RULES, robotRuleCount, robotSources } from "./talos-rules";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
 import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
 
@@ -52,7 +52,7 @@ function listFailure(field: string, v: unknown): CheckFailure | undefined {
   if (isUnknown(v)) return undefined;
   if (!Array.isArray(v)) return { property: field, reason: new InputError(field, "must be a list of CIDRs or addresses").message };
   try {
-    if (!v.some(isUnknown)) normalizeSources(field, v as string[]);
+    if (!v.some(isUnknown)) robotSources(field, v as string[]);
     return undefined;
   } catch (e) {
     return { property: field, reason: errorMessage(e) };
@@ -80,7 +80,7 @@ export function checkRobotFirewall(i: Props): CheckFailure[] {
   else if (Array.isArray(i.adminCidrs) && i.adminCidrs.length === 0) out.push({ property: "adminCidrs", reason: "[adminCidrs] must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API" });
   if (nodes) out.push(nodes);
   if (out.length || !Array.isArray(i.adminCidrs) || !Array.isArray(i.nodeAddresses) || [...i.adminCidrs, ...i.nodeAddresses].some(isUnknown)) return out;
-  const count = fewestRules(i.adminCidrs as string[], i.nodeAddresses as string[]);
+  const count = fewestRules(i.adminCidrs as string[], i.nodeAddresses as string[], i.filterIpv6 !== false);
   if (count !== undefined && count > ROBOT_MAX_RULES) {
     out.push({ property: "nodeAddresses", reason: `[nodeAddresses] the rule set needs ${count} input rules but Robot allows ${ROBOT_MAX_RULES}: list covering CIDRs instead of single addresses, or fewer admin CIDRs` });
   }
@@ -88,8 +88,8 @@ export function checkRobotFirewall(i: Props): CheckFailure[] {
 }
 
 // The server's own address is only known at create; any one listed address may turn out to be it.
-function fewestRules(admins: string[], nodes: string[]): number | undefined {
-  const counts = [undefined, ...nodes].map((own) => robotRuleCount({ adminCidrs: admins, nodeAddresses: nodes, serverIp: own }));
+function fewestRules(admins: string[], nodes: string[], filterIpv6: boolean): number | undefined {
+  const counts = [undefined, ...nodes].map((own) => robotRuleCount({ adminCidrs: admins, nodeAddresses: nodes, serverIp: own, filterIpv6 }));
   const valid = counts.filter((c): c is number => c !== undefined);
   return valid.length ? Math.min(...valid) : undefined;
 }

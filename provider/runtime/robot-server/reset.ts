@@ -8,6 +8,7 @@ import { DeadlineError, TalosHetznerError, isError } from "../../internal/errors
 import { StepLogger } from "../../internal/log";
 import { pollUntil } from "../../internal/poll";
 import { RescueSession } from "../../rescue/session";
+import { resetWithRetry } from "./refusals";
 import { RescueAccess, armRescue } from "./rescue";
 import { Timing } from "./types";
 
@@ -73,7 +74,7 @@ export interface RescueBootContext {
 /** Sends one reset sequence; a `power_long` must show "shut off" before `power` turns the server on again. */
 async function sendResets(c: RescueBootContext, seq: RobotResetType[]): Promise<void> {
   for (const type of seq) {
-    await c.robot.reset.reset(c.serverNumber, type);
+    await resetWithRetry(c.robot, c.serverNumber, type, { pauseMs: c.timing.pollMs * 3, sleep: c.sleep, log: c.log });
     c.log.info(`reset ${type} sent`);
     if (type === "power_long") await waitShutOff(c);
   }

@@ -1,4 +1,4 @@
-/** POST /servers/{id}/actions/*: power actions and create_image lock the server; rescue toggles do not. */
+/** POST /servers/{id}/actions/*: every server action (power, rescue toggles, create_image) locks the server while it runs. */
 import { Router, SimRequest, SimResponse } from "./router";
 import { ActionRunner, assertUnlocked } from "./actions";
 import { CloudState, ImageRecord, ServerRecord, isoNow } from "./state";
@@ -50,14 +50,16 @@ function enableRescue(ctx: Ctx, req: SimRequest): SimResponse {
 }
 
 /**
- * Rescue toggles take effect at once and do not lock the server, so the contract's sample exchange
- * (enable_rescue, then poweron at once, then waiting for both actions) works and cannot race.
+ * Rescue toggles are server actions like the others: they lock the server while they run (a reset
+ * sent meanwhile is 423 locked, as hcloud-go's and Packer's wait-then-reset order expects) and take
+ * effect when they finish, so a client that powers on without waiting boots without rescue.
  */
 function rescueToggle(ctx: Ctx, req: SimRequest, command: string, effect: (m: SimMachine) => void): SimResponse {
   const server = findById(ctx.state.servers, req.params.id, "server");
   if (server.deleting) throw locked("server", server.id, "delete_server");
-  effect(liveMachine(ctx.state, server));
-  return { status: 201, body: { action: ctx.runner.start({ command, realisticMs: 2_000, resources: resourcesOf(server) }).action } };
+  assertUnlocked(server);
+  const work = () => effect(liveMachine(ctx.state, server));
+  return { status: 201, body: { action: ctx.runner.start({ command, realisticMs: 2_000, server, resources: resourcesOf(server), work }).action } };
 }
 
 function createImage(ctx: Ctx, req: SimRequest): SimResponse {

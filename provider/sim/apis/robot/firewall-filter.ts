@@ -4,7 +4,8 @@
  * discarded. IPv6 traffic is only filtered when `filter_ipv6` is on.
  */
 import { isIPv6 } from "net";
-import { FirewallRule, portRange } from "./firewall-rules";
+import { portRange } from "./firewall-rule-checks";
+import type { FirewallRule } from "./firewall-rules";
 import { ipInCidr } from "./ip";
 
 /** The predicate installed on a machine: may a new inbound connection pass? */

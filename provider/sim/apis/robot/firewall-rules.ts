@@ -1,11 +1,11 @@
 /**
  * Robot firewall rules as sent in `rules[input|output][i][field]` form fields and returned in
- * `{firewall:{rules:{input:[…],output:[…]}}}` (fixtures/robot/firewall-post.json).
+ * `{firewall:{rules:{input:[…],output:[…]}}}` (fixtures/robot/firewall-post.json), checked by
+ * firewall-rule-checks.ts and kept in the form Robot stores them.
  */
 import { RobotSimError, invalidInput } from "./errors";
 import { PhpValue, listOf, stringOf } from "./form";
-import { isCidr } from "./ip";
-import { isIP } from "net";
+import { ruleProblems, storedForm } from "./firewall-rule-checks";
 
 /** One rule in wire field order. */
 export interface FirewallRule {
@@ -28,10 +28,6 @@ export interface FirewallRules {
 
 /** Robot allows at most 10 rules per direction. */
 export const MAX_RULES_PER_DIRECTION = 10;
-
-const PROTOCOLS = ["tcp", "udp", "gre", "icmp", "ipip", "ah", "esp"];
-const FLAG = "(syn|ack|fin|rst|psh|urg)";
-const TCP_FLAGS = new RegExp(`^${FLAG}([|&]${FLAG})*$`);
 
 /** Parses and validates the `rules` form field; throws 400 INVALID_INPUT or 409 FIREWALL_RULE_LIMIT_EXCEEDED. */
 export function parseFirewallRules(field: PhpValue | undefined): FirewallRules {
@@ -64,34 +60,5 @@ function parseRule(raw: Record<string, PhpValue>, at: string, missing: string[],
   };
   if (!rule.action) missing.push(`${at}[action]`);
   for (const k of ruleProblems(rule)) invalid.push(`${at}[${k}]`);
-  return rule;
-}
-
-function ruleProblems(r: FirewallRule): string[] {
-  const family = r.ip_version === "ipv4" ? 4 : r.ip_version === "ipv6" ? 6 : undefined;
-  const badIp = (v: string | null) => v !== null && (!isCidr(v) || (family !== undefined && isIP(v.split("/")[0]) !== family));
-  const checks: [keyof FirewallRule, boolean][] = [
-    ["ip_version", r.ip_version !== null && family === undefined],
-    ["dst_ip", badIp(r.dst_ip)],
-    ["src_ip", badIp(r.src_ip)],
-    ["dst_port", r.dst_port !== null && !isPortRange(r.dst_port)],
-    ["src_port", r.src_port !== null && !isPortRange(r.src_port)],
-    ["protocol", r.protocol !== null && !PROTOCOLS.includes(r.protocol)],
-    ["tcp_flags", r.tcp_flags !== null && !TCP_FLAGS.test(r.tcp_flags)],
-    ["action", r.action !== null && r.action !== "accept" && r.action !== "discard"],
-  ];
-  return checks.filter(([, bad]) => bad).map(([k]) => k);
-}
-
-/** Parses "80" or "1024-65535" into [from, to]; undefined when malformed or out of range. */
-export function portRange(text: string): [number, number] | undefined {
-  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
-  if (!m) return undefined;
-  const from = Number(m[1]);
-  const to = m[2] === undefined ? from : Number(m[2]);
-  return to <= 65535 && from <= to ? [from, to] : undefined;
-}
-
-function isPortRange(text: string): boolean {
-  return portRange(text) !== undefined;
+  return storedForm(rule);
 }

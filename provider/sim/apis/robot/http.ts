@@ -8,6 +8,7 @@ import { RobotScenario } from "../../scenario";
 import { RobotReply } from "./call";
 import { RobotSimError, UNAUTHORIZED } from "./errors";
 import { parsePhpForm } from "./form";
+import { BLOCKED_BODY, LoginGuard } from "./login-guard";
 import { RobotRateLimiter } from "./ratelimit";
 import { RobotRoute, matchRoute } from "./router";
 import { RobotSimState } from "./state";
@@ -27,6 +28,7 @@ export interface RobotPipeline {
   scenario: RobotScenario;
   state: RobotSimState;
   limiter: RobotRateLimiter;
+  logins: LoginGuard;
   random: () => number;
   requests: RobotRequestRecord[];
 }
@@ -35,10 +37,20 @@ export interface RobotPipeline {
 export async function serveRobot(p: RobotPipeline, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "http://robot.invalid");
-  let reply: Required<Pick<RobotReply, "status">> & RobotReply;
+  let reply: Required<Pick<RobotReply, "status">> & RobotReply & { plain?: string };
+  const ip = req.socket.remoteAddress ?? "";
   try {
     const body = await text(req);
-    if (!authorized(req, p.scenario)) throw UNAUTHORIZED;
+    const plain = plainRefusal(p, ip);
+    if (plain) {
+      p.requests.push({ method, path: url.pathname, status: plain.status });
+      return void res.writeHead(plain.status, { "content-type": "text/plain; charset=utf-8" }).end(plain.text);
+    }
+    if (!authorized(req, p.scenario)) {
+      p.logins.failed(ip);
+      throw UNAUTHORIZED;
+    }
+    p.logins.succeeded(ip);
     const { route, params } = matchRoute(method, url.pathname);
     admit(p, route);
     await p.state.delay(REQUEST_LATENCY_MS);
@@ -50,6 +62,15 @@ export async function serveRobot(p: RobotPipeline, req: IncomingMessage, res: Se
   }
   p.requests.push({ method, path: url.pathname, status: reply.status });
   send(res, reply.status, reply.body);
+}
+
+/** Answers Robot sends without its JSON envelope: the login block and maintenance. */
+function plainRefusal(p: RobotPipeline, ip: string): { status: number; text: string } | undefined {
+  if (p.logins.blocked(ip)) return { status: 403, text: BLOCKED_BODY };
+  const faults = p.state.faults;
+  if ((faults.maintenanceNext ?? 0) <= 0) return undefined;
+  faults.maintenanceNext!--;
+  return { status: 503, text: "503 Service Unavailable: the Robot webservice is in maintenance\n" };
 }
 
 /** Applies the fault knobs, then the route's hourly bucket. */

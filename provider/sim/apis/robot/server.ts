@@ -7,6 +7,7 @@ import { AddressInfo } from "net";
 import { RobotScenario } from "../../scenario";
 import { ServiceFaults, SimWorld } from "../../types";
 import { RobotRequestRecord, serveRobot } from "./http";
+import { LoginGuard } from "./login-guard";
 import { RobotRateLimiter } from "./ratelimit";
 import { RobotSimState } from "./state";
 
@@ -44,6 +45,7 @@ export async function startRobotSim(world: SimWorld, scenario: RobotScenario, ho
     scenario,
     state,
     limiter: new RobotRateLimiter(world.timeScale, now),
+    logins: new LoginGuard(now, world.timeScale),
     random: options.random ?? Math.random,
     requests: [] as RobotRequestRecord[],
   };

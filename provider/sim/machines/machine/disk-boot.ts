@@ -11,9 +11,9 @@ export type DiskBoot =
   | { kind: "talos"; disk: number; image: ServedImage; config: string | null; configSource: TalosBoot["configSource"]; reason: string }
   | { kind: "no-os"; reason: string };
 
-/** Decides what boots from the disks of a machine (no side effects). */
-export function decideDiskBoot(spec: MachineSpec, files: string[], served: Map<string, ServedImage>, userData?: string): DiskBoot {
-  const idx = firmwareBootDisk(files, spec.bootMode);
+/** Decides what boots from the disks of a machine (no side effects); `entryDisk` is the disk a UEFI boot entry chose. */
+export function decideDiskBoot(spec: MachineSpec, files: string[], served: Map<string, ServedImage>, userData?: string, entryDisk?: number): DiskBoot {
+  const idx = entryDisk ?? firmwareBootDisk(files, spec.bootMode);
   if (idx < 0) return { kind: "no-os", reason: `no disk is bootable in ${spec.bootMode} mode` };
   const name = spec.disks[idx].name;
   const found = inspectDisk(files[idx]);

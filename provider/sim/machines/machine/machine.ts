@@ -5,8 +5,11 @@
 import * as path from "path";
 import { logLine } from "../../../internal/log";
 import { writeStateFile } from "../disk/state";
-import { MachineSpec, RescueArm, ResetType, SimMachine, SimWorld, TalosBoot } from "../../types";
+import { MachineSpec, MachineStatus, RescueArm, ResetType, SimMachine, SimWorld, TalosBoot } from "../../types";
+import { withFileDevice } from "../disk/device";
+import { hasEfiSystemPartition } from "../disk/firmware";
 import { DiskBoot, decideDiskBoot } from "./disk-boot";
+import { EfiNvram, applyEfiChange, firmwareChoice, initialNvram } from "./efi";
 import { MACHINE_DURATIONS as D } from "./durations";
 import { AttachedDisk, LoopSet } from "./loop";
 import { RescueService, StartRescue } from "./rescue-link";
@@ -23,6 +26,10 @@ export interface RescueHost {
   osReboot(): void;
   /** The OS asked to power off (`poweroff`, `shutdown -h`). */
   osPowerOff(): void;
+  /** The UEFI boot variables (null on BIOS), for efibootmgr. */
+  efiVariables(): EfiNvram | null;
+  /** Changes them as efibootmgr asks ("delete", "order", "next", "delete-next"); an error text or null. */
+  changeEfiVariables(op: string, arg: string): string | null;
 }
 
 /** How a machine reaches the rest of the world. */
@@ -42,10 +49,19 @@ export class Machine extends PowerCore implements SimMachine, RescueHost {
   private filter?: (proto: "tcp" | "udp", port: number, sourceIp: string) => boolean;
   private readonly loops = new LoopSet(() => this.spec.disks.map((spec, i) => ({ spec, file: this.diskFile(i) })));
   private bootReport = "not booted yet";
+  private readonly nvram: EfiNvram | null;
 
   constructor(readonly spec: MachineSpec, private readonly ctx: MachineContext) {
     super(ctx.world, () => this.loops.release());
     this.id = spec.id;
+    this.nvram = initialNvram(spec);
+  }
+
+  efiVariables(): EfiNvram | null {
+    return this.nvram && structuredClone(this.nvram);
+  }
+  changeEfiVariables(op: string, arg: string): string | null {
+    return this.nvram ? applyEfiChange(this.nvram, op, arg) : "EFI variables are not supported on this system.";
   }
 
   /** Robot reset semantics: hw/sw reboot a running box, power toggles (ACPI when on), power_long forces off, man is a no-op here. */
@@ -104,11 +120,18 @@ export class Machine extends PowerCore implements SimMachine, RescueHost {
     return this.bootReport;
   }
 
-  /** After POST: rescue when armed (one-shot, consumed here), else the disks. */
+  /** After POST: UEFI walks its boot variables (efi.ts); BIOS boots the network first (rescue when armed, one-shot), then the disks. */
   protected async afterPost(run: number): Promise<void> {
     // With rescueNeverBoots the PXE boot fails and the disk boots; the flag stays armed, as Robot keeps
     // `active: true` until a rescue boot really happens (contracts/hetzner-robot.md §1, behaviour 1).
-    if (this.arm && !this.spec.faults?.rescueNeverBoots) return this.bootRescue(run, this.consumeArm());
+    const pxeRescue = this.arm !== null && !this.spec.faults?.rescueNeverBoots;
+    if (this.nvram) {
+      const files = this.spec.disks.map((_, i) => this.diskFile(i));
+      const choice = firmwareChoice(this.nvram, pxeRescue, (i) => withFileDevice(files[i], false, hasEfiSystemPartition));
+      if (choice?.boot === "rescue") return this.bootRescue(run, this.consumeArm());
+      return this.bootDisk(run, choice ? `Boot${choice.entry!.id} (${choice.entry!.description}): ` : "", choice?.disk);
+    }
+    if (pxeRescue) return this.bootRescue(run, this.consumeArm());
     return this.bootDisk(run);
   }
 
@@ -134,12 +157,12 @@ export class Machine extends PowerCore implements SimMachine, RescueHost {
     this.setStatus("rescue");
   }
 
-  private async bootDisk(run: number): Promise<void> {
+  private async bootDisk(run: number, via = "", disk?: number): Promise<void> {
     const files = this.spec.disks.map((_, i) => this.diskFile(i));
-    const boot = decideDiskBoot(this.spec, files, this.ctx.world.servedImages, this.userData);
+    const boot = decideDiskBoot(this.spec, files, this.ctx.world.servedImages, this.userData, disk);
     await this.ctx.world.delay(boot.kind === "talos" ? D.talosBoot : D.noOsBoot);
     if (run !== this.epoch) return;
-    this.bootReport = boot.reason;
+    this.bootReport = via + boot.reason;
     if (boot.kind !== "talos") return this.setStatus("no-os");
     const runtime = this.ctx.world.talosRuntime;
     if (runtime && !this.adopt(run, await runtime.boot(this, this.talosBoot(run, boot, files[boot.disk])))) return;

@@ -1,6 +1,7 @@
 /**
  * The control socket the rescue's stand-in tools use to ask the simulator for what the rescue shell
- * may not do itself: re-read a partition table (needs CAP_SYS_ADMIN) and reboot or power off.
+ * may not do itself: re-read a partition table (needs CAP_SYS_ADMIN), reboot or power off, and
+ * read or change the UEFI boot variables (efibootmgr).
  * HTTP over a unix socket bind-mounted into the namespace at /run/rescue-sim/ctl.sock.
  */
 import * as fs from "fs";
@@ -12,6 +13,10 @@ export interface ControlHandlers {
   rereadpt(devno: string | null): Promise<string | null>;
   /** The OS asked to reboot or power off. */
   power(action: "reboot" | "poweroff"): void;
+  /** The machine's UEFI variables as JSON ("null" on BIOS). */
+  efiVariables(): string;
+  /** Changes them; an error text or null. */
+  changeEfiVariables(op: string, arg: string): string | null;
 }
 
 /** A listening control socket. */
@@ -43,6 +48,12 @@ async function handle(url: string, h: ControlHandlers): Promise<[number, string]
   if (u.pathname === "/rereadpt") {
     const err = await h.rereadpt(u.searchParams.get("devno"));
     return err === null ? [200, ""] : [409, err];
+  }
+  if (u.pathname === "/efi") {
+    const op = u.searchParams.get("op") ?? "get";
+    if (op === "get") return [200, h.efiVariables()];
+    const err = h.changeEfiVariables(op, u.searchParams.get("arg") ?? "");
+    return err === null ? [200, h.efiVariables()] : [409, err];
   }
   const action = u.searchParams.get("action");
   if (u.pathname === "/power" && (action === "reboot" || action === "poweroff")) {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import type { AttachedDisk, RescueHost } from "../machine/machine";
+import { EfiNvram, applyEfiChange, initialNvram } from "../machine/efi";
 import { MachineSpec, RescueArm } from "../../types";
 import { RescueSystem, startRescueSystem } from "./system";
 
@@ -18,8 +19,11 @@ export class LoopHost implements RescueHost {
   /** "reboot" / "poweroff" requests, in order. */
   readonly requests: ("reboot" | "poweroff")[] = [];
   private attached: AttachedDisk[] | null = null;
+  /** The UEFI boot variables efibootmgr sees and changes (null on BIOS). */
+  readonly nvram: EfiNvram | null;
 
   constructor(readonly spec: MachineSpec, readonly dir: string) {
+    this.nvram = initialNvram(spec);
     fs.mkdirSync(dir, { recursive: true });
     spec.disks.forEach((d, i) => {
       if (!fs.existsSync(this.diskFile(i))) fs.writeFileSync(this.diskFile(i), "");
@@ -60,6 +64,14 @@ export class LoopHost implements RescueHost {
 
   osPowerOff(): void {
     this.requests.push("poweroff");
+  }
+
+  efiVariables(): EfiNvram | null {
+    return this.nvram && structuredClone(this.nvram);
+  }
+
+  changeEfiVariables(op: string, arg: string): string | null {
+    return this.nvram ? applyEfiChange(this.nvram, op, arg) : "EFI variables are not supported on this system.";
   }
 }
 

@@ -11,6 +11,7 @@ import { RescueHardware } from "./tools/hardware";
 export const STAND_INS: Record<string, { script: string; multiCall?: boolean }> = {
   lsblk: { script: "lsblk.js" },
   dmidecode: { script: "dmidecode.js" },
+  efibootmgr: { script: "efibootmgr.js" },
   ip: { script: "ip.js" },
   reboot: { script: "power.js", multiCall: true },
   poweroff: { script: "power.js", multiCall: true },

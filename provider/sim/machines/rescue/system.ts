@@ -9,13 +9,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { logLine } from "../../../internal/log";
-import { generateEd25519KeyPair } from "../../../rescue/session-keys";
 import type { AttachedDisk, RescueHost } from "../machine/machine";
 import { RescueArm } from "../../types";
 import { startControlServer } from "./control";
 import { BackedDisk, rereadPartitions, syncDevices } from "./devices";
 import { watchDiskWrites } from "./fault";
 import { rescueHardware } from "./hardware";
+import { rescueHostKey } from "./host-key";
 import { RescueNamespace, startNamespace } from "./namespace";
 import { writePayload } from "./payload";
 import { killGroup, serveSession } from "./sessions";
@@ -71,11 +71,13 @@ class RescueBoot {
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
     await sync();
-    const key = generateEd25519KeyPair();
+    const key = rescueHostKey(this.host.spec);
     const ssh = await this.sshd(key.private, arm, ns, sync);
     const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
       rereadpt: async (devno) => (await rereadpt(disks, devno)) ?? (await sync(), null),
       power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
+      efiVariables: () => JSON.stringify(this.host.efiVariables()),
+      changeEfiVariables: (op, arg) => this.host.changeEfiVariables(op, arg),
     });
     this.stops.push(() => control.close());
     this.watchFault(ssh);

@@ -24,7 +24,8 @@ describe("engine: RobotServer bad input and early faults", function () {
     w = await RobotServerWorld.start(() => [
       smallServer(1), smallServer(2, { rescue: false }), smallServer(3, { faults: { resetIgnored: true } }),
       smallServer(4, { faults: { rescueNeverBoots: true } }), smallServer(5, { seeds: ["empty", "old-linux-efi"] }),
-      smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }),
+      smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }), smallServer(7),
+      smallServer(8, { seeds: ["empty", "old-linux-efi"], efi: { oldOsEntry: true } }), smallServer(9, { bootMode: "bios" }),
     ]);
   });
   after(async () => w?.stop());
@@ -112,6 +113,37 @@ describe("engine: RobotServer bad input and early faults", function () {
     const errs = await untouched(6, () => w.failTwice("node-6", argsFor(w, 6)));
     const text = "[node-6] step 6/12 (reading the inventory (disks, NIC, SMBIOS UUID, boot mode)) failed: SMBIOS system UUID 00000000-0000-0000-0000-000000000000 is all zero: the board was not initialised, so Talos node identities would collide; open a Hetzner support ticket asking them to set a unique system UUID for this server";
     assert.deepStrictEqual(errs, [text, text]);
+  });
+
+  it("BOOT_BLOCKED stops at arming rescue, saying where in Robot to cancel the other boot configuration", async () => {
+    w.robot.faults.bootBlocked = [2321007];
+    try {
+      const errs = await untouched(7, () => w.failTwice("node-7", argsFor(w, 7)));
+      const text = "[node-7] step 4/12 (arming the rescue system (delete, then activate with the key)) failed: Robot refuses to arm the rescue system of server 2321007 (BOOT_BLOCKED): " +
+        "another boot configuration (an installimage/Linux, VNC or Windows installation ordered in Robot) holds the server; cancel it under Servers → 2321007 → Boot in Robot, then run again";
+      assert.deepStrictEqual(errs, [text, text]);
+    } finally {
+      w.robot.faults.bootBlocked = [];
+    }
+  });
+
+  it("RESET_FAILED (the server was not reset) is sent again after a pause, and the install completes", async () => {
+    w.robot.faults.resetFailNext = 2;
+    const from = w.robot.requests.length;
+    const ok = await w.up("node-7", argsFor(w, 7));
+    const resets = w.robot.requests.slice(from).filter((r) => r.method === "POST" && r.path === "/reset/2321007").map((r) => r.status);
+    assert.deepStrictEqual([ok.outputs.talosState, resets], ["maintenance", [500, 500, 200]]);
+    assert.ok(w.h.logs.some((l) => l.startsWith("[node-7] WARNING: Robot answered RESET_FAILED to reset hw (the server was not reset); sending it again in")), w.h.logs.join("\n"));
+  });
+
+  it("UEFI: an old OS's boot entry on a disk left alone is deleted by the boot-order fix, so Talos boots; legacy BIOS installs without it", async () => {
+    const m = w.machine(8) as unknown as { efiVariables(): { entries: { id: string }[]; bootOrder: string[] } };
+    assert.deepStrictEqual(m.efiVariables().bootOrder, ["0001", "0002", "0003"]);
+    const ok = await w.up("node-8", argsFor(w, 8, { otherDisks: "ignore" }));
+    assert.deepStrictEqual([ok.outputs.talosState, m.efiVariables().entries.map((e) => e.id), m.efiVariables().bootOrder], ["maintenance", ["0001", "0002"], ["0001", "0002"]]);
+    assert.ok(w.h.logs.includes("[node-8]   deleting UEFI boot entry Boot0003"), w.h.logs.filter((l) => l.startsWith("[node-8]")).join("\n"));
+    const bios = await w.up("node-9", argsFor(w, 9));
+    assert.strictEqual(bios.outputs.talosState, "maintenance");
   });
 
   // Runs a failure of its own after the rescue login, so it has a rescue password and an ephemeral key

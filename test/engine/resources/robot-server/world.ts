@@ -15,7 +15,7 @@ import { FactorySim, startFactorySim } from "../../../../provider/sim/apis/facto
 import { RobotSim, startRobotSim } from "../../../../provider/sim/apis/robot/server";
 import { robotServerScenario } from "../../../../provider/sim/apis/robot/scenario";
 import { installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
-import { DiskSeed, MachineFaults, MachineStatus, RescueArm, SimMachine } from "../../../../provider/sim/types";
+import { DiskSeed, MachineFaults, MachineSpec, MachineStatus, RescueArm, SimMachine } from "../../../../provider/sim/types";
 import { pollUntil } from "../../../../provider/internal/poll";
 import { World, createWorld } from "../../../../provider/sim/world";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
@@ -47,13 +47,14 @@ function freshNet(): string {
 }
 
 /** Server `n` of a world with small disks, optional seeds per disk and machine faults (call inside `RobotServerWorld.start`'s builder). */
-export function smallServer(n: number, o: { seeds?: DiskSeed[]; faults?: MachineFaults; smbiosUuid?: string; rescue?: boolean; name?: string } = {}): RobotServerScenario {
+export function smallServer(n: number, o: { seeds?: DiskSeed[]; faults?: MachineFaults; smbiosUuid?: string; rescue?: boolean; name?: string; efi?: MachineSpec["efi"]; bootMode?: MachineSpec["bootMode"] } = {}): RobotServerScenario {
   const base = robotServerScenario(n);
   const disks = base.machine.disks.map((d, i) => ({ ...d, sizeBytes: DISK_BYTES, seed: o.seeds?.[i] ?? "empty" }));
   return robotServerScenario(n, {
     ...(o.rescue === false ? { rescue: false } : {}),
     ...(o.name ? { name: o.name } : {}),
-    machine: { disks, ipv4: `${net}.${n + 1}`, gateway: `${net}.1`, ...(o.faults ? { faults: o.faults } : {}), ...(o.smbiosUuid ? { smbiosUuid: o.smbiosUuid } : {}) },
+    machine: { disks, ipv4: `${net}.${n + 1}`, gateway: `${net}.1`, ...(o.faults ? { faults: o.faults } : {}), ...(o.smbiosUuid ? { smbiosUuid: o.smbiosUuid } : {}),
+      ...(o.efi ? { efi: o.efi } : {}), ...(o.bootMode ? { bootMode: o.bootMode } : {}) },
   });
 }
 

@@ -3,6 +3,7 @@ import * as http from "http";
 import { FakeWorld } from "../../../helpers/fake-world";
 import { CloudSim, startCloudSim } from "../../../../provider/sim/apis/cloud/server";
 import { CloudClient, CloudApiError } from "../../../../provider/hetzner/cloud";
+import { Transport } from "../../../../provider/hetzner/cloud/transport";
 import { isError } from "../../../../provider/internal/errors";
 import { setLogSink } from "../../../../provider/internal/log";
 
@@ -38,6 +39,23 @@ describe("cloud client ↔ sim: error codes, retries and waits", function () {
     setLogSink(restoreLog);
     assert.deepStrictEqual(sim.violations, []);
     await sim.stop();
+  });
+
+  it("data centers are gone: GET /datacenters is 410, a sent `datacenter` is silently ignored, and the client places servers by location", async () => {
+    const auth = { authorization: `Bearer ${sim.token}`, "content-type": "application/json" };
+    const dcs = await fetch(`${sim.endpoint}/datacenters`, { headers: auth });
+    assert.deepStrictEqual([dcs.status, await dcs.json()], [410, { error: { code: "deprecated_api_endpoint", message: "API functionality was removed", details: { announcement: "https://docs.hetzner.cloud/changelog" } } }]);
+    const body = JSON.stringify({ name: "dc-ignored", server_type: "cx33", image: "ubuntu-24.04", datacenter: "nbg1-dc3" });
+    const raw = await (await fetch(`${sim.endpoint}/servers`, { method: "POST", headers: auth, body })).json() as { server: { location: { name: string } } };
+    assert.strictEqual(raw.server.location.name, "fsn1", "the datacenter field lands the server in the default location, not nbg1");
+    const placed = await client().servers.create({ name: "dc-by-location", serverType: "cx23", image: "ubuntu-24.04", location: "nbg1" });
+    assert.strictEqual(placed.server.location.name, "nbg1");
+    const e = await rejection(new Transport({ endpoint: sim.endpoint, token: sim.token }).request("GET", "/datacenters"));
+    assert.strictEqual(e.message, "Cloud GET /datacenters failed: deprecated_api_endpoint (410): API functionality was removed");
+    for (const name of ["dc-ignored", "dc-by-location"]) {
+      const [s] = await client().servers.list({ name });
+      await client().actions.waitFor([await client().servers.delete(s.id)], { timeoutMs: 10_000 });
+    }
   });
 
   it("401 unauthorized for a wrong token, without the token in the message", async () => {

@@ -4,7 +4,7 @@ import { isError } from "../../../../provider/internal/errors";
 import { AX, RobotHarness, rejection, startRobotHarness } from "./harness";
 
 const SSH_FROM_OFFICE: RobotFirewallRule = { name: "ssh office", ipVersion: "ipv4", srcIp: "203.0.113.0/24", dstPort: "22", protocol: "tcp", action: "accept" };
-const TALOS: RobotFirewallRule = { name: "talos", dstPort: "50000-50001", protocol: "tcp", action: "accept" };
+const TALOS: RobotFirewallRule = { name: "talos", ipVersion: "ipv4", dstPort: "50000-50001", protocol: "tcp", action: "accept" };
 
 // Does not prove: the live apply time (a realistic 30 s is assumed) or enforcement of output rules and established connections.
 describe("RobotClient against the simulator: firewall", () => {
@@ -49,10 +49,10 @@ describe("RobotClient against the simulator: firewall", () => {
 
   it("templates: list, get, and set by template_id", async () => {
     assert.deepStrictEqual(await h.client.firewall.listTemplates(), []);
-    const created = await h.raw("POST", "/firewall/template", "name=web&is_default=true&rules[input][0][dst_port]=443&rules[input][0][protocol]=tcp&rules[input][0][action]=accept");
+    const created = await h.raw("POST", "/firewall/template", "name=web&is_default=true&rules[input][0][ip_version]=ipv4&rules[input][0][dst_port]=443&rules[input][0][protocol]=tcp&rules[input][0][action]=accept");
     assert.strictEqual(created.status, 201);
     assert.deepStrictEqual(await h.client.firewall.listTemplates(), [{ id: 1, name: "web", filterIpv6: false, whitelistHos: true, isDefault: true }]);
-    const https: RobotFirewallRule = { dstPort: "443", protocol: "tcp", action: "accept" };
+    const https: RobotFirewallRule = { ipVersion: "ipv4", dstPort: "443", protocol: "tcp", action: "accept" };
     assert.deepStrictEqual((await h.client.firewall.getTemplate(1))!.rules, { input: [https], output: [] });
     assert.strictEqual(await h.client.firewall.getTemplate(9), undefined);
     assert.deepStrictEqual((await h.client.firewall.set(AX, { status: "active", templateId: 1 })).rules.input, [https]);

@@ -70,7 +70,7 @@ export async function startRobotHarness(o: HarnessOptions = {}): Promise<RobotHa
     // Real simulator work (a firewall change) takes realistic ms × timeScale: waiting as long keeps both clocks in step.
     await new Promise((r) => setTimeout(r, Math.max(1, ms * timeScale)));
   };
-  const client = new RobotClient({ url: sim.url, user: sim.user, password: sim.password, now: () => clock.t, sleep, log: (l) => logs.push(l), retry: { random: () => 0.5 }, ...o.client });
+  const client = new RobotClient({ url: sim.url, user: sim.user, password: sim.password, now: () => clock.t, sleep, log: (l) => logs.push(l), retry: { random: () => 0.5 }, budgetWindowMs: 3_600_000 * timeScale, ...o.client });
   const raw = async (method: string, p: string, body?: string, auth = `${sim.user}:${PASSWORD}`) => {
     const headers: Record<string, string> = { authorization: `Basic ${Buffer.from(auth).toString("base64")}` };
     if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";

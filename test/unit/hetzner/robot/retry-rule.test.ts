@@ -13,6 +13,7 @@ describe("Robot retry rule and error parsing", () => {
       ["GET", 401, "UNAUTHORIZED", "fail"],
       ["GET", 500, "INTERNAL_ERROR", "retry"],
       ["GET", 503, "HTTP_503", "retry"],
+      ["POST", 503, "HTTP_503", "retry"], // maintenance: Robot processed nothing, so even a reset may be sent again
       ["GET", undefined, undefined, "retry"], // network error
       ["DELETE", 500, "BOOT_DEACTIVATION_FAILED", "retry"],
       ["DELETE", undefined, undefined, "retry"],
@@ -50,7 +51,7 @@ describe("Robot retry rule and error parsing", () => {
     assert.deepStrictEqual([e.status, e.code, e.apiMessage, e.missing, e.invalid, e.method, e.path], [400, "INVALID_INPUT", "invalid input", [], ["authorized_key"], "POST", "/boot/321/rescue"]);
     assert.strictEqual(e.message, "Robot POST /boot/321/rescue failed: INVALID_INPUT (400): invalid input (invalid: authorized_key)");
     const page = robotErrorFromResponse("GET", "/server", 503, "<html>Maintenance</html>\n");
-    assert.strictEqual(page.message, "Robot GET /server failed: HTTP_503 (503): <html>Maintenance</html>");
+    assert.strictEqual(page.message, "Robot GET /server failed: HTTP_503 (503): <html>Maintenance</html>; the Robot webservice is in maintenance and processed nothing; run again once it is over (https://status.hetzner.com)");
   });
 
   it("absentOn turns only the named codes into undefined", async () => {

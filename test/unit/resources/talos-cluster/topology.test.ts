@@ -102,8 +102,10 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
     ]);
   });
 
-  it("creates no snapshot or Cloud firewall without Cloud workers", async () => {
-    const run = await runUnderMocks(async () => ({ nodes: new TalosCluster("metal", { talosVersion: "v1.13.9", controlPlanes: [{ serverNumber: 2321001, installDisk: { serial: "S1" } }], workers: { cloudPools: [{ ...POOL, name: "a", count: 0 }] }, adminCidrs: ADMIN }).nodes }), {}, 7);
+  it("creates no snapshot or Cloud firewall without Cloud workers; Robot firewalls get the IPv4 admin CIDRs only", async () => {
+    const admins = [...ADMIN, "2001:db8::/48"];
+    const run = await runUnderMocks(async () => ({ nodes: new TalosCluster("metal", { talosVersion: "v1.13.9", controlPlanes: [{ serverNumber: 2321001, installDisk: { serial: "S1" } }], workers: { cloudPools: [{ ...POOL, name: "a", count: 0 }] }, adminCidrs: admins }).nodes }), {}, 7);
+    assert.deepStrictEqual(run.recorded.find((x) => x.name === "metal-cp-0-firewall")!.inputs.adminCidrs, ADMIN);
     assert.deepStrictEqual(run.recorded.map((x) => x.name).sort(), ["metal", "metal-bootstrap", "metal-cp-0", "metal-cp-0-config", "metal-cp-0-firewall", "metal-mesh", "metal-secrets"]);
   });
 });

@@ -79,6 +79,8 @@ export const activateRescue: RobotHandler = ({ state, params, form }) => {
   ];
   if (os === undefined || invalid.length) throw invalidInput(os === undefined ? ["os"] : [], invalid);
   if (s.machine.rescueArmed()) throw new RobotSimError(409, "BOOT_ALREADY_ENABLED", "A boot option is already active");
+  // The code is in Robot's error set (hrobot-rs error.rs); status and message are this simulator's guess.
+  if (state.faults.bootBlocked?.includes(s.scenario.number)) throw new RobotSimError(409, "BOOT_BLOCKED", "The boot configuration of this server is blocked");
   const keys = fingerprints.map((fp) => state.keys.get(fp)!);
   const activation: RescueActivation = {
     os,

@@ -54,6 +54,10 @@ export const postReset: RobotHandler = ({ state, params, form }) => {
   if (state.now() < s.manualResetUntil) {
     throw new RobotSimError(409, "RESET_MANUAL_ACTIVE", "There is already a running manual reset");
   }
+  if ((state.faults.resetFailNext ?? 0) > 0) {
+    state.faults.resetFailNext!--;
+    throw new RobotSimError(500, "RESET_FAILED", "Resetting failed due to an internal error");
+  }
   if (type === "man") s.manualResetUntil = state.now() + MANUAL_RESET_MS * state.world.timeScale;
   else s.machine.reset(type as ResetType);
   return { body: { reset: { ...serverRef(s), type } } };

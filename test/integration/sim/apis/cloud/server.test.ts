@@ -113,11 +113,19 @@ describe("cloud sim: protocol, validation and action states over raw HTTP", func
     world.held = true;
     const start2 = await call("POST", `/servers/${id}/actions/poweron`);
     assert.strictEqual((await view()).status, "starting");
-    // Rescue toggles neither wait for nor take the lock (the contract's sample sends poweron right after enable_rescue).
-    const rescue = await call("POST", `/servers/${id}/actions/enable_rescue`, { type: "linux64" });
-    assert.deepStrictEqual([rescue.status, rescue.body.action.status, (await view()).rescue_enabled], [201, "running", true]);
+    // Rescue toggles are server actions: refused while another runs, locking while they run, effective when done.
+    const early = await call("POST", `/servers/${id}/actions/enable_rescue`, { type: "linux64" });
+    assert.deepStrictEqual([early.status, early.body.error.code], [423, "locked"]);
     world.release();
-    await finished(start2.body.action.id, rescue.body.action.id);
+    await finished(start2.body.action.id);
+    world.held = true;
+    const rescue = await call("POST", `/servers/${id}/actions/enable_rescue`, { type: "linux64" });
+    assert.deepStrictEqual([rescue.status, rescue.body.action.status, (await view()).rescue_enabled, (await view()).locked], [201, "running", false, true]);
+    const reset = await call("POST", `/servers/${id}/actions/reset`);
+    assert.deepStrictEqual([reset.status, reset.body.error.message], [423, `server ${id} is locked: action enable_rescue is running`]);
+    world.release();
+    await finished(rescue.body.action.id);
+    assert.strictEqual((await view()).rescue_enabled, true);
     const history = await call("GET", `/servers/${id}/actions?sort=id:desc&per_page=3`);
     assert.deepStrictEqual(history.body.actions.map((a: { command: string }) => a.command), ["enable_rescue", "start_server", "stop_server"]);
     assert.strictEqual(history.body.meta.pagination.total_entries, 5);

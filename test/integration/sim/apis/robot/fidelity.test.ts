@@ -27,7 +27,7 @@ const ADMIN = { name: "admin", fingerprint: "fi:ng:er:pr:in:t0:00:00:00:00:00:00
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const ed25519 = () => openSshPublicKey(generateKeyPairSync("ed25519").publicKey);
 const IDENTITY = ["server_ip", "server_ipv6_net", "server_number"];
-const RULES = "status=active&filter_ipv6=false&whitelist_hos=true&rules[input][0][ip_version]=ipv4&rules[input][0][name]=rule 1&rules[input][0][src_ip]=1.1.1.1&rules[input][0][dst_port]=80&rules[input][0][action]=accept&rules[input][1][ip_version]=ipv4&rules[input][1][name]=Allow MySQL&rules[input][1][dst_port]=3306&rules[input][1][action]=accept&rules[output][0][name]=Allow all&rules[output][0][action]=accept";
+const RULES = "status=active&filter_ipv6=false&whitelist_hos=true&rules[input][0][ip_version]=ipv4&rules[input][0][name]=rule one&rules[input][0][src_ip]=1.1.1.1&rules[input][0][dst_port]=80&rules[input][0][action]=accept&rules[input][1][ip_version]=ipv4&rules[input][1][name]=Allow MySQL&rules[input][1][dst_port]=3306&rules[input][1][action]=accept&rules[output][0][name]=Allow all&rules[output][0][action]=accept";
 
 interface Case {
   servers: RobotServerScenario[];
@@ -122,7 +122,14 @@ const CASES: Record<string, Case> = {
   "ip-get.json": { servers: [S321], act: get("/ip/123.123.123.123"), values: under("ip", ["ip", "gateway", "mask", "broadcast", "server_ip", "server_number", "locked", "separate_mac"]) },
   // The fixture lists additional IPv4 subnets; the simulator lists each server's IPv6 /64, so only the shape and owners compare.
   "subnet-list.json": { servers: [S321, S421], act: get("/subnet"), values: [0, 1].flatMap((i) => under(`[${i}].subnet`, ["server_number", "failover", "locked"])) },
-  "firewall-post.json": { servers: [S321], act: post("/firewall/321", RULES), values: "all" },
+  // The doc example's first rule is named "rule 1" and stored with a bare src_ip "1.1.1.1". Robot refuses
+  // digits in names (docs/contracts/robot-firewall.md RF-2) and stores a single address as /32 (RF-8),
+  // so the request names it "rule one" and those two values are compared as stored.
+  "firewall-post.json": {
+    servers: [S321], act: post("/firewall/321", RULES),
+    values: [...under("firewall", ["server_ip", "server_number", "status", "filter_ipv6", "whitelist_hos", "port", "rules.output"]),
+      "firewall.rules.input[1]", ...under("firewall.rules.input[0]", ["ip_version", "dst_ip", "dst_port", "src_port", "protocol", "tcp_flags", "action"])],
+  },
   "firewall-template-list.json": {
     servers: [S321], values: "all",
     act: async (h) => {
@@ -144,11 +151,11 @@ const CASES: Record<string, Case> = {
   },
   "error-reset-manual-active.json": { servers: [S321], act: async (h) => { await h.raw("POST", "/reset/321", "type=man"); return (await h.raw("POST", "/reset/321", "type=hw")).json; }, values: "all" },
   "error-reset-not-available.json": { servers: [S421], act: get("/reset/421"), values: "all" },
+  "error-reset-failed.json": { servers: [S321], act: async (h) => { h.sim.faults.resetFailNext = 1; return (await h.raw("POST", "/reset/321", "type=hw")).json; }, values: "all" },
 };
 
 /** Fixtures deliberately not reproduced. */
 const NOT_SIMULATED: Record<string, string> = {
-  "error-reset-failed.json": "an internal Robot failure no state causes; there is no fault knob for it",
   "error-vswitch-in-process.json": "vSwitch is not simulated (the library does not use it)",
   "vswitch-list.json": "vSwitch is not simulated",
   "vswitch-get.doc.json": "vSwitch is not simulated",

@@ -60,6 +60,36 @@ describe("machine boots", () => {
     assert.strictEqual(m.lastBootReport(), "sdb boots Talos v1.13.9 in maintenance mode");
   });
 
+  it("UEFI follows its boot entries: an old OS's registered loader on disk 2 wins over Talos on disk 1 until its entry is deleted", async () => {
+    const m = await create("robot-10", [talos(), "old-linux-efi"], { efi: { oldOsEntry: true } });
+    await waitForStatus(m, "no-os");
+    assert.strictEqual(m.lastBootReport(), "Boot0003 (debian): uefi boots sdb, which holds no Talos installation");
+    assert.deepStrictEqual([m.efiVariables()!.bootOrder, m.efiVariables()!.bootCurrent], [["0001", "0002", "0003"], "0003"]);
+    assert.strictEqual(m.changeEfiVariables("delete", "0003"), null);
+    m.reset("hw");
+    await waitForStatus(m, "talos");
+    assert.deepStrictEqual([m.lastBootReport(), m.efiVariables()!.bootCurrent], ["sda boots Talos v1.13.9 in maintenance mode", null]);
+  });
+
+  it("a wrong UEFI order (disks before the network) never boots the armed rescue system; BootNext is used once", async () => {
+    const m = await create("robot-11", ["old-linux-efi", talos()], { efi: { oldOsEntry: true, order: "disks-first" }, power: "off" });
+    m.armRescue({ authorizedKeys: [], password: "x" });
+    m.powerOn();
+    await waitForStatus(m, "no-os");
+    assert.deepStrictEqual([m.lastBootReport(), m.rescueArmed()], ["Boot0003 (debian): uefi boots sda, which holds no Talos installation", true]);
+    m.disarmRescue();
+    assert.deepStrictEqual([m.changeEfiVariables("delete", "0003"), m.changeEfiVariables("next", "0009")], [null, "Boot entry 0009 does not exist"]);
+    m.reset("hw");
+    await waitForStatus(m, "no-os");
+    assert.strictEqual(m.lastBootReport(), "uefi boots sda, which holds no Talos installation", "the old ESP still wins the fallback scan");
+  });
+
+  it("legacy BIOS has no EFI variables", async () => {
+    const m = await create("robot-12", [talos()], { bootMode: "bios" });
+    await waitForStatus(m, "talos");
+    assert.deepStrictEqual([m.efiVariables(), m.changeEfiVariables("order", "0001")], [null, "EFI variables are not supported on this system."]);
+  });
+
   it("a config written to STATE survives the reboot Talos asks for", async () => {
     const m = await create("robot-4", [talos()]);
     await waitForStatus(m, "talos");

@@ -60,6 +60,29 @@ describe("Robot firewall semantics (simulator)", () => {
     });
   });
 
+  it("refuses what live clients report Robot refuses (docs/contracts/robot-firewall.md RF-2..RF-7) and stores single addresses as /32", () => {
+    const parse = (body: string) => { try { return parseFirewallRules(parsePhpForm(body).rules); } catch (e) { return (e as { body(): unknown }).body(); } };
+    const invalid = (rule: string) => (parse(`rules[input][0][action]=accept&${rule}`) as { error: { invalid: string[] | null } }).error?.invalid ?? null;
+    const r = (fields: Record<string, string>) => Object.entries(fields).map(([k, v]) => `rules[input][0][${k}]=${encodeURIComponent(v)}`).join("&");
+    const table: [Record<string, string>, string[] | null][] = [
+      [{ name: "cluster node 1" }, ["rules[input][0][name]"]], // RF-2: digits
+      [{ name: "allow, please" }, ["rules[input][0][name]"]], // RF-2: comma
+      [{ name: "Allow.all-the_things+more@home" }, null],
+      [{ protocol: "udp", dst_port: "51820" }, ["rules[input][0][protocol]"]], // RF-3: protocol needs ip_version
+      [{ src_ip: "203.0.113.0/24" }, ["rules[input][0][src_ip]"]], // RF-3: address needs ip_version
+      [{ dst_port: "51820" }, null], // ports alone apply to both families
+      [{ ip_version: "ipv6", src_ip: "2001:db8::/32" }, ["rules[input][0][src_ip]"]], // RF-4: no addresses on IPv6 rules
+      [{ ip_version: "ipv6", protocol: "udp", dst_port: "32768-65535" }, null],
+      [{ ip_version: "ipv4", src_ip: "2001:db8::/32" }, ["rules[input][0][src_ip]"]], // RF-5
+      [{ ip_version: "ipv4", protocol: "tcp", tcp_flags: "ack" }, null], // RF-6
+      [{ ip_version: "ipv4", protocol: "tcp", tcp_flags: "syn|ece" }, ["rules[input][0][tcp_flags]"]],
+      [{ ip_version: "ipv4", protocol: "udp", tcp_flags: "syn" }, ["rules[input][0][tcp_flags]"]], // RF-7
+    ];
+    for (const [fields, want] of table) assert.deepStrictEqual(invalid(r(fields)), want, JSON.stringify(fields));
+    const stored = parse(`rules[input][0][action]=accept&${r({ ip_version: "ipv4", src_ip: "203.0.113.7", dst_ip: "127.10.0.0/24" })}`) as { input: FirewallRule[] };
+    assert.deepStrictEqual([stored.input[0].src_ip, stored.input[0].dst_ip], ["203.0.113.7/32", "127.10.0.0/24"]); // RF-8
+  });
+
   it("ip helpers: broadcast and CIDR membership", () => {
     assert.deepStrictEqual([ipv4Broadcast("123.123.123.123", 27), ipv4Broadcast("127.10.0.70", 26), ipv4Broadcast("10.0.0.1", 32)], ["123.123.123.127", "127.10.0.127", "10.0.0.1"]);
     assert.deepStrictEqual(
