@@ -4,7 +4,7 @@
  * previews while the full config (secret material) never becomes an input.
  */
 import { errorMessage } from "../internal/errors";
-import { registerSecret } from "../internal/log";
+import { maskSecrets, registerSecret } from "../internal/log";
 import { ChangeImpact, changeImpact, diffConfigs, encodeUserData, isKubernetesImagePath, secretValuesOf } from "../talos/config";
 import { CheckResult, Props, UNKNOWN_VALUE } from "./dispatch-types";
 import { RuntimeDeps } from "./talos-machine-config-deps";
@@ -49,7 +49,8 @@ export function impactAgainst(olds: Props, redacted: string, hash: string, role:
 }
 
 function failure(property: string, e: unknown): CheckResult<MachineConfigInputs> {
-  return { failures: [{ property, reason: errorMessage(e) }] };
+  // Check failures are answers, not errors: dispatch does not mask them, so this does.
+  return { failures: [{ property, reason: maskSecrets(errorMessage(e)) }] };
 }
 
 /** The checked inputs, or failures naming the input (patch list and index, field) at fault. */
