@@ -34,6 +34,8 @@ export interface RobotServerDeadlines {
 export interface RobotServerInputs {
   serverNumber: number;
   name?: string;
+  /** Who owns the server: `<project>/<stack>/<resource>`, recorded in its Robot name (robot-server-owner.ts). */
+  owner?: string;
   image: RobotServerImage;
   installDisk: DiskSelector;
   otherDisks?: OtherDisksPolicy;
@@ -86,7 +88,7 @@ export interface RobotServerOutputs extends RobotServerInputs {
 
 /** Every input key; outputs repeat them so diff compares like with like (contract §3). */
 export const INPUT_KEYS = [
-  "serverNumber", "name", "image", "installDisk", "otherDisks", "rescueKey", "reinstallTrigger", "adopt", "nicMac", "wipeOnDelete", "deadlines",
+  "serverNumber", "name", "owner", "image", "installDisk", "otherDisks", "rescueKey", "reinstallTrigger", "adopt", "nicMac", "wipeOnDelete", "deadlines",
 ] as const;
 
 /** Every output-only key (seeded by the resource class). */

@@ -7,6 +7,7 @@ import { changedKeys } from "./dispatch-diff";
 import { DiffResult, Props, ResourceRuntime } from "./dispatch-types";
 import { checkInputs, normalizeImage } from "./robot-server-check";
 import { createRobotServer } from "./robot-server-create";
+import { robotNameFor } from "./robot-server-owner";
 import { deleteRobotServer, readRobotServer, updateRobotServer } from "./robot-server-lifecycle";
 import { INPUT_KEYS, RobotServerInputs, RobotServerOutputs } from "./robot-server-types";
 
@@ -18,12 +19,14 @@ export { timingOf } from "./robot-server-types";
 export const REPLACE_KEYS = ["serverNumber", "reinstallTrigger"] as const;
 
 /**
- * The diff of old outputs against new inputs. `name` is also compared with the server's current
- * Robot name (`serverName`), so a rename made outside Pulumi and seen by refresh is renamed back.
+ * The diff of old outputs against new inputs. `name` (with the owner marker) is also compared with
+ * the server's current Robot name (`serverName`), so a rename made outside Pulumi and seen by
+ * refresh is renamed back, and a server created before owners were recorded gets its marker.
  */
 export function diffRobotServer(olds: Props, news: Props): DiffResult {
   const changed = changedKeys(olds, news, INPUT_KEYS);
-  const drifted = typeof news.name === "string" && typeof olds.serverName === "string" && olds.serverName !== news.name;
+  const wanted = typeof news.name === "string" ? robotNameFor(news.name, typeof news.owner === "string" ? news.owner : undefined) : undefined;
+  const drifted = wanted !== undefined && typeof olds.serverName === "string" && olds.serverName !== wanted;
   if (drifted && !changed.includes("name")) changed.push("name");
   const replaces = changed.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
   // Create-before-delete would let the old resource's wipeOnDelete wipe the fresh install.

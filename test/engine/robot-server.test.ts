@@ -37,7 +37,7 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
     pulumi.runtime.setMocks({ newResource: (a) => ((inputs = a.inputs), { id: "x", state: a.inputs }), call: (a) => a.inputs }, "project", "stack", false);
     const r = new RobotServer("web-1", { serverNumber: N1, image: { version: "v1.13.9" }, installDisk: { type: "nvme" } });
     assert.strictEqual(await new Promise((res) => r.urn.apply(res)), urnOf("web-1"));
-    assert.deepStrictEqual([inputs.name, inputs.serverNumber, pulumi.Output.isInstance(r.networkPatch)], ["web-1", N1, true]);
+    assert.deepStrictEqual([inputs.name, inputs.owner, inputs.serverNumber, pulumi.Output.isInstance(r.networkPatch)], ["web-1", "project/stack/web-1", N1, true]);
     assert.ok(w.provider.includes('dispatch(resourceModule, "create", inputs)') && w.provider.length < 4096);
   });
 

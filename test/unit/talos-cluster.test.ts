@@ -148,7 +148,7 @@ describe("TalosCluster under mocks: the hybrid example", function () {
   });
 
   it("installs each control plane from its server number and disk selector", () => {
-    assert.deepStrictEqual(masked(r.get("hybrid-cp-1")!.inputs), { serverNumber: 2321002, name: "hybrid-cp-1", image: { version: "v1.13.9" }, installDisk: { wwn: "eui.001" } });
+    assert.deepStrictEqual(masked(r.get("hybrid-cp-1")!.inputs), { serverNumber: 2321002, name: "hybrid-cp-1", owner: `${PROJECT}/dev/hybrid-cp-1`, image: { version: "v1.13.9" }, installDisk: { wwn: "eui.001" } });
   });
 
   it("applies each control plane's config with KubeSpan, the role patch and the server's disk and routes", () => {
@@ -325,7 +325,7 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
     assert.deepStrictEqual(plain(r.get("edge-cp-0-config")!.inputs.rolePatches), []);
     assert.deepStrictEqual(plain(r.get("edge-b-0-config")!.inputs.nodePatches), [{ machine: { nodeLabels: { tier: "b" } } }]);
     assert.strictEqual(r.get("edge-a-0-config")!.inputs.installImage, `factory.talos.dev/hcloud-installer/${SCHEMATIC}:v1.12.4`);
-    assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), { serverNumber: 2321002, name: "edge-worker-0", image: { version: "v1.12.4", schematicId: SCHEMATIC }, installDisk: { serial: "S2" } });
+    assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), { serverNumber: 2321002, name: "edge-worker-0", owner: `${PROJECT}/dev/edge-worker-0`, image: { version: "v1.12.4", schematicId: SCHEMATIC }, installDisk: { serial: "S2" } });
     assert.deepStrictEqual(masked(r.get("edge-image")!.inputs), { talosVersion: "v1.12.4", schematicId: SCHEMATIC, arch: "x86", location: "nbg1", resourceName: "edge-image" });
     assert.deepStrictEqual(masked(r.get("edge-bootstrap")!.inputs), {
       clusterName: "edge-prod", secretsYaml: "[secret]", bootstrapNode: cpIp(0), controlPlaneNodes: [cpIp(0)], endpoints: [cpIp(0)],
