@@ -3,6 +3,7 @@
  * check validates at preview time; diff replaces only for `serverNumber` and `reinstallTrigger`
  * (delete first: it is the same machine); create/read/update/delete live in their own modules.
  */
+import { checkRobotUrl } from "./config";
 import { changedKeys } from "./dispatch-diff";
 import { DiffResult, Props, ResourceRuntime } from "./dispatch-types";
 import { checkInputs, normalizeImage } from "./robot-server-check";
@@ -36,6 +37,7 @@ export function diffRobotServer(olds: Props, news: Props): DiffResult {
 /** The RobotServer runtime. */
 export const runtime: ResourceRuntime<RobotServerInputs, RobotServerOutputs> = {
   async check(_olds, news) {
+    checkRobotUrl();
     const inputs = news.image === undefined ? news : { ...news, image: normalizeImage(news.image as RobotServerInputs["image"]) };
     return { inputs: inputs as unknown as RobotServerInputs, failures: checkInputs(inputs) };
   },

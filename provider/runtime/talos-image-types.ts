@@ -41,6 +41,8 @@ export interface TalosImageInputs {
   description?: string;
   retainOnDelete?: boolean;
   timeouts?: TalosImageTimeouts;
+  /** Cloud pools that boot from the snapshot, checked at preview only (never diffed: not in INPUT_KEYS). */
+  pools?: { name: string; serverType: string; location: string }[];
 }
 
 /** Outputs of `TalosImage`: the inputs under the same keys plus what the snapshot is. */

@@ -173,7 +173,7 @@ describe("TalosCluster under mocks: the hybrid example", function () {
     const c = r.get("hybrid-cloud-1-config")!.inputs;
     assert.deepStrictEqual([c.role, c.delivery, c.hostname, c.installImage, c.node], ["worker", "user-data", "hybrid-cloud-1", "ghcr.io/siderolabs/installer:v1.13.9", undefined]);
     assert.deepStrictEqual(plain(c.nodePatches), [{ machine: { nodeLabels: { "node.kubernetes.io/pool": "cloud" } } }]);
-    assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), { talosVersion: "v1.13.9", resourceName: "hybrid-image" });
+    assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), { talosVersion: "v1.13.9", resourceName: "hybrid-image", pools: [{ name: "cloud", serverType: "cx33", location: "fsn1" }] });
   });
 
   it("applies each Cloud worker's first-boot config again to the running server as its -node config", () => {
@@ -326,7 +326,7 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
     assert.deepStrictEqual(plain(r.get("edge-b-0-config")!.inputs.nodePatches), [{ machine: { nodeLabels: { tier: "b" } } }]);
     assert.strictEqual(r.get("edge-a-0-config")!.inputs.installImage, `factory.talos.dev/hcloud-installer/${SCHEMATIC}:v1.12.4`);
     assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), { serverNumber: 2321002, name: "edge-worker-0", owner: `${PROJECT}/dev/edge-worker-0`, image: { version: "v1.12.4", schematicId: SCHEMATIC }, installDisk: { serial: "S2" } });
-    assert.deepStrictEqual(masked(r.get("edge-image")!.inputs), { talosVersion: "v1.12.4", schematicId: SCHEMATIC, arch: "x86", location: "nbg1", resourceName: "edge-image" });
+    assert.deepStrictEqual(masked(r.get("edge-image")!.inputs), { talosVersion: "v1.12.4", schematicId: SCHEMATIC, arch: "x86", location: "nbg1", resourceName: "edge-image", pools: ["a", "b"].map((name) => ({ name, ...POOL })) });
     assert.deepStrictEqual(masked(r.get("edge-bootstrap")!.inputs), {
       clusterName: "edge-prod", secretsYaml: "[secret]", bootstrapNode: cpIp(0), controlPlaneNodes: [cpIp(0)], endpoints: [cpIp(0)],
       workerNodes: [cpIp(1), cloudIp("edge-a-0"), cloudIp("edge-b-0")], kubernetesVersion: "1.33.2",
