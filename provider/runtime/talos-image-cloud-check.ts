@@ -8,7 +8,7 @@ import type { LocationInfo, ServerTypeInfo } from "../hetzner/cloud";
 import { isError } from "../internal/errors";
 import { logLine } from "../internal/log";
 import { CheckFailure, Props, isUnknown } from "./dispatch-types";
-import { CloudArch, DEFAULT_LOCATION, DEFAULT_SERVER_TYPE } from "./talos-image-types";
+import { CloudArch, DEFAULT_SERVER_TYPE } from "./talos-image-types";
 
 /** The read-only catalogue calls the checks make. */
 export interface Catalog {
@@ -43,7 +43,8 @@ async function unknownLocation(c: Catalog, field: string, location: string): Pro
 
 async function builderFailures(c: Catalog, i: Props, arch: CloudArch, skip: Set<string>): Promise<CheckFailure[]> {
   const out: CheckFailure[] = [];
-  const location = i.location ?? DEFAULT_LOCATION;
+  // The defaults are known to exist; only what the user wrote is asked about (no request otherwise).
+  const location = i.location;
   if (!skip.has("location") && typeof location === "string") {
     const reason = await unknownLocation(c, "location", location);
     if (reason) out.push({ property: "location", reason });

@@ -5,6 +5,8 @@
  * rescue boot and stops it when it resets or powers off.
  */
 import { ChildProcess } from "child_process";
+import { createHash } from "crypto";
+import { utils as sshUtils } from "ssh2";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -71,7 +73,10 @@ class RescueBoot {
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
     await sync();
-    const key = generateEd25519KeyPair();
+    const own = generateEd25519KeyPair();
+    const useArmed = arm.hostKey !== undefined && !spec.faults?.rescueHostKeyMismatch;
+    if (arm.hostKey && !useArmed) logLine(`[sim ${spec.id}] fault rescueHostKeyMismatch: the rescue system presents another host key than its activation's`);
+    const key = useArmed ? { private: arm.hostKey!, fingerprint: hostKeyFingerprintOf(arm.hostKey!) } : own;
     const ssh = await this.sshd(key.private, arm, ns, sync);
     const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
       rereadpt: async (devno) => (await rereadpt(disks, devno)) ?? (await sync(), null),
@@ -149,4 +154,12 @@ function once<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
 function serialized(f: () => Promise<void>): () => Promise<void> {
   let chain: Promise<void> = Promise.resolve();
   return () => (chain = chain.catch(() => undefined).then(f));
+}
+
+/** SHA256 fingerprint of an OpenSSH private key's public half (ssh2's own parser, as the sshd uses). */
+function hostKeyFingerprintOf(privateKey: string): string {
+  const parsed = sshUtils.parseKey(privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key instanceof Error) throw key;
+  return "SHA256:" + createHash("sha256").update(key.getPublicSSH()).digest("base64").replace(/=+$/, "");
 }
