@@ -6,6 +6,7 @@ import { RobotClient } from "../hetzner/robot";
 import { errorMessage } from "../internal/errors";
 import { StepLogger, registerSecret } from "../internal/log";
 import { generateEd25519KeyPair } from "../rescue/session-keys";
+import { explainArmFailure } from "./failure-hints";
 
 /** Name prefix of the ephemeral keys of one server; what the sweep looks for. */
 export function ephemeralKeyPrefix(serverNumber: number): string {
@@ -72,7 +73,7 @@ export async function releaseRescueAccess(robot: RobotClient, access: RescueAcce
  */
 export async function armRescue(robot: RobotClient, serverNumber: number, access: RescueAccess): Promise<void> {
   await robot.rescue.deactivate(serverNumber);
-  const r = await robot.rescue.activate(serverNumber, "linux", access.fingerprints);
+  const r = await robot.rescue.activate(serverNumber, "linux", access.fingerprints).catch((e) => Promise.reject(explainArmFailure(e, serverNumber)));
   registerSecret(r.password);
   access.password = r.password ?? undefined;
   access.hostKeys = r.hostKeys.map((k) => k.fingerprint).filter((f) => f !== "" && f !== "undefined");

@@ -10,6 +10,7 @@ import { CheckResult, Props, UNKNOWN_VALUE } from "./dispatch-types";
 import { RuntimeDeps } from "./talos-machine-config-deps";
 import { propertyOfError, renderInputs } from "./talos-machine-config-render";
 import { plannedAction, resolveConfigVersion } from "./talos-machine-config-roll-plan";
+import { trialRenderFailure } from "./talos-machine-config-trial";
 import { MachineConfigInputs, USER_INPUT_KEYS } from "./talos-machine-config-types";
 import { containsUnknown, inputFailures } from "./talos-machine-config-validate";
 
@@ -60,7 +61,10 @@ export async function checkMachineConfig(olds: Props, news: Props, deps: Runtime
   if (failures.length > 0) return { inputs: inputs as unknown as MachineConfigInputs, failures };
   const i = inputs as unknown as MachineConfigInputs;
   if (USER_INPUT_KEYS.some((k) => containsUnknown(inputs[k]))) {
-    // Preview with values computed later (e.g. a new TalosSecrets): render at apply time.
+    // Preview with values computed later (e.g. a new TalosSecrets): render at apply time, but try
+    // the patches now with placeholder facts so a bad one fails before any server is wiped.
+    const trial = await trialRenderFailure(inputs, deps);
+    if (trial) return { inputs: i, failures: [{ ...trial, reason: maskSecrets(trial.reason) }] };
     return { inputs: { ...i, redactedConfig: UNKNOWN_VALUE, configHash: UNKNOWN_VALUE, changeImpact: UNKNOWN_VALUE as ChangeImpact } };
   }
   let rendered;
