@@ -159,7 +159,7 @@ async function rescueFailure(c: RescueBootContext, sent: RobotResetType[], cause
     return new RescueUnavailableError(`the rescue system never booted: after resets ${resets} Robot still shows the rescue activation armed, so the server did not boot from the network; make sure network boot (PXE) comes before the disks in the boot order (Hetzner support can change it)`, { cause });
   }
   const last = (cause as DeadlineError).message;
-  const mismatch = (cause as DeadlineError).cause;
+  const mismatch = (cause as { cause?: unknown }).cause;
   if (isError(mismatch, "HostKeyMismatchError")) {
     return new RescueUnavailableError(`the rescue system on ${c.ip}:22 never presented the expected host key after resets ${resets}: ${mismatch.message}. ` +
       "Nothing was sent to that host (no password, no command); if something else answers on that address, check the server in Robot before running pulumi up again", { cause });

@@ -88,7 +88,7 @@ function withEffectNote(method: string, path: string, e: unknown): unknown {
   if (!api && !isError(e, "RobotNetworkError")) return e;
   const note = effectNote(method, path, api?.status);
   if (!note) return e;
-  if (!api) return new RobotNetworkError(method, path, (e as Error).cause, note);
+  if (!api) return new RobotNetworkError(method, path, (e as { cause?: unknown }).cause, note);
   return new RobotApiError(method, path, { status: api.status, code: api.code, message: api.apiMessage, missing: api.missing, invalid: api.invalid }, { note, cause: e });
 }
 

@@ -122,9 +122,9 @@ export function robotBaseUrl(url: string, field = "url"): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new InputError(field, "must be an absolute https URL such as https://robot-ws.your-server.de");
+    throw new InputError(field, "must be an absolute http(s) URL such as https://robot-ws.your-server.de");
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError(field, `must use https, not ${parsed.protocol}`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError(field, `must use http or https, not ${parsed.protocol}`);
   // fetch refuses such URLs with a message that contains them, credentials included.
   if (parsed.username || parsed.password) throw new InputError(field, "must not contain credentials; pass user and password separately");
   if (parsed.protocol === "http:" && !LOOPBACK.test(parsed.hostname)) {
