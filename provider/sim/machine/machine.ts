@@ -23,6 +23,8 @@ export interface RescueHost {
   osReboot(): void;
   /** The OS asked to power off (`poweroff`, `shutdown -h`). */
   osPowerOff(): void;
+  /** The Robot/Cloud firewall's verdict on a new inbound connection; absent = no firewall in front (a bare loop host). */
+  inboundAllowed?(proto: "tcp" | "udp", port: number, sourceIp: string): boolean;
 }
 
 /** How a machine reaches the rest of the world. */

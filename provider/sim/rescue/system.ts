@@ -94,9 +94,12 @@ class RescueBoot {
     })());
 
   private async sshd(hostKey: string, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>): Promise<SshServer> {
+    const port = this.host.spec.sshPort ?? 22;
     const ssh = await startSshServer({
       address: this.host.spec.ipv4!,
-      port: this.host.spec.sshPort ?? 22,
+      port,
+      // The rescue system sits behind the server's Robot (or Cloud) firewall like any OS (issue 16, item 1).
+      admits: (ip) => this.host.inboundAllowed?.("tcp", 22, ip) ?? true,
       hostKey,
       authenticate: rescueAuthenticator(arm),
       onSession: (session, client) => serveSession(session, { ns, beforeExec, running: this.running, client }),
