@@ -6,7 +6,7 @@
 import { Client, ConnectConfig } from "ssh2";
 import { isError } from "../internal/errors";
 import { HostKeyMismatchError, RescueConnectError } from "./session-errors";
-import { sshFingerprint } from "./session-keys";
+import { fingerprintMatches, md5Fingerprint, sshFingerprint } from "./session-keys";
 
 /** What one attempt needs. */
 export interface AttemptOptions {
@@ -16,6 +16,8 @@ export interface AttemptOptions {
   privateKey?: string | Buffer;
   password?: string;
   expectedHostKeyFingerprint?: string;
+  /** Host keys the server may present ("SHA256:…" or MD5 colon hex), e.g. those Robot reported; any one matches. */
+  acceptedHostKeys?: string[];
   /** Handshake and authentication must finish within this many ms. */
   timeoutMs: number;
 }
@@ -54,10 +56,12 @@ export function connectOnce(o: AttemptOptions): Promise<Connected> {
       readyTimeout: o.timeoutMs,
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,
+      // Runs before authentication: a rejected key means neither the password nor the key is offered.
       hostVerifier: (key: Buffer) => {
         fingerprint = sshFingerprint(key);
-        const ok = !o.expectedHostKeyFingerprint || fingerprint === o.expectedHostKeyFingerprint;
-        if (!ok) mismatch = new HostKeyMismatchError(target, o.expectedHostKeyFingerprint!, fingerprint);
+        const accepted = [...(o.expectedHostKeyFingerprint ? [o.expectedHostKeyFingerprint] : []), ...(o.acceptedHostKeys ?? [])];
+        const ok = accepted.length === 0 || accepted.some((f) => fingerprintMatches(f, key));
+        if (!ok) mismatch = new HostKeyMismatchError(target, accepted.join(" or "), `${fingerprint} (MD5 ${md5Fingerprint(key)})`);
         return ok;
       },
     };

@@ -7,6 +7,17 @@ export function sshFingerprint(publicKeyBlob: Buffer): string {
   return "SHA256:" + createHash("sha256").update(publicKeyBlob).digest("base64").replace(/=+$/, "");
 }
 
+/** The legacy MD5 fingerprint of a public key blob as colon-separated hex, the form Robot reports keys in. */
+export function md5Fingerprint(publicKeyBlob: Buffer): string {
+  return createHash("md5").update(publicKeyBlob).digest("hex").match(/../g)!.join(":");
+}
+
+/** True when `fingerprint` ("SHA256:…" or MD5 colon hex, case-insensitive) names this public key blob. */
+export function fingerprintMatches(fingerprint: string, publicKeyBlob: Buffer): boolean {
+  const f = fingerprint.trim();
+  return f.startsWith("SHA256:") ? f === sshFingerprint(publicKeyBlob) : f.toLowerCase().replace(/^md5:/, "") === md5Fingerprint(publicKeyBlob);
+}
+
 /** The fingerprint of an OpenSSH public key line ("ssh-ed25519 AAAA... comment"). */
 export function fingerprintOfPublicKey(line: string): string {
   const key = utils.parseKey(line);

@@ -32,6 +32,8 @@ export interface RescueConnectOptions {
   deadlineMs: number;
   /** Pin the host key ("SHA256:…"); without it the first key seen is recorded (trust on first use). */
   expectedHostKeyFingerprint?: string;
+  /** Host keys the server may present ("SHA256:…" or MD5 colon hex, as Robot reports them); any one matches. */
+  acceptedHostKeys?: string[];
   /** Time one attempt may take for TCP + handshake + authentication, in ms. @default 20000 */
   attemptTimeoutMs?: number;
   /** Waits between attempts. @default { initialMs: 1000, factor: 2, maxMs: 10000 } */

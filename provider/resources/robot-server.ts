@@ -20,6 +20,13 @@ export interface RobotServerArgs {
   /** The server's name in Robot (≤ 100 characters); set on create, a change renames in place. @default the Pulumi resource name */
   name?: pulumi.Input<string>;
   /**
+   * Who owns the server, recorded in its Robot name as ` @pulumi:<owner>` (Robot keeps no labels on dedicated
+   * servers). A server whose name carries another owner is refused before anything changes on it; delete
+   * releases it. Set it explicitly to hand a server over to another stack or program that sets the same owner.
+   * Updates in place. @default `<project>/<stack>/<resource name>`
+   */
+  owner?: pulumi.Input<string>;
+  /**
    * The Talos image: `{ version, schematicId?, arch? }` for the Image Factory metal image (`.raw.xz` up to
    * v1.7, `.raw.zst` from v1.8; schematic @default vanilla, arch @default "amd64"), or `{ url, version? }` for an
    * explicit raw image (`.raw.xz`, `.raw.zst` or raw; the version is read from the URL when it names one).
@@ -105,7 +112,8 @@ export class RobotServer extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: RobotServerArgs, opts?: pulumi.CustomResourceOptions) {
-    const props = seedOutputs({ ...args, name: args.name ?? name }, OUTPUT_KEYS);
+    const owner = args.owner ?? `${pulumi.getProject()}/${pulumi.getStack()}/${name}`.replace(/\s/g, "_");
+    const props = seedOutputs({ ...args, name: args.name ?? name, owner }, OUTPUT_KEYS);
     super(shimProvider("robot-server"), name, props, opts, TYPE_MODULE, "RobotServer");
   }
 }

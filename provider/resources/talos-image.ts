@@ -43,6 +43,12 @@ export interface TalosImageArgs {
   retainOnDelete?: pulumi.Input<boolean>;
   /** Deadlines of each phase in seconds (see TalosImageTimeouts for defaults). Updates in place. */
   timeouts?: pulumi.Input<TalosImageTimeouts>;
+  /**
+   * Cloud server pools that will boot from the snapshot: previews check (read-only Cloud API) that each
+   * server type exists, has the snapshot's architecture and is offered in the pool's location. Never
+   * changes the snapshot (not compared by diff). @default none
+   */
+  pools?: pulumi.Input<pulumi.Input<{ name: string; serverType: pulumi.Input<string>; location: pulumi.Input<string> }>[]>;
 }
 
 /** A Talos snapshot in Hetzner Cloud, adopted when one with its labels exists, else built on a temporary rescue server. */

@@ -12,6 +12,11 @@ export interface RobotServerScenario {
   resetTypes?: ResetType[];
   /** Whether the rescue system is offered (false → BOOT_NOT_AVAILABLE). @default true */
   rescue?: boolean;
+  /**
+   * Whether rescue activations report the rescue system's host key in `host_key`, in the documented shape
+   * `[{key:{fingerprint,type,size}}]`. @default false, as in the real capture (fixtures/robot SOURCES.md note 6)
+   */
+  reportsRescueHostKeys?: boolean;
   /** The machine behind it. */
   machine: MachineSpec;
 }

@@ -88,6 +88,8 @@ export interface MachineFaults {
   talosNeverBoots?: boolean;
   /** Drop SSH sessions after this many bytes written to a disk (simulates a connection loss during dd). */
   dropSshAfterBytes?: number;
+  /** The rescue system presents another host key than the one its activation was given (someone else answers). */
+  rescueHostKeyMismatch?: boolean;
 }
 
 /** What a machine is running right now. */
@@ -99,6 +101,10 @@ export interface RescueArm {
   authorizedKeys: string[];
   /** Root password accepted by the rescue SSH server. */
   password: string;
+  /** The activation's host key (OpenSSH private key), when Robot generated and reported one; else each boot makes its own. */
+  hostKey?: string;
+  /** Every authentication method a client tried on this activation's rescue system, in order (for tests). */
+  logins?: string[];
 }
 
 /** A simulated machine, driven by the Robot and Cloud APIs. */

@@ -1,4 +1,5 @@
 /** Hetzner Cloud API client: one sub-client per API area over one transport (bearer auth, retries). */
+import { CatalogClient } from "./catalog";
 import { Transport, TransportOptions } from "./transport";
 import { ServersClient } from "./servers";
 import { ImagesClient } from "./images";
@@ -13,6 +14,7 @@ export { isRetryable, rateLimitDelay } from "./retry-rule";
 export type { CreateServerOptions, CreateServerResult } from "./servers";
 export { USER_DATA_MAX_BYTES } from "./servers";
 export type { ImageFilter } from "./images";
+export type { LocationInfo, ServerTypeInfo } from "./catalog";
 export type { WaitForOptions } from "./actions";
 export type { Query, TransportOptions } from "./transport";
 
@@ -29,6 +31,7 @@ export class CloudClient {
   readonly sshKeys: SshKeysClient;
   readonly firewalls: FirewallsClient;
   readonly actions: ActionsClient;
+  readonly catalog: CatalogClient;
 
   constructor(options: CloudClientOptions) {
     const transport = new Transport(options);
@@ -38,5 +41,6 @@ export class CloudClient {
     this.sshKeys = new SshKeysClient(transport);
     this.firewalls = new FirewallsClient(transport);
     this.actions = new ActionsClient(transport, poll);
+    this.catalog = new CatalogClient(transport);
   }
 }

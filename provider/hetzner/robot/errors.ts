@@ -47,8 +47,8 @@ export class RobotApiError extends TalosHetznerError {
 
 /** The request never got an answer (connection refused, reset, timeout). */
 export class RobotNetworkError extends TalosHetznerError {
-  constructor(readonly method: string, readonly path: string, cause: unknown) {
-    super(`Robot ${method} ${path} failed: no response: ${describeCause(cause)}`, { cause });
+  constructor(readonly method: string, readonly path: string, cause: unknown, note?: string) {
+    super(`Robot ${method} ${path} failed: no response: ${describeCause(cause)}${note ? `; ${note}` : ""}`, { cause });
     this.name = "RobotNetworkError";
   }
 }

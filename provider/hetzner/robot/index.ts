@@ -25,7 +25,7 @@ export * from "./retry-rule";
 export * from "./servers";
 export * from "./ssh-key";
 export * from "./subnets";
-export { RobotClientOptions, RobotTransport } from "./transport";
+export { RobotClientOptions, RobotTransport, robotBaseUrl } from "./transport";
 
 /** The Robot webservice client: `new RobotClient({ url, user, password })`. */
 export class RobotClient {

@@ -5,8 +5,8 @@
  */
 import { isError } from "../../internal/errors";
 import { BackoffOptions, RetryOptions, backoffDelay } from "../../internal/retry";
-import { RobotApiError } from "./errors";
-import { rateLimitWaitMs, robotRetryRule } from "./retry-rule";
+import { RobotApiError, RobotNetworkError } from "./errors";
+import { effectNote, rateLimitWaitMs, robotRetryRule } from "./retry-rule";
 
 /** Limits of one request's retries. */
 export interface RequestPolicyOptions {
@@ -47,7 +47,7 @@ export class RequestPolicy {
 
   /** The error to throw once `retry` gives up with `e`. */
   final(e: unknown): unknown {
-    if (!this.gaveUpOnRateLimit) return e;
+    if (!this.gaveUpOnRateLimit) return withEffectNote(this.method, this.path, e);
     const err = e as RobotApiError;
     const note = `not waiting past the rate-limit deadline of ${seconds(this.o.rateLimitDeadlineMs)} (waited ${seconds(this.o.now() - this.started)}${limitText(err)})`;
     return new RobotApiError(this.method, this.path, { status: err.status, code: err.code, message: err.apiMessage, interval: err.interval, max_requests: err.maxRequests }, { note, cause: e });
@@ -56,7 +56,7 @@ export class RequestPolicy {
   private plan(e: unknown): boolean {
     const api = isError(e, "RobotApiError") ? (e as RobotApiError) : undefined;
     if (!api && !isError(e, "RobotNetworkError")) return false;
-    const decision = robotRetryRule(this.method, api?.status, api?.code);
+    const decision = robotRetryRule(this.method, api?.status, api?.code, this.path);
     if (decision === "wait-rate-limit") return this.planRateLimitWait(api!);
     if (decision === "retry" && this.transientRetries + 1 < this.o.attempts) {
       this.nextDelay = backoffDelay(this.transientRetries++, this.o.backoff);
@@ -80,6 +80,16 @@ export class RequestPolicy {
     if (api?.code === "RATE_LIMIT_EXCEEDED") return `rate limited${limitText(api)}`;
     return `${(e as Error).message} (retry ${this.transientRetries} of ${this.o.attempts - 1})`;
   }
+}
+
+/** A 5xx or lost answer to a request that was not repeated, with what it may have done. */
+function withEffectNote(method: string, path: string, e: unknown): unknown {
+  const api = isError(e, "RobotApiError") ? (e as RobotApiError) : undefined;
+  if (!api && !isError(e, "RobotNetworkError")) return e;
+  const note = effectNote(method, path, api?.status);
+  if (!note) return e;
+  if (!api) return new RobotNetworkError(method, path, (e as { cause?: unknown }).cause, note);
+  return new RobotApiError(method, path, { status: api.status, code: api.code, message: api.apiMessage, missing: api.missing, invalid: api.invalid }, { note, cause: e });
 }
 
 function limitText(e: RobotApiError): string {

@@ -54,7 +54,7 @@ export class RobotTransport {
     registerSecret(o.password);
     this.#authorization = `Basic ${Buffer.from(`${o.user}:${o.password}`).toString("base64")}`;
     registerSecret(this.#authorization);
-    this.base = baseUrl(o.url);
+    this.base = robotBaseUrl(o.url);
     this.sleep = o.sleep ?? realSleep;
     this.now = o.now ?? Date.now;
     this.timeoutMs = o.requestTimeoutMs ?? 30_000;
@@ -119,16 +119,26 @@ export class RobotTransport {
 }
 
 /** The base URL without a trailing slash; never echoes the input, which might embed credentials. */
-function baseUrl(url: string): string {
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The base URL of a Robot webservice, or an InputError naming `field`: https only, since every
+ * request carries the webservice password in its Basic auth header; plain http only to a loopback
+ * address (a local simulator, which never leaves the machine).
+ */
+export function robotBaseUrl(url: string, field = "url"): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new InputError("url", "must be an absolute http(s) URL such as https://robot-ws.your-server.de");
+    throw new InputError(field, "must be an absolute http(s) URL such as https://robot-ws.your-server.de");
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError("url", `must use http or https, not ${parsed.protocol}`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError(field, `must use http or https, not ${parsed.protocol}`);
   // fetch refuses such URLs with a message that contains them, credentials included.
-  if (parsed.username || parsed.password) throw new InputError("url", "must not contain credentials; pass user and password separately");
+  if (parsed.username || parsed.password) throw new InputError(field, "must not contain credentials; pass user and password separately");
+  if (parsed.protocol === "http:" && !LOOPBACK.test(parsed.hostname)) {
+    throw new InputError(field, `must use https: the Robot password travels in every request's Basic auth header, which plain http sends in clear text (http is accepted only for a loopback simulator), got http://${parsed.host}`);
+  }
   return url.replace(/\/+$/, "");
 }
 

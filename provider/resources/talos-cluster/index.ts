@@ -15,6 +15,7 @@ import type { RobotServer } from "../robot-server";
 import type { TalosBootstrap } from "../talos-bootstrap";
 import type { TalosImage } from "../talos-image";
 import { TalosSecrets } from "../talos-secrets";
+import { checkAdminCidrsInput, checkClusterKeys } from "./args";
 import { cloudImage, cloudNodes } from "./cloud";
 import { clusterContext } from "./context";
 import { childNames, planCluster } from "./plan";
@@ -58,7 +59,9 @@ export class TalosCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: TalosClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TALOS_CLUSTER_TYPE, name, {}, opts);
+    checkClusterKeys(args);
     const plan = planCluster(name, args);
+    checkAdminCidrsInput(this, args.adminCidrs);
     checkDay2Args(args);
     const names = childNames(name);
     // The bundle keeps the Talos version the cluster was created with: that is the cluster's config contract.

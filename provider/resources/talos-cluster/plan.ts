@@ -74,17 +74,41 @@ function checkPools(pools: NonNullable<TalosClusterArgs["workers"]>["cloudPools"
   });
 }
 
+/** Where a dedicated node's server number is set, for error messages. */
+export function serverNumberField(node: PlannedNode): string {
+  return `${node.pool === "controlplane" ? "controlPlanes" : "workers.robot"}[${node.index}].serverNumber`;
+}
+
+/**
+ * Two nodes on one dedicated server would install over each other (the second wipes what the first
+ * just installed): refuses a server number used twice, naming both nodes. Values that are not plain
+ * numbers yet (outputs) are skipped; `nodes[i]` goes with `numbers[i]`.
+ */
+export function checkServerNumbers(nodes: PlannedNode[], numbers: unknown[]): void {
+  const seen = new Map<number, PlannedNode>();
+  nodes.forEach((n, i) => {
+    const v = numbers[i];
+    if (typeof v !== "number") return;
+    const first = seen.get(v);
+    if (first) throw new InputError(serverNumberField(n), `server ${v} is also ${serverNumberField(first)}: nodes ${first.name} and ${n.name} would install over each other; one dedicated server can be one node only`);
+    seen.set(v, n);
+  });
+}
+
 /** Validates the shape of the args and lists every node with its child name. */
 export function planCluster(name: string, args: TalosClusterArgs): ClusterPlan {
   if (!LABEL.test(name)) throw new InputError("name", `must be lower-case letters, digits and dashes (it prefixes every hostname), got ${JSON.stringify(name)}`);
   if (!Array.isArray(args.controlPlanes) || args.controlPlanes.length === 0) throw new InputError("controlPlanes", "must list at least one dedicated server (three for a highly available etcd)");
   const pools = args.workers?.cloudPools ?? [];
   checkPools(pools);
-  return {
+  const plan = {
     controlPlanes: args.controlPlanes.map((_, i) => node(name, "controlplane", "robot", "controlplane", i, "name")),
     robotWorkers: (args.workers?.robot ?? []).map((_, i) => node(name, "worker", "robot", "robot", i, "name")),
     cloudWorkers: pools.flatMap((p, pi) => Array.from({ length: p.count }, (_, i) => node(name, "worker", "cloud", p.name, i, `workers.cloudPools[${pi}].name`))),
   };
+  const robot = [...args.controlPlanes, ...(args.workers?.robot ?? [])];
+  checkServerNumbers([...plan.controlPlanes, ...plan.robotWorkers], robot.map((a) => a?.serverNumber));
+  return plan;
 }
 
 /** The Kubernetes API URL: a URL is kept, a host name or address (with or without port) becomes `https://<it>[:6443]`. */

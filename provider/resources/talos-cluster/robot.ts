@@ -8,7 +8,7 @@ import { RobotFirewall } from "../robot-firewall";
 import { RobotServer } from "../robot-server";
 import type { TalosMachineConfig } from "../talos-machine-config";
 import { baseConfigArgs, BuiltNode, ClusterContext, rolledConfig } from "./context";
-import { ClusterPlan, configName, endpointUrl, installImageFor, PlannedNode, robotFirewallName } from "./plan";
+import { ClusterPlan, checkServerNumbers, configName, endpointUrl, installImageFor, PlannedNode, robotFirewallName } from "./plan";
 import type { RobotNodeArgs, TalosClusterArgs } from "./types";
 
 /** The node's IPv4 (Robot reports none for an IPv6-only server, which this cluster layout cannot use). */
@@ -30,9 +30,9 @@ function orUnset(o: pulumi.Output<string | null>): pulumi.Output<string> {
  * update of the server would only leave its outputs (address, install disk, network patch) unknown in
  * the preview, hiding every config's planned action; so image changes are ignored once it exists.
  */
-export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs): RobotServer {
+export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs, serverNumber: pulumi.Input<number> = args.serverNumber): RobotServer {
   return new RobotServer(node.name, {
-    serverNumber: args.serverNumber,
+    serverNumber,
     image: pulumi.output(ctx.schematicId).apply((schematicId) => ({ version: ctx.talosVersion, ...(schematicId ? { schematicId } : {}) })),
     installDisk: args.installDisk,
     ...(args.otherDisks !== undefined ? { otherDisks: args.otherDisks } : {}),
@@ -53,13 +53,26 @@ export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotN
   });
 }
 
+/**
+ * The server numbers, checked for duplicates once known: planCluster checked the plain numbers;
+ * numbers that are outputs (another resource's, or secret config) are checked when they resolve,
+ * failing every server's registration so none of them is installed.
+ */
+function checkedServerNumbers(nodes: [PlannedNode, RobotNodeArgs][]): pulumi.Input<number>[] {
+  const raw = nodes.map(([, a]) => a.serverNumber);
+  if (raw.every((v) => typeof v === "number")) return raw;
+  const all = pulumi.all(raw).apply((ns) => (checkServerNumbers(nodes.map(([n]) => n), ns), ns));
+  return raw.map((_, i) => all.apply((ns) => ns[i]));
+}
+
 /** Every dedicated node of the cluster, and the API endpoint (the first control plane's unless given). */
 export function robotNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosClusterArgs): { servers: RobotServer[]; ips: pulumi.Output<string[]>; endpoint: pulumi.Output<string>; built: BuiltNode[] } {
   const nodes: [PlannedNode, RobotNodeArgs][] = [
     ...plan.controlPlanes.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.controlPlanes[i]]),
     ...plan.robotWorkers.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.workers!.robot![i]]),
   ];
-  const servers = nodes.map(([n, a]) => robotServer(ctx, n, a));
+  const numbers = checkedServerNumbers(nodes);
+  const servers = nodes.map(([n, a], i) => robotServer(ctx, n, a, numbers[i]));
   const ips = servers.map((s, i) => requireIpv4(nodes[i][0], s.ipv4));
   const endpoint = args.endpoint !== undefined ? pulumi.output(args.endpoint).apply(endpointUrl) : ips[0].apply(endpointUrl);
   const installer = pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "metal"));

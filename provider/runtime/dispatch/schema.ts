@@ -14,6 +14,8 @@ export interface FieldSpec {
   replaces?: true;
   /** (Inputs) the provider reports the value it keeps (found or generated), so it is an output too. */
   reported?: true;
+  /** (Inputs) read by check at preview only: never diffed and not repeated in the outputs. */
+  checkOnly?: true;
 }
 
 /** The declaration: inputs, and the outputs that are not inputs (outputs repeat every input). */
@@ -24,7 +26,7 @@ export interface ResourceFields<I extends string, O extends string> {
 
 /** The declaration with the key lists derived from it. */
 export interface ResourceSchema<I extends string, O extends string> extends ResourceFields<I, O> {
-  /** Every input key, in declaration order. */
+  /** Every input key that is diffed and repeated in the outputs (all but checkOnly), in declaration order. */
   inputKeys: I[];
   /** Every output-only key. */
   outputKeys: O[];
@@ -48,7 +50,7 @@ export function resourceSchema<I extends string, O extends string>(fields: Resou
   const secretInputKeys = where(fields.inputs, (s) => s.secret);
   return {
     ...fields,
-    inputKeys: where(fields.inputs, () => true),
+    inputKeys: where(fields.inputs, (s) => !s.checkOnly),
     outputKeys: where(fields.outputs, () => true),
     seedKeys: [...where(fields.outputs, () => true), ...where(fields.inputs, (s) => s.reported)],
     replaceKeys: where(fields.inputs, (s) => s.replaces),

@@ -3,6 +3,7 @@
  * firewall set to the Talos rule set of provider/talos/firewall-rules-robot.ts, active before create
  * returns. The Robot calls live in apply.ts.
  */
+import { checkRobotUrl } from "../shared/config";
 import { diffInputs } from "../dispatch/diff";
 import { Props, ResourceRuntime } from "../dispatch/types";
 import { applyRobotFirewall, deleteRobotFirewall, readRobotFirewall } from "./apply";
@@ -14,6 +15,7 @@ export { RobotFirewallInputs, RobotFirewallOutputs, checkRobotFirewall } from ".
 /** The RobotFirewall runtime. */
 export const runtime: ResourceRuntime<RobotFirewallInputs, RobotFirewallOutputs> = {
   async check(_olds, news) {
+    checkRobotUrl();
     return { inputs: news as unknown as RobotFirewallInputs, failures: checkRobotFirewall(news) };
   },
   async diff(_id, olds, news) {

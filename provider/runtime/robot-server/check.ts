@@ -81,6 +81,7 @@ const checkDeadlines: Check = (v, f) => {
 const FIELDS: [keyof RobotServerInputs, Check][] = [
   ["serverNumber", positiveInteger],
   ["name", (v, f) => v !== undefined && (typeof v !== "string" || v.trim() === "" || v.length > 100) && fail(f, `must be a non-empty string of at most 100 characters, got ${JSON.stringify(v)}`)],
+  ["owner", (v, f) => v !== undefined && (typeof v !== "string" || !/^\S+$/.test(v)) && fail(f, `must be a string without spaces (\`<project>/<stack>/<resource>\`), got ${JSON.stringify(v)}`)],
   ["image", checkImage],
   ["installDisk", (v, f) => void validateDiskSelector(v, f)],
   ["otherDisks", (v, f) => v !== undefined && !["refuse", "wipe", "ignore"].includes(v as string) && fail(f, `must be "refuse", "wipe" or "ignore", got ${JSON.stringify(v)}`)],

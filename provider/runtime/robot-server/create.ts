@@ -9,6 +9,7 @@ import { Inventory } from "../../rescue/inventory";
 import { RescueSession } from "../../rescue/session";
 import { CreateResult } from "../dispatch/types";
 import { RobotServerDeps, robotServerDeps } from "./deps";
+import { assertOwnable } from "./owner";
 import { Budget, DiskPlan, fixBootOrder, planDisks, readInventory, verifyWritten, wipeDisks, writeImage } from "./install";
 import { diskSummary, networkPatchFor, publicMac } from "./outputs";
 import { Preflight, adoptedOutputs, preflight, talosCheck } from "./preflight";
@@ -79,7 +80,10 @@ async function inRescue(r: Run, s: RescueSession): Promise<Partial<RobotServerOu
   try {
     const inv = await steps.run("reading the inventory (disks, NIC, SMBIOS UUID, boot mode)", () => readInventory(s, label, budget));
     const plan = await steps.run(`choosing the install disk (otherDisks: ${i.otherDisks ?? "refuse"})`, async () => planDisks(inv, i.installDisk, i.otherDisks ?? "refuse", label, steps.log));
-    await steps.run(`stopping md arrays and wiping ${plan.targetPath}`, () => wipeDisks(s, plan, budget, steps.log));
+    await steps.run(`stopping md arrays and wiping ${plan.targetPath}`, async () => {
+      await confirmOwner(r);
+      await wipeDisks(s, plan, budget, steps.log);
+    });
     const sha = await steps.run(`writing the image to ${plan.targetPath}`, () => writeImage(s, pre.image, plan.targetPath, budget));
     steps.log.info(`image sha256 ${sha}${pre.image.sha256 ? " (matches the expected sha256)" : ""}`);
     await steps.run("re-reading the partition table and checking the boot order", async () => {
@@ -94,6 +98,16 @@ async function inRescue(r: Run, s: RescueSession): Promise<Partial<RobotServerOu
   } finally {
     await s.close();
   }
+}
+
+/**
+ * The owner marker is read again right before the first write: two creates of one server started
+ * together both passed preflight, and the later rename wins; the earlier one stops here.
+ */
+async function confirmOwner(r: Run): Promise<void> {
+  if (!r.i.owner) return;
+  const server = await r.d.robot.servers.get(r.i.serverNumber);
+  if (server) assertOwnable(r.i.serverNumber, server.serverName, r.i.owner);
 }
 
 function installedOutputs(r: Run, inv: Inventory, plan: DiskPlan, sha: string, log: StepLogger): Partial<RobotServerOutputs> {

@@ -3,10 +3,12 @@
  * check validates at preview time; diff replaces only for `serverNumber` and `reinstallTrigger`
  * (delete first: it is the same machine); create/read/update/delete live in their own modules.
  */
+import { checkRobotUrl } from "../shared/config";
 import { changedKeys } from "../dispatch/diff";
 import { DiffResult, Props, ResourceRuntime } from "../dispatch/types";
 import { checkInputs, normalizeImage } from "./check";
 import { createRobotServer } from "./create";
+import { robotNameFor } from "./owner";
 import { deleteRobotServer, readRobotServer, updateRobotServer } from "./lifecycle";
 import { INPUT_KEYS, ROBOT_SERVER_FIELDS, RobotServerInputs, RobotServerOutputs } from "./types";
 
@@ -18,12 +20,14 @@ export { timingOf } from "./types";
 export const REPLACE_KEYS = ROBOT_SERVER_FIELDS.replaceKeys;
 
 /**
- * The diff of old outputs against new inputs. `name` is also compared with the server's current
- * Robot name (`serverName`), so a rename made outside Pulumi and seen by refresh is renamed back.
+ * The diff of old outputs against new inputs. `name` (with the owner marker) is also compared with
+ * the server's current Robot name (`serverName`), so a rename made outside Pulumi and seen by
+ * refresh is renamed back, and a server created before owners were recorded gets its marker.
  */
 export function diffRobotServer(olds: Props, news: Props): DiffResult {
   const changed = changedKeys(olds, news, INPUT_KEYS);
-  const drifted = typeof news.name === "string" && typeof olds.serverName === "string" && olds.serverName !== news.name;
+  const wanted = typeof news.name === "string" ? robotNameFor(news.name, typeof news.owner === "string" ? news.owner : undefined) : undefined;
+  const drifted = wanted !== undefined && typeof olds.serverName === "string" && olds.serverName !== wanted;
   if (drifted && !changed.includes("name")) changed.push("name");
   const replaces = changed.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
   // Create-before-delete would let the old resource's wipeOnDelete wipe the fresh install.
@@ -33,6 +37,7 @@ export function diffRobotServer(olds: Props, news: Props): DiffResult {
 /** The RobotServer runtime. */
 export const runtime: ResourceRuntime<RobotServerInputs, RobotServerOutputs> = {
   async check(_olds, news) {
+    checkRobotUrl();
     const inputs = news.image === undefined ? news : { ...news, image: normalizeImage(news.image as RobotServerInputs["image"]) };
     return { inputs: inputs as unknown as RobotServerInputs, failures: checkInputs(inputs) };
   },

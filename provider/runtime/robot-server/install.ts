@@ -10,6 +10,7 @@ import { DiskInfo, Inventory, inventoryScript, parseInventory } from "../../resc
 import { OtherDisksPolicy, SafetyPlan, evaluateOtherDisks } from "../../rescue/safety";
 import { DiskSelector, describeDisk, selectInstallDisk, stableDevicePath } from "../../rescue/select";
 import { RescueSession } from "../../rescue/session";
+import { explainWriteFailure } from "../shared/failure-hints";
 import { ResolvedImage } from "./image";
 
 /** A time budget shared by the in-rescue steps. */
@@ -62,7 +63,8 @@ export async function wipeDisks(s: RescueSession, p: DiskPlan, b: Budget, log: S
 /** Streams the image onto the target (download | decompress | tee sha256 | dd, pipefail, no temp file) and returns the sha256 of what was written. */
 export async function writeImage(s: RescueSession, image: ResolvedImage, targetPath: string, b: Budget): Promise<string> {
   const script = installImageCommand({ url: image.url, target: targetPath, expectedSha256: image.sha256, workDir: "/run" });
-  const { stdout } = await s.run(script, { timeoutMs: b.remaining(), what: `writing the image to ${targetPath}` });
+  const { stdout } = await s.run(script, { timeoutMs: b.remaining(), what: `writing the image to ${targetPath}` })
+    .catch((e) => Promise.reject(explainWriteFailure(e, image.url, targetPath)));
   return parseImageSha256(stdout);
 }
 

@@ -10,7 +10,8 @@ import { selectInstallDisk, stableDevicePath } from "../../rescue/select";
 import { RescueSession } from "../../rescue/session";
 import { ReadResult, UpdateResult } from "../dispatch/types";
 import { serverLabel } from "./create";
-import { explainRobotError, robotServerDeps } from "./deps";
+import { RobotServerDeps, explainRobotError, robotServerDeps } from "./deps";
+import { assertOwnable, ownedBy, plainName, robotNameFor } from "./owner";
 import { Budget, readInventory } from "./install";
 import { networkFacts } from "./outputs";
 import { serverPreflight } from "./preflight";
@@ -36,12 +37,17 @@ export async function readRobotServer(id: string, props: RobotServerOutputs): Pr
   return { id, props: { ...props, ...net, talosState: probe.state } };
 }
 
-/** Update: renames the server in Robot when `name` differs from its current name; everything else is recorded only. */
+/**
+ * Update: renames the server in Robot when its name (with the owner marker) differs from the current
+ * one, unless another resource's marker is on it (as last read); everything else is recorded only.
+ */
 export async function updateRobotServer(_id: string, olds: RobotServerOutputs, news: RobotServerInputs): Promise<UpdateResult<RobotServerOutputs>> {
   const kept = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, olds[k]])) as Partial<RobotServerOutputs>;
-  if (news.name === undefined || news.name === olds.serverName) return { outs: kept };
+  const wanted = news.name === undefined ? undefined : robotNameFor(news.name, news.owner);
+  if (wanted === undefined || wanted === olds.serverName) return { outs: kept };
+  if (typeof olds.serverName === "string") assertOwnable(news.serverNumber, olds.serverName, news.owner);
   const d = robotServerDeps(timingOf(news.deadlines));
-  const renamed = await d.robot.servers.rename(news.serverNumber, news.name).catch((e) => Promise.reject(explainRobotError(e)));
+  const renamed = await d.robot.servers.rename(news.serverNumber, wanted).catch((e) => Promise.reject(explainRobotError(e)));
   logLine(`[${news.name}] renamed server ${news.serverNumber} in Robot from "${olds.serverName}" to "${renamed.serverName}"`);
   return { outs: { ...kept, serverName: renamed.serverName } };
 }
@@ -51,7 +57,7 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
   const label = serverLabel(props);
   if (!props.wipeOnDelete) {
     logLine(`[${label}] leaving server ${props.serverNumber} untouched (wipeOnDelete is not set); Talos keeps running`);
-    return;
+    return releaseOwner(props, robotServerDeps(timingOf(props.deadlines)));
   }
   const t = timingOf(props.deadlines);
   const d = robotServerDeps(t);
@@ -73,6 +79,16 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
   } finally {
     await releaseRescueAccess(d.robot, access, steps.log);
   }
+  await releaseOwner(props, d);
+}
+
+/** Removes this resource's owner marker from the server's Robot name, so another resource may take it. */
+async function releaseOwner(props: RobotServerOutputs, d: RobotServerDeps): Promise<void> {
+  if (!props.owner) return;
+  const server = await d.robot.servers.get(props.serverNumber).catch((e) => Promise.reject(explainRobotError(e)));
+  if (!server || !ownedBy(server.serverName, props.owner)) return;
+  await d.robot.servers.rename(props.serverNumber, plainName(server.serverName)).catch((e) => Promise.reject(explainRobotError(e)));
+  logLine(`[${serverLabel(props)}] released server ${props.serverNumber}: its Robot name is "${plainName(server.serverName)}" again`);
 }
 
 /** Steps 5–6 of a wipeOnDelete: find the installed disk again (refusing a different one) and wipe it. */

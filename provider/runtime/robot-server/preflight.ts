@@ -10,6 +10,7 @@ import { ResolvedImage, ensureImageExists, resolveImage } from "./image";
 import { NetworkFacts, networkFacts, networkPatchFor } from "./outputs";
 import { ResetPlan, planResets } from "./reset";
 import { RobotServerDeps } from "./deps";
+import { assertOwnable, robotNameFor } from "./owner";
 import { TalosProbe, probeTalos, refuseLiveNode } from "./talos";
 import { RobotServerInputs, RobotServerOutputs, Timing } from "./types";
 
@@ -47,13 +48,20 @@ export async function serverPreflight(n: number, d: RobotServerDeps, log: StepLo
   return { server, ip: server.serverIp, resets, plan, net };
 }
 
-/** Step 1: the server facts, a rename when `name` differs, and the image's existence. */
+/**
+ * Step 1: the server facts, the owner check (a server another resource owns is refused before
+ * anything changes), a rename when the name or owner marker differs, and the image's existence.
+ */
 export async function preflight(i: RobotServerInputs, d: RobotServerDeps, log: StepLogger): Promise<Preflight> {
   const facts = await serverPreflight(i.serverNumber, d, log);
-  if (i.name !== undefined && i.name !== facts.server.serverName) {
-    await d.robot.servers.rename(i.serverNumber, i.name);
-    log.info(`renamed the server in Robot from "${facts.server.serverName}" to "${i.name}"`);
-    facts.net.serverName = i.name;
+  assertOwnable(i.serverNumber, facts.server.serverName, i.owner);
+  const wanted = i.name === undefined ? undefined : robotNameFor(i.name, i.owner);
+  if (wanted !== undefined && wanted !== facts.server.serverName) {
+    await d.robot.servers.rename(i.serverNumber, wanted);
+    log.info(`renamed the server in Robot from "${facts.server.serverName}" to "${wanted}"`);
+    facts.net.serverName = wanted;
+    // Another create of the same server may have read it unmarked too: the later rename wins.
+    if (i.owner) assertOwnable(i.serverNumber, (await d.robot.servers.get(i.serverNumber))?.serverName ?? wanted, i.owner);
   }
   const image = resolveImage(i.image, d.factoryUrl);
   log.info(`image ${image.url} (Talos ${image.version})`);

@@ -6,6 +6,7 @@ import { RobotClient } from "../../hetzner/robot";
 import { errorMessage } from "../../internal/errors";
 import { StepLogger, registerSecret } from "../../internal/log";
 import { generateEd25519KeyPair } from "../../rescue/session-keys";
+import { explainArmFailure } from "../shared/failure-hints";
 import { explainBootBlocked } from "./refusals";
 
 /** Name prefix of the ephemeral keys of one server; what the sweep looks for. */
@@ -21,19 +22,20 @@ export interface RescueAccess {
   privateKey?: string;
   /** Fingerprint of the ephemeral key, to delete it afterwards. */
   ephemeralFingerprint?: string;
-  /** Root password of the current activation (used when there is no private key); set by `armRescue`. */
+  /** Root password of the current activation; never sent while a private key exists. Set by `armRescue`. */
   password?: string;
+  /** Host key fingerprints Robot reported for the current activation (MD5 hex); set by `armRescue`. */
+  hostKeys?: string[];
+  /** Without reported keys: the key of the run's first verified rescue session, required from every later one. */
+  pinnedHostKey?: string;
 }
 
 /**
- * Access with the user's registered key (logging in with the activation's password, since the
- * private key stays with the user) or with a fresh ephemeral key registered in Robot.
+ * Access with a fresh ephemeral key registered in Robot; the user's registered key, when given, is
+ * armed beside it (so the user can log in too), but the run itself logs in with the ephemeral key:
+ * the activation's root password never goes over the wire while a key can be used.
  */
 export async function rescueAccess(robot: RobotClient, serverNumber: number, rescueKey: string | undefined, log: StepLogger): Promise<RescueAccess> {
-  if (rescueKey) {
-    log.info(`rescue key ${rescueKey} (registered by you); logging in with the activation's root password`);
-    return { fingerprints: [rescueKey] };
-  }
   await sweepEphemeralKeys(robot, serverNumber, log);
   // Not ssh2's generator: it drops a leading zero byte of ~1 in 256 public keys (provider/rescue/session-keys.ts).
   const name = `${ephemeralKeyPrefix(serverNumber)}${Date.now()}`;
@@ -41,7 +43,8 @@ export async function rescueAccess(robot: RobotClient, serverNumber: number, res
   registerSecret(pair.private);
   const key = await robot.keys.create(name, pair.public.trim());
   log.info(`registered ephemeral ed25519 key ${name} (${key.fingerprint})`);
-  return { fingerprints: [key.fingerprint], privateKey: pair.private, ephemeralFingerprint: key.fingerprint };
+  if (rescueKey) log.info(`rescue key ${rescueKey} (registered by you) is armed too; this run logs in with the ephemeral key, never with the root password`);
+  return { fingerprints: [...(rescueKey ? [rescueKey] : []), key.fingerprint], privateKey: pair.private, ephemeralFingerprint: key.fingerprint };
 }
 
 /** Deletes ephemeral keys a crashed earlier run of this server left behind. */
@@ -71,9 +74,10 @@ export async function releaseRescueAccess(robot: RobotClient, access: RescueAcce
  */
 export async function armRescue(robot: RobotClient, serverNumber: number, access: RescueAccess): Promise<void> {
   await robot.rescue.deactivate(serverNumber);
-  const r = await robot.rescue.activate(serverNumber, "linux", access.fingerprints).catch((e) => { throw explainBootBlocked(e, serverNumber); });
+  const r = await robot.rescue.activate(serverNumber, "linux", access.fingerprints).catch((e) => Promise.reject(explainArmFailure(explainBootBlocked(e, serverNumber), serverNumber)));
   registerSecret(r.password);
   access.password = r.password ?? undefined;
+  access.hostKeys = r.hostKeys.map((k) => k.fingerprint).filter((f) => f !== "" && f !== "undefined");
 }
 
 /** Disarms rescue if this run left it armed (a failure before the machine booted it); never throws. */

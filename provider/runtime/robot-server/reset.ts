@@ -92,21 +92,40 @@ async function waitShutOff(c: RescueBootContext): Promise<void> {
   }
 }
 
-/** One wait for the rescue system: SSH with the run's credentials, then the rescue check. */
+/**
+ * One wait for the rescue system: SSH with the run's credentials, only to a host presenting a key
+ * Robot reported for this activation (or, when it reported none, the key pinned earlier in the run),
+ * then the rescue check; the first verified key of a run without reported keys is pinned and logged.
+ */
 async function connectRescue(c: RescueBootContext): Promise<RescueSession> {
   const t = c.timing;
+  const accepted = acceptedHostKeys(c.access);
   const session = await RescueSession.connect({
-    host: c.ip, deadlineMs: t.rescueMs, sleep: c.sleep,
+    host: c.ip, deadlineMs: t.rescueMs, sleep: c.sleep, acceptedHostKeys: accepted,
     ...(c.access.privateKey ? { privateKey: c.access.privateKey } : { password: c.access.password }),
     backoff: { initialMs: t.pollMs, factor: 1.5, maxMs: Math.min(10_000, t.pollMs * 5) },
   });
   try {
     await session.verifyRescue(Math.max(5_000, t.pollMs * 10));
+    logHostKey(c, session.hostKeyFingerprint);
     return session;
   } catch (e) {
     await session.close();
     throw e;
   }
+}
+
+function acceptedHostKeys(a: RescueAccess): string[] {
+  if (a.hostKeys && a.hostKeys.length > 0) return a.hostKeys;
+  return a.pinnedHostKey ? [a.pinnedHostKey] : [];
+}
+
+function logHostKey(c: RescueBootContext, fingerprint: string): void {
+  const a = c.access;
+  if (a.hostKeys && a.hostKeys.length > 0) return c.log.info(`rescue host key ${fingerprint} matches one Robot reported for this activation (${a.hostKeys.join(", ")})`);
+  if (a.pinnedHostKey) return c.log.info(`rescue host key ${fingerprint} is the one pinned earlier in this run`);
+  a.pinnedHostKey = fingerprint;
+  c.log.info(`rescue host key ${fingerprint} pinned for this run (Robot reported none for the activation: trusted on first use, required from every later connection)`);
 }
 
 /**
@@ -141,5 +160,10 @@ async function rescueFailure(c: RescueBootContext, sent: RobotResetType[], cause
     return new RescueUnavailableError(`the rescue system never booted: after resets ${resets} Robot still shows the rescue activation armed, so the server did not boot from the network; make sure network boot (PXE) comes before the disks in the boot order (Hetzner support can change it)`, { cause });
   }
   const last = (cause as DeadlineError).message;
+  const mismatch = (cause as { cause?: unknown }).cause;
+  if (isError(mismatch, "HostKeyMismatchError")) {
+    return new RescueUnavailableError(`the rescue system on ${c.ip}:22 never presented the expected host key after resets ${resets}: ${mismatch.message}. ` +
+      "Nothing was sent to that host (no password, no command); if something else answers on that address, check the server in Robot before running pulumi up again", { cause });
+  }
   return new RescueUnavailableError(`the server booted the rescue system (Robot shows the activation consumed) but SSH to ${c.ip}:22 never accepted this run's credentials after resets ${resets}: ${last}`, { cause });
 }

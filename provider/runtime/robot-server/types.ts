@@ -35,6 +35,8 @@ export interface RobotServerDeadlines {
 export interface RobotServerInputs {
   serverNumber: number;
   name?: string;
+  /** Who owns the server: `<project>/<stack>/<resource>`, recorded in its Robot name (robot-server-owner.ts). */
+  owner?: string;
   image: RobotServerImage;
   installDisk: DiskSelector;
   otherDisks?: OtherDisksPolicy;
@@ -92,7 +94,7 @@ export interface RobotServerOutputs extends RobotServerInputs {
  */
 export const ROBOT_SERVER_FIELDS = resourceSchema<KeysOf<RobotServerInputs>, OutputOnlyKeys<RobotServerOutputs, RobotServerInputs>>({
   inputs: {
-    serverNumber: { replaces: true }, name: {}, image: {}, installDisk: {}, otherDisks: {}, rescueKey: {}, reinstallTrigger: { replaces: true },
+    serverNumber: { replaces: true }, name: {}, owner: {}, image: {}, installDisk: {}, otherDisks: {}, rescueKey: {}, reinstallTrigger: { replaces: true },
     adopt: {}, nicMac: {}, wipeOnDelete: {}, deadlines: {},
   },
   outputs: {

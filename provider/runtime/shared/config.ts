@@ -2,6 +2,7 @@
  * Credentials and endpoints for the runtime: stack config captured by the provider's `configure`,
  * then the environment, then the real Hetzner/Talos defaults. Never read from resource inputs.
  */
+import { robotBaseUrl } from "../../hetzner/robot";
 import { InputError } from "../../internal/errors";
 import { registerSecret } from "../../internal/log";
 
@@ -87,4 +88,13 @@ export function requireSetting(name: SettingName, env: NodeJS.ProcessEnv = proce
   const spec: SettingSpec = SETTINGS[name];
   const flag = spec.secret ? " --secret" : "";
   throw new InputError(spec.configKey, `is not set: run \`pulumi config set${flag} ${spec.configKey} ...\` or export ${spec.envVar}`);
+}
+
+/**
+ * Refuses, at preview, a Robot URL that would carry the webservice password in clear text (plain
+ * http to anything but a loopback address); the client refuses it again when it is built.
+ */
+export function checkRobotUrl(env: NodeJS.ProcessEnv = process.env): void {
+  const url = setting("robotUrl", env);
+  if (url !== undefined) robotBaseUrl(url, `${SETTINGS.robotUrl.configKey} (or ${SETTINGS.robotUrl.envVar})`);
 }

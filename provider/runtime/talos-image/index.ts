@@ -5,10 +5,13 @@
  */
 import { changedKeys } from "../dispatch/diff";
 import { DiffResult, Props, ResourceRuntime, isUnknown } from "../dispatch/types";
+import { setting } from "../shared/config";
 import { checkInputs } from "./check";
+import { Catalog, cloudCatalogFailures } from "./cloud-check";
+import { talosImageDeps } from "./deps";
 import { createTalosImage, localSchematic } from "./create";
 import { deleteTalosImage, readTalosImage, updateTalosImage } from "./lifecycle";
-import { INPUT_KEYS, TALOS_IMAGE_FIELDS, TalosImageInputs, TalosImageOutputs } from "./types";
+import { INPUT_KEYS, TALOS_IMAGE_FIELDS, TalosImageInputs, TalosImageOutputs, timingOf } from "./types";
 
 export { setTalosImageDeps, depsFromSettings, TalosImageDeps, TalosImageDepsFactory } from "./deps";
 export { sweepTalosImageLeftovers, SweepOptions, SweepResult } from "./sweep";
@@ -39,11 +42,26 @@ function sameImage(olds: Props, news: Props): boolean {
   return olds.talosVersion === news.talosVersion && (olds.arch ?? "x86") === (news.arch ?? "x86") && olds.resolvedSchematicId === id;
 }
 
+/** The Cloud catalogue for preview checks; none without a Cloud token (the offline checks still run). */
+function catalogForCheck(news: Props): Catalog | undefined {
+  if (setting("hcloudToken") === undefined) return undefined;
+  let t;
+  try {
+    t = timingOf(news.timeouts as TalosImageInputs["timeouts"]);
+  } catch {
+    t = timingOf(undefined);
+  }
+  return talosImageDeps(t).cloud.catalog;
+}
+
 /** The TalosImage runtime. */
 export const runtime: ResourceRuntime<TalosImageInputs, TalosImageOutputs> = {
   async check(_olds, news) {
     const r = checkInputs(news);
-    return { inputs: r.inputs as unknown as TalosImageInputs, failures: r.failures };
+    const catalog = catalogForCheck(news);
+    const failed = new Set(r.failures.map((f) => f.property));
+    const online = catalog ? await cloudCatalogFailures(catalog, r.inputs, failed) : [];
+    return { inputs: r.inputs as unknown as TalosImageInputs, failures: [...r.failures, ...online] };
   },
   async diff(_id, olds, news) {
     return diffTalosImage(olds as unknown as Props, news as unknown as Props);

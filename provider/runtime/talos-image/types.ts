@@ -42,6 +42,8 @@ export interface TalosImageInputs {
   description?: string;
   retainOnDelete?: boolean;
   timeouts?: TalosImageTimeouts;
+  /** Cloud pools that boot from the snapshot, checked at preview only (never diffed: not in INPUT_KEYS). */
+  pools?: { name: string; serverType: string; location: string }[];
 }
 
 /** Outputs of `TalosImage`: the inputs under the same keys plus what the snapshot is. */
@@ -70,7 +72,7 @@ export const TALOS_IMAGE_FIELDS = resourceSchema<KeysOf<TalosImageInputs>, Outpu
   inputs: {
     resourceName: {}, talosVersion: { replaces: true }, schematic: { replaces: true }, schematicId: { replaces: true }, arch: { replaces: true },
     imageUrl: { replaces: true }, location: { replaces: true }, serverType: { replaces: true }, labels: { replaces: true },
-    description: { replaces: true }, retainOnDelete: { replaces: true }, timeouts: {},
+    description: { replaces: true }, retainOnDelete: { replaces: true }, timeouts: {}, pools: { checkOnly: true },
   },
   outputs: { imageId: {}, resolvedSchematicId: {}, imageSizeGb: {}, diskSizeGb: {}, adopted: {}, imageLabels: {}, sourceUrl: {} },
 });

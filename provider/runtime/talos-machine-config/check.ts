@@ -4,12 +4,13 @@
  * previews while the full config (secret material) never becomes an input.
  */
 import { errorMessage } from "../../internal/errors";
-import { registerSecret } from "../../internal/log";
+import { maskSecrets, registerSecret } from "../../internal/log";
 import { ChangeImpact, changeImpact, diffConfigs, encodeUserData, isKubernetesImagePath, secretValuesOf } from "../../talos/config";
 import { CheckResult, Props, UNKNOWN_VALUE } from "../dispatch/types";
 import { RuntimeDeps } from "./deps";
 import { propertyOfError, renderInputs } from "./render";
 import { plannedAction, resolveConfigVersion } from "./roll/plan";
+import { trialRenderFailure } from "./trial";
 import { MachineConfigInputs, USER_INPUT_KEYS } from "./types";
 import { containsUnknown, inputFailures } from "./validate";
 
@@ -49,7 +50,8 @@ export function impactAgainst(olds: Props, redacted: string, hash: string, role:
 }
 
 function failure(property: string, e: unknown): CheckResult<MachineConfigInputs> {
-  return { failures: [{ property, reason: errorMessage(e) }] };
+  // Check failures are answers, not errors: dispatch does not mask them, so this does.
+  return { failures: [{ property, reason: maskSecrets(errorMessage(e)) }] };
 }
 
 /** The checked inputs, or failures naming the input (patch list and index, field) at fault. */
@@ -59,7 +61,10 @@ export async function checkMachineConfig(olds: Props, news: Props, deps: Runtime
   if (failures.length > 0) return { inputs: inputs as unknown as MachineConfigInputs, failures };
   const i = inputs as unknown as MachineConfigInputs;
   if (USER_INPUT_KEYS.some((k) => containsUnknown(inputs[k]))) {
-    // Preview with values computed later (e.g. a new TalosSecrets): render at apply time.
+    // Preview with values computed later (e.g. a new TalosSecrets): render at apply time, but try
+    // the patches now with placeholder facts so a bad one fails before any server is wiped.
+    const trial = await trialRenderFailure(inputs, deps);
+    if (trial) return { inputs: i, failures: [{ ...trial, reason: maskSecrets(trial.reason) }] };
     return { inputs: { ...i, redactedConfig: UNKNOWN_VALUE, configHash: UNKNOWN_VALUE, changeImpact: UNKNOWN_VALUE as ChangeImpact } };
   }
   let rendered;

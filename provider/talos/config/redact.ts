@@ -1,6 +1,7 @@
 /** Redacted renderings of machine configs for previews, and the secret values for log masking. */
 import { encodeConfigDocuments, isV1Alpha1, parseConfigDocuments } from "./documents";
 import { joinTokenOf, replaceJoinToken, secretPathsFor, visitPath } from "./secret-fields";
+import { visitUserSecrets } from "./user-secrets";
 import type { YamlMap } from "./yaml-io";
 
 /** What replaces every secret value in a redacted config. */
@@ -20,11 +21,13 @@ function eachSecret(docs: YamlMap[], visit: (value: unknown) => unknown): void {
       const replaced = token === undefined ? token : visit(token);
       if (replaced !== token) doc.apiUrl = replaceJoinToken(doc.apiUrl, String(replaced));
     }
+    visitUserSecrets(doc, visit);
   }
 }
 
 /**
- * Replaces every secret-bearing field (contract §18.4, plus `cluster.id`) with `***redacted***`;
+ * Replaces every secret-bearing field (contract §18.4, plus `cluster.id`) and every secret users put
+ * in their patches (user-secrets.ts) with `***redacted***`;
  * empty strings stay empty so a worker's `key: ""` stays visibly empty. Documents are kept.
  */
 export function redactConfig(config: string): string {

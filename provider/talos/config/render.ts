@@ -4,6 +4,7 @@
  * then `talosctl validate --strict`.
  */
 import { InputError, errorMessage } from "../../internal/errors";
+import { registerSecret } from "../../internal/log";
 import { parseTalosVersion } from "../versions";
 import { ConfigError } from "./errors";
 import { validateClusterEndpoint, validateRole } from "./endpoint";
@@ -11,7 +12,7 @@ import { assertNoHostnameConflict, hostnamePatch, type LabelledPatch } from "./h
 import { configHash } from "./normalize";
 import { applyLoadedPatches, loadConfigPatches, type LoadedPatch } from "./patch";
 import type { ConfigPatch } from "./parse";
-import { redactConfig } from "./redact";
+import { redactConfig, secretValuesOf } from "./redact";
 import { ConfigRenderCache, sharedRenderCache, type GeneratedConfigs } from "./render-cache";
 import { substituteInPatch, type PatchVariables } from "./variables";
 
@@ -98,6 +99,8 @@ export async function renderMachineConfig(args: RenderArgs, deps: RenderDeps): P
   const generated = await cache.get(key, () => deps.generator.genConfig(key));
   const base = args.role === "controlplane" ? generated.controlplane : generated.worker;
   const config = applyLoadedPatches(base, patches);
+  // Validation messages may quote the user's values (a URL with its password): mask them from here on.
+  registerSecret(...secretValuesOf(config));
   let result: { warnings: string[] } | string[];
   try {
     result = await deps.generator.validate(config, args.mode, true);

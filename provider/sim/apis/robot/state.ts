@@ -20,6 +20,8 @@ export interface RescueActivation {
   /** The keys as they were when activated (`authorized_key[].key`). */
   keys: Pick<KeyRecord, "name" | "fingerprint" | "type" | "size">[];
   password: string;
+  /** Host keys reported for the activation (`host_key[].key`), when the scenario reports them. */
+  hostKeys: { fingerprint: string; type: string; size: number }[];
 }
 
 /** Firewall of one server; `status` is "in process" while a change is being applied. */

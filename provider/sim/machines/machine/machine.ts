@@ -30,6 +30,8 @@ export interface RescueHost {
   efiVariables(): EfiNvram | null;
   /** Changes them as efibootmgr asks ("delete", "order", "next", "delete-next"); an error text or null. */
   changeEfiVariables(op: string, arg: string): string | null;
+  /** The Robot/Cloud firewall's verdict on a new inbound connection; absent = no firewall in front (a bare loop host). */
+  inboundAllowed?(proto: "tcp" | "udp", port: number, sourceIp: string): boolean;
 }
 
 /** How a machine reaches the rest of the world. */

@@ -22,6 +22,7 @@ export function rescueAuthenticator(arm: RescueArm): (ctx: AuthContext) => void 
   const keys = parseAuthorizedKeys(arm.authorizedKeys);
   const methods: ("publickey" | "password")[] = ["publickey", "password"];
   return (ctx) => {
+    arm.logins?.push(ctx.method);
     if (ctx.username !== "root") return ctx.reject(methods);
     if (ctx.method === "password") return arm.password && sameSecret(ctx.password, arm.password) ? ctx.accept() : ctx.reject(methods);
     if (ctx.method !== "publickey") return ctx.reject(methods);

@@ -14,6 +14,8 @@ export interface SshServerOptions {
   hostKey: string;
   authenticate(ctx: AuthContext): void;
   onSession(session: Session, client: string): void;
+  /** Whether the machine's firewall (Robot or Cloud) lets a new connection from this address through. @default every address */
+  admits?(sourceIp: string): boolean;
 }
 
 /** A listening rescue sshd. */
@@ -37,6 +39,8 @@ export async function startSshServer(o: SshServerOptions): Promise<SshServer> {
     client.on("error", () => undefined);
   });
   const tcp = net.createServer((sock) => {
+    // A firewall discards the SYN; the client sees its connection fail, the rescue system nothing.
+    if (o.admits && !o.admits(sock.remoteAddress ?? "")) return void sock.destroy();
     sockets.add(sock);
     sock.on("close", () => sockets.delete(sock));
     sock.on("error", () => undefined);

@@ -5,6 +5,8 @@
  * rescue boot and stops it when it resets or powers off.
  */
 import { ChildProcess } from "child_process";
+import { createHash } from "crypto";
+import { utils as sshUtils } from "ssh2";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -71,7 +73,10 @@ class RescueBoot {
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
     await sync();
-    const key = rescueHostKey(this.host.spec);
+    const own = rescueHostKey(this.host.spec);
+    const useArmed = arm.hostKey !== undefined && !spec.faults?.rescueHostKeyMismatch;
+    if (arm.hostKey && !useArmed) logLine(`[sim ${spec.id}] fault rescueHostKeyMismatch: the rescue system presents another host key than its activation's`);
+    const key = useArmed ? { private: arm.hostKey!, fingerprint: hostKeyFingerprintOf(arm.hostKey!) } : own;
     const ssh = await this.sshd(key.private, arm, ns, sync);
     const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
       rereadpt: async (devno) => (await rereadpt(disks, devno)) ?? (await sync(), null),
@@ -91,9 +96,12 @@ class RescueBoot {
     })());
 
   private async sshd(hostKey: string, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>): Promise<SshServer> {
+    const port = this.host.spec.sshPort ?? 22;
     const ssh = await startSshServer({
       address: this.host.spec.ipv4!,
-      port: this.host.spec.sshPort ?? 22,
+      port,
+      // The rescue system sits behind the server's Robot (or Cloud) firewall like any OS (issue 16, item 1).
+      admits: (ip) => this.host.inboundAllowed?.("tcp", 22, ip) ?? true,
       hostKey,
       authenticate: rescueAuthenticator(arm),
       onSession: (session, client) => serveSession(session, { ns, beforeExec, running: this.running, client }),
@@ -151,4 +159,12 @@ function once<A extends unknown[], R>(f: (...a: A) => R): (...a: A) => R {
 function serialized(f: () => Promise<void>): () => Promise<void> {
   let chain: Promise<void> = Promise.resolve();
   return () => (chain = chain.catch(() => undefined).then(f));
+}
+
+/** SHA256 fingerprint of an OpenSSH private key's public half (ssh2's own parser, as the sshd uses). */
+function hostKeyFingerprintOf(privateKey: string): string {
+  const parsed = sshUtils.parseKey(privateKey);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key instanceof Error) throw key;
+  return "SHA256:" + createHash("sha256").update(key.getPublicSSH()).digest("base64").replace(/=+$/, "");
 }

@@ -8,6 +8,7 @@
  */
 import * as assert from "assert";
 import { FAST, RobotServerWorld, argsFor, diskHashes, smallServer } from "./world";
+import { VANILLA_SCHEMATIC_ID } from "../../../../provider/talos/schematic";
 
 const DISK = 64 * 1024 * 1024;
 
@@ -54,7 +55,8 @@ describe("engine: RobotServer faults while installing", function () {
   it("an SSH connection lost during dd fails the write step; a second run completes", async () => {
     const { path } = writeStep(2);
     const err = await otherDiskKept(2, () => w.upError("node-2", argsFor(w, 2)));
-    assert.strictEqual(err.details, `[node-2] step 9/12 (writing the image to ${path}) failed: SSH connection to rescue ${w.machine(2).spec.ipv4}:22 was lost during writing the image to ${path} (no exit status received)`);
+    assert.strictEqual(err.details, `[node-2] step 9/12 (writing the image to ${path}) failed: SSH connection to rescue ${w.machine(2).spec.ipv4}:22 was lost during writing the image to ${path} (no exit status received)\n` +
+      `what to do: ${path} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`);
     const rec = await otherDiskKept(2, () => w.up("node-2", argsFor(w, 2)));
     assert.deepStrictEqual([rec.outputs.talosState, await w.settled(2, "talos")], ["maintenance", "talos"]);
   });
@@ -68,7 +70,9 @@ describe("engine: RobotServer faults while installing", function () {
     } finally {
       w.factory.faults.truncateFraction = 1;
     }
-    assert.strictEqual(err.details, `${prefix}exited with code 1:\n/*stdin*\\ : Read error (39) : premature end `);
+    const url = `${w.factory.url}/image/${VANILLA_SCHEMATIC_ID}/v1.13.9/metal-amd64.raw.zst`;
+    assert.strictEqual(err.details, `${prefix}exited with code 1:\n/*stdin*\\ : Read error (39) : premature end \n` +
+      `what to do: the download of ${url} ended before the image was complete (a network or server problem; only ${writeStep(3).path} was written); run pulumi up again to download it again, and if it keeps failing check that the URL serves the whole file`);
     const rec = await otherDiskKept(3, () => w.up("node-3", argsFor(w, 3)));
     assert.deepStrictEqual([rec.outputs.talosState, await w.settled(3, "talos")], ["maintenance", "talos"]);
   });

@@ -37,7 +37,7 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
     pulumi.runtime.setMocks({ newResource: (a) => ((inputs = a.inputs), { id: "x", state: a.inputs }), call: (a) => a.inputs }, "project", "stack", false);
     const r = new RobotServer("web-1", { serverNumber: N1, image: { version: "v1.13.9" }, installDisk: { type: "nvme" } });
     assert.strictEqual(await new Promise((res) => r.urn.apply(res)), urnOf("web-1"));
-    assert.deepStrictEqual([inputs.name, inputs.serverNumber, pulumi.Output.isInstance(r.networkPatch)], ["web-1", N1, true]);
+    assert.deepStrictEqual([inputs.name, inputs.owner, inputs.serverNumber, pulumi.Output.isInstance(r.networkPatch)], ["web-1", "project/stack/web-1", N1, true]);
     assert.ok(w.provider.includes('dispatch(resourceModule, "create", inputs)') && w.provider.length < 4096);
   });
 
@@ -142,12 +142,15 @@ describe("engine: RobotServer lifecycle through the real host and the simulator"
     assert.deepStrictEqual([reinstalled.outputs.talosState, reinstalled.outputs.adopted, await w.settled(3, "talos")], ["maintenance", false, "talos"]);
   });
 
-  it("installs with a rescue key the user registered, logging in with the activation password, and keeps that key", async () => {
+  it("installs with a rescue key the user registered armed beside the run's own key, never sending the root password, and keeps that key", async () => {
     const robot = new RobotClient({ url: w.robot.url, user: "robot-ws-user", password: ROBOT_PASSWORD });
     const mine = await robot.keys.create("my laptop", generateEd25519KeyPair("me@laptop").public);
+    const arms = w.rescueArms.length;
     const rec = await w.up("node-4", argsFor(w, 4, { rescueKey: mine.fingerprint }));
     assert.deepStrictEqual([rec.outputs.talosState, [...w.robot.state.keys.values()].map((k) => k.name)], ["maintenance", ["my laptop"]]);
-    assert.ok(w.h.logs.includes(`[node-4]   rescue key ${mine.fingerprint} (registered by you); logging in with the activation's root password`));
+    assert.ok(w.h.logs.includes(`[node-4]   rescue key ${mine.fingerprint} (registered by you) is armed too; this run logs in with the ephemeral key, never with the root password`));
+    const armed = w.rescueArms.slice(arms);
+    assert.deepStrictEqual([armed.length, armed[0].authorizedKeys.length, [...new Set(armed.flatMap((a) => a.logins ?? []))].sort()], [1, 2, ["none", "publickey"]]); // "none": the client's opening probe, no credential
     await robot.keys.delete(mine.fingerprint);
   });
 

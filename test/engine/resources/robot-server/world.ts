@@ -87,6 +87,8 @@ export const urnOf = (name: string) => `urn:pulumi:stack::project::pulumi-nodejs
 export class RobotServerWorld {
   /** Every rescue root password Robot handed out (captured from the machines), for the secrets scan. */
   readonly rescuePasswords: string[] = [];
+  /** Every rescue activation the machines were armed with (keys, host key, the logins tried), in order. */
+  readonly rescueArms: RescueArm[] = [];
 
   private constructor(readonly world: World, readonly robot: RobotSim, readonly factory: FactorySim, readonly h: EngineHarness, readonly provider: string, private readonly dir: string, readonly net: string) {}
 
@@ -111,6 +113,7 @@ export class RobotServerWorld {
     const arm = m.armRescue.bind(m);
     m.armRescue = (a: RescueArm) => {
       this.rescuePasswords.push(a.password);
+      this.rescueArms.push(a);
       arm(a);
     };
   }

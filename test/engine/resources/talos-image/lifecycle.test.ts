@@ -82,11 +82,12 @@ describe("engine: TalosImage lifecycle through the real host and the simulator",
     await w.client.actions.waitFor([await w.client.servers.delete(node.server.id)], { timeoutMs: 20_000 });
   });
 
-  it("adopts the same image for a second resource with one request and no server", async () => {
+  it("adopts the same image for a second resource with one request (after check's two catalogue reads) and no server", async () => {
     const from = w.cloud.requests.length;
     const rec = await w.up("img-b", { talosVersion: V, serverType: "cx33", location: "hel1" });
     assert.deepStrictEqual([rec.id, rec.outputs.adopted, rec.outputs.imageLabels], [built, true, KEY_LABELS]);
-    assert.deepStrictEqual(w.requests(from), ["GET /images 200"]);
+    // check asks the catalogue about the location and server type the user wrote (issue 16, item 6).
+    assert.deepStrictEqual(w.requests(from), ["GET /locations 200", "GET /server_types 200", "GET /images 200"]);
     assert.deepStrictEqual(w.logsOf("img-b").slice(1), [`[img-b]   adopting snapshot ${built} (found by its labels); no builder server was created`]);
   });
 

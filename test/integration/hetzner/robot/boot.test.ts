@@ -29,7 +29,7 @@ describe("RobotClient against the simulator: rescue and resets", () => {
     assert.deepStrictEqual([r.active, r.os, r.bootTime, r.authorizedKeys.map((k) => [k.name, k.fingerprint, k.type, k.size])],
       [true, "linux", null, [["ops", keys[0].fingerprint, "ED25519", 256], ["ci", keys[1].fingerprint, "ED25519", 256]]]);
     assert.match(r.password!, /^[A-Za-z0-9]{16}$/);
-    assert.deepStrictEqual(h.machine(AX).lastRescueArm, { authorizedKeys: keys.map((k) => k.line), password: r.password });
+    assert.deepStrictEqual(h.machine(AX).lastRescueArm, { authorizedKeys: keys.map((k) => k.line), password: r.password, logins: [] });
     assert.deepStrictEqual(await h.client.rescue.get(AX), r);
     const again = await rejection(h.client.rescue.activate(AX, "linux", []));
     assert.strictEqual(again.message, "Robot POST /boot/2321001/rescue failed: BOOT_ALREADY_ENABLED (409): A boot option is already active");

@@ -40,7 +40,7 @@ describe("TalosCluster under mocks: the hybrid example", function () {
   });
 
   it("installs each control plane from its server number and disk selector", () => {
-    assert.deepStrictEqual(masked(r.get("hybrid-cp-1")!.inputs), { serverNumber: 2321002, name: "hybrid-cp-1", image: { version: "v1.13.9" }, installDisk: { wwn: "eui.001" } });
+    assert.deepStrictEqual(masked(r.get("hybrid-cp-1")!.inputs), { serverNumber: 2321002, name: "hybrid-cp-1", owner: `${PROJECT}/dev/hybrid-cp-1`, image: { version: "v1.13.9" }, installDisk: { wwn: "eui.001" } });
   });
 
   it("applies each control plane's config with KubeSpan, the role patch and the server's disk and routes", () => {
@@ -65,7 +65,7 @@ describe("TalosCluster under mocks: the hybrid example", function () {
     const c = r.get("hybrid-cloud-1-config")!.inputs;
     assert.deepStrictEqual([c.role, c.delivery, c.hostname, c.installImage, c.node], ["worker", "user-data", "hybrid-cloud-1", "ghcr.io/siderolabs/installer:v1.13.9", undefined]);
     assert.deepStrictEqual(plain(c.nodePatches), [{ machine: { nodeLabels: { "node.kubernetes.io/pool": "cloud" } } }]);
-    assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), { talosVersion: "v1.13.9", resourceName: "hybrid-image" });
+    assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), { talosVersion: "v1.13.9", resourceName: "hybrid-image", pools: [{ name: "cloud", serverType: "cx33", location: "fsn1" }] });
   });
 
   it("applies each Cloud worker's first-boot config again to the running server as its -node config", () => {

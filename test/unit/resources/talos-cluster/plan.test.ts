@@ -5,13 +5,14 @@
  * its children (test/unit/talos-cluster.test.ts does).
  */
 import * as assert from "assert";
-import { childNames, clusterPatchList, cloudServerLabels, endpointUrl, installImageFor, nodeLabelsPatch, planCluster } from "../../../../provider/resources/talos-cluster/plan";
+import { checkServerNumbers, childNames, clusterPatchList, cloudServerLabels, endpointUrl, installImageFor, nodeLabelsPatch, planCluster } from "../../../../provider/resources/talos-cluster/plan";
 import type { TalosClusterArgs } from "../../../../provider/resources/talos-cluster/types";
 import { kubeSpanPatch } from "../../../../provider/talos/config";
 import { duration, expandConfigDiffs, nodeTable } from "../../../../provider/sim/demo/display";
 
-const cp = { serverNumber: 1, installDisk: { wwn: "eui.1" } };
-const base: TalosClusterArgs = { talosVersion: "v1.13.9", controlPlanes: [cp, cp, cp], adminCidrs: ["198.51.100.0/24"] };
+const server = (serverNumber: unknown) => ({ serverNumber, installDisk: { wwn: `eui.${serverNumber}` } }) as TalosClusterArgs["controlPlanes"][number];
+const cp = server(4);
+const base: TalosClusterArgs = { talosVersion: "v1.13.9", controlPlanes: [server(1), server(2), server(3)], adminCidrs: ["198.51.100.0/24"] };
 const pool = (name: string, count: number) => ({ name, count, serverType: "cx33", location: "fsn1" });
 
 describe("TalosCluster plan", () => {
@@ -38,6 +39,8 @@ describe("TalosCluster plan", () => {
     ["a negative count", "prod", { ...base, workers: { cloudPools: [pool("a", -1)] } }],
     ["a fractional count", "prod", { ...base, workers: { cloudPools: [pool("a", 1.5)] } }],
     ["a node name over 63 characters", "c".repeat(56), { ...base, workers: { cloudPools: [pool("cloud", 1)] } }],
+    ["two control planes on one server", "prod", { ...base, controlPlanes: [server(1), server(2), server(1)] }],
+    ["a dedicated worker on a control plane's server", "prod", { ...base, workers: { robot: [server(5), server(2)] } }],
   ];
   const messages = [
     '[name] must be lower-case letters, digits and dashes (it prefixes every hostname), got "Prod_1"',
@@ -48,10 +51,18 @@ describe("TalosCluster plan", () => {
     "[workers.cloudPools[0].count] must be an integer ≥ 0, got -1",
     "[workers.cloudPools[0].count] must be an integer ≥ 0, got 1.5",
     `[workers.cloudPools[0].name] makes the node name "${"c".repeat(56)}-cloud-0" longer than 63 characters (a hostname label)`,
+    "[controlPlanes[2].serverNumber] server 1 is also controlPlanes[0].serverNumber: nodes prod-cp-0 and prod-cp-2 would install over each other; one dedicated server can be one node only",
+    "[workers.robot[1].serverNumber] server 2 is also controlPlanes[1].serverNumber: nodes prod-cp-1 and prod-worker-1 would install over each other; one dedicated server can be one node only",
   ];
   bad.forEach(([what, name, args], i) => it(`rejects ${what}, naming the argument`, () => {
     assert.throws(() => planCluster(name, args), (e: Error) => e.name === "InputError" && e.message === messages[i]);
   }));
+
+  it("leaves server numbers that are not known yet (outputs) to the check at resolution", () => {
+    const later = { then: () => undefined };
+    assert.strictEqual(planCluster("prod", { ...base, controlPlanes: [server(later), server(later), server(1)] }).controlPlanes.length, 3);
+    assert.throws(() => checkServerNumbers(planCluster("prod", base).controlPlanes, [7, 8, 7]), { message: /^\[controlPlanes\[2\]\.serverNumber\] server 7 is also controlPlanes\[0\]\.serverNumber: nodes prod-cp-0 and prod-cp-2 / });
+  });
 
   it("turns host names and addresses into the Kubernetes API URL", () => {
     const cases: [string, string][] = [

@@ -8,7 +8,7 @@ import * as assert from "assert";
 import { kubeSpanPatch } from "../../../../provider/talos/config";
 import { TalosCluster } from "../../../../provider/resources/talos-cluster";
 import { diffMachineConfig } from "../../../../provider/runtime/talos-machine-config";
-import { ADMIN, DYN, POOL, Props, Recorded, cpIp, cloudIp, runUnderMocks, runExample, masked, plain, byName } from "./mocks";
+import { ADMIN, DYN, POOL, PROJECT, Props, Recorded, cpIp, cloudIp, runUnderMocks, runExample, masked, plain, byName } from "./mocks";
 
 describe("TalosCluster under mocks: scaling the Cloud pool", function () {
   this.timeout(60000);
@@ -91,8 +91,8 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
     assert.deepStrictEqual(plain(r.get("edge-cp-0-config")!.inputs.rolePatches), []);
     assert.deepStrictEqual(plain(r.get("edge-b-0-config")!.inputs.nodePatches), [{ machine: { nodeLabels: { tier: "b" } } }]);
     assert.strictEqual(r.get("edge-a-0-config")!.inputs.installImage, `factory.talos.dev/hcloud-installer/${SCHEMATIC}:v1.12.4`);
-    assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), { serverNumber: 2321002, name: "edge-worker-0", image: { version: "v1.12.4", schematicId: SCHEMATIC }, installDisk: { serial: "S2" } });
-    assert.deepStrictEqual(masked(r.get("edge-image")!.inputs), { talosVersion: "v1.12.4", schematicId: SCHEMATIC, arch: "x86", location: "nbg1", resourceName: "edge-image" });
+    assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), { serverNumber: 2321002, name: "edge-worker-0", owner: `${PROJECT}/dev/edge-worker-0`, image: { version: "v1.12.4", schematicId: SCHEMATIC }, installDisk: { serial: "S2" } });
+    assert.deepStrictEqual(masked(r.get("edge-image")!.inputs), { talosVersion: "v1.12.4", schematicId: SCHEMATIC, arch: "x86", location: "nbg1", resourceName: "edge-image", pools: ["a", "b"].map((name) => ({ name, ...POOL })) });
     assert.deepStrictEqual(masked(r.get("edge-bootstrap")!.inputs), {
       clusterName: "edge-prod", secretsYaml: "[secret]", bootstrapNode: cpIp(0), controlPlaneNodes: [cpIp(0)], endpoints: [cpIp(0)],
       workerNodes: [cpIp(1), cloudIp("edge-a-0"), cloudIp("edge-b-0")], kubernetesVersion: "1.33.2",

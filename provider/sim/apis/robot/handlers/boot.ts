@@ -3,7 +3,8 @@
  * `GET /boot/{n}/rescue/last`). Rescue is one-shot: `active` mirrors the machine's armed flag,
  * which the machine's next boot consumes (contracts/hetzner-robot.md §1, emulator behaviour 1).
  */
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
+import { generateEd25519KeyPair } from "../../../../rescue/session-keys";
 import { RobotHandler } from "../call";
 import { RobotSimError, invalidInput, notFound } from "../errors";
 import { listOf, stringOf } from "../form";
@@ -36,7 +37,7 @@ function rescueActivation(s: SimServer, a: RescueActivation, withPassword: boole
     active: s.machine.rescueArmed(),
     password: withPassword ? a.password : null,
     authorized_key: a.keys.map((key) => ({ key })),
-    host_key: [],
+    host_key: a.hostKeys.map((key) => ({ key })),
     boot_time: s.machine.rescueBootTime(),
   };
 }
@@ -82,12 +83,14 @@ export const activateRescue: RobotHandler = ({ state, params, form }) => {
   // The code is in Robot's error set (hrobot-rs error.rs); status and message are this simulator's guess.
   if (state.faults.bootBlocked?.includes(s.scenario.number)) throw new RobotSimError(409, "BOOT_BLOCKED", "The boot configuration of this server is blocked");
   const keys = fingerprints.map((fp) => state.keys.get(fp)!);
+  const hostKey = s.scenario.reportsRescueHostKeys ? generateEd25519KeyPair() : undefined;
   const activation: RescueActivation = {
     os,
     keys: keys.map(({ name, fingerprint, type, size }) => ({ name, fingerprint, type, size })),
     password: generatePassword(),
+    hostKeys: hostKey ? [{ fingerprint: md5OfPublicKeyLine(hostKey.public), type: "ED25519", size: 256 }] : [],
   };
-  s.machine.armRescue({ authorizedKeys: keys.map((k) => k.data), password: activation.password });
+  s.machine.armRescue({ authorizedKeys: keys.map((k) => k.data), password: activation.password, logins: [], ...(hostKey ? { hostKey: hostKey.private } : {}) });
   s.lastRescue = activation;
   return { body: { rescue: rescueActivation(s, activation, true) } };
 };
@@ -105,6 +108,12 @@ export const lastRescue: RobotHandler = ({ state, params }) => {
   if (!s.lastRescue) throw notFound("No last rescue activation found");
   return { body: { rescue: rescueActivation(s, s.lastRescue, false) } };
 };
+
+/** Robot's key fingerprint form: MD5 of the key blob (the base64 field of the OpenSSH line), colon-separated hex. */
+function md5OfPublicKeyLine(line: string): string {
+  const blob = Buffer.from(line.trim().split(/\s+/)[1], "base64");
+  return createHash("md5").update(blob).digest("hex").replace(/(..)(?!$)/g, "$1:");
+}
 
 function generatePassword(): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
