@@ -11,7 +11,7 @@ import { RuntimeDeps } from "./talos-machine-config-deps";
 import { propertyOfError, renderInputs } from "./talos-machine-config-render";
 import { plannedAction, resolveConfigVersion } from "./talos-machine-config-roll-plan";
 import { MachineConfigInputs, USER_INPUT_KEYS } from "./talos-machine-config-types";
-import { containsUnknown, inputFailures } from "./talos-machine-config-validate";
+import { containsUnknown, inputFailures, supportFailures } from "./talos-machine-config-validate";
 
 const IMPACTS: ChangeImpact[] = ["none", "live", "reboot", "upgrade"];
 
@@ -56,6 +56,7 @@ function failure(property: string, e: unknown): CheckResult<MachineConfigInputs>
 export async function checkMachineConfig(olds: Props, news: Props, deps: RuntimeDeps): Promise<CheckResult<MachineConfigInputs>> {
   const inputs = userInputs(olds, news);
   const failures = inputFailures(inputs);
+  if (failures.length === 0 && !containsUnknown(inputs.talosVersion) && !containsUnknown(inputs.kubernetesVersion)) failures.push(...supportFailures(olds, inputs));
   if (failures.length > 0) return { inputs: inputs as unknown as MachineConfigInputs, failures };
   const i = inputs as unknown as MachineConfigInputs;
   if (USER_INPUT_KEYS.some((k) => containsUnknown(inputs[k]))) {
