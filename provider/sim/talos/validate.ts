@@ -47,13 +47,19 @@ function caErrors(cfg: DataMap, type: string): string[] {
 function kubespanErrors(cfg: DataMap, ks: DataMap | undefined, prefix: string): string[] {
   if (!ks || ks.enabled !== true) return [];
   const e: string[] = [];
-  if (at(cfg, "cluster.discovery.enabled") !== true) e.push(`.cluster.discovery should be enabled when ${prefix} is enabled`);
-  if (!truthy(at(cfg, "cluster.id"))) e.push(`.cluster.id should be set when ${prefix} is enabled`);
-  if (!truthy(at(cfg, "cluster.secret"))) e.push(`.cluster.secret should be set when ${prefix} is enabled`);
+  // Only v1alpha1's machine.network.kubespan needs discovery and cluster identity; KubeSpanConfig.Validate
+  // (pkg/machinery/config/types/network/kubespan.go) checks the MTU and the filters alone.
+  if (prefix !== "KubeSpanConfig") {
+    if (at(cfg, "cluster.discovery.enabled") !== true) e.push(`.cluster.discovery should be enabled when ${prefix} is enabled`);
+    if (!truthy(at(cfg, "cluster.id"))) e.push(`.cluster.id should be set when ${prefix} is enabled`);
+    if (!truthy(at(cfg, "cluster.secret"))) e.push(`.cluster.secret should be set when ${prefix} is enabled`);
+  }
   if (typeof ks.mtu === "number" && ks.mtu < 1280) e.push("kubespan link MTU must be at least 1280");
   const filters = at(ks as Data, "filters.endpoints");
   for (const f of Array.isArray(filters) ? filters : []) {
-    if (typeof f !== "string" || !/^!?[0-9a-fA-F.:]+\/\d{1,3}$/.test(f)) e.push(`KubeSpan endpoint filter is not valid: ${JSON.stringify(f)}`);
+    // The "!" is trimmed before ParseSubnetOrAddress, and the text quoted without it.
+    const cidr = typeof f === "string" ? f.replace(/^!/, "") : f;
+    if (typeof cidr !== "string" || !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(cidr)) e.push(`KubeSpan endpoint filter is not valid: ${JSON.stringify(cidr)}`);
   }
   return e;
 }
