@@ -4,6 +4,7 @@
  */
 import { MachineConfig, at, docOfKind } from "./config-docs";
 import { multierror } from "./multierror";
+import { clusterFieldErrors, nodeLabelErrors } from "./validate-fields";
 import { Data, DataMap, isDataMap } from "./yaml";
 
 /** Runtime modes `validate -m` accepts. */
@@ -83,7 +84,7 @@ function discoveryErrors(cfg: DataMap): string[] {
 
 function v1alpha1Errors(cfg: DataMap, mode: string): string[] {
   const type = String(at(cfg, "machine.type") ?? "");
-  const e: string[] = [];
+  const e: string[] = [...clusterFieldErrors(cfg)];
   if (!["controlplane", "worker", "init"].includes(type)) e.push(`unknown machine type ${JSON.stringify(type)}`);
   e.push(...installErrors(isDataMap(cfg.machine) ? cfg.machine : undefined, mode));
   if (mode === "container" && at(cfg, "machine.features.hostDNS.enabled") !== true) e.push("feature HostDNS should be enabled in container mode (.machine.features.hostDNS.enabled)");
@@ -91,12 +92,18 @@ function v1alpha1Errors(cfg: DataMap, mode: string): string[] {
   const ks = at(cfg, "machine.network.kubespan");
   e.push(...kubespanErrors(cfg, isDataMap(ks) ? ks : undefined, ".machine.network.kubespan"));
   e.push(...discoveryErrors(cfg));
+  e.push(...nodeLabelErrors(cfg));
   return e;
 }
 
+// Documents Talos identifies by name: their errors are labelled `<kind>/<name>` even with an empty name.
+const NAMED = new Set(["LinkConfig", "LinkAliasConfig", "VLANConfig", "BondConfig", "BridgeConfig", "DummyLinkConfig", "WireguardConfig", "DHCPv4Config", "DHCPv6Config", "Layer2VIPConfig", "HCloudVIPConfig"]);
+
 function documentErrors(doc: DataMap, v1: DataMap | null): string[] {
-  const label = typeof doc.name === "string" && doc.name ? `${doc.kind}/${doc.name}` : String(doc.kind);
+  const named = NAMED.has(String(doc.kind));
+  const label = named || (typeof doc.name === "string" && doc.name) ? `${doc.kind}/${typeof doc.name === "string" ? doc.name : ""}` : String(doc.kind);
   const errs: string[] = [];
+  if (named && (typeof doc.name !== "string" || doc.name === "")) errs.push("name must be specified");
   if (doc.kind === "HostnameConfig") {
     const auto = doc.auto;
     if (auto !== undefined && auto !== "off" && auto !== "stable") errs.push("invalid value for 'auto'");
