@@ -6,6 +6,8 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Io } from "./command";
 
 const NODELESS = new Set(["gen", "validate", "machineconfig", "mc"]);
@@ -32,4 +34,28 @@ export function delegated(argv: string[], env: NodeJS.ProcessEnv, cwd: string, i
   io.out(r.stdout);
   io.err(r.stderr);
   return r.status ?? 1;
+}
+
+/**
+ * `configpatcher.Apply` by the real client (`machineconfig patch … -o -`) when one is configured, so
+ * `--config-patch` of the stand-in's node commands never uses the library's patch engine; undefined
+ * without a real client. Throws the real client's error text.
+ */
+export function realPatch(config: string, patches: string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const real = realClient(env);
+  if (!real) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "talosctl-sim-patch-"));
+  try {
+    fs.writeFileSync(path.join(dir, "config.yaml"), config, { mode: 0o600 });
+    const args = patches.flatMap((p, i) => {
+      fs.writeFileSync(path.join(dir, `patch-${i}.yaml`), p, { mode: 0o600 });
+      return ["--patch", `@${path.join(dir, `patch-${i}.yaml`)}`];
+    });
+    const r = spawnSync(real, ["machineconfig", "patch", path.join(dir, "config.yaml"), ...args, "-o", "-"], { encoding: "utf8", timeout: 60000 });
+    if (r.error) throw new Error(`delegating to the real talosctl ${real}: ${r.error.message}`);
+    if (r.status !== 0) throw new Error(r.stderr.split("\n").find((l) => l.trim() !== "") ?? `exit ${r.status}`);
+    return r.stdout;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

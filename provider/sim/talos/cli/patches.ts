@@ -1,8 +1,11 @@
 /**
- * talosctl's handling of `--config-patch` / `--patch` arguments (contracts/talosctl.md §5.2–§5.4)
- * around the library's patch engine, which is loaded lazily so the stand-in works without it.
+ * talosctl's handling of `--config-patch` / `--patch` arguments (contracts/talosctl.md §5.2–§5.4):
+ * patched by the real client when $TALOSCTL_SIM_REAL names one (delegate.ts), else around the
+ * library's patch engine, loaded lazily (a known shared fact: the conformance suite compares it with
+ * the real client's `machineconfig patch`).
  */
 import { loadConfig } from "../config-docs";
+import { realPatch } from "./delegate";
 import { readFileGo } from "./files";
 
 interface PatchEngine {
@@ -52,6 +55,8 @@ function detail(e: unknown): string {
 /** `configpatcher.Apply`: refuses JSON6902 on multi-document configs like Talos, else applies in order. */
 export function applyPatches(config: string, patches: string[]): string {
   if (!patches.length) return config;
+  const real = realPatch(config, patches);
+  if (real !== undefined) return real;
   const eng = engine();
   const multi = (() => { try { const c = loadConfig(config); return c.docs.length + (c.v1alpha1 ? 1 : 0) > 1; } catch { return false; } })();
   for (const p of patches) {
