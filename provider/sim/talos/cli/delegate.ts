@@ -37,7 +37,7 @@ export function delegated(argv: string[], env: NodeJS.ProcessEnv, cwd: string, i
 }
 
 /**
- * `configpatcher.Apply` by the real client (`machineconfig patch … -o -`) when one is configured, so
+ * `configpatcher.Apply` by the real client (`machineconfig patch` to stdout) when one is configured, so
  * `--config-patch` of the stand-in's node commands never uses the library's patch engine; undefined
  * without a real client. Throws the real client's error text.
  */
@@ -51,7 +51,7 @@ export function realPatch(config: string, patches: string[], env: NodeJS.Process
       fs.writeFileSync(path.join(dir, `patch-${i}.yaml`), p, { mode: 0o600 });
       return ["--patch", `@${path.join(dir, `patch-${i}.yaml`)}`];
     });
-    const r = spawnSync(real, ["machineconfig", "patch", path.join(dir, "config.yaml"), ...args, "-o", "-"], { encoding: "utf8", timeout: 60000 });
+    const r = spawnSync(real, ["machineconfig", "patch", path.join(dir, "config.yaml"), ...args], { encoding: "utf8", timeout: 60000 });
     if (r.error) throw new Error(`delegating to the real talosctl ${real}: ${r.error.message}`);
     if (r.status !== 0) throw new Error(r.stderr.split("\n").find((l) => l.trim() !== "") ?? `exit ${r.status}`);
     return r.stdout;
