@@ -4,9 +4,11 @@
  * `<apiVersion>/<kind or "v1alpha1">/<name>`; a repeated id is `duplicate document … is not allowed
  * (line N)`; a kind/apiVersion pair outside Talos's registry is `"<kind>" "<apiVersion>": not
  * registered`. N is the line where the document's mapping starts. Null documents are skipped.
- * Not modelled: the strict decode of each document's fields (unknown keys, typed values).
+ * Unknown keys of the v1alpha1 document are checked two levels deep (decoder-keys.ts); not modelled:
+ * the strict decode of other documents' fields and typed values (addresses, URLs).
  */
 import * as YAML from "yaml";
+import { unknownKeysProblem } from "./decoder-keys";
 import { Data } from "./yaml";
 
 // Kinds registered by pkg/machinery/config/types/* (registry.Register), all with apiVersion v1alpha1.
@@ -50,7 +52,7 @@ export function decodeDocuments(text: string): Data[] {
     const id = `${scalar(doc.apiVersion)}/${scalar(doc.kind) || "v1alpha1"}/${scalar(doc.name)}`;
     if (seen.has(id)) throw new Error(`duplicate document ${id} is not allowed (line ${line})`);
     seen.add(id);
-    const problem = decodeProblem(doc);
+    const problem = decodeProblem(doc) ?? (scalar(doc.kind) === "" ? unknownKeysProblem(d) : null);
     if (problem) throw new Error(`error decoding document ${id} (line ${line}): ${problem}`);
     out.push(v);
   }
