@@ -28,7 +28,6 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   "15-persist-false": "a second persist key is a YAML error in the stand-in, a decode error in Talos",
   "24-not-yaml": "the YAML parser's error text differs (go-yaml vs the stand-in's parser)",
   "26-resolver-bad": "ResolverConfig nameservers are not decoded as addresses",
-  "34-patch-unknown-key": "machineconfig patch output is not decoded strictly",
 };
 
 const CORPUS = path.resolve(__dirname, "..", "..", "..", "test", "fixtures", "talosctl-conformance");

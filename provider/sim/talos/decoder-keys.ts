@@ -20,10 +20,11 @@ export function unknownKeysProblem(doc: YAML.Document): string | null {
   const out = new YAML.YAMLMap();
   for (const pair of doc.contents.items as YAML.Pair[]) {
     const key = keyOf(pair);
-    if (!CONFIG.includes(key)) { out.items.push(pair); continue; }
+    if (!CONFIG.includes(key) && key !== "$patch") { out.items.push(pair); continue; }
     const fields = FIELDS[key];
     if (!fields || !YAML.isMap(pair.value)) continue;
-    const unknown = (pair.value.items as YAML.Pair[]).filter((p) => !fields.includes(keyOf(p))).sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    // `$patch` directives are taken out before Talos decodes a patch (decoder/delete.go).
+    const unknown = (pair.value.items as YAML.Pair[]).filter((p) => !fields.includes(keyOf(p)) && keyOf(p) !== "$patch").sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     if (unknown.length) out.items.push(new YAML.Pair(pair.key, Object.assign(new YAML.YAMLMap(), { items: unknown })));
   }
   if (!out.items.length) return null;

@@ -5,6 +5,7 @@
  * the real client's `machineconfig patch`).
  */
 import { loadConfig } from "../config-docs";
+import { decodeDocuments } from "../decoder";
 import { realPatch } from "./delegate";
 import { readFileGo } from "./files";
 
@@ -39,7 +40,8 @@ export function loadPatches(args: string[]): string[] {
   return args.map((a) => {
     const content = patchContent(a);
     try {
-      eng?.parseConfigPatch(content);
+      // A strategic patch is a config itself and decoded as strictly (unknown keys, registry, duplicates).
+      if (eng?.parseConfigPatch(content).kind === "strategic") decodeDocuments(content);
     } catch (e) {
       throw new PatchLoadError((e as Error).message);
     }
