@@ -5,14 +5,14 @@
  */
 import { errorMessage } from "../../internal/errors";
 import { maskSecrets, registerSecret } from "../../internal/log";
+import { trialRenderFailure } from "./trial";
 import { ChangeImpact, changeImpact, diffConfigs, encodeUserData, isKubernetesImagePath, secretValuesOf } from "../../talos/config";
 import { CheckResult, Props, UNKNOWN_VALUE } from "../dispatch/types";
 import { RuntimeDeps } from "./deps";
 import { propertyOfError, renderInputs } from "./render";
 import { plannedAction, resolveConfigVersion } from "./roll/plan";
-import { trialRenderFailure } from "./trial";
 import { MachineConfigInputs, USER_INPUT_KEYS } from "./types";
-import { containsUnknown, inputFailures } from "./validate";
+import { containsUnknown, inputFailures, supportFailures } from "./validate";
 
 const IMPACTS: ChangeImpact[] = ["none", "live", "reboot", "upgrade"];
 
@@ -58,6 +58,7 @@ function failure(property: string, e: unknown): CheckResult<MachineConfigInputs>
 export async function checkMachineConfig(olds: Props, news: Props, deps: RuntimeDeps): Promise<CheckResult<MachineConfigInputs>> {
   const inputs = userInputs(olds, news);
   const failures = inputFailures(inputs);
+  if (failures.length === 0 && !containsUnknown(inputs.talosVersion) && !containsUnknown(inputs.kubernetesVersion)) failures.push(...supportFailures(olds, inputs));
   if (failures.length > 0) return { inputs: inputs as unknown as MachineConfigInputs, failures };
   const i = inputs as unknown as MachineConfigInputs;
   if (USER_INPUT_KEYS.some((k) => containsUnknown(inputs[k]))) {

@@ -37,14 +37,19 @@ function apiError(e: unknown, ...codes: string[]): e is TalosApiError {
   return isError(e, "TalosApiError") && codes.includes((e as TalosApiError).grpcCode);
 }
 
-/** TLS refused: a maintenance node (self-signed cert) for a secure client, or a configured node for an insecure one. */
+/**
+ * TLS refused: the client rejects a maintenance node's self-signed certificate (`authentication
+ * handshake failed`), or a configured node refuses a client without a certificate of its CA. Under
+ * TLS 1.3 the server's refusal arrives after the client's handshake, as an alert while grpc-go reads the
+ * server preface: `error reading server preface: remote error: tls: certificate required` (or `bad certificate`).
+ */
 export function isTlsRefusal(e: unknown): boolean {
-  return apiError(e, "Unavailable") && /authentication handshake failed/.test(e.detail);
+  return apiError(e, "Unavailable") && /authentication handshake failed|error reading server preface: remote error: tls: /.test(e.detail);
 }
 
-/** The node did not answer (dial failure, timeout). */
+/** The node did not answer (dial failure, timeout); a node's own answer that its etcd (:2379) does not is no such failure. */
 export function isUnreachable(e: unknown): boolean {
-  return (apiError(e, "Unavailable", "DeadlineExceeded") && !isTlsRefusal(e)) || isError(e, "DeadlineError", "NodeUnreachableError");
+  return (apiError(e, "Unavailable", "DeadlineExceeded") && !isTlsRefusal(e) && !(e.node !== null && /:2379\b/.test(e.detail))) || isError(e, "DeadlineError", "NodeUnreachableError");
 }
 
 function unreachable(ctx: NodeContext, e: unknown): unknown {

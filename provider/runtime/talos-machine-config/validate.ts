@@ -4,7 +4,8 @@
  */
 import { InputError, errorMessage, isError } from "../../internal/errors";
 import { validateClusterEndpoint, validateRole } from "../../talos/config";
-import { parseTalosVersion } from "../../talos/versions";
+import { kubernetesSupportProblem, upgradePathProblem } from "../../talos/support-matrix";
+import { defaultKubernetesVersion, parseTalosVersion } from "../../talos/versions";
 import { CheckFailure, Props, UNKNOWN_VALUE } from "../dispatch/types";
 
 const APPLY_MODES = ["auto", "no-reboot", "reboot", "staged", "try"];
@@ -82,4 +83,30 @@ export function inputFailures(i: Props): CheckFailure[] {
     if (problem) failures.push({ property: field, reason: new InputError(field, problem).message });
   }
   return failures;
+}
+
+/**
+ * Talos's support matrix, checked in preview before any node refuses it: the Kubernetes version (given,
+ * else the config contract's default) must run on `talosVersion`, and a changed `talosVersion` must be
+ * installable over the previous one (Talos's installer refuses too long an upgrade jump).
+ */
+export function supportFailures(olds: Props, i: Props): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const talos = i.talosVersion as string;
+  const given = typeof i.kubernetesVersion === "string";
+  const k8s = given ? (i.kubernetesVersion as string) : thrownValue(() => defaultKubernetesVersion((i.configVersion as string | undefined) ?? talos));
+  const k = k8s === undefined ? undefined : kubernetesSupportProblem(talos, k8s);
+  if (k) failures.push({ property: given ? "kubernetesVersion" : "talosVersion", reason: new InputError(given ? "kubernetesVersion" : "talosVersion", given ? k : `${k}; set kubernetesVersion`).message });
+  const from = olds.talosVersion;
+  const jump = typeof from === "string" && !containsUnknown(from) && from !== talos ? thrownValue(() => upgradePathProblem(from, talos)) : undefined;
+  if (jump) failures.push({ property: "talosVersion", reason: new InputError("talosVersion", jump).message });
+  return failures;
+}
+
+function thrownValue<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }

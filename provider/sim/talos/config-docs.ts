@@ -1,5 +1,6 @@
 /** A loaded machine configuration: its v1alpha1 document and other documents, with lookups used by validation and the node. */
-import { Data, DataMap, isDataMap, parseDocs } from "./yaml";
+import { decodeDocuments } from "./decoder";
+import { Data, DataMap, isDataMap } from "./yaml";
 
 /** A machine configuration split into documents. */
 export interface MachineConfig {
@@ -16,18 +17,16 @@ export function isV1alpha1(doc: DataMap): boolean {
 
 /** Loads a config text; throws the decoder's error text (`missing kind`, YAML errors, …). */
 export function loadConfig(text: string): MachineConfig {
-  const all = parseDocs(text);
+  const all = decodeDocuments(text);
   let v1alpha1: DataMap | null = null;
   const docs: DataMap[] = [];
   for (const d of all) {
     if (!isDataMap(d)) throw new Error("failed to decode config: document is not a mapping");
-    if (isV1alpha1(d)) {
-      if (v1alpha1) throw new Error("duplicate v1alpha1.Config");
+    // decodeDocuments admits one kind-less document at most (its id is /v1alpha1/).
+    if (d.kind === undefined) {
       v1alpha1 = d;
       continue;
     }
-    if (d.kind === undefined) throw new Error("missing kind");
-    if (d.apiVersion === undefined) throw new Error("missing apiVersion");
     docs.push(d);
   }
   return { v1alpha1, docs, text };

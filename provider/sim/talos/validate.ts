@@ -4,6 +4,7 @@
  */
 import { MachineConfig, at, docOfKind } from "./config-docs";
 import { multierror } from "./multierror";
+import { clusterFieldErrors, nodeLabelErrors } from "./validate-fields";
 import { Data, DataMap, isDataMap } from "./yaml";
 
 /** Runtime modes `validate -m` accepts. */
@@ -47,13 +48,19 @@ function caErrors(cfg: DataMap, type: string): string[] {
 function kubespanErrors(cfg: DataMap, ks: DataMap | undefined, prefix: string): string[] {
   if (!ks || ks.enabled !== true) return [];
   const e: string[] = [];
-  if (at(cfg, "cluster.discovery.enabled") !== true) e.push(`.cluster.discovery should be enabled when ${prefix} is enabled`);
-  if (!truthy(at(cfg, "cluster.id"))) e.push(`.cluster.id should be set when ${prefix} is enabled`);
-  if (!truthy(at(cfg, "cluster.secret"))) e.push(`.cluster.secret should be set when ${prefix} is enabled`);
+  // Only v1alpha1's machine.network.kubespan needs discovery and cluster identity; KubeSpanConfig.Validate
+  // (pkg/machinery/config/types/network/kubespan.go) checks the MTU and the filters alone.
+  if (prefix !== "KubeSpanConfig") {
+    if (at(cfg, "cluster.discovery.enabled") !== true) e.push(`.cluster.discovery should be enabled when ${prefix} is enabled`);
+    if (!truthy(at(cfg, "cluster.id"))) e.push(`.cluster.id should be set when ${prefix} is enabled`);
+    if (!truthy(at(cfg, "cluster.secret"))) e.push(`.cluster.secret should be set when ${prefix} is enabled`);
+  }
   if (typeof ks.mtu === "number" && ks.mtu < 1280) e.push("kubespan link MTU must be at least 1280");
   const filters = at(ks as Data, "filters.endpoints");
   for (const f of Array.isArray(filters) ? filters : []) {
-    if (typeof f !== "string" || !/^!?[0-9a-fA-F.:]+\/\d{1,3}$/.test(f)) e.push(`KubeSpan endpoint filter is not valid: ${JSON.stringify(f)}`);
+    // The "!" is trimmed before ParseSubnetOrAddress, and the text quoted without it.
+    const cidr = typeof f === "string" ? f.replace(/^!/, "") : f;
+    if (typeof cidr !== "string" || !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(cidr)) e.push(`KubeSpan endpoint filter is not valid: ${JSON.stringify(cidr)}`);
   }
   return e;
 }
@@ -77,7 +84,7 @@ function discoveryErrors(cfg: DataMap): string[] {
 
 function v1alpha1Errors(cfg: DataMap, mode: string): string[] {
   const type = String(at(cfg, "machine.type") ?? "");
-  const e: string[] = [];
+  const e: string[] = [...clusterFieldErrors(cfg)];
   if (!["controlplane", "worker", "init"].includes(type)) e.push(`unknown machine type ${JSON.stringify(type)}`);
   e.push(...installErrors(isDataMap(cfg.machine) ? cfg.machine : undefined, mode));
   if (mode === "container" && at(cfg, "machine.features.hostDNS.enabled") !== true) e.push("feature HostDNS should be enabled in container mode (.machine.features.hostDNS.enabled)");
@@ -85,12 +92,18 @@ function v1alpha1Errors(cfg: DataMap, mode: string): string[] {
   const ks = at(cfg, "machine.network.kubespan");
   e.push(...kubespanErrors(cfg, isDataMap(ks) ? ks : undefined, ".machine.network.kubespan"));
   e.push(...discoveryErrors(cfg));
+  e.push(...nodeLabelErrors(cfg));
   return e;
 }
 
+// Documents Talos identifies by name: their errors are labelled `<kind>/<name>` even with an empty name.
+const NAMED = new Set(["LinkConfig", "LinkAliasConfig", "VLANConfig", "BondConfig", "BridgeConfig", "DummyLinkConfig", "WireguardConfig", "DHCPv4Config", "DHCPv6Config", "Layer2VIPConfig", "HCloudVIPConfig"]);
+
 function documentErrors(doc: DataMap, v1: DataMap | null): string[] {
-  const label = typeof doc.name === "string" && doc.name ? `${doc.kind}/${doc.name}` : String(doc.kind);
+  const named = NAMED.has(String(doc.kind));
+  const label = named || (typeof doc.name === "string" && doc.name) ? `${doc.kind}/${typeof doc.name === "string" ? doc.name : ""}` : String(doc.kind);
   const errs: string[] = [];
+  if (named && (typeof doc.name !== "string" || doc.name === "")) errs.push("name must be specified");
   if (doc.kind === "HostnameConfig") {
     const auto = doc.auto;
     if (auto !== undefined && auto !== "off" && auto !== "stable") errs.push("invalid value for 'auto'");

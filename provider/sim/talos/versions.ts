@@ -1,5 +1,5 @@
 /** Talos version parsing and the version-contract switches (contracts/talosctl.md §0, §21). */
-import { defaultKubernetesVersion as libraryDefault } from "../../talos/versions";
+import { isRelease, releaseDefaultKubernetes } from "./releases";
 
 /** A parsed Talos version. */
 export interface TalosVersion {
@@ -31,13 +31,10 @@ export function clientVersion(env: NodeJS.ProcessEnv = process.env): TalosVersio
   return parseVersion(env.TALOSCTL_SIM_VERSION || DEFAULT_CLIENT_VERSION) ?? (parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion);
 }
 
-/** Default Kubernetes version of a talosctl release (the library's table, contracts/talosctl.md §0); the newest known for unknown releases. */
+/** Default Kubernetes version of a talosctl release (Talos's constants at that tag, releases.ts); the stand-in's own default for unknown releases. */
 export function defaultKubernetesVersion(v: TalosVersion): string {
-  try {
-    return libraryDefault(`v${v.major}.${v.minor}.${v.patch}`);
-  } catch {
-    return libraryDefault(DEFAULT_CLIENT_VERSION);
-  }
+  const d = parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion;
+  return (v.major === 1 ? releaseDefaultKubernetes(v.minor, v.patch) : undefined) ?? (releaseDefaultKubernetes(d.minor, d.patch) as string);
 }
 
 /** Version as "X.Y.Z" without the leading v (what version-skew warnings print). */
@@ -45,12 +42,7 @@ export function plain(v: TalosVersion): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }
 
-// Latest patch release of each minor the simulator knows installer images for (ghcr.io/siderolabs/installer
-// and the factory); v1.13.9 is the newest release in contracts/talosctl.md, so v1.13.10 does not exist.
-const LATEST_PATCH: Record<number, number> = { 6: 7, 7: 7, 8: 4, 9: 6, 10: 8, 11: 9, 12: 9, 13: 9 };
-
 /** True when `tag` is a Talos release (v1.6.0–v1.13.9, no pre-releases) whose installer images the simulator serves. */
 export function knownRelease(tag: string): boolean {
-  const m = /^v1\.(\d+)\.(\d+)$/.exec(tag);
-  return m !== null && Number(m[2]) <= (LATEST_PATCH[Number(m[1])] ?? -1);
+  return isRelease(tag);
 }

@@ -76,7 +76,7 @@ describe("RobotServer pure decisions", () => {
   it("reads a probe failure: certificate required is configured, other API answers are maintenance, silence is unreachable", () => {
     const api = (code: string, detail: string) => new TalosApiError("get disks", [{ node: null, grpcCode: code, detail }]);
     const table: [Error, string][] = [
-      [api("Unavailable", 'connection error: desc = "transport: authentication handshake failed: remote error: tls: certificate required"'), "configured"],
+      [api("Unavailable", 'connection error: desc = "error reading server preface: remote error: tls: certificate required"'), "configured"],
       [api("Unavailable", 'connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:50000: connect: connection refused"'), "unreachable"],
       [api("Unimplemented", "API is not implemented in maintenance mode"), "maintenance"],
       [api("NotFound", 'resource "disks" is not registered'), "maintenance"],

@@ -5,9 +5,36 @@
 import { isError } from "../../../internal/errors";
 import type { EtcdMember, TalosApiError } from "../../../talos/talosctl";
 
-/** The node answered that it runs no etcd (a worker, or a control plane of a cluster not bootstrapped yet). */
+/**
+ * The node refused an etcd API because it is no control plane: Talos's CheckControlplane answers
+ * Unimplemented `<api> is only available on control plane nodes` (`machine type is not set, cannot use
+ * <api> API` without a config), internal/app/internal/machinehelper, v1.6–v1.13.
+ */
+export function isNotControlPlane(e: unknown): boolean {
+  return apiFailure(e, "Unimplemented") && /is only available on control plane nodes|machine type is not set, cannot use/.test((e as TalosApiError).detail);
+}
+
+/**
+ * The node answered, but no etcd listens at the control planes' client port (2379) yet: a cluster not
+ * bootstrapped. Talos dials etcd from the node (etcd.NewClientFromControlPlaneIPs), so the failure is
+ * the node's own Unavailable answer naming `:2379`, not the client's failure to reach the node.
+ */
+export function isEtcdDown(e: unknown): boolean {
+  return apiFailure(e, "Unavailable") && (e as TalosApiError).node !== null && /:2379\b/.test((e as TalosApiError).detail);
+}
+
+/** Talos's answer to forfeiting the leadership of a one-member etcd (internal/pkg/etcd/etcd.go, v1.6–v1.13). */
+export function isOnlyMember(e: unknown): boolean {
+  return apiFailure(e, "Unknown") && /cannot forfeit leadership, only one member/.test((e as TalosApiError).detail);
+}
+
+/** The node runs no etcd member the library can talk to: a worker answer or etcd not running yet. */
 export function isEtcdNotRunning(e: unknown): boolean {
-  return isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === "FailedPrecondition" && /etcd is not running/.test((e as TalosApiError).detail);
+  return isNotControlPlane(e) || isEtcdDown(e);
+}
+
+function apiFailure(e: unknown, code: string): boolean {
+  return isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === code;
 }
 
 /** The member of a node: by hostname, else by the IP in a peer URL. */

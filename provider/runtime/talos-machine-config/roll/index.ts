@@ -7,13 +7,14 @@
 import { TalosHetznerError, errorMessage, isError } from "../../../internal/errors";
 import { pollUntil } from "../../../internal/poll";
 import type { RenderedConfig } from "../../../talos/config";
+import type { EtcdMember } from "../../../talos/talosctl";
 import { compareTalosVersions } from "../../../talos/versions";
 import { LiveConfigs, isTlsRefusal, isUnreachable, readLive } from "../node";
 import { applyChange } from "../change";
 import { RollContext, inStep, stepFailed, targetOf } from "./context";
 import { KubeHandle, cordonAndDrain, uncordonReady } from "./kube";
 import { kubeHandleOf } from "./drain";
-import { isEtcdNotRunning } from "./etcd";
+import { isEtcdNotRunning, isNotControlPlane, isOnlyMember, memberOf } from "./etcd";
 import { checkHealth } from "./health";
 import { upgradeNeeded, imageTag } from "./version";
 import { AppliedMode, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, DEFAULT_UPGRADE_TIMEOUT_SECONDS, installImageOf } from "../types";
@@ -48,21 +49,46 @@ export async function rollNode(ctx: RollContext, r: RenderedConfig, live: LiveCo
   return result;
 }
 
-/** Forfeits etcd leadership (control planes, before an upgrade); returns whether the node runs etcd (health checks it after). */
+/**
+ * Forfeits etcd leadership (control planes, before an upgrade); returns whether the node is an etcd
+ * member (health checks it after). The member list decides first: Talos refuses to forfeit the only
+ * member ("cannot forfeit leadership, only one member") and makes a non-member wait 3 minutes for its
+ * local member id, so neither is asked to.
+ */
 async function forfeit(ctx: RollContext, upgrade: boolean): Promise<boolean> {
   if (ctx.inputs.role !== "controlplane") {
     ctx.log.step("etcd leadership: not a control plane");
     return false;
   }
   ctx.log.step(upgrade ? "forfeiting etcd leadership" : "etcd leadership: skipped (already upgraded)");
-  try {
-    if (upgrade) await ctx.client.etcdForfeitLeadership(targetOf(ctx));
-    else await ctx.client.etcdMembers(targetOf(ctx));
-    return true;
-  } catch (e) {
-    if (!isEtcdNotRunning(e)) throw stepFailed(ctx.label, "etcd forfeit-leadership", e);
-    ctx.log.warn(`etcd is not running on ${ctx.node} (cluster not bootstrapped yet?): nothing to forfeit`);
+  const members = await etcdMembersOf(ctx);
+  if (!members) return false;
+  if (!memberOf(members, ctx.inputs.hostname, ctx.node)) {
+    ctx.log.warn(`${ctx.node} is not an etcd member (${members.length} member(s)): nothing to forfeit`);
     return false;
+  }
+  if (!upgrade) return true;
+  if (members.length === 1) {
+    ctx.log.info(`${ctx.node} is the only etcd member: no leadership to hand over (Talos refuses to forfeit it)`);
+    return true;
+  }
+  try {
+    await ctx.client.etcdForfeitLeadership(targetOf(ctx));
+  } catch (e) {
+    if (!isOnlyMember(e)) throw stepFailed(ctx.label, "etcd forfeit-leadership", e);
+    ctx.log.warn(`${ctx.node} became the only etcd member: no leadership to hand over`);
+  }
+  return true;
+}
+
+/** `etcd members` from the node; undefined (with the reason logged) when it answers that it runs no etcd. */
+async function etcdMembersOf(ctx: RollContext): Promise<EtcdMember[] | undefined> {
+  try {
+    return await ctx.client.etcdMembers(targetOf(ctx));
+  } catch (e) {
+    if (!isEtcdNotRunning(e)) throw stepFailed(ctx.label, "etcd members", e);
+    ctx.log.warn(isNotControlPlane(e) ? `${ctx.node} answers as no control plane (${errorMessage(e)}): nothing to forfeit` : `etcd is not running on the control planes of ${ctx.node} (cluster not bootstrapped yet?): nothing to forfeit`);
+    return undefined;
   }
 }
 

@@ -7,6 +7,8 @@ import { validateConfig } from "../validate";
 import { canApplyImmediate, configDiff } from "./immediate";
 import { TalosNode } from "./node";
 import { installDiskProblem } from "./disks";
+import { kubernetesImageProblems } from "./k8s-compat";
+import { multierror } from "../multierror";
 
 /** Wire payload. */
 export interface ApplyPayload {
@@ -35,10 +37,12 @@ function load(node: TalosNode, text: string): { cfg: MachineConfig; warnings: st
     throw new GrpcError("InvalidArgument", "the applied machine configuration doesn't contain v1alpha1 config, did you mean to patch the machine config instead?");
   }
   const result = validateConfig(cfg, node.mode);
-  const runtime = node.mode === "metal" ? installDiskProblem(node, at(cfg.v1alpha1 ?? undefined, "machine.install")) : null;
-  if (runtime) node.log(`runtime validation failed: ${runtime}`);
+  // RuntimeValidate: install disk, then the Kubernetes images against the node's support matrix (v1.11+).
+  const disk = node.mode === "metal" ? installDiskProblem(node, at(cfg.v1alpha1 ?? undefined, "machine.install")) : null;
+  const runtime = [...(disk ? [disk] : []), ...kubernetesImageProblems(cfg, node.version)];
+  if (runtime.length) node.log(`runtime validation failed: ${runtime.join("; ")}`);
   if (result.error) throw fail(result.error);
-  if (runtime) throw fail(`1 error occurred:\n\t* ${runtime}\n\n`);
+  if (runtime.length) throw new GrpcError("InvalidArgument", `${legacy ? "runtime configuration validation failed: " : ""}${multierror(runtime)}`);
   return { cfg, warnings: result.warnings };
 }
 

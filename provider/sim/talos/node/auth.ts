@@ -16,7 +16,9 @@ export interface Auth {
   roles: string[];
 }
 
-const TLS = (why: string) => new GrpcError("Unavailable", `connection error: desc = "transport: authentication handshake failed: ${why}"`);
+// The server's refusal of a client certificate: a TLS 1.3 alert the client reads after its handshake,
+// while grpc-go waits for the server preface (RequireAndVerifyClientCert of apid's mutual TLS).
+const TLS = (why: string) => new GrpcError("Unavailable", `connection error: desc = "error reading server preface: ${why}"`);
 const ADMIN_ONLY = new Set(["ApplyConfiguration", "Bootstrap", "Reset", "Reboot", "Upgrade", "ImagePull", "EtcdForfeitLeadership", "EtcdRemoveMemberByID", "EtcdRemoveMember", "Kubeconfig"]);
 // Upgrade reaches the handler in maintenance, which answers "Talos is not installed".
 const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get", "Upgrade"]);

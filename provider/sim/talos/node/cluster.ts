@@ -38,24 +38,44 @@ export async function bootstrap(node: TalosNode): Promise<Record<string, never>>
   return {};
 }
 
-function requireEtcd(node: TalosNode): string {
+/**
+ * machinehelper.CheckControlplane (v1.13; `checkControlplane` of the v1alpha1 server before): every etcd
+ * API names itself in the refusal (`member list`, `etcd forfeit leadership`, `etcd remove member`).
+ */
+function requireEtcdApi(node: TalosNode, api: string): string {
+  if (!node.type) throw new GrpcError("Unimplemented", `machine type is not set, cannot use ${api} API`);
+  if (!node.controlPlane) throw new GrpcError("Unimplemented", `${api} is only available on control plane nodes`);
   const key = node.cluster;
-  if (!node.controlPlane || !key || !node.saved.etcd) throw new GrpcError("FailedPrecondition", "etcd is not running on this node");
+  // etcd.NewClientFromControlPlaneIPs dials <endpoint>:2379; nothing listens before the cluster is bootstrapped (traced: grpc-go dial text).
+  if (!key || !node.host.registry.etcdMembers(key).length) throw new GrpcError("Unavailable", `connection error: desc = "transport: Error while dialing: dial tcp ${node.ip}:2379: connect: connection refused"`);
   return key;
 }
 
-/** etcd members of the node's cluster. */
+/** etcd members of the node's cluster (asked through the control planes' etcd, so a non-member control plane answers too). */
 export async function etcdMembers(node: TalosNode): Promise<MemberRow[]> {
-  const key = requireEtcd(node);
+  const key = requireEtcdApi(node, "member list");
   return node.host.registry.etcdMembers(key).map((m) => ({
     id: m.memberId, hostname: m.hostname, learner: false,
     peerUrls: m.ip ? [`https://${m.ip}:2380`] : [], clientUrls: m.ip ? [`https://${m.ip}:2379`] : [],
   }));
 }
 
-/** Forfeit leadership: a no-op answer (also when not the leader). */
+/** How long etcd.GetLocalMemberID waits for the local member resource (internal/pkg/etcd/local.go), realistic ms. */
+export const LOCAL_MEMBER_WAIT_MS = 3 * 60 * 1000;
+
+/**
+ * Forfeit leadership (EtcdForfeitLeadership → etcd.Client.ForfeitLeadership): a node that is no member
+ * waits for its local member id until the 3-minute deadline; a single member cannot hand leadership
+ * to anyone (the error is a plain error, so gRPC code Unknown); otherwise an answer (also when not the leader).
+ */
 export async function etcdForfeit(node: TalosNode): Promise<Record<string, never>> {
-  requireEtcd(node);
+  const key = requireEtcdApi(node, "etcd forfeit leadership");
+  const members = node.host.registry.etcdMembers(key);
+  if (!members.some((m) => m.machineId === node.machine.id)) {
+    await new Promise((r) => setTimeout(r, LOCAL_MEMBER_WAIT_MS * node.host.world.timeScale));
+    throw new GrpcError("DeadlineExceeded", "failed to get local etcd member ID: context deadline exceeded");
+  }
+  if (members.length === 1) throw new GrpcError("Unknown", "failed to forfeit leadership: cannot forfeit leadership, only one member");
   return {};
 }
 
@@ -67,7 +87,7 @@ export interface RemoveMemberPayload {
 
 /** Removes a member from the cluster's etcd; the removed node's etcd stays out until the node is reset. */
 export async function etcdRemoveMember(node: TalosNode, payload: unknown): Promise<Record<string, never>> {
-  const key = requireEtcd(node);
+  const key = requireEtcdApi(node, "etcd remove member");
   const p = payload as RemoveMemberPayload;
   const members = node.host.registry.etcdMembers(key);
   const id = p.memberId !== undefined ? BigInt(`0x${p.memberId}`) : null;

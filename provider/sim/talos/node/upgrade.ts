@@ -7,6 +7,7 @@
 import { GrpcError } from "../api";
 import { parseVersion } from "../versions";
 import { installerProblem } from "./installer";
+import { upgradeProblem } from "./k8s-compat";
 import { TalosNode } from "./node";
 
 /** Upgrade payload: `api: "lifecycle"` is the v1.13 streaming path (no etcd check, no reboot). */
@@ -46,6 +47,10 @@ function validate(node: TalosNode, p: UpgradePayload): string {
   if (node.rebootPending) throw new GrpcError("FailedPrecondition", "failed to acquire upgrade mutex: locked");
   const etcd = p.api !== "lifecycle" && node.controlPlane && !p.force ? etcdProblem(node, p.preserve === true) : null;
   if (etcd) throw new GrpcError("Unknown", `error validating etcd for upgrade: ${etcd}`);
+  // The installer's pre-flight check (cmd/installer/pkg/install/preflight.go); real Talos reports it from
+  // the installer run (legacy: a failed upgrade sequence, v1.13 path: a non-zero exit code), the simulator at the call.
+  const tooFar = upgradeProblem(node.version, to.tag);
+  if (tooFar) throw new GrpcError("Unknown", `pre-flight checks failed: ${tooFar}`);
   return to.tag;
 }
 

@@ -97,6 +97,8 @@ async function run(ctx: RunContext): Promise<void> {
   const types = outputTypes(f["output-types"] as string[]);
   const dest = destinations(ctx, types);
   const input = genInput(ctx);
+  // bundle.NewBundle with Verbose (pkg/machinery/config/bundle/bundle.go), also with --with-secrets and -o -.
+  ctx.io.err("generating PKI and tokens\n");
   const outputs = patched(ctx, generateBundle(input, ctx.client));
   for (const t of types) {
     const text = t === "talosconfig" ? outputs.talosconfig : withComments(outputs[t], f["with-docs"] as boolean, f["with-examples"] as boolean);

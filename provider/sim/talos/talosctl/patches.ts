@@ -1,8 +1,12 @@
 /**
- * talosctl's handling of `--config-patch` / `--patch` arguments (contracts/talosctl.md §5.2–§5.4)
- * around the library's patch engine, which is loaded lazily so the stand-in works without it.
+ * talosctl's handling of `--config-patch` / `--patch` arguments (contracts/talosctl.md §5.2–§5.4):
+ * patched by the real client when $TALOSCTL_SIM_REAL names one (delegate.ts), else around the
+ * library's patch engine, loaded lazily (a known shared fact: the conformance suite compares it with
+ * the real client's `machineconfig patch`).
  */
 import { loadConfig } from "../config-docs";
+import { decodeDocuments } from "../decoder";
+import { realPatch } from "./delegate";
 import { readFileGo } from "./files";
 
 interface PatchEngine {
@@ -35,7 +39,8 @@ export function loadPatches(args: string[]): string[] {
   return args.map((a) => {
     const content = patchContent(a);
     try {
-      eng?.parseConfigPatch(content);
+      // A strategic patch is a config itself and decoded as strictly (unknown keys, registry, duplicates).
+      if (eng?.parseConfigPatch(content).kind === "strategic") decodeDocuments(content);
     } catch (e) {
       throw new PatchLoadError((e as Error).message);
     }
@@ -51,6 +56,8 @@ function detail(e: unknown): string {
 /** `configpatcher.Apply`: refuses JSON6902 on multi-document configs like Talos, else applies in order. */
 export function applyPatches(config: string, patches: string[]): string {
   if (!patches.length) return config;
+  const real = realPatch(config, patches);
+  if (real !== undefined) return real;
   const eng = engine();
   const multi = (() => { try { const c = loadConfig(config); return c.docs.length + (c.v1alpha1 ? 1 : 0) > 1; } catch { return false; } })();
   for (const p of patches) {

@@ -2,8 +2,9 @@
  * TalosMachineConfig day-2 through the REAL dynamic-provider host, the talosctl stand-in, simulated
  * nodes and the simulated Kubernetes API: a bootstrapped one-control-plane cluster on v1.12.4 is
  * upgraded to v1.13.9 (preview shows plannedAction; the Kubernetes API sees cordon then uncordon;
- * the rendered config changes only in machine.install.image because configVersion stays pinned; a
- * preview afterwards shows no change), then a reboot-impact change goes drain → reboot → uncordon.
+ * the rendered config changes only in machine.install.image because configVersion stays pinned; the
+ * only etcd member is not asked to forfeit its leadership, which Talos refuses; a preview afterwards
+ * shows no change), then a reboot-impact change goes drain → reboot → uncordon.
  * Does not prove: real Talos or Kubernetes behaviour, multi-node ordering (TalosCluster's tests do).
  */
 import * as assert from "assert";
@@ -52,6 +53,11 @@ describe("engine: TalosMachineConfig day-2 (roll and graceful reboot)", function
     ]);
     assert.strictEqual(r.checked.configVersion, "v1.12.4");
     assert.strictEqual((await w.talosctl.version({ node: n.ip, endpoints: [n.ip], talosconfig })).tag, "v1.13.9");
+    // The only etcd member: Talos refuses to forfeit its leadership, so the roll must not have asked.
+    assert.ok(w.h.logs.some((l) => l.includes(`${n.ip} is the only etcd member: no leadership to hand over (Talos refuses to forfeit it)`)), w.h.logs.join("\n"));
+    await assert.rejects(w.talosctl.etcdForfeitLeadership({ node: n.ip, endpoints: [n.ip], talosconfig }), {
+      message: `talosctl etcd forfeit-leadership failed on node ${n.ip}: Unknown: failed to forfeit leadership: cannot forfeit leadership, only one member`,
+    });
     const events = kubeEvents().filter((e) => /cordon/.test(e));
     assert.deepStrictEqual(events, [`cordon cp-${n.ip.split(".").pop()}`, `uncordon cp-${n.ip.split(".").pop()}`]);
     assert.deepStrictEqual([r.outputs.liveConfigHash === r.outputs.configHash, r.outputs.drift], [true, []]);

@@ -106,15 +106,16 @@ describe("Talos day-2 operations in the simulator", function () {
   });
 
   it("upgrade-k8s: --dry-run prints the plan and changes nothing; the real run patches every node's active and persistent config", async () => {
-    const dry = await t.upgradeK8s({ ...secure(CP1), to: "1.36.3", dryRun: true });
+    // 1.35.4, not 1.36: CP3 and the worker still run Talos v1.12.4, which rejects Kubernetes 1.36 images (v1.12 runs 1.30–1.35).
+    const dry = await t.upgradeK8s({ ...secure(CP1), to: "1.35.4", dryRun: true });
     assert.deepStrictEqual(dry, k8sLines(true));
     assert.ok(machines.every((m) => node(m.spec.ipv4!).active!.text.includes("kubelet:v1.35.0")));
-    assert.deepStrictEqual(await t.upgradeK8s({ ...secure(CP1), to: "1.36.3" }), k8sLines(false));
+    assert.deepStrictEqual(await t.upgradeK8s({ ...secure(CP1), to: "1.35.4" }), k8sLines(false));
     for (const m of machines) {
       const n = node(m.spec.ipv4!);
       for (const text of [n.active!.text, n.persistent!]) {
-        assert.match(text, /image: ghcr\.io\/siderolabs\/kubelet:v1\.36\.3\n/, m.id);
-        if (m.spec.ipv4 !== W) assert.match(text, /image: registry\.k8s\.io\/kube-apiserver:v1\.36\.3\n[\s\S]*image: registry\.k8s\.io\/kube-proxy:v1\.36\.3\n/, m.id);
+        assert.match(text, /image: ghcr\.io\/siderolabs\/kubelet:v1\.35\.4\n/, m.id);
+        if (m.spec.ipv4 !== W) assert.match(text, /image: registry\.k8s\.io\/kube-apiserver:v1\.35\.4\n[\s\S]*image: registry\.k8s\.io\/kube-proxy:v1\.35\.4\n/, m.id);
       }
     }
   });
@@ -123,7 +124,7 @@ describe("Talos day-2 operations in the simulator", function () {
     const err = await failure(t.upgradeK8s({ ...secure(CP1), from: "1.34.0", to: "1.36.0" }));
     assert.strictEqual(err.message, `talosctl upgrade-k8s failed on node ${CP1} (exit 1): unsupported upgrade path 1.34->1.36 (from "1.34.0" to "1.36.0")`);
     const run = await standin(["upgrade-k8s", "--talosconfig", "tc", "-e", CP1, "-n", CP1, "--to", "1.38.0"]);
-    assert.deepStrictEqual(run, { code: 1, stdout: "automatically detected the lowest Kubernetes version 1.36.3\n", stderr: 'unsupported upgrade path 1.36->1.38 (from "1.36.3" to "1.38.0")\n' });
+    assert.deepStrictEqual(run, { code: 1, stdout: "automatically detected the lowest Kubernetes version 1.35.4\n", stderr: 'unsupported upgrade path 1.35->1.38 (from "1.35.4" to "1.38.0")\n' });
   });
 
   it("etcd remove-member by hex id; an unknown id is etcd's member-not-found", async () => {
@@ -151,13 +152,13 @@ describe("Talos day-2 operations in the simulator", function () {
     const cps = orderOf([CP1, CP2, CP3]);
     const done = (ip: string, wait: string[]) => (dry ? [] : [` > ${q(ip)}: machine configuration patched`, ...wait, ` < ${q(ip)}: successfully updated`]);
     for (const svc of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
-      out.push(`updating "${svc}" to version "1.36.3"`);
-      for (const ip of cps) out.push(` > ${q(ip)}: starting update`, ` > update ${svc}: 1.35.0 -> 1.36.3`, ...(dry ? [" > skipped in dry-run"] : []), ...done(ip, [` > ${q(ip)}: waiting for ${svc} pod update`]));
+      out.push(`updating "${svc}" to version "1.35.4"`);
+      for (const ip of cps) out.push(` > ${q(ip)}: starting update`, ` > update ${svc}: 1.35.0 -> 1.35.4`, ...(dry ? [" > skipped in dry-run"] : []), ...done(ip, [` > ${q(ip)}: waiting for ${svc} pod update`]));
     }
-    out.push('updating kube-proxy to version "1.36.3"');
+    out.push('updating kube-proxy to version "1.35.4"');
     for (const ip of cps) out.push(` > ${q(ip)}: starting update`, ...(dry ? [" > skipped in dry-run"] : []));
-    out.push('updating kubelet to version "1.36.3"');
-    for (const ip of [...cps, W]) out.push(` > ${q(ip)}: starting update`, " > update kubelet: 1.35.0 -> 1.36.3", ...(dry ? [" > skipped in dry-run"] : []), ...done(ip, [` > ${q(ip)}: waiting for kubelet restart`, ` > ${q(ip)}: waiting for node update`]));
+    out.push('updating kubelet to version "1.35.4"');
+    for (const ip of [...cps, W]) out.push(` > ${q(ip)}: starting update`, " > update kubelet: 1.35.0 -> 1.35.4", ...(dry ? [" > skipped in dry-run"] : []), ...done(ip, [` > ${q(ip)}: waiting for kubelet restart`, ` > ${q(ip)}: waiting for node update`]));
     return out;
   }
 

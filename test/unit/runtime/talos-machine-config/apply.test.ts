@@ -20,6 +20,8 @@ const fixture = (role: string) => fs.readFileSync(`${GEN}/v1.13/base-${role}.yam
 const secretsYaml = fs.readFileSync(`${GEN}/secrets.yaml`, "utf8");
 const fail = (cmd: string, code: string, detail: string, node: string | null = "10.0.0.2") => new TalosApiError(cmd, [{ node, grpcCode: code, detail }]);
 const TLS = 'connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"';
+// A configured node's mutual TLS refuses a client without a certificate: grpc-go reads the alert with the server preface.
+const REFUSED = 'connection error: desc = "error reading server preface: remote error: tls: certificate required"';
 
 /** A node as talosctl sees it; `reboots` says whether the last apply needs one (what the node's dry run would say). */
 class FakeNode {
@@ -44,7 +46,7 @@ class FakeNode {
   private get(type: string, insecure: boolean) {
     this.calls.push(`get ${type}${insecure ? " --insecure" : ""}`);
     if (!this.reachable) throw fail("get", "Unavailable", 'connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:50000: connect: connection refused"', null);
-    if ((this.active === null) !== insecure) throw fail("get", "Unavailable", insecure ? TLS.replace(/tls: .*"$/, 'remote error: tls: certificate required"') : TLS, null);
+    if ((this.active === null) !== insecure) throw fail("get", "Unavailable", insecure ? REFUSED : TLS, null);
     const meta = (id: string) => ({ id, namespace: "config", type: "MachineConfigs.config.talos.dev", version: 1, owner: null, phase: "running", created: "", updated: "" });
     if (type === "disks") return [{ node: "", metadata: { ...meta("sda"), namespace: "runtime" }, spec: {} }];
     return [{ node: "10.0.0.2", metadata: meta("v1alpha1"), spec: this.active }, { node: "10.0.0.2", metadata: meta("persistent"), spec: this.persistent }];

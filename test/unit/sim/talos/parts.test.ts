@@ -122,8 +122,10 @@ describe("talos sim: validation and CanApplyImmediate", () => {
     assert.strictEqual(check(base.replace("type: worker", "type: bogus")), "1 error occurred:\n\t* v1alpha1.Config: 1 error occurred:\n\t* unknown machine type \"bogus\"\n\n\n\n");
     assert.strictEqual(check(base.replace("auto: stable", "auto: stable\nhostname: w1")), "1 error occurred:\n\t* HostnameConfig: 'auto' and 'hostname' cannot be set at the same time\n\n");
     assert.strictEqual(check(base.replace("    install:\n", "    network:\n        hostname: w1\n    install:\n")), "1 error occurred:\n\t* static hostname is already set in v1alpha1 config\n\n");
-    assert.strictEqual(check(base.replace("discovery:\n        enabled: true", "discovery:\n        enabled: false") + "---\napiVersion: v1alpha1\nkind: KubeSpanConfig\nenabled: true\n"),
-      "1 error occurred:\n\t* KubeSpanConfig: .cluster.discovery should be enabled when KubeSpanConfig is enabled\n\n");
+    // KubeSpanConfig.Validate checks MTU and filters only (the real talosctl accepts it without discovery).
+    assert.strictEqual(check(base.replace("discovery:\n        enabled: true", "discovery:\n        enabled: false") + "---\napiVersion: v1alpha1\nkind: KubeSpanConfig\nenabled: true\n"), null);
+    assert.strictEqual(check(`${base}---\napiVersion: v1alpha1\nkind: KubeSpanConfig\nenabled: true\nmtu: 1000\nfilters:\n  endpoints: ["!10.0.0.1", "nope"]\n`),
+      "2 errors occurred:\n\t* KubeSpanConfig: kubespan link MTU must be at least 1280\n\t* KubeSpanConfig: KubeSpan endpoint filter is not valid: \"nope\"\n\n");
   });
   it("label/cluster changes apply immediately; machine.env or machine.type need a reboot; other documents are ignored", () => {
     const before = loadConfig(cp);

@@ -33,6 +33,8 @@ class FakeCluster {
   downNodes = new Set<string>();
   drainBlocked = false;
   unknownImage = false;
+  /** What the node answers to etcd APIs instead of the member list (a worker, etcd not running). */
+  etcdAnswer?: { grpcCode: string; detail: string };
   members = [member("0a", "cp-1", "10.0.0.1"), member("0b", "cp-2", "10.0.0.2"), member("0c", "cp-3", "10.0.0.3")];
   reachable = (node: string) => !this.downNodes.has(node) && !(this.hangAfterUpgrade && this.tag === "v1.13.9" && node === "10.0.0.2");
 
@@ -58,8 +60,17 @@ class FakeCluster {
       return { node: o.node, tag: this.tag, sha: "", goVersion: "", osArch: "" };
     },
     kubeconfig: async (o: { node: string }) => { this.calls.push(`kubeconfig -n ${o.node}`); return "kubeconfig"; },
-    etcdMembers: async (o: { node: string }) => { this.calls.push(`etcd members -n ${o.node}`); if (!this.reachable(o.node)) throw down(o.node); return this.members; },
-    etcdForfeitLeadership: async (o: { node: string }) => { this.calls.push(`etcd forfeit-leadership -n ${o.node}`); },
+    etcdMembers: async (o: { node: string }) => {
+      this.calls.push(`etcd members -n ${o.node}`);
+      if (!this.reachable(o.node)) throw down(o.node);
+      if (this.etcdAnswer) throw new TalosApiError("etcd members", [{ node: o.node, ...this.etcdAnswer }]);
+      return this.members;
+    },
+    etcdForfeitLeadership: async (o: { node: string }) => {
+      this.calls.push(`etcd forfeit-leadership -n ${o.node}`);
+      // Talos's etcd.Client.ForfeitLeadership (internal/pkg/etcd/etcd.go), a plain error → gRPC Unknown.
+      if (this.members.length === 1) throw new TalosApiError("etcd forfeit-leadership", [{ node: o.node, grpcCode: "Unknown", detail: "failed to forfeit leadership: cannot forfeit leadership, only one member" }]);
+    },
     etcdRemoveMember: async (o: { node: string; memberId: string }) => { this.calls.push(`etcd remove-member ${o.memberId} -n ${o.node}`); },
     upgrade: async (o: { node: string; image: string; drain?: boolean; preserve?: boolean; timeoutMs?: number }) => {
       this.calls.push(`upgrade -n ${o.node} --image ${o.image} --drain=${o.drain}${o.preserve ? " --preserve" : ""} --timeout ${o.timeoutMs}`);
@@ -111,7 +122,7 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
   it("upgrades a control plane: forfeit, cordon + drain, upgrade, version, config, uncordon + Ready, health — in this order", async () => {
     const out = await deliverMachineConfig(base({ upgradeTimeoutSeconds: 600 }), deps, olds());
     assert.deepStrictEqual(c.calls, [
-      "get machineconfig -n 10.0.0.2", "version -n 10.0.0.2", "kubeconfig -n 10.0.0.2", "etcd forfeit-leadership -n 10.0.0.2",
+      "get machineconfig -n 10.0.0.2", "version -n 10.0.0.2", "kubeconfig -n 10.0.0.2", "etcd members -n 10.0.0.2", "etcd forfeit-leadership -n 10.0.0.2",
       "kube drain cp-2", "etcd members -n 10.0.0.2", "upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --timeout 600000",
       "version -n 10.0.0.2", "get machineconfig -n 10.0.0.2", "apply auto --dry-run", "apply auto", "get machineconfig -n 10.0.0.2",
       "kube uncordon cp-2", "kube wait ready cp-2", "etcd members -n 10.0.0.2",
@@ -127,10 +138,35 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
     ]);
   });
 
-  it("passes --preserve to the only member of an etcd (Talos refuses that upgrade otherwise)", async () => {
+  it("upgrades the only member of an etcd without forfeiting (Talos refuses: only one member) and with --preserve", async () => {
     c.members = c.members.slice(1, 2);
     await deliverMachineConfig(base({ drain: false }), deps, olds());
-    assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("upgrade")), ["upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --preserve --timeout 900000"]);
+    assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("upgrade") || l.startsWith("etcd")), [
+      "etcd members -n 10.0.0.2", "etcd members -n 10.0.0.2",
+      "upgrade -n 10.0.0.2 --image ghcr.io/siderolabs/installer:v1.13.9 --drain=false --preserve --timeout 900000", "etcd members -n 10.0.0.2",
+    ]);
+    assert.ok(logs.some((l) => l.includes("10.0.0.2 is the only etcd member: no leadership to hand over (Talos refuses to forfeit it)")), logs.join("\n"));
+  });
+
+  it("upgrades without forfeiting when the node answers as no control plane or its etcd does not run yet (Talos's real answers)", async () => {
+    const answers = [
+      { grpcCode: "Unimplemented", detail: "member list is only available on control plane nodes" },
+      { grpcCode: "Unavailable", detail: 'connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:2379: connect: connection refused"' },
+    ];
+    for (const answer of answers) {
+      c = new FakeCluster();
+      c.etcdAnswer = answer;
+      await deliverMachineConfig(base({ drain: false }), deps, olds());
+      assert.deepStrictEqual(c.calls.filter((l) => l.startsWith("etcd") || l.startsWith("upgrade")).map((l) => l.split(" --")[0]), ["etcd members -n 10.0.0.2", "etcd members -n 10.0.0.2", "upgrade -n 10.0.0.2"]);
+    }
+    assert.ok(logs.some((l) => l.includes("10.0.0.2 answers as no control plane (talosctl etcd members failed on node 10.0.0.2: Unimplemented: member list is only available on control plane nodes): nothing to forfeit")), logs.join("\n"));
+    assert.ok(logs.some((l) => l.includes("etcd is not running on the control planes of 10.0.0.2 (cluster not bootstrapped yet?): nothing to forfeit")), logs.join("\n"));
+  });
+
+  it("stops before draining when etcd members fails otherwise (the old invented FailedPrecondition text is no skip)", async () => {
+    c.etcdAnswer = { grpcCode: "FailedPrecondition", detail: "etcd is not running on this node" };
+    await assert.rejects(deliverMachineConfig(base(), deps, olds()), { message: "[cp-2] etcd members: talosctl etcd members failed on node 10.0.0.2: FailedPrecondition: etcd is not running on this node" });
+    assert.ok(!c.calls.some((l) => l.startsWith("kube drain") || l.startsWith("upgrade")), c.calls.join("\n"));
   });
 
   it("passes --preserve to a node older than v1.8", async () => {
@@ -179,7 +215,7 @@ describe("TalosMachineConfig roll (fake node and Kubernetes API)", () => {
     await assert.rejects(deliverMachineConfig(base(), deps, olds()), {
       message: "[cp-2] drain: drain of node cp-2 timed out after 300s: default/web-1 (Cannot evict pod as it would violate the pod's disruption budget.); the node stays cordoned (uncordon was not done); resolve the blocking pods, then re-run to resume",
     });
-    assert.deepStrictEqual(c.calls.slice(-2), ["etcd forfeit-leadership -n 10.0.0.2", "kube drain cp-2"]);
+    assert.deepStrictEqual(c.calls.slice(-3), ["etcd members -n 10.0.0.2", "etcd forfeit-leadership -n 10.0.0.2", "kube drain cp-2"]);
     assert.ok(!c.calls.some((l) => l.startsWith("upgrade") || l.includes("uncordon")));
   });
 
