@@ -17,6 +17,7 @@ import { RescueAccess, armRescue, disarmIfArmed, releaseRescueAccess, rescueAcce
 import { Steps } from "./robot-server-steps";
 import { waitForMaintenance } from "./robot-server-talos";
 import { RobotServerInputs, RobotServerOutputs, Timing, timingOf } from "./robot-server-types";
+import { worldTimeScale } from "./timing";
 
 /** Steps of a full install (adoption stops after step 2). */
 export const CREATE_STEPS = 12;
@@ -36,7 +37,7 @@ interface Run {
 
 /** Installs Talos on the server (or adopts the Talos that runs on it); the resource id is the server number. */
 export async function createRobotServer(i: RobotServerInputs): Promise<CreateResult<RobotServerOutputs>> {
-  const t = timingOf(i.deadlines);
+  const t = timingOf(i.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const steps = new Steps(serverLabel(i), CREATE_STEPS);
   const pre = await steps.run("preflight: server, resets, addresses and image", () => preflight(i, d, steps.log));

@@ -19,10 +19,11 @@ import { armRescue, disarmIfArmed, releaseRescueAccess, rescueAccess, RescueAcce
 import { Steps } from "./robot-server-steps";
 import { probeTalos } from "./robot-server-talos";
 import { OUTPUT_KEYS, RobotServerInputs, RobotServerOutputs, timingOf } from "./robot-server-types";
+import { worldTimeScale } from "./timing";
 
 /** Refresh: Robot's current name and addresses, and what Talos answers; an unreachable node stays in state. */
 export async function readRobotServer(id: string, props: RobotServerOutputs): Promise<ReadResult<RobotServerInputs, RobotServerOutputs>> {
-  const t = timingOf(props.deadlines);
+  const t = timingOf(props.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const label = serverLabel(props);
   const server = await d.robot.servers.get(props.serverNumber).catch((e) => Promise.reject(explainRobotError(e)));
@@ -40,7 +41,7 @@ export async function readRobotServer(id: string, props: RobotServerOutputs): Pr
 export async function updateRobotServer(_id: string, olds: RobotServerOutputs, news: RobotServerInputs): Promise<UpdateResult<RobotServerOutputs>> {
   const kept = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, olds[k]])) as Partial<RobotServerOutputs>;
   if (news.name === undefined || news.name === olds.serverName) return { outs: kept };
-  const d = robotServerDeps(timingOf(news.deadlines));
+  const d = robotServerDeps(timingOf(news.deadlines, worldTimeScale()));
   const renamed = await d.robot.servers.rename(news.serverNumber, news.name).catch((e) => Promise.reject(explainRobotError(e)));
   logLine(`[${news.name}] renamed server ${news.serverNumber} in Robot from "${olds.serverName}" to "${renamed.serverName}"`);
   return { outs: { ...kept, serverName: renamed.serverName } };
@@ -53,7 +54,7 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
     logLine(`[${label}] leaving server ${props.serverNumber} untouched (wipeOnDelete is not set); Talos keeps running`);
     return;
   }
-  const t = timingOf(props.deadlines);
+  const t = timingOf(props.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const steps = new Steps(label, 6);
   const pre = await steps.run("preflight: server and resets", () => serverPreflight(props.serverNumber, d, steps.log));

@@ -83,7 +83,7 @@ async function waitShutOff(c: RescueBootContext): Promise<void> {
   const t = c.timing;
   try {
     await pollUntil(async () => ((await c.robot.reset.getOptions(c.serverNumber)).operatingStatus === "running" ? undefined : true), {
-      what: "the server to shut off", timeoutMs: t.powerOffMs, initialMs: t.pollMs, maxMs: t.pollMs * 3, sleep: c.sleep,
+      what: "the server to shut off", timeoutMs: t.powerOffMs, ...t.powerOff, sleep: c.sleep,
     });
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw e;
@@ -97,10 +97,10 @@ async function connectRescue(c: RescueBootContext): Promise<RescueSession> {
   const session = await RescueSession.connect({
     host: c.ip, deadlineMs: t.rescueMs, sleep: c.sleep,
     ...(c.access.privateKey ? { privateKey: c.access.privateKey } : { password: c.access.password }),
-    backoff: { initialMs: t.pollMs, factor: 1.5, maxMs: Math.min(10_000, t.pollMs * 5) },
+    backoff: t.rescue, firstWaitMs: t.rescue.firstWaitMs,
   });
   try {
-    await session.verifyRescue(Math.max(5_000, t.pollMs * 10));
+    await session.verifyRescue(Math.max(5_000, t.rescue.maxMs * 10));
     return session;
   } catch (e) {
     await session.close();
