@@ -50,7 +50,12 @@ export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotN
     nodePatches: args.patches ?? [],
     networkPatch: orUnset(server.networkPatch),
     node: requireIpv4(node, server.ipv4),
-  });
+  }, installedSince(server, ctx.startedMs));
+}
+
+/** Whether `server` was installed since `startedMs` (by this run: same clock, the provider runs beside the program). */
+export function installedSince(server: RobotServer, startedMs: number): pulumi.Output<boolean> {
+  return server.installedAt.apply((t) => typeof t === "string" && Date.parse(t) >= startedMs);
 }
 
 /** Every dedicated node of the cluster, and the API endpoint (the first control plane's unless given). */

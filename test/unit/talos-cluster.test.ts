@@ -46,12 +46,15 @@ const cpIp = (i: number) => `10.0.0.${i + 2}`;
 const cloudIp = (name: string) => `203.0.113.${Number(name.split("-").pop()) + 10}`;
 const userDataOf = (name: string) => `#talos user-data of ${name} with keys unit-${name.length}`;
 
+/** When the fake RobotServers were installed: long ago unless a test installs them in its own run. */
+let installedAt: () => string = () => "2026-01-01T00:00:00.000Z";
+
 /** Fake outputs per child type, deterministic in the child's name or inputs (not in registration order). */
 function outputsFor(r: Recorded): Props {
   const kind = r.type.startsWith(DYN) ? r.type.slice(DYN.length) : r.type;
   const i = Number(r.inputs.serverNumber) - 2321001;
   switch (kind) {
-    case "RobotServer": return { ipv4: cpIp(i), installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`, networkPatch: `# routes of ${cpIp(i)}\n` };
+    case "RobotServer": return { ipv4: cpIp(i), installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`, networkPatch: `# routes of ${cpIp(i)}\n`, installedAt: installedAt() };
     case "TalosSecrets": return { secretsYaml: pulumi.secret(SECRETS_YAML) };
     case "TalosImage": return { imageId: 987654 };
     case "TalosMachineConfig": return r.inputs.delivery === "user-data" ? { userData: pulumi.secret(userDataOf(r.name.replace(/-config$/, ""))) } : {};
@@ -241,6 +244,25 @@ describe("TalosCluster under mocks: the hybrid example", function () {
     // The scan would find them unmasked: the secrets really are in the inputs.
     assert.ok(JSON.stringify(run.recorded.map((x) => x.inputs)).includes(JSON.stringify(SECRETS_YAML)));
     assert.ok(run.recorded.every((x) => !JSON.stringify(x.inputs).includes(SIG_KEY) || JSON.stringify(masked(x.inputs)).includes("[secret]")));
+  });
+});
+
+describe("TalosCluster under mocks: a first install", function () {
+  this.timeout(60000);
+  after(() => { installedAt = () => "2026-01-01T00:00:00.000Z"; });
+
+  it("applies the configs of dedicated servers installed by this run at once (behind the snapshot only); Cloud workers still roll", async () => {
+    installedAt = () => new Date().toISOString();
+    const run = await runExample(2, 21);
+    const roll = (n: string) => run.options.get(n)!.dependsOn.filter((d) => /^hybrid-(image|cp-\d-config|cloud-\d-node)$/.test(d));
+    const configs = ["hybrid-cp-0-config", "hybrid-cp-1-config", "hybrid-cp-2-config", "hybrid-cloud-0-node", "hybrid-cloud-1-node"];
+    assert.deepStrictEqual(configs.map((n) => [n, roll(n)]), [
+      ["hybrid-cp-0-config", ["hybrid-image"]],
+      ["hybrid-cp-1-config", ["hybrid-image"]],
+      ["hybrid-cp-2-config", ["hybrid-image"]],
+      ["hybrid-cloud-0-node", ["hybrid-cp-2-config"]],
+      ["hybrid-cloud-1-node", ["hybrid-cloud-0-node", "hybrid-cp-2-config"]],
+    ]);
   });
 });
 
