@@ -83,11 +83,16 @@ export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint:
 
 /**
  * One node's apply-delivery config: its args plus the day-2 inputs and roll position, and its place in
- * the roll (`dependsOn`), which a node whose machine this run installed (`fresh`) skips.
+ * the roll (`dependsOn`), which a node whose machine this run installed (`fresh`) skips. `after` are
+ * resources the config also waits for, so they are deleted only after it (its Robot firewall: a node
+ * whose removal is refused keeps its filter, since the engine deletes independent resources in parallel).
  */
-export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs, fresh?: pulumi.Output<boolean>): TalosMachineConfig {
+export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs, o: { fresh?: pulumi.Output<boolean>; after?: pulumi.Resource[] } = {}): TalosMachineConfig {
   const day2: Day2ConfigArgs = { ...ctx.day2, rollPosition: ctx.roll.slot(node).position };
-  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, dependsOn: ctx.roll.dependsOn(node, fresh) });
+  const roll = ctx.roll.dependsOn(node, o.fresh);
+  const after = o.after ?? [];
+  const dependsOn = after.length === 0 ? roll : Array.isArray(roll) ? [...roll, ...after] : pulumi.output(roll).apply((r) => [...r, ...after]);
+  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, dependsOn });
   ctx.roll.add(node, config);
   return config;
 }

@@ -213,14 +213,14 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
     assert.deepStrictEqual(drivers.ops("delete"), ["c-pool-2-node", "c-pool-2", "c-pool-2-config"]);
   });
 
-  it("keeps a control plane's server when its config refuses the delete (its firewall, independent of the config, goes in parallel)", async () => {
+  it("keeps a control plane's server and firewall when its config refuses the delete", async () => {
     drivers.failDelete.add("c-cp-2-config");
     const two = { talosVersion: "v1.13.9", controlPlanes: [0, 1].map(cp), workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 2, serverType: "cx33", location: "fsn1" }] } };
     await assert.rejects(run("up", two), /c-cp-2-config: injected failure of c-cp-2-config/);
-    // Like the engine's delete antichains: config and firewall depend only on the server, so both start.
-    assert.deepStrictEqual(drivers.ops("delete").sort(), ["c-cp-2-config", "c-cp-2-firewall"]);
+    // The engine deletes independent resources in parallel; the config depends on its node's firewall, so it waits.
+    assert.deepStrictEqual(drivers.ops("delete"), ["c-cp-2-config"]);
     drivers.reset();
     await run("up", two);
-    assert.deepStrictEqual(drivers.ops("delete"), ["c-cp-2-config", "c-cp-2"]);
+    assert.deepStrictEqual(drivers.ops("delete"), ["c-cp-2-config", "c-cp-2-firewall", "c-cp-2"]);
   });
 });

@@ -263,6 +263,8 @@ describe("TalosCluster under mocks: a first install", function () {
       ["hybrid-cloud-0-node", ["hybrid-cp-2-config"]],
       ["hybrid-cloud-1-node", ["hybrid-cloud-0-node", "hybrid-cp-2-config"]],
     ]);
+    // Each dedicated node's config waits for its Robot firewall, so a refused removal keeps the filter.
+    assert.deepStrictEqual([0, 1, 2].map((i) => run.options.get(`hybrid-cp-${i}-config`)!.dependsOn.filter((d) => d.endsWith("-firewall"))), [["hybrid-cp-0-firewall"], ["hybrid-cp-1-firewall"], ["hybrid-cp-2-firewall"]]);
   });
 });
 
