@@ -1,8 +1,8 @@
 /**
  * Benchmark (not a test) of RobotServer installs in the simulator: one install alone, then six in
- * parallel, printing the wall-time ratio, Robot requests and resets per install, and the peak memory
- * of the install pipeline (curl | zstd | tee | sha256sum | dd) inside the rescue systems, sampled from
- * /proc. Run as root after building: `node dist/bench/robot-server.js`.
+ * parallel, printing the wall-time ratio and Robot requests and resets per install (the pipeline's
+ * memory and throughput are bench/pipeline.ts's: sampling /proc here slowed the timed installs).
+ * Run as root after building: `node dist/bench/robot-server.js`.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -19,65 +19,6 @@ import { createWorld } from "../provider/sim/world";
 const DISK_BYTES = 256 * 1024 * 1024;
 const PASSWORD = "bench-robot-password";
 const DEADLINES = { rescueSeconds: 60, installSeconds: 300, maintenanceSeconds: 60 };
-
-const PIPELINE = new Set(["curl", "zstd", "xz", "tee", "sha256sum", "dd"]);
-
-/** Every 20 ms, the RSS of the install pipelines whose curl downloads from `host`, grouped by process group (one pipeline each). */
-class PipelineSampler {
-  samples = 0;
-  private peakGroup = 0;
-  private peakAll = 0;
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly host: string) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.sample(), 20);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  peakPipelineMiB(): number {
-    return this.peakGroup / 1024;
-  }
-
-  peakTotalMiB(): number {
-    return this.peakAll / 1024;
-  }
-
-  private sample(): void {
-    const procs = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(readProc).filter((p): p is Proc => p !== null && PIPELINE.has(p.comm));
-    const ours = new Set(procs.filter((p) => p.comm === "curl" && p.cmdline.includes(this.host)).map((p) => p.pgrp));
-    const byGroup = new Map<number, number>();
-    for (const p of procs) if (ours.has(p.pgrp)) byGroup.set(p.pgrp, (byGroup.get(p.pgrp) ?? 0) + p.rssKiB);
-    if (byGroup.size === 0) return;
-    this.samples++;
-    this.peakGroup = Math.max(this.peakGroup, ...byGroup.values());
-    this.peakAll = Math.max(this.peakAll, [...byGroup.values()].reduce((a, b) => a + b, 0));
-  }
-}
-
-interface Proc {
-  comm: string;
-  pgrp: number;
-  rssKiB: number;
-  cmdline: string;
-}
-
-/** One process from /proc, or null when it exited while being read. */
-function readProc(pid: string): Proc | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-    const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return { comm, pgrp, rssKiB: rss ? Number(rss[1]) : 0, cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ") };
-  } catch {
-    return null;
-  }
-}
 
 function server(n: number) {
   const base = robotServerScenario(n);
@@ -103,17 +44,14 @@ async function main(): Promise<void> {
   installTalosRuntime(world);
   const factory = await startFactorySim(world, {}, "127.0.0.1");
   const robot = await startRobotSim(world, { user: "bench", password: PASSWORD, servers: [1, 2, 3, 4, 5, 6, 7].map(server) }, "127.0.0.1");
-  Object.assign(process.env, { HETZNER_ROBOT_URL: robot.url, HETZNER_ROBOT_USER: "bench", HETZNER_ROBOT_PASSWORD: PASSWORD, TALOSCTL: talosctlPath(), TALOS_IMAGE_FACTORY_URL: factory.url });
+  Object.assign(process.env, { HETZNER_ROBOT_URL: robot.url, HETZNER_ROBOT_USER: "bench", HETZNER_ROBOT_PASSWORD: PASSWORD, TALOSCTL: talosctlPath(), TALOS_IMAGE_FACTORY_URL: factory.url, TALOS_HETZNER_TIME_SCALE: String(world.timeScale) });
   const logs: string[] = [];
   setLogSink((l) => logs.push(l));
-  const sampler = new PipelineSampler(new URL(factory.url).host);
   try {
     await fetch(`${factory.url}/image/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.13.9/metal-amd64.raw.zst`, { method: "HEAD" }); // builds the image once
-    sampler.start();
     const one = await round([1]);
     const afterOne = robot.requests.length;
     const six = await round([2, 3, 4, 5, 6, 7]);
-    sampler.stop();
     const perInstall = (from: number, to: number, n: number, f: (r: { method: string; path: string }) => boolean) => robot.requests.slice(from, to).filter(f).length / n;
     const all = () => true;
     const resets = (r: { method: string; path: string }) => r.method === "POST" && r.path.startsWith("/reset/");
@@ -122,9 +60,7 @@ async function main(): Promise<void> {
     console.log(`  6 installs parallel:  ${(six / 1000).toFixed(1)} s (ratio ${(six / one).toFixed(2)} on ${os.cpus().length} cores)`);
     console.log(`  Robot requests/install: ${perInstall(0, afterOne, 1, all)} alone, ${perInstall(afterOne, robot.requests.length, 6, all).toFixed(1)} in parallel (403s: ${robot.requests.filter((r) => r.status === 403).length})`);
     console.log(`  resets/install:         ${perInstall(0, afterOne, 1, resets)} alone, ${perInstall(afterOne, robot.requests.length, 6, resets).toFixed(1)} in parallel`);
-    console.log(`  install pipeline RSS in rescue: peak ${sampler.peakPipelineMiB().toFixed(1)} MiB per pipeline, ${sampler.peakTotalMiB().toFixed(1)} MiB for all at once (${sampler.samples} samples; no image copy in the RAM disk)`);
   } finally {
-    sampler.stop();
     await Promise.allSettled([robot.stop(), factory.stop()]);
     await world.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -12,6 +12,8 @@ export interface PollOptions extends BackoffOptions {
   transient?: (e: unknown) => boolean;
   /** Clock, injectable for tests. @default Date.now */
   now?: () => number;
+  /** Pause before the first check, for something that cannot be done sooner (see `pollPace`). @default 0 */
+  firstWaitMs?: number;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function pollUntil<T>(check: () => Promise<T | undefined>, o: PollO
   const sleep = o.sleep ?? realSleep;
   const deadline = now() + o.timeoutMs;
   let last: unknown;
+  if (o.firstWaitMs) await sleep(Math.min(o.firstWaitMs, o.timeoutMs));
   for (let n = 0; ; n++) {
     try {
       const value = await check();

@@ -38,6 +38,8 @@ export interface RescueConnectOptions {
   attemptTimeoutMs?: number;
   /** Waits between attempts. @default { initialMs: 1000, factor: 2, maxMs: 10000 } */
   backoff?: BackoffOptions;
+  /** Pause before the first attempt: a rescue system that was just reset cannot answer sooner. @default 0 */
+  firstWaitMs?: number;
   /** Injectable sleep for tests. */
   sleep?: Sleep;
   /** Injectable clock for tests. @default Date.now */
@@ -90,6 +92,7 @@ export class RescueSession {
       ...o.backoff,
       sleep: o.sleep ?? o.backoff?.sleep,
       now,
+      firstWaitMs: o.firstWaitMs,
     });
     return new RescueSession(client, `${o.host}:${port}`, hostKeyFingerprint);
   }

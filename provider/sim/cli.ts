@@ -22,6 +22,7 @@ export function simulatorInfo(sim: Simulator, servers: ReturnType<typeof control
     env: {
       HCLOUD_TOKEN: sim.cloud.token, HCLOUD_ENDPOINT: sim.cloud.endpoint, HETZNER_ROBOT_USER: sim.robot.user, HETZNER_ROBOT_PASSWORD: sim.robot.password,
       HETZNER_ROBOT_URL: sim.robot.url, TALOS_IMAGE_FACTORY_URL: sim.factory.url, TALOSCTL: sim.talosctl,
+      TALOS_HETZNER_TIME_SCALE: String(sim.world.timeScale),
     },
   };
 }

@@ -3,6 +3,7 @@
  * "in process" and needs time to apply; a change meanwhile is 409 FIREWALL_IN_PROCESS, which `set`
  * and `delete` wait out until their deadline, and `waitActive` polls until the change is live.
  */
+import { EXPECTED_MS, pollPace } from "../../internal/pace";
 import { pollUntil } from "../../internal/poll";
 import { RobotStateError, absentOn, robotErrorCode } from "./errors";
 import { FirewallWire, RobotFirewall, RobotFirewallConfig, RobotFirewallTemplate, firewallFromWire, rulesFromWire, rulesToForm } from "./firewall-wire";
@@ -15,9 +16,15 @@ export * from "./firewall-wire";
 export interface FirewallWaitOptions {
   /** Longest wait, ms. @default 300000 */
   timeoutMs?: number;
+  /** How fast the world runs (1 on real Robot; a simulator's scale), for the pace of the polls. @default 1 */
+  timeScale?: number;
 }
 
-const POLL = { initialMs: 2000, factor: 1.5, maxMs: 10_000 };
+/** Deadline and poll pace of one firewall wait: a change is expected to apply in about 30 s of world time. */
+function waitOptions(wait: FirewallWaitOptions) {
+  const timeoutMs = wait.timeoutMs ?? 300_000;
+  return { timeoutMs, ...pollPace(EXPECTED_MS.firewallApply, wait.timeScale ?? 1, timeoutMs) };
+}
 
 type TemplateWire = { id: number; name: string; filter_ipv6: boolean; whitelist_hos: boolean; is_default: boolean; rules?: FirewallWire["rules"] };
 
@@ -60,7 +67,7 @@ export class RobotFirewallApi {
     return pollUntil(async () => {
       const f = await this.get(serverNumber);
       return f.status === "in process" ? undefined : f;
-    }, { what: `Robot firewall of server ${serverNumber} to finish its change`, timeoutMs: wait.timeoutMs ?? 300_000, sleep: this.t.sleep, now: this.t.now, ...POLL });
+    }, { what: `Robot firewall of server ${serverNumber} to finish its change`, sleep: this.t.sleep, now: this.t.now, ...waitOptions(wait) });
   }
 
   /** Polls until the firewall is active; RobotStateError when it settles as disabled. */
@@ -86,11 +93,12 @@ export class RobotFirewallApi {
   private async whenIdle(serverNumber: number, what: string, wait: FirewallWaitOptions, send: () => Promise<{ firewall: FirewallWire }>): Promise<RobotFirewall> {
     const r = await pollUntil(send, {
       what: `Robot firewall of server ${serverNumber} to accept a ${what} (FIREWALL_IN_PROCESS)`,
-      timeoutMs: wait.timeoutMs ?? 300_000,
       transient: (e) => robotErrorCode(e) === "FIREWALL_IN_PROCESS",
       sleep: this.t.sleep,
       now: this.t.now,
-      ...POLL,
+      ...waitOptions(wait),
+      // The request itself goes out at once; only a 409 waits for the running change.
+      firstWaitMs: 0,
     });
     return firewallFromWire(r.firewall);
   }

@@ -35,6 +35,8 @@ export interface ClusterContext {
   day2: Day2ConfigArgs;
   /** The roll order of the apply-delivery configs. */
   roll: RollChain;
+  /** When this program run built the cluster (epoch ms): a machine installed since then is fresh. */
+  startedMs: number;
 }
 
 /** One node as built: its plan entry, its address, its server id and its config resource. */
@@ -60,7 +62,7 @@ export function day2ConfigArgs(args: TalosClusterArgs): Day2ConfigArgs {
 export function clusterContext(parent: pulumi.Resource, name: string, args: TalosClusterArgs, secrets: TalosSecrets, roll: RollChain): ClusterContext {
   const contract = args.configVersion !== undefined ? pulumi.output(args.configVersion) : secrets.talosVersion;
   return {
-    day2: day2ConfigArgs(args), roll, contract,
+    day2: day2ConfigArgs(args), roll, contract, startedMs: Date.now(),
     parent, clusterName: pulumi.output(args.clusterName ?? name), talosVersion: args.talosVersion, kubernetesVersion: args.kubernetesVersion,
     schematicId: args.schematicId, secretsYaml: secrets.secretsYaml,
     // The KubeSpan patch's layout follows the contract (a KubeSpanConfig document only from v1.13).
@@ -79,10 +81,18 @@ export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint:
   };
 }
 
-/** One node's apply-delivery config: its args plus the day-2 inputs and roll position, and its place in the roll (`dependsOn`). */
-export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs): TalosMachineConfig {
+/**
+ * One node's apply-delivery config: its args plus the day-2 inputs and roll position, and its place in
+ * the roll (`dependsOn`), which a node whose machine this run installed (`fresh`) skips. `after` are
+ * resources the config also waits for, so they are deleted only after it (its Robot firewall: a node
+ * whose removal is refused keeps its filter, since the engine deletes independent resources in parallel).
+ */
+export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs, o: { fresh?: pulumi.Output<boolean>; after?: pulumi.Resource[] } = {}): TalosMachineConfig {
   const day2: Day2ConfigArgs = { ...ctx.day2, rollPosition: ctx.roll.slot(node).position };
-  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, dependsOn: ctx.roll.dependsOn(node) });
+  const roll = ctx.roll.dependsOn(node, o.fresh);
+  const after = o.after ?? [];
+  const dependsOn = after.length === 0 ? roll : Array.isArray(roll) ? [...roll, ...after] : pulumi.output(roll).apply((r) => [...r, ...after]);
+  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, dependsOn });
   ctx.roll.add(node, config);
   return config;
 }

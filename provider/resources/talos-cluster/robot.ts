@@ -42,7 +42,7 @@ export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotN
 }
 
 /** Renders and applies a dedicated node's config (install disk and Hetzner routing from its `RobotServer`), in its place in the roll. */
-export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs, server: RobotServer, endpoint: pulumi.Input<string>, installImage: pulumi.Input<string>): TalosMachineConfig {
+export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs, server: RobotServer, endpoint: pulumi.Input<string>, installImage: pulumi.Input<string>, firewall?: RobotFirewall): TalosMachineConfig {
   return rolledConfig(ctx, node, configName(node), {
     ...baseConfigArgs(ctx, node, endpoint),
     installImage,
@@ -50,7 +50,12 @@ export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotN
     nodePatches: args.patches ?? [],
     networkPatch: orUnset(server.networkPatch),
     node: requireIpv4(node, server.ipv4),
-  });
+  }, { fresh: installedSince(server, ctx.startedMs), after: firewall ? [firewall] : [] });
+}
+
+/** Whether `server` was installed since `startedMs` (by this run: same clock, the provider runs beside the program). */
+export function installedSince(server: RobotServer, startedMs: number): pulumi.Output<boolean> {
+  return server.installedAt.apply((t) => typeof t === "string" && Date.parse(t) >= startedMs);
 }
 
 /**
@@ -76,15 +81,13 @@ export function robotNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosCl
   const ips = servers.map((s, i) => requireIpv4(nodes[i][0], s.ipv4));
   const endpoint = args.endpoint !== undefined ? pulumi.output(args.endpoint).apply(endpointUrl) : ips[0].apply(endpointUrl);
   const installer = pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "metal"));
-  const built = nodes.map(([n, a], i) => ({ node: n, ipv4: ips[i], serverId: servers[i].id, config: robotConfig(ctx, n, a, servers[i], endpoint, installer) }));
   // One Robot firewall per server, after its install (a filter would cut the rescue SSH session);
-  // Cloud workers are not listed, they come in through KubeSpan.
-  if (args.robotFirewall !== false) {
-    // Robot matches IPv6 packets by port only (docs/contracts/robot-firewall.md RF-4): the IPv4 admin
-    // CIDRs go to Robot, the IPv6 ones reach the API only on Cloud nodes and through KubeSpan.
-    const robotAdmins = pulumi.output(args.adminCidrs).apply((cs) => cs.filter((c) => !c.includes(":")));
-    nodes.forEach(([n, a], i) => new RobotFirewall(robotFirewallName(n), { serverNumber: a.serverNumber, adminCidrs: robotAdmins, nodeAddresses: pulumi.all(ips) },
-      { parent: ctx.parent, dependsOn: [servers[i]] }));
-  }
+  // Cloud workers are not listed, they come in through KubeSpan. The node's config waits for it.
+  // Robot matches IPv6 packets by port only (docs/contracts/robot-firewall.md RF-4): the IPv4 admin
+  // CIDRs go to Robot, the IPv6 ones reach the API only on Cloud nodes and through KubeSpan.
+  const robotAdmins = pulumi.output(args.adminCidrs).apply((cs) => cs.filter((c) => !c.includes(":")));
+  const firewalls = nodes.map(([n, a], i) => (args.robotFirewall === false ? undefined
+    : new RobotFirewall(robotFirewallName(n), { serverNumber: a.serverNumber, adminCidrs: robotAdmins, nodeAddresses: pulumi.all(ips) }, { parent: ctx.parent, dependsOn: [servers[i]] })));
+  const built = nodes.map(([n, a], i) => ({ node: n, ipv4: ips[i], serverId: servers[i].id, config: robotConfig(ctx, n, a, servers[i], endpoint, installer, firewalls[i]) }));
   return { servers, ips: pulumi.all(ips), endpoint, built };
 }

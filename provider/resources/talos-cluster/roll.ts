@@ -59,8 +59,18 @@ export class RollChain {
     return s;
   }
 
-  /** The configs `node` must wait for; each must have been added already (roll order = creation order). */
-  dependsOn(node: PlannedNode): pulumi.Resource[] {
+  /**
+   * What `node`'s config waits for. With `fresh` (true when this run installed the node's machine) a
+   * fresh node waits only for the gate: a first-time apply has no running node to protect, so the
+   * installs of a new cluster apply at once while changes to running nodes still roll one by one.
+   */
+  dependsOn(node: PlannedNode, fresh?: pulumi.Output<boolean>): pulumi.Input<pulumi.Resource[]> {
+    const chained = this.chained(node);
+    return fresh ? fresh.apply((f) => (f ? [...this.gate] : chained)) : chained;
+  }
+
+  /** The configs `node` waits for in the roll; each must have been added already (roll order = creation order). */
+  private chained(node: PlannedNode): pulumi.Resource[] {
     const slot = this.slot(node);
     if (slot.index === 0) return [...this.gate];
     return slot.after.map((i) => {

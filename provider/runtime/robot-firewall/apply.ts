@@ -10,6 +10,7 @@ import { robotTalosFirewallRules } from "./talos-rules";
 import { requireSetting } from "../shared/config";
 import { deepEqual } from "../dispatch/diff";
 import { RobotFirewallInputs, RobotFirewallOutputs, deadlineMs } from "./types";
+import { worldTimeScale } from "../shared/timing";
 
 /** Builds the Robot client of a run (replaceable in tests). */
 export type RobotClientFactory = () => RobotClient;
@@ -40,7 +41,7 @@ function outputsOf(f: RobotFirewall, drift: string[]): Partial<RobotFirewallOutp
 export async function applyRobotFirewall(i: RobotFirewallInputs): Promise<Partial<RobotFirewallOutputs>> {
   const robot = factory();
   const log = new StepLogger(`robot-firewall ${i.serverNumber}`, 3);
-  const wait = { timeoutMs: deadlineMs(i) };
+  const wait = { timeoutMs: deadlineMs(i), timeScale: worldTimeScale() };
   log.step("reading the server's firewall");
   const current = await robot.firewall.get(i.serverNumber);
   const rules = desiredRules(i, current.serverIp);
@@ -91,11 +92,11 @@ export async function deleteRobotFirewall(i: RobotFirewallOutputs): Promise<void
   if (i.keepOnDelete) return logLine(`${tag} keepOnDelete is set: the firewall rules stay in Robot`);
   const robot = factory();
   try {
-    await robot.firewall.delete(i.serverNumber, { timeoutMs: deadlineMs(i) });
+    await robot.firewall.delete(i.serverNumber, { timeoutMs: deadlineMs(i), timeScale: worldTimeScale() });
   } catch (e) {
     if (robotErrorCode(e) === "SERVER_NOT_FOUND") return logLine(`${tag} the server is gone from Robot; nothing to clear`);
     throw e;
   }
-  await robot.firewall.waitSettled(i.serverNumber, { timeoutMs: deadlineMs(i) });
+  await robot.firewall.waitSettled(i.serverNumber, { timeoutMs: deadlineMs(i), timeScale: worldTimeScale() });
   logLine(`${tag} firewall rules cleared; Robot no longer filters this server`);
 }

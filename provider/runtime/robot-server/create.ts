@@ -18,6 +18,7 @@ import { RescueAccess, armRescue, disarmIfArmed, releaseRescueAccess, rescueAcce
 import { Steps } from "./steps";
 import { waitForMaintenance } from "./talos";
 import { RobotServerInputs, RobotServerOutputs, Timing, timingOf } from "./types";
+import { worldTimeScale } from "../shared/timing";
 
 /** Steps of a full install (adoption stops after step 2). */
 export const CREATE_STEPS = 12;
@@ -37,7 +38,7 @@ interface Run {
 
 /** Installs Talos on the server (or adopts the Talos that runs on it); the resource id is the server number. */
 export async function createRobotServer(i: RobotServerInputs): Promise<CreateResult<RobotServerOutputs>> {
-  const t = timingOf(i.deadlines);
+  const t = timingOf(i.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const steps = new Steps(serverLabel(i), CREATE_STEPS);
   const pre = await steps.run("preflight: server, resets, addresses and image", () => preflight(i, d, steps.log));

@@ -20,10 +20,11 @@ import { armRescue, disarmIfArmed, releaseRescueAccess, rescueAccess, RescueAcce
 import { Steps } from "./steps";
 import { probeTalos } from "./talos";
 import { OUTPUT_KEYS, RobotServerInputs, RobotServerOutputs, timingOf } from "./types";
+import { worldTimeScale } from "../shared/timing";
 
 /** Refresh: Robot's current name and addresses, and what Talos answers; an unreachable node stays in state. */
 export async function readRobotServer(id: string, props: RobotServerOutputs): Promise<ReadResult<RobotServerInputs, RobotServerOutputs>> {
-  const t = timingOf(props.deadlines);
+  const t = timingOf(props.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const label = serverLabel(props);
   const server = await d.robot.servers.get(props.serverNumber).catch((e) => Promise.reject(explainRobotError(e)));
@@ -46,7 +47,7 @@ export async function updateRobotServer(_id: string, olds: RobotServerOutputs, n
   const wanted = news.name === undefined ? undefined : robotNameFor(news.name, news.owner);
   if (wanted === undefined || wanted === olds.serverName) return { outs: kept };
   if (typeof olds.serverName === "string") assertOwnable(news.serverNumber, olds.serverName, news.owner);
-  const d = robotServerDeps(timingOf(news.deadlines));
+  const d = robotServerDeps(timingOf(news.deadlines, worldTimeScale()));
   const renamed = await d.robot.servers.rename(news.serverNumber, wanted).catch((e) => Promise.reject(explainRobotError(e)));
   logLine(`[${news.name}] renamed server ${news.serverNumber} in Robot from "${olds.serverName}" to "${renamed.serverName}"`);
   return { outs: { ...kept, serverName: renamed.serverName } };
@@ -59,7 +60,7 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
     logLine(`[${label}] leaving server ${props.serverNumber} untouched (wipeOnDelete is not set); Talos keeps running`);
     return releaseOwner(props, robotServerDeps(timingOf(props.deadlines)));
   }
-  const t = timingOf(props.deadlines);
+  const t = timingOf(props.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const steps = new Steps(label, 6);
   const pre = await steps.run("preflight: server and resets", () => serverPreflight(props.serverNumber, d, steps.log));

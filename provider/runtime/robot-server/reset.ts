@@ -74,7 +74,7 @@ export interface RescueBootContext {
 /** Sends one reset sequence; a `power_long` must show "shut off" before `power` turns the server on again. */
 async function sendResets(c: RescueBootContext, seq: RobotResetType[]): Promise<void> {
   for (const type of seq) {
-    await resetWithRetry(c.robot, c.serverNumber, type, { pauseMs: c.timing.pollMs * 3, sleep: c.sleep, log: c.log });
+    await resetWithRetry(c.robot, c.serverNumber, type, { pauseMs: c.timing.rescue.maxMs * 3, sleep: c.sleep, log: c.log });
     c.log.info(`reset ${type} sent`);
     if (type === "power_long") await waitShutOff(c);
   }
@@ -84,7 +84,7 @@ async function waitShutOff(c: RescueBootContext): Promise<void> {
   const t = c.timing;
   try {
     await pollUntil(async () => ((await c.robot.reset.getOptions(c.serverNumber)).operatingStatus === "running" ? undefined : true), {
-      what: "the server to shut off", timeoutMs: t.powerOffMs, initialMs: t.pollMs, maxMs: t.pollMs * 3, sleep: c.sleep,
+      what: "the server to shut off", timeoutMs: t.powerOffMs, ...t.powerOff, sleep: c.sleep,
     });
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw e;
@@ -103,10 +103,10 @@ async function connectRescue(c: RescueBootContext): Promise<RescueSession> {
   const session = await RescueSession.connect({
     host: c.ip, deadlineMs: t.rescueMs, sleep: c.sleep, acceptedHostKeys: accepted,
     ...(c.access.privateKey ? { privateKey: c.access.privateKey } : { password: c.access.password }),
-    backoff: { initialMs: t.pollMs, factor: 1.5, maxMs: Math.min(10_000, t.pollMs * 5) },
+    backoff: t.rescue, firstWaitMs: t.rescue.firstWaitMs,
   });
   try {
-    await session.verifyRescue(Math.max(5_000, t.pollMs * 10));
+    await session.verifyRescue(Math.max(5_000, t.rescue.maxMs * 10));
     logHostKey(c, session.hostKeyFingerprint);
     return session;
   } catch (e) {

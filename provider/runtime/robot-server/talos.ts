@@ -70,7 +70,7 @@ export async function waitForMaintenance(talosctl: Talosctl, ip: string, t: Timi
     return p.state === "maintenance" ? p : undefined;
   }, {
     what: `Talos maintenance mode on ${ip}:50000 (check the server's console: it may boot another disk, or fail in UEFI)`,
-    timeoutMs: t.maintenanceMs, initialMs: t.pollMs, factor: 1.5, maxMs: t.pollMs * 3, ...(sleep ? { sleep } : {}),
+    timeoutMs: t.maintenanceMs, ...t.maintenance, ...(sleep ? { sleep } : {}),
   });
 }
 

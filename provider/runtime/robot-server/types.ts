@@ -6,6 +6,7 @@ import type { DiskSelector } from "../../rescue/select";
 import type { OtherDisksPolicy } from "../../rescue/safety";
 import { clamp, secondsToMs } from "../shared/timing";
 import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
+import { EXPECTED_MS, PollPace, pollPace } from "../../internal/pace";
 
 /** Which Talos image to install: a version (Image Factory) or an explicit URL. */
 export interface RobotServerImage {
@@ -112,27 +113,34 @@ export const OUTPUT_KEYS = ROBOT_SERVER_FIELDS.outputKeys;
 /** Deadline defaults in seconds: CAPH measured rescue boots up to 5.5 min and gives image installs 20 min (contracts/hetzner-robot.md §2). */
 export const DEFAULT_DEADLINES: Required<RobotServerDeadlines> = { rescueSeconds: 600, installSeconds: 1200, maintenanceSeconds: 900 };
 
-/** Every wait of one run, in ms; the poll intervals shrink with the deadlines so a simulator run takes milliseconds. */
+/** Every wait of one run, in ms; each poll is paced by what it awaits and the world's time scale (internal/pace.ts). */
 export interface Timing {
   rescueMs: number;
   installMs: number;
   maintenanceMs: number;
-  /** Pause between polls of Robot or Talos. */
-  pollMs: number;
+  /** Polls of SSH while the rescue system boots. */
+  rescue: PollPace;
+  /** Polls of the Talos API while the installed Talos boots. */
+  maintenance: PollPace;
+  /** Polls of Robot until a `power_long` shows the server off. */
+  powerOff: PollPace;
   /** Longest a single talosctl probe may take. */
   probeMs: number;
   /** Longest a server may take to report "shut off" after `power_long`. */
   powerOffMs: number;
 }
 
-/** The timing of a run from the (validated) deadlines. */
-export function timingOf(d: RobotServerDeadlines | undefined): Timing {
+/** The timing of a run from the (validated) deadlines, in a world running at `timeScale` (1 on real Hetzner). */
+export function timingOf(d: RobotServerDeadlines | undefined, timeScale = 1): Timing {
   const s = { ...DEFAULT_DEADLINES, ...d };
   const [rescueMs, installMs, maintenanceMs] = [s.rescueSeconds, s.installSeconds, s.maintenanceSeconds].map(secondsToMs);
+  const powerOffMs = clamp(rescueMs / 4, 500, 120_000);
   return {
     rescueMs, installMs, maintenanceMs,
-    pollMs: clamp(Math.min(rescueMs, maintenanceMs) / 60, 20, 10_000),
+    rescue: pollPace(EXPECTED_MS.rescueBoot, timeScale, rescueMs),
+    maintenance: pollPace(EXPECTED_MS.talosBoot, timeScale, maintenanceMs),
+    powerOff: pollPace(EXPECTED_MS.powerOff, timeScale, powerOffMs),
     probeMs: clamp(maintenanceMs / 4, 5_000, 30_000),
-    powerOffMs: clamp(rescueMs / 4, 500, 120_000),
+    powerOffMs,
   };
 }

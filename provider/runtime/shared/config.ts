@@ -36,6 +36,9 @@ export const SETTINGS = {
     secret: false,
   },
   talosctl: { configKey: "talos-hetzner:talosctl", envVar: "TALOSCTL", defaultValue: "talosctl", secret: false },
+  // How fast the world runs: 1 on real Hetzner; a simulator that scales its durations says by how
+  // much, so waits pace their polls to the scaled expectation (internal/pace.ts).
+  timeScale: { configKey: "talos-hetzner:timeScale", envVar: "TALOS_HETZNER_TIME_SCALE", defaultValue: "1", secret: false },
   imageFactoryUrl: {
     configKey: "talos-hetzner:imageFactoryUrl",
     envVar: "TALOS_IMAGE_FACTORY_URL",

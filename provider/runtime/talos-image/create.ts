@@ -17,6 +17,7 @@ import { acquireOrAdopt } from "./lock";
 import { ImagePlan, RunContext, findSnapshots, planFor, redactUrl } from "./plan";
 import { CREATE_STEPS, Steps } from "./steps";
 import { TalosImageInputs, TalosImageOutputs, timingOf } from "./types";
+import { worldTimeScale } from "../shared/timing";
 
 /** The outputs for a snapshot: what it is and whether it was adopted. */
 export function outputsOf(plan: ImagePlan, image: Image, adopted: boolean): Partial<TalosImageOutputs> {
@@ -33,7 +34,7 @@ export function localSchematic(inputs: TalosImageInputs): string {
 
 /** Create: adopt or build; see the module comment. */
 export async function createTalosImage(inputs: TalosImageInputs): Promise<CreateResult<TalosImageOutputs>> {
-  const timing = timingOf(inputs.timeouts);
+  const timing = timingOf(inputs.timeouts, worldTimeScale());
   const deps = talosImageDeps(timing);
   let plan = planFor(inputs, localSchematic(inputs), deps.factoryUrl);
   const steps = new Steps(plan.label, CREATE_STEPS);

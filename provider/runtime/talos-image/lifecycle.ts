@@ -8,13 +8,14 @@ import { logLine } from "../../internal/log";
 import { ReadResult, UpdateResult } from "../dispatch/types";
 import { explainCloudError, talosImageDeps } from "./deps";
 import { OUTPUT_KEYS, TalosImageInputs, TalosImageOutputs, timingOf } from "./types";
+import { worldTimeScale } from "../shared/timing";
 
 const labelOf = (p: TalosImageInputs) => p.resourceName ?? `talos-${p.talosVersion}-${p.arch ?? "x86"}`;
 const explained = (e: unknown) => Promise.reject(explainCloudError(e));
 
 /** Refresh: the snapshot's current size and labels; gone → a blank id, so the engine removes it from state. */
 export async function readTalosImage(id: string, props: TalosImageOutputs): Promise<ReadResult<TalosImageInputs, TalosImageOutputs>> {
-  const deps = talosImageDeps(timingOf(props.timeouts));
+  const deps = talosImageDeps(timingOf(props.timeouts, worldTimeScale()));
   const image = await deps.cloud.images.get(Number(id)).catch(explained);
   if (!image) {
     logLine(`[${labelOf(props)}] snapshot ${id} no longer exists; removing it from the state`);
@@ -33,7 +34,7 @@ export async function deleteTalosImage(id: string, props: TalosImageOutputs): Pr
   const label = labelOf(props);
   if (props.adopted) return logLine(`[${label}] leaving snapshot ${id} alone: it was adopted, not built by this resource`);
   if (props.retainOnDelete) return logLine(`[${label}] keeping snapshot ${id}: retainOnDelete is set`);
-  const deps = talosImageDeps(timingOf(props.timeouts));
+  const deps = talosImageDeps(timingOf(props.timeouts, worldTimeScale()));
   try {
     await deps.cloud.images.delete(Number(id));
     logLine(`[${label}] deleted snapshot ${id}`);

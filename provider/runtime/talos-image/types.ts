@@ -5,6 +5,7 @@
 import type { Schematic } from "../../talos/schematic";
 import { clamp, secondsToMs } from "../shared/timing";
 import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
+import { EXPECTED_MS, pollPace } from "../../internal/pace";
 
 /** Hetzner's architecture names; the builder's server type decides the snapshot's architecture. */
 export type CloudArch = "x86" | "arm";
@@ -106,14 +107,16 @@ export interface Timing {
   pollMs: number;
 }
 
-/** The timing of a run from the (validated) timeouts. */
-export function timingOf(t: TalosImageTimeouts | undefined): Timing {
+/** The timing of a run from the (validated) timeouts, in a world running at `timeScale` (1 on real Hetzner). */
+export function timingOf(t: TalosImageTimeouts | undefined, timeScale = 1): Timing {
   const s = { ...DEFAULT_TIMEOUTS, ...t };
   const ms = secondsToMs;
   const r = {
     actionMs: ms(s.actionSeconds), sshMs: ms(s.sshSeconds), writeMs: ms(s.writeSeconds), shutdownMs: ms(s.shutdownSeconds),
     imageMs: ms(s.imageSeconds), lockWaitMs: ms(s.lockWaitSeconds), heartbeatMs: ms(s.heartbeatSeconds),
   };
-  // hcloud-go polls actions every 500 ms; short test deadlines poll faster.
-  return { ...r, pollMs: clamp(Math.min(r.actionMs, r.shutdownMs, r.heartbeatMs) / 60, 5, 500) };
+  // hcloud-go polls actions every 500 ms; short test deadlines and a scaled (simulated) world poll faster.
+  const shortest = Math.min(r.actionMs, r.shutdownMs, r.heartbeatMs);
+  const paced = pollPace(EXPECTED_MS.cloudAction, timeScale, shortest).initialMs;
+  return { ...r, pollMs: Math.min(clamp(shortest / 60, 5, 500), paced) };
 }

@@ -12,6 +12,8 @@ import type { Talosctl } from "../../talos/talosctl";
 import { KubeClient, drainNode, waitNodeReady } from "../../kube";
 import { cachedTalosctl } from "../shared/talosctl";
 import { overridableDeps } from "../shared/overridable";
+import * as os from "os";
+import { RenderDiskCache, binaryIdentity, cacheDirOf } from "../../talos/config/disk-cache";
 
 /** The talosctl operations the two runtimes use (the `Talosctl` class implements it; tests fake it). */
 export interface TalosClient {
@@ -36,6 +38,8 @@ export interface RuntimeDeps {
   /** A Kubernetes API client for an admin kubeconfig (provider/kube; tests fake it). @default kubeAccess */
   kube?(kubeconfig: string): KubeAccess;
   cache: ConfigRenderCache;
+  /** The on-disk render/validate cache of a talosctl binary; undefined turns it off. @default under $XDG_CACHE_HOME */
+  diskCache?(binary: string): RenderDiskCache | undefined;
   sleep: Sleep;
   now: () => number;
 }
@@ -82,11 +86,22 @@ export function kubeAccess(kubeconfig: string): KubeAccess {
   };
 }
 
+const diskCaches = new Map<string, RenderDiskCache | undefined>();
+
+/** The on-disk cache of `binary` in the directory the environment names (talos/config/disk-cache.ts), one per binary and directory. */
+export function defaultDiskCache(binary: string, env: NodeJS.ProcessEnv = process.env): RenderDiskCache | undefined {
+  const dir = cacheDirOf(env, os.homedir());
+  const key = `${dir}\0${binary}`;
+  if (!diskCaches.has(key)) diskCaches.set(key, dir ? new RenderDiskCache(dir, binaryIdentity(binary)) : undefined);
+  return diskCaches.get(key);
+}
+
 /** The default deps: real talosctl (located once per setting value), the shared cache, real timers. */
 export const defaultDeps: RuntimeDeps = {
   talosctl: cachedTalosctl(),
   kube: kubeAccess,
   cache: sharedRenderCache,
+  diskCache: (binary) => defaultDiskCache(binary),
   sleep: realSleep,
   now: () => Date.now(),
 };

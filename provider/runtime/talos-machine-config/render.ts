@@ -12,12 +12,18 @@ import type { LoadedPatch } from "../../talos/config";
 import { RuntimeDeps } from "./deps";
 import { MachineConfigInputs, renderArgsOf } from "./types";
 
-/** The ConfigGenerator view of the deps' talosctl. */
+/**
+ * The ConfigGenerator view of the deps' talosctl, through the on-disk cache when the client is a real
+ * binary (a preview in a new provider process then spawns nothing for configs it rendered before).
+ */
 function generatorOf(deps: RuntimeDeps): ConfigGenerator {
   const t = deps.talosctl();
+  const binary = (t as { binary?: unknown }).binary;
+  const disk = typeof binary === "string" ? deps.diskCache?.(binary) : undefined;
+  if (!disk) return { genConfig: (o) => t.genConfig(o), validate: (config, mode, strict) => t.validate(config, mode, strict) };
   return {
-    genConfig: (o) => t.genConfig(o),
-    validate: (config, mode, strict) => t.validate(config, mode, strict),
+    genConfig: (o) => disk.genConfig(o, () => t.genConfig(o)),
+    validate: (config, mode, strict) => disk.validate(config, mode, strict, () => t.validate(config, mode, strict)),
   };
 }
 

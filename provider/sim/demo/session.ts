@@ -25,6 +25,8 @@ export function simulatorStackConfig(sim: Simulator): Record<string, ConfigValue
     "talos-hetzner:robotUrl": sim.robot.url,
     "talos-hetzner:imageFactoryUrl": sim.factory.url,
     "talos-hetzner:talosctl": sim.talosctl,
+    // The library paces its polls to the simulated durations (provider/internal/pace.ts).
+    "talos-hetzner:timeScale": String(sim.world.timeScale),
   };
 }
 

@@ -106,18 +106,32 @@ export class Deployment {
   }
 
   /**
-   * Deletes (or in preview plans deleting) old resources the program did not register, dependents first
-   * (the state lists dependencies before dependents). Like the engine, nothing new starts after a failed
-   * delete: the rest stay in the state, so a refused node removal keeps its server.
+   * Deletes (or in preview plans deleting) old resources the program did not register. Like the
+   * engine, independent deletes run in parallel and a resource goes only after everything that
+   * depends on it (dependencies or parent) is gone; nothing new starts after a failed delete, so a
+   * refused node removal keeps its server. The plan lists deletes dependents first (state order reversed).
    */
   async deleteUnregistered(all = false): Promise<void> {
     const gone = this.prev.resources.filter((r) => all || !this.registered.has(r.urn)).reverse();
-    const kept: ResourceState[] = [];
-    for (const r of gone) {
-      if (kept.length > 0 || !(await this.deleteOne(r))) kept.push(r);
-    }
+    const started = new Set<string>();
+    const done = new Map<string, Promise<boolean>>();
+    let stopped = false;
+    gone.forEach((r, i) => {
+      // Dependents come earlier in `gone`: the state lists dependencies before dependents.
+      const dependents = gone.slice(0, i).filter((d) => d.dependencies?.includes(r.urn) || d.parent === r.urn);
+      done.set(r.urn, (async () => {
+        const clear = (await Promise.all(dependents.map((d) => done.get(d.urn)!))).every(Boolean);
+        if (!clear || stopped) return false;
+        started.add(r.urn);
+        const ok = await this.deleteOne(r);
+        if (!ok) stopped = true;
+        return ok;
+      })());
+    });
+    const deleted = await Promise.all(gone.map((r) => done.get(r.urn)!));
+    this.plan.push(...gone.filter((r) => started.has(r.urn)).map((r): PlanEntry => ({ urn: r.urn, op: "delete", diffKeys: [] })));
     // Kept in state order (dependencies first), so the next run deletes them dependents first again.
-    this.carried.push(...kept.reverse());
+    this.carried.push(...gone.filter((_, i) => !deleted[i]).reverse());
   }
 
   /** Carries old resources the program did not register into the new state unchanged. */
@@ -126,9 +140,7 @@ export class Deployment {
   }
 
   private async deleteOne(r: ResourceState): Promise<boolean> {
-    const entry: PlanEntry = { urn: r.urn, op: "delete", diffKeys: [] };
-    this.plan.push(entry);
-    this.log(planLine(entry));
+    this.log(planLine({ urn: r.urn, op: "delete", diffKeys: [] }));
     if (this.preview || !r.custom || r.retainOnDelete) return true;
     try {
       if (r.protect) throw new Error("resource is protected; unprotect it before deleting");

@@ -88,8 +88,15 @@ describe("RobotServer pure decisions", () => {
   });
 
   it("derives every wait from the deadlines", () => {
-    assert.deepStrictEqual(timingOf(undefined), { rescueMs: 600_000, installMs: 1_200_000, maintenanceMs: 900_000, pollMs: 10_000, probeMs: 30_000, powerOffMs: 120_000 });
-    assert.deepStrictEqual(timingOf({ rescueSeconds: 1.5, maintenanceSeconds: 2 }), { rescueMs: 1500, installMs: 1_200_000, maintenanceMs: 2000, pollMs: 25, probeMs: 5000, powerOffMs: 500 });
+    const pace = (firstWaitMs: number, initialMs: number, maxMs: number) => ({ firstWaitMs, initialMs, factor: 1.5, maxMs });
+    assert.deepStrictEqual(timingOf(undefined), {
+      rescueMs: 600_000, installMs: 1_200_000, maintenanceMs: 900_000, probeMs: 30_000, powerOffMs: 120_000,
+      rescue: pace(150_000, 5_000, 5_000), maintenance: pace(60_000, 5_000, 5_000), powerOff: pace(5_000, 1_000, 2_500),
+    });
+    assert.deepStrictEqual(timingOf({ rescueSeconds: 1.5, maintenanceSeconds: 2 }), {
+      rescueMs: 1500, installMs: 1_200_000, maintenanceMs: 2000, probeMs: 5000, powerOffMs: 500,
+      rescue: pace(375, 75, 75), maintenance: pace(500, 100, 100), powerOff: pace(125, 25, 25),
+    });
   });
 
   it("resolves image URLs per version and keeps explicit ones", () => {

@@ -102,7 +102,7 @@ export class RobotServerWorld {
     const factory = await startFactorySim(world, {}, "127.0.0.1");
     const robot = await startRobotSim(world, { user: "robot-ws-user", password: ROBOT_PASSWORD, servers }, "127.0.0.1");
     const provider = await capturedProvider(() => new RobotServer("probe", { serverNumber: 1, image: { version: "v1.13.9" }, installDisk: { type: "nvme" } }));
-    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath(), TALOS_IMAGE_FACTORY_URL: factory.url }, callTimeoutMs: 300_000 });
+    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath(), TALOS_IMAGE_FACTORY_URL: factory.url, TALOS_HETZNER_TIME_SCALE: String(world.timeScale) }, callTimeoutMs: 300_000 });
     await h.configure({ "talos-hetzner:robotUser": secret("robot-ws-user"), "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD) });
     const w = new RobotServerWorld(world, robot, factory, h, provider, dir, net);
     for (const m of world.machines.values()) w.captureRescuePasswords(m);

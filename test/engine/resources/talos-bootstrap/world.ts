@@ -81,7 +81,7 @@ export class ClusterWorld {
     const robot = await startRobotSim(world, { user: "robot-ws-user", password: ROBOT_PASSWORD, servers }, "127.0.0.1");
     const cloudSim = await startCloudSim(world, { token: "cloud-token-0123456789" }, "127.0.0.1", "");
     for (let i = 0; i < CLOUD_ADDRESS_OFFSET; i++) cloudSim.state.nextId("address");
-    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath() }, callTimeoutMs: 300_000 });
+    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath(), TALOS_HETZNER_TIME_SCALE: String(world.timeScale) }, callTimeoutMs: 300_000 });
     await h.configure({ "talos-hetzner:robotUser": secret("robot-ws-user"), "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD) });
     const w = new ClusterWorld(world, robot, cloudSim, h, dir);
     await w.captureProviders();

@@ -34,11 +34,18 @@ export const cloudIp = (name: string) => `203.0.113.${Number(name.split("-").pop
 export const userDataOf = (name: string) => `#talos user-data of ${name} with keys unit-${name.length}`;
 
 /** Fake outputs per child type, deterministic in the child's name or inputs (not in registration order). */
+/** When the fake RobotServers were installed: long ago unless a test installs them in its own run. */
+let installedAt: () => string = () => "2026-01-01T00:00:00.000Z";
+/** Makes the fake RobotServers report an install time from `f` (reset with `undefined`). */
+export function setInstalledAt(f: (() => string) | undefined): void {
+  installedAt = f ?? (() => "2026-01-01T00:00:00.000Z");
+}
+
 export function outputsFor(r: Recorded): Props {
   const kind = r.type.startsWith(DYN) ? r.type.slice(DYN.length) : r.type;
   const i = Number(r.inputs.serverNumber) - 2321001;
   switch (kind) {
-    case "RobotServer": return { ipv4: cpIp(i), installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`, networkPatch: `# routes of ${cpIp(i)}\n` };
+    case "RobotServer": return { ipv4: cpIp(i), installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`, networkPatch: `# routes of ${cpIp(i)}\n`, installedAt: installedAt() };
     case "TalosSecrets": return { secretsYaml: pulumi.secret(SECRETS_YAML) };
     case "TalosImage": return { imageId: 987654 };
     case "TalosMachineConfig": return r.inputs.delivery === "user-data" ? { userData: pulumi.secret(userDataOf(r.name.replace(/-config$/, ""))) } : {};

@@ -217,6 +217,7 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
     drivers.failDelete.add("c-cp-2-config");
     const two = { talosVersion: "v1.13.9", controlPlanes: [0, 1].map(cp), workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 2, serverType: "cx33", location: "fsn1" }] } };
     await assert.rejects(run("up", two), /c-cp-2-config: injected failure of c-cp-2-config/);
+    // The engine deletes independent resources in parallel; the config depends on its node's firewall, so it waits.
     assert.deepStrictEqual(drivers.ops("delete"), ["c-cp-2-config"]);
     drivers.reset();
     await run("up", two);

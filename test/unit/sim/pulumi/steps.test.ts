@@ -1,7 +1,7 @@
 /**
  * How the runner decides and executes one resource's step, with a scripted driver standing in for
  * the host: create/update/replace/same, deleteBeforeReplace order, DIFF_UNKNOWN, ignoreChanges,
- * partial failures and forced updates, deletes in reverse order. Does not prove the real host agrees
+ * partial failures and forced updates, deletes in reverse order and in parallel where independent. Does not prove the real host agrees
  * (runner.test.ts and test/engine/echo.test.ts do).
  */
 import * as assert from "assert";
@@ -79,6 +79,37 @@ describe("runner steps", () => {
     assert.deepStrictEqual(d.next.map((r) => [r.urn, r.id, r.outputs, r.initErrors]), [["urn:new", "srv-1", { ip: "1.2.3.4" }, ["bootstrap failed"]]]);
     assert.deepStrictEqual(d.failures, [{ urn: "urn:new", message: "bootstrap failed" }]);
     assert.deepStrictEqual(d.plan.map((p) => [p.urn, p.op]), [["urn:new", "create"], ["urn:dependent", "delete"], ["urn:base", "delete"]]);
+  });
+
+  it("deletes independent resources in parallel, each only after its dependents and children are gone", async () => {
+    // base ← mid (dependency) ← leaf (child); lone is independent of all three.
+    const prev = { resources: [old({}, { urn: "urn:base" }), old({}, { urn: "urn:mid", dependencies: ["urn:base"] }), old({}, { urn: "urn:leaf", parent: "urn:mid" }), old({}, { urn: "urn:lone" })], outputs: {}, outputSecretKeys: [] };
+    const events: string[] = [];
+    const gates = new Map<string, () => void>();
+    const driver: Driver = { ...scripted(SOME, []), delete: (urn) => new Promise<void>((res) => { events.push(`start ${urn}`); gates.set(urn, () => { events.push(`end ${urn}`); res(); }); }) };
+    const d = new Deployment(prev, false, () => driver, () => undefined);
+    const all = d.deleteUnregistered(true);
+    const tick = () => new Promise((r) => setImmediate(r));
+    await tick();
+    assert.deepStrictEqual(events, ["start urn:lone", "start urn:leaf"]);
+    for (const urn of ["urn:leaf", "urn:mid", "urn:base"]) {
+      gates.get(urn)!();
+      await tick();
+    }
+    gates.get("urn:lone")!();
+    await all;
+    assert.deepStrictEqual(events, ["start urn:lone", "start urn:leaf", "end urn:leaf", "start urn:mid", "end urn:mid", "start urn:base", "end urn:base", "end urn:lone"]);
+    assert.deepStrictEqual(d.plan.map((p) => p.urn), ["urn:lone", "urn:leaf", "urn:mid", "urn:base"]);
+  });
+
+  it("starts no delete after one failed and keeps what it did not delete, in state order", async () => {
+    const prev = { resources: [old({}, { urn: "urn:base" }), old({}, { urn: "urn:dependent", dependencies: ["urn:base"] })], outputs: {}, outputSecretKeys: [] };
+    const calls: string[] = [];
+    const driver: Driver = { ...scripted(SOME, calls), async delete(urn) { calls.push(`delete ${urn}`); throw new Error("node refuses removal"); } };
+    const d = new Deployment(prev, false, () => driver, () => undefined);
+    await d.deleteUnregistered(true);
+    assert.deepStrictEqual([calls, d.plan.map((p) => p.urn), d.next.map((r) => r.urn)], [["delete urn:dependent"], ["urn:dependent"], ["urn:base", "urn:dependent"]]);
+    assert.deepStrictEqual(d.failures, [{ urn: "urn:dependent", message: "node refuses removal" }]);
   });
 
   it("leaves a resource whose step failed outright out of the plan and keeps its old state", async () => {
