@@ -86,7 +86,7 @@ export class RequestPolicy {
 function withEffectNote(method: string, path: string, e: unknown): unknown {
   const api = isError(e, "RobotApiError") ? (e as RobotApiError) : undefined;
   if (!api && !isError(e, "RobotNetworkError")) return e;
-  const note = effectNote(method, path, api?.status);
+  const note = effectNote(method, path, api?.status, api?.code);
   if (!note) return e;
   if (!api) return new RobotNetworkError(method, path, (e as { cause?: unknown }).cause, note);
   return new RobotApiError(method, path, { status: api.status, code: api.code, message: api.apiMessage, missing: api.missing, invalid: api.invalid }, { note, cause: e });

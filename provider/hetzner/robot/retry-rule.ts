@@ -8,6 +8,9 @@
  * may be sent again.
  */
 
+/** Robot error codes that say the request had no effect (Robot doc "Reset": RESET_FAILED, the server was not reset). */
+const NOTHING_DONE = new Set(["RESET_FAILED"]);
+
 /** What to do after a failed attempt. */
 export type RobotRetryDecision = "retry" | "wait-rate-limit" | "fail";
 
@@ -22,10 +25,11 @@ export function isRepeatable(method: string, path = ""): boolean {
 
 /**
  * What a failed request that was not repeated may have done, and what to do (for the error message);
- * undefined when the request cannot have acted (a repeatable one, or an answer below 500).
+ * undefined when the request cannot have acted (a repeatable one, an answer below 500, or an error
+ * code in which Robot says it did nothing: RESET_FAILED means the server was not reset).
  */
-export function effectNote(method: string, path: string, status: number | undefined): string | undefined {
-  if (isRepeatable(method, path) || (status !== undefined && status < 500)) return undefined;
+export function effectNote(method: string, path: string, status: number | undefined, code?: string): string | undefined {
+  if (isRepeatable(method, path) || (status !== undefined && status < 500) || (code !== undefined && NOTHING_DONE.has(code))) return undefined;
   const what = /^\/reset\//.test(path) ? "the server may be resetting now; wait a few minutes before running pulumi up again, which starts over with a fresh rescue boot"
     : /^\/boot\/\d+\/rescue$/.test(path) ? "the rescue system may be armed; the next run deletes the activation and arms it again"
       : /^\/key$/.test(path) ? "the key may have been registered; the next run of the server deletes leftover ephemeral keys"

@@ -56,13 +56,13 @@ const SIM_KNOWN_DEBT: string[] = [
   "provider/sim/apis/factory/schematics.ts -> provider/talos/schematic.ts",
   "provider/sim/apis/factory/paths.ts -> provider/talos/versions.ts",
   "provider/sim/apis/kube/model.ts -> provider/kube/objects.ts",
+  "provider/sim/apis/robot/handlers/boot.ts -> provider/rescue/session-keys.ts",
   "provider/sim/apis/robot/handlers/keys.ts -> provider/hetzner/robot/ssh-key.ts",
   "provider/sim/machines/disk/seed-talos.ts -> provider/talos/schematic.ts",
   "provider/sim/machines/machine/userdata.ts -> provider/talos/versions.ts",
-  "provider/sim/machines/rescue/system.ts -> provider/rescue/session-keys.ts",
+  "provider/sim/machines/rescue/host-key.ts -> provider/rescue/session-keys.ts",
   "provider/sim/talos/node/installer.ts -> provider/talos/schematic.ts",
   "provider/sim/talos/talosctl/patches.ts -> provider/talos/config/patch.ts",
-  "provider/sim/talos/versions.ts -> provider/talos/versions.ts",
 ];
 
 /** Sim files that drive the library as a user does: the demo and its scenarios run TalosCluster programs. */
