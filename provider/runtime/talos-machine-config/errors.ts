@@ -1,10 +1,14 @@
 /** Failure modes of applying a machine config to a node; match them by `name` with `isError`. */
 import { TalosHetznerError } from "../../internal/errors";
 
+/** What to do about an unreachable node (issue 16, item 7: a dial error alone does not say). */
+export const UNREACHABLE_HINT = "what to do: check that the node is powered on and running Talos (Robot or Cloud console), and that its " +
+  "firewall admits this machine's address to port 50000 (adminCidrs); nothing was changed on it, so run pulumi up again once it answers";
+
 /** The node's Talos API could not be reached through any endpoint. */
 export class NodeUnreachableError extends TalosHetznerError {
   constructor(readonly node: string, readonly endpoints: string[], detail: string, options?: { cause?: unknown }) {
-    super(`node ${node} is unreachable (Talos API through ${endpoints.join(", ")}): ${detail}`, options);
+    super(`node ${node} is unreachable (Talos API through ${endpoints.join(", ")}): ${detail}\n${UNREACHABLE_HINT}`, options);
     this.name = "NodeUnreachableError";
   }
 }

@@ -10,6 +10,7 @@ import { pollUntil } from "../../../../provider/internal/poll";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
 import { configHash } from "../../../../provider/talos/config";
 import { NodeWorld, SimNode, nodeInputs, startNodeWorld, up } from "./world";
+import { UNREACHABLE_HINT } from "../../../../provider/runtime/talos-machine-config/errors";
 
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::";
 
@@ -57,7 +58,7 @@ describe("engine: TalosMachineConfig bad input and faults", function () {
   it("fails create on a node still unreachable after timeoutSeconds, naming it and the endpoints", async () => {
     const ghost = "127.9.254.254";
     await assert.rejects(up(w, `${URN}ghost`, nodeInputs(w, n, { node: ghost, timeoutSeconds: 1 })), (e: HostCallError) => {
-      assert.strictEqual(e.details, `node ${ghost} is unreachable (Talos API through ${ghost}): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp ${ghost}:50000: connect: connection refused"`);
+      assert.strictEqual(e.details, `node ${ghost} is unreachable (Talos API through ${ghost}): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp ${ghost}:50000: connect: connection refused"\n${UNREACHABLE_HINT}`);
       return true;
     });
   });

@@ -14,6 +14,7 @@ import { RuntimeDeps, TalosClient } from "../../../../provider/runtime/talos-mac
 import { deliverMachineConfig } from "../../../../provider/runtime/talos-machine-config/apply";
 import { deleteMachineConfig, readMachineConfig } from "../../../../provider/runtime/talos-machine-config/read";
 import { MachineConfigInputs, MachineConfigOutputs } from "../../../../provider/runtime/talos-machine-config/types";
+import { UNREACHABLE_HINT } from "../../../../provider/runtime/talos-machine-config/errors";
 
 const GEN = FIXTURES + "/talos/gen-config";
 const fixture = (role: string) => fs.readFileSync(`${GEN}/v1.13/base-${role}.yaml`, "utf8");
@@ -157,7 +158,7 @@ describe("TalosMachineConfig apply flow (fake node)", () => {
     node.reachable = false;
     await assert.rejects(deliverMachineConfig(inputs({ endpoints: ["10.0.0.1"], timeoutSeconds: 0.05 }), deps), {
       name: "NodeUnreachableError",
-      message: 'node 10.0.0.2 is unreachable (Talos API through 10.0.0.1): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:50000: connect: connection refused"',
+      message: 'node 10.0.0.2 is unreachable (Talos API through 10.0.0.1): Unavailable: connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.2:50000: connect: connection refused"\n' + UNREACHABLE_HINT,
     });
   });
 
