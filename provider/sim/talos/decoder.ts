@@ -4,11 +4,12 @@
  * `<apiVersion>/<kind or "v1alpha1">/<name>`; a repeated id is `duplicate document … is not allowed
  * (line N)`; a kind/apiVersion pair outside Talos's registry is `"<kind>" "<apiVersion>": not
  * registered`. N is the line where the document's mapping starts. Null documents are skipped.
- * Unknown keys of the v1alpha1 document are checked two levels deep (decoder-keys.ts); not modelled:
- * the strict decode of other documents' fields and typed values (addresses, URLs).
+ * Unknown keys of the v1alpha1 document are checked two levels deep (decoder-keys.ts), a few typed
+ * values as Go parses them (decoder-types.ts); not modelled: other documents' unknown keys and types.
  */
 import * as YAML from "yaml";
 import { unknownKeysProblem } from "./decoder-keys";
+import { constructProblem } from "./decoder-types";
 import { Data } from "./yaml";
 
 // Kinds registered by pkg/machinery/config/types/* (registry.Register), all with apiVersion v1alpha1.
@@ -52,7 +53,7 @@ export function decodeDocuments(text: string): Data[] {
     const id = `${scalar(doc.apiVersion)}/${scalar(doc.kind) || "v1alpha1"}/${scalar(doc.name)}`;
     if (seen.has(id)) throw new Error(`duplicate document ${id} is not allowed (line ${line})`);
     seen.add(id);
-    const problem = decodeProblem(doc) ?? (scalar(doc.kind) === "" ? unknownKeysProblem(d) : null);
+    const problem = decodeProblem(doc) ?? constructProblem(d, scalar(doc.kind), lines) ?? (scalar(doc.kind) === "" ? unknownKeysProblem(d) : null);
     if (problem) throw new Error(`error decoding document ${id} (line ${line}): ${problem}`);
     out.push(v);
   }

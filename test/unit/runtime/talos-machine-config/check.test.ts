@@ -71,6 +71,15 @@ describe("TalosMachineConfig check", () => {
     assert.deepStrictEqual([again.changeImpact, again.configHash], ["live", live.configHash]);
   });
 
+  it("refuses at preview, before rendering, a Kubernetes version outside Talos's range and too long an upgrade jump", async () => {
+    const { deps, calls } = fakeDeps();
+    const k8s = await checkMachineConfig({}, { ...base, kubernetesVersion: "1.30.2" }, deps);
+    assert.deepStrictEqual(k8s.failures, [{ property: "kubernetesVersion", reason: "[kubernetesVersion] Kubernetes 1.30.2 is not supported by Talos v1.13.9: Talos v1.13 runs Kubernetes 1.31 to 1.36 (its nodes reject other kubelet and control-plane images at apply)" }]);
+    const jump = await checkMachineConfig({ ...base, talosVersion: "v1.10.9", configVersion: "v1.10.9" }, { ...base, kubernetesVersion: "1.33.6" }, deps);
+    assert.deepStrictEqual(jump.failures, [{ property: "talosVersion", reason: "[talosVersion] Talos v1.13.9 cannot be installed over v1.10.9: Talos v1.13 upgrades only from v1.11.0 or later; upgrade to a v1.12 release first, then to v1.13.9" }]);
+    assert.deepStrictEqual(calls, []);
+  });
+
   it("renders nothing while an input is unknown (preview) and marks the computed inputs unknown", async () => {
     const { deps, calls } = fakeDeps();
     const r = await checkMachineConfig({}, { ...base, nodePatches: [{ machine: { nodeLabels: { ip: UNKNOWN_VALUE } } }] }, deps);
