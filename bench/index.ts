@@ -35,7 +35,7 @@ interface Bench {
 const DIST = path.resolve(__dirname, "..");
 const TIMEOUT_MS = 15 * 60_000;
 
-const BENCHES: Bench[] = [
+export const BENCHES: Bench[] = [
   { name: "robot-server", script: "bench/robot-server.js", args: [], numbers: (o) => ({
     install6over1: num(/\(ratio ([\d.]+) on/, o), robotRequestsPerInstall: num(/Robot requests\/install: (\S+) alone/, o), resetsPerInstall: num(/resets\/install:\s+(\S+) alone/, o),
   }), figures: [
@@ -120,7 +120,7 @@ function table(rows: string[][]): string {
 }
 
 /** The JSON line: every key the issue asks for, medians over runs, null where unmeasured. */
-function jsonLine(values: Map<string, number[]>): string {
+export function jsonLine(values: Map<string, number[]>): string {
   const get = (k: string) => median(values.get(k) ?? []);
   return JSON.stringify({
     install6over1: get("install6over1"), robotRequestsPerInstall: get("robotRequestsPerInstall"), resetsPerInstall: get("resetsPerInstall"),
