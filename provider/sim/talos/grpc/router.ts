@@ -43,11 +43,19 @@ async function fanOut(endpoint: TalosNode, target: string, caller: Caller, metho
   }
 }
 
+/**
+ * A metadata key's values. grpc-go sends each value as its own header field; Node's HTTP/2 layer
+ * joins repeated fields with ", " before grpc-js sees them, so they are split again here.
+ */
+function values(md: grpc.Metadata, key: string): string[] {
+  return md.get(key).flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
+
 /** Routes a call that arrived at `endpoint`; throws a GrpcError for the call's own status. */
 export async function route(endpoint: TalosNode, md: grpc.Metadata, caller: Caller, method: string, local: Local, streaming = false): Promise<Message[]> {
   if (endpoint.maintenance) return runOn(endpoint, caller, method, local);
-  const nodes = md.get("nodes").map(String);
-  const node = md.get("node").map(String);
+  const nodes = values(md, "nodes");
+  const node = values(md, "node");
   if (node.length > 1) throw new GrpcError("InvalidArgument", "node metadata must be single-valued");
   if (nodes.length) return (await Promise.all(nodes.map((t) => fanOut(endpoint, t, caller, method, local, streaming)))).flat();
   if (node.length) return runOn(reach(endpoint, node[0]), caller, method, local);
