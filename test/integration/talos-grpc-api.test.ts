@@ -1,9 +1,10 @@
 /**
  * The real talosctl against simulated nodes over the real Talos API (gRPC, TLS, mutual TLS):
  * apply-config --insecure in maintenance, then version/bootstrap/etcd members with the cluster's
- * talosconfig, a stranger's certificate refused, and one endpoint answering for two nodes.
- * Does not prove: upgrade, reset, health, get, the action tracker (reboot --wait), or that a refused
- * stranger sees the exact alert text a Go server sends (OpenSSL closes the connection instead).
+ * talosconfig, a stranger's certificate refused, one endpoint answering for two nodes, and a
+ * waiting reboot followed by talosctl's action tracker through the event stream.
+ * Does not prove: upgrade, reset, health, get, the tracker's handling of a slow or failed boot, or
+ * that a refused stranger sees the exact alert text a Go server sends (OpenSSL closes instead).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -144,5 +145,16 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     const boots = machines[1].boots;
     assert.deepStrictEqual(await admin("-e", CP, "-n", CP2, "reboot", "--wait=false"), { code: 0, stdout: "", stderr: "" });
     await until("grpc-cp2 rebooted", () => machines[1].boots === boots + 1);
+  });
+
+  it("reboot (waiting) is tracked through the event stream until the boot id changes", async () => {
+    const boots = machines[0].boots;
+    const run = await runTalosctl(bin, ["--talosconfig", "talosconfig", "-e", CP, "-n", CP, "reboot", "--progress=plain", "--timeout=60s"], dir, 90000);
+    assert.strictEqual(run.code, 0, run.stderr);
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.strictEqual(lines[0], `"${CP}": waiting for actor ID`);
+    assert.ok(lines.includes(`"${CP}": sequence: reboot action: START`), run.stderr);
+    assert.strictEqual(lines[lines.length - 1], `"${CP}": post check passed`);
+    assert.strictEqual(machines[0].boots, boots + 1);
   });
 });

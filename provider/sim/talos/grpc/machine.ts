@@ -3,7 +3,9 @@
  * a method here only translates the protobuf request into the handler's payload and the handler's
  * reply into Talos's response message. Methods missing here answer Unimplemented.
  */
+import * as crypto from "crypto";
 import { HANDLERS } from "../node/handlers";
+import { eventLog } from "./events";
 import { Auth } from "../node/auth";
 import { TalosNode } from "../node/node";
 import { ApplyReply } from "../node/apply";
@@ -57,6 +59,16 @@ async function kubeconfig(node: TalosNode, _req: Record<string, unknown>, auth: 
   return [{ bytes: tarGzOneFile("kubeconfig", Buffer.from(text)) }];
 }
 
+/** Reboot: machined runs the reboot sequence under a new actor id, which talosctl's tracker follows in the events. */
+async function reboot(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
+  const actorId = crypto.randomUUID();
+  await HANDLERS.Reboot(node, req, auth);
+  const log = eventLog(node);
+  log.push("machine.SequenceEvent", { sequence: "reboot", action: "START" }, actorId);
+  log.push("machine.MachineStatusEvent", { stage: "REBOOTING", status: { ready: false, unmet_conditions: [] } }, actorId);
+  return [{ actor_id: actorId }];
+}
+
 /** A handler whose reply carries nothing talosctl reads: one empty message. */
 function plain(name: string, extra: Message = {}): Method {
   return async (node, req, auth) => { await HANDLERS[name](node, req, auth); return [{ ...extra }]; };
@@ -70,7 +82,7 @@ export const UNARY: Record<string, Method> = {
   EtcdMemberList: etcdMemberList,
   EtcdForfeitLeadership: plain("EtcdForfeitLeadership", { member: "" }),
   EtcdRemoveMemberByID: etcdRemoveMemberByID,
-  Reboot: plain("Reboot", { actor_id: "" }),
+  Reboot: reboot,
 };
 
 /** Server-streaming methods (each message is one stream item). */

@@ -26,7 +26,7 @@ function reach(endpoint: TalosNode, target: string): TalosNode {
   return node;
 }
 
-async function runOn(node: TalosNode, caller: Caller, method: string, local: Local): Promise<Message[]> {
+async function runOn<T>(node: TalosNode, caller: Caller, method: string, local: (node: TalosNode, auth: Auth) => Promise<T>): Promise<T> {
   const auth = authOn(node, caller);
   authorize(node, auth, method);
   return local(node, auth);
@@ -60,4 +60,24 @@ export async function route(endpoint: TalosNode, md: grpc.Metadata, caller: Call
   if (nodes.length) return (await Promise.all(nodes.map((t) => fanOut(endpoint, t, caller, method, local, streaming)))).flat();
   if (node.length) return runOn(reach(endpoint, node[0]), caller, method, local);
   return runOn(endpoint, caller, method, local);
+}
+
+/** Opens a long-lived stream on one node: sends through `emit` until the stream ends. */
+export type Open = (node: TalosNode, auth: Auth, emit: (m: Message) => void) => Promise<void>;
+
+/** Routes a long-lived server stream (Events): like `route`, but messages flow as they come. */
+export async function routeLive(endpoint: TalosNode, md: grpc.Metadata, caller: Caller, method: string, open: Open, emit: (m: Message) => void): Promise<void> {
+  if (endpoint.maintenance) return runOn(endpoint, caller, method, (n, a) => open(n, a, emit));
+  const nodes = values(md, "nodes");
+  const node = values(md, "node");
+  if (node.length > 1) throw new GrpcError("InvalidArgument", "node metadata must be single-valued");
+  if (node.length) return runOn(reach(endpoint, node[0]), caller, method, (n, a) => open(n, a, emit));
+  if (!nodes.length) return runOn(endpoint, caller, method, (n, a) => open(n, a, emit));
+  await Promise.all(nodes.map(async (t) => {
+    try {
+      await runOn(reach(endpoint, t), caller, method, (n, a) => open(n, a, (m) => emit({ ...m, metadata: { hostname: t } })));
+    } catch (e) {
+      emit({ metadata: errorMetadata(t, asGrpcError(e)) });
+    }
+  }));
 }

@@ -10,7 +10,9 @@ import { TalosNode } from "../node/node";
 import { TalosApi } from "./descriptors";
 import { Method, STREAMING, UNARY } from "./machine";
 import { callerOf } from "./peer";
-import { route } from "./router";
+import { Open, route, routeLive } from "./router";
+import { eventLog } from "./events";
+import { events, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
 
@@ -32,6 +34,16 @@ function streaming(node: TalosNode, name: string, method: Method): grpc.handleSe
   };
 }
 
+function live(node: TalosNode, name: string, opener: (req: Req, cancelled: Promise<void>) => Open): grpc.handleServerStreamingCall<Req, Req> {
+  return (call) => {
+    const cancelled = new Promise<void>((resolve) => { call.once("cancelled", () => resolve()); call.once("close", () => resolve()); });
+    Promise.resolve().then(() => routeLive(node, call.metadata, callerOf(call), name, opener(call.request, cancelled), (m) => call.write(m))).then(
+      () => call.end(),
+      (e) => call.emit("error", toServiceError(asGrpcError(e))),
+    );
+  };
+}
+
 /** The gRPC side of a node's port 50000. */
 export class NodeGrpc {
   private readonly server = new grpc.Server();
@@ -41,7 +53,10 @@ export class NodeGrpc {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, m] of Object.entries(UNARY)) impl[name] = unary(node, name, m);
     for (const [name, m] of Object.entries(STREAMING)) impl[name] = streaming(node, name, m);
+    impl.Events = live(node, "Events", events);
+    impl.Read = live(node, "Read", read);
     this.server.addService(api.machine, impl);
+    eventLog(node); // this boot's events start now
   }
 
   /** Serves a new connection (its first bytes are a TLS ClientHello); closes it when the node has no TLS identity yet. */
@@ -60,6 +75,7 @@ export class NodeGrpc {
 
   /** Closes every session. */
   close(): void {
+    eventLog(this.node).close();
     for (const i of this.injectors.values()) i.destroy();
     this.server.forceShutdown();
   }
