@@ -54,7 +54,7 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     world = new FakeWorld(0.001);
     rt = installTalosRuntime(world);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "grpc-api-"));
-    for (const [id, ip] of [["grpc-cp1", CP], ["grpc-cp2", CP2]]) {
+    for (const [id, ip] of [["grpc-cp1", CP], ["grpc-cp2", CP2], ["grpc-w1", `${NET}.4`]]) {
       const m = new TalosTestMachine(world, testMachineSpec(id, ip), { version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "s" });
       world.machines.set(id, m);
       machines.push(m);
@@ -156,5 +156,26 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     assert.ok(lines.includes(`"${CP}": sequence: reboot action: START`), run.stderr);
     assert.strictEqual(lines[lines.length - 1], `"${CP}": post check passed`);
     assert.strictEqual(machines[0].boots, boots + 1);
+  });
+
+  it("apply-config over mutual TLS: no-reboot, dry run with the diff, staged", async () => {
+    const same = await admin("-e", CP, "-n", CP, "apply-config", "-f", "controlplane.yaml", "--mode=no-reboot");
+    assert.deepStrictEqual(same, { code: 0, stdout: "", stderr: "Applied configuration without a reboot\n" });
+    fs.writeFileSync(path.join(dir, "label.yaml"), "machine:\n  nodeLabels:\n    tier: gold\n");
+    const dry = await admin("-e", CP, "-n", CP, "apply-config", "-f", "controlplane.yaml", "-p", "@label.yaml", "--dry-run");
+    assert.strictEqual(dry.code, 0, dry.stderr);
+    assert.ok(dry.stderr.startsWith("Dry run summary:\nApplied configuration without a reboot (skipped in dry-run).\nConfig diff:\n\n--- a\n+++ b\n"), dry.stderr);
+    assert.ok(dry.stderr.includes("\n+        tier: gold\n"), dry.stderr);
+    const staged = await admin("-e", CP, "-n", CP, "apply-config", "-f", "controlplane.yaml", "-p", "@label.yaml", "--mode=staged");
+    assert.deepStrictEqual(staged, { code: 0, stdout: "", stderr: "Staged configuration to be applied after the next reboot\n" });
+  });
+
+  it("a worker (no CA key of its own) serves mutual TLS with a certificate from the cluster's CA", async () => {
+    const w = `${NET}.4`;
+    assert.strictEqual((await talosctl(["apply-config", "--insecure", "-n", w, "-f", "worker.yaml"])).code, 0);
+    await until("grpc-w1 configured", () => machines[2].boots >= 2 && rt.node("grpc-w1")?.maintenance === false);
+    const run = await admin("-e", w, "-n", w, "version");
+    assert.strictEqual(run.code, 0, run.stderr);
+    assert.ok(run.stdout.includes(`Server:\n\tNODE:        ${w}\n\tTag:         v1.13.9\n`), run.stdout);
   });
 });
