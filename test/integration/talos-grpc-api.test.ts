@@ -2,8 +2,8 @@
  * The real talosctl against simulated nodes over the real Talos API (gRPC, TLS, mutual TLS):
  * apply-config --insecure in maintenance, then version/bootstrap/etcd members with the cluster's
  * talosconfig, a stranger's certificate refused, one endpoint answering for two nodes, and a
- * waiting reboot followed by talosctl's action tracker through the event stream.
- * Does not prove: upgrade, reset, health, get, the tracker's handling of a slow or failed boot, or
+ * waiting reboot followed by talosctl's action tracker through the event stream, and health.
+ * Does not prove: upgrade, reset, get, the tracker's handling of a slow or failed boot, or
  * that a refused stranger sees the exact alert text a Go server sends (OpenSSL closes instead).
  */
 import * as assert from "assert";
@@ -177,5 +177,17 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     const run = await admin("-e", w, "-n", w, "version");
     assert.strictEqual(run.code, 0, run.stderr);
     assert.ok(run.stdout.includes(`Server:\n\tNODE:        ${w}\n\tTag:         v1.13.9\n`), run.stdout);
+  });
+
+  it("health runs the node's server-side checks: passes for the etcd members, fails naming a control plane outside etcd", async () => {
+    const w = `${NET}.4`;
+    const ok = await admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", CP, "--worker-nodes", w);
+    assert.strictEqual(ok.code, 0, ok.stderr);
+    const lines = ok.stderr.trimEnd().split("\n");
+    assert.deepStrictEqual([lines[0], lines[lines.length - 1]], [`discovered nodes: ["${CP}" "${w}"]`, "waiting for all k8s nodes to report schedulable: OK"]);
+    // grpc-cp2 left etcd (remove-member above) but is still a configured control plane.
+    const bad = await admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", `${CP},${CP2}`, "--worker-nodes", w);
+    assert.strictEqual(bad.code, 1);
+    assert.ok(bad.stderr.endsWith(`waiting for etcd members to be control plane nodes: etcd member ips ["${CP}"] are not subset of control plane node ips ["${CP}" "${CP2}"]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`), bad.stderr);
   });
 });

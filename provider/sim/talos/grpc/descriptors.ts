@@ -14,6 +14,7 @@ export const DESCRIPTORS_ENV = "TALOS_API_DESCRIPTORS";
 /** The services of the Talos API the simulator implements (more as they are added). */
 export interface TalosApi {
   machine: grpc.ServiceDefinition;
+  cluster: grpc.ServiceDefinition;
   file: string;
 }
 
@@ -35,8 +36,8 @@ export function loadTalosApi(file = descriptorSetPath()): TalosApi | null {
   if (cached?.file === file) return cached.api;
   if (!fs.existsSync(file)) return null;
   const definition = protoLoader.loadFileDescriptorSetFromBuffer(fs.readFileSync(file), LOAD_OPTIONS);
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as { machine: { MachineService: grpc.ServiceClientConstructor } };
-  const api = { machine: pkg.machine.MachineService.service, file };
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as Record<string, Record<string, grpc.ServiceClientConstructor>>;
+  const api = { machine: pkg.machine.MachineService.service, cluster: pkg.cluster.ClusterService.service, file };
   cached = { file, api };
   return api;
 }

@@ -19,7 +19,8 @@ export type Method = (node: TalosNode, req: Record<string, unknown>, auth: Auth)
 
 const APPLY_MODES: Record<string, string> = { REBOOT: "reboot", AUTO: "auto", NO_REBOOT: "no-reboot", STAGED: "staged", TRY: "try" };
 
-function durationMs(d: unknown): number | undefined {
+/** A google.protobuf.Duration (seconds as a string, since longs load as strings) in ms; undefined when unset. */
+export function durationMs(d: unknown): number | undefined {
   const v = d as { seconds?: string; nanos?: number } | null;
   return v ? Number(v.seconds ?? 0) * 1000 + Math.floor((v.nanos ?? 0) / 1e6) : undefined;
 }

@@ -12,7 +12,7 @@ import { Method, STREAMING, UNARY } from "./machine";
 import { callerOf } from "./peer";
 import { Open, route, routeLive } from "./router";
 import { eventLog } from "./events";
-import { events, read } from "./live";
+import { events, health, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
 
@@ -56,6 +56,7 @@ export class NodeGrpc {
     impl.Events = live(node, "Events", events);
     impl.Read = live(node, "Read", read);
     this.server.addService(api.machine, impl);
+    this.server.addService(api.cluster, { HealthCheck: live(node, "ClusterHealth", health) });
     eventLog(node); // this boot's events start now
   }
 
