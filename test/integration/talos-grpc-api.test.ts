@@ -2,8 +2,8 @@
  * The real talosctl against simulated nodes over the real Talos API (gRPC, TLS, mutual TLS):
  * apply-config --insecure in maintenance, then version/bootstrap/etcd members with the cluster's
  * talosconfig, a stranger's certificate refused, one endpoint answering for two nodes, and a
- * waiting reboot followed by talosctl's action tracker through the event stream, and health.
- * Does not prove: upgrade, reset, get, the tracker's handling of a slow or failed boot, or
+ * waiting reboot and reset followed by talosctl's action tracker through the event stream, and health.
+ * Does not prove: upgrade, reset --reboot, get, the tracker's handling of a slow or failed boot, or
  * that a refused stranger sees the exact alert text a Go server sends (OpenSSL closes instead).
  */
 import * as assert from "assert";
@@ -189,5 +189,16 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     const bad = await admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", `${CP},${CP2}`, "--worker-nodes", w);
     assert.strictEqual(bad.code, 1);
     assert.ok(bad.stderr.endsWith(`waiting for etcd members to be control plane nodes: etcd member ips ["${CP}"] are not subset of control plane node ips ["${CP}" "${CP2}"]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`), bad.stderr);
+  });
+
+  it("reset as the library runs it (graceful, no reboot, waiting) is tracked until services stop; the machine powers off", async () => {
+    const w = `${NET}.4`;
+    const run = await runTalosctl(bin, ["--talosconfig", "talosconfig", "-e", w, "-n", w, "reset", "--graceful=true", "--reboot=false", "--wait=true", "--timeout=60s"], dir, 90000);
+    assert.strictEqual(run.code, 0, run.stderr);
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.strictEqual(lines[0], `"${w}": waiting for actor ID`);
+    assert.strictEqual(lines[lines.length - 1], `"${w}": events check condition met`);
+    await until("grpc-w1 powered off", () => machines[2].status() === "off");
+    assert.strictEqual(machines[2].state, null);
   });
 });

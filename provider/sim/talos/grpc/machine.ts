@@ -60,14 +60,44 @@ async function kubeconfig(node: TalosNode, _req: Record<string, unknown>, auth: 
   return [{ bytes: tarGzOneFile("kubeconfig", Buffer.from(text)) }];
 }
 
-/** Reboot: machined runs the reboot sequence under a new actor id, which talosctl's tracker follows in the events. */
-async function reboot(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
+/**
+ * Wall-clock ms between the reply and the start of a reboot/reset sequence. machined answers first
+ * and runs the sequence in the background; talosctl's tracker opens its event stream concurrently
+ * with the call, so the sequence's events must come after that stream is up, as they do on a real
+ * node whose sequence takes seconds.
+ */
+const SEQUENCE_START_MS = 250;
+
+/** Answers with a new actor id, then runs `sequence` under it: its events first, then the node handler. */
+function runSequence(node: TalosNode, name: string, payload: unknown, auth: Auth, events: [string, Message][]): Message[] {
   const actorId = crypto.randomUUID();
-  await HANDLERS.Reboot(node, req, auth);
-  const log = eventLog(node);
-  log.push("machine.SequenceEvent", { sequence: "reboot", action: "START" }, actorId);
-  log.push("machine.MachineStatusEvent", { stage: "REBOOTING", status: { ready: false, unmet_conditions: [] } }, actorId);
+  setTimeout(() => {
+    if (node.stopped) return;
+    const log = eventLog(node);
+    for (const [type, payloadOf] of events) log.push(type, payloadOf, actorId);
+    HANDLERS[name](node, payload, auth).catch((e) => node.log(`${name} sequence failed: ${(e as Error).message}`));
+  }, SEQUENCE_START_MS);
   return [{ actor_id: actorId }];
+}
+
+/** Reboot: the reboot sequence, which talosctl's tracker follows by actor id. */
+async function reboot(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
+  return runSequence(node, "Reboot", req, auth, [
+    ["machine.SequenceEvent", { sequence: "reboot", action: "START" }],
+    ["machine.MachineStatusEvent", { stage: "REBOOTING", status: { ready: false, unmet_conditions: [] } }],
+  ]);
+}
+
+const WIPE_MODES: Record<string, string> = { ALL: "all", SYSTEM_DISK: "system-disk", USER_DISKS: "user-disks" };
+
+/** Reset: the reset sequence stops every service (the event talosctl's tracker waits for), then wipes and reboots or powers off. */
+async function reset(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
+  const parts = (req.system_partitions_to_wipe ?? []) as { label: string; wipe: boolean }[];
+  const payload = { graceful: req.graceful === true, reboot: req.reboot === true, wipeMode: WIPE_MODES[String(req.mode)] ?? "all", systemLabelsToWipe: parts.filter((p) => p.wipe).map((p) => p.label) };
+  return runSequence(node, "Reset", payload, auth, [
+    ["machine.SequenceEvent", { sequence: "reset", action: "START" }],
+    ["machine.TaskEvent", { task: "stopAllServices", action: "START" }],
+  ]);
 }
 
 /** A handler whose reply carries nothing talosctl reads: one empty message. */
@@ -84,6 +114,7 @@ export const UNARY: Record<string, Method> = {
   EtcdForfeitLeadership: plain("EtcdForfeitLeadership", { member: "" }),
   EtcdRemoveMemberByID: etcdRemoveMemberByID,
   Reboot: reboot,
+  Reset: reset,
 };
 
 /** Server-streaming methods (each message is one stream item). */
