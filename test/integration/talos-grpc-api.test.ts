@@ -3,7 +3,7 @@
  * apply-config --insecure in maintenance, then version/bootstrap/etcd members with the cluster's
  * talosconfig, a stranger's certificate refused, one endpoint answering for two nodes, and a
  * waiting reboot and reset followed by talosctl's action tracker through the event stream, and health.
- * Does not prove: upgrade, reset --reboot, get, the tracker's handling of a slow or failed boot, or
+ * Does not prove: upgrade, get, the tracker's handling of a slow or failed boot, or
  * that a refused stranger sees the exact alert text a Go server sends (OpenSSL closes instead).
  */
 import * as assert from "assert";
@@ -200,5 +200,15 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     assert.strictEqual(lines[lines.length - 1], `"${w}": events check condition met`);
     await until("grpc-w1 powered off", () => machines[2].status() === "off");
     assert.strictEqual(machines[2].state, null);
+  });
+
+  it("reset --reboot (waiting) is tracked until the node answers in maintenance mode", async () => {
+    const boots = machines[1].boots;
+    const run = await runTalosctl(bin, ["--talosconfig", "talosconfig", "-e", CP2, "-n", CP2, "reset", "--graceful=false", "--reboot", "--timeout=60s"], dir, 90000);
+    assert.strictEqual(run.code, 0, run.stderr);
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.strictEqual(lines[lines.length - 1], `"${CP2}": post check passed`);
+    assert.strictEqual(machines[1].boots, boots + 1);
+    assert.strictEqual(rt.node("grpc-cp2")?.maintenance, true);
   });
 });

@@ -15,6 +15,7 @@ export const DESCRIPTORS_ENV = "TALOS_API_DESCRIPTORS";
 export interface TalosApi {
   machine: grpc.ServiceDefinition;
   cluster: grpc.ServiceDefinition;
+  storage: grpc.ServiceDefinition;
   file: string;
 }
 
@@ -37,7 +38,7 @@ export function loadTalosApi(file = descriptorSetPath()): TalosApi | null {
   if (!fs.existsSync(file)) return null;
   const definition = protoLoader.loadFileDescriptorSetFromBuffer(fs.readFileSync(file), LOAD_OPTIONS);
   const pkg = grpc.loadPackageDefinition(definition) as unknown as Record<string, Record<string, grpc.ServiceClientConstructor>>;
-  const api = { machine: pkg.machine.MachineService.service, cluster: pkg.cluster.ClusterService.service, file };
+  const api = { machine: pkg.machine.MachineService.service, cluster: pkg.cluster.ClusterService.service, storage: pkg.storage.StorageService.service, file };
   cached = { file, api };
   return api;
 }

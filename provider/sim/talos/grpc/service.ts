@@ -15,6 +15,7 @@ import { eventLog } from "./events";
 import { events, health, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
+import { disks } from "./storage";
 
 type Req = Record<string, unknown>;
 
@@ -57,6 +58,7 @@ export class NodeGrpc {
     impl.Read = live(node, "Read", read);
     this.server.addService(api.machine, impl);
     this.server.addService(api.cluster, { HealthCheck: live(node, "ClusterHealth", health) });
+    this.server.addService(api.storage, { Disks: unary(node, "Disks", disks) });
     eventLog(node); // this boot's events start now
   }
 
