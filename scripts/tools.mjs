@@ -88,9 +88,34 @@ function linkDynamicProviderPlugin() {
   return `pulumi-resource-pulumi-nodejs: linked from node_modules/@pulumi/pulumi`;
 }
 
+/**
+ * The Talos API descriptor set the simulated nodes serve (.tools/share/talos-api.pb): written by the
+ * small program in tools/talos-api from Talos's own machinery and COSI runtime modules. Stamped like a
+ * tool, with the program's source in the stamp.
+ */
+function writeTalosApiDescriptors(go, goVersion) {
+  const modDir = path.join(root, "tools", "talos-api");
+  const version = pinnedVersion(modDir, "github.com/siderolabs/talos/pkg/machinery");
+  const out = path.join(root, ".tools", "share", "talos-api.pb");
+  const stampFile = path.join(stampDir, "talos-api.stamp");
+  const stamp = stampOf(modDir, version, goVersion) + createHash("sha256").update(fs.readFileSync(path.join(modDir, "main.go"))).digest("hex");
+  if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
+    return `talos-api descriptors ${version} (up to date): ${path.relative(root, out)}`;
+  }
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const started = Date.now();
+  const r = spawnSync(go, ["run", "-trimpath", ".", `${out}.tmp`], {
+    cwd: modDir, encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local" },
+  });
+  if (r.status !== 0) throw new Error(`go run in tools/talos-api failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  fs.renameSync(`${out}.tmp`, out);
+  fs.writeFileSync(stampFile, stamp);
+  return `talos-api descriptors ${version} (written in ${Math.round((Date.now() - started) / 1000)} s): ${path.relative(root, out)} (${fs.statSync(out).size} bytes)`;
+}
+
 function main() {
   const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((w) => !TOOLS.some((t) => t.name === w));
+  const unknown = wanted.filter((w) => w !== "talos-api" && !TOOLS.some((t) => t.name === w));
   if (unknown.length > 0) throw new Error(`unknown tool(s) ${unknown.join(", ")}; known: ${TOOLS.map((t) => t.name).join(", ")}`);
   fs.mkdirSync(binDir, { recursive: true });
   fs.mkdirSync(stampDir, { recursive: true });
@@ -106,6 +131,14 @@ function main() {
     }
   }
   if (wanted.length === 0 || wanted.includes("pulumi")) console.log(linkDynamicProviderPlugin());
+  if (wanted.length === 0 || wanted.includes("talos-api")) {
+    try {
+      console.log(writeTalosApiDescriptors(go, goVersion));
+    } catch (e) {
+      failed++;
+      console.error(`talos-api: FAILED\n${e.message}`);
+    }
+  }
   if (failed > 0) {
     console.error(`${failed} tool(s) failed to build`);
     process.exit(1);

@@ -2,13 +2,13 @@
  * The Talos node runtime of the simulator: machines call `boot()` when their disk (or snapshot)
  * boots Talos; each node serves its API on `<ipv4>:50000`. Also locates the talosctl stand-in.
  */
-import * as http from "http";
 import * as path from "path";
 import { retry } from "../../internal/retry";
 import { SimMachine, SimWorld, TalosBoot, TalosNodeHandle, TalosRuntime } from "../types";
 import { TalosNode } from "./node/node";
 import { ClusterRegistry } from "./node/registry";
 import { startApiServer } from "./node/server";
+import { ApiListener } from "./grpc/mux";
 import { JournalEntry, TalosFaults, newFaults } from "./node/day2";
 import { KubeHost } from "../apis/kube/host";
 import { SimKube } from "../apis/kube/model";
@@ -41,7 +41,7 @@ export class SimTalosRuntime implements TalosRuntime {
     await this.nodes.get(machine.id)?.shutdown?.();
     const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running(), journal: this.journal, faults: this.faults, nodeChanged: (n) => this.kubeHost.nodeChanged(n) }, machine, boot);
     node.log(`booted Talos ${node.version.tag} (${boot.image.platform}) in ${node.maintenance ? "maintenance" : "configured"} mode, config source ${boot.configSource}`);
-    let server: http.Server | null = null;
+    let server: ApiListener | null = null;
     if (node.ip) {
       // A previous boot's listener may still be closing on the same address.
       server = await retry(() => startApiServer(node), { attempts: 20, initialMs: 25, maxMs: 250, retryable: (e) => (e as NodeJS.ErrnoException).code === "EADDRINUSE" });
@@ -54,7 +54,7 @@ export class SimTalosRuntime implements TalosRuntime {
       this.registry.stopped(machine.id);
       if (this.nodes.get(machine.id) === node) this.nodes.delete(machine.id);
       await this.kubeHost.nodeStopped(node);
-      if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
+      if (server) await server.close();
     };
     node.shutdown = stop;
     return { stop };

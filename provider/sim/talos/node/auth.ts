@@ -20,8 +20,9 @@ export interface Auth {
 // while grpc-go waits for the server preface (RequireAndVerifyClientCert of apid's mutual TLS).
 const TLS = (why: string) => new GrpcError("Unavailable", `connection error: desc = "error reading server preface: ${why}"`);
 const ADMIN_ONLY = new Set(["ApplyConfiguration", "Bootstrap", "Reset", "Reboot", "Upgrade", "ImagePull", "EtcdForfeitLeadership", "EtcdRemoveMemberByID", "EtcdRemoveMember", "Kubeconfig"]);
-// Upgrade reaches the handler in maintenance, which answers "Talos is not installed".
-const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get", "Upgrade"]);
+// Upgrade reaches the handler in maintenance, which answers "Talos is not installed". Disks is a
+// reader call (v1.13 maintenance is read-only role mode); talosctl's reset tracker polls it.
+const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get", "Upgrade", "Disks"]);
 const MAINTENANCE_OLD = new Set(["ApplyConfiguration", "Get", "Upgrade"]);
 
 function verifyCert(node: TalosNode, certPem: string, sig: string, method: string, body: string): string[] {

@@ -32,8 +32,9 @@ export class TalosNode {
   readonly version: TalosVersion;
   private readonly hangArmed: boolean;
   readonly stateFile: NodeStateFile;
-  /** Self-signed server certificate (what maintenance mode presents). */
-  readonly serverCert = newCA("ed25519", { O: ["talos"] }).crt;
+  /** Self-signed server certificate and key (what maintenance mode presents). */
+  readonly serverIdentity = newCA("ed25519", { O: ["talos"] });
+  readonly serverCert = this.serverIdentity.crt;
   active: MachineConfig | null = null;
   /** Config on the STATE partition (differs from `active` after `staged`/`try`). */
   persistent: string | null;

@@ -6,6 +6,7 @@ import { unb64 } from "../pki/cert";
 import { Auth, authenticate, authorize } from "./auth";
 import { HANDLERS } from "./handlers";
 import { TalosNode } from "./node";
+import { ApiListener, listenApi } from "../grpc/mux";
 
 type Headers = http.IncomingHttpHeaders;
 
@@ -50,8 +51,8 @@ async function rpc(node: TalosNode, method: string, headers: Headers, body: stri
   }
 }
 
-/** Starts the API server of a node; resolves once listening. */
-export function startApiServer(node: TalosNode): Promise<http.Server> {
+/** Starts the API server of a node (stand-in protocol and, when built, the real gRPC API); resolves once listening. */
+export function startApiServer(node: TalosNode): Promise<ApiListener> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -64,10 +65,5 @@ export function startApiServer(node: TalosNode): Promise<http.Server> {
       rpc(node, m[1], req.headers, body).then(send, (e) => send({ error: { code: "Internal", message: String(e) } }));
     });
   });
-  // hangAfterUpgrade: the machine runs but apid never answers (talosctl sees "connection reset by peer").
-  server.on("connection", (socket) => { if (node.hung) socket.destroy(); });
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(APID_PORT, node.ip as string, () => { server.off("error", reject); resolve(server); });
-  });
+  return listenApi(node, server);
 }

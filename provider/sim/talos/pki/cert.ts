@@ -129,9 +129,15 @@ export function createCertificate(req: CertRequest, issuer?: { cert: crypto.X509
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
-/** The DER subject Name of a certificate (re-encoded from its parsed fields). */
+/**
+ * The DER subject Name of a certificate, byte for byte: Go's x509 finds a parent by comparing the
+ * child's raw issuer with the parent's raw subject, so a re-encoded name (UTF8String for the CA's
+ * PrintableString) would not chain in the real talosctl.
+ */
 function rawSubject(cert: crypto.X509Certificate): Buffer {
-  return nameDer(parseSubject(cert.subject));
+  const tbs = der.children(der.children(cert.raw)[0]);
+  const fields = tbs[0][0] === 0xa0 ? tbs.slice(1) : tbs; // skip the explicit [0] version
+  return fields[4]; // serial, signature, issuer, validity, subject
 }
 
 /** Parses Node's "O=talos\nCN=x" subject text. */

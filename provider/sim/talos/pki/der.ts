@@ -97,3 +97,26 @@ export function keyUsageBits(bits: number[]): Buffer {
   while (unused < 7 && (last & (1 << unused)) === 0) unused++;
   return tlv(0x03, Buffer.from([unused, ...bytes]));
 }
+
+/** The elements directly inside a constructed DER element (each with its own tag and length bytes). */
+export function children(element: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let i = headerLength(element);
+  while (i < element.length) {
+    const end = i + headerLength(element.subarray(i)) + contentLength(element.subarray(i));
+    out.push(element.subarray(i, end));
+    i = end;
+  }
+  return out;
+}
+
+function headerLength(el: Buffer): number {
+  return el[1] < 0x80 ? 2 : 2 + (el[1] & 0x7f);
+}
+
+function contentLength(el: Buffer): number {
+  if (el[1] < 0x80) return el[1];
+  let n = 0;
+  for (let k = 0; k < (el[1] & 0x7f); k++) n = n * 256 + el[2 + k];
+  return n;
+}
