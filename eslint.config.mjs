@@ -12,7 +12,10 @@ export default tseslint.config(
     files: ["**/*.ts"],
     rules: {
       // `_`-prefixed names are deliberately unused (destructuring a key away, an ignored parameter).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
       // Lazy `require` is deliberate here: the provider shims are serialized functions that must load
       // the runtime inside each method, the dispatcher loads runtime modules on first use, and the
       // runner reaches Pulumi internals that have no typed entry point.
@@ -30,6 +33,11 @@ export default tseslint.config(
     // Tests build loose fixtures and fakes; the runner speaks to Pulumi's untyped gRPC objects.
     files: ["test/**/*.ts", "provider/sim/pulumi/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    // Build scripts run under Node.
+    files: ["scripts/**/*.{js,mjs,cjs}"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
   {
     // Examples are Pulumi programs for users, compiled by their own tsconfig.

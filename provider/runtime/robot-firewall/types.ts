@@ -1,7 +1,6 @@
 /** Plain input/output types of `RobotFirewall` and the pure checks of its inputs. */
 import { errorMessage, InputError } from "../../internal/errors";
 import type { RobotFirewallRules } from "../../hetzner/robot/firewall-wire";
-import { normalizeSources } from "../../internal/cidr";
 import { ROBOT_MAX_RULES, robotRuleCount, robotSources } from "./talos-rules";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
 import { KeysOf, OutputOnlyKeys, resourceSchema } from "../dispatch/schema";
@@ -35,8 +34,19 @@ export interface RobotFirewallOutputs extends RobotFirewallInputs {
 }
 
 /** Inputs and outputs of RobotFirewall, declared once: a new server number replaces; nothing is secret. */
-export const ROBOT_FIREWALL_FIELDS = resourceSchema<KeysOf<RobotFirewallInputs>, OutputOnlyKeys<RobotFirewallOutputs, RobotFirewallInputs>>({
-  inputs: { serverNumber: { replaces: true }, adminCidrs: {}, nodeAddresses: {}, filterIpv6: {}, whitelistHos: {}, deadlineSeconds: {}, keepOnDelete: {} },
+export const ROBOT_FIREWALL_FIELDS = resourceSchema<
+  KeysOf<RobotFirewallInputs>,
+  OutputOnlyKeys<RobotFirewallOutputs, RobotFirewallInputs>
+>({
+  inputs: {
+    serverNumber: { replaces: true },
+    adminCidrs: {},
+    nodeAddresses: {},
+    filterIpv6: {},
+    whitelistHos: {},
+    deadlineSeconds: {},
+    keepOnDelete: {},
+  },
   outputs: { serverIp: {}, status: {}, rules: {}, inputRuleCount: {}, drift: {} },
 });
 
@@ -50,7 +60,8 @@ export function deadlineMs(i: RobotFirewallInputs): number {
 
 function listFailure(field: string, v: unknown): CheckFailure | undefined {
   if (isUnknown(v)) return undefined;
-  if (!Array.isArray(v)) return { property: field, reason: new InputError(field, "must be a list of CIDRs or addresses").message };
+  if (!Array.isArray(v))
+    return { property: field, reason: new InputError(field, "must be a list of CIDRs or addresses").message };
   try {
     if (!v.some(isUnknown)) robotSources(field, v as string[]);
     return undefined;
@@ -62,11 +73,20 @@ function listFailure(field: string, v: unknown): CheckFailure | undefined {
 function scalarFailures(i: Props): CheckFailure[] {
   const out: CheckFailure[] = [];
   const n = i.serverNumber;
-  if (!isUnknown(n) && (!Number.isInteger(n) || (n as number) <= 0)) out.push({ property: "serverNumber", reason: `[serverNumber] must be a positive integer, got ${JSON.stringify(n)}` });
+  if (!isUnknown(n) && (!Number.isInteger(n) || (n as number) <= 0))
+    out.push({
+      property: "serverNumber",
+      reason: `[serverNumber] must be a positive integer, got ${JSON.stringify(n)}`,
+    });
   const d = i.deadlineSeconds;
-  if (d !== undefined && !isUnknown(d) && (typeof d !== "number" || !(d > 0) || d > 86400)) out.push({ property: "deadlineSeconds", reason: `[deadlineSeconds] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(d)}` });
+  if (d !== undefined && !isUnknown(d) && (typeof d !== "number" || !(d > 0) || d > 86400))
+    out.push({
+      property: "deadlineSeconds",
+      reason: `[deadlineSeconds] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(d)}`,
+    });
   for (const k of ["filterIpv6", "whitelistHos", "keepOnDelete"]) {
-    if (i[k] !== undefined && !isUnknown(i[k]) && typeof i[k] !== "boolean") out.push({ property: k, reason: `[${k}] must be true or false` });
+    if (i[k] !== undefined && !isUnknown(i[k]) && typeof i[k] !== "boolean")
+      out.push({ property: k, reason: `[${k}] must be true or false` });
   }
   return out;
 }
@@ -77,19 +97,35 @@ export function checkRobotFirewall(i: Props): CheckFailure[] {
   const admins = listFailure("adminCidrs", i.adminCidrs);
   const nodes = listFailure("nodeAddresses", i.nodeAddresses);
   if (admins) out.push(admins);
-  else if (Array.isArray(i.adminCidrs) && i.adminCidrs.length === 0) out.push({ property: "adminCidrs", reason: "[adminCidrs] must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API" });
+  else if (Array.isArray(i.adminCidrs) && i.adminCidrs.length === 0)
+    out.push({
+      property: "adminCidrs",
+      reason:
+        "[adminCidrs] must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API",
+    });
   if (nodes) out.push(nodes);
-  if (out.length || !Array.isArray(i.adminCidrs) || !Array.isArray(i.nodeAddresses) || [...i.adminCidrs, ...i.nodeAddresses].some(isUnknown)) return out;
+  if (
+    out.length ||
+    !Array.isArray(i.adminCidrs) ||
+    !Array.isArray(i.nodeAddresses) ||
+    [...i.adminCidrs, ...i.nodeAddresses].some(isUnknown)
+  )
+    return out;
   const count = fewestRules(i.adminCidrs as string[], i.nodeAddresses as string[], i.filterIpv6 !== false);
   if (count !== undefined && count > ROBOT_MAX_RULES) {
-    out.push({ property: "nodeAddresses", reason: `[nodeAddresses] the rule set needs ${count} input rules but Robot allows ${ROBOT_MAX_RULES}: list covering CIDRs instead of single addresses, or fewer admin CIDRs` });
+    out.push({
+      property: "nodeAddresses",
+      reason: `[nodeAddresses] the rule set needs ${count} input rules but Robot allows ${ROBOT_MAX_RULES}: list covering CIDRs instead of single addresses, or fewer admin CIDRs`,
+    });
   }
   return out;
 }
 
 // The server's own address is only known at create; any one listed address may turn out to be it.
 function fewestRules(admins: string[], nodes: string[], filterIpv6: boolean): number | undefined {
-  const counts = [undefined, ...nodes].map((own) => robotRuleCount({ adminCidrs: admins, nodeAddresses: nodes, serverIp: own, filterIpv6 }));
+  const counts = [undefined, ...nodes].map((own) =>
+    robotRuleCount({ adminCidrs: admins, nodeAddresses: nodes, serverIp: own, filterIpv6 }),
+  );
   const valid = counts.filter((c): c is number => c !== undefined);
   return valid.length ? Math.min(...valid) : undefined;
 }

@@ -5,7 +5,7 @@
 import * as path from "path";
 import { logLine } from "../../../internal/log";
 import { writeStateFile } from "../disk/state";
-import { MachineSpec, MachineStatus, RescueArm, ResetType, SimMachine, SimWorld, TalosBoot } from "../../types";
+import { MachineSpec, RescueArm, ResetType, SimMachine, SimWorld, TalosBoot } from "../../types";
 import { withFileDevice } from "../disk/device";
 import { hasEfiSystemPartition } from "../disk/firmware";
 import { DiskBoot, decideDiskBoot } from "./disk-boot";
@@ -53,7 +53,10 @@ export class Machine extends PowerCore implements SimMachine, RescueHost {
   private bootReport = "not booted yet";
   private readonly nvram: EfiNvram | null;
 
-  constructor(readonly spec: MachineSpec, private readonly ctx: MachineContext) {
+  constructor(
+    readonly spec: MachineSpec,
+    private readonly ctx: MachineContext,
+  ) {
     super(ctx.world, () => this.loops.release());
     this.id = spec.id;
     this.nvram = initialNvram(spec);
@@ -129,7 +132,9 @@ export class Machine extends PowerCore implements SimMachine, RescueHost {
     const pxeRescue = this.arm !== null && !this.spec.faults?.rescueNeverBoots;
     if (this.nvram) {
       const files = this.spec.disks.map((_, i) => this.diskFile(i));
-      const choice = firmwareChoice(this.nvram, pxeRescue, (i) => withFileDevice(files[i], false, hasEfiSystemPartition));
+      const choice = firmwareChoice(this.nvram, pxeRescue, (i) =>
+        withFileDevice(files[i], false, hasEfiSystemPartition),
+      );
       if (choice?.boot === "rescue") return this.bootRescue(run, this.consumeArm());
       return this.bootDisk(run, choice ? `Boot${choice.entry!.id} (${choice.entry!.description}): ` : "", choice?.disk);
     }
