@@ -36,34 +36,127 @@ const DIST = path.resolve(__dirname, "..");
 const TIMEOUT_MS = 15 * 60_000;
 
 export const BENCHES: Bench[] = [
-  { name: "robot-server", script: "bench/robot-server.js", args: [], numbers: (o) => ({
-    install6over1: num(/\(ratio ([\d.]+) on/, o), robotRequestsPerInstall: num(/Robot requests\/install: (\S+) alone/, o), resetsPerInstall: num(/resets\/install:\s+(\S+) alone/, o),
-  }), figures: [
-    { label: "provisioning ratio, 6 vs 1 Robot servers", pattern: /1 install:\s+([\d.]+) s[\s\S]*6 installs parallel:\s+([\d.]+) s \(ratio ([\d.]+) on (\d+) cores\)/, format: (m) => `${m[3]} (1: ${m[1]} s, 6: ${m[2]} s, ${m[4]} cores)` },
-    { label: "Robot API calls per install", pattern: /Robot requests\/install: (\S+) alone, (\S+) in parallel/, format: (m) => `${m[1]} alone, ${m[2]} in parallel` },
-    { label: "resets per install", pattern: /resets\/install:\s+(\S+) alone, (\S+) in parallel/, format: (m) => `${m[1]} alone, ${m[2]} in parallel` },
-  ] },
-  { name: "talos-image", script: "bench/talos-image.js", args: [], numbers: (o) => ({ imageReuseTempServers: num(/second TalosImage, same key: .*servers created: (\d+)/, o) }), figures: [
-    { label: "Talos snapshot build", pattern: /build \([^)]*\): (\d+) ms, (\d+) Cloud API requests.*servers created: (\d+)/, format: (m) => `${m[1]} ms, ${m[2]} Cloud requests, ${m[3]} builder` },
-    { label: "image reuse (second TalosImage, same key)", pattern: /second TalosImage, same key: (\d+) ms, (\d+) Cloud API requests.*servers created: (\d+)/, format: (m) => `${m[1]} ms, ${m[2]} Cloud requests, ${m[3]} servers created` },
-  ] },
-  { name: "render-config", script: "bench/render-config.js", args: ["50"], figures: [
-    { label: "50-node config render", pattern: /wall time: (\d+) ms \(([\d.]+) ms per node[\s\S]*talosctl processes spawned: (\d+)/, format: (m) => `${m[1]} ms (${m[2]} ms/node, ${m[3]} talosctl runs)` },
-  ] },
-  { name: "pipeline", script: "bench/pipeline.js", args: ["512", "3"], repeatsInside: true, numbers: (o) => jsonFields(/pipeline \/ raw decompress throughput: ([\d.]+)/, /pipeline peak RSS: ([\d.]+) MiB/, o, ["pipelineOverRawDecompress", "rescuePeakRamMiB"]), figures: [
-    { label: "image pipeline / raw decompress (512 MiB image)", pattern: /pipeline \/ raw decompress throughput: ([\d.]+) \(write only: ([\d.]+), previous pipeline: ([\d.]+)\)/, format: (m) => `${m[1]} (write only ${m[2]}, previous ${m[3]})` },
-    { label: "image pipeline peak RSS in rescue", pattern: /pipeline peak RSS: ([\d.]+) MiB/, format: (m) => `${m[1]} MiB` },
-  ] },
-  { name: "preview50", script: "bench/preview50.js", args: ["50", "3"], repeatsInside: true, numbers: (o) => jsonFields(/unchanged preview:\s+([\d.]+) s/, /talosctl processes: (\d+)/, o, ["preview50Seconds", "talosctlPerUnchangedPreview"]), figures: [
-    { label: "50-node preview through the host, unchanged", pattern: /unchanged preview:\s+([\d.]+) s median of \d+ \(([^)]*)\), talosctl processes: (.*)/, format: (m) => `${m[1]} s (runs ${m[2]}), talosctl ${m[3]}` },
-    { label: "50-node preview, 1 node changed", pattern: /preview, 1 node changed:\s+([\d.]+) s, (\d+) talosctl/, format: (m) => `${m[1]} s, ${m[2]} talosctl` },
-  ] },
-  { name: "demo", script: "provider/sim/demo/index.js", args: [], numbers: (o) => ({ demoSeconds: seconds(/^Done in ([^.]+)\./m, o) }), figures: [
-    { label: "demo wall time (3 Robot + 2→3 Cloud, up to destroy)", pattern: /^Done in ([^.]+)\./m, format: (m) => m[1] },
-  ], cleanup: (output) => {
-    const dir = /remove (\S+) when done/.exec(output)?.[1];
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  } },
+  {
+    name: "robot-server",
+    script: "bench/robot-server.js",
+    args: [],
+    numbers: (o) => ({
+      install6over1: num(/\(ratio ([\d.]+) on/, o),
+      robotRequestsPerInstall: num(/Robot requests\/install: (\S+) alone/, o),
+      resetsPerInstall: num(/resets\/install:\s+(\S+) alone/, o),
+    }),
+    figures: [
+      {
+        label: "provisioning ratio, 6 vs 1 Robot servers",
+        pattern: /1 install:\s+([\d.]+) s[\s\S]*6 installs parallel:\s+([\d.]+) s \(ratio ([\d.]+) on (\d+) cores\)/,
+        format: (m) => `${m[3]} (1: ${m[1]} s, 6: ${m[2]} s, ${m[4]} cores)`,
+      },
+      {
+        label: "Robot API calls per install",
+        pattern: /Robot requests\/install: (\S+) alone, (\S+) in parallel/,
+        format: (m) => `${m[1]} alone, ${m[2]} in parallel`,
+      },
+      {
+        label: "resets per install",
+        pattern: /resets\/install:\s+(\S+) alone, (\S+) in parallel/,
+        format: (m) => `${m[1]} alone, ${m[2]} in parallel`,
+      },
+    ],
+  },
+  {
+    name: "talos-image",
+    script: "bench/talos-image.js",
+    args: [],
+    numbers: (o) => ({ imageReuseTempServers: num(/second TalosImage, same key: .*servers created: (\d+)/, o) }),
+    figures: [
+      {
+        label: "Talos snapshot build",
+        pattern: /build \([^)]*\): (\d+) ms, (\d+) Cloud API requests.*servers created: (\d+)/,
+        format: (m) => `${m[1]} ms, ${m[2]} Cloud requests, ${m[3]} builder`,
+      },
+      {
+        label: "image reuse (second TalosImage, same key)",
+        pattern: /second TalosImage, same key: (\d+) ms, (\d+) Cloud API requests.*servers created: (\d+)/,
+        format: (m) => `${m[1]} ms, ${m[2]} Cloud requests, ${m[3]} servers created`,
+      },
+    ],
+  },
+  {
+    name: "render-config",
+    script: "bench/render-config.js",
+    args: ["50"],
+    figures: [
+      {
+        label: "50-node config render",
+        pattern: /wall time: (\d+) ms \(([\d.]+) ms per node[\s\S]*talosctl processes spawned: (\d+)/,
+        format: (m) => `${m[1]} ms (${m[2]} ms/node, ${m[3]} talosctl runs)`,
+      },
+    ],
+  },
+  {
+    name: "pipeline",
+    script: "bench/pipeline.js",
+    args: ["512", "3"],
+    repeatsInside: true,
+    numbers: (o) =>
+      jsonFields(/pipeline \/ raw decompress throughput: ([\d.]+)/, /pipeline peak RSS: ([\d.]+) MiB/, o, [
+        "pipelineOverRawDecompress",
+        "rescuePeakRamMiB",
+      ]),
+    figures: [
+      {
+        label: "image pipeline / raw decompress (512 MiB image)",
+        pattern:
+          /pipeline \/ raw decompress throughput: ([\d.]+) \(write only: ([\d.]+), previous pipeline: ([\d.]+)\)/,
+        format: (m) => `${m[1]} (write only ${m[2]}, previous ${m[3]})`,
+      },
+      {
+        label: "image pipeline peak RSS in rescue",
+        pattern: /pipeline peak RSS: ([\d.]+) MiB/,
+        format: (m) => `${m[1]} MiB`,
+      },
+    ],
+  },
+  {
+    name: "preview50",
+    script: "bench/preview50.js",
+    args: ["50", "3"],
+    repeatsInside: true,
+    numbers: (o) =>
+      jsonFields(/unchanged preview:\s+([\d.]+) s/, /talosctl processes: (\d+)/, o, [
+        "preview50Seconds",
+        "talosctlPerUnchangedPreview",
+      ]),
+    figures: [
+      {
+        label: "50-node preview through the host, unchanged",
+        pattern: /unchanged preview:\s+([\d.]+) s median of \d+ \(([^)]*)\), talosctl processes: (.*)/,
+        format: (m) => `${m[1]} s (runs ${m[2]}), talosctl ${m[3]}`,
+      },
+      {
+        label: "50-node preview, 1 node changed",
+        pattern: /preview, 1 node changed:\s+([\d.]+) s, (\d+) talosctl/,
+        format: (m) => `${m[1]} s, ${m[2]} talosctl`,
+      },
+    ],
+  },
+  {
+    name: "demo",
+    script: "provider/sim/demo/index.js",
+    args: [],
+    numbers: (o) => ({ demoSeconds: seconds(/^Done in ([^.]+)\./m, o) }),
+    figures: [
+      {
+        label: "demo wall time (3 Robot + 2→3 Cloud, up to destroy)",
+        pattern: /^Done in ([^.]+)\./m,
+        format: (m) => m[1],
+      },
+    ],
+    cleanup: (output) => {
+      const dir = /remove (\S+) when done/.exec(output)?.[1];
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  },
 ];
 
 /** The first group of `re` in `text` as a number, or null. */
@@ -85,7 +178,8 @@ function jsonFields(a: RegExp, b: RegExp, text: string, keys: [string, string]):
   return { [keys[0]]: num(a, text), [keys[1]]: num(b, text) };
 }
 
-const median = (xs: number[]): number | null => (xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : null);
+const median = (xs: number[]): number | null =>
+  xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : null;
 
 /** Runs one script to completion, echoing its output indented; resolves with the output and whether it succeeded. */
 function run(b: Bench): Promise<{ output: string; ok: boolean; ms: number }> {
@@ -93,7 +187,10 @@ function run(b: Bench): Promise<{ output: string; ok: boolean; ms: number }> {
   if (!fs.existsSync(file)) return Promise.resolve({ output: `${file} does not exist`, ok: false, ms: 0 });
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file, ...b.args], { stdio: ["ignore", "pipe", "pipe"], timeout: TIMEOUT_MS });
+    const child = spawn(process.execPath, [file, ...b.args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: TIMEOUT_MS,
+    });
     let output = "";
     const take = (d: Buffer) => {
       output += d.toString();
@@ -116,19 +213,31 @@ export function figureRows(b: Bench, r: { output: string; ok: boolean }): [strin
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  │  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join("  │  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** The JSON line: every key the issue asks for, medians over runs, null where unmeasured. */
 export function jsonLine(values: Map<string, number[]>): string {
   const get = (k: string) => median(values.get(k) ?? []);
   return JSON.stringify({
-    install6over1: get("install6over1"), robotRequestsPerInstall: get("robotRequestsPerInstall"), resetsPerInstall: get("resetsPerInstall"),
+    install6over1: get("install6over1"),
+    robotRequestsPerInstall: get("robotRequestsPerInstall"),
+    resetsPerInstall: get("resetsPerInstall"),
     // Not measured yet: the sum of the simulated service delays of an install is not recorded by the simulator.
     overheadOverDelays: null,
-    pipelineOverRawDecompress: get("pipelineOverRawDecompress"), rescuePeakRamMiB: get("rescuePeakRamMiB"),
-    preview50Seconds: get("preview50Seconds"), talosctlPerUnchangedPreview: get("talosctlPerUnchangedPreview"),
-    imageReuseTempServers: get("imageReuseTempServers"), demoSeconds: get("demoSeconds"),
+    pipelineOverRawDecompress: get("pipelineOverRawDecompress"),
+    rescuePeakRamMiB: get("rescuePeakRamMiB"),
+    preview50Seconds: get("preview50Seconds"),
+    talosctlPerUnchangedPreview: get("talosctlPerUnchangedPreview"),
+    imageReuseTempServers: get("imageReuseTempServers"),
+    demoSeconds: get("demoSeconds"),
     timeScale: { robotServer: 0.0002, demo: 0.0005, talosImage: "its default" },
     // The issue wants the 6-vs-1 ratio where simulated delays are ≥ 80 % of one install; not checked here.
     install6over1DelayShareChecked: false,
@@ -150,7 +259,8 @@ async function main(): Promise<void> {
       console.log(`  ${r.ok ? "done" : "FAILED"} in ${(r.ms / 1000).toFixed(1)} s`);
       failed ||= !r.ok;
       if (i === n - 1) rows.push(...figureRows(b, r));
-      for (const [k, v] of Object.entries(b.numbers?.(r.output) ?? {})) if (v !== null) values.set(k, [...(values.get(k) ?? []), v]);
+      for (const [k, v] of Object.entries(b.numbers?.(r.output) ?? {}))
+        if (v !== null) values.set(k, [...(values.get(k) ?? []), v]);
     }
   }
   console.log(`\n${table([["figure (last run; JSON has medians)", "value", "source"], ...rows])}`);

@@ -32,14 +32,21 @@ export class PipelineSampler {
   }
 
   private sample(): void {
-    const procs = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(readProc).filter((p): p is Proc => p !== null && PIPELINE.has(p.comm));
+    const procs = fs
+      .readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .map(readProc)
+      .filter((p): p is Proc => p !== null && PIPELINE.has(p.comm));
     const ours = new Set(procs.filter((p) => p.comm === "curl" && p.cmdline.includes(this.host)).map((p) => p.pgrp));
     const byGroup = new Map<number, number>();
     for (const p of procs) if (ours.has(p.pgrp)) byGroup.set(p.pgrp, (byGroup.get(p.pgrp) ?? 0) + p.rssKiB);
     if (byGroup.size === 0) return;
     this.samples++;
     this.peakGroup = Math.max(this.peakGroup, ...byGroup.values());
-    this.peakAll = Math.max(this.peakAll, [...byGroup.values()].reduce((a, b) => a + b, 0));
+    this.peakAll = Math.max(
+      this.peakAll,
+      [...byGroup.values()].reduce((a, b) => a + b, 0),
+    );
   }
 }
 
@@ -57,7 +64,12 @@ function readProc(pid: string): Proc | null {
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
     const rss = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return { comm, pgrp, rssKiB: rss ? Number(rss[1]) : 0, cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ") };
+    return {
+      comm,
+      pgrp,
+      rssKiB: rss ? Number(rss[1]) : 0,
+      cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " "),
+    };
   } catch {
     return null;
   }

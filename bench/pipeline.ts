@@ -38,7 +38,8 @@ function makeImage(dir: string, mib: number): string {
   const raw = path.join(dir, "image.raw");
   const fd = fs.openSync(raw, "w");
   const text = Buffer.from("talos ".repeat(174763)).subarray(0, 1 << 20);
-  for (let i = 0; i < mib; i++) fs.writeSync(fd, i % 3 === 0 ? randomBytes(1 << 20) : i % 3 === 1 ? Buffer.alloc(1 << 20) : text);
+  for (let i = 0; i < mib; i++)
+    fs.writeSync(fd, i % 3 === 0 ? randomBytes(1 << 20) : i % 3 === 1 ? Buffer.alloc(1 << 20) : text);
   fs.closeSync(fd);
   execFileSync("zstd", ["-q", "-f", "-3", raw, "-o", `${raw}.zst`]);
   fs.rmSync(raw);
@@ -57,7 +58,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** Runs `cmd` in the rescue shell and returns its wall time in ms, measured by the rescue's own clock. */
 async function timed(s: RescueSession, cmd: string): Promise<{ ms: number; stdout: string }> {
-  const r = await s.run(`s=$(date +%s%N); ${cmd}; e=$(date +%s%N); echo "bench-ns=$((e - s))"`, { timeoutMs: 600_000, what: "benchmark" });
+  const r = await s.run(`s=$(date +%s%N); ${cmd}; e=$(date +%s%N); echo "bench-ns=$((e - s))"`, {
+    timeoutMs: 600_000,
+    what: "benchmark",
+  });
   return { ms: Number(/bench-ns=(\d+)/.exec(r.stdout)![1]) / 1e6, stdout: r.stdout };
 }
 
@@ -66,12 +70,23 @@ async function inRescue(dir: string): Promise<{ m: SimMachine; s: RescueSession 
   const base = robotServerScenario(1).machine;
   const disks = base.disks.map((d) => ({ ...d, sizeBytes: (IMAGE_MIB + 64) * 2 ** 20 }));
   const m = await world.createMachine({ ...base, id: "bench-pipeline", disks, ipv4: `${NET}.2`, gateway: `${NET}.1` });
-  const settle = (status: string) => pollUntil(async () => (m.status() === status ? true : undefined), { what: `machine to be ${status}`, timeoutMs: 60_000, initialMs: 10, maxMs: 100 });
+  const settle = (status: string) =>
+    pollUntil(async () => (m.status() === status ? true : undefined), {
+      what: `machine to be ${status}`,
+      timeoutMs: 60_000,
+      initialMs: 10,
+      maxMs: 100,
+    });
   await settle("no-os");
   m.armRescue({ authorizedKeys: [KEY.public], password: "bench-pw" });
   m.reset("hw");
   await settle("rescue");
-  const s = await RescueSession.connect({ host: `${NET}.2`, privateKey: KEY.private, deadlineMs: 60_000, backoff: { initialMs: 20, maxMs: 200 } });
+  const s = await RescueSession.connect({
+    host: `${NET}.2`,
+    privateKey: KEY.private,
+    deadlineMs: 60_000,
+    backoff: { initialMs: 20, maxMs: 200 },
+  });
   process.on("exit", () => void world.close());
   return { m, s };
 }
@@ -113,18 +128,36 @@ async function main(): Promise<void> {
   const mibps = (ms: number) => (IMAGE_MIB / (ms / 1000)).toFixed(0);
   const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   const result = {
-    imageMiB: IMAGE_MIB, compressedMiB: Number(compressedMiB.toFixed(1)), runs: RUNS, medianMs: med,
-    pipelineOverRawDecompress: Number((med.raw / med.pipeline).toFixed(2)), writeOverRawDecompress: Number((med.raw / med.write).toFixed(2)),
-    beforeOverRawDecompress: Number((med.raw / med.before).toFixed(2)), rescuePeakRamMiB: Number(sampler.peakPipelineMiB().toFixed(1)), sha256: sha,
+    imageMiB: IMAGE_MIB,
+    compressedMiB: Number(compressedMiB.toFixed(1)),
+    runs: RUNS,
+    medianMs: med,
+    pipelineOverRawDecompress: Number((med.raw / med.pipeline).toFixed(2)),
+    writeOverRawDecompress: Number((med.raw / med.write).toFixed(2)),
+    beforeOverRawDecompress: Number((med.raw / med.before).toFixed(2)),
+    rescuePeakRamMiB: Number(sampler.peakPipelineMiB().toFixed(1)),
+    sha256: sha,
   };
   if (JSON_OUT) return void console.log(JSON.stringify(result));
-  console.log(`image pipeline in the simulated rescue bash: ${IMAGE_MIB} MiB raw image (${compressedMiB.toFixed(1)} MiB zstd), median of ${RUNS} after a warm-up, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
-  for (const [k, ms] of Object.entries(med)) console.log(`  ${k.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms  ${mibps(ms).padStart(5)} MiB/s  (runs: ${times[k].map((x) => x.toFixed(0)).join(", ")})`);
-  console.log(`  pipeline / raw decompress throughput: ${result.pipelineOverRawDecompress} (write only: ${result.writeOverRawDecompress}, previous pipeline: ${result.beforeOverRawDecompress})`);
-  console.log(`  pipeline peak RSS: ${result.rescuePeakRamMiB} MiB (${sampler.samples} samples of curl, zstd, tee, openssl/sha256sum and dd)`);
+  console.log(
+    `image pipeline in the simulated rescue bash: ${IMAGE_MIB} MiB raw image (${compressedMiB.toFixed(1)} MiB zstd), median of ${RUNS} after a warm-up, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+  );
+  for (const [k, ms] of Object.entries(med))
+    console.log(
+      `  ${k.padEnd(9)} ${ms.toFixed(0).padStart(6)} ms  ${mibps(ms).padStart(5)} MiB/s  (runs: ${times[k].map((x) => x.toFixed(0)).join(", ")})`,
+    );
+  console.log(
+    `  pipeline / raw decompress throughput: ${result.pipelineOverRawDecompress} (write only: ${result.writeOverRawDecompress}, previous pipeline: ${result.beforeOverRawDecompress})`,
+  );
+  console.log(
+    `  pipeline peak RSS: ${result.rescuePeakRamMiB} MiB (${sampler.samples} samples of curl, zstd, tee, openssl/sha256sum and dd)`,
+  );
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

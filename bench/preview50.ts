@@ -27,8 +27,14 @@ function program(changed?: number) {
     const secretsYaml = new pulumi.Config().requireSecret("secretsYaml");
     for (let i = 0; i < NODES; i++) {
       new TalosMachineConfig(`node-${i}`, {
-        secretsYaml, clusterName: "bench", endpoint: "https://10.0.0.1:6443", role: i < 3 ? "controlplane" : "worker", talosVersion: "v1.13.9",
-        delivery: "user-data", hostname: `node-${i}`, nodePatches: [`machine:\n  nodeLabels:\n    rack: r${i === changed ? "changed" : i % 4}\n`],
+        secretsYaml,
+        clusterName: "bench",
+        endpoint: "https://10.0.0.1:6443",
+        role: i < 3 ? "controlplane" : "worker",
+        talosVersion: "v1.13.9",
+        delivery: "user-data",
+        hostname: `node-${i}`,
+        nodePatches: [`machine:\n  nodeLabels:\n    rack: r${i === changed ? "changed" : i % 4}\n`],
       });
     }
   };
@@ -43,7 +49,14 @@ async function main(): Promise<void> {
   // BENCH_DISK_CACHE=off measures the baseline without the on-disk cache.
   process.env.TALOS_HETZNER_CACHE_DIR = process.env.BENCH_DISK_CACHE === "off" ? "off" : path.join(dir, "cache");
   const secretsYaml = await Talosctl.locate({ binary: talosctlPath() }).genSecrets("v1.13.9");
-  const base = { project: "bench", stack: "bench", stateFile: path.join(dir, "state.json"), passphrase: "bench", log: () => undefined, config: { "talos-hetzner:talosctl": wrapper, secretsYaml: { secret: secretsYaml } } };
+  const base = {
+    project: "bench",
+    stack: "bench",
+    stateFile: path.join(dir, "state.json"),
+    passphrase: "bench",
+    log: () => undefined,
+    config: { "talos-hetzner:talosctl": wrapper, secretsYaml: { secret: secretsYaml } },
+  };
   const timedRun = async (operation: "up" | "preview", changed?: number) => {
     const before = spawns();
     const start = Date.now();
@@ -56,21 +69,36 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) unchanged.push(await timedRun("preview"));
     const oneChanged = await timedRun("preview", 7);
     const result = {
-      nodes: NODES, runs: RUNS, upSeconds: up.s, upTalosctl: up.spawned,
-      preview50Seconds: Number(median(unchanged.map((u) => u.s)).toFixed(2)), talosctlPerUnchangedPreview: median(unchanged.map((u) => u.spawned)),
-      oneChangedPreviewSeconds: Number(oneChanged.s.toFixed(2)), talosctlPerOneChangedPreview: oneChanged.spawned, oneChangedUpdates: oneChanged.changes.update,
+      nodes: NODES,
+      runs: RUNS,
+      upSeconds: up.s,
+      upTalosctl: up.spawned,
+      preview50Seconds: Number(median(unchanged.map((u) => u.s)).toFixed(2)),
+      talosctlPerUnchangedPreview: median(unchanged.map((u) => u.spawned)),
+      oneChangedPreviewSeconds: Number(oneChanged.s.toFixed(2)),
+      talosctlPerOneChangedPreview: oneChanged.spawned,
+      oneChangedUpdates: oneChanged.changes.update,
     };
     if (JSON_OUT) return void console.log(JSON.stringify(result));
-    console.log(`${NODES}-node TalosMachineConfig preview through the dynamic-provider host (new host process per run, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`);
+    console.log(
+      `${NODES}-node TalosMachineConfig preview through the dynamic-provider host (new host process per run, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})`,
+    );
     console.log(`  up (cold cache):           ${up.s.toFixed(1)} s, ${up.spawned} talosctl processes`);
-    console.log(`  unchanged preview:         ${result.preview50Seconds} s median of ${RUNS} (${unchanged.map((u) => u.s.toFixed(1)).join(", ")}), talosctl processes: ${unchanged.map((u) => u.spawned).join(", ")}`);
-    console.log(`  preview, 1 node changed:   ${result.oneChangedPreviewSeconds} s, ${oneChanged.spawned} talosctl processes, ${oneChanged.changes.update} update(s) planned`);
+    console.log(
+      `  unchanged preview:         ${result.preview50Seconds} s median of ${RUNS} (${unchanged.map((u) => u.s.toFixed(1)).join(", ")}), talosctl processes: ${unchanged.map((u) => u.spawned).join(", ")}`,
+    );
+    console.log(
+      `  preview, 1 node changed:   ${result.oneChangedPreviewSeconds} s, ${oneChanged.spawned} talosctl processes, ${oneChanged.changes.update} update(s) planned`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);

@@ -30,12 +30,20 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
 function nodeArgs(i: number, secretsYaml: string): RenderArgs {
   const role = i < 3 ? "controlplane" : "worker";
   return {
-    clusterName: "bench", endpoint: "https://10.0.0.1:6443", role, talosVersion: VERSION, kubernetesVersion: "1.36.3",
-    installImage: `ghcr.io/siderolabs/installer:${VERSION}`, installDisk: i % 2 ? "/dev/nvme0n1" : "/dev/sda", hostname: `${role}-${i}`,
-    secretsYaml, mode: "metal",
+    clusterName: "bench",
+    endpoint: "https://10.0.0.1:6443",
+    role,
+    talosVersion: VERSION,
+    kubernetesVersion: "1.36.3",
+    installImage: `ghcr.io/siderolabs/installer:${VERSION}`,
+    installDisk: i % 2 ? "/dev/nvme0n1" : "/dev/sda",
+    hostname: `${role}-${i}`,
+    secretsYaml,
+    mode: "metal",
     clusterPatches: [{ cluster: { discovery: { enabled: true } } }],
-    rolePatches: role === "worker" ? ["machine:\n  nodeLabels:\n    node-role.kubernetes.io/worker: \"\"\n"] : [],
-    nodePatches: ["machine:\n  nodeLabels:\n    rack: r${vlan}\n"], variables: { vlan: 4000 + (i % 4) },
+    rolePatches: role === "worker" ? ['machine:\n  nodeLabels:\n    node-role.kubernetes.io/worker: ""\n'] : [],
+    nodePatches: ["machine:\n  nodeLabels:\n    rack: r${vlan}\n"],
+    variables: { vlan: 4000 + (i % 4) },
   };
 }
 
@@ -47,11 +55,17 @@ async function main(): Promise<void> {
   const cache = new ConfigRenderCache();
   const spawnedBefore = Talosctl.spawnCount;
   const start = process.hrtime.bigint();
-  const rendered = await mapLimited(Array.from({ length: nodes }, (_, i) => i), concurrency, (i) => renderMachineConfig(nodeArgs(i, secretsYaml), { generator: talosctl, cache }));
+  const rendered = await mapLimited(
+    Array.from({ length: nodes }, (_, i) => i),
+    concurrency,
+    (i) => renderMachineConfig(nodeArgs(i, secretsYaml), { generator: talosctl, cache }),
+  );
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const spawned = Talosctl.spawnCount - spawnedBefore;
   const distinct = new Set(rendered.map((r) => r.hash)).size;
-  console.log(`rendered ${nodes} node configs (3 control planes + ${nodes - 3} workers, ${distinct} distinct) with ${talosctl.binary}`);
+  console.log(
+    `rendered ${nodes} node configs (3 control planes + ${nodes - 3} workers, ${distinct} distinct) with ${talosctl.binary}`,
+  );
   console.log(`wall time: ${ms.toFixed(0)} ms (${(ms / nodes).toFixed(1)} ms per node, concurrency ${concurrency})`);
   console.log(`talosctl processes spawned: ${spawned} (gen config: ${cache.size}, validate: ${spawned - cache.size})`);
 }

@@ -24,7 +24,9 @@ const TIMEOUTS = { heartbeatSeconds: 0.2, shutdownSeconds: 5, sshSeconds: 30, ac
 
 /** Requests split into action/status polls, lock heartbeats and everything else. */
 function breakdown(reqs: Req[]): string {
-  const polls = reqs.filter((r) => r.path.startsWith("/actions") || (r.method === "GET" && /^\/(servers|images)\/\d+/.test(r.path))).length;
+  const polls = reqs.filter(
+    (r) => r.path.startsWith("/actions") || (r.method === "GET" && /^\/(servers|images)\/\d+/.test(r.path)),
+  ).length;
   const beats = reqs.filter((r) => r.method === "PUT" && r.path.startsWith("/ssh_keys/")).length;
   return `${reqs.length} Cloud API requests (${polls} polls of actions/status, ${beats} lock heartbeats, ${reqs.length - polls - beats} others)`;
 }
@@ -42,7 +44,12 @@ async function main(): Promise<void> {
   installTalosRuntime(world);
   const factory = await startFactorySim(world, {}, "127.0.0.1");
   const cloud = await startCloudSim(world, { token: "bench-token" }, "127.0.0.1", factory.url);
-  setTalosImageDeps((t) => ({ cloud: new CloudClient({ endpoint: cloud.endpoint, token: "bench-token", pollIntervalMs: t.pollMs }), factoryUrl: factory.url, sleep: realSleep, now: Date.now }));
+  setTalosImageDeps((t) => ({
+    cloud: new CloudClient({ endpoint: cloud.endpoint, token: "bench-token", pollIntervalMs: t.pollMs }),
+    factoryUrl: factory.url,
+    sleep: realSleep,
+    now: Date.now,
+  }));
   setLogSink(() => undefined);
   const phase = async (label: string, fn: () => Promise<unknown>) => {
     const r0 = cloud.requests.length;
@@ -52,10 +59,22 @@ async function main(): Promise<void> {
     console.log(`${label}: ${ms.toFixed(0)} ms, ${breakdown(reqs)}, servers created: ${created}`);
   };
   try {
-    await phase("build (v1.13.9 x86)", () => runtime.create!({ resourceName: "a", talosVersion: "v1.13.9", timeouts: TIMEOUTS }));
-    await phase("second TalosImage, same key", () => runtime.create!({ resourceName: "b", talosVersion: "v1.13.9", timeouts: TIMEOUTS }));
-    await phase("3 concurrent creates (v1.12.4)", () => Promise.all(["c1", "c2", "c3"].map((n) => runtime.create!({ resourceName: n, talosVersion: "v1.12.4", timeouts: TIMEOUTS }))));
-    console.log(`timeScale ${timeScale}; OpenAPI violations: ${cloud.violations.length}; leftovers: ${cloud.state.servers.size} servers, ${cloud.state.sshKeys.size} keys`);
+    await phase("build (v1.13.9 x86)", () =>
+      runtime.create!({ resourceName: "a", talosVersion: "v1.13.9", timeouts: TIMEOUTS }),
+    );
+    await phase("second TalosImage, same key", () =>
+      runtime.create!({ resourceName: "b", talosVersion: "v1.13.9", timeouts: TIMEOUTS }),
+    );
+    await phase("3 concurrent creates (v1.12.4)", () =>
+      Promise.all(
+        ["c1", "c2", "c3"].map((n) =>
+          runtime.create!({ resourceName: n, talosVersion: "v1.12.4", timeouts: TIMEOUTS }),
+        ),
+      ),
+    );
+    console.log(
+      `timeScale ${timeScale}; OpenAPI violations: ${cloud.violations.length}; leftovers: ${cloud.state.servers.size} servers, ${cloud.state.sshKeys.size} keys`,
+    );
   } finally {
     await Promise.allSettled([cloud.stop(), factory.stop()]);
     await world.close();

@@ -4,20 +4,47 @@ export { retry, backoffDelay } from "./internal/retry";
 export { pollUntil } from "./internal/poll";
 
 // API clients
-export { RobotClient, RobotApiError, RobotNetworkError, RobotStateError, robotRetryRule, sshKeyFingerprint } from "./hetzner/robot";
-export type { RobotClientOptions, RobotServer as RobotServerInfo, RobotFirewall as RobotFirewallInfo } from "./hetzner/robot";
+export {
+  RobotClient,
+  RobotApiError,
+  RobotNetworkError,
+  RobotStateError,
+  robotRetryRule,
+  sshKeyFingerprint,
+} from "./hetzner/robot";
+export type {
+  RobotClientOptions,
+  RobotServer as RobotServerInfo,
+  RobotFirewall as RobotFirewallInfo,
+} from "./hetzner/robot";
 export * from "./hetzner/cloud";
 
 // Talos config engine and helpers
 export * from "./talos/config";
 export { hetznerNetworkPatch, hetznerIpv6Address } from "./talos/network-patch";
-export { resolveSchematicId, imageUrl, releaseImageUrl, installerImage, checkImageExists, ImageFactoryError } from "./talos/factory";
+export {
+  resolveSchematicId,
+  imageUrl,
+  releaseImageUrl,
+  installerImage,
+  checkImageExists,
+  ImageFactoryError,
+} from "./talos/factory";
 export { schematicId, canonicalSchematicYaml } from "./talos/schematic";
 export { parseTalosVersion, compareTalosVersions, contractAtLeast, defaultKubernetesVersion } from "./talos/versions";
 export { Talosctl } from "./talos/talosctl";
 
 // Kubernetes API client for day-2 operations (cordon, drain, uncordon, node removal)
-export { KubeClient, drainNode, waitNodeReady, parseKubeconfig, KubeApiError, KubeUnreachableError, DrainTimeoutError, KubeconfigError } from "./kube";
+export {
+  KubeClient,
+  drainNode,
+  waitNodeReady,
+  parseKubeconfig,
+  KubeApiError,
+  KubeUnreachableError,
+  DrainTimeoutError,
+  KubeconfigError,
+} from "./kube";
 export type { KubeNode, KubePod, DrainOptions } from "./kube";
 
 // Rescue-side building blocks
@@ -43,6 +70,14 @@ export * from "./resources/talos-bootstrap";
 export * from "./resources/kubespan-mesh";
 export * from "./resources/robot-firewall";
 export { TalosCluster, TALOS_CLUSTER_TYPE } from "./resources/talos-cluster";
-export type { TalosClusterArgs, RobotNodeArgs, CloudPoolArgs, CloudImageArgs, ClusterPatches, ClusterNodeRow, MeshRow } from "./resources/talos-cluster";
+export type {
+  TalosClusterArgs,
+  RobotNodeArgs,
+  CloudPoolArgs,
+  CloudImageArgs,
+  ClusterPatches,
+  ClusterNodeRow,
+  MeshRow,
+} from "./resources/talos-cluster";
 export { sweepTalosImageLeftovers } from "./runtime/talos-image/sweep";
 export { talosconfigFor } from "./runtime/talos-secrets";

@@ -22,10 +22,31 @@ const PULUMI_VERSION_VAR = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Ve
 
 /** What is built: module directory under tools/, package, binary name, version and how `--version` is asked. */
 const TOOLS = [
-  { name: "talosctl", pkg: "github.com/siderolabs/talos/cmd/talosctl", module: "github.com/siderolabs/talos", versionArgs: ["version", "--client", "--short"] },
-  { name: "pulumi", pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi", module: "github.com/pulumi/pulumi/pkg/v3", versionArgs: ["version"], ldflagVar: PULUMI_VERSION_VAR },
-  { name: "talosctl-v1.12", pkg: "github.com/siderolabs/talos/cmd/talosctl", module: "github.com/siderolabs/talos", versionArgs: ["version", "--client", "--short"] },
-  { name: "talosctl-v1.11", pkg: "github.com/siderolabs/talos/cmd/talosctl", module: "github.com/siderolabs/talos", versionArgs: ["version", "--client", "--short"] },
+  {
+    name: "talosctl",
+    pkg: "github.com/siderolabs/talos/cmd/talosctl",
+    module: "github.com/siderolabs/talos",
+    versionArgs: ["version", "--client", "--short"],
+  },
+  {
+    name: "pulumi",
+    pkg: "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
+    module: "github.com/pulumi/pulumi/pkg/v3",
+    versionArgs: ["version"],
+    ldflagVar: PULUMI_VERSION_VAR,
+  },
+  {
+    name: "talosctl-v1.12",
+    pkg: "github.com/siderolabs/talos/cmd/talosctl",
+    module: "github.com/siderolabs/talos",
+    versionArgs: ["version", "--client", "--short"],
+  },
+  {
+    name: "talosctl-v1.11",
+    pkg: "github.com/siderolabs/talos/cmd/talosctl",
+    module: "github.com/siderolabs/talos",
+    versionArgs: ["version", "--client", "--short"],
+  },
 ];
 
 /** Go from PATH, else the toolchain's usual install location (CI's PATH may not have it). */
@@ -65,9 +86,14 @@ function buildTool(go, goVersion, tool) {
     const ldflags = tool.ldflagVar ? ["-ldflags", `-X ${tool.ldflagVar}=${version}`] : [];
     // -trimpath keeps the machine's paths out of the binaries; GOFLAGS=-mod=readonly: go.sum is committed and complete.
     const r = spawnSync(go, ["build", "-trimpath", ...ldflags, "-o", out, tool.pkg], {
-      cwd: modDir, encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local" },
+      cwd: modDir,
+      encoding: "utf8",
+      env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local" },
     });
-    if (r.status !== 0) throw new Error(`go build ${tool.pkg} in tools/${tool.name} failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+    if (r.status !== 0)
+      throw new Error(
+        `go build ${tool.pkg} in tools/${tool.name} failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`,
+      );
     fs.writeFileSync(stampFile, stamp);
   }
   const reported = execFileSync(out, tool.versionArgs, { encoding: "utf8" }).trim().split("\n").pop();
@@ -98,16 +124,23 @@ function writeTalosApiDescriptors(go, goVersion) {
   const version = pinnedVersion(modDir, "github.com/siderolabs/talos/pkg/machinery");
   const out = path.join(root, ".tools", "share", "talos-api.pb");
   const stampFile = path.join(stampDir, "talos-api.stamp");
-  const stamp = stampOf(modDir, version, goVersion) + createHash("sha256").update(fs.readFileSync(path.join(modDir, "main.go"))).digest("hex");
+  const stamp =
+    stampOf(modDir, version, goVersion) +
+    createHash("sha256")
+      .update(fs.readFileSync(path.join(modDir, "main.go")))
+      .digest("hex");
   if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
     return `talos-api descriptors ${version} (up to date): ${path.relative(root, out)}`;
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const started = Date.now();
   const r = spawnSync(go, ["run", "-trimpath", ".", `${out}.tmp`], {
-    cwd: modDir, encoding: "utf8", env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local" },
+    cwd: modDir,
+    encoding: "utf8",
+    env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local" },
   });
-  if (r.status !== 0) throw new Error(`go run in tools/talos-api failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(`go run in tools/talos-api failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   fs.renameSync(`${out}.tmp`, out);
   fs.writeFileSync(stampFile, stamp);
   return `talos-api descriptors ${version} (written in ${Math.round((Date.now() - started) / 1000)} s): ${path.relative(root, out)} (${fs.statSync(out).size} bytes)`;
@@ -116,7 +149,8 @@ function writeTalosApiDescriptors(go, goVersion) {
 function main() {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((w) => w !== "talos-api" && !TOOLS.some((t) => t.name === w));
-  if (unknown.length > 0) throw new Error(`unknown tool(s) ${unknown.join(", ")}; known: ${TOOLS.map((t) => t.name).join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown tool(s) ${unknown.join(", ")}; known: ${TOOLS.map((t) => t.name).join(", ")}`);
   fs.mkdirSync(binDir, { recursive: true });
   fs.mkdirSync(stampDir, { recursive: true });
   const go = goBinary();

@@ -18,7 +18,15 @@
 import * as hcloud from "@pulumi/hcloud";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  KubeSpanMesh, TalosBootstrap, TalosImage, TalosMachineConfig, TalosMachineConfigArgs, TalosSecrets, kubeSpanFirewallRules, kubeSpanPatch, talosAdminFirewallRules,
+  KubeSpanMesh,
+  TalosBootstrap,
+  TalosImage,
+  TalosMachineConfig,
+  TalosMachineConfigArgs,
+  TalosSecrets,
+  kubeSpanFirewallRules,
+  kubeSpanPatch,
+  talosAdminFirewallRules,
 } from "pulumi-talos-hetzner";
 
 const config = new pulumi.Config();
@@ -32,7 +40,11 @@ const pool = config.get("poolName") ?? "cloud";
 
 // Adopted, never regenerated: the new workers join with the cluster's own identity. The bundle keeps the
 // Talos version it was first given: that is the workers' config contract, which an OS upgrade leaves alone.
-const secrets = new TalosSecrets("cluster-secrets", { talosVersion, secretsYaml: config.requireSecret("secretsYaml") }, { ignoreChanges: ["talosVersion"] });
+const secrets = new TalosSecrets(
+  "cluster-secrets",
+  { talosVersion, secretsYaml: config.requireSecret("secretsYaml") },
+  { ignoreChanges: ["talosVersion"] },
+);
 const contract = secrets.talosVersion;
 // Reused when a snapshot with the same version/schematic/arch labels exists (e.g. built by another stack).
 const image = new TalosImage("talos", { talosVersion });
@@ -45,24 +57,39 @@ let previous: pulumi.Resource = image; // the roll waits for the snapshot, then 
 const workers = Array.from({ length: count }, (_, i) => {
   const name = `${clusterName}-${pool}-${i}`;
   const args: TalosMachineConfigArgs = {
-    secretsYaml: secrets.secretsYaml, clusterName, endpoint, role: "worker", talosVersion, hostname: name, configVersion: contract, platform: "cloud",
+    secretsYaml: secrets.secretsYaml,
+    clusterName,
+    endpoint,
+    role: "worker",
+    talosVersion,
+    hostname: name,
+    configVersion: contract,
+    platform: "cloud",
     // The KubeSpan patch's layout follows the contract, not the running version.
     clusterPatches: contract.apply((v) => [kubeSpanPatch({ talosVersion: v })]),
     nodePatches: [{ machine: { nodeLabels: { "node.kubernetes.io/pool": pool } } }],
   };
   // Rendered as user-data for the first boot only.
   const firstBoot = new TalosMachineConfig(`${name}-config`, { ...args, delivery: "user-data" });
-  const server = new hcloud.Server(name, {
+  const server = new hcloud.Server(
     name,
-    serverType: config.get("cloudServerType") ?? "cx33",
-    location: config.get("cloudLocation") ?? "fsn1",
-    image: image.imageId.apply(String),
-    userData: firstBoot.userData as pulumi.Output<string>,
-    firewallIds: [firewall.id.apply(Number)],
-    labels: { "talos-cluster": clusterName, "talos-pool": pool, "talos-role": "worker" },
-  }, { ignoreChanges: ["image", "userData"] }); // a new snapshot or config reaches this server through `-node`
+    {
+      name,
+      serverType: config.get("cloudServerType") ?? "cx33",
+      location: config.get("cloudLocation") ?? "fsn1",
+      image: image.imageId.apply(String),
+      userData: firstBoot.userData as pulumi.Output<string>,
+      firewallIds: [firewall.id.apply(Number)],
+      labels: { "talos-cluster": clusterName, "talos-pool": pool, "talos-role": "worker" },
+    },
+    { ignoreChanges: ["image", "userData"] },
+  ); // a new snapshot or config reaches this server through `-node`
   // The same config applied to the running server: nothing to do on create, day-2 changes in place.
-  const node = new TalosMachineConfig(`${name}-node`, { ...args, delivery: "apply", node: server.ipv4Address, rollPosition: `${i + 1} of ${count}` }, { dependsOn: [previous] });
+  const node = new TalosMachineConfig(
+    `${name}-node`,
+    { ...args, delivery: "apply", node: server.ipv4Address, rollPosition: `${i + 1} of ${count}` },
+    { dependsOn: [previous] },
+  );
   previous = node;
   return { server, node };
 });
@@ -70,20 +97,33 @@ const workerAddresses = workers.map((w) => w.server.ipv4Address);
 
 // etcd is already bootstrapped: TalosBootstrap takes Talos's AlreadyExists as success
 // (alreadyBootstrapped = true), checks health with the new workers and issues credentials.
-const bootstrap = new TalosBootstrap("cluster", {
-  clusterName, secretsYaml: secrets.secretsYaml, bootstrapNode: controlPlanes[0], controlPlaneNodes: controlPlanes,
-  workerNodes: [...existingWorkers, ...workerAddresses],
-}, { dependsOn: workers.flatMap((w) => [w.server, w.node]) });
+const bootstrap = new TalosBootstrap(
+  "cluster",
+  {
+    clusterName,
+    secretsYaml: secrets.secretsYaml,
+    bootstrapNode: controlPlanes[0],
+    controlPlaneNodes: controlPlanes,
+    workerNodes: [...existingWorkers, ...workerAddresses],
+  },
+  { dependsOn: workers.flatMap((w) => [w.server, w.node]) },
+);
 
-const mesh = new KubeSpanMesh("mesh", {
-  nodes: [
-    ...controlPlanes.map((address, i) => ({ name: `cp-${i}`, address, where: "robot" as const })),
-    ...existingWorkers.map((address, i) => ({ name: `worker-${i}`, address, where: "robot" as const })),
-    ...workerAddresses.map((address, i) => address.apply((a) => ({ name: `${clusterName}-${pool}-${i}`, address: a, where: "cloud" as const }))),
-  ],
-  endpoints: controlPlanes,
-  talosconfig: bootstrap.talosconfig,
-}, { dependsOn: [bootstrap] });
+const mesh = new KubeSpanMesh(
+  "mesh",
+  {
+    nodes: [
+      ...controlPlanes.map((address, i) => ({ name: `cp-${i}`, address, where: "robot" as const })),
+      ...existingWorkers.map((address, i) => ({ name: `worker-${i}`, address, where: "robot" as const })),
+      ...workerAddresses.map((address, i) =>
+        address.apply((a) => ({ name: `${clusterName}-${pool}-${i}`, address: a, where: "cloud" as const })),
+      ),
+    ],
+    endpoints: controlPlanes,
+    talosconfig: bootstrap.talosconfig,
+  },
+  { dependsOn: [bootstrap] },
+);
 
 export const cloudWorkers = workerAddresses;
 export const alreadyBootstrapped = bootstrap.alreadyBootstrapped;

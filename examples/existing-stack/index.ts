@@ -28,7 +28,9 @@ const cluster = new TalosCluster("prod", {
   talosVersion: config.get("talosVersion") ?? "v1.13.9",
   endpoint: config.get("endpoint"),
   controlPlanes: config.requireObject<RobotNodeArgs[]>("controlPlanes"),
-  workers: { cloudPools: [{ name: "cloud", count: config.getNumber("cloudWorkers") ?? 1, serverType: "cx33", location: "fsn1" }] },
+  workers: {
+    cloudPools: [{ name: "cloud", count: config.getNumber("cloudWorkers") ?? 1, serverType: "cx33", location: "fsn1" }],
+  },
   adminCidrs: [bastion.ipv4Address.apply((ip) => `${ip}/32`)],
 });
 

@@ -25,13 +25,15 @@ const cluster = new TalosCluster("hybrid", {
   endpoint: config.get("endpoint"),
   controlPlanes: config.requireObject<RobotNodeArgs[]>("controlPlanes"),
   workers: {
-    cloudPools: [{
-      name: "cloud",
-      count: config.getNumber("cloudWorkers") ?? 2,
-      serverType: config.get("cloudServerType") ?? "cx33",
-      location: config.get("cloudLocation") ?? "fsn1",
-      labels: { "node.kubernetes.io/pool": "cloud" },
-    }],
+    cloudPools: [
+      {
+        name: "cloud",
+        count: config.getNumber("cloudWorkers") ?? 2,
+        serverType: config.get("cloudServerType") ?? "cx33",
+        location: config.get("cloudLocation") ?? "fsn1",
+        labels: { "node.kubernetes.io/pool": "cloud" },
+      },
+    ],
   },
   patches: {
     controlplane: [{ machine: { nodeLabels: config.getObject<Record<string, string>>("controlPlaneLabels") ?? {} } }],

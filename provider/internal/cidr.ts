@@ -32,12 +32,23 @@ export function parseCidr(field: string, text: string): Cidr {
   const [addr, len, extra] = String(text).split("/");
   const ip = parseAddress(addr);
   if (!ip || extra !== undefined || (len !== undefined && !/^\d{1,3}$/.test(len))) {
-    throw new InputError(field, `must be an IP address or CIDR like 203.0.113.0/24 or 2001:db8::/32, got ${JSON.stringify(text)}`);
+    throw new InputError(
+      field,
+      `must be an IP address or CIDR like 203.0.113.0/24 or 2001:db8::/32, got ${JSON.stringify(text)}`,
+    );
   }
   const prefix = len === undefined ? ip.bits : Number(len);
-  if (prefix > ip.bits) throw new InputError(field, `prefix /${prefix} is longer than an IPv${ip.bits === 32 ? 4 : 6} address in ${JSON.stringify(text)}`);
+  if (prefix > ip.bits)
+    throw new InputError(
+      field,
+      `prefix /${prefix} is longer than an IPv${ip.bits === 32 ? 4 : 6} address in ${JSON.stringify(text)}`,
+    );
   const cidr = { value: ip.value, prefix, bits: ip.bits };
-  if (networkOf(cidr) !== ip.value) throw new InputError(field, `${JSON.stringify(text)} has host bits set; use its network ${formatCidr({ ...cidr, value: networkOf(cidr) })}`);
+  if (networkOf(cidr) !== ip.value)
+    throw new InputError(
+      field,
+      `${JSON.stringify(text)} has host bits set; use its network ${formatCidr({ ...cidr, value: networkOf(cidr) })}`,
+    );
   return cidr;
 }
 
@@ -74,7 +85,9 @@ function contains(outer: Cidr, inner: Cidr): boolean {
 
 /** Drops CIDRs contained in others and merges sibling pairs until nothing changes; exact cover, IPv4 first. */
 export function aggregateCidrs(list: Cidr[]): Cidr[] {
-  let cur = [...list].sort((a, b) => a.bits - b.bits || (a.value < b.value ? -1 : a.value > b.value ? 1 : a.prefix - b.prefix));
+  let cur = [...list].sort(
+    (a, b) => a.bits - b.bits || (a.value < b.value ? -1 : a.value > b.value ? 1 : a.prefix - b.prefix),
+  );
   for (let changed = true; changed;) {
     changed = false;
     const kept = cur.filter((c, i) => !cur.some((o, j) => j !== i && contains(o, c) && (o.prefix < c.prefix || j < i)));

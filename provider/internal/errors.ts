@@ -14,7 +14,10 @@ export class TalosHetznerError extends Error {
 
 /** A function argument or resource input is invalid; `field` names it. */
 export class InputError extends TalosHetznerError {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`[${field}] ${message}`);
     this.name = "InputError";
   }
@@ -22,7 +25,11 @@ export class InputError extends TalosHetznerError {
 
 /** A wait ran past its deadline; `what` says what was awaited. */
 export class DeadlineError extends TalosHetznerError {
-  constructor(readonly what: string, readonly timeoutMs: number, options?: { cause?: unknown }) {
+  constructor(
+    readonly what: string,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
     super(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`, options);
     this.name = "DeadlineError";
   }
@@ -30,7 +37,11 @@ export class DeadlineError extends TalosHetznerError {
 
 /** A named step of a long operation failed; wraps the underlying error. */
 export class StepError extends TalosHetznerError {
-  constructor(readonly resource: string, readonly step: string, cause: unknown) {
+  constructor(
+    readonly resource: string,
+    readonly step: string,
+    cause: unknown,
+  ) {
     super(`[${resource}] ${step} failed: ${errorMessage(cause)}`, { cause });
     this.name = "StepError";
   }

@@ -38,7 +38,10 @@ export function assertLabels(labels: Record<string, string>, field = "labels"): 
     if (!validLabelValue(v)) bad.push(`value ${JSON.stringify(v)} of ${JSON.stringify(k)} is not a valid label value`);
   }
   if (bad.length > 0) {
-    throw new InputError(field, `${bad.join("; ")} (values: ≤63 characters, alphanumeric at both ends, "-", "_" or "." inside, no "/" or ":")`);
+    throw new InputError(
+      field,
+      `${bad.join("; ")} (values: ≤63 characters, alphanumeric at both ends, "-", "_" or "." inside, no "/" or ":")`,
+    );
   }
   return labels;
 }
@@ -49,7 +52,11 @@ export function hcloudArch(arch: "amd64" | "arm64" | "x86" | "arm"): "x86" | "ar
 }
 
 /** Labels of a Talos snapshot: os, talos-version, arch, the first 32 hex chars of the schematic id, created-by. */
-export function talosImageLabels(o: { version: string; arch: "amd64" | "arm64" | "x86" | "arm"; schematicId: string }): Record<string, string> {
+export function talosImageLabels(o: {
+  version: string;
+  arch: "amd64" | "arm64" | "x86" | "arm";
+  schematicId: string;
+}): Record<string, string> {
   if (!/^[0-9a-f]{64}$/.test(o.schematicId)) {
     throw new InputError("schematicId", `must be 64 lowercase hex characters, got ${JSON.stringify(o.schematicId)}`);
   }
@@ -65,7 +72,9 @@ export function talosImageLabels(o: { version: string; arch: "amd64" | "arm64" |
 /** A `label_selector` matching all the given labels (`k=v` joined by commas, in the given order). */
 export function selectorFor(labels: Record<string, string>): string {
   assertLabels(labels);
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 }
 
 /** Labels for a temporary resource of one run, so `selectorFor` finds it (and every leftover of that run) later. */

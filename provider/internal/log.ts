@@ -33,7 +33,10 @@ export function logLine(line: string): void {
 /** Logger for one long operation of one resource: `[cp-1] step 4/9: writing image`. */
 export class StepLogger {
   private current = 0;
-  constructor(readonly resource: string, readonly totalSteps: number) {}
+  constructor(
+    readonly resource: string,
+    readonly totalSteps: number,
+  ) {}
 
   /** Starts the next numbered step; returns its title for error messages. */
   step(title: string): string {

@@ -32,7 +32,11 @@ export class KubeClient {
     this.send = o.transport ?? httpsTransport(creds, o.timeoutMs ?? 15000);
   }
 
-  private async call(method: string, path: string, body?: { contentType: string; json: unknown }): Promise<KubeResponse> {
+  private async call(
+    method: string,
+    path: string,
+    body?: { contentType: string; json: unknown },
+  ): Promise<KubeResponse> {
     return checkStatus(method, path, await this.send(method, path, body));
   }
 
@@ -59,12 +63,18 @@ export class KubeClient {
 
   /** Marks a node unschedulable (kubectl cordon). */
   async cordon(name: string): Promise<void> {
-    await this.call("PATCH", `/api/v1/nodes/${enc(name)}`, { contentType: STRATEGIC, json: { spec: { unschedulable: true } } });
+    await this.call("PATCH", `/api/v1/nodes/${enc(name)}`, {
+      contentType: STRATEGIC,
+      json: { spec: { unschedulable: true } },
+    });
   }
 
   /** Makes a node schedulable again; kubectl's patch removes the field (null), as `false` is its omitted default. */
   async uncordon(name: string): Promise<void> {
-    await this.call("PATCH", `/api/v1/nodes/${enc(name)}`, { contentType: STRATEGIC, json: { spec: { unschedulable: null } } });
+    await this.call("PATCH", `/api/v1/nodes/${enc(name)}`, {
+      contentType: STRATEGIC,
+      json: { spec: { unschedulable: null } },
+    });
   }
 
   /** Deletes a Node object; a node that is already gone is fine. */

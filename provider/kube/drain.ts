@@ -33,15 +33,29 @@ const GONE_BACKOFF = { initialMs: 250, factor: 2, maxMs: 2000 };
  * kubectl drain --ignore-daemonsets --delete-emptydir-data: cordons, skips DaemonSet and mirror pods, evicts the rest
  * (retrying PodDisruptionBudget refusals until the deadline), then waits until the evicted pods are gone.
  */
-export async function drainNode(k: DrainApi, name: string, o: DrainOptions): Promise<{ evicted: string[]; skipped: string[] }> {
+export async function drainNode(
+  k: DrainApi,
+  name: string,
+  o: DrainOptions,
+): Promise<{ evicted: string[]; skipped: string[] }> {
   const now = o.now ?? Date.now;
   const log = o.log ?? (() => undefined);
   const deadline = now() + o.timeoutMs;
   log(`drain 1/3: cordoning node ${name}`);
-  const plan = await pollUntil(async () => {
-    await k.cordon(name);
-    return planDrain(await k.podsOnNode(name));
-  }, { what: `node ${name} to be cordoned`, timeoutMs: o.timeoutMs, sleep: o.sleep, now, transient: transientKube, ...GONE_BACKOFF });
+  const plan = await pollUntil(
+    async () => {
+      await k.cordon(name);
+      return planDrain(await k.podsOnNode(name));
+    },
+    {
+      what: `node ${name} to be cordoned`,
+      timeoutMs: o.timeoutMs,
+      sleep: o.sleep,
+      now,
+      transient: transientKube,
+      ...GONE_BACKOFF,
+    },
+  );
   log(`drain 2/3: ${evictionLine(name, plan)}`);
   if (plan.bare.length) log(`WARNING: deleting Pods that declare no controller: ${plan.bare.join(", ")}`);
   const reasons = new Map<string, string>();
@@ -56,14 +70,23 @@ export async function drainNode(k: DrainApi, name: string, o: DrainOptions): Pro
 type Ctx = DrainOptions & { now: () => number; deadline: number };
 
 /** Evicts until none is refused or the deadline passes; returns the pods still refused. */
-async function evictAll(k: DrainApi, node: string, pods: KubePod[], c: Ctx & { log: (l: string) => void; reasons: Map<string, string> }): Promise<string[]> {
+async function evictAll(
+  k: DrainApi,
+  node: string,
+  pods: KubePod[],
+  c: Ctx & { log: (l: string) => void; reasons: Map<string, string> },
+): Promise<string[]> {
   let pending = pods;
   const round = async () => {
     const still: KubePod[] = [];
     for (const p of pending) {
       const r = await k.evict(p);
-      if (r.evicted) { c.reasons.delete(podRef(p)); continue; }
-      if (!c.reasons.has(podRef(p))) c.log(`eviction of ${podRef(p)} refused, retrying until the deadline: ${r.reason}`);
+      if (r.evicted) {
+        c.reasons.delete(podRef(p));
+        continue;
+      }
+      if (!c.reasons.has(podRef(p)))
+        c.log(`eviction of ${podRef(p)} refused, retrying until the deadline: ${r.reason}`);
       c.reasons.set(podRef(p), r.reason);
       still.push(p);
     }
@@ -71,7 +94,14 @@ async function evictAll(k: DrainApi, node: string, pods: KubePod[], c: Ctx & { l
     return pending.length ? undefined : true;
   };
   try {
-    await pollUntil(round, { what: `evictions on node ${node}`, timeoutMs: Math.max(0, c.deadline - c.now()), sleep: c.sleep, now: c.now, transient: transientKube, ...EVICT_BACKOFF });
+    await pollUntil(round, {
+      what: `evictions on node ${node}`,
+      timeoutMs: Math.max(0, c.deadline - c.now()),
+      sleep: c.sleep,
+      now: c.now,
+      transient: transientKube,
+      ...EVICT_BACKOFF,
+    });
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw e;
   }
@@ -87,7 +117,14 @@ async function waitGone(k: DrainApi, node: string, refs: string[], c: Ctx): Prom
     return left.length ? undefined : true;
   };
   try {
-    await pollUntil(check, { what: `pods to leave node ${node}`, timeoutMs: Math.max(0, c.deadline - c.now()), sleep: c.sleep, now: c.now, transient: transientKube, ...GONE_BACKOFF });
+    await pollUntil(check, {
+      what: `pods to leave node ${node}`,
+      timeoutMs: Math.max(0, c.deadline - c.now()),
+      sleep: c.sleep,
+      now: c.now,
+      transient: transientKube,
+      ...GONE_BACKOFF,
+    });
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw e;
     throw new DrainTimeoutError(node, c.timeoutMs, left, new Map(left.map((r) => [r, "still terminating"])));
@@ -95,9 +132,25 @@ async function waitGone(k: DrainApi, node: string, refs: string[], c: Ctx): Prom
 }
 
 /** Waits until the node reports Ready (API outages while it reboots count as "not yet"). */
-export async function waitNodeReady(k: Pick<KubeClient, "getNode">, name: string, o: { timeoutMs: number; sleep?: Sleep; now?: () => number }): Promise<KubeNode> {
-  return pollUntil(async () => {
-    const n = await k.getNode(name);
-    return n?.ready ? n : undefined;
-  }, { what: `node ${name} to be Ready`, timeoutMs: o.timeoutMs, sleep: o.sleep, now: o.now, transient: transientKube, initialMs: 250, factor: 2, maxMs: 5000 });
+export async function waitNodeReady(
+  k: Pick<KubeClient, "getNode">,
+  name: string,
+  o: { timeoutMs: number; sleep?: Sleep; now?: () => number },
+): Promise<KubeNode> {
+  return pollUntil(
+    async () => {
+      const n = await k.getNode(name);
+      return n?.ready ? n : undefined;
+    },
+    {
+      what: `node ${name} to be Ready`,
+      timeoutMs: o.timeoutMs,
+      sleep: o.sleep,
+      now: o.now,
+      transient: transientKube,
+      initialMs: 250,
+      factor: 2,
+      maxMs: 5000,
+    },
+  );
 }

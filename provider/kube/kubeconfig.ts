@@ -49,5 +49,10 @@ export function parseKubeconfig(text: string): KubeCredentials {
   const user = named(d, "users", userName, "user");
   const cw = `clusters[${JSON.stringify(clusterName)}].cluster`;
   const uw = `users[${JSON.stringify(userName)}].user`;
-  return { server: field(cluster, cw, "server").replace(/\/+$/, ""), ca: pem(cluster, cw, "certificate-authority-data"), cert: pem(user, uw, "client-certificate-data"), key: pem(user, uw, "client-key-data") };
+  return {
+    server: field(cluster, cw, "server").replace(/\/+$/, ""),
+    ca: pem(cluster, cw, "certificate-authority-data"),
+    cert: pem(user, uw, "client-certificate-data"),
+    key: pem(user, uw, "client-key-data"),
+  };
 }

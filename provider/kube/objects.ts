@@ -34,7 +34,9 @@ export function toNode(o: Obj): KubeNode {
   const conditions: Obj[] = o.status?.conditions ?? [];
   return {
     name: String(o.metadata?.name ?? ""),
-    addresses: (o.status?.addresses ?? []).filter((a: Obj) => a.type === "InternalIP" || a.type === "ExternalIP").map((a: Obj) => String(a.address)),
+    addresses: (o.status?.addresses ?? [])
+      .filter((a: Obj) => a.type === "InternalIP" || a.type === "ExternalIP")
+      .map((a: Obj) => String(a.address)),
     ready: conditions.some((c) => c.type === "Ready" && c.status === "True"),
     unschedulable: o.spec?.unschedulable === true,
     kubeletVersion: String(o.status?.nodeInfo?.kubeletVersion ?? ""),

@@ -24,9 +24,15 @@ export interface PartitionCheck {
 const EXPECTED = /secondary header's self-pointer/;
 
 function problemsOf(verify: string): string[] {
-  const paragraphs = verify.replace(/\*{20,}/g, "\n\n").split(/\n\s*\n/).map((p) => p.replace(/\s*\n\s*/g, " ").trim());
+  const paragraphs = verify
+    .replace(/\*{20,}/g, "\n\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, " ").trim());
   const problems = paragraphs.filter((p) => (p.startsWith("Problem:") && !EXPECTED.test(p)) || /corrupt GPT/.test(p));
-  const errors = verify.split("\n").map((l) => l.trim()).filter((l) => /: ERROR$/.test(l));
+  const errors = verify
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /: ERROR$/.test(l));
   return [...problems, ...errors];
 }
 
@@ -36,7 +42,13 @@ export function parsePartitionCheck(stdout: string): PartitionCheck {
   const verify = /@@verify\n([\s\S]*)$/.exec(stdout)?.[1] ?? "";
   const partitions: GptPartition[] = [];
   for (const m of gpt.matchAll(/^\s+(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+ \S+\s+([0-9A-F]{4})[ \t]*([^\n]*)$/gm)) {
-    partitions.push({ number: Number(m[1]), startSector: Number(m[2]), endSector: Number(m[3]), code: m[4], name: m[5].trim() });
+    partitions.push({
+      number: Number(m[1]),
+      startSector: Number(m[2]),
+      endSector: Number(m[3]),
+      code: m[4],
+      name: m[5].trim(),
+    });
   }
   const blank = /Creating new GPT entries/.test(stdout) || partitions.length === 0;
   return { blank, partitions, problems: problemsOf(verify) };

@@ -26,7 +26,13 @@ export interface InstallImageOptions {
 /** Prefix of the line the pipeline prints with the image's sha256. */
 export const SHA256_LINE = "talos-image-sha256=";
 
-const DECOMPRESS: Record<ImageCompression, string> = { xz: "xz -dc", zst: "zstd -dc", bz2: "bzip2 -dc", gz: "gzip -dc", raw: "cat" };
+const DECOMPRESS: Record<ImageCompression, string> = {
+  xz: "xz -dc",
+  zst: "zstd -dc",
+  bz2: "bzip2 -dc",
+  gz: "gzip -dc",
+  raw: "cat",
+};
 
 /** Compression implied by a URL's file extension (query strings ignored). */
 export function compressionFromUrl(url: string): ImageCompression {
@@ -42,11 +48,16 @@ function validate(o: InstallImageOptions): void {
   } catch {
     throw new InputError("url", `must be an absolute http(s) URL, got ${JSON.stringify(o.url)}`);
   }
-  if (proto !== "http:" && proto !== "https:") throw new InputError("url", `must be an http(s) URL, got ${JSON.stringify(o.url)}`);
+  if (proto !== "http:" && proto !== "https:")
+    throw new InputError("url", `must be an http(s) URL, got ${JSON.stringify(o.url)}`);
   if (o.expectedSha256 !== undefined && !/^[0-9a-f]{64}$/.test(o.expectedSha256)) {
-    throw new InputError("expectedSha256", `must be 64 lowercase hex characters, got ${JSON.stringify(o.expectedSha256)}`);
+    throw new InputError(
+      "expectedSha256",
+      `must be 64 lowercase hex characters, got ${JSON.stringify(o.expectedSha256)}`,
+    );
   }
-  if (!o.target.startsWith("/")) throw new InputError("target", `must be an absolute device path, got ${JSON.stringify(o.target)}`);
+  if (!o.target.startsWith("/"))
+    throw new InputError("target", `must be an absolute device path, got ${JSON.stringify(o.target)}`);
 }
 
 /**
@@ -75,7 +86,8 @@ export function installImageCommand(o: InstallImageOptions): string {
     `wait "$hp"; hp=""`,
     `sum=$(cut -d' ' -f1 "$d/sha256")`,
     `echo "${SHA256_LINE}$sum"`,
-    expected && `if [ "$sum" != ${expected} ]; then echo "image sha256 mismatch: expected ${expected}, got $sum; erasing signatures on ${o.target}" >&2; wipefs -af ${t} >/dev/null 2>&1 || true; exit 1; fi`,
+    expected &&
+      `if [ "$sum" != ${expected} ]; then echo "image sha256 mismatch: expected ${expected}, got $sum; erasing signatures on ${o.target}" >&2; wipefs -af ${t} >/dev/null 2>&1 || true; exit 1; fi`,
     ")",
   );
 }

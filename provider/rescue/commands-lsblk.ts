@@ -101,7 +101,10 @@ export function parseByIdListing(text: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const line of text.split("\n")) {
     const arrow = line.indexOf(" -> ");
-    const parts = arrow >= 0 ? [line.slice(0, arrow).trim().split(/\s+/).pop() ?? "", line.slice(arrow + 4).trim()] : line.trim().split(/\s+/);
+    const parts =
+      arrow >= 0
+        ? [line.slice(0, arrow).trim().split(/\s+/).pop() ?? "", line.slice(arrow + 4).trim()]
+        : line.trim().split(/\s+/);
     if (parts.length !== 2 || !parts[0] || !parts[1]) continue;
     const kernel = parts[1].split("/").pop() as string;
     const list = out.get(kernel) ?? [];

@@ -29,25 +29,48 @@ export interface MdArray {
   members: string[];
 }
 
-interface IpAddrInfo { family?: string; local?: string; prefixlen?: number; scope?: string }
-interface IpLink { ifname?: string; link_type?: string; address?: string; permaddr?: string; addr_info?: IpAddrInfo[] }
-interface IpRoute { dst?: string; gateway?: string; dev?: string }
+interface IpAddrInfo {
+  family?: string;
+  local?: string;
+  prefixlen?: number;
+  scope?: string;
+}
+interface IpLink {
+  ifname?: string;
+  link_type?: string;
+  address?: string;
+  permaddr?: string;
+  addr_info?: IpAddrInfo[];
+}
+interface IpRoute {
+  dst?: string;
+  gateway?: string;
+  dev?: string;
+}
 
 /** Parses `ip -j addr` and `ip -j route` into Ethernet NICs (loopback and MAC-less links skipped). */
 export function parseIpJson(addrJson: string, routeJson: string): NicInfo[] {
   const links = JSON.parse(addrJson || "[]") as IpLink[];
   const routes = JSON.parse(routeJson || "[]") as IpRoute[];
   const defaults = routes.filter((r) => r.dst === "default");
-  return links.filter((l) => l.link_type === "ether" && l.ifname && l.address).map((l) => {
-    const v4 = (l.addr_info ?? []).find((a) => a.family === "inet" && a.scope === "global");
-    const v6 = (l.addr_info ?? []).filter((a) => a.family === "inet6" && a.scope === "global").map((a) => `${a.local}/${a.prefixlen}`);
-    const route = defaults.find((r) => r.dev === l.ifname);
-    const nic: NicInfo = { name: l.ifname as string, mac: (l.permaddr ?? l.address as string).toLowerCase(), isDefaultRoute: route !== undefined };
-    if (v4?.local) Object.assign(nic, { ipv4: v4.local, prefix: v4.prefixlen });
-    if (route?.gateway) nic.gateway = route.gateway;
-    if (v6.length > 0) nic.ipv6 = v6;
-    return nic;
-  });
+  return links
+    .filter((l) => l.link_type === "ether" && l.ifname && l.address)
+    .map((l) => {
+      const v4 = (l.addr_info ?? []).find((a) => a.family === "inet" && a.scope === "global");
+      const v6 = (l.addr_info ?? [])
+        .filter((a) => a.family === "inet6" && a.scope === "global")
+        .map((a) => `${a.local}/${a.prefixlen}`);
+      const route = defaults.find((r) => r.dev === l.ifname);
+      const nic: NicInfo = {
+        name: l.ifname as string,
+        mac: (l.permaddr ?? (l.address as string)).toLowerCase(),
+        isDefaultRoute: route !== undefined,
+      };
+      if (v4?.local) Object.assign(nic, { ipv4: v4.local, prefix: v4.prefixlen });
+      if (route?.gateway) nic.gateway = route.gateway;
+      if (v6.length > 0) nic.ipv6 = v6;
+      return nic;
+    });
 }
 
 /** Parses CAPH nic-info.sh pairs (`name="eth0" … mac="…" ip="23.88.6.239/26"`), one line per address. */
@@ -91,6 +114,9 @@ export function parseMemTotal(text: string): number | undefined {
 
 /** The system UUID printed by `dmidecode -s system-uuid` (comment lines skipped), lowercase; "" when none. */
 export function parseSystemUuid(text: string): string {
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
   return (lines.pop() ?? "").toLowerCase();
 }

@@ -6,7 +6,14 @@
 import { InputError } from "../internal/errors";
 import { joinCommands, shellQuote } from "../internal/shell";
 
-export { InstallImageOptions, ImageCompression, SHA256_LINE, compressionFromUrl, installImageCommand, parseImageSha256 } from "./commands-install";
+export {
+  InstallImageOptions,
+  ImageCompression,
+  SHA256_LINE,
+  compressionFromUrl,
+  installImageCommand,
+  parseImageSha256,
+} from "./commands-install";
 export { ensureUefiBootOrderCommand } from "./commands-efi";
 export { GptPartition, PartitionCheck, parsePartitionCheck } from "./commands-gpt";
 
@@ -25,11 +32,15 @@ const partSuffix = (name: string) => (/\d$/.test(name) ? "p[0-9]+" : "[0-9]+");
 export function stopArraysCommand(arrays: string[], o: { disks?: string[]; mdstatPath?: string } = {}): string {
   const names = arrays.map(kernelName);
   const disks = (o.disks ?? []).map(kernelName);
-  for (const n of [...names, ...disks]) if (!/^[A-Za-z0-9_-]+$/.test(n)) throw new InputError("arrays", `invalid device name ${JSON.stringify(n)}`);
+  for (const n of [...names, ...disks])
+    if (!/^[A-Za-z0-9_-]+$/.test(n)) throw new InputError("arrays", `invalid device name ${JSON.stringify(n)}`);
   if (names.length === 0 && disks.length === 0) return "";
   const mdstat = shellQuote(o.mdstatPath ?? "/proc/mdstat");
   const re = `^(${disks.map((d) => `${d}(${partSuffix(d)})?`).join("|")})$`;
-  const awk = disks.length === 0 ? "" : `awk '/^md/ { for (i = 3; i <= NF; i++) { n = $i; sub(/\\[.*/, "", n); if (n ~ /${re}/) { print $1; break } } }' ${mdstat} 2>/dev/null || true; `;
+  const awk =
+    disks.length === 0
+      ? ""
+      : `awk '/^md/ { for (i = 3; i <= NF; i++) { n = $i; sub(/\\[.*/, "", n); if (n ~ /${re}/) { print $1; break } } }' ${mdstat} 2>/dev/null || true; `;
   return joinCommands(
     `for md in $( { ${names.length ? `printf '%s\\n' ${names.join(" ")}; ` : ""}${awk}} | sort -u); do`,
     `  if grep -q "^$md :" ${mdstat} 2>/dev/null; then echo "stopping /dev/$md"; mdadm --stop "/dev/$md"; fi`,
@@ -55,8 +66,10 @@ function zeroCommand(target: string, offset: number, length: number): string {
  */
 export function wipeDiskCommand(disk: string | { path: string }, sizeBytes: number): string {
   const path = typeof disk === "string" ? disk : disk.path;
-  if (!path.startsWith("/")) throw new InputError("disk", `must be an absolute device path, got ${JSON.stringify(path)}`);
-  if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0) throw new InputError("sizeBytes", `must be a positive integer, got ${sizeBytes}`);
+  if (!path.startsWith("/"))
+    throw new InputError("disk", `must be an absolute device path, got ${JSON.stringify(path)}`);
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0)
+    throw new InputError("sizeBytes", `must be a positive integer, got ${sizeBytes}`);
   const t = shellQuote(path);
   const head = Math.min(WIPE_EDGE_BYTES, sizeBytes);
   const tailStart = Math.max(head, sizeBytes - WIPE_EDGE_BYTES);

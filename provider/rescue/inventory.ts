@@ -57,7 +57,10 @@ export interface Inventory {
 
 /** The inventory could not be read or describes a machine we must not install. */
 export class InventoryError extends TalosHetznerError {
-  constructor(readonly server: string, message: string) {
+  constructor(
+    readonly server: string,
+    message: string,
+  ) {
     super(`[${server}] ${message}`);
     this.name = "InventoryError";
   }
@@ -102,7 +105,16 @@ const holdersOf = (r: LsblkRow) => r.children.filter((c) => c.type !== "part").m
 
 function toPartition(r: LsblkRow, sigs: Map<string, string[]>): PartitionInfo {
   const signatures = sigs.get(r.path) ?? [];
-  return { name: r.name, path: r.path, sizeBytes: r.sizeBytes, partType: r.partType, partLabel: r.partLabel, fsType: contentType(r.fsType, signatures), signatures, holders: holdersOf(r) };
+  return {
+    name: r.name,
+    path: r.path,
+    sizeBytes: r.sizeBytes,
+    partType: r.partType,
+    partLabel: r.partLabel,
+    fsType: contentType(r.fsType, signatures),
+    signatures,
+    holders: holdersOf(r),
+  };
 }
 
 function diskType(r: LsblkRow): DiskInfo["type"] {
@@ -118,9 +130,18 @@ function isRealDisk(r: LsblkRow): boolean {
 function toDisk(r: LsblkRow, byId: Map<string, string[]>, sigs: Map<string, string[]>): DiskInfo {
   const signatures = sigs.get(r.path) ?? [];
   return {
-    name: r.name, path: r.path, byId: byId.get(r.name) ?? [], sizeBytes: r.sizeBytes, model: r.model, serial: r.serial,
-    wwn: r.wwn, rotational: r.rotational ?? false, transport: r.transport, type: diskType(r),
-    fsType: contentType(r.fsType, signatures), signatures,
+    name: r.name,
+    path: r.path,
+    byId: byId.get(r.name) ?? [],
+    sizeBytes: r.sizeBytes,
+    model: r.model,
+    serial: r.serial,
+    wwn: r.wwn,
+    rotational: r.rotational ?? false,
+    transport: r.transport,
+    type: diskType(r),
+    fsType: contentType(r.fsType, signatures),
+    signatures,
     holders: holdersOf(r),
     partitions: r.children.filter((c) => c.type === "part").map((c) => toPartition(c, sigs)),
   };
@@ -130,7 +151,9 @@ function toDisk(r: LsblkRow, byId: Map<string, string[]>, sigs: Map<string, stri
 export function parseDisks(lsblk: string, byIdText = "", signaturesText = ""): DiskInfo[] {
   const byId = parseByIdListing(byIdText);
   const sigs = parseWipefsBlocks(signaturesText);
-  return parseLsblk(lsblk).filter(isRealDisk).map((r) => toDisk(r, byId, sigs));
+  return parseLsblk(lsblk)
+    .filter(isRealDisk)
+    .map((r) => toDisk(r, byId, sigs));
 }
 
 /**
@@ -139,10 +162,16 @@ export function parseDisks(lsblk: string, byIdText = "", signaturesText = ""): D
  */
 export function checkSmbiosUuid(uuid: string, server: string): void {
   if (uuid === "" || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(uuid)) {
-    throw new InventoryError(server, `dmidecode -s system-uuid printed no usable SMBIOS UUID (${JSON.stringify(uuid)}); Talos needs one for its node identity`);
+    throw new InventoryError(
+      server,
+      `dmidecode -s system-uuid printed no usable SMBIOS UUID (${JSON.stringify(uuid)}); Talos needs one for its node identity`,
+    );
   }
   if (/^[0-]+$/.test(uuid) || uuid.endsWith("-000000000000")) {
-    throw new InventoryError(server, `SMBIOS system UUID ${uuid} is ${/^[0-]+$/.test(uuid) ? "all zero" : "zero in its last 12 digits"}: the board was not initialised, so Talos node identities would collide; open a Hetzner support ticket asking them to set a unique system UUID for this server`);
+    throw new InventoryError(
+      server,
+      `SMBIOS system UUID ${uuid} is ${/^[0-]+$/.test(uuid) ? "all zero" : "zero in its last 12 digits"}: the board was not initialised, so Talos node identities would collide; open a Hetzner support ticket asking them to set a unique system UUID for this server`,
+    );
   }
 }
 
@@ -150,7 +179,9 @@ function parsed<T>(server: string, what: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw Object.assign(new InventoryError(server, `cannot parse ${what} output: ${(e as Error).message}`), { cause: e });
+    throw Object.assign(new InventoryError(server, `cannot parse ${what} output: ${(e as Error).message}`), {
+      cause: e,
+    });
   }
 }
 
@@ -158,14 +189,19 @@ function parsed<T>(server: string, what: string, fn: () => T): T {
 export function parseInventory(output: string, o: { server: string; checkSmbios?: boolean }): Inventory {
   const sec = splitSections(output);
   if (!sec.has("end") || !sec.get("lsblk")?.trim()) {
-    throw new InventoryError(o.server, `inventory output is incomplete (sections: ${[...sec.keys()].join(",") || "none"}; lsblk and end are required)`);
+    throw new InventoryError(
+      o.server,
+      `inventory output is incomplete (sections: ${[...sec.keys()].join(",") || "none"}; lsblk and end are required)`,
+    );
   }
   const get = (name: string) => sec.get(name) ?? "";
   const disks = parsed(o.server, "lsblk", () => parseDisks(get("lsblk"), get("by-id"), get("signatures")));
   const smbiosUuid = parseSystemUuid(get("smbios"));
   if (o.checkSmbios !== false) checkSmbiosUuid(smbiosUuid, o.server);
   const inv: Inventory = {
-    hostname: get("hostname").trim(), disks, smbiosUuid,
+    hostname: get("hostname").trim(),
+    disks,
+    smbiosUuid,
     bootMode: get("boot").trim() === "uefi" ? "uefi" : "bios",
     nics: parsed(o.server, "ip -j addr/route", () => parseIpJson(get("addr"), get("route"))),
     mdArrays: parseMdstat(get("mdstat")),

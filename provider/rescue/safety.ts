@@ -24,10 +24,21 @@ export interface SafetyPlan {
 const ESP = "c12a7328-f81f-11d2-ba4b-00a0c93ec93b";
 const BIOS_BOOT = "21686148-6449-6e6f-744e-656564454649";
 // Discoverable Partitions Specification: root x86-64, root arm64, XBOOTLDR (/boot).
-const OS_TYPES = new Set(["4f68bce3-e8cd-4db1-96e7-fbcaf984b709", "b921b045-1df0-41c3-af44-4c6f280d3fae", "bc13c2ff-59e6-4262-a352-b275fd6f7172"]);
+const OS_TYPES = new Set([
+  "4f68bce3-e8cd-4db1-96e7-fbcaf984b709",
+  "b921b045-1df0-41c3-af44-4c6f280d3fae",
+  "bc13c2ff-59e6-4262-a352-b275fd6f7172",
+]);
 const LINUX_FS = new Set(["ext2", "ext3", "ext4", "xfs", "btrfs"]);
 
-type Dev = { path: string; fsType: string | null; signatures: string[]; partType?: string | null; partLabel?: string | null; holders: string[] };
+type Dev = {
+  path: string;
+  fsType: string | null;
+  signatures: string[];
+  partType?: string | null;
+  partLabel?: string | null;
+  holders: string[];
+};
 
 function devices(d: DiskInfo): Dev[] {
   return [d, ...d.partitions];
@@ -46,13 +57,21 @@ function osFindings(d: DiskInfo): string[] {
   const out: string[] = [];
   for (const p of d.partitions) {
     if (p.partType === BIOS_BOOT) out.push(`BIOS boot partition ${p.path} (GRUB)`);
-    if (p.partLabel === "STATE" || p.partLabel === "META") out.push(`earlier Talos installation (partition ${p.partLabel} ${p.path})`);
+    if (p.partLabel === "STATE" || p.partLabel === "META")
+      out.push(`earlier Talos installation (partition ${p.partLabel} ${p.path})`);
   }
   const linux = devices(d).filter((v) => v.fsType !== null && LINUX_FS.has(v.fsType));
-  const osHint = d.partitions.some((p) => espFinding(p) !== undefined || OS_TYPES.has(p.partType ?? "")
-    || /boot|root|system/i.test(p.partLabel ?? "") || p.fsType === "swap");
+  const osHint = d.partitions.some(
+    (p) =>
+      espFinding(p) !== undefined ||
+      OS_TYPES.has(p.partType ?? "") ||
+      /boot|root|system/i.test(p.partLabel ?? "") ||
+      p.fsType === "swap",
+  );
   if (linux.length > 0 && (osHint || linux.length > 1)) {
-    out.push(`Linux filesystem ${linux.map((v) => `${v.fsType} on ${v.path}`).join(", ")} that looks like an installed OS`);
+    out.push(
+      `Linux filesystem ${linux.map((v) => `${v.fsType} on ${v.path}`).join(", ")} that looks like an installed OS`,
+    );
   }
   return out;
 }
@@ -61,7 +80,9 @@ function osFindings(d: DiskInfo): string[] {
 export function arraysUsing(inv: Pick<Inventory, "mdArrays">, d: DiskInfo): string[] {
   const names = new Set(devices(d).map((v) => v.path.split("/").pop() as string));
   const fromMdstat = inv.mdArrays.filter((a) => a.members.some((m) => names.has(m))).map((a) => a.name);
-  const fromHolders = devices(d).flatMap((v) => v.holders).filter((h) => /^md/.test(h));
+  const fromHolders = devices(d)
+    .flatMap((v) => v.holders)
+    .filter((h) => /^md/.test(h));
   return [...new Set([...fromMdstat, ...fromHolders])].sort().map((n) => `/dev/${n}`);
 }
 
@@ -71,17 +92,22 @@ function raidFindings(inv: Inventory, d: DiskInfo, target: DiskInfo): string[] {
   if (shared.length > 0) return [`md RAID ${shared.join(", ")} spans this disk and the target ${target.name}`];
   const member = devices(d).find((v) => has(v, "linux_raid_member"));
   const targetMember = devices(target).some((v) => has(v, "linux_raid_member"));
-  return member && targetMember ? [`md RAID member ${member.path} like the target ${target.name} (an array over both would assemble again)`] : [];
+  return member && targetMember
+    ? [`md RAID member ${member.path} like the target ${target.name} (an array over both would assemble again)`]
+    : [];
 }
 
 function otherDiskFindings(inv: Inventory, d: DiskInfo, target: DiskInfo): string[] {
   const esp = d.partitions.map(espFinding).filter((f): f is string => f !== undefined);
-  const ceph = devices(d).filter((v) => has(v, "ceph_bluestore")).map((v) => `Ceph BlueStore data on ${v.path} (the machine may serve a live Ceph cluster)`);
+  const ceph = devices(d)
+    .filter((v) => has(v, "ceph_bluestore"))
+    .map((v) => `Ceph BlueStore data on ${v.path} (the machine may serve a live Ceph cluster)`);
   return [...esp, ...osFindings(d), ...raidFindings(inv, d, target), ...ceph];
 }
 
 function targetFindings(target: DiskInfo): string[] {
-  return devices(target).filter((v) => has(v, "LVM2_member"))
+  return devices(target)
+    .filter((v) => has(v, "LVM2_member"))
     .map((v) => `LVM physical volume on ${v.path} (its volume group may span other disks)`);
 }
 
@@ -90,13 +116,21 @@ function targetFindings(target: DiskInfo): string[] {
  * disk and why; "wipe" returns the risky disks to wipe; "ignore" wipes nothing. Arrays using the
  * target (or a disk to wipe) are always returned in `stopArrays`, since a busy member cannot be written.
  */
-export function evaluateOtherDisks(inv: Inventory, target: DiskInfo, policy: OtherDisksPolicy = "refuse", o: { server?: string; policyField?: string } = {}): SafetyPlan {
-  const perDisk = inv.disks.map((d) => ({ d, f: d.name === target.name ? targetFindings(d) : otherDiskFindings(inv, d, target) }))
+export function evaluateOtherDisks(
+  inv: Inventory,
+  target: DiskInfo,
+  policy: OtherDisksPolicy = "refuse",
+  o: { server?: string; policyField?: string } = {},
+): SafetyPlan {
+  const perDisk = inv.disks
+    .map((d) => ({ d, f: d.name === target.name ? targetFindings(d) : otherDiskFindings(inv, d, target) }))
     .filter((x) => x.f.length > 0);
   const problems = perDisk.map(({ d, f }) => `${d.name}${d.name === target.name ? " (target)" : ""}: ${f.join("; ")}`);
   if (policy === "refuse" && problems.length > 0) {
     const field = o.policyField ?? "otherDisks";
-    throw new SafetyError(`[${o.server ?? "server"}] refusing to install to ${target.name}: disks hold data that can win the boot, share an array with the target or belong to a live cluster (set ${field} to "wipe" to wipe them, or "ignore" to leave them):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new SafetyError(
+      `[${o.server ?? "server"}] refusing to install to ${target.name}: disks hold data that can win the boot, share an array with the target or belong to a live cluster (set ${field} to "wipe" to wipe them, or "ignore" to leave them):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
   const wipe = policy === "wipe" ? perDisk.map((x) => x.d).filter((d) => d.name !== target.name) : [];
   const stopArrays = [...new Set([target, ...wipe].flatMap((d) => arraysUsing(inv, d)))].sort();

@@ -26,7 +26,12 @@ const FIELDS = ["wwn", "serial", "model", "byId", "minSizeBytes", "maxSizeBytes"
 
 /** No disk or more than one disk matched the selector; the message lists every disk of the machine. */
 export class DiskSelectionError extends TalosHetznerError {
-  constructor(readonly selector: DiskSelector, readonly matched: DiskInfo[], readonly disks: DiskInfo[], message: string) {
+  constructor(
+    readonly selector: DiskSelector,
+    readonly matched: DiskInfo[],
+    readonly disks: DiskInfo[],
+    message: string,
+  ) {
     super(message);
     this.name = "DiskSelectionError";
   }
@@ -34,7 +39,12 @@ export class DiskSelectionError extends TalosHetznerError {
 
 /** Reduces a WWN to lowercase hex: strips `/dev/disk/by-id/`, `wwn-`, `nvme-`, `0x`, `naa.`, `eui.`. */
 export function normalizeWwn(wwn: string): string {
-  return wwn.trim().toLowerCase().replace(/^\/dev\/disk\/by-id\//, "").replace(/^(wwn-|nvme-(?=eui\.))/, "").replace(/^(0x|naa\.|eui\.)/, "");
+  return wwn
+    .trim()
+    .toLowerCase()
+    .replace(/^\/dev\/disk\/by-id\//, "")
+    .replace(/^(wwn-|nvme-(?=eui\.))/, "")
+    .replace(/^(0x|naa\.|eui\.)/, "");
 }
 
 /** Human size with binary units and one decimal (`476.9 GiB`). */
@@ -62,10 +72,12 @@ function checkSize(sel: Record<string, unknown>, key: string, field: string): vo
 /** Validates a selector without any inventory (usable in `check`/preview); throws InputError naming the field. */
 export function validateDiskSelector(sel: unknown, field = "installDisk"): DiskSelector {
   const needed = `at least one of ${FIELDS.join(", ")}`;
-  if (typeof sel !== "object" || sel === null || Array.isArray(sel)) throw new InputError(field, `must be an object with ${needed}`);
+  if (typeof sel !== "object" || sel === null || Array.isArray(sel))
+    throw new InputError(field, `must be an object with ${needed}`);
   const s = sel as Record<string, unknown>;
   const unknown = Object.keys(s).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new InputError(field, `unknown field ${JSON.stringify(unknown[0])} (known: ${FIELDS.join(", ")})`);
+  if (unknown.length > 0)
+    throw new InputError(field, `unknown field ${JSON.stringify(unknown[0])} (known: ${FIELDS.join(", ")})`);
   if (FIELDS.every((k) => s[k] === undefined)) throw new InputError(field, `must set ${needed}`);
   for (const k of ["wwn", "serial", "model", "byId"]) checkString(s, k, field);
   for (const k of ["minSizeBytes", "maxSizeBytes"]) checkSize(s, k, field);
@@ -83,20 +95,29 @@ const base = (p: string) => p.replace(/^\/dev\/disk\/by-id\//, "");
 
 function globMatch(value: string | null, pattern: string): boolean {
   if (value === null) return false;
-  const re = pattern.trim().toLowerCase().split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  const re = pattern
+    .trim()
+    .toLowerCase()
+    .split("*")
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+    .join(".*");
   return new RegExp(`^${re}$`).test(value.trim().toLowerCase());
 }
 
 /** True when the disk satisfies every field the selector sets. */
 export function diskMatches(d: DiskInfo, s: DiskSelector): boolean {
-  const wwns = [d.wwn, ...d.byId.filter((p) => /^(wwn-|nvme-eui\.)/.test(base(p)))].filter((w): w is string => !!w).map(normalizeWwn);
-  return (s.wwn === undefined || wwns.includes(normalizeWwn(s.wwn)))
-    && (s.serial === undefined || same(d.serial, s.serial))
-    && (s.model === undefined || globMatch(d.model, s.model))
-    && (s.byId === undefined || d.byId.some((p) => base(p) === base(s.byId as string)))
-    && (s.minSizeBytes === undefined || d.sizeBytes >= s.minSizeBytes)
-    && (s.maxSizeBytes === undefined || d.sizeBytes <= s.maxSizeBytes)
-    && (s.type === undefined || d.type === s.type);
+  const wwns = [d.wwn, ...d.byId.filter((p) => /^(wwn-|nvme-eui\.)/.test(base(p)))]
+    .filter((w): w is string => !!w)
+    .map(normalizeWwn);
+  return (
+    (s.wwn === undefined || wwns.includes(normalizeWwn(s.wwn))) &&
+    (s.serial === undefined || same(d.serial, s.serial)) &&
+    (s.model === undefined || globMatch(d.model, s.model)) &&
+    (s.byId === undefined || d.byId.some((p) => base(p) === base(s.byId as string))) &&
+    (s.minSizeBytes === undefined || d.sizeBytes >= s.minSizeBytes) &&
+    (s.maxSizeBytes === undefined || d.sizeBytes <= s.maxSizeBytes) &&
+    (s.type === undefined || d.type === s.type)
+  );
 }
 
 /** One line describing a disk for error messages and logs. */
@@ -117,9 +138,15 @@ export function selectInstallDisk(inv: Pick<Inventory, "disks">, selector: DiskS
   const sel = validateDiskSelector(selector);
   const matched = inv.disks.filter((d) => diskMatches(d, sel));
   if (matched.length === 1) return matched[0];
-  const what = matched.length === 0
-    ? `matched no disk on ${server}`
-    : `matched ${matched.length} disks on ${server} (${matched.map((d) => d.name).join(", ")}), add wwn or serial to pick one`;
+  const what =
+    matched.length === 0
+      ? `matched no disk on ${server}`
+      : `matched ${matched.length} disks on ${server} (${matched.map((d) => d.name).join(", ")}), add wwn or serial to pick one`;
   const list = inv.disks.length ? inv.disks.map((d) => `  - ${describeDisk(d)}`).join("\n") : "  (none)";
-  throw new DiskSelectionError(sel, matched, inv.disks, `[installDisk] ${JSON.stringify(sel)} ${what}; disks:\n${list}`);
+  throw new DiskSelectionError(
+    sel,
+    matched,
+    inv.disks,
+    `[installDisk] ${JSON.stringify(sel)} ${what}; disks:\n${list}`,
+  );
 }

@@ -28,7 +28,16 @@ export interface Connected {
   hostKeyFingerprint: string;
 }
 
-const TRANSIENT_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ECONNABORTED", "EADDRNOTAVAIL"]);
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "ECONNABORTED",
+  "EADDRNOTAVAIL",
+]);
 
 /**
  * Whether a failed attempt may succeed later: refused, reset or timed-out connections (still
@@ -59,9 +68,17 @@ export function connectOnce(o: AttemptOptions): Promise<Connected> {
       // Runs before authentication: a rejected key means neither the password nor the key is offered.
       hostVerifier: (key: Buffer) => {
         fingerprint = sshFingerprint(key);
-        const accepted = [...(o.expectedHostKeyFingerprint ? [o.expectedHostKeyFingerprint] : []), ...(o.acceptedHostKeys ?? [])];
+        const accepted = [
+          ...(o.expectedHostKeyFingerprint ? [o.expectedHostKeyFingerprint] : []),
+          ...(o.acceptedHostKeys ?? []),
+        ];
         const ok = accepted.length === 0 || accepted.some((f) => fingerprintMatches(f, key));
-        if (!ok) mismatch = new HostKeyMismatchError(target, accepted.join(" or "), `${fingerprint} (MD5 ${md5Fingerprint(key)})`);
+        if (!ok)
+          mismatch = new HostKeyMismatchError(
+            target,
+            accepted.join(" or "),
+            `${fingerprint} (MD5 ${md5Fingerprint(key)})`,
+          );
         return ok;
       },
     };
@@ -69,7 +86,12 @@ export function connectOnce(o: AttemptOptions): Promise<Connected> {
     // `on`, not `once`: a socket may report a second error (ECONNRESET) after the first one ended the attempt.
     client.on("error", (e: Error & { level?: string; code?: string }) => {
       client.end();
-      reject(mismatch ?? new RescueConnectError(target, describe(e, o.username), !!e.level || TRANSIENT_CODES.has(e.code ?? ""), { cause: e }));
+      reject(
+        mismatch ??
+          new RescueConnectError(target, describe(e, o.username), !!e.level || TRANSIENT_CODES.has(e.code ?? ""), {
+            cause: e,
+          }),
+      );
     });
     try {
       client.connect(config);

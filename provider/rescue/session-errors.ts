@@ -4,7 +4,12 @@ import { maskSecrets } from "../internal/log";
 
 /** One SSH connection attempt failed (refused, timed out, authentication, handshake); `transient` says whether retrying may help. */
 export class RescueConnectError extends TalosHetznerError {
-  constructor(readonly target: string, readonly reason: string, readonly transient: boolean, options?: { cause?: unknown }) {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+    readonly transient: boolean,
+    options?: { cause?: unknown },
+  ) {
     super(`SSH to rescue ${target} failed: ${reason}`, options);
     this.name = "RescueConnectError";
   }
@@ -12,7 +17,11 @@ export class RescueConnectError extends TalosHetznerError {
 
 /** The server's host key is not the pinned one (the old OS still answering, or someone else). */
 export class HostKeyMismatchError extends TalosHetznerError {
-  constructor(readonly target: string, readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly target: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`SSH host key of ${target} is ${actual}, expected ${expected}`);
     this.name = "HostKeyMismatchError";
   }
@@ -20,8 +29,13 @@ export class HostKeyMismatchError extends TalosHetznerError {
 
 /** The host answered SSH but is not running the Hetzner rescue system. */
 export class NotRescueError extends TalosHetznerError {
-  constructor(readonly target: string, readonly hostname: string) {
-    super(`${target} is not in the Hetzner rescue system: hostname is "${hostname}" and neither /etc/motd nor /etc/hetzner-build marks a rescue system`);
+  constructor(
+    readonly target: string,
+    readonly hostname: string,
+  ) {
+    super(
+      `${target} is not in the Hetzner rescue system: hostname is "${hostname}" and neither /etc/motd nor /etc/hetzner-build marks a rescue system`,
+    );
     this.name = "NotRescueError";
   }
 }
@@ -59,7 +73,10 @@ export class RescueCommandError extends TalosHetznerError {
 
 /** The SSH connection ended while a command ran, before it reported an exit status (e.g. a network drop during dd). */
 export class RescueConnectionLostError extends TalosHetznerError {
-  constructor(readonly target: string, readonly what: string) {
+  constructor(
+    readonly target: string,
+    readonly what: string,
+  ) {
     super(`SSH connection to rescue ${target} was lost during ${what} (no exit status received)`);
     this.name = "RescueConnectionLostError";
   }

@@ -39,14 +39,22 @@ export const MAX_CAPTURE = 16 * 2 ** 20;
 export function execCommand(client: Client, command: string, o: ExecOptions): Promise<ExecOutcome> {
   return new Promise((resolve) => {
     client.exec(command, (err, ch) => {
-      if (err) return resolve({ stdout: "", stderr: err.message, exitCode: null, signal: null, lost: true, timedOut: false });
+      if (err)
+        return resolve({ stdout: "", stderr: err.message, exitCode: null, signal: null, lost: true, timedOut: false });
       const out = collector("stdout", o.onLine);
       const errs = collector("stderr", o.onLine);
       let status: { code: number | null; signal: string | null } | null = null;
       const finish = (lost: boolean, timedOut: boolean) => {
         clearTimeout(timer);
         const s = status as { code: number | null; signal: string | null } | null;
-        resolve({ stdout: out.end(), stderr: errs.end(), exitCode: s?.code ?? null, signal: s?.signal ?? null, lost, timedOut });
+        resolve({
+          stdout: out.end(),
+          stderr: errs.end(),
+          exitCode: s?.code ?? null,
+          signal: s?.signal ?? null,
+          lost,
+          timedOut,
+        });
       };
       const timer = setTimeout(() => {
         finish(false, true);
@@ -56,7 +64,10 @@ export function execCommand(client: Client, command: string, o: ExecOptions): Pr
       }, o.timeoutMs);
       ch.on("data", (c: Buffer) => out.push(c));
       ch.stderr.on("data", (c: Buffer) => errs.push(c));
-      ch.on("exit", (code: number | null, signal?: string) => (status = { code: code ?? null, signal: signal ?? null }));
+      ch.on(
+        "exit",
+        (code: number | null, signal?: string) => (status = { code: code ?? null, signal: signal ?? null }),
+      );
       ch.on("close", () => finish(status === null, false));
       feed(ch, o.stdin);
     });

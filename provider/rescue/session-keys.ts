@@ -15,7 +15,9 @@ export function md5Fingerprint(publicKeyBlob: Buffer): string {
 /** True when `fingerprint` ("SHA256:…" or MD5 colon hex, case-insensitive) names this public key blob. */
 export function fingerprintMatches(fingerprint: string, publicKeyBlob: Buffer): boolean {
   const f = fingerprint.trim();
-  return f.startsWith("SHA256:") ? f === sshFingerprint(publicKeyBlob) : f.toLowerCase().replace(/^md5:/, "") === md5Fingerprint(publicKeyBlob);
+  return f.startsWith("SHA256:")
+    ? f === sshFingerprint(publicKeyBlob)
+    : f.toLowerCase().replace(/^md5:/, "") === md5Fingerprint(publicKeyBlob);
 }
 
 /** The fingerprint of an OpenSSH public key line ("ssh-ed25519 AAAA... comment"). */
@@ -41,7 +43,10 @@ export interface SshKeyPair {
  * 31 bytes long and is then refused by ssh2's own parser ("Malformed OpenSSH private key").
  * `keys` converts an existing node:crypto ed25519 pair instead of generating one.
  */
-export function generateEd25519KeyPair(comment = "", keys?: { publicKey: KeyObject; privateKey: KeyObject }): SshKeyPair {
+export function generateEd25519KeyPair(
+  comment = "",
+  keys?: { publicKey: KeyObject; privateKey: KeyObject },
+): SshKeyPair {
   const { publicKey, privateKey } = keys ?? generateKeyPairSync("ed25519");
   const pub = Buffer.from(publicKey.export({ format: "jwk" }).x!, "base64url");
   const seed = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url");
@@ -51,8 +56,19 @@ export function generateEd25519KeyPair(comment = "", keys?: { publicKey: KeyObje
   // PROTOCOL.key: the private section is padded with 1, 2, 3… to the cipher block size (8 for "none").
   const pad = (8 - (secret.length % 8)) % 8;
   secret = Buffer.concat([secret, Buffer.from(Array.from({ length: pad }, (_, i) => i + 1))]);
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0"), sshString("none"), sshString("none"), sshString(""), u32(1), sshString(blob), sshString(secret)]);
-  const lines = body.toString("base64").match(/.{1,70}/g)!.join("\n");
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    u32(1),
+    sshString(blob),
+    sshString(secret),
+  ]);
+  const lines = body
+    .toString("base64")
+    .match(/.{1,70}/g)!
+    .join("\n");
   return {
     private: `-----BEGIN ${ARMOUR}-----\n${lines}\n-----END ${ARMOUR}-----\n`,
     public: `ssh-ed25519 ${blob.toString("base64")}${comment ? ` ${comment}` : ""}`,

@@ -68,20 +68,30 @@ export function bashCommand(script: string): string {
 export class RescueSession {
   private lost = false;
 
-  private constructor(private readonly client: Client, readonly target: string, readonly hostKeyFingerprint: string) {
+  private constructor(
+    private readonly client: Client,
+    readonly target: string,
+    readonly hostKeyFingerprint: string,
+  ) {
     client.on("error", () => undefined); // surfaced through the running command's lost channel
     client.on("close", () => (this.lost = true));
   }
 
   /** Connects, retrying transient failures until `deadlineMs` has passed (then DeadlineError with the last failure). */
   static async connect(o: RescueConnectOptions): Promise<RescueSession> {
-    if (!o.privateKey && !o.password) throw new InputError("privateKey", "a private key or a password is needed to log in to the rescue system");
+    if (!o.privateKey && !o.password)
+      throw new InputError("privateKey", "a private key or a password is needed to log in to the rescue system");
     registerSecret(o.password, typeof o.privateKey === "string" ? o.privateKey : o.privateKey?.toString());
     const port = o.port ?? 22;
     const now = o.now ?? Date.now;
     const end = now() + o.deadlineMs;
     const attempt = () =>
-      connectOnce({ ...o, port, username: o.username ?? "root", timeoutMs: Math.max(1000, Math.min(o.attemptTimeoutMs ?? 20_000, end - now())) });
+      connectOnce({
+        ...o,
+        port,
+        username: o.username ?? "root",
+        timeoutMs: Math.max(1000, Math.min(o.attemptTimeoutMs ?? 20_000, end - now())),
+      });
     const { client, hostKeyFingerprint } = await pollUntil(attempt, {
       what: `SSH to the rescue system on ${o.host}:${port}`,
       timeoutMs: o.deadlineMs,
@@ -99,9 +109,13 @@ export class RescueSession {
 
   /** Throws NotRescueError unless the hostname is `rescue` and /etc/motd or /etc/hetzner-build marks the Hetzner rescue system. */
   async verifyRescue(timeoutMs = 30_000): Promise<void> {
-    const script = "hostname; if grep -qi 'hetzner rescue' /etc/motd 2>/dev/null || [ -e /etc/hetzner-build ]; then echo marker; else echo none; fi";
+    const script =
+      "hostname; if grep -qi 'hetzner rescue' /etc/motd 2>/dev/null || [ -e /etc/hetzner-build ]; then echo marker; else echo none; fi";
     const { stdout } = await this.run(script, { timeoutMs, what: "rescue check" });
-    const [hostname = "", marker = ""] = stdout.trim().split("\n").map((l) => l.trim());
+    const [hostname = "", marker = ""] = stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.trim());
     if (hostname !== "rescue" || marker !== "marker") throw new NotRescueError(this.target, hostname);
   }
 
@@ -123,12 +137,21 @@ export class RescueSession {
   async runDetached(script: string, o: { waitMs?: number; what?: string } = {}): Promise<void> {
     const what = o.what ?? "command";
     if (this.lost) throw new RescueConnectionLostError(this.target, what);
-    const r = await execCommand(this.client, bashCommand(script), { timeoutMs: o.waitMs ?? 10_000, killOnTimeout: false });
+    const r = await execCommand(this.client, bashCommand(script), {
+      timeoutMs: o.waitMs ?? 10_000,
+      killOnTimeout: false,
+    });
     if (!r.lost && !r.timedOut && r.exitCode !== 0) throw this.failed(what, r);
   }
 
   private failed(what: string, r: ExecOutcome): RescueCommandError {
-    return new RescueCommandError({ target: this.target, what, exitCode: r.exitCode, signal: r.signal, stderrTail: tailLines(r.stderr) });
+    return new RescueCommandError({
+      target: this.target,
+      what,
+      exitCode: r.exitCode,
+      signal: r.signal,
+      stderrTail: tailLines(r.stderr),
+    });
   }
 
   /** Closes the connection (no-op when it is already gone). */

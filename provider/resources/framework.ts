@@ -74,10 +74,14 @@ export function seedOutputs<A extends object>(args: A, outputKeys: readonly stri
  * when set, unless the provider reports it anyway).
  */
 export function declaredResource<O extends pulumi.CustomResourceOptions>(
-  fields: ResourceSchema<string, string>, args: object, opts: O | undefined,
+  fields: ResourceSchema<string, string>,
+  args: object,
+  opts: O | undefined,
 ): { props: Record<string, unknown>; opts: O } {
   const inputs: Record<string, unknown> = { ...args };
   for (const k of fields.secretInputKeys) if (inputs[k] !== undefined) inputs[k] = pulumi.secret(inputs[k]);
-  const secret = fields.secretOutputKeys.filter((k) => fields.alwaysSecretOutputKeys.includes(k) || !(k in fields.inputs) || inputs[k] !== undefined);
+  const secret = fields.secretOutputKeys.filter(
+    (k) => fields.alwaysSecretOutputKeys.includes(k) || !(k in fields.inputs) || inputs[k] !== undefined,
+  );
   return { props: seedOutputs(inputs, fields.seedKeys), opts: secretOutputs(opts, secret) };
 }

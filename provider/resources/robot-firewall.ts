@@ -46,6 +46,13 @@ export class RobotFirewall extends pulumi.dynamic.Resource {
   declare readonly drift: pulumi.Output<string[]>;
 
   constructor(name: string, args: RobotFirewallArgs, opts?: pulumi.CustomResourceOptions) {
-    super(shimProvider("robot-firewall"), name, seedOutputs(args, ROBOT_FIREWALL_FIELDS.outputKeys), opts, TYPE_MODULE, "RobotFirewall");
+    super(
+      shimProvider("robot-firewall"),
+      name,
+      seedOutputs(args, ROBOT_FIREWALL_FIELDS.outputKeys),
+      opts,
+      TYPE_MODULE,
+      "RobotFirewall",
+    );
   }
 }

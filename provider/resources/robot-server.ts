@@ -77,7 +77,6 @@ export interface RobotServerArgs {
   deadlines?: pulumi.Input<RobotServerDeadlines>;
 }
 
-
 /** One Hetzner dedicated server with Talos installed (or adopted); its id is the server number. */
 export class RobotServer extends pulumi.dynamic.Resource {
   declare readonly serverNumber: pulumi.Output<number>;

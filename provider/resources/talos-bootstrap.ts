@@ -5,7 +5,12 @@
  * nodes' `TalosMachineConfig`s. Runtime: provider/runtime/talos-bootstrap/index.ts.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { BootstrapDeadlines, BootstrapInputs, EtcdMemberRow, HealthSummary } from "../runtime/talos-bootstrap/types";
+import type {
+  BootstrapDeadlines,
+  BootstrapInputs,
+  EtcdMemberRow,
+  HealthSummary,
+} from "../runtime/talos-bootstrap/types";
 import { TALOS_BOOTSTRAP_FIELDS } from "../runtime/talos-bootstrap/types";
 import { TYPE_MODULE, declaredResource, shimProvider } from "./framework";
 

@@ -48,7 +48,9 @@ export interface TalosImageArgs {
    * server type exists, has the snapshot's architecture and is offered in the pool's location. Never
    * changes the snapshot (not compared by diff). @default none
    */
-  pools?: pulumi.Input<pulumi.Input<{ name: string; serverType: pulumi.Input<string>; location: pulumi.Input<string> }>[]>;
+  pools?: pulumi.Input<
+    pulumi.Input<{ name: string; serverType: pulumi.Input<string>; location: pulumi.Input<string> }>[]
+  >;
 }
 
 /** A Talos snapshot in Hetzner Cloud, adopted when one with its labels exists, else built on a temporary rescue server. */

@@ -75,8 +75,18 @@ export interface TalosMachineConfigArgs {
 }
 
 const OUTPUT_KEYS = [
-  "config", "redactedConfig", "configHash", "changeImpact", "appliedMode", "rebootPending", "userData", "userDataEncoding",
-  "liveConfigHash", "drift", "plannedAction", "configVersion",
+  "config",
+  "redactedConfig",
+  "configHash",
+  "changeImpact",
+  "appliedMode",
+  "rebootPending",
+  "userData",
+  "userDataEncoding",
+  "liveConfigHash",
+  "drift",
+  "plannedAction",
+  "configVersion",
 ] as const;
 
 /** The args with every input that may carry key material wrapped as a secret (so state stores it encrypted). */
@@ -113,6 +123,13 @@ export class TalosMachineConfig extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: TalosMachineConfigArgs, opts?: pulumi.CustomResourceOptions) {
     const props = seedOutputs(withSecretInputs(args), OUTPUT_KEYS);
-    super(shimProvider("talos-machine-config"), name, props, secretOutputs(opts, SECRET_OUTPUT_KEYS), TYPE_MODULE, "TalosMachineConfig");
+    super(
+      shimProvider("talos-machine-config"),
+      name,
+      props,
+      secretOutputs(opts, SECRET_OUTPUT_KEYS),
+      TYPE_MODULE,
+      "TalosMachineConfig",
+    );
   }
 }

@@ -12,16 +12,30 @@ import { controlPlanesConfig, hybridScenario } from "./scenarios/hybrid";
 import { simulatorStackConfig } from "./demo/session";
 
 /** The line `npm run sim` prints: everything a program or a client needs to use the simulator. */
-export function simulatorInfo(sim: Simulator, servers: ReturnType<typeof controlPlanesConfig>): Record<string, unknown> {
-  const config = Object.fromEntries(Object.entries(simulatorStackConfig(sim)).map(([k, v]) => [k, typeof v === "string" ? v : v.secret]));
+export function simulatorInfo(
+  sim: Simulator,
+  servers: ReturnType<typeof controlPlanesConfig>,
+): Record<string, unknown> {
+  const config = Object.fromEntries(
+    Object.entries(simulatorStackConfig(sim)).map(([k, v]) => [k, typeof v === "string" ? v : v.secret]),
+  );
   return {
-    robot: sim.robot, cloud: sim.cloud, factory: sim.factory, talosctl: sim.talosctl, stateDir: sim.stateDir,
+    robot: sim.robot,
+    cloud: sim.cloud,
+    factory: sim.factory,
+    talosctl: sim.talosctl,
+    stateDir: sim.stateDir,
     // Ready for the hybrid example: `pulumi config set --path controlPlanes …` or the demo's config.
     controlPlanes: servers,
     config,
     env: {
-      HCLOUD_TOKEN: sim.cloud.token, HCLOUD_ENDPOINT: sim.cloud.endpoint, HETZNER_ROBOT_USER: sim.robot.user, HETZNER_ROBOT_PASSWORD: sim.robot.password,
-      HETZNER_ROBOT_URL: sim.robot.url, TALOS_IMAGE_FACTORY_URL: sim.factory.url, TALOSCTL: sim.talosctl,
+      HCLOUD_TOKEN: sim.cloud.token,
+      HCLOUD_ENDPOINT: sim.cloud.endpoint,
+      HETZNER_ROBOT_USER: sim.robot.user,
+      HETZNER_ROBOT_PASSWORD: sim.robot.password,
+      HETZNER_ROBOT_URL: sim.robot.url,
+      TALOS_IMAGE_FACTORY_URL: sim.factory.url,
+      TALOSCTL: sim.talosctl,
       TALOS_HETZNER_TIME_SCALE: String(sim.world.timeScale),
     },
   };
@@ -34,7 +48,10 @@ export function parseArgs(argv: string[]): { robotServers?: number; timeScale?: 
     const value = Number(argv[i + 1]);
     if (argv[i] === "--robot-servers" && Number.isInteger(value) && value >= 1) out.robotServers = value;
     else if (argv[i] === "--time-scale" && value > 0) out.timeScale = value;
-    else throw new Error(`usage: npm run sim -- [--robot-servers N (≥ 1)] [--time-scale X (> 0)]; got ${JSON.stringify(argv.slice(i, i + 2).join(" "))}`);
+    else
+      throw new Error(
+        `usage: npm run sim -- [--robot-servers N (≥ 1)] [--time-scale X (> 0)]; got ${JSON.stringify(argv.slice(i, i + 2).join(" "))}`,
+      );
   }
   return out;
 }
@@ -48,13 +65,16 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    sim.stop().then(() => {
-      fs.rmSync(stateDir, { recursive: true, force: true });
-      process.exit(0);
-    }, (e) => {
-      process.stderr.write(`simulator stop failed: ${errorMessage(e)}\n`);
-      process.exit(1);
-    });
+    sim.stop().then(
+      () => {
+        fs.rmSync(stateDir, { recursive: true, force: true });
+        process.exit(0);
+      },
+      (e) => {
+        process.stderr.write(`simulator stop failed: ${errorMessage(e)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -53,10 +53,13 @@ class SimulatedWorld implements World {
   delay(realisticMs: number): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, Math.max(0, realisticMs * this.timeScale));
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          resolve();
+        },
+        Math.max(0, realisticMs * this.timeScale),
+      );
       this.timers.set(t, resolve);
     });
   }

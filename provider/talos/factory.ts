@@ -9,7 +9,12 @@ import { imageCompression, parseTalosVersion, supportsPlatformInstaller } from "
 
 /** A factory request failed or the factory does not have what was asked for; `status` is the HTTP status when there was one. */
 export class ImageFactoryError extends TalosHetznerError {
-  constructor(readonly url: string, readonly status: number | undefined, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly url: string,
+    readonly status: number | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "ImageFactoryError";
   }
@@ -41,7 +46,10 @@ function checkId(id: string, field = "schematicId"): string {
 }
 
 class RetryableStatus extends Error {
-  constructor(readonly status: number, readonly body: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
     super(`HTTP ${status}`);
   }
 }
@@ -49,15 +57,25 @@ class RetryableStatus extends Error {
 async function request(url: string, init: RequestInit, o: FactoryRequestOptions, what: string): Promise<Response> {
   const doFetch = o.fetch ?? fetch;
   try {
-    return await retry(async () => {
-      const res = await doFetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(o.timeoutMs ?? 30000) });
-      if (res.status >= 500 || res.status === 429) throw new RetryableStatus(res.status, (await res.text()).slice(0, 200));
-      return res;
-    }, { attempts: 4, initialMs: 1000, ...o.retry });
+    return await retry(
+      async () => {
+        const res = await doFetch(url, {
+          ...init,
+          redirect: "manual",
+          signal: AbortSignal.timeout(o.timeoutMs ?? 30000),
+        });
+        if (res.status >= 500 || res.status === 429)
+          throw new RetryableStatus(res.status, (await res.text()).slice(0, 200));
+        return res;
+      },
+      { attempts: 4, initialMs: 1000, ...o.retry },
+    );
   } catch (e) {
     const status = e instanceof RetryableStatus ? e.status : undefined;
     const detail = e instanceof RetryableStatus ? `${e.status}${e.body ? `: ${e.body.trim()}` : ""}` : errorMessage(e);
-    throw new ImageFactoryError(clean(url), status, `Image Factory ${what} ${clean(url)} failed: ${detail}`, { cause: e });
+    throw new ImageFactoryError(clean(url), status, `Image Factory ${what} ${clean(url)} failed: ${detail}`, {
+      cause: e,
+    });
   }
 }
 
@@ -65,24 +83,43 @@ async function request(url: string, init: RequestInit, o: FactoryRequestOptions,
  * The schematic id to use: `schematicId` as given, the local id of an empty schematic (no request:
  * the vanilla id is well known), or the id the factory returns for `POST /schematics` (201).
  */
-export async function resolveSchematicId(o: { factoryUrl: string; schematic?: Schematic; schematicId?: string } & FactoryRequestOptions): Promise<string> {
-  if (o.schematicId !== undefined && o.schematic !== undefined) throw new InputError("schematicId", "set either schematic or schematicId, not both");
+export async function resolveSchematicId(
+  o: { factoryUrl: string; schematic?: Schematic; schematicId?: string } & FactoryRequestOptions,
+): Promise<string> {
+  if (o.schematicId !== undefined && o.schematic !== undefined)
+    throw new InputError("schematicId", "set either schematic or schematicId, not both");
   if (o.schematicId !== undefined) return checkId(o.schematicId);
   const local = schematicId(o.schematic ?? {});
   if (local === VANILLA_SCHEMATIC_ID) return local;
   const url = `${clean(o.factoryUrl)}/schematics`;
-  const res = await request(url, { method: "POST", headers: { "content-type": "application/yaml" }, body: canonicalSchematicYaml(o.schematic) }, o, "POST");
+  const res = await request(
+    url,
+    { method: "POST", headers: { "content-type": "application/yaml" }, body: canonicalSchematicYaml(o.schematic) },
+    o,
+    "POST",
+  );
   const text = await res.text();
   if (res.status !== 201 && res.status !== 200) {
-    throw new ImageFactoryError(url, res.status, `Image Factory POST ${url} failed: ${res.status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`);
+    throw new ImageFactoryError(
+      url,
+      res.status,
+      `Image Factory POST ${url} failed: ${res.status}${text.trim() ? `: ${text.trim().slice(0, 200)}` : ""}`,
+    );
   }
   let id: unknown;
   try {
     id = (JSON.parse(text) as { id?: unknown }).id;
   } catch (e) {
-    throw new ImageFactoryError(url, res.status, `Image Factory POST ${url} returned no JSON: ${text.slice(0, 200)}`, { cause: e });
+    throw new ImageFactoryError(url, res.status, `Image Factory POST ${url} returned no JSON: ${text.slice(0, 200)}`, {
+      cause: e,
+    });
   }
-  if (typeof id !== "string" || !HEX64.test(id)) throw new ImageFactoryError(url, res.status, `Image Factory POST ${url} returned no schematic id: ${text.slice(0, 200)}`);
+  if (typeof id !== "string" || !HEX64.test(id))
+    throw new ImageFactoryError(
+      url,
+      res.status,
+      `Image Factory POST ${url} returned no schematic id: ${text.slice(0, 200)}`,
+    );
   return id;
 }
 
@@ -115,7 +152,12 @@ export function factoryHostOf(factoryUrl: string): string {
 }
 
 /** Installer image: `<host>/<platform>-installer/<id>:<version>` from v1.10, `<host>/installer/<id>:<version>` before. */
-export function installerImage(o: { factoryHost: string; schematicId: string; version: string; platform: "metal" | "hcloud" }): string {
+export function installerImage(o: {
+  factoryHost: string;
+  schematicId: string;
+  version: string;
+  platform: "metal" | "hcloud";
+}): string {
   const host = o.factoryHost.includes("://") ? factoryHostOf(o.factoryHost) : o.factoryHost.replace(/\/+$/, "");
   const repo = supportsPlatformInstaller(o.version) ? `${o.platform}-installer` : "installer";
   return `${host}/${repo}/${checkId(o.schematicId)}:${o.version}`;

@@ -33,34 +33,74 @@ export interface HcloudFirewallRule {
 
 /** Inbound UDP 51820 from anywhere: all KubeSpan needs between nodes (peers connect from any address). */
 export function kubeSpanFirewallRules(): HcloudFirewallRule[] {
-  return [{ direction: "in", protocol: "udp", port: String(KUBESPAN_PORT), sourceIps: [...ANYWHERE], description: "KubeSpan WireGuard between cluster nodes" }];
+  return [
+    {
+      direction: "in",
+      protocol: "udp",
+      port: String(KUBESPAN_PORT),
+      sourceIps: [...ANYWHERE],
+      description: "KubeSpan WireGuard between cluster nodes",
+    },
+  ];
 }
 
 /**
  * Inbound Talos API (50000-50001/tcp) and Kubernetes API (6443/tcp) from the admin CIDRs and the
  * cluster's own node addresses only; sources are merged into the fewest exact CIDRs.
  */
-export function talosAdminFirewallRules(adminCidrs: readonly string[], nodeAddresses: readonly string[] = []): HcloudFirewallRule[] {
+export function talosAdminFirewallRules(
+  adminCidrs: readonly string[],
+  nodeAddresses: readonly string[] = [],
+): HcloudFirewallRule[] {
   if (!Array.isArray(adminCidrs)) throw new InputError("adminCidrs", "must be a list of CIDRs");
   if (!Array.isArray(nodeAddresses)) throw new InputError("nodeAddresses", "must be a list of addresses");
   normalizeSources("nodeAddresses", nodeAddresses);
   const sources = normalizeSources("adminCidrs", [...adminCidrs, ...nodeAddresses]);
-  if (adminCidrs.length === 0) throw new InputError("adminCidrs", "must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API");
+  if (adminCidrs.length === 0)
+    throw new InputError(
+      "adminCidrs",
+      "must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API",
+    );
   if (sources.length > MAX_CIDRS_PER_RULE) {
-    throw new InputError("adminCidrs", `together with nodeAddresses merge into ${sources.length} CIDRs; a Hetzner Cloud firewall rule takes at most ${MAX_CIDRS_PER_RULE}`);
+    throw new InputError(
+      "adminCidrs",
+      `together with nodeAddresses merge into ${sources.length} CIDRs; a Hetzner Cloud firewall rule takes at most ${MAX_CIDRS_PER_RULE}`,
+    );
   }
   return [
-    { direction: "in", protocol: "tcp", port: TALOS_API_PORTS, sourceIps: sources, description: "Talos API (apid, trustd) from admins and cluster nodes" },
-    { direction: "in", protocol: "tcp", port: KUBERNETES_API_PORT, sourceIps: [...sources], description: "Kubernetes API from admins and cluster nodes" },
+    {
+      direction: "in",
+      protocol: "tcp",
+      port: TALOS_API_PORTS,
+      sourceIps: sources,
+      description: "Talos API (apid, trustd) from admins and cluster nodes",
+    },
+    {
+      direction: "in",
+      protocol: "tcp",
+      port: KUBERNETES_API_PORT,
+      sourceIps: [...sources],
+      description: "Kubernetes API from admins and cluster nodes",
+    },
   ];
 }
 
 /** The same rules in the Cloud API's wire shape (`source_ips`), for the project's CloudClient. */
-export function toCloudApiRules(rules: readonly HcloudFirewallRule[]): { direction: "in" | "out"; protocol: HcloudFirewallRule["protocol"]; port?: string; source_ips?: string[]; destination_ips?: string[]; description?: string }[] {
+export function toCloudApiRules(rules: readonly HcloudFirewallRule[]): {
+  direction: "in" | "out";
+  protocol: HcloudFirewallRule["protocol"];
+  port?: string;
+  source_ips?: string[];
+  destination_ips?: string[];
+  description?: string;
+}[] {
   return rules.map((r) => ({
-    direction: r.direction, protocol: r.protocol,
+    direction: r.direction,
+    protocol: r.protocol,
     ...(r.port !== undefined ? { port: r.port } : {}),
-    ...(r.direction === "in" ? { source_ips: [...(r.sourceIps ?? [])] } : { destination_ips: [...(r.destinationIps ?? [])] }),
+    ...(r.direction === "in"
+      ? { source_ips: [...(r.sourceIps ?? [])] }
+      : { destination_ips: [...(r.destinationIps ?? [])] }),
     ...(r.description !== undefined ? { description: r.description } : {}),
   }));
 }

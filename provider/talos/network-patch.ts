@@ -37,7 +37,8 @@ function expand6(addr: string): number[] {
 
 // RFC 5952 text form: lowercase, longest run (≥2) of zero groups compressed to "::".
 function compress6(groups: number[]): string {
-  let best = -1, bestLen = 1;
+  let best = -1,
+    bestLen = 1;
   for (let i = 0; i < 8; i++) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
@@ -51,16 +52,22 @@ function compress6(groups: number[]): string {
 export function hetznerIpv6Address(ipv6Net: string): string {
   const [net, prefix = "64"] = ipv6Net.split("/");
   if (!isIPv6(net) || net.includes(".") || prefix !== "64") {
-    throw new InputError("ipv6Net", `must be an IPv6 /64 like "2a01:4f8:272:3e0f::/64", got ${JSON.stringify(ipv6Net)}`);
+    throw new InputError(
+      "ipv6Net",
+      `must be an IPv6 /64 like "2a01:4f8:272:3e0f::/64", got ${JSON.stringify(ipv6Net)}`,
+    );
   }
   const g = expand6(net);
   return `${compress6([...g.slice(0, 4), 0, 0, 0, 1])}/64`;
 }
 
 function validate(o: HetznerNetworkOptions): string {
-  if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(o.mac)) throw new InputError("mac", `must be a MAC like "a8:a1:59:94:19:42", got ${JSON.stringify(o.mac)}`);
-  if (o.ipv4 === undefined && o.ipv6Net === undefined) throw new InputError("network", "needs ipv4 (with gateway) or ipv6Net");
-  if (o.ipv4 !== undefined && !isIPv4(o.ipv4)) throw new InputError("ipv4", `must be an IPv4 address without prefix, got ${JSON.stringify(o.ipv4)}`);
+  if (!/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(o.mac))
+    throw new InputError("mac", `must be a MAC like "a8:a1:59:94:19:42", got ${JSON.stringify(o.mac)}`);
+  if (o.ipv4 === undefined && o.ipv6Net === undefined)
+    throw new InputError("network", "needs ipv4 (with gateway) or ipv6Net");
+  if (o.ipv4 !== undefined && !isIPv4(o.ipv4))
+    throw new InputError("ipv4", `must be an IPv4 address without prefix, got ${JSON.stringify(o.ipv4)}`);
   if (o.ipv4 !== undefined && (o.gateway === undefined || !isIPv4(o.gateway))) {
     throw new InputError("gateway", `must be the IPv4 gateway of ${o.ipv4}, got ${JSON.stringify(o.gateway)}`);
   }
@@ -84,12 +91,24 @@ function v1alpha1Patch(o: HetznerNetworkOptions, mac: string): string {
 // the default route of the gateway's family; one with only a destination is link-scoped (link.go).
 function multiDocPatch(o: HetznerNetworkOptions, mac: string): string {
   const name = o.linkName ?? "net0";
-  const alias = { apiVersion: "v1alpha1", kind: "LinkAliasConfig", name, selector: { match: `mac(link.permanent_addr) == "${mac}"` } };
+  const alias = {
+    apiVersion: "v1alpha1",
+    kind: "LinkAliasConfig",
+    name,
+    selector: { match: `mac(link.permanent_addr) == "${mac}"` },
+  };
   const routes = [
     ...(o.ipv4 ? [{ destination: `${o.gateway}/32` }, { gateway: o.gateway }] : []),
     ...(o.ipv6Net ? [{ gateway: IPV6_GATEWAY }] : []),
   ];
-  const link = { apiVersion: "v1alpha1", kind: "LinkConfig", name, up: true, addresses: addresses(o).map((address) => ({ address })), routes };
+  const link = {
+    apiVersion: "v1alpha1",
+    kind: "LinkConfig",
+    name,
+    up: true,
+    addresses: addresses(o).map((address) => ({ address })),
+    routes,
+  };
   return [alias, link].map((d) => stringify(d, { indent: 4 })).join("---\n");
 }
 

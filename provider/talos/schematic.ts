@@ -28,15 +28,25 @@ export const VANILLA_SCHEMATIC_ID = "376567988ad370138ad8b2698212367b8edcb69b5fd
 
 /** A YAML scalar that was not a string, with its source text: go-yaml decodes any scalar into a string field as its text. */
 export class YamlScalar {
-  constructor(readonly value: unknown, readonly text: string) {}
+  constructor(
+    readonly value: unknown,
+    readonly text: string,
+  ) {}
 }
 
 type Kind = "string" | "strings" | "uint8" | "uint" | "bool" | "any" | "bootloader" | Shape | [Shape];
-interface Shape { [field: string]: Kind }
+interface Shape {
+  [field: string]: Kind;
+}
 const META: Shape = { key: "uint8", value: "string" };
 const CUSTOMIZATION: Shape = {
-  embeddedMachineConfiguration: "string", extraKernelArgs: "strings", meta: [META], systemExtensions: { officialExtensions: "strings" },
-  bootloader: "bootloader", secureboot: { enrollKeys: "string", includeWellKnownCertificates: "bool" }, diskImage: { sectorSize: "uint" },
+  embeddedMachineConfiguration: "string",
+  extraKernelArgs: "strings",
+  meta: [META],
+  systemExtensions: { officialExtensions: "strings" },
+  bootloader: "bootloader",
+  secureboot: { enrollKeys: "string", includeWellKnownCertificates: "bool" },
+  diskImage: { sectorSize: "uint" },
 };
 const OVERLAY: Shape = { image: "string", name: "string", options: "any" };
 const SCHEMATIC: Shape = { owner: "string", overlay: OVERLAY, customization: CUSTOMIZATION };
@@ -64,8 +74,10 @@ class Struct extends Map<string, unknown> {}
 
 function normalizeShape(v: unknown, shape: Shape, path: string, rel: string): Struct {
   if (v instanceof YamlScalar && v.value === null) v = {};
-  if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof YamlScalar) throw new InputError(path, "must be a mapping");
-  for (const k of Object.keys(v)) if (!(k in shape)) throw new InputError(`${path}.${k}`, `field ${k} not found in type ${path}`);
+  if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof YamlScalar)
+    throw new InputError(path, "must be a mapping");
+  for (const k of Object.keys(v))
+    if (!(k in shape)) throw new InputError(`${path}.${k}`, `field ${k} not found in type ${path}`);
   const out = new Struct();
   for (const [k, kind] of Object.entries(shape)) {
     const raw = (v as Record<string, unknown>)[k];
@@ -83,7 +95,8 @@ function zeroOf(kind: Kind): unknown {
 }
 
 function normalizeKind(v: unknown, kind: Kind, path: string, rel: string): unknown {
-  if (Array.isArray(kind)) return asList(v, path).map((x, i) => normalizeShape(x, kind[0], `${path}[${i}]`, rel.split(".").pop()!));
+  if (Array.isArray(kind))
+    return asList(v, path).map((x, i) => normalizeShape(x, kind[0], `${path}[${i}]`, rel.split(".").pop()!));
   if (typeof kind === "object") return normalizeShape(v, kind, path, rel);
   if (kind === "strings") return asList(v, path).map((x, i) => asString(x, `${path}[${i}]`));
   if (kind === "string") return asString(v, path);
@@ -110,12 +123,14 @@ function asBool(v: unknown, path: string): boolean {
 }
 function asUint(v: unknown, path: string, max: number): number {
   const n = v instanceof YamlScalar ? v.value : v;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > max) throw new InputError(path, `must be an integer from 0 to ${max}`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > max)
+    throw new InputError(path, `must be an integer from 0 to ${max}`);
   return n;
 }
 function asBootloader(s: string, path: string): string {
   const b = s.toLowerCase();
-  if (!BOOTLOADERS.includes(b)) throw new InputError(path, `unknown bootloader "${s}" (one of ${BOOTLOADERS.join(", ")})`);
+  if (!BOOTLOADERS.includes(b))
+    throw new InputError(path, `unknown bootloader "${s}" (one of ${BOOTLOADERS.join(", ")})`);
   return b === "none" ? "" : b;
 }
 function plainAny(v: unknown): unknown {
@@ -123,7 +138,11 @@ function plainAny(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plainAny);
   if (typeof v === "object" && v !== null) {
     // go-yaml marshals map[string]any with sorted keys.
-    return new Map(Object.keys(v).sort().map((k) => [k, plainAny((v as Record<string, unknown>)[k])]));
+    return new Map(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, plainAny((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
@@ -171,14 +190,19 @@ function scalar(v: unknown): string {
 }
 /** go-yaml double-quotes strings that would read back as null, bool, int, float or timestamp. */
 function resolvesToNonString(s: string): boolean {
-  return /^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/.test(s)
-    || /^[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$/.test(s)
-    || /^[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/.test(s)
-    || /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(s)
-    || /^\d{4}-\d{1,2}-\d{1,2}([Tt ]\d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/.test(s);
+  return (
+    /^(~|null|Null|NULL|true|True|TRUE|false|False|FALSE)$/.test(s) ||
+    /^[-+]?(0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$/.test(s) ||
+    /^[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/.test(s) ||
+    /^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$/.test(s) ||
+    /^\d{4}-\d{1,2}-\d{1,2}([Tt ]\d{1,2}:\d{1,2}:\d{1,2}(\.\d+)?(Z|[-+]\d{1,2}(:\d{2})?)?)?$/.test(s)
+  );
 }
 function isYaml11Special(s: string): boolean {
-  return /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(s) || /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s);
+  return (
+    /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/.test(s) ||
+    /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$/.test(s)
+  );
 }
 /** libyaml's analysis for plain scalars in block context. */
 function plainAllowed(s: string): boolean {
@@ -187,9 +211,11 @@ function plainAllowed(s: string): boolean {
   return !/:(\s|$)|\s#/.test(s);
 }
 function doubleQuoted(s: string): string {
-  const esc = s.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => {
-    const named: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0" };
-    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
+  const esc = s
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/[\x00-\x1f\x7f]/g, (c) => {
+      const named: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0" };
+      return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+    });
   return `"${esc}"`;
 }

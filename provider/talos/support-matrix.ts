@@ -68,7 +68,10 @@ export function upgradePathProblem(from: string, to: string): string | undefined
   const t = parseTalosVersion(to);
   if (compareTalosVersions(from, b.minHost) < 0) {
     const hop = intermediateMinor(from, to);
-    const next = hop !== undefined ? `upgrade to a v1.${hop} release first, then to ${to}` : `upgrade through the releases in between first`;
+    const next =
+      hop !== undefined
+        ? `upgrade to a v1.${hop} release first, then to ${to}`
+        : `upgrade through the releases in between first`;
     return `Talos ${to} cannot be installed over ${from}: Talos v1.${t.minor} upgrades only from ${b.minHost} or later; ${next}`;
   }
   if (compareTalosVersions(from, b.maxHostExclusive) >= 0) {

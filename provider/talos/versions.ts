@@ -49,17 +49,28 @@ export function talosContract(version: string): string {
 // constants.DefaultKubernetesVersion at each known tag (contracts/talosctl.md §0). Patch releases
 // may bump it; only v1.13.9 is recorded, so v1.13.0–v1.13.8 map to the v1.13.0 value.
 const DEFAULT_KUBERNETES: [string, string][] = [
-  ["v1.6.0", "1.29.0"], ["v1.7.0", "1.30.0"], ["v1.8.0", "1.31.1"], ["v1.9.0", "1.32.0"],
-  ["v1.10.0", "1.33.0"], ["v1.11.0", "1.34.0"], ["v1.12.0", "1.35.0"], ["v1.13.0", "1.36.0"],
+  ["v1.6.0", "1.29.0"],
+  ["v1.7.0", "1.30.0"],
+  ["v1.8.0", "1.31.1"],
+  ["v1.9.0", "1.32.0"],
+  ["v1.10.0", "1.33.0"],
+  ["v1.11.0", "1.34.0"],
+  ["v1.12.0", "1.35.0"],
+  ["v1.13.0", "1.36.0"],
   ["v1.13.9", "1.36.3"],
 ];
 
 /** Kubernetes version `talosctl gen config` defaults to for this Talos release (v1.6–v1.13); throws for others. */
 export function defaultKubernetesVersion(talosVersion: string): string {
   const contract = talosContract(talosVersion);
-  const known = DEFAULT_KUBERNETES.filter(([t]) => talosContract(t) === contract && compareTalosVersions(t, talosVersion) <= 0);
+  const known = DEFAULT_KUBERNETES.filter(
+    ([t]) => talosContract(t) === contract && compareTalosVersions(t, talosVersion) <= 0,
+  );
   if (known.length === 0) {
-    throw new InputError("talosVersion", `no default Kubernetes version known for Talos ${talosVersion} (known: v1.6–v1.13); set kubernetesVersion explicitly`);
+    throw new InputError(
+      "talosVersion",
+      `no default Kubernetes version known for Talos ${talosVersion} (known: v1.6–v1.13); set kubernetesVersion explicitly`,
+    );
   }
   return known[known.length - 1][1];
 }

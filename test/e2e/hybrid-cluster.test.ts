@@ -23,7 +23,14 @@ const EXAMPLE = path.join(REPO_ROOT, "examples", "hybrid-cluster");
 const FIRST = 701; // server range of this suite (its own 127.10.x addresses), apart from the unit suite's simulators
 const LABELS = { "topology.kubernetes.io/zone": "fsn1-dc14" };
 const CPS = ["hybrid-cp-0", "hybrid-cp-1", "hybrid-cp-2"];
-const ALL = ["talos-hetzner-hybrid-e2e", "hybrid", "hybrid-secrets", "hybrid-bootstrap", "hybrid-mesh", ...CPS.flatMap((n) => [n, `${n}-config`, `${n}-firewall`])];
+const ALL = [
+  "talos-hetzner-hybrid-e2e",
+  "hybrid",
+  "hybrid-secrets",
+  "hybrid-bootstrap",
+  "hybrid-mesh",
+  ...CPS.flatMap((n) => [n, `${n}-config`, `${n}-firewall`]),
+];
 const ops = (op: string, names: string[]) => names.map((n) => `${op} ${n}`).sort();
 
 describe("e2e: examples/hybrid-cluster under the real pulumi CLI", function () {
@@ -68,7 +75,10 @@ describe("e2e: examples/hybrid-cluster under the real pulumi CLI", function () {
     assert.match(r.stdout, /Resources:\n\s+\+ 14 created\b/);
     outputs = Object.fromEntries(Object.entries(r.outputs).map(([k, v]) => [k, v.value]));
     assert.match(String(outputs.endpoint), /^https:\/\/127\.10\.\d+\.\d+:6443$/);
-    assert.deepStrictEqual((outputs.nodes as { name: string }[]).map((n) => n.name), CPS);
+    assert.deepStrictEqual(
+      (outputs.nodes as { name: string }[]).map((n) => n.name),
+      CPS,
+    );
   });
 
   it("preview --expect-no-changes and refresh --expect-no-changes pass right after up", async () => {
@@ -80,38 +90,69 @@ describe("e2e: examples/hybrid-cluster under the real pulumi CLI", function () {
     await e2e.stack.setConfig("controlPlaneLabels", { value: JSON.stringify(LABELS) });
     const out = await e2e.preview({ diff: true });
     // --diff lists the stack and what changes; the 11 unchanged resources only appear in the summary.
-    assert.deepStrictEqual(planOps(out), ["same talos-hetzner-hybrid-e2e", ...ops("update", CPS.map((n) => `${n}-config`))]);
+    assert.deepStrictEqual(planOps(out), [
+      "same talos-hetzner-hybrid-e2e",
+      ...ops(
+        "update",
+        CPS.map((n) => `${n}-config`),
+      ),
+    ]);
     assert.match(out, /Resources:\n\s+~ 3 to update\n\s+11 unchanged\b/);
-    assert.strictEqual(out.match(/^\s+\+\s+topology\.kubernetes\.io\/zone: fsn1-dc14$/gm)?.length, 3, "the redacted config diff shows the new label on each node");
+    assert.strictEqual(
+      out.match(/^\s+\+\s+topology\.kubernetes\.io\/zone: fsn1-dc14$/gm)?.length,
+      3,
+      "the redacted config diff shows the new label on each node",
+    );
     for (const [i, after] of ["1 of 3", "2 of 3, after hybrid-cp-0", "3 of 3, after hybrid-cp-1"].entries()) {
-      assert.ok(out.includes(`+ plannedAction : "apply live machine.nodeLabels.topology.kubernetes.io/zone — ${after}"`), `cp-${i}: ${after}`);
+      assert.ok(
+        out.includes(`+ plannedAction : "apply live machine.nodeLabels.topology.kubernetes.io/zone — ${after}"`),
+        `cp-${i}: ${after}`,
+      );
     }
     const r = await e2e.up();
     assert.match(r.stdout, /Resources:\n\s+~ 3 updated\n\s+11 unchanged\b/);
     const diagnostics = r.stdout.slice(r.stdout.indexOf("\nDiagnostics:"));
-    assert.strictEqual(diagnostics.match(/Applied configuration without a reboot/g)?.length, 6, "dry run and apply answer per node");
+    assert.strictEqual(
+      diagnostics.match(/Applied configuration without a reboot/g)?.length,
+      6,
+      "dry run and apply answer per node",
+    );
   });
 
   it("stack output --show-secrets kubeconfig reaches the simulated Kubernetes API: three Ready control planes", async () => {
     const kubeconfig = e2e.cli(["stack", "output", "--show-secrets", "kubeconfig"]);
     assert.strictEqual(kubeconfig.trim(), String(outputs.kubeconfig).trim());
     const nodes = await new KubeClient(kubeconfig).listNodes();
-    assert.deepStrictEqual(nodes.map((n) => [n.name, n.ready, n.osImage]), CPS.map((n) => [n, true, "Talos (v1.13.9)"]));
+    assert.deepStrictEqual(
+      nodes.map((n) => [n.name, n.ready, n.osImage]),
+      CPS.map((n) => [n, true, "Talos (v1.13.9)"]),
+    );
   });
 
   it("destroy deletes all 14; no secret appears in plaintext in the state, the backend files or any CLI output", async () => {
     const plain = JSON.parse(e2e.cli(["stack", "export", "--show-secrets"]));
     const exported = e2e.cli(["stack", "export"]);
     const secrets = secretValues(JSON.parse(exported), plain);
-    for (const s of [String(outputs.kubeconfig), String(outputs.talosconfig)]) assert.ok(secrets.includes(s), "the outputs are secrets in state");
+    for (const s of [String(outputs.kubeconfig), String(outputs.talosconfig)])
+      assert.ok(secrets.includes(s), "the outputs are secrets in state");
     // The scan has something to find: the bundle's keys, cluster secret, tokens and the client keys
     // (11 distinct pieces in this stack), each present in plaintext in the --show-secrets export.
     const keyMaterial = needles(secrets).filter((n) => !n.includes("\n"));
     assert.ok(keyMaterial.length >= 10, `only ${keyMaterial.length} pieces of key material`);
-    assert.strictEqual(plaintextHits([{ name: "plain", text: JSON.stringify(plain) }], keyMaterial, []).length, keyMaterial.length);
+    assert.strictEqual(
+      plaintextHits([{ name: "plain", text: JSON.stringify(plain) }], keyMaterial, []).length,
+      keyMaterial.length,
+    );
     const state = e2e.rawState();
     assert.match(await e2e.destroy(), /Resources:\n\s+- 14 deleted\b/);
-    const texts = [{ name: "stack export", text: exported }, ...state.map((text, i) => ({ name: `backend file ${i}`, text })), ...e2e.output.map((text, i) => ({ name: `CLI output ${i}`, text }))];
-    assert.deepStrictEqual(plaintextHits(texts, secrets, [HYBRID_CREDENTIALS.robotPassword, HYBRID_CREDENTIALS.hcloudToken]), []);
+    const texts = [
+      { name: "stack export", text: exported },
+      ...state.map((text, i) => ({ name: `backend file ${i}`, text })),
+      ...e2e.output.map((text, i) => ({ name: `CLI output ${i}`, text })),
+    ];
+    assert.deepStrictEqual(
+      plaintextHits(texts, secrets, [HYBRID_CREDENTIALS.robotPassword, HYBRID_CREDENTIALS.hcloudToken]),
+      [],
+    );
   });
 });

@@ -20,17 +20,22 @@ export async function capturedProvider(register: () => void, timeoutMs = 15000):
         const why = rejections.length ? ` (${String((rejections[0] as Error)?.message ?? rejections[0])})` : "";
         reject(new DeadlineError(`the resource to register with a serialized __provider${why}`, timeoutMs));
       }, timeoutMs);
-      pulumi.runtime.setMocks({
-        newResource(args) {
-          const text = args.inputs.__provider;
-          if (typeof text === "string") {
-            clearTimeout(timer);
-            resolve(text);
-          }
-          return { id: `${args.name}-id`, state: args.inputs };
+      pulumi.runtime.setMocks(
+        {
+          newResource(args) {
+            const text = args.inputs.__provider;
+            if (typeof text === "string") {
+              clearTimeout(timer);
+              resolve(text);
+            }
+            return { id: `${args.name}-id`, state: args.inputs };
+          },
+          call: (args) => args.inputs,
         },
-        call: (args) => args.inputs,
-      }, "project", "stack", false);
+        "project",
+        "stack",
+        false,
+      );
       register();
     });
   } finally {

@@ -65,7 +65,12 @@ export class EngineHarness {
   static async start(o: HarnessOptions = {}): Promise<EngineHarness> {
     const tempDir = o.cwd ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "engine-harness-"));
     const logs: string[] = [];
-    const host = await startHost({ cwd: o.cwd ?? tempDir!, env: o.env, project: o.project, onOutput: (l) => logs.push(l) });
+    const host = await startHost({
+      cwd: o.cwd ?? tempDir!,
+      env: o.env,
+      project: o.project,
+      onOutput: (l) => logs.push(l),
+    });
     const h = new EngineHarness(host, logs, tempDir);
     h.client = new HostClient(host, (r) => h.transcript.push(r), o.callTimeoutMs ?? 60000);
     return h;
@@ -112,7 +117,13 @@ export class EngineHarness {
   }
 
   /** Records state like the engine: outputs secret when the same-named input was secret or listed. */
-  record(urn: string, id: string, inputs: Props, outputs: Props, additionalSecretOutputs: string[] = []): RecordedResource {
+  record(
+    urn: string,
+    id: string,
+    inputs: Props,
+    outputs: Props,
+    additionalSecretOutputs: string[] = [],
+  ): RecordedResource {
     const { plain, secretKeys } = splitSecrets(inputs);
     const secret = [...new Set([...secretKeys, ...additionalSecretOutputs])].filter((k) => k in outputs || k in plain);
     const rec = { urn, id, inputs: plain, outputs: unwrapDeep(outputs) as Props, secretKeys: secret };
@@ -123,7 +134,8 @@ export class EngineHarness {
   /** The state as it would be persisted: secret values encrypted, everything else plaintext. */
   persistedState(): unknown[] {
     return [...this.state.values()].map((r) => ({
-      urn: r.urn, id: r.id,
+      urn: r.urn,
+      id: r.id,
       inputs: encryptProps(r.inputs, r.secretKeys, () => this.crypter),
       outputs: encryptProps(r.outputs, r.secretKeys, () => this.crypter),
     }));

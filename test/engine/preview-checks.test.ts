@@ -26,7 +26,10 @@ describe("engine: preview-time checks against the Cloud catalogue and of the Rob
     it("names an unknown builder location and server type, and every pool that could not boot the snapshot", async () => {
       const from = w.cloud.requests.length;
       const p = await w.h.preview(urnOf("img"), {
-        __provider: w.provider, talosVersion: "v1.13.9", location: "fsn9", serverType: "cx99",
+        __provider: w.provider,
+        talosVersion: "v1.13.9",
+        location: "fsn9",
+        serverType: "cx99",
         pools: [
           { name: "arm", serverType: "cax11", location: "fsn1" },
           { name: "typo", serverType: "cx34", location: "fsn1" },
@@ -36,18 +39,36 @@ describe("engine: preview-time checks against the Cloud catalogue and of the Rob
       });
       assert.deepStrictEqual(p.failures, [
         { property: "location", reason: '[location] "fsn9" is not a Hetzner Cloud location (known: fsn1, nbg1, hel1)' },
-        { property: "serverType", reason: '[serverType] "cx99" is not a Hetzner Cloud server type; leave it unset for "cx23"' },
-        { property: "pools", reason: '[pools[0].serverType] "cax11" (pool "arm") is an arm server type, but the cluster\'s snapshot is x86: its servers would not boot from it; use an x86 type such as "cx23", or set cloudImage.arch to "arm"' },
+        {
+          property: "serverType",
+          reason: '[serverType] "cx99" is not a Hetzner Cloud server type; leave it unset for "cx23"',
+        },
+        {
+          property: "pools",
+          reason:
+            '[pools[0].serverType] "cax11" (pool "arm") is an arm server type, but the cluster\'s snapshot is x86: its servers would not boot from it; use an x86 type such as "cx23", or set cloudImage.arch to "arm"',
+        },
         { property: "pools", reason: '[pools[1].serverType] "cx34" (pool "typo") is not a Hetzner Cloud server type' },
-        { property: "pools", reason: '[pools[2].location] "mars1" is not a Hetzner Cloud location (known: fsn1, nbg1, hel1) (pool "far")' },
+        {
+          property: "pools",
+          reason: '[pools[2].location] "mars1" is not a Hetzner Cloud location (known: fsn1, nbg1, hel1) (pool "far")',
+        },
       ]);
       const calls = w.cloud.requests.slice(from).map((r) => `${r.method} ${r.path}`);
-      assert.ok(calls.length > 0 && calls.every((c) => c.startsWith("GET /locations") || c.startsWith("GET /server_types")), calls.join(", "));
+      assert.ok(
+        calls.length > 0 && calls.every((c) => c.startsWith("GET /locations") || c.startsWith("GET /server_types")),
+        calls.join(", "),
+      );
     });
 
     it("accepts pools of the snapshot's architecture, with no write to the Cloud", async () => {
       const from = w.cloud.requests.length;
-      const p = await w.h.preview(urnOf("img-arm"), { __provider: w.provider, talosVersion: "v1.13.9", arch: "arm", pools: [{ name: "arm", serverType: "cax21", location: "hel1" }] });
+      const p = await w.h.preview(urnOf("img-arm"), {
+        __provider: w.provider,
+        talosVersion: "v1.13.9",
+        arch: "arm",
+        pools: [{ name: "arm", serverType: "cax21", location: "hel1" }],
+      });
       assert.deepStrictEqual([p.failures, w.cloud.requests.slice(from).filter((r) => r.method !== "GET")], [[], []]);
     });
   });
@@ -59,15 +80,20 @@ describe("engine: preview-time checks against the Cloud catalogue and of the Rob
       const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: url } });
       try {
         await h.configure({});
-        return await h.preview(ROBOT_URN, { __provider: provider, ...args }).then((p) => p.failures, (e: Error & { details?: string }) => e.details ?? e.message);
+        return await h.preview(ROBOT_URN, { __provider: provider, ...args }).then(
+          (p) => p.failures,
+          (e: Error & { details?: string }) => e.details ?? e.message,
+        );
       } finally {
         await h.stop();
       }
     }
 
     it("refuses plain http to a remote host before anything is sent, and accepts https and a loopback simulator", async () => {
-      assert.strictEqual(await previewWith("http://robot-ws.your-server.de"),
-        "[talos-hetzner:robotUrl (or HETZNER_ROBOT_URL)] must use https: the Robot password travels in every request's Basic auth header, which plain http sends in clear text (http is accepted only for a loopback simulator), got http://robot-ws.your-server.de");
+      assert.strictEqual(
+        await previewWith("http://robot-ws.your-server.de"),
+        "[talos-hetzner:robotUrl (or HETZNER_ROBOT_URL)] must use https: the Robot password travels in every request's Basic auth header, which plain http sends in clear text (http is accepted only for a loopback simulator), got http://robot-ws.your-server.de",
+      );
       assert.deepStrictEqual(await previewWith("https://robot-ws.your-server.de"), []);
       assert.deepStrictEqual(await previewWith("http://127.0.0.1:8080"), []);
     });

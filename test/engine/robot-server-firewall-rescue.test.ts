@@ -14,7 +14,14 @@ import { ROBOT_PASSWORD, RobotServerWorld, argsFor, smallServer } from "./resour
 
 const ADMIN = "127.0.0.1";
 const STRANGER = "127.0.0.2";
-const SSH_FROM_ADMIN: RobotFirewallRule = { name: "ssh admin", ipVersion: "ipv4", srcIp: `${ADMIN}/32`, dstPort: "22", protocol: "tcp", action: "accept" };
+const SSH_FROM_ADMIN: RobotFirewallRule = {
+  name: "ssh admin",
+  ipVersion: "ipv4",
+  srcIp: `${ADMIN}/32`,
+  dstPort: "22",
+  protocol: "tcp",
+  action: "accept",
+};
 
 /** How a connection from `localAddress` ends: "refused" before anything listens, "cut" by a firewall, "auth" at sshd. */
 function strangerAttempt(host: string): Promise<"refused" | "cut" | "auth" | "in"> {
@@ -25,16 +32,27 @@ function strangerAttempt(host: string): Promise<"refused" | "cut" | "auth" | "in
       c.end();
       resolve(e.code === "ECONNREFUSED" ? "refused" : e.level === "client-authentication" ? "auth" : "cut");
     });
-    c.connect({ host, port: 22, localAddress: STRANGER, username: "root", password: "guess", readyTimeout: 5000, hostVerifier: () => true });
+    c.connect({
+      host,
+      port: 22,
+      localAddress: STRANGER,
+      username: "root",
+      password: "guess",
+      readyTimeout: 5000,
+      hostVerifier: () => true,
+    });
   });
 }
 
 /** The stranger's result once the rescue sshd listens (connection refused means it is not up yet). */
 async function strangerOnceUp(host: string): Promise<string> {
-  return pollUntil(async () => {
-    const r = await strangerAttempt(host);
-    return r === "refused" ? undefined : r;
-  }, { what: `the rescue sshd on ${host}`, timeoutMs: 60_000, initialMs: 100, maxMs: 300 });
+  return pollUntil(
+    async () => {
+      const r = await strangerAttempt(host);
+      return r === "refused" ? undefined : r;
+    },
+    { what: `the rescue sshd on ${host}`, timeoutMs: 60_000, initialMs: 100, maxMs: 300 },
+  );
 }
 
 describe("engine: the simulated rescue SSH honours the Robot firewall", function () {
@@ -59,7 +77,22 @@ describe("engine: the simulated rescue SSH honours the Robot firewall", function
 
   it("cuts a stranger's connection to rescue SSH while the install from the admin address completes", async () => {
     const robot = new RobotClient({ url: w.robot.url, user: "robot-ws-user", password: ROBOT_PASSWORD });
-    await robot.firewall.set(2321001, { status: "active", rules: { input: [SSH_FROM_ADMIN, { name: "talos api", protocol: "tcp", dstPort: "50000-50001", srcIp: `${ADMIN}/32`, ipVersion: "ipv4", action: "accept" }] } });
+    await robot.firewall.set(2321001, {
+      status: "active",
+      rules: {
+        input: [
+          SSH_FROM_ADMIN,
+          {
+            name: "talos api",
+            protocol: "tcp",
+            dstPort: "50000-50001",
+            srcIp: `${ADMIN}/32`,
+            ipVersion: "ipv4",
+            action: "accept",
+          },
+        ],
+      },
+    });
     await robot.firewall.waitActive(2321001);
     assert.strictEqual(await installWatchingStranger(1), "cut");
   });

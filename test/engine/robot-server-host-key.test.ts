@@ -21,7 +21,11 @@ describe("engine: RobotServer pins the rescue host key", function () {
   before(async () => {
     w = await RobotServerWorld.start(() => {
       const withKeys = (s: ReturnType<typeof smallServer>) => ({ ...s, reportsRescueHostKeys: true });
-      return [withKeys(smallServer(1)), withKeys(smallServer(2, { faults: { rescueHostKeyMismatch: true } })), smallServer(3)];
+      return [
+        withKeys(smallServer(1)),
+        withKeys(smallServer(2, { faults: { rescueHostKeyMismatch: true } })),
+        smallServer(3),
+      ];
     });
   });
   after(async () => w?.stop());
@@ -32,9 +36,17 @@ describe("engine: RobotServer pins the rescue host key", function () {
     const [fp] = reported(1);
     assert.match(fp, HEX_MD5);
     const line = w.h.logs.find((l) => l.startsWith("[node-1]   rescue host key "));
-    assert.match(line ?? "", new RegExp(`^\\[node-1\\]   rescue host key SHA256:[A-Za-z0-9+/]{43} matches one Robot reported for this activation \\(${fp}\\)$`));
+    assert.match(
+      line ?? "",
+      new RegExp(
+        `^\\[node-1\\]   rescue host key SHA256:[A-Za-z0-9+/]{43} matches one Robot reported for this activation \\(${fp}\\)$`,
+      ),
+    );
     // "none" is the SSH client's opening probe for the server's methods; it carries no credential.
-    assert.deepStrictEqual([rec.outputs.talosState, [...new Set(w.rescueArms.slice(arms).flatMap((a) => a.logins ?? []))].sort()], ["maintenance", ["none", "publickey"]]);
+    assert.deepStrictEqual(
+      [rec.outputs.talosState, [...new Set(w.rescueArms.slice(arms).flatMap((a) => a.logins ?? []))].sort()],
+      ["maintenance", ["none", "publickey"]],
+    );
   });
 
   it("stops before sending anything when the rescue presents another key, naming both, every disk untouched", async () => {
@@ -43,8 +55,14 @@ describe("engine: RobotServer pins the rescue host key", function () {
     const arms = w.rescueArms.length;
     const e = await w.upError("node-2", argsFor(w, 2, { deadlines: { ...FAST, rescueSeconds: 8 } }));
     const fp = reported(2)[0];
-    assert.match(e.details, new RegExp(`^\\[node-2\\] step 5/12 \\(resetting into the rescue system \\(hw, escalation power_long\\+power\\)\\) failed: the rescue system on ${w.net.replace(/\./g, "\\.")}\\.3:22 never presented the expected host key after resets hw, power_long, power: ` +
-      `SSH host key of ${w.net.replace(/\./g, "\\.")}\\.3:22 is SHA256:\\S+ \\(MD5 ([0-9a-f:]{47})\\), expected ${fp}\\. Nothing was sent to that host \\(no password, no command\\); `), e.details);
+    assert.match(
+      e.details,
+      new RegExp(
+        `^\\[node-2\\] step 5/12 \\(resetting into the rescue system \\(hw, escalation power_long\\+power\\)\\) failed: the rescue system on ${w.net.replace(/\./g, "\\.")}\\.3:22 never presented the expected host key after resets hw, power_long, power: ` +
+          `SSH host key of ${w.net.replace(/\./g, "\\.")}\\.3:22 is SHA256:\\S+ \\(MD5 ([0-9a-f:]{47})\\), expected ${fp}\\. Nothing was sent to that host \\(no password, no command\\); `,
+      ),
+      e.details,
+    );
     assert.notStrictEqual(/\(MD5 ([0-9a-f:]{47})\)/.exec(e.details)![1], fp);
     const logins = w.rescueArms.slice(arms).flatMap((a) => a.logins ?? []);
     assert.deepStrictEqual([logins, diskHashes(m), w.robot.state.keys.size], [[], disks, 0]);
@@ -54,7 +72,10 @@ describe("engine: RobotServer pins the rescue host key", function () {
     const rec = await w.up("node-3", argsFor(w, 3));
     assert.deepStrictEqual(reported(3), []);
     const line = w.h.logs.find((l) => l.startsWith("[node-3]   rescue host key "));
-    assert.match(line ?? "", /^\[node-3\]   rescue host key SHA256:[A-Za-z0-9+/]{43} pinned for this run \(Robot reported none for the activation: trusted on first use, required from every later connection\)$/);
+    assert.match(
+      line ?? "",
+      /^\[node-3\]   rescue host key SHA256:[A-Za-z0-9+/]{43} pinned for this run \(Robot reported none for the activation: trusted on first use, required from every later connection\)$/,
+    );
     assert.strictEqual(rec.outputs.talosState, "maintenance");
     w.assertNoSecretsLeaked();
   });

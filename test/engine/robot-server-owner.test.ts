@@ -29,7 +29,10 @@ describe("engine: RobotServer records its owner in Robot and refuses a server an
 
   it("a create claims the server: its Robot name carries the owner", async () => {
     const rec = await w.up("dev-cp-0", argsFor(w, 1, { name: "hybrid-cp-0", owner: DEV }));
-    assert.deepStrictEqual([rec.outputs.serverName, robotName(N1), rec.outputs.talosState], [`hybrid-cp-0 @pulumi:${DEV}`, `hybrid-cp-0 @pulumi:${DEV}`, "maintenance"]);
+    assert.deepStrictEqual(
+      [rec.outputs.serverName, robotName(N1), rec.outputs.talosState],
+      [`hybrid-cp-0 @pulumi:${DEV}`, `hybrid-cp-0 @pulumi:${DEV}`, "maintenance"],
+    );
   });
 
   it("another stack's resource is refused in preflight, before any reset or write, with and without adopt", async () => {
@@ -38,10 +41,16 @@ describe("engine: RobotServer records its owner in Robot and refuses a server an
     const from = w.robot.requests.length;
     for (const adopt of [false, true]) {
       const e = await w.upError("prod-cp-0", argsFor(w, 1, { name: "hybrid-cp-0", owner: PROD, adopt }));
-      assert.strictEqual(e.details, `[hybrid-cp-0] step 1/12 (preflight: server, resets, addresses and image) failed: ${refusal(N1, `hybrid-cp-0 @pulumi:${DEV}`, DEV, PROD)}`);
+      assert.strictEqual(
+        e.details,
+        `[hybrid-cp-0] step 1/12 (preflight: server, resets, addresses and image) failed: ${refusal(N1, `hybrid-cp-0 @pulumi:${DEV}`, DEV, PROD)}`,
+      );
     }
     const preflight = [`GET /server/${N1}`, `GET /reset/${N1}`, `GET /ip/${w.net}.2`];
-    assert.deepStrictEqual([w.requests(from), diskHashes(w.machine(1)), robotName(N1), w.machine(1).status()], [[...preflight, ...preflight], disks, `hybrid-cp-0 @pulumi:${DEV}`, "talos"]);
+    assert.deepStrictEqual(
+      [w.requests(from), diskHashes(w.machine(1)), robotName(N1), w.machine(1).status()],
+      [[...preflight, ...preflight], disks, `hybrid-cp-0 @pulumi:${DEV}`, "talos"],
+    );
   });
 
   it("reinstallTrigger still reinstalls: the delete releases the server and the new create claims it again", async () => {
@@ -49,8 +58,14 @@ describe("engine: RobotServer records its owner in Robot and refuses a server an
     await w.h.delete(old.id, urnOf("dev-cp-0"), old.outputs);
     assert.strictEqual(robotName(N1), "hybrid-cp-0");
     const again = await w.up("dev-cp-0", argsFor(w, 1, { name: "hybrid-cp-0", owner: DEV, reinstallTrigger: 2 }));
-    assert.deepStrictEqual([again.outputs.adopted, again.outputs.talosState, robotName(N1)], [false, "maintenance", `hybrid-cp-0 @pulumi:${DEV}`]);
-    assert.ok(w.h.logs.includes("[hybrid-cp-0] released server 2321001: its Robot name is \"hybrid-cp-0\" again"), w.h.logs.join("\n"));
+    assert.deepStrictEqual(
+      [again.outputs.adopted, again.outputs.talosState, robotName(N1)],
+      [false, "maintenance", `hybrid-cp-0 @pulumi:${DEV}`],
+    );
+    assert.ok(
+      w.h.logs.includes('[hybrid-cp-0] released server 2321001: its Robot name is "hybrid-cp-0" again'),
+      w.h.logs.join("\n"),
+    );
   });
 
   it("once the owner is deleted, another stack may adopt the server", async () => {
@@ -68,9 +83,17 @@ describe("engine: RobotServer records its owner in Robot and refuses a server an
       w.up("a-cp-0", argsFor(w, 2, { name: "a-cp-0", owner: "p/a/a-cp-0" })),
       w.up("b-cp-0", argsFor(w, 2, { name: "b-cp-0", owner: "p/b/b-cp-0" })),
     ]);
-    const refused = runs.filter((r) => r.status === "rejected" && /belongs to p\/[ab]\/[ab]-cp-0, not to p\/[ab]\/[ab]-cp-0/.test((r.reason as HostCallError).details));
+    const refused = runs.filter(
+      (r) =>
+        r.status === "rejected" &&
+        /belongs to p\/[ab]\/[ab]-cp-0, not to p\/[ab]\/[ab]-cp-0/.test((r.reason as HostCallError).details),
+    );
     const installed = runs.filter((r) => r.status === "fulfilled");
-    assert.strictEqual(refused.length, 1, runs.map((r) => (r.status === "rejected" ? (r.reason as HostCallError).details : "installed")).join("\n"));
+    assert.strictEqual(
+      refused.length,
+      1,
+      runs.map((r) => (r.status === "rejected" ? (r.reason as HostCallError).details : "installed")).join("\n"),
+    );
     assert.ok(installed.length <= 1);
     const writes = w.requests(from).filter((r) => r.startsWith("POST /reset"));
     assert.ok(writes.length <= 2, writes.join(", "));

@@ -45,7 +45,11 @@ describe("engine: RobotServer polls paced by the simulator's time scale", functi
     // enough that maintenance mode was usually up by the second one. Rescue namespace setup on a busy
     // machine takes a few real seconds, so the bound leaves room for that but not for the old sleep.
     const rescue = gapMs(stamped, /step 5\/12: resetting into the rescue system/, /step 6\/12: reading the inventory/);
-    const maintenance = gapMs(stamped, /step 12\/12: waiting for Talos maintenance mode/, /Cleanup: deleted ephemeral key/);
+    const maintenance = gapMs(
+      stamped,
+      /step 12\/12: waiting for Talos maintenance mode/,
+      /Cleanup: deleted ephemeral key/,
+    );
     assert.ok(rescue < 7_500, `rescue wait took ${rescue} ms`);
     assert.ok(maintenance < 7_500, `maintenance wait took ${maintenance} ms`);
   });

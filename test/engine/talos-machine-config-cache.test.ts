@@ -19,7 +19,11 @@ import { assertNoSecrets } from "../helpers/secrets-scan";
 import { EngineHarness, capturedProvider } from "./harness";
 
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::";
-const NODES = [["cp-1", "controlplane"], ["cp-2", "controlplane"], ["w-1", "worker"]] as const;
+const NODES = [
+  ["cp-1", "controlplane"],
+  ["cp-2", "controlplane"],
+  ["w-1", "worker"],
+] as const;
 
 describe("engine: TalosMachineConfig previews in new processes use the on-disk cache", function () {
   this.timeout(180_000);
@@ -35,9 +39,21 @@ describe("engine: TalosMachineConfig previews in new processes use the on-disk c
     cacheDir = path.join(dir, "cache");
     countFile = path.join(dir, "spawns");
     wrapper = path.join(dir, "talosctl");
-    fs.writeFileSync(wrapper, `#!/bin/sh\necho "$1 $2" >> '${countFile}'\nexec '${talosctlPath()}' "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, `#!/bin/sh\necho "$1 $2" >> '${countFile}'\nexec '${talosctlPath()}' "$@"\n`, {
+      mode: 0o755,
+    });
     secretsYaml = await Talosctl.locate({ binary: talosctlPath() }).genSecrets("v1.13.9");
-    provider = await capturedProvider(() => new TalosMachineConfig("probe", { secretsYaml: "x", clusterName: "c", endpoint: "https://c:6443", role: "worker", talosVersion: "v1.13.9", node: "10.0.0.1" }));
+    provider = await capturedProvider(
+      () =>
+        new TalosMachineConfig("probe", {
+          secretsYaml: "x",
+          clusterName: "c",
+          endpoint: "https://c:6443",
+          role: "worker",
+          talosVersion: "v1.13.9",
+          node: "10.0.0.1",
+        }),
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -49,8 +65,15 @@ describe("engine: TalosMachineConfig previews in new processes use the on-disk c
       await h.configure({});
       for (const [name, role] of NODES) {
         const p = await h.preview(`${URN}${name}`, {
-          __provider: provider, secretsYaml, clusterName: "c", endpoint: "https://10.0.0.2:6443", role, talosVersion: "v1.13.9",
-          delivery: "user-data", hostname: name, ...over(name),
+          __provider: provider,
+          secretsYaml,
+          clusterName: "c",
+          endpoint: "https://10.0.0.2:6443",
+          role,
+          talosVersion: "v1.13.9",
+          delivery: "user-data",
+          hostname: name,
+          ...over(name),
         });
         assert.deepStrictEqual(p.failures, []);
       }
@@ -63,10 +86,16 @@ describe("engine: TalosMachineConfig previews in new processes use the on-disk c
   it("spawns 1 gen config and 1 validate per node when cold, none when nothing changed, 1 validate per changed node", async () => {
     assert.deepStrictEqual(await previewAll(), ["gen config", "validate -c", "validate -c", "validate -c"]);
     assert.deepStrictEqual(await previewAll(), []);
-    const patched = (name: string) => (name === "w-1" ? { nodePatches: ["machine:\n  nodeLabels:\n    tier: db\n"] } : {});
+    const patched = (name: string) =>
+      name === "w-1" ? { nodePatches: ["machine:\n  nodeLabels:\n    tier: db\n"] } : {};
     assert.deepStrictEqual(await previewAll(patched), ["validate -c"]);
     assert.deepStrictEqual(await previewAll(patched), []);
-    assert.deepStrictEqual(await previewAll(() => ({ clusterName: "c2" })), ["gen config", "validate -c", "validate -c", "validate -c"]);
+    assert.deepStrictEqual(await previewAll(() => ({ clusterName: "c2" })), [
+      "gen config",
+      "validate -c",
+      "validate -c",
+      "validate -c",
+    ]);
   });
 
   it("keeps the cache private (0700 directory, 0600 files) and free of plaintext secrets", () => {

@@ -19,7 +19,15 @@ import { NodeWorld, startNodeWorld } from "./resources/talos-machine-config/worl
 const MC = "urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp-1";
 const b64 = (s: string) => Buffer.from(s).toString("base64");
 /** Every secret value the patches below carry (plaintext; the scan also looks for base64 forms). */
-const SECRETS = ["env-s3cr3t-value", "manifest-data-s3cr3t", "manifest-string-s3cr3t", "boot-s3cr3t-0123456", "registry-s3cr3t-pw", "api-s3cr3t-token", "url-s3cr3t-pw"];
+const SECRETS = [
+  "env-s3cr3t-value",
+  "manifest-data-s3cr3t",
+  "manifest-string-s3cr3t",
+  "boot-s3cr3t-0123456",
+  "registry-s3cr3t-pw",
+  "api-s3cr3t-token",
+  "url-s3cr3t-pw",
+];
 
 const SECRET_PATCH = `machine:
   env: {LICENSE_KEY: ${SECRETS[0]}}
@@ -59,8 +67,15 @@ describe("engine: secrets in user patches stay out of previews, state, logs and 
     return async () => {
       const secrets = new TalosSecrets("cluster", { talosVersion: n.version });
       const mc = new TalosMachineConfig("cp-1", {
-        secretsYaml: secrets.secretsYaml, clusterName: "redact", endpoint: `https://${n.ip}:6443`, role: "controlplane",
-        talosVersion: n.version, installDisk: n.installDisk, hostname: "cp-1", node: n.ip, nodePatches: patches,
+        secretsYaml: secrets.secretsYaml,
+        clusterName: "redact",
+        endpoint: `https://${n.ip}:6443`,
+        role: "controlplane",
+        talosVersion: n.version,
+        installDisk: n.installDisk,
+        hostname: "cp-1",
+        node: n.ip,
+        nodePatches: patches,
       });
       return { redacted: mc.redactedConfig };
     };
@@ -70,7 +85,13 @@ describe("engine: secrets in user patches stay out of previews, state, logs and 
     w = await startNodeWorld(["v1.13.9"]);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-redact-"));
     lines = [];
-    base = { stateFile: path.join(dir, "state.json"), passphrase: "pass", cwd: dir, log: (l) => lines.push(l), config: { "talos-hetzner:talosctl": w.sim.talosctl } };
+    base = {
+      stateFile: path.join(dir, "state.json"),
+      passphrase: "pass",
+      cwd: dir,
+      log: (l) => lines.push(l),
+      config: { "talos-hetzner:talosctl": w.sim.talosctl },
+    };
     await runProgram({ ...base, program: program([]), operation: "up" });
   });
   after(async () => {
@@ -84,7 +105,14 @@ describe("engine: secrets in user patches stay out of previews, state, logs and 
     assert.deepStrictEqual(p.plan.find((e) => e.urn === MC)!.op, "update");
     const shown = lines.find((l) => l.startsWith("      redactedConfig: "))!;
     // The line shows both renderings as JSON strings; these are the new rendering's YAML lines.
-    for (const visible of ['LICENSE_KEY: "***redacted***"', 'password: "***redacted***"', "username: bot", 'apiToken: "***redacted***"', 'token-secret: "***redacted***"', "kind: Secret"]) {
+    for (const visible of [
+      'LICENSE_KEY: "***redacted***"',
+      'password: "***redacted***"',
+      "username: bot",
+      'apiToken: "***redacted***"',
+      'token-secret: "***redacted***"',
+      "kind: Secret",
+    ]) {
       assert.ok(shown.includes(JSON.stringify(visible).slice(1, -1)), `${visible} in ${shown}`);
     }
     assertNoSecrets([lines, p.plan], SECRETS, ["preview output", "plan"]);
@@ -95,13 +123,22 @@ describe("engine: secrets in user patches stay out of previews, state, logs and 
     const r = await runProgram({ ...base, program: program([SECRET_PATCH]), operation: "up" });
     assert.strictEqual(r.counts.update, 1);
     assert.ok(String(r.outputs.redacted).includes("kind: Secret"), "the Secret manifest stays visible as such");
-    assertNoSecrets([fs.readFileSync(base.stateFile, "utf8"), lines, r.outputs], SECRETS, ["state file", "run log", "stack outputs"]);
+    assertNoSecrets([fs.readFileSync(base.stateFile, "utf8"), lines, r.outputs], SECRETS, [
+      "state file",
+      "run log",
+      "stack outputs",
+    ]);
   });
 
   it("a check failure that quotes the user's URL masks its password", async () => {
     lines.length = 0;
-    const e = await rejection(runProgram({ ...base, program: program([SECRET_PATCH, BAD_URL_PATCH]), operation: "preview" }));
-    assert.match(e.message, /cluster discovery service registry endpoint is invalid: parse \\?"https:\/\/bot:\[secret\]@disc overy\.example\\?"/);
+    const e = await rejection(
+      runProgram({ ...base, program: program([SECRET_PATCH, BAD_URL_PATCH]), operation: "preview" }),
+    );
+    assert.match(
+      e.message,
+      /cluster discovery service registry endpoint is invalid: parse \\?"https:\/\/bot:\[secret\]@disc overy\.example\\?"/,
+    );
     assertNoSecrets([e.message, lines], SECRETS, ["error", "preview output"]);
   });
 });

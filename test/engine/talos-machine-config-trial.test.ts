@@ -29,8 +29,15 @@ describe("engine: a bad patch on a new stack fails the preview before anything e
     return async () => {
       const secrets = new TalosSecrets("cluster", { talosVersion: n.version });
       new TalosMachineConfig("cp-1", {
-        secretsYaml: secrets.secretsYaml, clusterName: "trial", endpoint: `https://${n.ip}:6443`, role: "controlplane",
-        talosVersion: n.version, installDisk: n.installDisk, hostname: "cp-1", node: n.ip, nodePatches: patches,
+        secretsYaml: secrets.secretsYaml,
+        clusterName: "trial",
+        endpoint: `https://${n.ip}:6443`,
+        role: "controlplane",
+        talosVersion: n.version,
+        installDisk: n.installDisk,
+        hostname: "cp-1",
+        node: n.ip,
+        nodePatches: patches,
       });
       return {};
     };
@@ -39,7 +46,13 @@ describe("engine: a bad patch on a new stack fails the preview before anything e
   before(async () => {
     w = await startNodeWorld(["v1.13.9"]);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-trial-"));
-    base = { stateFile: path.join(dir, "state.json"), passphrase: "pass", cwd: dir, log: () => undefined, config: { "talos-hetzner:talosctl": w.sim.talosctl } };
+    base = {
+      stateFile: path.join(dir, "state.json"),
+      passphrase: "pass",
+      cwd: dir,
+      log: () => undefined,
+      config: { "talos-hetzner:talosctl": w.sim.talosctl },
+    };
   });
   after(async () => {
     await w?.stop();
@@ -48,14 +61,29 @@ describe("engine: a bad patch on a new stack fails the preview before anything e
 
   it("names the bad patch at preview, with the bundle still unknown", async () => {
     const e = await rejection(runProgram({ ...base, program: program([BAD]), operation: "preview" }));
-    assert.strictEqual(e.message, "1 resource(s) failed:\n  urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp-1: check failed: nodePatches[0]: " +
-      'the controlplane config after this patch is not valid for metal mode: cluster discovery service registry endpoint is invalid: parse "not a url": invalid URI for request ' +
-      "(found at preview by a trial render with placeholder node facts, before any server is touched)");
-    assert.deepStrictEqual([fs.existsSync(base.stateFile) ? JSON.parse(fs.readFileSync(base.stateFile, "utf8")).resources?.length ?? 0 : 0, w.simNode(w.nodes[0].machineId).maintenance], [0, true]);
+    assert.strictEqual(
+      e.message,
+      "1 resource(s) failed:\n  urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp-1: check failed: nodePatches[0]: " +
+        'the controlplane config after this patch is not valid for metal mode: cluster discovery service registry endpoint is invalid: parse "not a url": invalid URI for request ' +
+        "(found at preview by a trial render with placeholder node facts, before any server is touched)",
+    );
+    assert.deepStrictEqual(
+      [
+        fs.existsSync(base.stateFile)
+          ? (JSON.parse(fs.readFileSync(base.stateFile, "utf8")).resources?.length ?? 0)
+          : 0,
+        w.simNode(w.nodes[0].machineId).maintenance,
+      ],
+      [0, true],
+    );
   });
 
   it("previews a good patch as a create whose config is rendered at apply time", async () => {
-    const p = await runProgram({ ...base, program: program(["machine:\n  nodeLabels:\n    tier: web\n"]), operation: "preview" });
+    const p = await runProgram({
+      ...base,
+      program: program(["machine:\n  nodeLabels:\n    tier: web\n"]),
+      operation: "preview",
+    });
     assert.deepStrictEqual(p.plan.map((e) => e.op).sort(), ["create", "create"]);
   });
 });

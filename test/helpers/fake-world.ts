@@ -5,7 +5,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { MachineSpec, MachineStatus, RescueArm, ResetType, ServedImage, SimMachine, SimWorld } from "../../provider/sim/types";
+import {
+  MachineSpec,
+  MachineStatus,
+  RescueArm,
+  ResetType,
+  ServedImage,
+  SimMachine,
+  SimWorld,
+} from "../../provider/sim/types";
 
 /** A machine whose boots are instant: rescue if armed, else "no-os" (or "talos" when `bootsTalos`). */
 export class FakeMachine implements SimMachine {
@@ -21,31 +29,64 @@ export class FakeMachine implements SimMachine {
   bootsTalos = false;
   userData?: string;
 
-  constructor(readonly spec: MachineSpec, private readonly dir: string) {
+  constructor(
+    readonly spec: MachineSpec,
+    private readonly dir: string,
+  ) {
     this.id = spec.id;
     this.powered = spec.power ?? "on";
     this.current = this.powered === "on" ? "no-os" : "off";
   }
-  power() { return this.powered; }
-  status() { return this.current; }
+  power() {
+    return this.powered;
+  }
+  status() {
+    return this.current;
+  }
   reset(type: ResetType) {
     this.resets.push(type);
     if (this.spec.faults?.resetIgnored) return;
     if (type === "power_long" || (type === "power" && this.powered === "on")) return this.set("off");
     this.boot();
   }
-  powerOn() { if (this.powered === "off") this.boot(); }
-  powerOff() { this.set("off"); }
-  shutdown() { if (this.current !== "no-os") this.set("off"); }
-  armRescue(arm: RescueArm) { this.armed = arm; this.lastRescueArm = arm; this.bootTime = null; }
-  disarmRescue() { this.armed = null; }
-  rescueArmed() { return this.armed !== null; }
-  rescueBootTime() { return this.bootTime; }
-  diskFile(index = 0) { return path.join(this.dir, `${this.id}-disk${index}.img`); }
-  inboundAllowed(proto: "tcp" | "udp", port: number, ip: string) { return this.filter ? this.filter(proto, port, ip) : true; }
-  setInboundFilter(f: typeof this.filter) { this.filter = f; }
-  onStatus(l: (s: MachineStatus) => void) { this.listeners.push(l); }
-  async destroy() { this.set("off"); }
+  powerOn() {
+    if (this.powered === "off") this.boot();
+  }
+  powerOff() {
+    this.set("off");
+  }
+  shutdown() {
+    if (this.current !== "no-os") this.set("off");
+  }
+  armRescue(arm: RescueArm) {
+    this.armed = arm;
+    this.lastRescueArm = arm;
+    this.bootTime = null;
+  }
+  disarmRescue() {
+    this.armed = null;
+  }
+  rescueArmed() {
+    return this.armed !== null;
+  }
+  rescueBootTime() {
+    return this.bootTime;
+  }
+  diskFile(index = 0) {
+    return path.join(this.dir, `${this.id}-disk${index}.img`);
+  }
+  inboundAllowed(proto: "tcp" | "udp", port: number, ip: string) {
+    return this.filter ? this.filter(proto, port, ip) : true;
+  }
+  setInboundFilter(f: typeof this.filter) {
+    this.filter = f;
+  }
+  onStatus(l: (s: MachineStatus) => void) {
+    this.listeners.push(l);
+  }
+  async destroy() {
+    this.set("off");
+  }
 
   private boot() {
     this.powered = "on";
@@ -71,7 +112,9 @@ export class FakeWorld implements SimWorld {
   constructor(readonly timeScale = 0) {
     this.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-world-"));
   }
-  async delay(ms: number) { await new Promise((r) => setTimeout(r, ms * this.timeScale)); }
+  async delay(ms: number) {
+    await new Promise((r) => setTimeout(r, ms * this.timeScale));
+  }
   async createMachine(spec: MachineSpec, from?: { diskImageFile?: string; userData?: string }) {
     const m = new FakeMachine(spec, this.stateDir);
     m.userData = from?.userData;
@@ -80,7 +123,13 @@ export class FakeWorld implements SimWorld {
     this.machines.set(spec.id, m);
     return m;
   }
-  async removeMachine(id: string) { this.machines.delete(id); }
-  machineByIp(ip: string) { return [...this.machines.values()].find((m) => m.spec.ipv4 === ip); }
-  get(id: string) { return this.machines.get(id) as FakeMachine; }
+  async removeMachine(id: string) {
+    this.machines.delete(id);
+  }
+  machineByIp(ip: string) {
+    return [...this.machines.values()].find((m) => m.spec.ipv4 === ip);
+  }
+  get(id: string) {
+    return this.machines.get(id) as FakeMachine;
+  }
 }

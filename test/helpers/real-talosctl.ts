@@ -25,7 +25,9 @@ function isStandIn(p: string): boolean {
 export function realTalosctl(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const root = path.resolve(__dirname, "..", "..", "..");
   const candidates = [env.REAL_TALOSCTL, env.TALOSCTL, path.join(root, ".tools", "bin", "talosctl")];
-  return candidates.find((c): c is string => typeof c === "string" && path.isAbsolute(c) && executable(c) && !isStandIn(c));
+  return candidates.find(
+    (c): c is string => typeof c === "string" && path.isAbsolute(c) && executable(c) && !isStandIn(c),
+  );
 }
 
 /** Path of the real talosctl, or null when it has not been built. */

@@ -17,7 +17,15 @@ const TIME_SCALE = 0.0001; // a Robot hour is 360 ms of the fake clock
 const HOUR = 3_600_000 * TIME_SCALE;
 
 async function installCalls(h: RobotHarness, n: number): Promise<number[]> {
-  const c = new RobotClient({ url: h.sim.url, user: h.sim.user, password: h.sim.password, now: () => h.clock.t, sleep: async () => {}, budgetWindowMs: HOUR, log: (l) => h.logs.push(l) });
+  const c = new RobotClient({
+    url: h.sim.url,
+    user: h.sim.user,
+    password: h.sim.password,
+    now: () => h.clock.t,
+    sleep: async () => {},
+    budgetWindowMs: HOUR,
+    log: (l) => h.logs.push(l),
+  });
   await c.servers.get(n);
   await c.reset.getOptions(n);
   await c.rescue.deactivate(n);
@@ -39,12 +47,28 @@ describe("Robot budgets: a 20-server install paces itself", () => {
     h = await startRobotHarness({ servers: SERVERS, timeScale: TIME_SCALE });
     const start = h.clock.t;
     const times = (await Promise.all(SERVERS.map((s) => installCalls(h, s.number)))).flat().sort((a, b) => a - b);
-    const statuses = h.sim.requests.filter((r) => r.method === "POST" && r.path.startsWith("/reset/")).map((r) => r.status);
+    const statuses = h.sim.requests
+      .filter((r) => r.method === "POST" && r.path.startsWith("/reset/"))
+      .map((r) => r.status);
     assert.deepStrictEqual([statuses.length, statuses.filter((s) => s !== 200)], [60, []]);
-    assert.deepStrictEqual(h.sim.requests.filter((r) => r.status === 403), []);
-    assert.ok(times.filter((t) => t < start + HOUR).length <= 50, `at most 50 resets inside the first hour: ${times.map((t) => t - start)}`);
+    assert.deepStrictEqual(
+      h.sim.requests.filter((r) => r.status === 403),
+      [],
+    );
+    assert.ok(
+      times.filter((t) => t < start + HOUR).length <= 50,
+      `at most 50 resets inside the first hour: ${times.map((t) => t - start)}`,
+    );
     assert.ok(times[times.length - 1] >= start + HOUR, "the last resets waited for the next hour");
-    assert.ok(h.logs.some((l) => /^Robot POST \/reset\/\d+: pacing to Robot's 50 requests per hour for POST \/reset; waiting /.test(l)), h.logs.join("\n"));
-    assert.strictEqual(SERVERS.reduce((sum, s) => sum + h.machine(s.number).resets.length, 0), 60);
+    assert.ok(
+      h.logs.some((l) =>
+        /^Robot POST \/reset\/\d+: pacing to Robot's 50 requests per hour for POST \/reset; waiting /.test(l),
+      ),
+      h.logs.join("\n"),
+    );
+    assert.strictEqual(
+      SERVERS.reduce((sum, s) => sum + h.machine(s.number).resets.length, 0),
+      60,
+    );
   });
 });

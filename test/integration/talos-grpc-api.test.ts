@@ -49,13 +49,25 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
 
   before(async function () {
     const why = missing();
-    if (why) { console.log(`      skipped: ${why}`); this.skip(); }
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
     bin = realTalosctlPath() as string;
     world = new FakeWorld(0.001);
     rt = installTalosRuntime(world);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "grpc-api-"));
-    for (const [id, ip] of [["grpc-cp1", CP], ["grpc-cp2", CP2], ["grpc-w1", `${NET}.4`]]) {
-      const m = new TalosTestMachine(world, testMachineSpec(id, ip), { version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "s" });
+    for (const [id, ip] of [
+      ["grpc-cp1", CP],
+      ["grpc-cp2", CP2],
+      ["grpc-w1", `${NET}.4`],
+    ]) {
+      const m = new TalosTestMachine(world, testMachineSpec(id, ip), {
+        version: "v1.13.9",
+        arch: "amd64",
+        platform: "metal",
+        schematic: "s",
+      });
       world.machines.set(id, m);
       machines.push(m);
       await m.start();
@@ -63,7 +75,9 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     const gen = await talosctl(["gen", "config", "grpc", `https://${CP}:6443`]);
     assert.strictEqual(gen.code, 0, gen.stderr);
   });
-  after(async () => { for (const m of machines) await m.destroy(); });
+  after(async () => {
+    for (const m of machines) await m.destroy();
+  });
 
   it("apply-config --insecure reaches a maintenance node, which installs and comes back configured", async () => {
     const run = await talosctl(["apply-config", "--insecure", "-n", CP, "-f", "controlplane.yaml"]);
@@ -87,7 +101,11 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
   it("bootstrap succeeds once; the second answers AlreadyExists for that node", async () => {
     assert.deepStrictEqual(await admin("-e", CP, "-n", CP, "bootstrap"), { code: 0, stdout: "", stderr: "" });
     const again = await admin("-e", CP, "-n", CP, "bootstrap");
-    assert.deepStrictEqual(again, { code: 1, stdout: "", stderr: `error executing bootstrap: 1 error occurred:\n\t* ${CP}: rpc error: code = AlreadyExists desc = etcd data directory is not empty\n\n\n` });
+    assert.deepStrictEqual(again, {
+      code: 1,
+      stdout: "",
+      stderr: `error executing bootstrap: 1 error occurred:\n\t* ${CP}: rpc error: code = AlreadyExists desc = etcd data directory is not empty\n\n\n`,
+    });
   });
 
   it("etcd members lists both control planes once the second joins", async () => {
@@ -95,20 +113,40 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     await until("grpc-cp2 configured", () => machines[1].boots >= 2 && rt.node("grpc-cp2")?.maintenance === false);
     const run = await admin("-e", CP, "-n", CP, "etcd", "members");
     assert.strictEqual(run.code, 0, run.stderr);
-    const row = (id: string, ip: string) => [CP, rt.node(id)!.saved.etcd!.memberId, rt.node(id)!.hostname, `https://${ip}:2380`, `https://${ip}:2379`, "false"];
-    const table = run.stdout.trimEnd().split("\n").map((l) => l.trim().split(/\s{2,}/));
-    assert.deepStrictEqual(table, [["NODE", "ID", "HOSTNAME", "PEER URLS", "CLIENT URLS", "LEARNER"], row("grpc-cp1", CP), row("grpc-cp2", CP2)]);
+    const row = (id: string, ip: string) => [
+      CP,
+      rt.node(id)!.saved.etcd!.memberId,
+      rt.node(id)!.hostname,
+      `https://${ip}:2380`,
+      `https://${ip}:2379`,
+      "false",
+    ];
+    const table = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => l.trim().split(/\s{2,}/));
+    assert.deepStrictEqual(table, [
+      ["NODE", "ID", "HOSTNAME", "PEER URLS", "CLIENT URLS", "LEARNER"],
+      row("grpc-cp1", CP),
+      row("grpc-cp2", CP2),
+    ]);
   });
 
   it("one endpoint answers for --nodes a,b per node, and names the node it could not reach", async () => {
     const both = await admin("-e", CP, "-n", `${CP},${CP2}`, "version");
     assert.strictEqual(both.code, 0, both.stderr);
     const server = both.stdout.slice(both.stdout.indexOf("Server:"));
-    assert.deepStrictEqual(server.split("\n").filter((l) => /NODE:|Tag:/.test(l)), [`\tNODE:        ${CP}`, "\tTag:         v1.13.9", `\tNODE:        ${CP2}`, "\tTag:         v1.13.9"]);
+    assert.deepStrictEqual(
+      server.split("\n").filter((l) => /NODE:|Tag:/.test(l)),
+      [`\tNODE:        ${CP}`, "\tTag:         v1.13.9", `\tNODE:        ${CP2}`, "\tTag:         v1.13.9"],
+    );
     const gone = `${NET}.9`;
     const partial = await admin("-e", CP, "-n", `${CP},${gone}`, "version");
     assert.strictEqual(partial.code, 0);
-    assert.strictEqual(partial.stderr, `WARNING: 1 error occurred:\n\t* ${gone}: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${gone}:50000: connect: connection refused"\n\n\n`);
+    assert.strictEqual(
+      partial.stderr,
+      `WARNING: 1 error occurred:\n\t* ${gone}: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp ${gone}:50000: connect: connection refused"\n\n\n`,
+    );
   });
 
   it("a client certificate from another cluster's CA is refused by the node", async () => {
@@ -130,26 +168,50 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     const run = await admin("-e", CP, "-n", CP, "kubeconfig", "-");
     assert.strictEqual(run.code, 0, run.stderr);
     const kc = YAML.parse(run.stdout);
-    assert.deepStrictEqual([kc.clusters[0].cluster.server, kc["current-context"]], [`https://${CP}:6443`, "admin@grpc"]);
+    assert.deepStrictEqual(
+      [kc.clusters[0].cluster.server, kc["current-context"]],
+      [`https://${CP}:6443`, "admin@grpc"],
+    );
   });
 
   it("etcd remove-member removes by id; a second removal answers NotFound with the decimal id", async () => {
     const hex = rt.node("grpc-cp2")!.saved.etcd!.memberId;
-    assert.deepStrictEqual(await admin("-e", CP, "-n", CP, "etcd", "remove-member", hex), { code: 0, stdout: "", stderr: "" });
+    assert.deepStrictEqual(await admin("-e", CP, "-n", CP, "etcd", "remove-member", hex), {
+      code: 0,
+      stdout: "",
+      stderr: "",
+    });
     const again = await admin("-e", CP, "-n", CP, "etcd", "remove-member", hex);
-    assert.deepStrictEqual(again, { code: 1, stdout: "", stderr: `1 error occurred:\n\t* ${CP}: rpc error: code = NotFound desc = failed to remove member ${BigInt(`0x${hex}`)}: etcdserver: member not found\n\n\n` });
-    assert.deepStrictEqual(await admin("-e", CP, "-n", CP, "etcd", "forfeit-leadership"), { code: 0, stdout: "", stderr: "" });
+    assert.deepStrictEqual(again, {
+      code: 1,
+      stdout: "",
+      stderr: `1 error occurred:\n\t* ${CP}: rpc error: code = NotFound desc = failed to remove member ${BigInt(`0x${hex}`)}: etcdserver: member not found\n\n\n`,
+    });
+    assert.deepStrictEqual(await admin("-e", CP, "-n", CP, "etcd", "forfeit-leadership"), {
+      code: 0,
+      stdout: "",
+      stderr: "",
+    });
   });
 
   it("reboot --wait=false reboots the node named through the endpoint", async () => {
     const boots = machines[1].boots;
-    assert.deepStrictEqual(await admin("-e", CP, "-n", CP2, "reboot", "--wait=false"), { code: 0, stdout: "", stderr: "" });
+    assert.deepStrictEqual(await admin("-e", CP, "-n", CP2, "reboot", "--wait=false"), {
+      code: 0,
+      stdout: "",
+      stderr: "",
+    });
     await until("grpc-cp2 rebooted", () => machines[1].boots === boots + 1);
   });
 
   it("reboot (waiting) is tracked through the event stream until the boot id changes", async () => {
     const boots = machines[0].boots;
-    const run = await runTalosctl(bin, ["--talosconfig", "talosconfig", "-e", CP, "-n", CP, "reboot", "--progress=plain", "--timeout=60s"], dir, 90000);
+    const run = await runTalosctl(
+      bin,
+      ["--talosconfig", "talosconfig", "-e", CP, "-n", CP, "reboot", "--progress=plain", "--timeout=60s"],
+      dir,
+      90000,
+    );
     assert.strictEqual(run.code, 0, run.stderr);
     const lines = run.stderr.trimEnd().split("\n");
     assert.strictEqual(lines[0], `"${CP}": waiting for actor ID`);
@@ -162,12 +224,43 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     const same = await admin("-e", CP, "-n", CP, "apply-config", "-f", "controlplane.yaml", "--mode=no-reboot");
     assert.deepStrictEqual(same, { code: 0, stdout: "", stderr: "Applied configuration without a reboot\n" });
     fs.writeFileSync(path.join(dir, "label.yaml"), "machine:\n  nodeLabels:\n    tier: gold\n");
-    const dry = await admin("-e", CP, "-n", CP, "apply-config", "-f", "controlplane.yaml", "-p", "@label.yaml", "--dry-run");
+    const dry = await admin(
+      "-e",
+      CP,
+      "-n",
+      CP,
+      "apply-config",
+      "-f",
+      "controlplane.yaml",
+      "-p",
+      "@label.yaml",
+      "--dry-run",
+    );
     assert.strictEqual(dry.code, 0, dry.stderr);
-    assert.ok(dry.stderr.startsWith("Dry run summary:\nApplied configuration without a reboot (skipped in dry-run).\nConfig diff:\n\n--- a\n+++ b\n"), dry.stderr);
+    assert.ok(
+      dry.stderr.startsWith(
+        "Dry run summary:\nApplied configuration without a reboot (skipped in dry-run).\nConfig diff:\n\n--- a\n+++ b\n",
+      ),
+      dry.stderr,
+    );
     assert.ok(dry.stderr.includes("\n+        tier: gold\n"), dry.stderr);
-    const staged = await admin("-e", CP, "-n", CP, "apply-config", "-f", "controlplane.yaml", "-p", "@label.yaml", "--mode=staged");
-    assert.deepStrictEqual(staged, { code: 0, stdout: "", stderr: "Staged configuration to be applied after the next reboot\n" });
+    const staged = await admin(
+      "-e",
+      CP,
+      "-n",
+      CP,
+      "apply-config",
+      "-f",
+      "controlplane.yaml",
+      "-p",
+      "@label.yaml",
+      "--mode=staged",
+    );
+    assert.deepStrictEqual(staged, {
+      code: 0,
+      stdout: "",
+      stderr: "Staged configuration to be applied after the next reboot\n",
+    });
   });
 
   it("a worker (no CA key of its own) serves mutual TLS with a certificate from the cluster's CA", async () => {
@@ -181,19 +274,66 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
 
   it("health runs the node's server-side checks: passes for the etcd members, fails naming a control plane outside etcd", async () => {
     const w = `${NET}.4`;
-    const ok = await admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", CP, "--worker-nodes", w);
+    const ok = await admin(
+      "-e",
+      CP,
+      "-n",
+      CP,
+      "health",
+      "--wait-timeout=20s",
+      "--control-plane-nodes",
+      CP,
+      "--worker-nodes",
+      w,
+    );
     assert.strictEqual(ok.code, 0, ok.stderr);
     const lines = ok.stderr.trimEnd().split("\n");
-    assert.deepStrictEqual([lines[0], lines[lines.length - 1]], [`discovered nodes: ["${CP}" "${w}"]`, "waiting for all k8s nodes to report schedulable: OK"]);
+    assert.deepStrictEqual(
+      [lines[0], lines[lines.length - 1]],
+      [`discovered nodes: ["${CP}" "${w}"]`, "waiting for all k8s nodes to report schedulable: OK"],
+    );
     // grpc-cp2 left etcd (remove-member above) but is still a configured control plane.
-    const bad = await admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", `${CP},${CP2}`, "--worker-nodes", w);
+    const bad = await admin(
+      "-e",
+      CP,
+      "-n",
+      CP,
+      "health",
+      "--wait-timeout=20s",
+      "--control-plane-nodes",
+      `${CP},${CP2}`,
+      "--worker-nodes",
+      w,
+    );
     assert.strictEqual(bad.code, 1);
-    assert.ok(bad.stderr.endsWith(`waiting for etcd members to be control plane nodes: etcd member ips ["${CP}"] are not subset of control plane node ips ["${CP}" "${CP2}"]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`), bad.stderr);
+    assert.ok(
+      bad.stderr.endsWith(
+        `waiting for etcd members to be control plane nodes: etcd member ips ["${CP}"] are not subset of control plane node ips ["${CP}" "${CP2}"]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`,
+      ),
+      bad.stderr,
+    );
   });
 
   it("reset as the library runs it (graceful, no reboot, waiting) is tracked until services stop; the machine powers off", async () => {
     const w = `${NET}.4`;
-    const run = await runTalosctl(bin, ["--talosconfig", "talosconfig", "-e", w, "-n", w, "reset", "--graceful=true", "--reboot=false", "--wait=true", "--timeout=60s"], dir, 90000);
+    const run = await runTalosctl(
+      bin,
+      [
+        "--talosconfig",
+        "talosconfig",
+        "-e",
+        w,
+        "-n",
+        w,
+        "reset",
+        "--graceful=true",
+        "--reboot=false",
+        "--wait=true",
+        "--timeout=60s",
+      ],
+      dir,
+      90000,
+    );
     assert.strictEqual(run.code, 0, run.stderr);
     const lines = run.stderr.trimEnd().split("\n");
     assert.strictEqual(lines[0], `"${w}": waiting for actor ID`);
@@ -204,7 +344,12 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
 
   it("reset --reboot (waiting) is tracked until the node answers in maintenance mode", async () => {
     const boots = machines[1].boots;
-    const run = await runTalosctl(bin, ["--talosconfig", "talosconfig", "-e", CP2, "-n", CP2, "reset", "--graceful=false", "--reboot", "--timeout=60s"], dir, 90000);
+    const run = await runTalosctl(
+      bin,
+      ["--talosconfig", "talosconfig", "-e", CP2, "-n", CP2, "reset", "--graceful=false", "--reboot", "--timeout=60s"],
+      dir,
+      90000,
+    );
     assert.strictEqual(run.code, 0, run.stderr);
     const lines = run.stderr.trimEnd().split("\n");
     assert.strictEqual(lines[lines.length - 1], `"${CP2}": post check passed`);

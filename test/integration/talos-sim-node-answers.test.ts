@@ -25,62 +25,128 @@ describe("Talos sim: node answers the library depends on", function () {
   const machines: TalosTestMachine[] = [];
   const t = Talosctl.locate({ binary: talosctlPath(), env: { ...process.env, TALOSCTL_SIM_VERSION: "v1.13.9" } });
   const secure = (node: string) => ({ node, endpoints: [node], talosconfig });
-  const refusal = (p: Promise<unknown>) => p.then(() => assert.fail("expected a refusal"), (e: TalosApiError) => {
-    assert.strictEqual(e.name, "TalosApiError", e.message);
-    return [e.grpcCode, e.detail];
-  });
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => assert.fail("expected a refusal"),
+      (e: TalosApiError) => {
+        assert.strictEqual(e.name, "TalosApiError", e.message);
+        return [e.grpcCode, e.detail];
+      },
+    );
 
   before(async () => {
     const world = new FakeWorld(0.001);
     rt = installTalosRuntime(world);
     const secretsYaml = await t.genSecrets("v1.13.9");
     const base = { clusterName: "answers", endpoint: `https://${CP}:6443`, secretsYaml, installDisk: "/dev/sda" };
-    const cfg = await t.genConfig({ ...base, talosVersion: "v1.13.9", kubernetesVersion: "1.36.3", installImage: "ghcr.io/siderolabs/installer:v1.13.9" });
-    const old = await t.genConfig({ ...base, talosVersion: "v1.9.6", kubernetesVersion: "1.32.4", installImage: "ghcr.io/siderolabs/installer:v1.9.6" });
+    const cfg = await t.genConfig({
+      ...base,
+      talosVersion: "v1.13.9",
+      kubernetesVersion: "1.36.3",
+      installImage: "ghcr.io/siderolabs/installer:v1.13.9",
+    });
+    const old = await t.genConfig({
+      ...base,
+      talosVersion: "v1.9.6",
+      kubernetesVersion: "1.32.4",
+      installImage: "ghcr.io/siderolabs/installer:v1.9.6",
+    });
     [talosconfig, cpConfig] = [cfg.talosconfig, cfg.controlplane];
-    for (const [i, ip, version, state] of [[0, CP, "v1.13.9", cfg.controlplane], [1, W, "v1.13.9", cfg.worker], [2, OLD, "v1.9.6", old.worker]] as const) {
-      const m = new TalosTestMachine(world, testMachineSpec(`answers-${i}`, ip), { version, arch: "amd64", platform: "metal", schematic: "s" });
+    for (const [i, ip, version, state] of [
+      [0, CP, "v1.13.9", cfg.controlplane],
+      [1, W, "v1.13.9", cfg.worker],
+      [2, OLD, "v1.9.6", old.worker],
+    ] as const) {
+      const m = new TalosTestMachine(world, testMachineSpec(`answers-${i}`, ip), {
+        version,
+        arch: "amd64",
+        platform: "metal",
+        schematic: "s",
+      });
       m.state = state;
       machines.push(m);
       await m.start();
     }
   });
-  after(async () => { for (const m of machines) await m.destroy(); });
+  after(async () => {
+    for (const m of machines) await m.destroy();
+  });
 
   it("etcd APIs on a worker: Unimplemented, naming the API (machinehelper.CheckControlplane)", async () => {
-    assert.deepStrictEqual(await refusal(t.etcdMembers(secure(W))), ["Unimplemented", "member list is only available on control plane nodes"]);
-    assert.deepStrictEqual(await refusal(t.etcdForfeitLeadership(secure(W))), ["Unimplemented", "etcd forfeit leadership is only available on control plane nodes"]);
+    assert.deepStrictEqual(await refusal(t.etcdMembers(secure(W))), [
+      "Unimplemented",
+      "member list is only available on control plane nodes",
+    ]);
+    assert.deepStrictEqual(await refusal(t.etcdForfeitLeadership(secure(W))), [
+      "Unimplemented",
+      "etcd forfeit leadership is only available on control plane nodes",
+    ]);
   });
 
   it("etcd members on a control plane before bootstrap: the node's own dial of etcd at :2379 fails (Unavailable)", async () => {
-    const e = await t.etcdMembers(secure(CP)).then(() => undefined, (x: TalosApiError) => x);
-    assert.deepStrictEqual([e?.grpcCode, e?.node, e?.detail], ["Unavailable", CP, `connection error: desc = "transport: Error while dialing: dial tcp ${CP}:2379: connect: connection refused"`]);
+    const e = await t.etcdMembers(secure(CP)).then(
+      () => undefined,
+      (x: TalosApiError) => x,
+    );
+    assert.deepStrictEqual(
+      [e?.grpcCode, e?.node, e?.detail],
+      [
+        "Unavailable",
+        CP,
+        `connection error: desc = "transport: Error while dialing: dial tcp ${CP}:2379: connect: connection refused"`,
+      ],
+    );
   });
 
   it("forfeit-leadership of the only etcd member fails with Talos's text (gRPC Unknown)", async () => {
-    await retry(() => t.bootstrap(secure(CP)), { attempts: 40, initialMs: 20, retryable: (e) => isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === "FailedPrecondition" });
+    await retry(() => t.bootstrap(secure(CP)), {
+      attempts: 40,
+      initialMs: 20,
+      retryable: (e) => isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === "FailedPrecondition",
+    });
     assert.strictEqual((await t.etcdMembers(secure(CP))).length, 1);
-    assert.deepStrictEqual(await refusal(t.etcdForfeitLeadership(secure(CP))), ["Unknown", "failed to forfeit leadership: cannot forfeit leadership, only one member"]);
+    assert.deepStrictEqual(await refusal(t.etcdForfeitLeadership(secure(CP))), [
+      "Unknown",
+      "failed to forfeit leadership: cannot forfeit leadership, only one member",
+    ]);
   });
 
   it("an insecure client meets the configured node's mutual TLS while reading the server preface", async () => {
-    assert.deepStrictEqual(await refusal(t.getResources("disks", { node: CP, insecure: true })), ["Unavailable", 'connection error: desc = "error reading server preface: remote error: tls: certificate required"']);
+    assert.deepStrictEqual(await refusal(t.getResources("disks", { node: CP, insecure: true })), [
+      "Unavailable",
+      'connection error: desc = "error reading server preface: remote error: tls: certificate required"',
+    ]);
   });
 
   it("apply-config of Kubernetes images outside v1.13's range (1.31–1.36) is InvalidArgument with RuntimeValidate's texts", async () => {
-    const config = cpConfig.replace("ghcr.io/siderolabs/kubelet:v1.36.3", "ghcr.io/siderolabs/kubelet:v1.20.0").replace("registry.k8s.io/kube-apiserver:v1.36.3", "registry.k8s.io/kube-apiserver:v1.37.0");
-    const [code, detail] = await refusal(t.applyConfig({ ...secure(CP), config, mode: "auto", insecure: false, dryRun: false }));
-    assert.deepStrictEqual([code, detail.split("\n")], ["InvalidArgument", [
-      "2 errors occurred:",
-      "\t* kubelet image is not valid: version of Kubernetes 1.20.0 is too old to be used with Talos 1.13.9",
-      "\t* kube-apiserver image is not valid: version of Kubernetes 1.37.0 is too new to be used with Talos 1.13.9",
-    ]]);
+    const config = cpConfig
+      .replace("ghcr.io/siderolabs/kubelet:v1.36.3", "ghcr.io/siderolabs/kubelet:v1.20.0")
+      .replace("registry.k8s.io/kube-apiserver:v1.36.3", "registry.k8s.io/kube-apiserver:v1.37.0");
+    const [code, detail] = await refusal(
+      t.applyConfig({ ...secure(CP), config, mode: "auto", insecure: false, dryRun: false }),
+    );
+    assert.deepStrictEqual(
+      [code, detail.split("\n")],
+      [
+        "InvalidArgument",
+        [
+          "2 errors occurred:",
+          "\t* kubelet image is not valid: version of Kubernetes 1.20.0 is too old to be used with Talos 1.13.9",
+          "\t* kube-apiserver image is not valid: version of Kubernetes 1.37.0 is too new to be used with Talos 1.13.9",
+        ],
+      ],
+    );
   });
 
   it("an upgrade from v1.9.6 straight to v1.13.9 is refused by the installer's pre-flight check; the node stays on v1.9.6", async () => {
     const before = rt.journal.length;
-    const [code, detail] = await refusal(t.upgrade({ ...secure(OLD), image: "ghcr.io/siderolabs/installer:v1.13.9", timeoutMs: 10000 }));
-    assert.deepStrictEqual([code, detail], ["Unknown", "pre-flight checks failed: host version 1.9.6 is too old to upgrade to Talos 1.13.9"]);
+    const [code, detail] = await refusal(
+      t.upgrade({ ...secure(OLD), image: "ghcr.io/siderolabs/installer:v1.13.9", timeoutMs: 10000 }),
+    );
+    assert.deepStrictEqual(
+      [code, detail],
+      ["Unknown", "pre-flight checks failed: host version 1.9.6 is too old to upgrade to Talos 1.13.9"],
+    );
     assert.strictEqual(rt.nodeByAddress(OLD)!.version.tag, "v1.9.6");
     assert.deepStrictEqual(rt.journal.slice(before), []);
   });

@@ -40,29 +40,52 @@ interface Case {
   args?: string[];
 }
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function runReal(args: string[], cwd: string): Run {
-  const r = spawnSync(REAL as string, args, { cwd, encoding: "utf8", env: { PATH: process.env.PATH, HOME: cwd }, timeout: 60000 });
+  const r = spawnSync(REAL as string, args, {
+    cwd,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, HOME: cwd },
+    timeout: 60000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 async function runStandIn(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   let stdout = "";
   let stderr = "";
-  const code = await talosctlMain(args, { HOME: cwd, TALOSCTL_SIM_VERSION: "v1.13.9", ...env }, cwd, { out: (t) => void (stdout += t), err: (t) => void (stderr += t) });
+  const code = await talosctlMain(args, { HOME: cwd, TALOSCTL_SIM_VERSION: "v1.13.9", ...env }, cwd, {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+  });
   return { code, stdout, stderr };
 }
 
 /** Key material never reaches a failure message: long base64 runs become a short digest (equal stays equal). */
 function masked(text: string, dir: string): string {
-  return text.split(dir).join("<dir>").replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => `<sha256:${crypto.createHash("sha256").update(m).digest("hex").slice(0, 8)}>`);
+  return text
+    .split(dir)
+    .join("<dir>")
+    .replace(
+      /[A-Za-z0-9+/_-]{40,}={0,2}/g,
+      (m) => `<sha256:${crypto.createHash("sha256").update(m).digest("hex").slice(0, 8)}>`,
+    );
 }
 
 /** The value with every mapping's keys sorted (Go encodes struct fields in declaration order, the stand-in in insertion order). */
 function sortedKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortedKeys);
-  if (v && typeof v === "object") return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 
@@ -73,7 +96,10 @@ function sortedKeys(v: unknown): unknown {
  */
 function verdict(r: Run, dir: string, asYaml = false): { code: number; firstError: string; stdout: string } {
   const first = r.stderr.split("\n").find((l) => l.trim() !== "" && !l.startsWith("WARNING: ")) ?? "";
-  const stdout = asYaml && r.stdout ? JSON.stringify(sortedKeys(parseAllDocuments(r.stdout).map((d) => d.toJS())), null, 1) : r.stdout;
+  const stdout =
+    asYaml && r.stdout
+      ? JSON.stringify(sortedKeys(parseAllDocuments(r.stdout).map((d) => d.toJS())), null, 1)
+      : r.stdout;
   return { code: r.code, firstError: masked(first, dir), stdout: masked(stdout, dir) };
 }
 
@@ -97,7 +123,22 @@ function argvOf(c: Case, name: string, dir: string): string[] {
   if (c.command === "gen") {
     const args = (c.args ?? []).map((a) => (a.startsWith("@PATCH") ? patches[Number(a.slice(6))] : a));
     const extra = c.args?.some((a) => a.startsWith("@PATCH")) ? [] : patches.flatMap((p) => ["--config-patch", p]);
-    return ["gen", "config", "conformance", "https://10.0.0.1:6443", "--with-secrets", path.join(dir, "secrets.yaml"), "--with-docs=false", "--with-examples=false", "-o", "-", "--output-types", "controlplane", ...args, ...extra];
+    return [
+      "gen",
+      "config",
+      "conformance",
+      "https://10.0.0.1:6443",
+      "--with-secrets",
+      path.join(dir, "secrets.yaml"),
+      "--with-docs=false",
+      "--with-examples=false",
+      "-o",
+      "-",
+      "--output-types",
+      "controlplane",
+      ...args,
+      ...extra,
+    ];
   }
   const input = path.join(dir, `${name}.yaml`);
   fs.writeFileSync(input, inputOf(c, dir));
@@ -116,7 +157,21 @@ describe("talosctl conformance: the stand-in answers as the real talosctl", func
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "talosctl-conformance-"));
     assert.strictEqual(runReal(["gen", "secrets", "-o", path.join(dir, "secrets.yaml")], dir).code, 0);
-    const base = runReal(["gen", "config", "conformance", "https://10.0.0.1:6443", "--with-secrets", path.join(dir, "secrets.yaml"), "--with-docs=false", "--with-examples=false", "-o", path.join(dir, "base")], dir);
+    const base = runReal(
+      [
+        "gen",
+        "config",
+        "conformance",
+        "https://10.0.0.1:6443",
+        "--with-secrets",
+        path.join(dir, "secrets.yaml"),
+        "--with-docs=false",
+        "--with-examples=false",
+        "-o",
+        path.join(dir, "base"),
+      ],
+      dir,
+    );
     assert.strictEqual(base.code, 0, base.stderr);
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
@@ -128,7 +183,8 @@ describe("talosctl conformance: the stand-in answers as the real talosctl", func
   });
 
   it("gen secrets: same exit code, output and bundle layout (the key material is random)", async () => {
-    const layout = (file: string) => JSON.stringify(parse(fs.readFileSync(file, "utf8")), (_k, v) => (typeof v === "string" ? typeof v : v));
+    const layout = (file: string) =>
+      JSON.stringify(parse(fs.readFileSync(file, "utf8")), (_k, v) => (typeof v === "string" ? typeof v : v));
     const real = runReal(["gen", "secrets", "-o", path.join(dir, "real-secrets.yaml")], dir);
     const standIn = await runStandIn(["gen", "secrets", "-o", path.join(dir, "standin-secrets.yaml")], dir);
     assert.deepStrictEqual(verdict(standIn, dir), verdict(real, dir));
@@ -147,11 +203,19 @@ describe("talosctl conformance: the stand-in answers as the real talosctl", func
     const args = argvOf(c, "delegated", dir);
     const real = runReal(args, dir);
     const standIn = await runStandIn(args, dir, { TALOSCTL_SIM_REAL: REAL, PATH: process.env.PATH });
-    assert.deepStrictEqual([standIn.code, masked(standIn.stderr, dir), standIn.stdout], [real.code, masked(real.stderr, dir), real.stdout]);
+    assert.deepStrictEqual(
+      [standIn.code, masked(standIn.stderr, dir), standIn.stdout],
+      [real.code, masked(real.stderr, dir), real.stdout],
+    );
     assert.strictEqual(real.code, 1);
   });
 
-  const files = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => f.endsWith(".yaml")).sort() : [];
+  const files = fs.existsSync(CORPUS)
+    ? fs
+        .readdirSync(CORPUS)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort()
+    : [];
   it(`has a corpus of at least 25 invalid configs and the patch features (${files.length} cases)`, () => {
     const cases = files.map((f) => parse(fs.readFileSync(path.join(CORPUS, f), "utf8")) as Case);
     assert.ok(cases.filter((c) => c.command === "validate").length >= 25);
@@ -166,11 +230,19 @@ describe("talosctl conformance: the stand-in answers as the real talosctl", func
       const asYaml = c.command !== "validate";
       const known = KNOWN_DIFFERENCES[name];
       if (known) {
-        assert.notDeepStrictEqual(verdict(standIn, dir, asYaml), verdict(real, dir, asYaml), `${name} now agrees with the real talosctl: remove it from KNOWN_DIFFERENCES`);
+        assert.notDeepStrictEqual(
+          verdict(standIn, dir, asYaml),
+          verdict(real, dir, asYaml),
+          `${name} now agrees with the real talosctl: remove it from KNOWN_DIFFERENCES`,
+        );
         console.log(`      known difference: ${known}`);
         this.skip();
       }
-      assert.deepStrictEqual(verdict(standIn, dir, asYaml), verdict(real, dir, asYaml), `argv: talosctl ${args.join(" ")}\nreal stderr:\n${masked(real.stderr, dir)}\nstand-in stderr:\n${masked(standIn.stderr, dir)}`);
+      assert.deepStrictEqual(
+        verdict(standIn, dir, asYaml),
+        verdict(real, dir, asYaml),
+        `argv: talosctl ${args.join(" ")}\nreal stderr:\n${masked(real.stderr, dir)}\nstand-in stderr:\n${masked(standIn.stderr, dir)}`,
+      );
     });
   }
 });

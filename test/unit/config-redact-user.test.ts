@@ -72,8 +72,24 @@ name: agent
 environment: [API_KEY=s1-ext, REGION=fsn1]
 `;
 
-const EXPECTED = ["http://proxy:3128", "s1-env", "s1-regpass", "s1-wgkey", "s1-apitoken", "s1-listed", "s1-urlpass", "Bearer s1-header",
-  '{"data":{"pw":"czEtbGFzdA=="}}', "czEtZGF0YQ==", "s1-string", "abcdef", "s1-bootstrap", "s1-configmap", "s1-ext", "fsn1"];
+const EXPECTED = [
+  "http://proxy:3128",
+  "s1-env",
+  "s1-regpass",
+  "s1-wgkey",
+  "s1-apitoken",
+  "s1-listed",
+  "s1-urlpass",
+  "Bearer s1-header",
+  '{"data":{"pw":"czEtbGFzdA=="}}',
+  "czEtZGF0YQ==",
+  "s1-string",
+  "abcdef",
+  "s1-bootstrap",
+  "s1-configmap",
+  "s1-ext",
+  "fsn1",
+];
 
 describe("config redaction of secrets in user patches", () => {
   it("finds exactly the user's secret values: env, headers, Secret manifests, registry auth, keys, tokens, URL passwords", () => {
@@ -87,7 +103,10 @@ describe("config redaction of secrets in user patches", () => {
     const [main, ext] = parseAllDocuments(redacted).map((d) => d.toJS());
     assert.deepStrictEqual(main.machine.env, { HTTP_PROXY: REDACTED, LICENSE: REDACTED });
     assert.deepStrictEqual(main.machine.registries.config["ghcr.io"].auth, { username: "bot", password: REDACTED });
-    assert.deepStrictEqual(main.machine.network.interfaces[0].wireguard, { privateKey: REDACTED, peers: [{ publicKey: "pub-visible", endpoint: "1.2.3.4:51820" }] });
+    assert.deepStrictEqual(main.machine.network.interfaces[0].wireguard, {
+      privateKey: REDACTED,
+      peers: [{ publicKey: "pub-visible", endpoint: "1.2.3.4:51820" }],
+    });
     assert.deepStrictEqual(main.machine.kubelet, {
       extraArgs: { "service-account-key-file": "/etc/visible.key" },
       extraConfig: { apiToken: REDACTED, tokens: [REDACTED], serverTLSBootstrap: true },
@@ -98,25 +117,64 @@ describe("config redaction of secrets in user patches", () => {
 
   it("rewrites a Secret manifest with its values redacted and leaves a manifest without secrets byte-identical", () => {
     const main = parseAllDocuments(redactConfig(CONFIG))[0].toJS();
-    const [secret, token, configMap, deploy] = parseAllDocuments(main.cluster.inlineManifests[0].contents).map((d) => d.toJS());
-    assert.deepStrictEqual([secret.data, secret.stringData, secret.metadata.annotations], [
-      { pw: REDACTED }, { url: REDACTED }, { "kubectl.kubernetes.io/last-applied-configuration": REDACTED }]);
-    assert.deepStrictEqual([token.type, token.stringData], ["bootstrap.kubernetes.io/token", { "token-id": REDACTED, "token-secret": REDACTED }]);
+    const [secret, token, configMap, deploy] = parseAllDocuments(main.cluster.inlineManifests[0].contents).map((d) =>
+      d.toJS(),
+    );
+    assert.deepStrictEqual(
+      [secret.data, secret.stringData, secret.metadata.annotations],
+      [{ pw: REDACTED }, { url: REDACTED }, { "kubectl.kubernetes.io/last-applied-configuration": REDACTED }],
+    );
+    assert.deepStrictEqual(
+      [token.type, token.stringData],
+      ["bootstrap.kubernetes.io/token", { "token-id": REDACTED, "token-secret": REDACTED }],
+    );
     assert.deepStrictEqual(configMap.data, { DB_PASSWORD: REDACTED, mode: "fast" });
     const spec = deploy.spec.template.spec;
-    assert.deepStrictEqual([spec.containers[0].env[0], spec.volumes[0]], [
-      { name: "TOKEN", valueFrom: { secretKeyRef: { name: "db", key: "pw" } } }, { name: "certs", secret: { secretName: "db" } }]);
+    assert.deepStrictEqual(
+      [spec.containers[0].env[0], spec.volumes[0]],
+      [
+        { name: "TOKEN", valueFrom: { secretKeyRef: { name: "db", key: "pw" } } },
+        { name: "certs", secret: { secretName: "db" } },
+      ],
+    );
     assert.strictEqual(main.cluster.inlineManifests[1].contents, PLAIN_MANIFEST);
   });
 
   it("redacts a manifest that does not parse as a whole", () => {
-    const config = "version: v1alpha1\ncluster:\n  inlineManifests:\n    - name: broken\n      contents: \"kind: Secret\\ndata: {pw: s1-x\"\n";
+    const config =
+      'version: v1alpha1\ncluster:\n  inlineManifests:\n    - name: broken\n      contents: "kind: Secret\\ndata: {pw: s1-x"\n';
     assert.strictEqual(parseAllDocuments(redactConfig(config))[0].toJS().cluster.inlineManifests[0].contents, REDACTED);
   });
 
   it("names secrets by key words, not references to them", () => {
-    const keys = ["apiToken", "DB_PASSWORD", "passwd", "passphrase", "clientSecret", "keys", "credentials", "privateKey",
-      "key", "secretName", "secretKeyRef", "publicKey", "service-account-key-file", "keyPath", "secretsDir", "name", "slot"];
-    assert.deepStrictEqual(keys.filter(isSecretKey), ["apiToken", "DB_PASSWORD", "passwd", "passphrase", "clientSecret", "keys", "credentials", "privateKey"]);
+    const keys = [
+      "apiToken",
+      "DB_PASSWORD",
+      "passwd",
+      "passphrase",
+      "clientSecret",
+      "keys",
+      "credentials",
+      "privateKey",
+      "key",
+      "secretName",
+      "secretKeyRef",
+      "publicKey",
+      "service-account-key-file",
+      "keyPath",
+      "secretsDir",
+      "name",
+      "slot",
+    ];
+    assert.deepStrictEqual(keys.filter(isSecretKey), [
+      "apiToken",
+      "DB_PASSWORD",
+      "passwd",
+      "passphrase",
+      "clientSecret",
+      "keys",
+      "credentials",
+      "privateKey",
+    ]);
   });
 });

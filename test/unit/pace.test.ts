@@ -21,7 +21,12 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
   });
 
   it("grows ×1.5 up to a quarter of the scaled expectation, within the same bounds", () => {
-    assert.deepStrictEqual(pollPace(30_000, 0.1, 300_000), { firstWaitMs: 1_500, initialMs: 300, factor: 1.5, maxMs: 750 });
+    assert.deepStrictEqual(pollPace(30_000, 0.1, 300_000), {
+      firstWaitMs: 1_500,
+      initialMs: 300,
+      factor: 1.5,
+      maxMs: 750,
+    });
     assert.strictEqual(pollPace(300_000, 0.0005, 600_000).maxMs, 38);
     assert.strictEqual(pollPace(300_000, 1, 600_000).maxMs, 5_000);
   });
@@ -40,7 +45,18 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
     let t = 0;
     let checks = 0;
     const v = await pollUntil(async () => (++checks === 2 ? "ok" : undefined), {
-      what: "x", timeoutMs: 1_000, firstWaitMs: 75, initialMs: 20, factor: 1.5, maxMs: 38, jitter: 0, now: () => t, sleep: async (ms) => { waits.push(ms); t += ms; },
+      what: "x",
+      timeoutMs: 1_000,
+      firstWaitMs: 75,
+      initialMs: 20,
+      factor: 1.5,
+      maxMs: 38,
+      jitter: 0,
+      now: () => t,
+      sleep: async (ms) => {
+        waits.push(ms);
+        t += ms;
+      },
     });
     assert.deepStrictEqual([v, waits], ["ok", [75, 20]]);
   });
@@ -48,17 +64,25 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
   it("the world's time scale comes from talos-hetzner:timeScale / TALOS_HETZNER_TIME_SCALE, 1 by default", () => {
     assert.strictEqual(worldTimeScale({}), 1);
     assert.strictEqual(worldTimeScale({ TALOS_HETZNER_TIME_SCALE: "0.0005" }), 0.0005);
-    assert.throws(() => worldTimeScale({ TALOS_HETZNER_TIME_SCALE: "fast" }), { name: "InputError", message: '[talos-hetzner:timeScale] must be a positive number, got "fast"' });
-    assert.throws(() => worldTimeScale({ TALOS_HETZNER_TIME_SCALE: "-1" }), { message: '[talos-hetzner:timeScale] must be a positive number, got "-1"' });
+    assert.throws(() => worldTimeScale({ TALOS_HETZNER_TIME_SCALE: "fast" }), {
+      name: "InputError",
+      message: '[talos-hetzner:timeScale] must be a positive number, got "fast"',
+    });
+    assert.throws(() => worldTimeScale({ TALOS_HETZNER_TIME_SCALE: "-1" }), {
+      message: '[talos-hetzner:timeScale] must be a positive number, got "-1"',
+    });
   });
 
   it("RobotServer: rescue, Talos boot and power-off polls follow their expectations at the simulator's scale", () => {
     const t = timingOf(undefined, 0.0005);
-    assert.deepStrictEqual([t.rescue, t.maintenance, t.powerOff], [
-      { firstWaitMs: 75, initialMs: 20, factor: 1.5, maxMs: 38 },
-      { firstWaitMs: 30, initialMs: 20, factor: 1.5, maxMs: 20 },
-      { firstWaitMs: 3, initialMs: 20, factor: 1.5, maxMs: 20 },
-    ]);
+    assert.deepStrictEqual(
+      [t.rescue, t.maintenance, t.powerOff],
+      [
+        { firstWaitMs: 75, initialMs: 20, factor: 1.5, maxMs: 38 },
+        { firstWaitMs: 30, initialMs: 20, factor: 1.5, maxMs: 20 },
+        { firstWaitMs: 3, initialMs: 20, factor: 1.5, maxMs: 20 },
+      ],
+    );
     assert.deepStrictEqual(EXPECTED_MS.rescueBoot * 0.0005, 150);
   });
 

@@ -12,7 +12,19 @@ import { tarGzOneFile } from "../../provider/sim/talos/grpc/tarball";
 
 describe("talos sim gRPC parts", () => {
   it("maps grpc-go code names to wire codes; an unknown name is Unknown", () => {
-    const names = ["OK", "InvalidArgument", "NotFound", "AlreadyExists", "PermissionDenied", "FailedPrecondition", "Unimplemented", "Internal", "Unavailable", "DeadlineExceeded", "NoSuchCode"];
+    const names = [
+      "OK",
+      "InvalidArgument",
+      "NotFound",
+      "AlreadyExists",
+      "PermissionDenied",
+      "FailedPrecondition",
+      "Unimplemented",
+      "Internal",
+      "Unavailable",
+      "DeadlineExceeded",
+      "NoSuchCode",
+    ];
     assert.deepStrictEqual(names.map(statusCode), [0, 3, 5, 6, 7, 9, 12, 13, 14, 4, 2]);
   });
 
@@ -26,13 +38,20 @@ describe("talos sim gRPC parts", () => {
   });
 
   it("reads google.protobuf.Duration (seconds load as a string) in ms; unset is undefined", () => {
-    assert.deepStrictEqual([durationMs({ seconds: "60", nanos: 500000000 }), durationMs({ seconds: "0", nanos: 1999999 }), durationMs(null)], [60500, 1, undefined]);
+    assert.deepStrictEqual(
+      [durationMs({ seconds: "60", nanos: 500000000 }), durationMs({ seconds: "0", nanos: 1999999 }), durationMs(null)],
+      [60500, 1, undefined],
+    );
   });
 
   it("writes a one-file ustar archive: name, octal size and a valid header checksum, content padded to 512", () => {
     const tar = zlib.gunzipSync(tarGzOneFile("kubeconfig", Buffer.from("apiVersion: v1\n"), 1700000000));
     const h = tar.subarray(0, 512);
-    const field = (at: number, len: number) => h.subarray(at, at + len).toString("latin1").replace(/\0.*$/s, "");
+    const field = (at: number, len: number) =>
+      h
+        .subarray(at, at + len)
+        .toString("latin1")
+        .replace(/\0.*$/s, "");
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i];
     assert.deepStrictEqual(

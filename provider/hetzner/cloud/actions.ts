@@ -20,7 +20,10 @@ const CHUNK = 25;
 
 /** Client for /actions. */
 export class ActionsClient {
-  constructor(private readonly t: Transport, private readonly o: PollSettings) {}
+  constructor(
+    private readonly t: Transport,
+    private readonly o: PollSettings,
+  ) {}
 
   /** One action; undefined when it does not exist. */
   get(id: number): Promise<Action | undefined> {
@@ -32,7 +35,13 @@ export class ActionsClient {
     const out: Action[] = [];
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      out.push(...(await this.t.request<{ actions: Action[] }>("GET", "/actions", { query: { id: chunk, sort: ["status", "id"] } })).actions);
+      out.push(
+        ...(
+          await this.t.request<{ actions: Action[] }>("GET", "/actions", {
+            query: { id: chunk, sort: ["status", "id"] },
+          })
+        ).actions,
+      );
     }
     return out;
   }
@@ -45,15 +54,20 @@ export class ActionsClient {
     const latest = new Map<number, Action | undefined>();
     for (const a of actions) latest.set(typeof a === "number" ? a : a.id, typeof a === "number" ? undefined : a);
     const labels = [...latest.entries()].map(([id, a]) => (a ? `${id} (${a.command})` : String(id)));
-    return pollUntil(async () => {
-      const pending = [...latest.entries()].filter(([, a]) => a?.status !== "success" && a?.status !== "error").map(([id]) => id);
-      if (pending.length) await this.refresh(pending, latest);
-      const all = [...latest.values()] as Action[];
-      o.onProgress?.(all);
-      const failed = all.find((a) => a.status === "error");
-      if (failed) throw new ActionFailedError(failed);
-      return all.every((a) => a.status === "success") ? all : undefined;
-    }, pollOptions(this.t, this.o, `Cloud actions ${labels.join(", ")}`, o.timeoutMs));
+    return pollUntil(
+      async () => {
+        const pending = [...latest.entries()]
+          .filter(([, a]) => a?.status !== "success" && a?.status !== "error")
+          .map(([id]) => id);
+        if (pending.length) await this.refresh(pending, latest);
+        const all = [...latest.values()] as Action[];
+        o.onProgress?.(all);
+        const failed = all.find((a) => a.status === "error");
+        if (failed) throw new ActionFailedError(failed);
+        return all.every((a) => a.status === "success") ? all : undefined;
+      },
+      pollOptions(this.t, this.o, `Cloud actions ${labels.join(", ")}`, o.timeoutMs),
+    );
   }
 
   private async refresh(ids: number[], latest: Map<number, Action | undefined>): Promise<void> {

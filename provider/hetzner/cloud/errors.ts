@@ -29,7 +29,11 @@ export class CloudApiError extends TalosHetznerError {
 
 /** The request never got an HTTP answer (connection refused, reset, per-request timeout). */
 export class CloudRequestError extends TalosHetznerError {
-  constructor(readonly method: string, readonly path: string, cause: unknown) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`Cloud ${method} ${path} failed: ${describeCause(cause)}`, { cause });
     this.name = "CloudRequestError";
   }
@@ -41,7 +45,9 @@ export class ActionFailedError extends TalosHetznerError {
   readonly code: string;
   constructor(readonly action: Action) {
     const code = action.error?.code ?? "unknown";
-    super(`Cloud action ${action.id} (${action.command}) failed: ${code}: ${action.error?.message ?? "no error details"}`);
+    super(
+      `Cloud action ${action.id} (${action.command}) failed: ${code}: ${action.error?.message ?? "no error details"}`,
+    );
     this.name = "ActionFailedError";
     this.command = action.command;
     this.code = code;
@@ -57,5 +63,5 @@ function describeCause(cause: unknown): string {
   const c = cause as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (c?.name === "TimeoutError" || c?.name === "AbortError") return "no answer before the request timeout";
   const inner = c?.cause?.code ?? c?.cause?.message;
-  return inner ? `${c.message ?? "request failed"} (${inner})` : c?.message ?? String(cause);
+  return inner ? `${c.message ?? "request failed"} (${inner})` : (c?.message ?? String(cause));
 }

@@ -9,8 +9,15 @@ export class FirewallsClient {
   constructor(private readonly t: Transport) {}
 
   /** Creates a firewall; a firewall without `in` rules drops all inbound traffic (spec). */
-  async create(o: { name: string; rules?: FirewallRule[]; labels?: Labels; applyTo?: FirewallTarget[] }): Promise<{ firewall: Firewall; actions: Action[] }> {
-    return this.t.request("POST", "/firewalls", { body: { name: o.name, rules: o.rules, labels: o.labels, apply_to: o.applyTo } });
+  async create(o: {
+    name: string;
+    rules?: FirewallRule[];
+    labels?: Labels;
+    applyTo?: FirewallTarget[];
+  }): Promise<{ firewall: Firewall; actions: Action[] }> {
+    return this.t.request("POST", "/firewalls", {
+      body: { name: o.name, rules: o.rules, labels: o.labels, apply_to: o.applyTo },
+    });
   }
 
   /** The firewall, or undefined when it does not exist. */
@@ -35,26 +42,42 @@ export class FirewallsClient {
 
   /** Applies the firewall to servers or label selectors; returns one action per target. */
   async applyToResources(id: number, targets: FirewallTarget[]): Promise<Action[]> {
-    return (await this.t.request<{ actions: Action[] }>("POST", `/firewalls/${id}/actions/apply_to_resources`, { body: { apply_to: targets } })).actions;
+    return (
+      await this.t.request<{ actions: Action[] }>("POST", `/firewalls/${id}/actions/apply_to_resources`, {
+        body: { apply_to: targets },
+      })
+    ).actions;
   }
 
   /** Removes the firewall from servers or label selectors. */
   async removeFromResources(id: number, targets: FirewallTarget[]): Promise<Action[]> {
-    return (await this.t.request<{ actions: Action[] }>("POST", `/firewalls/${id}/actions/remove_from_resources`, { body: { remove_from: targets } })).actions;
+    return (
+      await this.t.request<{ actions: Action[] }>("POST", `/firewalls/${id}/actions/remove_from_resources`, {
+        body: { remove_from: targets },
+      })
+    ).actions;
   }
 
   /** Applies the firewall to servers by id. */
   applyToServers(id: number, serverIds: number[]): Promise<Action[]> {
-    return this.applyToResources(id, serverIds.map((sid) => ({ type: "server", server: { id: sid } })));
+    return this.applyToResources(
+      id,
+      serverIds.map((sid) => ({ type: "server", server: { id: sid } })),
+    );
   }
 
   /** Removes the firewall from servers by id. */
   removeFromServers(id: number, serverIds: number[]): Promise<Action[]> {
-    return this.removeFromResources(id, serverIds.map((sid) => ({ type: "server", server: { id: sid } })));
+    return this.removeFromResources(
+      id,
+      serverIds.map((sid) => ({ type: "server", server: { id: sid } })),
+    );
   }
 
   /** Replaces all rules. */
   async setRules(id: number, rules: FirewallRule[]): Promise<Action[]> {
-    return (await this.t.request<{ actions: Action[] }>("POST", `/firewalls/${id}/actions/set_rules`, { body: { rules } })).actions;
+    return (
+      await this.t.request<{ actions: Action[] }>("POST", `/firewalls/${id}/actions/set_rules`, { body: { rules } })
+    ).actions;
   }
 }

@@ -23,7 +23,12 @@ export class ImagesClient {
   /** Every image matching the filters (all pages). */
   list(f: ImageFilter = {}): Promise<Image[]> {
     return listAll(this.t, "/images", "images", {
-      label_selector: f.labelSelector, type: f.type, architecture: f.architecture, status: f.status, name: f.name, sort: f.sort,
+      label_selector: f.labelSelector,
+      type: f.type,
+      architecture: f.architecture,
+      status: f.status,
+      name: f.name,
+      sort: f.sort,
     });
   }
 

@@ -10,8 +10,11 @@ export async function listAll<T>(transport: Transport, path: string, key: string
   const items: T[] = [];
   let page: number | null = 1;
   for (let n = 0; page && n < MAX_PAGES; n++) {
-    const body: Record<string, unknown> & { meta?: { pagination?: Pagination } } =
-      await transport.request("GET", path, { query: { ...query, page, per_page: 50 } });
+    const body: Record<string, unknown> & { meta?: { pagination?: Pagination } } = await transport.request(
+      "GET",
+      path,
+      { query: { ...query, page, per_page: 50 } },
+    );
     items.push(...((body[key] as T[] | undefined) ?? []));
     page = body.meta?.pagination?.next_page ?? null;
   }

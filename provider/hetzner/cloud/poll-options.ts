@@ -13,5 +13,14 @@ export interface PollSettings {
 /** pollUntil options for one wait, using the transport's clock and random source. */
 export function pollOptions(t: Transport, p: PollSettings, what: string, timeoutMs: number): PollOptions {
   const interval = p.pollIntervalMs ?? 1000;
-  return { what, timeoutMs, initialMs: interval, factor: 1.5, maxMs: interval * 10, sleep: p.sleep, now: t.now, random: t.random };
+  return {
+    what,
+    timeoutMs,
+    initialMs: interval,
+    factor: 1.5,
+    maxMs: interval * 10,
+    sleep: p.sleep,
+    now: t.now,
+    random: t.random,
+  };
 }

@@ -10,12 +10,20 @@ export class SshKeysClient {
 
   /** Uploads a public key; a duplicate fingerprint or name fails with 409 uniqueness_error. */
   async create(o: { name: string; publicKey: string; labels?: Labels }): Promise<SshKey> {
-    return (await this.t.request<{ ssh_key: SshKey }>("POST", "/ssh_keys", { body: { name: o.name, public_key: o.publicKey, labels: o.labels } })).ssh_key;
+    return (
+      await this.t.request<{ ssh_key: SshKey }>("POST", "/ssh_keys", {
+        body: { name: o.name, public_key: o.publicKey, labels: o.labels },
+      })
+    ).ssh_key;
   }
 
   /** Every key matching the filters (all pages). */
   list(f: { name?: string; fingerprint?: string; labelSelector?: string } = {}): Promise<SshKey[]> {
-    return listAll(this.t, "/ssh_keys", "ssh_keys", { name: f.name, fingerprint: f.fingerprint, label_selector: f.labelSelector });
+    return listAll(this.t, "/ssh_keys", "ssh_keys", {
+      name: f.name,
+      fingerprint: f.fingerprint,
+      label_selector: f.labelSelector,
+    });
   }
 
   /** The key, or undefined when it does not exist. */

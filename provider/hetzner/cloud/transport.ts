@@ -55,8 +55,12 @@ export class Transport {
       maxMs,
       sleep: this.o.sleep,
       random: this.random,
-      retryable: (e) => isError(e, "CloudApiError") && isRetryable((e as CloudApiError).status, (e as CloudApiError).code),
-      delayFor: (e) => (e as CloudApiError).status === 429 ? rateLimitDelay((e as CloudApiError).rateLimit, this.now(), maxMs) : undefined,
+      retryable: (e) =>
+        isError(e, "CloudApiError") && isRetryable((e as CloudApiError).status, (e as CloudApiError).code),
+      delayFor: (e) =>
+        (e as CloudApiError).status === 429
+          ? rateLimitDelay((e as CloudApiError).rateLimit, this.now(), maxMs)
+          : undefined,
       onRetry: (e, attempt, delay) => logLine(`${(e as Error).message}; retry ${attempt} in ${Math.round(delay)} ms`),
     });
   }
@@ -66,7 +70,11 @@ export class Transport {
     try {
       res = await fetch(this.url(path, opts.query), {
         method,
-        headers: { Authorization: `Bearer ${this.o.token}`, Accept: "application/json", ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }) },
+        headers: {
+          Authorization: `Bearer ${this.o.token}`,
+          Accept: "application/json",
+          ...(opts.body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 60_000),
       });
@@ -76,10 +84,27 @@ export class Transport {
     const text = await res.text();
     const body = parseBody(text);
     if (res.ok && (res.status === 204 || body !== undefined)) return body as T;
-    if (res.ok) throw new CloudApiError(method, path, res.status, "invalid_response", `expected a JSON body, got: ${text.slice(0, 200)}`, null);
-    const envelope = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> | null } } | undefined)?.error;
-    throw new CloudApiError(method, path, res.status, envelope?.code ?? `http_${res.status}`,
-      envelope?.message ?? (text.trim().slice(0, 200) || res.statusText), envelope?.details ?? null, rateLimitOf(res.headers));
+    if (res.ok)
+      throw new CloudApiError(
+        method,
+        path,
+        res.status,
+        "invalid_response",
+        `expected a JSON body, got: ${text.slice(0, 200)}`,
+        null,
+      );
+    const envelope = (
+      body as { error?: { code?: string; message?: string; details?: Record<string, unknown> | null } } | undefined
+    )?.error;
+    throw new CloudApiError(
+      method,
+      path,
+      res.status,
+      envelope?.code ?? `http_${res.status}`,
+      envelope?.message ?? (text.trim().slice(0, 200) || res.statusText),
+      envelope?.details ?? null,
+      rateLimitOf(res.headers),
+    );
   }
 
   private url(path: string, query: Query = {}): string {
@@ -103,6 +128,10 @@ function parseBody(text: string): unknown {
 }
 
 function rateLimitOf(h: Headers): RateLimitInfo | undefined {
-  const [limit, remaining, reset] = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"].map((n) => Number(h.get(n)));
-  return h.get("RateLimit-Reset") === null || [limit, remaining, reset].some(Number.isNaN) ? undefined : { limit, remaining, reset };
+  const [limit, remaining, reset] = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"].map((n) =>
+    Number(h.get(n)),
+  );
+  return h.get("RateLimit-Reset") === null || [limit, remaining, reset].some(Number.isNaN)
+    ? undefined
+    : { limit, remaining, reset };
 }

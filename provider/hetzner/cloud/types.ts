@@ -19,7 +19,8 @@ export interface Action {
 export interface Server {
   id: number;
   name: string;
-  status: "running" | "initializing" | "starting" | "stopping" | "off" | "deleting" | "migrating" | "rebuilding" | "unknown";
+  status:
+    "running" | "initializing" | "starting" | "stopping" | "off" | "deleting" | "migrating" | "rebuilding" | "unknown";
   created: string;
   public_net: {
     ipv4: { id?: number; ip: string; blocked: boolean; dns_ptr: string } | null;
@@ -81,8 +82,7 @@ export interface FirewallRule {
 
 /** Where a firewall applies. */
 export type FirewallTarget =
-  | { type: "server"; server: { id: number } }
-  | { type: "label_selector"; label_selector: { selector: string } };
+  { type: "server"; server: { id: number } } | { type: "label_selector"; label_selector: { selector: string } };
 
 /** A firewall. */
 export interface Firewall {

@@ -26,7 +26,11 @@ export function robotBudgetOf(method: string, path: string): { bucket: string; p
 export class RobotBudget {
   private readonly sent = new Map<string, number[]>();
 
-  constructor(private readonly windowMs: number, private readonly now: () => number, private readonly sleep: Sleep) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number,
+    private readonly sleep: Sleep,
+  ) {}
 
   /** Waits (never fails) until the request fits its bucket, then counts it; returns the ms waited. */
   async take(method: string, path: string, log: (line: string) => void): Promise<number> {
@@ -41,7 +45,10 @@ export class RobotBudget {
         return waited;
       }
       const wait = Math.max(1, times[0] + this.windowMs - this.now());
-      if (waited === 0) log(`Robot ${method} ${path}: pacing to Robot's ${limit.perHour} requests per hour for ${limit.bucket}; waiting ${seconds(wait)} for a free slot`);
+      if (waited === 0)
+        log(
+          `Robot ${method} ${path}: pacing to Robot's ${limit.perHour} requests per hour for ${limit.bucket}; waiting ${seconds(wait)} for a free slot`,
+        );
       await this.sleep(wait);
       waited += wait;
     }

@@ -31,9 +31,16 @@ export class RobotApiError extends TalosHetznerError {
   /** RATE_LIMIT_EXCEEDED: requests allowed per window (read from `max_request` or `max_requests`). */
   readonly maxRequests?: number;
 
-  constructor(readonly method: string, readonly path: string, body: RobotErrorBody, options: { note?: string; cause?: unknown } = {}) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    body: RobotErrorBody,
+    options: { note?: string; cause?: unknown } = {},
+  ) {
     const note = options.note ? `; ${options.note}` : "";
-    super(`Robot ${method} ${path} failed: ${body.code} (${body.status}): ${body.message}${fieldList(body)}${note}`, { cause: options.cause });
+    super(`Robot ${method} ${path} failed: ${body.code} (${body.status}): ${body.message}${fieldList(body)}${note}`, {
+      cause: options.cause,
+    });
     this.name = "RobotApiError";
     this.status = body.status;
     this.code = body.code;
@@ -47,7 +54,12 @@ export class RobotApiError extends TalosHetznerError {
 
 /** The request never got an answer (connection refused, reset, timeout). */
 export class RobotNetworkError extends TalosHetznerError {
-  constructor(readonly method: string, readonly path: string, cause: unknown, note?: string) {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    cause: unknown,
+    note?: string,
+  ) {
     super(`Robot ${method} ${path} failed: no response: ${describeCause(cause)}${note ? `; ${note}` : ""}`, { cause });
     this.name = "RobotNetworkError";
   }
@@ -62,16 +74,28 @@ export function robotErrorFromResponse(method: string, path: string, status: num
     error = undefined;
   }
   if (!error || typeof error.code !== "string") {
-    return new RobotApiError(method, path, { status, code: `HTTP_${status}`, message: text.trim().slice(0, 200) || "(empty body)" }, { note: noteFor(status, undefined) });
+    return new RobotApiError(
+      method,
+      path,
+      { status, code: `HTTP_${status}`, message: text.trim().slice(0, 200) || "(empty body)" },
+      { note: noteFor(status, undefined) },
+    );
   }
-  return new RobotApiError(method, path, { ...error, status, code: error.code, message: String(error.message ?? "") }, { note: noteFor(status, error.code) });
+  return new RobotApiError(
+    method,
+    path,
+    { ...error, status, code: error.code, message: String(error.message ?? "") },
+    { note: noteFor(status, error.code) },
+  );
 }
 
 /** What to do about the answers a user cannot act on from Robot's text alone. */
 function noteFor(status: number, code: string | undefined): string | undefined {
   // A 403 without Robot's JSON body is the login block, not RATE_LIMIT_EXCEEDED (contracts/hetzner-robot.md §1).
-  if (status === 403 && code === undefined) return "Robot blocks an IP for 10 minutes after 3 failed logins: check the webservice user and password (talos-hetzner:robotUser/robotPassword or HETZNER_ROBOT_USER/HETZNER_ROBOT_PASSWORD), wait 10 minutes, then run again";
-  if (status === 503) return "the Robot webservice is in maintenance and processed nothing; run again once it is over (https://status.hetzner.com)";
+  if (status === 403 && code === undefined)
+    return "Robot blocks an IP for 10 minutes after 3 failed logins: check the webservice user and password (talos-hetzner:robotUser/robotPassword or HETZNER_ROBOT_USER/HETZNER_ROBOT_PASSWORD), wait 10 minutes, then run again";
+  if (status === 503)
+    return "the Robot webservice is in maintenance and processed nothing; run again once it is over (https://status.hetzner.com)";
   return undefined;
 }
 
@@ -91,7 +115,10 @@ export async function absentOn<T>(request: Promise<T>, ...codes: string[]): Prom
 }
 
 function fieldList(body: RobotErrorBody): string {
-  const parts = [body.missing?.length ? `missing: ${body.missing.join(", ")}` : "", body.invalid?.length ? `invalid: ${body.invalid.join(", ")}` : ""];
+  const parts = [
+    body.missing?.length ? `missing: ${body.missing.join(", ")}` : "",
+    body.invalid?.length ? `invalid: ${body.invalid.join(", ")}` : "",
+  ];
   const text = parts.filter(Boolean).join("; ");
   return text ? ` (${text})` : "";
 }

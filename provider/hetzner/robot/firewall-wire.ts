@@ -52,7 +52,10 @@ export interface RobotFirewallTemplate {
   rules?: RobotFirewallRules;
 }
 
-type RuleWire = Record<"ip_version" | "name" | "dst_ip" | "src_ip" | "dst_port" | "src_port" | "protocol" | "tcp_flags" | "action", string | null>;
+type RuleWire = Record<
+  "ip_version" | "name" | "dst_ip" | "src_ip" | "dst_port" | "src_port" | "protocol" | "tcp_flags" | "action",
+  string | null
+>;
 
 /** The wire firewall object. */
 export interface FirewallWire {
@@ -66,13 +69,23 @@ export interface FirewallWire {
 }
 
 const FIELDS: [keyof RobotFirewallRule, keyof RuleWire][] = [
-  ["ipVersion", "ip_version"], ["name", "name"], ["dstIp", "dst_ip"], ["srcIp", "src_ip"], ["dstPort", "dst_port"],
-  ["srcPort", "src_port"], ["protocol", "protocol"], ["tcpFlags", "tcp_flags"], ["action", "action"],
+  ["ipVersion", "ip_version"],
+  ["name", "name"],
+  ["dstIp", "dst_ip"],
+  ["srcIp", "src_ip"],
+  ["dstPort", "dst_port"],
+  ["srcPort", "src_port"],
+  ["protocol", "protocol"],
+  ["tcpFlags", "tcp_flags"],
+  ["action", "action"],
 ];
 
 /** Rules from the wire; null fields are left out. */
 export function rulesFromWire(w: FirewallWire["rules"]): RobotFirewallRules {
-  const rule = (r: RuleWire) => Object.fromEntries(FIELDS.filter(([, k]) => r[k] !== null && r[k] !== undefined).map(([f, k]) => [f, r[k]])) as unknown as RobotFirewallRule;
+  const rule = (r: RuleWire) =>
+    Object.fromEntries(
+      FIELDS.filter(([, k]) => r[k] !== null && r[k] !== undefined).map(([f, k]) => [f, r[k]]),
+    ) as unknown as RobotFirewallRule;
   return { input: (w?.input ?? []).map(rule), output: (w?.output ?? []).map(rule) };
 }
 

@@ -6,7 +6,15 @@
 import { EXPECTED_MS, pollPace } from "../../internal/pace";
 import { pollUntil } from "../../internal/poll";
 import { RobotStateError, absentOn, robotErrorCode } from "./errors";
-import { FirewallWire, RobotFirewall, RobotFirewallConfig, RobotFirewallTemplate, firewallFromWire, rulesFromWire, rulesToForm } from "./firewall-wire";
+import {
+  FirewallWire,
+  RobotFirewall,
+  RobotFirewallConfig,
+  RobotFirewallTemplate,
+  firewallFromWire,
+  rulesFromWire,
+  rulesToForm,
+} from "./firewall-wire";
 import { checkServerNumber } from "./servers";
 import { RobotTransport } from "./transport";
 
@@ -26,10 +34,23 @@ function waitOptions(wait: FirewallWaitOptions) {
   return { timeoutMs, ...pollPace(EXPECTED_MS.firewallApply, wait.timeScale ?? 1, timeoutMs) };
 }
 
-type TemplateWire = { id: number; name: string; filter_ipv6: boolean; whitelist_hos: boolean; is_default: boolean; rules?: FirewallWire["rules"] };
+type TemplateWire = {
+  id: number;
+  name: string;
+  filter_ipv6: boolean;
+  whitelist_hos: boolean;
+  is_default: boolean;
+  rules?: FirewallWire["rules"];
+};
 
 function templateFromWire(w: TemplateWire): RobotFirewallTemplate {
-  const t: RobotFirewallTemplate = { id: w.id, name: w.name, filterIpv6: w.filter_ipv6, whitelistHos: w.whitelist_hos, isDefault: w.is_default };
+  const t: RobotFirewallTemplate = {
+    id: w.id,
+    name: w.name,
+    filterIpv6: w.filter_ipv6,
+    whitelistHos: w.whitelist_hos,
+    isDefault: w.is_default,
+  };
   if (w.rules) t.rules = rulesFromWire(w.rules);
   return t;
 }
@@ -53,27 +74,40 @@ export class RobotFirewallApi {
       whitelist_hos: config.whitelistHos,
       ...("templateId" in config ? { template_id: config.templateId } : { rules: rulesToForm(config.rules) }),
     };
-    return this.whenIdle(serverNumber, "change", wait, () => this.t.post<{ firewall: FirewallWire }>(`/firewall/${serverNumber}`, form));
+    return this.whenIdle(serverNumber, "change", wait, () =>
+      this.t.post<{ firewall: FirewallWire }>(`/firewall/${serverNumber}`, form),
+    );
   }
 
   /** Clears every rule (the firewall ends up disabled); waits out a running change like `set`. */
   async delete(serverNumber: number, wait: FirewallWaitOptions = {}): Promise<RobotFirewall> {
     checkServerNumber(serverNumber);
-    return this.whenIdle(serverNumber, "deletion", wait, () => this.t.delete<{ firewall: FirewallWire }>(`/firewall/${serverNumber}`));
+    return this.whenIdle(serverNumber, "deletion", wait, () =>
+      this.t.delete<{ firewall: FirewallWire }>(`/firewall/${serverNumber}`),
+    );
   }
 
   /** Polls until the firewall is no longer "in process"; returns it as it settled. */
   async waitSettled(serverNumber: number, wait: FirewallWaitOptions = {}): Promise<RobotFirewall> {
-    return pollUntil(async () => {
-      const f = await this.get(serverNumber);
-      return f.status === "in process" ? undefined : f;
-    }, { what: `Robot firewall of server ${serverNumber} to finish its change`, sleep: this.t.sleep, now: this.t.now, ...waitOptions(wait) });
+    return pollUntil(
+      async () => {
+        const f = await this.get(serverNumber);
+        return f.status === "in process" ? undefined : f;
+      },
+      {
+        what: `Robot firewall of server ${serverNumber} to finish its change`,
+        sleep: this.t.sleep,
+        now: this.t.now,
+        ...waitOptions(wait),
+      },
+    );
   }
 
   /** Polls until the firewall is active; RobotStateError when it settles as disabled. */
   async waitActive(serverNumber: number, wait: FirewallWaitOptions = {}): Promise<RobotFirewall> {
     const f = await this.waitSettled(serverNumber, wait);
-    if (f.status !== "active") throw new RobotStateError(`Robot firewall of server ${serverNumber} settled as ${f.status}, expected active`);
+    if (f.status !== "active")
+      throw new RobotStateError(`Robot firewall of server ${serverNumber} settled as ${f.status}, expected active`);
     return f;
   }
 
@@ -90,7 +124,12 @@ export class RobotFirewallApi {
     return r && templateFromWire(r.firewall_template);
   }
 
-  private async whenIdle(serverNumber: number, what: string, wait: FirewallWaitOptions, send: () => Promise<{ firewall: FirewallWire }>): Promise<RobotFirewall> {
+  private async whenIdle(
+    serverNumber: number,
+    what: string,
+    wait: FirewallWaitOptions,
+    send: () => Promise<{ firewall: FirewallWire }>,
+  ): Promise<RobotFirewall> {
     const r = await pollUntil(send, {
       what: `Robot firewall of server ${serverNumber} to accept a ${what} (FIREWALL_IN_PROCESS)`,
       transient: (e) => robotErrorCode(e) === "FIREWALL_IN_PROCESS",

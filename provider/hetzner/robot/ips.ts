@@ -33,7 +33,13 @@ interface IpWire {
 }
 
 function ipFromWire(w: IpWire): RobotIp {
-  return { ip: w.ip, serverIp: w.server_ip || null, serverNumber: w.server_number, locked: w.locked, separateMac: w.separate_mac };
+  return {
+    ip: w.ip,
+    serverIp: w.server_ip || null,
+    serverNumber: w.server_number,
+    locked: w.locked,
+    separateMac: w.separate_mac,
+  };
 }
 
 /** IP calls. */
@@ -51,6 +57,11 @@ export class RobotIps {
     if (!isIPv4(ip)) throw new InputError("ip", `must be an IPv4 address, got "${ip}"`);
     const r = await absentOn(this.t.get<{ ip: IpWire }>(`/ip/${ip}`), "IP_NOT_FOUND");
     if (!r) return undefined;
-    return { ...ipFromWire(r.ip), gateway: String(r.ip.gateway), mask: Number(r.ip.mask), broadcast: String(r.ip.broadcast) };
+    return {
+      ...ipFromWire(r.ip),
+      gateway: String(r.ip.gateway),
+      mask: Number(r.ip.mask),
+      broadcast: String(r.ip.broadcast),
+    };
   }
 }

@@ -29,12 +29,22 @@ interface KeyWire {
 }
 
 function keyFromWire(w: KeyWire): RobotKey {
-  return { name: w.name, fingerprint: w.fingerprint, type: w.type, size: w.size, data: w.data, createdAt: w.created_at ?? null };
+  return {
+    name: w.name,
+    fingerprint: w.fingerprint,
+    type: w.type,
+    size: w.size,
+    data: w.data,
+    createdAt: w.created_at ?? null,
+  };
 }
 
 function keyPath(fingerprint: string): string {
   if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){15}$/i.test(fingerprint)) {
-    throw new InputError("fingerprint", `must be an MD5 fingerprint like "d7:34:1c:…" (16 colon-separated hex bytes), got "${fingerprint}"`);
+    throw new InputError(
+      "fingerprint",
+      `must be an MD5 fingerprint like "d7:34:1c:…" (16 colon-separated hex bytes), got "${fingerprint}"`,
+    );
   }
   return `/key/${fingerprint}`;
 }
@@ -62,6 +72,11 @@ export class RobotKeys {
 
   /** Deletes a key: true when deleted, false when there was none (also after a retried DELETE that already succeeded). */
   async delete(fingerprint: string): Promise<boolean> {
-    return (await absentOn(this.t.delete(keyPath(fingerprint)).then(() => true), "NOT_FOUND")) ?? false;
+    return (
+      (await absentOn(
+        this.t.delete(keyPath(fingerprint)).then(() => true),
+        "NOT_FOUND",
+      )) ?? false
+    );
   }
 }

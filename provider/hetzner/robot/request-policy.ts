@@ -31,7 +31,11 @@ export class RequestPolicy {
   private gaveUpOnRateLimit = false;
   private readonly started: number;
 
-  constructor(private readonly method: string, private readonly path: string, private readonly o: RequestPolicyOptions) {
+  constructor(
+    private readonly method: string,
+    private readonly path: string,
+    private readonly o: RequestPolicyOptions,
+  ) {
     this.started = o.now();
   }
 
@@ -41,7 +45,8 @@ export class RequestPolicy {
       attempts: Number.POSITIVE_INFINITY, // bounded below: per kind of failure, and by the deadline
       retryable: (e) => this.plan(e),
       delayFor: () => this.nextDelay,
-      onRetry: (e, _attempt, delayMs) => this.o.log(`Robot ${this.method} ${this.path}: ${this.reason(e)}; asking again in ${seconds(delayMs)}`),
+      onRetry: (e, _attempt, delayMs) =>
+        this.o.log(`Robot ${this.method} ${this.path}: ${this.reason(e)}; asking again in ${seconds(delayMs)}`),
     };
   }
 
@@ -50,7 +55,18 @@ export class RequestPolicy {
     if (!this.gaveUpOnRateLimit) return withEffectNote(this.method, this.path, e);
     const err = e as RobotApiError;
     const note = `not waiting past the rate-limit deadline of ${seconds(this.o.rateLimitDeadlineMs)} (waited ${seconds(this.o.now() - this.started)}${limitText(err)})`;
-    return new RobotApiError(this.method, this.path, { status: err.status, code: err.code, message: err.apiMessage, interval: err.interval, max_requests: err.maxRequests }, { note, cause: e });
+    return new RobotApiError(
+      this.method,
+      this.path,
+      {
+        status: err.status,
+        code: err.code,
+        message: err.apiMessage,
+        interval: err.interval,
+        max_requests: err.maxRequests,
+      },
+      { note, cause: e },
+    );
   }
 
   private plan(e: unknown): boolean {
@@ -89,11 +105,18 @@ function withEffectNote(method: string, path: string, e: unknown): unknown {
   const note = effectNote(method, path, api?.status, api?.code);
   if (!note) return e;
   if (!api) return new RobotNetworkError(method, path, (e as { cause?: unknown }).cause, note);
-  return new RobotApiError(method, path, { status: api.status, code: api.code, message: api.apiMessage, missing: api.missing, invalid: api.invalid }, { note, cause: e });
+  return new RobotApiError(
+    method,
+    path,
+    { status: api.status, code: api.code, message: api.apiMessage, missing: api.missing, invalid: api.invalid },
+    { note, cause: e },
+  );
 }
 
 function limitText(e: RobotApiError): string {
-  return e.maxRequests !== undefined && e.interval !== undefined ? `; Robot allows ${e.maxRequests} requests per ${e.interval}s` : "";
+  return e.maxRequests !== undefined && e.interval !== undefined
+    ? `; Robot allows ${e.maxRequests} requests per ${e.interval}s`
+    : "";
 }
 
 function seconds(ms: number): string {

@@ -48,7 +48,12 @@ export interface RescueWire {
 /** Converts the wire shape. */
 export function rescueFromWire(w: RescueWire): RobotRescue {
   const refs = (list: { key: Partial<RobotKeyRef> }[] | undefined) =>
-    (list ?? []).map(({ key }) => ({ name: key.name ?? null, fingerprint: String(key.fingerprint), type: String(key.type), size: Number(key.size) }));
+    (list ?? []).map(({ key }) => ({
+      name: key.name ?? null,
+      fingerprint: String(key.fingerprint),
+      type: String(key.type),
+      size: Number(key.size),
+    }));
   return {
     serverNumber: w.server_number,
     serverIp: w.server_ip || null,
@@ -76,9 +81,18 @@ export class RobotRescueApi {
    * Arms rescue for the next boot with these key fingerprints (sent as `authorized_key[]`, so all
    * of them reach the rescue system). 409 BOOT_ALREADY_ENABLED when already armed.
    */
-  async activate(serverNumber: number, os: "linux" | "vkvm", fingerprints: string[], keyboard?: string): Promise<RobotRescue> {
+  async activate(
+    serverNumber: number,
+    os: "linux" | "vkvm",
+    fingerprints: string[],
+    keyboard?: string,
+  ): Promise<RobotRescue> {
     checkServerNumber(serverNumber);
-    const r = await this.t.post<{ rescue: RescueWire }>(`/boot/${serverNumber}/rescue`, { os, authorized_key: fingerprints, keyboard });
+    const r = await this.t.post<{ rescue: RescueWire }>(`/boot/${serverNumber}/rescue`, {
+      os,
+      authorized_key: fingerprints,
+      keyboard,
+    });
     return rescueFromWire(r.rescue);
   }
 
@@ -95,7 +109,10 @@ export class RobotRescueApi {
   private async call(method: "GET" | "DELETE", serverNumber: number, suffix: string): Promise<RobotRescue> {
     checkServerNumber(serverNumber);
     const path = `/boot/${serverNumber}${suffix}`;
-    const r = method === "GET" ? await this.t.get<{ rescue: RescueWire }>(path) : await this.t.delete<{ rescue: RescueWire }>(path);
+    const r =
+      method === "GET"
+        ? await this.t.get<{ rescue: RescueWire }>(path)
+        : await this.t.delete<{ rescue: RescueWire }>(path);
     return rescueFromWire(r.rescue);
   }
 }

@@ -28,11 +28,24 @@ export function isRepeatable(method: string, path = ""): boolean {
  * undefined when the request cannot have acted (a repeatable one, an answer below 500, or an error
  * code in which Robot says it did nothing: RESET_FAILED means the server was not reset).
  */
-export function effectNote(method: string, path: string, status: number | undefined, code?: string): string | undefined {
-  if (isRepeatable(method, path) || (status !== undefined && status < 500) || (code !== undefined && NOTHING_DONE.has(code))) return undefined;
-  const what = /^\/reset\//.test(path) ? "the server may be resetting now; wait a few minutes before running pulumi up again, which starts over with a fresh rescue boot"
-    : /^\/boot\/\d+\/rescue$/.test(path) ? "the rescue system may be armed; the next run deletes the activation and arms it again"
-      : /^\/key$/.test(path) ? "the key may have been registered; the next run of the server deletes leftover ephemeral keys"
+export function effectNote(
+  method: string,
+  path: string,
+  status: number | undefined,
+  code?: string,
+): string | undefined {
+  if (
+    isRepeatable(method, path) ||
+    (status !== undefined && status < 500) ||
+    (code !== undefined && NOTHING_DONE.has(code))
+  )
+    return undefined;
+  const what = /^\/reset\//.test(path)
+    ? "the server may be resetting now; wait a few minutes before running pulumi up again, which starts over with a fresh rescue boot"
+    : /^\/boot\/\d+\/rescue$/.test(path)
+      ? "the rescue system may be armed; the next run deletes the activation and arms it again"
+      : /^\/key$/.test(path)
+        ? "the key may have been registered; the next run of the server deletes leftover ephemeral keys"
         : "check its effect in Robot before running pulumi up again";
   return `not repeated (it is not safe to send twice) and it may have taken effect: ${what}`;
 }
@@ -41,7 +54,12 @@ export function effectNote(method: string, path: string, status: number | undefi
  * The decision for a failure: `status` is undefined when no response arrived (network error),
  * `code` is Robot's error code when the body had one.
  */
-export function robotRetryRule(method: string, status: number | undefined, code: string | undefined, path?: string): RobotRetryDecision {
+export function robotRetryRule(
+  method: string,
+  status: number | undefined,
+  code: string | undefined,
+  path?: string,
+): RobotRetryDecision {
   // Not every 403 is a rate limit: CAPH saw 403 for wrong credentials (CAPH#1262).
   if (status === 403 && code === "RATE_LIMIT_EXCEEDED") return "wait-rate-limit";
   if (status === 503) return "retry";

@@ -22,7 +22,16 @@ export interface RobotServer {
   subnets: { ip: string; mask: number }[];
   linkedStoragebox: number | null;
   /** Feature flags; only `get` returns them. */
-  features?: { reset: boolean; rescue: boolean; vnc: boolean; windows: boolean; plesk: boolean; cpanel: boolean; wol: boolean; hotSwap: boolean };
+  features?: {
+    reset: boolean;
+    rescue: boolean;
+    vnc: boolean;
+    windows: boolean;
+    plesk: boolean;
+    cpanel: boolean;
+    wol: boolean;
+    hotSwap: boolean;
+  };
 }
 
 /** The wire shape (`{"server":{…}}`). */
@@ -69,7 +78,16 @@ export function serverFromWire(w: ServerWire): RobotServer {
   };
   if (w.reset === undefined) return server;
   const flag = (v: boolean | undefined) => v === true;
-  server.features = { reset: flag(w.reset), rescue: flag(w.rescue), vnc: flag(w.vnc), windows: flag(w.windows), plesk: flag(w.plesk), cpanel: flag(w.cpanel), wol: flag(w.wol), hotSwap: flag(w.hot_swap) };
+  server.features = {
+    reset: flag(w.reset),
+    rescue: flag(w.rescue),
+    vnc: flag(w.vnc),
+    windows: flag(w.windows),
+    plesk: flag(w.plesk),
+    cpanel: flag(w.cpanel),
+    wol: flag(w.wol),
+    hotSwap: flag(w.hot_swap),
+  };
   return server;
 }
 

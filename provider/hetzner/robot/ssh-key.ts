@@ -59,7 +59,10 @@ export function openSshPublicKey(key: KeyObject, comment?: string): string {
     [algorithm, parts] = ["ssh-rsa", [sshString(mpint(b(jwk.e))), sshString(mpint(b(jwk.n)))]];
   } else if (jwk.kty === "EC" && /^P-(256|384|521)$/.test(String(jwk.crv))) {
     const curve = `nistp${String(jwk.crv).slice(2)}`;
-    [algorithm, parts] = [`ecdsa-sha2-${curve}`, [sshString(Buffer.from(curve)), sshString(Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)]))]];
+    [algorithm, parts] = [
+      `ecdsa-sha2-${curve}`,
+      [sshString(Buffer.from(curve)), sshString(Buffer.concat([Buffer.from([4]), b(jwk.x), b(jwk.y)]))],
+    ];
   } else {
     throw new Error(`unsupported key type ${key.asymmetricKeyType} for an OpenSSH public key`);
   }
@@ -78,8 +81,13 @@ function mpint(value: Buffer): Buffer {
   return value[0] & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value;
 }
 
-function typeAndSize(algorithm: string, blob: Buffer, offset: number): Pick<SshPublicKeyInfo, "type" | "size"> | undefined {
-  if (algorithm === "ssh-ed25519") return readString(blob, offset)[0].length === 32 ? { type: "ED25519", size: 256 } : undefined;
+function typeAndSize(
+  algorithm: string,
+  blob: Buffer,
+  offset: number,
+): Pick<SshPublicKeyInfo, "type" | "size"> | undefined {
+  if (algorithm === "ssh-ed25519")
+    return readString(blob, offset)[0].length === 32 ? { type: "ED25519", size: 256 } : undefined;
   if (algorithm in ECDSA_SIZES) return { type: "ECDSA", size: ECDSA_SIZES[algorithm] };
   if (algorithm === "ssh-rsa") {
     const [, afterE] = readString(blob, offset); // public exponent e, then modulus n

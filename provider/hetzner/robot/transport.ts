@@ -59,7 +59,10 @@ export class RobotTransport {
     this.now = o.now ?? Date.now;
     this.timeoutMs = o.requestTimeoutMs ?? 30_000;
     // Keyed by URL and user only: the shared budget must never hold the password.
-    this.budget = o.paceToBudgets === false ? undefined : sharedRobotBudget(`${this.base} ${o.user}`, o.budgetWindowMs ?? 3_600_000, this.now, this.sleep);
+    this.budget =
+      o.paceToBudgets === false
+        ? undefined
+        : sharedRobotBudget(`${this.base} ${o.user}`, o.budgetWindowMs ?? 3_600_000, this.now, this.sleep);
     this.policy = {
       now: this.now,
       rateLimitDeadlineMs: o.rateLimitDeadlineMs ?? 600_000,
@@ -104,7 +107,11 @@ export class RobotTransport {
     try {
       const res = await fetch(this.base + path, {
         method,
-        headers: { authorization: this.#authorization, accept: "application/json", ...(body !== undefined && { "content-type": "application/x-www-form-urlencoded" }) },
+        headers: {
+          authorization: this.#authorization,
+          accept: "application/json",
+          ...(body !== undefined && { "content-type": "application/x-www-form-urlencoded" }),
+        },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -133,11 +140,16 @@ export function robotBaseUrl(url: string, field = "url"): string {
   } catch {
     throw new InputError(field, "must be an absolute http(s) URL such as https://robot-ws.your-server.de");
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new InputError(field, `must use http or https, not ${parsed.protocol}`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    throw new InputError(field, `must use http or https, not ${parsed.protocol}`);
   // fetch refuses such URLs with a message that contains them, credentials included.
-  if (parsed.username || parsed.password) throw new InputError(field, "must not contain credentials; pass user and password separately");
+  if (parsed.username || parsed.password)
+    throw new InputError(field, "must not contain credentials; pass user and password separately");
   if (parsed.protocol === "http:" && !LOOPBACK.test(parsed.hostname)) {
-    throw new InputError(field, `must use https: the Robot password travels in every request's Basic auth header, which plain http sends in clear text (http is accepted only for a loopback simulator), got http://${parsed.host}`);
+    throw new InputError(
+      field,
+      `must use https: the Robot password travels in every request's Basic auth header, which plain http sends in clear text (http is accepted only for a loopback simulator), got http://${parsed.host}`,
+    );
   }
   return url.replace(/\/+$/, "");
 }
@@ -146,6 +158,11 @@ function parseJson(method: string, path: string, status: number, text: string): 
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new RobotApiError(method, path, { status, code: "INVALID_RESPONSE", message: "the answer is not JSON" }, { cause: e });
+    throw new RobotApiError(
+      method,
+      path,
+      { status, code: "INVALID_RESPONSE", message: "the answer is not JSON" },
+      { cause: e },
+    );
   }
 }

@@ -11,9 +11,25 @@ import type { TalosClusterArgs } from "./types";
 
 /** Every top-level argument; the type check below fails when TalosClusterArgs gains one not listed here. */
 export const CLUSTER_ARG_KEYS = [
-  "clusterName", "endpoint", "talosVersion", "kubernetesVersion", "schematicId", "controlPlanes", "workers", "patches", "kubeSpan",
-  "adminCidrs", "robotFirewall", "secretsYaml", "cloudImage", "maxParallel", "configVersion", "allowQuorumLoss", "resetRemovedNodes",
-  "drainTimeoutSeconds", "upgradeTimeoutSeconds",
+  "clusterName",
+  "endpoint",
+  "talosVersion",
+  "kubernetesVersion",
+  "schematicId",
+  "controlPlanes",
+  "workers",
+  "patches",
+  "kubeSpan",
+  "adminCidrs",
+  "robotFirewall",
+  "secretsYaml",
+  "cloudImage",
+  "maxParallel",
+  "configVersion",
+  "allowQuorumLoss",
+  "resetRemovedNodes",
+  "drainTimeoutSeconds",
+  "upgradeTimeoutSeconds",
 ] as const satisfies readonly (keyof TalosClusterArgs)[];
 type Unlisted = Exclude<keyof TalosClusterArgs, (typeof CLUSTER_ARG_KEYS)[number]>;
 const everyKeyListed: [Unlisted] extends [never] ? true : Unlisted = true;
@@ -24,7 +40,10 @@ export function checkClusterKeys(args: object): void {
   for (const key of Object.keys(args)) {
     if ((CLUSTER_ARG_KEYS as readonly string[]).includes(key)) continue;
     const near = closest(key, CLUSTER_ARG_KEYS);
-    throw new InputError(key, `is not a TalosCluster argument${near ? `; did you mean "${near}"?` : ` (known: ${CLUSTER_ARG_KEYS.join(", ")})`}`);
+    throw new InputError(
+      key,
+      `is not a TalosCluster argument${near ? `; did you mean "${near}"?` : ` (known: ${CLUSTER_ARG_KEYS.join(", ")})`}`,
+    );
   }
 }
 
@@ -34,13 +53,19 @@ export function checkClusterKeys(args: object): void {
  * to the internet, which is legal but almost never meant.
  */
 export function checkAdminCidrs(cidrs: unknown): string[] {
-  if (!Array.isArray(cidrs) || cidrs.length === 0) throw new InputError("adminCidrs", "must list at least one CIDR (where you run pulumi, talosctl and kubectl from), e.g. [\"203.0.113.7/32\"]");
+  if (!Array.isArray(cidrs) || cidrs.length === 0)
+    throw new InputError(
+      "adminCidrs",
+      'must list at least one CIDR (where you run pulumi, talosctl and kubectl from), e.g. ["203.0.113.7/32"]',
+    );
   const warnings: string[] = [];
   cidrs.forEach((c, i) => {
     if (typeof c !== "string") return; // an output not known yet: its consumer checks it
     const parsed = parseCidr(`adminCidrs[${i}]`, c);
     if (parsed.prefix === 0) {
-      warnings.push(`adminCidrs[${i}] is ${JSON.stringify(c)}: the Talos API (50000) and the Kubernetes API (6443) accept connections from the whole internet; list only the addresses you run pulumi, talosctl and kubectl from`);
+      warnings.push(
+        `adminCidrs[${i}] is ${JSON.stringify(c)}: the Talos API (50000) and the Kubernetes API (6443) accept connections from the whole internet; list only the addresses you run pulumi, talosctl and kubectl from`,
+      );
     }
   });
   return warnings;

@@ -12,7 +12,10 @@ import type { RollChain } from "./roll";
 import type { TalosClusterArgs } from "./types";
 
 /** The day-2 inputs of an apply-delivery `TalosMachineConfig` (issue #9) that the component sets. */
-export type Day2ConfigArgs = Pick<TalosMachineConfigArgs, "drainTimeoutSeconds" | "upgradeTimeoutSeconds" | "allowQuorumLoss" | "resetOnDelete" | "rollPosition">;
+export type Day2ConfigArgs = Pick<
+  TalosMachineConfigArgs,
+  "drainTimeoutSeconds" | "upgradeTimeoutSeconds" | "allowQuorumLoss" | "resetOnDelete" | "rollPosition"
+>;
 
 /** What every node's config shares, resolved once by the component. */
 export interface ClusterContext {
@@ -53,31 +56,58 @@ export interface BuiltNode {
 /** The args' day-2 settings as config inputs; unset ones are left out so each config keeps its defaults. */
 export function day2ConfigArgs(args: TalosClusterArgs): Day2ConfigArgs {
   return definedOnly<Day2ConfigArgs>({
-    drainTimeoutSeconds: args.drainTimeoutSeconds, upgradeTimeoutSeconds: args.upgradeTimeoutSeconds,
-    allowQuorumLoss: args.allowQuorumLoss, resetOnDelete: args.resetRemovedNodes,
+    drainTimeoutSeconds: args.drainTimeoutSeconds,
+    upgradeTimeoutSeconds: args.upgradeTimeoutSeconds,
+    allowQuorumLoss: args.allowQuorumLoss,
+    resetOnDelete: args.resetRemovedNodes,
   });
 }
 
 /** The context of a cluster called `name` whose secrets bundle is `secrets`, rolling its nodes along `roll`. */
-export function clusterContext(parent: pulumi.Resource, name: string, args: TalosClusterArgs, secrets: TalosSecrets, roll: RollChain): ClusterContext {
+export function clusterContext(
+  parent: pulumi.Resource,
+  name: string,
+  args: TalosClusterArgs,
+  secrets: TalosSecrets,
+  roll: RollChain,
+): ClusterContext {
   const contract = args.configVersion !== undefined ? pulumi.output(args.configVersion) : secrets.talosVersion;
   return {
-    day2: day2ConfigArgs(args), roll, contract, startedMs: Date.now(),
-    parent, clusterName: pulumi.output(args.clusterName ?? name), talosVersion: args.talosVersion, kubernetesVersion: args.kubernetesVersion,
-    schematicId: args.schematicId, secretsYaml: secrets.secretsYaml,
+    day2: day2ConfigArgs(args),
+    roll,
+    contract,
+    startedMs: Date.now(),
+    parent,
+    clusterName: pulumi.output(args.clusterName ?? name),
+    talosVersion: args.talosVersion,
+    kubernetesVersion: args.kubernetesVersion,
+    schematicId: args.schematicId,
+    secretsYaml: secrets.secretsYaml,
     // The KubeSpan patch's layout follows the contract (a KubeSpanConfig document only from v1.13).
-    clusterPatches: pulumi.all([contract, pulumi.output(args.patches?.cluster ?? [])]).apply(([v, user]) => clusterPatchList(v, args.kubeSpan, user)),
+    clusterPatches: pulumi
+      .all([contract, pulumi.output(args.patches?.cluster ?? [])])
+      .apply(([v, user]) => clusterPatchList(v, args.kubeSpan, user)),
     rolePatches: { controlplane: args.patches?.controlplane, worker: args.patches?.worker },
   };
 }
 
 /** The arguments of one node's `TalosMachineConfig` that do not depend on where it runs (the pinned contract included). */
-export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint: pulumi.Input<string>): TalosMachineConfigArgs {
+export function baseConfigArgs(
+  ctx: ClusterContext,
+  node: PlannedNode,
+  endpoint: pulumi.Input<string>,
+): TalosMachineConfigArgs {
   return {
     configVersion: ctx.contract,
-    secretsYaml: ctx.secretsYaml, clusterName: ctx.clusterName, endpoint, role: node.role, talosVersion: ctx.talosVersion,
+    secretsYaml: ctx.secretsYaml,
+    clusterName: ctx.clusterName,
+    endpoint,
+    role: node.role,
+    talosVersion: ctx.talosVersion,
     ...(ctx.kubernetesVersion !== undefined ? { kubernetesVersion: ctx.kubernetesVersion } : {}),
-    hostname: node.name, clusterPatches: ctx.clusterPatches, rolePatches: ctx.rolePatches[node.role] ?? [],
+    hostname: node.name,
+    clusterPatches: ctx.clusterPatches,
+    rolePatches: ctx.rolePatches[node.role] ?? [],
   };
 }
 
@@ -87,12 +117,27 @@ export function baseConfigArgs(ctx: ClusterContext, node: PlannedNode, endpoint:
  * resources the config also waits for, so they are deleted only after it (its Robot firewall: a node
  * whose removal is refused keeps its filter, since the engine deletes independent resources in parallel).
  */
-export function rolledConfig(ctx: ClusterContext, node: PlannedNode, name: string, args: TalosMachineConfigArgs, o: { fresh?: pulumi.Output<boolean>; after?: pulumi.Resource[] } = {}): TalosMachineConfig {
+export function rolledConfig(
+  ctx: ClusterContext,
+  node: PlannedNode,
+  name: string,
+  args: TalosMachineConfigArgs,
+  o: { fresh?: pulumi.Output<boolean>; after?: pulumi.Resource[] } = {},
+): TalosMachineConfig {
   const day2: Day2ConfigArgs = { ...ctx.day2, rollPosition: ctx.roll.slot(node).position };
   const roll = ctx.roll.dependsOn(node, o.fresh);
   const after = o.after ?? [];
-  const dependsOn = after.length === 0 ? roll : Array.isArray(roll) ? [...roll, ...after] : pulumi.output(roll).apply((r) => [...r, ...after]);
-  const config = new TalosMachineConfig(name, { ...args, ...day2, delivery: "apply" }, { parent: ctx.parent, dependsOn });
+  const dependsOn =
+    after.length === 0
+      ? roll
+      : Array.isArray(roll)
+        ? [...roll, ...after]
+        : pulumi.output(roll).apply((r) => [...r, ...after]);
+  const config = new TalosMachineConfig(
+    name,
+    { ...args, ...day2, delivery: "apply" },
+    { parent: ctx.parent, dependsOn },
+  );
   ctx.roll.add(node, config);
   return config;
 }

@@ -65,22 +65,40 @@ export class TalosCluster extends pulumi.ComponentResource {
     checkDay2Args(args);
     const names = childNames(name);
     // The bundle keeps the Talos version the cluster was created with: that is the cluster's config contract.
-    this.secrets = new TalosSecrets(names.secrets, { talosVersion: args.talosVersion, ...(args.secretsYaml !== undefined ? { secretsYaml: args.secretsYaml } : {}) },
-      { parent: this, ignoreChanges: ["talosVersion"] });
+    this.secrets = new TalosSecrets(
+      names.secrets,
+      { talosVersion: args.talosVersion, ...(args.secretsYaml !== undefined ? { secretsYaml: args.secretsYaml } : {}) },
+      { parent: this, ignoreChanges: ["talosVersion"] },
+    );
     const image = plan.cloudWorkers.length > 0 ? cloudImage(this, args, names.image) : undefined;
-    const roll = new RollChain([...plan.controlPlanes, ...plan.robotWorkers, ...plan.cloudWorkers], args.maxParallel, image ? [image] : []);
+    const roll = new RollChain(
+      [...plan.controlPlanes, ...plan.robotWorkers, ...plan.cloudWorkers],
+      args.maxParallel,
+      image ? [image] : [],
+    );
     const ctx = clusterContext(this, name, args, this.secrets, roll);
     const robot = robotNodes(ctx, plan, args);
     const cloud = cloudNodes(ctx, plan, args, { ...names, image }, robot.endpoint, robot.ips);
     const built = [...robot.built, ...cloud.built];
     const verified = verifyCluster(ctx, names, built, cloud.servers);
-    [this.robotServers, this.endpoint, this.image, this.cloudServers] = [robot.servers, robot.endpoint, cloud.image, cloud.servers];
+    [this.robotServers, this.endpoint, this.image, this.cloudServers] = [
+      robot.servers,
+      robot.endpoint,
+      cloud.image,
+      cloud.servers,
+    ];
     [this.bootstrap, this.meshCheck] = [verified.bootstrap, verified.mesh];
     this.kubeconfig = pulumi.secret(this.bootstrap.kubeconfig);
     this.talosconfig = pulumi.secret(this.bootstrap.talosconfig);
     this.nodes = nodeRows(built);
     this.mesh = this.meshCheck.mesh;
     this.meshTable = this.meshCheck.table;
-    this.registerOutputs({ kubeconfig: this.kubeconfig, talosconfig: this.talosconfig, nodes: this.nodes, mesh: this.mesh, endpoint: this.endpoint });
+    this.registerOutputs({
+      kubeconfig: this.kubeconfig,
+      talosconfig: this.talosconfig,
+      nodes: this.nodes,
+      mesh: this.mesh,
+      endpoint: this.endpoint,
+    });
   }
 }

@@ -33,8 +33,20 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MAX_NODE_NAME = 63;
 
 /** Names of the singleton children of a cluster called `name`. */
-export function childNames(name: string): { secrets: string; image: string; firewall: string; bootstrap: string; mesh: string } {
-  return { secrets: `${name}-secrets`, image: `${name}-image`, firewall: `${name}-firewall`, bootstrap: `${name}-bootstrap`, mesh: `${name}-mesh` };
+export function childNames(name: string): {
+  secrets: string;
+  image: string;
+  firewall: string;
+  bootstrap: string;
+  mesh: string;
+} {
+  return {
+    secrets: `${name}-secrets`,
+    image: `${name}-image`,
+    firewall: `${name}-firewall`,
+    bootstrap: `${name}-bootstrap`,
+    mesh: `${name}-mesh`,
+  };
 }
 
 /** Name of a node's machine-config child. */
@@ -53,11 +65,28 @@ export function robotFirewallName(node: PlannedNode): string {
 }
 
 function checkNodeName(field: string, nodeName: string): void {
-  if (nodeName.length > MAX_NODE_NAME) throw new InputError(field, `makes the node name "${nodeName}" longer than ${MAX_NODE_NAME} characters (a hostname label)`);
+  if (nodeName.length > MAX_NODE_NAME)
+    throw new InputError(
+      field,
+      `makes the node name "${nodeName}" longer than ${MAX_NODE_NAME} characters (a hostname label)`,
+    );
 }
 
-function node(name: string, role: PlannedNode["role"], where: PlannedNode["where"], pool: string, index: number, field: string): PlannedNode {
-  const n = { name: `${name}-${pool === "controlplane" ? "cp" : pool === "robot" ? "worker" : pool}-${index}`, role, where, pool, index };
+function node(
+  name: string,
+  role: PlannedNode["role"],
+  where: PlannedNode["where"],
+  pool: string,
+  index: number,
+  field: string,
+): PlannedNode {
+  const n = {
+    name: `${name}-${pool === "controlplane" ? "cp" : pool === "robot" ? "worker" : pool}-${index}`,
+    role,
+    where,
+    pool,
+    index,
+  };
   checkNodeName(field, n.name);
   return n;
 }
@@ -66,11 +95,20 @@ function checkPools(pools: NonNullable<TalosClusterArgs["workers"]>["cloudPools"
   const seen = new Set<string>();
   pools.forEach((p, i) => {
     const field = `workers.cloudPools[${i}]`;
-    if (typeof p.name !== "string" || !LABEL.test(p.name) || p.name.length > 20) throw new InputError(`${field}.name`, `must be lower-case kebab-case of at most 20 characters, got ${JSON.stringify(p.name)}`);
-    if (RESERVED_POOLS.includes(p.name)) throw new InputError(`${field}.name`, `"${p.name}" is reserved for the component's own children (${RESERVED_POOLS.join(", ")})`);
+    if (typeof p.name !== "string" || !LABEL.test(p.name) || p.name.length > 20)
+      throw new InputError(
+        `${field}.name`,
+        `must be lower-case kebab-case of at most 20 characters, got ${JSON.stringify(p.name)}`,
+      );
+    if (RESERVED_POOLS.includes(p.name))
+      throw new InputError(
+        `${field}.name`,
+        `"${p.name}" is reserved for the component's own children (${RESERVED_POOLS.join(", ")})`,
+      );
     if (seen.has(p.name)) throw new InputError(`${field}.name`, `"${p.name}" is used by two pools`);
     seen.add(p.name);
-    if (!Number.isInteger(p.count) || p.count < 0) throw new InputError(`${field}.count`, `must be an integer ≥ 0, got ${JSON.stringify(p.count)}`);
+    if (!Number.isInteger(p.count) || p.count < 0)
+      throw new InputError(`${field}.count`, `must be an integer ≥ 0, got ${JSON.stringify(p.count)}`);
   });
 }
 
@@ -90,24 +128,43 @@ export function checkServerNumbers(nodes: PlannedNode[], numbers: unknown[]): vo
     const v = numbers[i];
     if (typeof v !== "number") return;
     const first = seen.get(v);
-    if (first) throw new InputError(serverNumberField(n), `server ${v} is also ${serverNumberField(first)}: nodes ${first.name} and ${n.name} would install over each other; one dedicated server can be one node only`);
+    if (first)
+      throw new InputError(
+        serverNumberField(n),
+        `server ${v} is also ${serverNumberField(first)}: nodes ${first.name} and ${n.name} would install over each other; one dedicated server can be one node only`,
+      );
     seen.set(v, n);
   });
 }
 
 /** Validates the shape of the args and lists every node with its child name. */
 export function planCluster(name: string, args: TalosClusterArgs): ClusterPlan {
-  if (!LABEL.test(name)) throw new InputError("name", `must be lower-case letters, digits and dashes (it prefixes every hostname), got ${JSON.stringify(name)}`);
-  if (!Array.isArray(args.controlPlanes) || args.controlPlanes.length === 0) throw new InputError("controlPlanes", "must list at least one dedicated server (three for a highly available etcd)");
+  if (!LABEL.test(name))
+    throw new InputError(
+      "name",
+      `must be lower-case letters, digits and dashes (it prefixes every hostname), got ${JSON.stringify(name)}`,
+    );
+  if (!Array.isArray(args.controlPlanes) || args.controlPlanes.length === 0)
+    throw new InputError(
+      "controlPlanes",
+      "must list at least one dedicated server (three for a highly available etcd)",
+    );
   const pools = args.workers?.cloudPools ?? [];
   checkPools(pools);
   const plan = {
     controlPlanes: args.controlPlanes.map((_, i) => node(name, "controlplane", "robot", "controlplane", i, "name")),
     robotWorkers: (args.workers?.robot ?? []).map((_, i) => node(name, "worker", "robot", "robot", i, "name")),
-    cloudWorkers: pools.flatMap((p, pi) => Array.from({ length: p.count }, (_, i) => node(name, "worker", "cloud", p.name, i, `workers.cloudPools[${pi}].name`))),
+    cloudWorkers: pools.flatMap((p, pi) =>
+      Array.from({ length: p.count }, (_, i) =>
+        node(name, "worker", "cloud", p.name, i, `workers.cloudPools[${pi}].name`),
+      ),
+    ),
   };
   const robot = [...args.controlPlanes, ...(args.workers?.robot ?? [])];
-  checkServerNumbers([...plan.controlPlanes, ...plan.robotWorkers], robot.map((a) => a?.serverNumber));
+  checkServerNumbers(
+    [...plan.controlPlanes, ...plan.robotWorkers],
+    robot.map((a) => a?.serverNumber),
+  );
   return plan;
 }
 
@@ -126,17 +183,29 @@ export function nodeLabelsPatch(labels: Record<string, string> | undefined): Con
 }
 
 /** Patches for every node: KubeSpan (with discovery) first, then the user's cluster patches. */
-export function clusterPatchList(talosVersion: string, kubeSpan: Omit<KubeSpanOptions, "talosVersion"> | undefined, user: ConfigPatch[] = []): ConfigPatch[] {
+export function clusterPatchList(
+  talosVersion: string,
+  kubeSpan: Omit<KubeSpanOptions, "talosVersion"> | undefined,
+  user: ConfigPatch[] = [],
+): ConfigPatch[] {
   return [kubeSpanPatch({ ...kubeSpan, talosVersion }), ...user];
 }
 
 /** Hetzner Cloud labels of a pool's servers: the user's, then the component's (which win). */
-export function cloudServerLabels(clusterName: string, pool: string, extra: Record<string, string> = {}): Record<string, string> {
+export function cloudServerLabels(
+  clusterName: string,
+  pool: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { ...extra, "talos-cluster": clusterName, "talos-pool": pool, "talos-role": "worker" };
 }
 
 /** The installer image of the nodes: the Image Factory's for a schematic, else the official one. */
-export function installImageFor(talosVersion: string, schematicId: string | undefined, platform: "metal" | "hcloud"): string {
+export function installImageFor(
+  talosVersion: string,
+  schematicId: string | undefined,
+  platform: "metal" | "hcloud",
+): string {
   if (!schematicId) return `ghcr.io/siderolabs/installer:${talosVersion}`;
   return installerImage({ factoryHost: "factory.talos.dev", schematicId, version: talosVersion, platform });
 }

@@ -8,13 +8,25 @@ import { RobotFirewall } from "../robot-firewall";
 import { RobotServer } from "../robot-server";
 import type { TalosMachineConfig } from "../talos-machine-config";
 import { baseConfigArgs, BuiltNode, ClusterContext, rolledConfig } from "./context";
-import { ClusterPlan, checkServerNumbers, configName, endpointUrl, installImageFor, PlannedNode, robotFirewallName } from "./plan";
+import {
+  ClusterPlan,
+  checkServerNumbers,
+  configName,
+  endpointUrl,
+  installImageFor,
+  PlannedNode,
+  robotFirewallName,
+} from "./plan";
 import type { RobotNodeArgs, TalosClusterArgs } from "./types";
 
 /** The node's IPv4 (Robot reports none for an IPv6-only server, which this cluster layout cannot use). */
 export function requireIpv4(node: PlannedNode, ip: pulumi.Output<string | null>): pulumi.Output<string> {
   return ip.apply((v) => {
-    if (!v) throw new InputError(node.name, "the server has no IPv4 address; the cluster's Talos and Kubernetes endpoints need one");
+    if (!v)
+      throw new InputError(
+        node.name,
+        "the server has no IPv4 address; the cluster's Talos and Kubernetes endpoints need one",
+      );
     return v;
   });
 }
@@ -30,27 +42,52 @@ function orUnset(o: pulumi.Output<string | null>): pulumi.Output<string> {
  * update of the server would only leave its outputs (address, install disk, network patch) unknown in
  * the preview, hiding every config's planned action; so image changes are ignored once it exists.
  */
-export function robotServer(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs, serverNumber: pulumi.Input<number> = args.serverNumber): RobotServer {
-  return new RobotServer(node.name, {
-    serverNumber,
-    image: pulumi.output(ctx.schematicId).apply((schematicId) => ({ version: ctx.talosVersion, ...(schematicId ? { schematicId } : {}) })),
-    installDisk: args.installDisk,
-    ...(args.otherDisks !== undefined ? { otherDisks: args.otherDisks } : {}),
-    ...(args.adopt !== undefined ? { adopt: args.adopt } : {}),
-    ...(args.reinstallTrigger !== undefined ? { reinstallTrigger: args.reinstallTrigger } : {}),
-  }, { parent: ctx.parent, ignoreChanges: ["image"] });
+export function robotServer(
+  ctx: ClusterContext,
+  node: PlannedNode,
+  args: RobotNodeArgs,
+  serverNumber: pulumi.Input<number> = args.serverNumber,
+): RobotServer {
+  return new RobotServer(
+    node.name,
+    {
+      serverNumber,
+      image: pulumi
+        .output(ctx.schematicId)
+        .apply((schematicId) => ({ version: ctx.talosVersion, ...(schematicId ? { schematicId } : {}) })),
+      installDisk: args.installDisk,
+      ...(args.otherDisks !== undefined ? { otherDisks: args.otherDisks } : {}),
+      ...(args.adopt !== undefined ? { adopt: args.adopt } : {}),
+      ...(args.reinstallTrigger !== undefined ? { reinstallTrigger: args.reinstallTrigger } : {}),
+    },
+    { parent: ctx.parent, ignoreChanges: ["image"] },
+  );
 }
 
 /** Renders and applies a dedicated node's config (install disk and Hetzner routing from its `RobotServer`), in its place in the roll. */
-export function robotConfig(ctx: ClusterContext, node: PlannedNode, args: RobotNodeArgs, server: RobotServer, endpoint: pulumi.Input<string>, installImage: pulumi.Input<string>, firewall?: RobotFirewall): TalosMachineConfig {
-  return rolledConfig(ctx, node, configName(node), {
-    ...baseConfigArgs(ctx, node, endpoint),
-    installImage,
-    installDisk: orUnset(server.installDiskPath),
-    nodePatches: args.patches ?? [],
-    networkPatch: orUnset(server.networkPatch),
-    node: requireIpv4(node, server.ipv4),
-  }, { fresh: installedSince(server, ctx.startedMs), after: firewall ? [firewall] : [] });
+export function robotConfig(
+  ctx: ClusterContext,
+  node: PlannedNode,
+  args: RobotNodeArgs,
+  server: RobotServer,
+  endpoint: pulumi.Input<string>,
+  installImage: pulumi.Input<string>,
+  firewall?: RobotFirewall,
+): TalosMachineConfig {
+  return rolledConfig(
+    ctx,
+    node,
+    configName(node),
+    {
+      ...baseConfigArgs(ctx, node, endpoint),
+      installImage,
+      installDisk: orUnset(server.installDiskPath),
+      nodePatches: args.patches ?? [],
+      networkPatch: orUnset(server.networkPatch),
+      node: requireIpv4(node, server.ipv4),
+    },
+    { fresh: installedSince(server, ctx.startedMs), after: firewall ? [firewall] : [] },
+  );
 }
 
 /** Whether `server` was installed since `startedMs` (by this run: same clock, the provider runs beside the program). */
@@ -66,12 +103,24 @@ export function installedSince(server: RobotServer, startedMs: number): pulumi.O
 function checkedServerNumbers(nodes: [PlannedNode, RobotNodeArgs][]): pulumi.Input<number>[] {
   const raw = nodes.map(([, a]) => a.serverNumber);
   if (raw.every((v) => typeof v === "number")) return raw;
-  const all = pulumi.all(raw).apply((ns) => (checkServerNumbers(nodes.map(([n]) => n), ns), ns));
+  const all = pulumi.all(raw).apply(
+    (ns) => (
+      checkServerNumbers(
+        nodes.map(([n]) => n),
+        ns,
+      ),
+      ns
+    ),
+  );
   return raw.map((_, i) => all.apply((ns) => ns[i]));
 }
 
 /** Every dedicated node of the cluster, and the API endpoint (the first control plane's unless given). */
-export function robotNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosClusterArgs): { servers: RobotServer[]; ips: pulumi.Output<string[]>; endpoint: pulumi.Output<string>; built: BuiltNode[] } {
+export function robotNodes(
+  ctx: ClusterContext,
+  plan: ClusterPlan,
+  args: TalosClusterArgs,
+): { servers: RobotServer[]; ips: pulumi.Output<string[]>; endpoint: pulumi.Output<string>; built: BuiltNode[] } {
   const nodes: [PlannedNode, RobotNodeArgs][] = [
     ...plan.controlPlanes.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.controlPlanes[i]]),
     ...plan.robotWorkers.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.workers!.robot![i]]),
@@ -79,15 +128,28 @@ export function robotNodes(ctx: ClusterContext, plan: ClusterPlan, args: TalosCl
   const numbers = checkedServerNumbers(nodes);
   const servers = nodes.map(([n, a], i) => robotServer(ctx, n, a, numbers[i]));
   const ips = servers.map((s, i) => requireIpv4(nodes[i][0], s.ipv4));
-  const endpoint = args.endpoint !== undefined ? pulumi.output(args.endpoint).apply(endpointUrl) : ips[0].apply(endpointUrl);
+  const endpoint =
+    args.endpoint !== undefined ? pulumi.output(args.endpoint).apply(endpointUrl) : ips[0].apply(endpointUrl);
   const installer = pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "metal"));
   // One Robot firewall per server, after its install (a filter would cut the rescue SSH session);
   // Cloud workers are not listed, they come in through KubeSpan. The node's config waits for it.
   // Robot matches IPv6 packets by port only (docs/contracts/robot-firewall.md RF-4): the IPv4 admin
   // CIDRs go to Robot, the IPv6 ones reach the API only on Cloud nodes and through KubeSpan.
   const robotAdmins = pulumi.output(args.adminCidrs).apply((cs) => cs.filter((c) => !c.includes(":")));
-  const firewalls = nodes.map(([n, a], i) => (args.robotFirewall === false ? undefined
-    : new RobotFirewall(robotFirewallName(n), { serverNumber: a.serverNumber, adminCidrs: robotAdmins, nodeAddresses: pulumi.all(ips) }, { parent: ctx.parent, dependsOn: [servers[i]] })));
-  const built = nodes.map(([n, a], i) => ({ node: n, ipv4: ips[i], serverId: servers[i].id, config: robotConfig(ctx, n, a, servers[i], endpoint, installer, firewalls[i]) }));
+  const firewalls = nodes.map(([n, a], i) =>
+    args.robotFirewall === false
+      ? undefined
+      : new RobotFirewall(
+          robotFirewallName(n),
+          { serverNumber: a.serverNumber, adminCidrs: robotAdmins, nodeAddresses: pulumi.all(ips) },
+          { parent: ctx.parent, dependsOn: [servers[i]] },
+        ),
+  );
+  const built = nodes.map(([n, a], i) => ({
+    node: n,
+    ipv4: ips[i],
+    serverId: servers[i].id,
+    config: robotConfig(ctx, n, a, servers[i], endpoint, installer, firewalls[i]),
+  }));
   return { servers, ips: pulumi.all(ips), endpoint, built };
 }

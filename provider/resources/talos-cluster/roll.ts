@@ -46,7 +46,11 @@ export class RollChain {
    * @param gate what the first node waits for: the new Cloud snapshot, so a version or schematic the
    *   Image Factory does not serve fails before any node is cordoned
    */
-  constructor(nodes: PlannedNode[], maxParallel = 1, private readonly gate: pulumi.Resource[] = []) {
+  constructor(
+    nodes: PlannedNode[],
+    maxParallel = 1,
+    private readonly gate: pulumi.Resource[] = [],
+  ) {
     this.nodes = nodes;
     this.slots = new Map(rollOrder(nodes, maxParallel).map((s) => [nodes[s.index].name, s]));
     this.configs = nodes.map(() => undefined);
@@ -87,16 +91,19 @@ export class RollChain {
 }
 
 const positiveSeconds = (field: string, v: unknown): void => {
-  if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0)) throw new InputError(field, `must be a number of seconds above 0, got ${JSON.stringify(v)}`);
+  if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0))
+    throw new InputError(field, `must be a number of seconds above 0, got ${JSON.stringify(v)}`);
 };
 const optionalBoolean = (field: string, v: unknown): void => {
-  if (v !== undefined && typeof v !== "boolean") throw new InputError(field, `must be true or false, got ${JSON.stringify(v)}`);
+  if (v !== undefined && typeof v !== "boolean")
+    throw new InputError(field, `must be true or false, got ${JSON.stringify(v)}`);
 };
 
 /** Validates the day-2 args at construction; each error names its field. */
 export function checkDay2Args(args: TalosClusterArgs): void {
   const m = args.maxParallel;
-  if (m !== undefined && (typeof m !== "number" || !Number.isInteger(m) || m < 1)) throw new InputError("maxParallel", `must be an integer ≥ 1, got ${JSON.stringify(m)}`);
+  if (m !== undefined && (typeof m !== "number" || !Number.isInteger(m) || m < 1))
+    throw new InputError("maxParallel", `must be an integer ≥ 1, got ${JSON.stringify(m)}`);
   if (args.configVersion !== undefined) parseTalosVersion(args.configVersion, "configVersion");
   optionalBoolean("allowQuorumLoss", args.allowQuorumLoss);
   optionalBoolean("resetRemovedNodes", args.resetRemovedNodes);

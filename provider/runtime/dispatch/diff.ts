@@ -4,7 +4,6 @@ import { DiffResult, Props, isUnknown } from "./types";
 
 export { deepEqual };
 
-
 /** Input keys whose new value differs from the old output under the same key (unknown = changed). */
 export function changedKeys(olds: Props, news: Props, keys: readonly string[]): string[] {
   return keys.filter((k) => isUnknown(news[k]) || !deepEqual(olds[k], news[k]));

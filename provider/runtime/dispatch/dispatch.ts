@@ -31,7 +31,9 @@ export function runtimeFor(module: string): ResourceRuntime {
     loaded = require(file);
   } catch (e) {
     if ((e as { code?: string }).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(file)) {
-      throw new TalosHetznerError(`no runtime for resource module "${module}": expected provider/runtime/${module}/index.ts exporting \`runtime\``);
+      throw new TalosHetznerError(
+        `no runtime for resource module "${module}": expected provider/runtime/${module}/index.ts exporting \`runtime\``,
+      );
     }
     throw e;
   }
@@ -106,7 +108,9 @@ function sanitize(e: unknown, method: RuntimeMethod, args: unknown[]): unknown {
     const err = e as PartialResourceError;
     err.reasons.splice(0, err.reasons.length, ...err.reasons.map(maskSecrets));
     // Create: the new inputs; update: the old outputs, so the next diff still shows the change.
-    const base = (method === "create" ? args[0] : { ...(args[1] as Props), __provider: (args[2] as Props)?.[PROVIDER_KEY] }) as Props;
+    const base = (
+      method === "create" ? args[0] : { ...(args[1] as Props), __provider: (args[2] as Props)?.[PROVIDER_KEY] }
+    ) as Props;
     completePartialError(err, base);
   }
   return e;

@@ -13,7 +13,12 @@ export class PartialResourceError extends TalosHetznerError {
   /** Reasons the engine shows next to the partial resource. */
   readonly reasons: string[];
 
-  constructor(readonly id: string, readonly partial: Props, cause: unknown, message?: string) {
+  constructor(
+    readonly id: string,
+    readonly partial: Props,
+    cause: unknown,
+    message?: string,
+  ) {
     super(message ?? errorMessage(cause), { cause });
     this.name = "PartialResourceError";
     this.reasons = [this.message];

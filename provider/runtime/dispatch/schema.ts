@@ -56,7 +56,10 @@ export function resourceSchema<I extends string, O extends string>(fields: Resou
     replaceKeys: where(fields.inputs, (s) => s.replaces),
     secretInputKeys,
     secretOutputKeys: [...where(fields.outputs, (s) => s.secret), ...secretInputKeys],
-    alwaysSecretOutputKeys: [...where(fields.outputs, (s) => s.secret), ...where(fields.inputs, (s) => s.secret && s.reported)],
+    alwaysSecretOutputKeys: [
+      ...where(fields.outputs, (s) => s.secret),
+      ...where(fields.inputs, (s) => s.secret && s.reported),
+    ],
   };
 }
 

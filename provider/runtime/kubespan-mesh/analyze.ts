@@ -19,8 +19,10 @@ export interface MeshReport {
 }
 
 const CAUSE = {
-  kubespanOff: (n: string) => `KubeSpan is not enabled in ${n}'s machine config (a KubeSpanConfig document or machine.network.kubespan.enabled: true; check its machineconfig)`,
-  discoveryOff: (n: string) => `cluster discovery is not enabled in ${n}'s machine config (KubeSpan finds peers through cluster.discovery.enabled: true)`,
+  kubespanOff: (n: string) =>
+    `KubeSpan is not enabled in ${n}'s machine config (a KubeSpanConfig document or machine.network.kubespan.enabled: true; check its machineconfig)`,
+  discoveryOff: (n: string) =>
+    `cluster discovery is not enabled in ${n}'s machine config (KubeSpan finds peers through cluster.discovery.enabled: true)`,
   noIdentity: (n: string) => `${n} has no KubeSpan identity yet (config not applied, or still booting)`,
 };
 
@@ -39,28 +41,63 @@ function statusFor(a: NodeObservation, b: NodeObservation): ObservedPeerStatus |
   return a.statuses.find((s) => s.endpoint.startsWith(`${b.address}:`) || s.endpoint.startsWith(`[${b.address}]:`));
 }
 
-const isUp = (s: ObservedPeerStatus | undefined) => !!s && s.state === "up" && s.receiveBytes > 0 && s.transmitBytes > 0;
+const isUp = (s: ObservedPeerStatus | undefined) =>
+  !!s && s.state === "up" && s.receiveBytes > 0 && s.transmitBytes > 0;
 
-function linkCause(a: NodeObservation, b: NodeObservation, s: ObservedPeerStatus | undefined): { cause: string; permanent: boolean; blocked: boolean } {
+function linkCause(
+  a: NodeObservation,
+  b: NodeObservation,
+  s: ObservedPeerStatus | undefined,
+): { cause: string; permanent: boolean; blocked: boolean } {
   const pa = nodeProblem(a) ?? nodeProblem(b);
   if (pa) return { cause: pa.text, permanent: pa.permanent, blocked: false };
-  if (!s) return { cause: `${a.name} has not discovered ${b.name} as a KubeSpan peer (no discovery entry: another cluster id, or not published yet)`, permanent: false, blocked: false };
-  if (!s.endpoint || s.state === "unknown") return { cause: `endpoint unknown: ${a.name} has no endpoint for ${b.name} (it published no address)`, permanent: false, blocked: false };
-  if (s.state === "up") return { cause: `up but no traffic yet (received ${s.receiveBytes} B, sent ${s.transmitBytes} B)`, permanent: false, blocked: false };
-  return { cause: `UDP 51820 blocked: ${b.name} is a known peer with endpoint ${s.endpoint}, but no WireGuard handshake gets through`, permanent: false, blocked: true };
+  if (!s)
+    return {
+      cause: `${a.name} has not discovered ${b.name} as a KubeSpan peer (no discovery entry: another cluster id, or not published yet)`,
+      permanent: false,
+      blocked: false,
+    };
+  if (!s.endpoint || s.state === "unknown")
+    return {
+      cause: `endpoint unknown: ${a.name} has no endpoint for ${b.name} (it published no address)`,
+      permanent: false,
+      blocked: false,
+    };
+  if (s.state === "up")
+    return {
+      cause: `up but no traffic yet (received ${s.receiveBytes} B, sent ${s.transmitBytes} B)`,
+      permanent: false,
+      blocked: false,
+    };
+  return {
+    cause: `UDP 51820 blocked: ${b.name} is a known peer with endpoint ${s.endpoint}, but no WireGuard handshake gets through`,
+    permanent: false,
+    blocked: true,
+  };
 }
 
 function rowOf(o: NodeObservation, byKey: Map<string, string>): MeshRow {
-  const peers = o.statuses.map((s) => ({ peer: byKey.get(s.publicKey) ?? (s.label || s.publicKey), endpoint: s.endpoint, state: isUp(s) ? "up" : s.state === "up" ? "up (no traffic)" : s.state }));
+  const peers = o.statuses.map((s) => ({
+    peer: byKey.get(s.publicKey) ?? (s.label || s.publicKey),
+    endpoint: s.endpoint,
+    state: isUp(s) ? "up" : s.state === "up" ? "up (no traffic)" : s.state,
+  }));
   return {
-    node: o.name, where: o.where, kubespanAddress: o.identity?.address ?? null, publicKey: o.identity?.publicKey ?? null,
-    peersUp: peers.filter((p) => p.state === "up").length, peersTotal: peers.length, peers,
+    node: o.name,
+    where: o.where,
+    kubespanAddress: o.identity?.address ?? null,
+    publicKey: o.identity?.publicKey ?? null,
+    peersUp: peers.filter((p) => p.state === "up").length,
+    peersTotal: peers.length,
+    peers,
   };
 }
 
 /** Nodes all of whose links (both directions, to every other node) are blocked, unless every node is. */
 function blockedNodes(obs: NodeObservation[], blocked: Set<string>): string[] {
-  const all = obs.filter((o) => obs.every((p) => p === o || (blocked.has(`${o.name}>${p.name}`) || blocked.has(`${p.name}>${o.name}`))));
+  const all = obs.filter((o) =>
+    obs.every((p) => p === o || blocked.has(`${o.name}>${p.name}`) || blocked.has(`${p.name}>${o.name}`)),
+  );
   return all.length === obs.length && obs.length > 2 ? [] : all.map((o) => o.name);
 }
 
@@ -78,12 +115,36 @@ export function analyzeMesh(obs: NodeObservation[], expectedPeers: number): Mesh
       const c = linkCause(a, b, s);
       if (c.blocked) blocked.add(`${a.name}>${b.name}`);
       permanent &&= c.permanent;
-      downLinks.push({ node: a.name, peer: b.name, state: s?.state ?? (a.error ? "unreachable" : "none"), endpoint: s?.endpoint ?? "", cause: c.cause });
+      downLinks.push({
+        node: a.name,
+        peer: b.name,
+        state: s?.state ?? (a.error ? "unreachable" : "none"),
+        endpoint: s?.endpoint ?? "",
+        cause: c.cause,
+      });
     }
   }
   const rows = obs.map((o) => rowOf(o, byKey));
-  const short = rows.filter((r) => !obs.find((o) => o.name === r.node)?.error && r.peersUp < expectedPeers && !downLinks.some((d) => d.node === r.node));
-  for (const r of short) downLinks.push({ node: r.node, peer: "*", state: `${r.peersUp}/${expectedPeers} up`, endpoint: "", cause: `${r.node} sees ${r.peersUp} peers up, expected ${expectedPeers}` });
+  const short = rows.filter(
+    (r) =>
+      !obs.find((o) => o.name === r.node)?.error &&
+      r.peersUp < expectedPeers &&
+      !downLinks.some((d) => d.node === r.node),
+  );
+  for (const r of short)
+    downLinks.push({
+      node: r.node,
+      peer: "*",
+      state: `${r.peersUp}/${expectedPeers} up`,
+      endpoint: "",
+      cause: `${r.node} sees ${r.peersUp} peers up, expected ${expectedPeers}`,
+    });
   const healthy = downLinks.length === 0;
-  return { rows, downLinks, healthy, permanent: !healthy && permanent && short.length === 0, blockedNodes: blockedNodes(obs, blocked) };
+  return {
+    rows,
+    downLinks,
+    healthy,
+    permanent: !healthy && permanent && short.length === 0,
+    blockedNodes: blockedNodes(obs, blocked),
+  };
 }

@@ -5,18 +5,34 @@ import { DownLink, MeshRow } from "./types";
 /** Left-aligned columns separated by three spaces (talosctl's tabwriter padding). */
 export function columns(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join("   ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c])))
+        .join("   ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** NODE WHERE KUBESPAN-ADDRESS PUBLIC-KEY PEERS-UP, one line per node. */
 export function meshTable(rows: MeshRow[]): string {
-  const body = rows.map((r) => [r.node, r.where, r.kubespanAddress ?? "-", r.publicKey ?? "-", `${r.peersUp}/${r.peersTotal}`]);
+  const body = rows.map((r) => [
+    r.node,
+    r.where,
+    r.kubespanAddress ?? "-",
+    r.publicKey ?? "-",
+    `${r.peersUp}/${r.peersTotal}`,
+  ]);
   return columns([["NODE", "WHERE", "KUBESPAN ADDRESS", "PUBLIC KEY", "PEERS UP"], ...body]);
 }
 
 /** NODE PEER STATE ENDPOINT LIKELY CAUSE, one line per down link. */
 export function downTable(links: DownLink[]): string {
-  return columns([["NODE", "PEER", "STATE", "ENDPOINT", "LIKELY CAUSE"], ...links.map((l) => [l.node, l.peer, l.state, l.endpoint || "-", l.cause])]);
+  return columns([
+    ["NODE", "PEER", "STATE", "ENDPOINT", "LIKELY CAUSE"],
+    ...links.map((l) => [l.node, l.peer, l.state, l.endpoint || "-", l.cause]),
+  ]);
 }
 
 function firewallAdvice(where: string): string {

@@ -13,9 +13,20 @@ import { ClusterClient } from "../shared/cluster-deps";
 import { MeshNode } from "./types";
 
 /** A peer spec (`kubespanpeerspecs`), keyed by the peer's public key. */
-export interface ObservedPeerSpec { publicKey: string; label: string; endpoints: string[] }
+export interface ObservedPeerSpec {
+  publicKey: string;
+  label: string;
+  endpoints: string[];
+}
 /** A peer status (`kubespanpeerstatuses`). */
-export interface ObservedPeerStatus { publicKey: string; label: string; endpoint: string; state: string; receiveBytes: number; transmitBytes: number }
+export interface ObservedPeerStatus {
+  publicKey: string;
+  label: string;
+  endpoint: string;
+  state: string;
+  receiveBytes: number;
+  transmitBytes: number;
+}
 
 /** One node's answers; `error` set when it could not be asked. */
 export interface NodeObservation extends MeshNode {
@@ -28,7 +39,10 @@ export interface NodeObservation extends MeshNode {
 }
 
 /** How talosctl is reached. */
-export interface ObserveTarget { endpoints: string[]; talosconfig: string }
+export interface ObserveTarget {
+  endpoints: string[];
+  talosconfig: string;
+}
 
 type PerNode = Map<string, TalosResource[] | Error>;
 
@@ -39,17 +53,20 @@ async function getType(t: ClusterClient, type: string, nodes: string[], o: Obser
   const all = await t.run(args(nodes), { talosconfig: o.talosconfig, allowFailure: true, timeoutMs: 60_000 });
   if (all.exitCode === 0) {
     for (const n of nodes) out.set(n, []);
-    for (const r of parseJsonStream(all.stdout) as TalosResource[]) (out.get(r.node) as TalosResource[] | undefined)?.push(r);
+    for (const r of parseJsonStream(all.stdout) as TalosResource[])
+      (out.get(r.node) as TalosResource[] | undefined)?.push(r);
     return out;
   }
-  await Promise.all(nodes.map(async (n) => {
-    try {
-      const one = await t.run(args([n]), { talosconfig: o.talosconfig, timeoutMs: 60_000 });
-      out.set(n, parseJsonStream(one.stdout) as TalosResource[]);
-    } catch (e) {
-      out.set(n, isError(e) ? e : new Error(String(e)));
-    }
-  }));
+  await Promise.all(
+    nodes.map(async (n) => {
+      try {
+        const one = await t.run(args([n]), { talosconfig: o.talosconfig, timeoutMs: 60_000 });
+        out.set(n, parseJsonStream(one.stdout) as TalosResource[]);
+      } catch (e) {
+        out.set(n, isError(e) ? e : new Error(String(e)));
+      }
+    }),
+  );
   return out;
 }
 
@@ -63,13 +80,24 @@ function identityOf(rs: TalosResource[]): NodeObservation["identity"] {
 }
 
 function specsOf(rs: TalosResource[]): ObservedPeerSpec[] {
-  return rs.map((r) => ({ publicKey: r.metadata.id, label: String(spec(r).label ?? ""), endpoints: ((spec(r).endpoints as string[]) ?? []).map(String) }));
+  return rs.map((r) => ({
+    publicKey: r.metadata.id,
+    label: String(spec(r).label ?? ""),
+    endpoints: ((spec(r).endpoints as string[]) ?? []).map(String),
+  }));
 }
 
 function statusesOf(rs: TalosResource[]): ObservedPeerStatus[] {
   return rs.map((r) => {
     const s = spec(r);
-    return { publicKey: r.metadata.id, label: String(s.label ?? ""), endpoint: String(s.endpoint ?? ""), state: String(s.state ?? "unknown"), receiveBytes: Number(s.receiveBytes ?? 0), transmitBytes: Number(s.transmitBytes ?? 0) };
+    return {
+      publicKey: r.metadata.id,
+      label: String(s.label ?? ""),
+      endpoint: String(s.endpoint ?? ""),
+      state: String(s.state ?? "unknown"),
+      receiveBytes: Number(s.receiveBytes ?? 0),
+      transmitBytes: Number(s.transmitBytes ?? 0),
+    };
   });
 }
 
@@ -90,18 +118,29 @@ async function switchesOf(t: ClusterClient, n: string, o: ObserveTarget): Promis
 }
 
 /** Asks every node; never throws for a node that cannot be reached (its observation carries the error). */
-export async function observeMesh(t: ClusterClient, nodes: MeshNode[], o: ObserveTarget, expectedPeers: number): Promise<NodeObservation[]> {
+export async function observeMesh(
+  t: ClusterClient,
+  nodes: MeshNode[],
+  o: ObserveTarget,
+  expectedPeers: number,
+): Promise<NodeObservation[]> {
   const addrs = nodes.map((n) => n.address);
   const ids = await getType(t, "kubespanidentities", addrs, o);
   const reachable = addrs.filter((a) => !(ids.get(a) instanceof Error));
-  const [specs, statuses] = await Promise.all([getType(t, "kubespanpeerspecs", reachable, o), getType(t, "kubespanpeerstatuses", reachable, o)]);
-  return Promise.all(nodes.map(async (n): Promise<NodeObservation> => {
-    const parts = [ids, specs, statuses].map((m) => m.get(n.address));
-    const failed = parts.find((p): p is Error => p instanceof Error);
-    if (failed) return { ...n, error: sanitize(errorMessage(failed)), specs: [], statuses: [] };
-    const [i, s, st] = parts as TalosResource[][];
-    const obs: NodeObservation = { ...n, identity: identityOf(i), specs: specsOf(s), statuses: statusesOf(st) };
-    if (!obs.identity || obs.specs.length < expectedPeers) obs.config = await switchesOf(t, n.address, o).catch(() => undefined);
-    return obs;
-  }));
+  const [specs, statuses] = await Promise.all([
+    getType(t, "kubespanpeerspecs", reachable, o),
+    getType(t, "kubespanpeerstatuses", reachable, o),
+  ]);
+  return Promise.all(
+    nodes.map(async (n): Promise<NodeObservation> => {
+      const parts = [ids, specs, statuses].map((m) => m.get(n.address));
+      const failed = parts.find((p): p is Error => p instanceof Error);
+      if (failed) return { ...n, error: sanitize(errorMessage(failed)), specs: [], statuses: [] };
+      const [i, s, st] = parts as TalosResource[][];
+      const obs: NodeObservation = { ...n, identity: identityOf(i), specs: specsOf(s), statuses: statusesOf(st) };
+      if (!obs.identity || obs.specs.length < expectedPeers)
+        obs.config = await switchesOf(t, n.address, o).catch(() => undefined);
+      return obs;
+    }),
+  );
 }

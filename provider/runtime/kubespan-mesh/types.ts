@@ -76,7 +76,11 @@ export const INPUT_KEYS = KUBESPAN_MESH_FIELDS.inputKeys;
 
 /** The mesh was not fully up (create/update); the message holds the table of down links. */
 export class KubeSpanMeshError extends TalosHetznerError {
-  constructor(message: string, readonly downLinks: DownLink[], readonly permanent: boolean) {
+  constructor(
+    message: string,
+    readonly downLinks: DownLink[],
+    readonly permanent: boolean,
+  ) {
     super(message);
     this.name = "KubeSpanMeshError";
   }
@@ -85,17 +89,22 @@ export class KubeSpanMeshError extends TalosHetznerError {
 function checkNodeList(v: unknown, out: CheckFailure[]): void {
   const add = (reason: string): void => void out.push({ property: "nodes", reason });
   if (isUnknown(v)) return;
-  if (!Array.isArray(v) || v.length < 2) return add("[nodes] must list at least two nodes (name, address, where): a mesh needs peers");
+  if (!Array.isArray(v) || v.length < 2)
+    return add("[nodes] must list at least two nodes (name, address, where): a mesh needs peers");
   const seen = new Map<string, number>();
   v.forEach((n, i) => {
     if (isUnknown(n)) return;
     const node = (n ?? {}) as Props;
-    if (!isUnknown(node.name) && (typeof node.name !== "string" || node.name === "")) add(`[nodes[${i}].name] must be a non-empty string`);
-    if (!isUnknown(node.address) && (typeof node.address !== "string" || isIP(node.address) === 0)) add(`[nodes[${i}].address] must be the IP of the node's Talos API, got ${JSON.stringify(node.address)}`);
-    if (!isUnknown(node.where) && node.where !== "robot" && node.where !== "cloud") add(`[nodes[${i}].where] must be "robot" or "cloud", got ${JSON.stringify(node.where)}`);
+    if (!isUnknown(node.name) && (typeof node.name !== "string" || node.name === ""))
+      add(`[nodes[${i}].name] must be a non-empty string`);
+    if (!isUnknown(node.address) && (typeof node.address !== "string" || isIP(node.address) === 0))
+      add(`[nodes[${i}].address] must be the IP of the node's Talos API, got ${JSON.stringify(node.address)}`);
+    if (!isUnknown(node.where) && node.where !== "robot" && node.where !== "cloud")
+      add(`[nodes[${i}].where] must be "robot" or "cloud", got ${JSON.stringify(node.where)}`);
     for (const k of ["name", "address"]) {
       const key = `${k}:${String(node[k])}`;
-      if (typeof node[k] === "string" && seen.has(key)) add(`[nodes[${i}].${k}] ${JSON.stringify(node[k])} is already used by nodes[${seen.get(key)}]`);
+      if (typeof node[k] === "string" && seen.has(key))
+        add(`[nodes[${i}].${k}] ${JSON.stringify(node[k])} is already used by nodes[${seen.get(key)}]`);
       else if (typeof node[k] === "string") seen.set(key, i);
     }
   });
@@ -105,18 +114,29 @@ function checkNodeList(v: unknown, out: CheckFailure[]): void {
 export function checkMesh(i: Props): CheckFailure[] {
   const out: CheckFailure[] = [];
   checkNodeList(i.nodes, out);
-  if (!isUnknown(i.talosconfig) && (typeof i.talosconfig !== "string" || i.talosconfig === "")) out.push({ property: "talosconfig", reason: "[talosconfig] is required: pass TalosBootstrap.talosconfig" });
+  if (!isUnknown(i.talosconfig) && (typeof i.talosconfig !== "string" || i.talosconfig === ""))
+    out.push({ property: "talosconfig", reason: "[talosconfig] is required: pass TalosBootstrap.talosconfig" });
   const eps = i.endpoints;
-  if (eps !== undefined && !isUnknown(eps) && (!Array.isArray(eps) || eps.length === 0 || eps.some((e) => !isUnknown(e) && (typeof e !== "string" || e === "")))) {
+  if (
+    eps !== undefined &&
+    !isUnknown(eps) &&
+    (!Array.isArray(eps) || eps.length === 0 || eps.some((e) => !isUnknown(e) && (typeof e !== "string" || e === "")))
+  ) {
     out.push({ property: "endpoints", reason: "[endpoints] must be a non-empty list of Talos API addresses" });
   }
   const e = i.expectedPeers;
   if (e !== undefined && !isUnknown(e) && (!Number.isInteger(e) || (e as number) < 1)) {
-    out.push({ property: "expectedPeers", reason: `[expectedPeers] must be a whole number of peers, at least 1, got ${JSON.stringify(e)}` });
+    out.push({
+      property: "expectedPeers",
+      reason: `[expectedPeers] must be a whole number of peers, at least 1, got ${JSON.stringify(e)}`,
+    });
   }
   const d = i.deadlineSeconds;
   if (d !== undefined && !isUnknown(d) && (typeof d !== "number" || !(d > 0) || d > 86400)) {
-    out.push({ property: "deadlineSeconds", reason: `[deadlineSeconds] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(d)}` });
+    out.push({
+      property: "deadlineSeconds",
+      reason: `[deadlineSeconds] must be a number of seconds above 0 and at most 86400, got ${JSON.stringify(d)}`,
+    });
   }
   return out;
 }

@@ -17,7 +17,11 @@ export type RobotClientFactory = () => RobotClient;
 
 /** The client from settings (talos-hetzner:robot* or HETZNER_ROBOT_*); never from inputs. */
 export const robotClientFromSettings: RobotClientFactory = () =>
-  new RobotClient({ url: requireSetting("robotUrl"), user: requireSetting("robotUser"), password: requireSetting("robotPassword") });
+  new RobotClient({
+    url: requireSetting("robotUrl"),
+    user: requireSetting("robotUser"),
+    password: requireSetting("robotPassword"),
+  });
 
 let factory: RobotClientFactory = robotClientFromSettings;
 
@@ -30,7 +34,12 @@ export function setRobotFirewallClient(next: RobotClientFactory): RobotClientFac
 
 /** The managed rule set for inputs and the server's own IP. */
 export function desiredRules(i: RobotFirewallInputs, serverIp: string | null): RobotFirewallRules {
-  return robotTalosFirewallRules({ adminCidrs: i.adminCidrs, nodeAddresses: i.nodeAddresses, serverIp, filterIpv6: i.filterIpv6 ?? true });
+  return robotTalosFirewallRules({
+    adminCidrs: i.adminCidrs,
+    nodeAddresses: i.nodeAddresses,
+    serverIp,
+    filterIpv6: i.filterIpv6 ?? true,
+  });
 }
 
 function outputsOf(f: RobotFirewall, drift: string[]): Partial<RobotFirewallOutputs> {
@@ -45,8 +54,14 @@ export async function applyRobotFirewall(i: RobotFirewallInputs): Promise<Partia
   log.step("reading the server's firewall");
   const current = await robot.firewall.get(i.serverNumber);
   const rules = desiredRules(i, current.serverIp);
-  log.step(`setting ${rules.input.length} input rules (KubeSpan from anywhere; Talos and Kubernetes API from ${i.adminCidrs.length} admin CIDR(s) and the cluster's nodes)`);
-  await robot.firewall.set(i.serverNumber, { status: "active", filterIpv6: i.filterIpv6 ?? true, whitelistHos: i.whitelistHos ?? true, rules }, wait);
+  log.step(
+    `setting ${rules.input.length} input rules (KubeSpan from anywhere; Talos and Kubernetes API from ${i.adminCidrs.length} admin CIDR(s) and the cluster's nodes)`,
+  );
+  await robot.firewall.set(
+    i.serverNumber,
+    { status: "active", filterIpv6: i.filterIpv6 ?? true, whitelistHos: i.whitelistHos ?? true, rules },
+    wait,
+  );
   log.step("waiting until Robot reports the firewall active");
   const active = await robot.firewall.waitActive(i.serverNumber, wait);
   return outputsOf(active, []);
@@ -56,8 +71,10 @@ export async function applyRobotFirewall(i: RobotFirewallInputs): Promise<Partia
 export function firewallDrift(i: RobotFirewallInputs, f: RobotFirewall): string[] {
   const out: string[] = [];
   if (f.status !== "active") out.push(`status is ${f.status}, expected active`);
-  if (f.filterIpv6 !== (i.filterIpv6 ?? true)) out.push(`filter_ipv6 is ${f.filterIpv6}, expected ${i.filterIpv6 ?? true}`);
-  if (f.whitelistHos !== (i.whitelistHos ?? true)) out.push(`whitelist_hos is ${f.whitelistHos}, expected ${i.whitelistHos ?? true}`);
+  if (f.filterIpv6 !== (i.filterIpv6 ?? true))
+    out.push(`filter_ipv6 is ${f.filterIpv6}, expected ${i.filterIpv6 ?? true}`);
+  if (f.whitelistHos !== (i.whitelistHos ?? true))
+    out.push(`whitelist_hos is ${f.whitelistHos}, expected ${i.whitelistHos ?? true}`);
   const want = desiredRules(i, f.serverIp);
   for (const dir of ["input", "output"] as const) {
     // Robot stores rules normalised (a bare address as /32); compare in that form, or drift never ends.
@@ -65,9 +82,11 @@ export function firewallDrift(i: RobotFirewallInputs, f: RobotFirewall): string[
     if (deepEqual(have, should)) continue;
     const names = (rs: RobotFirewallRules["input"]) => rs.map((r) => r.name ?? "(unnamed)");
     const i = have.findIndex((r, k) => !deepEqual(r, should[k]));
-    out.push(deepEqual(names(have), names(should))
-      ? `${dir} rule "${should[i].name}" differs: Robot has ${JSON.stringify(have[i])}, expected ${JSON.stringify(should[i])}`
-      : `${dir} rules differ: Robot has [${names(have).join(", ")}], expected [${names(should).join(", ")}]`);
+    out.push(
+      deepEqual(names(have), names(should))
+        ? `${dir} rule "${should[i].name}" differs: Robot has ${JSON.stringify(have[i])}, expected ${JSON.stringify(should[i])}`
+        : `${dir} rules differ: Robot has [${names(have).join(", ")}], expected [${names(should).join(", ")}]`,
+    );
   }
   return out;
 }
@@ -94,7 +113,8 @@ export async function deleteRobotFirewall(i: RobotFirewallOutputs): Promise<void
   try {
     await robot.firewall.delete(i.serverNumber, { timeoutMs: deadlineMs(i), timeScale: worldTimeScale() });
   } catch (e) {
-    if (robotErrorCode(e) === "SERVER_NOT_FOUND") return logLine(`${tag} the server is gone from Robot; nothing to clear`);
+    if (robotErrorCode(e) === "SERVER_NOT_FOUND")
+      return logLine(`${tag} the server is gone from Robot; nothing to clear`);
     throw e;
   }
   await robot.firewall.waitSettled(i.serverNumber, { timeoutMs: deadlineMs(i), timeScale: worldTimeScale() });

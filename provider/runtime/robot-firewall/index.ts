@@ -7,7 +7,13 @@ import { checkRobotUrl } from "../shared/config";
 import { diffInputs } from "../dispatch/diff";
 import { Props, ResourceRuntime } from "../dispatch/types";
 import { applyRobotFirewall, deleteRobotFirewall, readRobotFirewall } from "./apply";
-import { INPUT_KEYS, ROBOT_FIREWALL_FIELDS, RobotFirewallInputs, RobotFirewallOutputs, checkRobotFirewall } from "./types";
+import {
+  INPUT_KEYS,
+  ROBOT_FIREWALL_FIELDS,
+  RobotFirewallInputs,
+  RobotFirewallOutputs,
+  checkRobotFirewall,
+} from "./types";
 
 export { setRobotFirewallClient, desiredRules, firewallDrift } from "./apply";
 export { RobotFirewallInputs, RobotFirewallOutputs, checkRobotFirewall } from "./types";
@@ -19,7 +25,10 @@ export const runtime: ResourceRuntime<RobotFirewallInputs, RobotFirewallOutputs>
     return { inputs: news as unknown as RobotFirewallInputs, failures: checkRobotFirewall(news) };
   },
   async diff(_id, olds, news) {
-    const d = diffInputs(olds as unknown as Props, news as unknown as Props, { inputKeys: INPUT_KEYS, replaceKeys: ROBOT_FIREWALL_FIELDS.replaceKeys });
+    const d = diffInputs(olds as unknown as Props, news as unknown as Props, {
+      inputKeys: INPUT_KEYS,
+      replaceKeys: ROBOT_FIREWALL_FIELDS.replaceKeys,
+    });
     // A refresh that found Robot differing must lead to an update that sets the rules again.
     return (olds.drift ?? []).length > 0 ? { ...d, changes: true } : d;
   },

@@ -47,8 +47,11 @@ const letter = (i: number): string => String.fromCharCode(97 + i);
 export function robotSources(field: string, cidrs: readonly string[]): string[] {
   cidrs.forEach((c, i) => {
     if (!isIpv6Cidr(formatCidr(parseCidr(`${field}[${i}]`, c)))) return;
-    throw new InputError(`${field}[${i}]`, `${c} is IPv6, but Robot's firewall matches IPv6 packets by protocol and port only, never by address, ` +
-      "so it cannot admit an IPv6 source; list IPv4 addresses or CIDRs (IPv6 access to the Talos and Kubernetes APIs stays closed while filterIpv6 is on)");
+    throw new InputError(
+      `${field}[${i}]`,
+      `${c} is IPv6, but Robot's firewall matches IPv6 packets by protocol and port only, never by address, ` +
+        "so it cannot admit an IPv6 source; list IPv4 addresses or CIDRs (IPv6 access to the Talos and Kubernetes APIs stays closed while filterIpv6 is on)",
+    );
   });
   return normalizeSources(field, cidrs);
 }
@@ -56,16 +59,31 @@ export function robotSources(field: string, cidrs: readonly string[]): string[] 
 function nodeSources(o: RobotTalosFirewallOptions): string[] {
   const own = o.serverIp ? formatCidr(parseCidr("serverIp", o.serverIp)) : undefined;
   const nodes = o.nodeAddresses.map((a, i) => formatCidr(parseCidr(`nodeAddresses[${i}]`, a)));
-  return robotSources("nodeAddresses", nodes.filter((c) => c !== own));
+  return robotSources(
+    "nodeAddresses",
+    nodes.filter((c) => c !== own),
+  );
 }
 
 function fixedRules(filterIpv6: boolean): { head: RobotFirewallRule[]; tail: RobotFirewallRule[] } {
-  const udp = (ipVersion: "ipv4" | "ipv6", suffix: string): RobotFirewallRule =>
-    ({ name: `udp and kubespan${suffix}`, ipVersion, protocol: "udp", dstPort: EPHEMERAL, action: "accept" });
+  const udp = (ipVersion: "ipv4" | "ipv6", suffix: string): RobotFirewallRule => ({
+    name: `udp and kubespan${suffix}`,
+    ipVersion,
+    protocol: "udp",
+    dstPort: EPHEMERAL,
+    action: "accept",
+  });
   return {
     head: [{ name: "icmp", ipVersion: "ipv4", protocol: "icmp", action: "accept" }],
     tail: [
-      { name: "tcp established", ipVersion: "ipv4", protocol: "tcp", dstPort: EPHEMERAL, tcpFlags: "ack", action: "accept" },
+      {
+        name: "tcp established",
+        ipVersion: "ipv4",
+        protocol: "tcp",
+        dstPort: EPHEMERAL,
+        tcpFlags: "ack",
+        action: "accept",
+      },
       udp("ipv4", ""),
       ...(filterIpv6 ? [udp("ipv6", " ipv six")] : []),
     ],
@@ -75,7 +93,10 @@ function fixedRules(filterIpv6: boolean): { head: RobotFirewallRule[]; tail: Rob
 /** The input and output rules for one server; throws InputError when they exceed Robot's 10 input rules. */
 export function robotTalosFirewallRules(o: RobotTalosFirewallOptions): RobotFirewallRules {
   if (!Array.isArray(o.adminCidrs) || o.adminCidrs.length === 0) {
-    throw new InputError("adminCidrs", "must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API");
+    throw new InputError(
+      "adminCidrs",
+      "must list at least one CIDR: without one, nobody outside the cluster can reach the Talos or Kubernetes API",
+    );
   }
   if (!Array.isArray(o.nodeAddresses)) throw new InputError("nodeAddresses", "must be a list of addresses");
   const admins = robotSources("adminCidrs", o.adminCidrs);
@@ -91,14 +112,17 @@ export function robotTalosFirewallRules(o: RobotTalosFirewallOptions): RobotFire
     ...nodes.map((src, i): RobotFirewallRule => ({ name: `cluster node ${letter(i)}`, ...v4, srcIp: src })),
     ...tail,
   ];
-  if (input.length > ROBOT_MAX_RULES) throw tooMany(input.length, head.length + tail.length, admins.length, nodes.length);
+  if (input.length > ROBOT_MAX_RULES)
+    throw tooMany(input.length, head.length + tail.length, admins.length, nodes.length);
   return { input, output: [{ name: "allow all", action: "accept" }] };
 }
 
 function tooMany(total: number, fixed: number, admins: number, nodes: number): InputError {
-  return new InputError("nodeAddresses",
+  return new InputError(
+    "nodeAddresses",
     `the rule set needs ${total} input rules (${fixed} fixed, 2 per admin CIDR × ${admins}, 1 per node CIDR × ${nodes}), but Robot allows ${ROBOT_MAX_RULES}: ` +
-    "list covering CIDRs instead of single addresses (adjacent addresses are merged already), or fewer admin CIDRs");
+      "list covering CIDRs instead of single addresses (adjacent addresses are merged already), or fewer admin CIDRs",
+  );
 }
 
 /** Input rules the set needs, or undefined when an entry is invalid (check reports that separately). */

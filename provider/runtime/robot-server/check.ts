@@ -24,7 +24,8 @@ const fail = (field: string, reason: string): never => {
 };
 
 const positiveInteger: Check = (v, f) => {
-  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) fail(f, `must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
+    fail(f, `must be a positive integer, got ${JSON.stringify(v)}`);
 };
 
 const optionalBoolean: Check = (v, f) => {
@@ -44,10 +45,19 @@ function checkUrl(url: unknown, field: string): void {
   } catch {
     fail(field, `must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
   }
-  if (parsed!.protocol !== "http:" && parsed!.protocol !== "https:") fail(field, `must be an http(s) URL, got ${JSON.stringify(url)}`);
+  if (parsed!.protocol !== "http:" && parsed!.protocol !== "https:")
+    fail(field, `must be an http(s) URL, got ${JSON.stringify(url)}`);
   const file = parsed!.pathname.toLowerCase();
-  if (NOT_A_DISK_IMAGE.test(file)) fail(field, `must point at a raw disk image (.raw.xz, .raw.zst or .raw), not ${JSON.stringify(file.split("/").pop())}: an ISO or archive written to a disk does not boot`);
-  if (!["xz", "zst", "raw"].includes(compressionFromUrl(url))) fail(field, `must end in .raw.xz, .raw.zst or .raw (the compression is taken from the extension), got ${JSON.stringify(file.split("/").pop())}`);
+  if (NOT_A_DISK_IMAGE.test(file))
+    fail(
+      field,
+      `must point at a raw disk image (.raw.xz, .raw.zst or .raw), not ${JSON.stringify(file.split("/").pop())}: an ISO or archive written to a disk does not boot`,
+    );
+  if (!["xz", "zst", "raw"].includes(compressionFromUrl(url)))
+    fail(
+      field,
+      `must end in .raw.xz, .raw.zst or .raw (the compression is taken from the extension), got ${JSON.stringify(file.split("/").pop())}`,
+    );
 }
 
 const checkImage: Check = (v, f) => {
@@ -62,33 +72,84 @@ const checkImage: Check = (v, f) => {
   if (i.version === undefined && typeof i.url === "string" && !versionInUrl(i.url)) {
     fail(`${f}.version`, "is required when the URL does not name the Talos version (it decides the networkPatch form)");
   }
-  if (i.schematicId !== undefined && i.url !== undefined) fail(`${f}.schematicId`, "is only used with the Image Factory; the url already names the image");
-  if (i.schematicId !== undefined && !isUnknown(i.schematicId) && !HEX64.test(String(i.schematicId))) fail(`${f}.schematicId`, `must be 64 lowercase hex characters, got ${JSON.stringify(i.schematicId)}`);
-  if (i.arch !== undefined && !["amd64", "arm64"].includes(i.arch as string)) fail(`${f}.arch`, `must be "amd64" or "arm64", got ${JSON.stringify(i.arch)}`);
-  if (i.sha256 !== undefined && !isUnknown(i.sha256) && !HEX64.test(String(i.sha256))) fail(`${f}.sha256`, `must be 64 lowercase hex characters (sha256 of the decompressed image), got ${JSON.stringify(i.sha256)}`);
+  if (i.schematicId !== undefined && i.url !== undefined)
+    fail(`${f}.schematicId`, "is only used with the Image Factory; the url already names the image");
+  if (i.schematicId !== undefined && !isUnknown(i.schematicId) && !HEX64.test(String(i.schematicId)))
+    fail(`${f}.schematicId`, `must be 64 lowercase hex characters, got ${JSON.stringify(i.schematicId)}`);
+  if (i.arch !== undefined && !["amd64", "arm64"].includes(i.arch as string))
+    fail(`${f}.arch`, `must be "amd64" or "arm64", got ${JSON.stringify(i.arch)}`);
+  if (i.sha256 !== undefined && !isUnknown(i.sha256) && !HEX64.test(String(i.sha256)))
+    fail(
+      `${f}.sha256`,
+      `must be 64 lowercase hex characters (sha256 of the decompressed image), got ${JSON.stringify(i.sha256)}`,
+    );
 };
 
 const checkDeadlines: Check = (v, f) => {
   if (v === undefined) return;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return fail(f, "must be an object with rescueSeconds, installSeconds and/or maintenanceSeconds");
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return fail(f, "must be an object with rescueSeconds, installSeconds and/or maintenanceSeconds");
   const known = ["rescueSeconds", "installSeconds", "maintenanceSeconds"];
   for (const [k, x] of Object.entries(v)) {
     if (!known.includes(k)) fail(f, `unknown field ${JSON.stringify(k)} (known: ${known.join(", ")})`);
-    if (x !== undefined && (typeof x !== "number" || !(x > 0) || x > DEADLINE_MAX_SECONDS)) fail(`${f}.${k}`, `must be a number of seconds above 0 and at most ${DEADLINE_MAX_SECONDS}, got ${JSON.stringify(x)}`);
+    if (x !== undefined && (typeof x !== "number" || !(x > 0) || x > DEADLINE_MAX_SECONDS))
+      fail(
+        `${f}.${k}`,
+        `must be a number of seconds above 0 and at most ${DEADLINE_MAX_SECONDS}, got ${JSON.stringify(x)}`,
+      );
   }
 };
 
 const FIELDS: [keyof RobotServerInputs, Check][] = [
   ["serverNumber", positiveInteger],
-  ["name", (v, f) => v !== undefined && (typeof v !== "string" || v.trim() === "" || v.length > 100) && fail(f, `must be a non-empty string of at most 100 characters, got ${JSON.stringify(v)}`)],
-  ["owner", (v, f) => v !== undefined && (typeof v !== "string" || !/^\S+$/.test(v)) && fail(f, `must be a string without spaces (\`<project>/<stack>/<resource>\`), got ${JSON.stringify(v)}`)],
+  [
+    "name",
+    (v, f) =>
+      v !== undefined &&
+      (typeof v !== "string" || v.trim() === "" || v.length > 100) &&
+      fail(f, `must be a non-empty string of at most 100 characters, got ${JSON.stringify(v)}`),
+  ],
+  [
+    "owner",
+    (v, f) =>
+      v !== undefined &&
+      (typeof v !== "string" || !/^\S+$/.test(v)) &&
+      fail(f, `must be a string without spaces (\`<project>/<stack>/<resource>\`), got ${JSON.stringify(v)}`),
+  ],
   ["image", checkImage],
   ["installDisk", (v, f) => void validateDiskSelector(v, f)],
-  ["otherDisks", (v, f) => v !== undefined && !["refuse", "wipe", "ignore"].includes(v as string) && fail(f, `must be "refuse", "wipe" or "ignore", got ${JSON.stringify(v)}`)],
-  ["rescueKey", (v, f) => v !== undefined && !MD5_FINGERPRINT.test(String(v)) && fail(f, `must be the MD5 fingerprint of a key registered in Robot ("d7:34:1c:…", 16 colon-separated lowercase hex bytes), got ${JSON.stringify(v)}`)],
-  ["reinstallTrigger", (v, f) => v !== undefined && !["string", "number", "boolean"].includes(typeof v) && fail(f, `must be a string, number or boolean, got ${JSON.stringify(v)}`)],
+  [
+    "otherDisks",
+    (v, f) =>
+      v !== undefined &&
+      !["refuse", "wipe", "ignore"].includes(v as string) &&
+      fail(f, `must be "refuse", "wipe" or "ignore", got ${JSON.stringify(v)}`),
+  ],
+  [
+    "rescueKey",
+    (v, f) =>
+      v !== undefined &&
+      !MD5_FINGERPRINT.test(String(v)) &&
+      fail(
+        f,
+        `must be the MD5 fingerprint of a key registered in Robot ("d7:34:1c:…", 16 colon-separated lowercase hex bytes), got ${JSON.stringify(v)}`,
+      ),
+  ],
+  [
+    "reinstallTrigger",
+    (v, f) =>
+      v !== undefined &&
+      !["string", "number", "boolean"].includes(typeof v) &&
+      fail(f, `must be a string, number or boolean, got ${JSON.stringify(v)}`),
+  ],
   ["adopt", optionalBoolean],
-  ["nicMac", (v, f) => v !== undefined && !MAC.test(String(v)) && fail(f, `must be a MAC address like "a8:a1:59:94:19:42", got ${JSON.stringify(v)}`)],
+  [
+    "nicMac",
+    (v, f) =>
+      v !== undefined &&
+      !MAC.test(String(v)) &&
+      fail(f, `must be a MAC address like "a8:a1:59:94:19:42", got ${JSON.stringify(v)}`),
+  ],
   ["wipeOnDelete", optionalBoolean],
   ["deadlines", checkDeadlines],
 ];
@@ -96,7 +157,12 @@ const FIELDS: [keyof RobotServerInputs, Check][] = [
 /** Validates inputs; returns one failure per bad field (InputError text), none for unknown values. */
 export function checkInputs(news: Props): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  if (news.installDisk === undefined) failures.push({ property: "installDisk", reason: "[installDisk] is required: a selector matching exactly one disk (wwn, serial, model, byId, size range or type)" });
+  if (news.installDisk === undefined)
+    failures.push({
+      property: "installDisk",
+      reason:
+        "[installDisk] is required: a selector matching exactly one disk (wwn, serial, model, byId, size range or type)",
+    });
   for (const [key, check] of FIELDS) {
     const value = news[key];
     if (isUnknown(value) || (value === undefined && key === "installDisk")) continue;
@@ -112,5 +178,7 @@ export function checkInputs(news: Props): CheckFailure[] {
 
 /** The image with a lowercase sha256, so `ABC…` and `abc…` are the same input. */
 export function normalizeImage(image: RobotServerImage): RobotServerImage {
-  return typeof image?.sha256 === "string" && !isUnknown(image.sha256) ? { ...image, sha256: image.sha256.toLowerCase() } : image;
+  return typeof image?.sha256 === "string" && !isUnknown(image.sha256)
+    ? { ...image, sha256: image.sha256.toLowerCase() }
+    : image;
 }

@@ -10,7 +10,16 @@ import { RescueSession } from "../../rescue/session";
 import { CreateResult } from "../dispatch/types";
 import { RobotServerDeps, robotServerDeps } from "./deps";
 import { assertOwnable } from "./owner";
-import { Budget, DiskPlan, fixBootOrder, planDisks, readInventory, verifyWritten, wipeDisks, writeImage } from "./install";
+import {
+  Budget,
+  DiskPlan,
+  fixBootOrder,
+  planDisks,
+  readInventory,
+  verifyWritten,
+  wipeDisks,
+  writeImage,
+} from "./install";
 import { diskSummary, networkPatchFor, publicMac } from "./outputs";
 import { Preflight, adoptedOutputs, preflight, talosCheck } from "./preflight";
 import { bootRescue } from "./reset";
@@ -45,7 +54,9 @@ export async function createRobotServer(i: RobotServerInputs): Promise<CreateRes
   const adopt = await steps.run(`checking for a running Talos on ${pre.ip}`, () => talosCheck(i, d, pre, t, steps.log));
   const id = String(i.serverNumber);
   if (adopt) {
-    steps.log.info(`adopting the Talos that runs on server ${i.serverNumber} (${adopt.state}); nothing was changed on the machine`);
+    steps.log.info(
+      `adopting the Talos that runs on server ${i.serverNumber} (${adopt.state}); nothing was changed on the machine`,
+    );
     return { id, outs: adoptedOutputs(i, pre, adopt, steps.log) };
   }
   return { id, outs: await install({ i, d, t, steps, pre }) };
@@ -57,13 +68,33 @@ async function install(r: Run): Promise<Partial<RobotServerOutputs>> {
   let access: RescueAccess | undefined;
   let booted = false;
   try {
-    access = await steps.run("preparing rescue access", () => rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log));
-    await steps.run("arming the rescue system (delete, then activate with the key)", () => armRescue(d.robot, i.serverNumber, access!));
-    const session = await steps.run(`resetting into the rescue system (${pre.plan.first.join("+")}, escalation ${pre.plan.escalation?.join("+") ?? "none"})`, () =>
-      bootRescue({ robot: d.robot, serverNumber: i.serverNumber, ip: pre.ip, access: access!, timing: r.t, log: steps.log, sleep: d.sleep }, pre.plan));
+    access = await steps.run("preparing rescue access", () =>
+      rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log),
+    );
+    await steps.run("arming the rescue system (delete, then activate with the key)", () =>
+      armRescue(d.robot, i.serverNumber, access!),
+    );
+    const session = await steps.run(
+      `resetting into the rescue system (${pre.plan.first.join("+")}, escalation ${pre.plan.escalation?.join("+") ?? "none"})`,
+      () =>
+        bootRescue(
+          {
+            robot: d.robot,
+            serverNumber: i.serverNumber,
+            ip: pre.ip,
+            access: access!,
+            timing: r.t,
+            log: steps.log,
+            sleep: d.sleep,
+          },
+          pre.plan,
+        ),
+    );
     booted = true;
     const outs = await inRescue(r, session);
-    const probe = await steps.run(`waiting for Talos maintenance mode on ${pre.ip}:50000`, () => waitForMaintenance(d.talosctl, pre.ip, r.t, d.sleep));
+    const probe = await steps.run(`waiting for Talos maintenance mode on ${pre.ip}:50000`, () =>
+      waitForMaintenance(d.talosctl, pre.ip, r.t, d.sleep),
+    );
     return { ...outs, talosState: probe.state };
   } catch (e) {
     if (access && !booted) await disarmIfArmed(d.robot, i.serverNumber, steps.log);
@@ -79,13 +110,19 @@ async function inRescue(r: Run, s: RescueSession): Promise<Partial<RobotServerOu
   const label = steps.resource;
   const budget = new Budget(r.t.installMs);
   try {
-    const inv = await steps.run("reading the inventory (disks, NIC, SMBIOS UUID, boot mode)", () => readInventory(s, label, budget));
-    const plan = await steps.run(`choosing the install disk (otherDisks: ${i.otherDisks ?? "refuse"})`, async () => planDisks(inv, i.installDisk, i.otherDisks ?? "refuse", label, steps.log));
+    const inv = await steps.run("reading the inventory (disks, NIC, SMBIOS UUID, boot mode)", () =>
+      readInventory(s, label, budget),
+    );
+    const plan = await steps.run(`choosing the install disk (otherDisks: ${i.otherDisks ?? "refuse"})`, async () =>
+      planDisks(inv, i.installDisk, i.otherDisks ?? "refuse", label, steps.log),
+    );
     await steps.run(`stopping md arrays and wiping ${plan.targetPath}`, async () => {
       await confirmOwner(r);
       await wipeDisks(s, plan, budget, steps.log);
     });
-    const sha = await steps.run(`writing the image to ${plan.targetPath}`, () => writeImage(s, pre.image, plan.targetPath, budget));
+    const sha = await steps.run(`writing the image to ${plan.targetPath}`, () =>
+      writeImage(s, pre.image, plan.targetPath, budget),
+    );
     steps.log.info(`image sha256 ${sha}${pre.image.sha256 ? " (matches the expected sha256)" : ""}`);
     await steps.run("re-reading the partition table and checking the boot order", async () => {
       steps.log.info(`${await verifyWritten(s, plan.targetPath, budget)} partitions on ${plan.targetPath}`);
@@ -111,12 +148,28 @@ async function confirmOwner(r: Run): Promise<void> {
   if (server) assertOwnable(r.i.serverNumber, server.serverName, r.i.owner);
 }
 
-function installedOutputs(r: Run, inv: Inventory, plan: DiskPlan, sha: string, log: StepLogger): Partial<RobotServerOutputs> {
+function installedOutputs(
+  r: Run,
+  inv: Inventory,
+  plan: DiskPlan,
+  sha: string,
+  log: StepLogger,
+): Partial<RobotServerOutputs> {
   const mac = publicMac(inv, r.pre.ip);
-  if (r.i.nicMac && mac && r.i.nicMac.toLowerCase() !== mac) log.warn(`nicMac ${r.i.nicMac} differs from the inventory's ${mac}; using the inventory's`);
+  if (r.i.nicMac && mac && r.i.nicMac.toLowerCase() !== mac)
+    log.warn(`nicMac ${r.i.nicMac} differs from the inventory's ${mac}; using the inventory's`);
   return {
-    ...r.pre.net, mac, bootMode: inv.bootMode, smbiosUuid: inv.smbiosUuid, disks: diskSummary(inv.disks),
-    installDiskPath: plan.targetPath, talosVersion: r.pre.image.version, imageUrl: r.pre.image.url, imageSha256: sha,
-    installedAt: new Date().toISOString(), networkPatch: networkPatchFor(r.pre.image.version, mac, r.pre.net), adopted: false,
+    ...r.pre.net,
+    mac,
+    bootMode: inv.bootMode,
+    smbiosUuid: inv.smbiosUuid,
+    disks: diskSummary(inv.disks),
+    installDiskPath: plan.targetPath,
+    talosVersion: r.pre.image.version,
+    imageUrl: r.pre.image.url,
+    imageSha256: sha,
+    installedAt: new Date().toISOString(),
+    networkPatch: networkPatchFor(r.pre.image.version, mac, r.pre.net),
+    adopted: false,
   };
 }

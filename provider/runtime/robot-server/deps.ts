@@ -55,5 +55,8 @@ export function explainRobotError(e: unknown): unknown {
   const code = robotErrorCode(e);
   if (code !== "UNAUTHORIZED") return e;
   const err = e as RobotApiError;
-  return new TalosHetznerError(`${err.message}: the Robot webservice user or password is wrong; set talos-hetzner:robotUser and talos-hetzner:robotPassword (or HETZNER_ROBOT_USER and HETZNER_ROBOT_PASSWORD) to a webservice user from Robot's settings, not the Robot login (3 failed logins block your IP for 10 minutes)`, { cause: e });
+  return new TalosHetznerError(
+    `${err.message}: the Robot webservice user or password is wrong; set talos-hetzner:robotUser and talos-hetzner:robotPassword (or HETZNER_ROBOT_USER and HETZNER_ROBOT_PASSWORD) to a webservice user from Robot's settings, not the Robot login (3 failed logins block your IP for 10 minutes)`,
+    { cause: e },
+  );
 }

@@ -25,10 +25,18 @@ export interface ResolvedImage {
  */
 export function resolveImage(image: RobotServerImage, factoryUrl: string): ResolvedImage {
   const version = image.version ?? versionInUrl(image.url ?? "");
-  if (!version) throw new Error("image.version is required when image.url names no version (check() should have refused this)");
-  const url = image.url ?? imageUrl({
-    factoryUrl, schematicId: image.schematicId ?? VANILLA_SCHEMATIC_ID, version, platform: "metal", arch: image.arch ?? "amd64", compression: imageCompression(version),
-  });
+  if (!version)
+    throw new Error("image.version is required when image.url names no version (check() should have refused this)");
+  const url =
+    image.url ??
+    imageUrl({
+      factoryUrl,
+      schematicId: image.schematicId ?? VANILLA_SCHEMATIC_ID,
+      version,
+      platform: "metal",
+      arch: image.arch ?? "amd64",
+      compression: imageCompression(version),
+    });
   return { url, version, ...(image.sha256 ? { sha256: image.sha256 } : {}) };
 }
 
@@ -37,7 +45,11 @@ export function resolveImage(image: RobotServerImage, factoryUrl: string): Resol
  * 404/410 is fatal: some plain web servers refuse HEAD (405), and the streamed download still fails
  * cleanly under pipefail if the image really is missing.
  */
-export async function ensureImageExists(image: ResolvedImage, log: StepLogger, sleep?: (ms: number) => Promise<void>): Promise<void> {
+export async function ensureImageExists(
+  image: ResolvedImage,
+  log: StepLogger,
+  sleep?: (ms: number) => Promise<void>,
+): Promise<void> {
   try {
     await checkImageExists(image.url, { retry: { attempts: 3, initialMs: 500, ...(sleep ? { sleep } : {}) } });
   } catch (e) {

@@ -26,7 +26,10 @@ export const REPLACE_KEYS = ROBOT_SERVER_FIELDS.replaceKeys;
  */
 export function diffRobotServer(olds: Props, news: Props): DiffResult {
   const changed = changedKeys(olds, news, INPUT_KEYS);
-  const wanted = typeof news.name === "string" ? robotNameFor(news.name, typeof news.owner === "string" ? news.owner : undefined) : undefined;
+  const wanted =
+    typeof news.name === "string"
+      ? robotNameFor(news.name, typeof news.owner === "string" ? news.owner : undefined)
+      : undefined;
   const drifted = wanted !== undefined && typeof olds.serverName === "string" && olds.serverName !== wanted;
   if (drifted && !changed.includes("name")) changed.push("name");
   const replaces = changed.filter((k) => (REPLACE_KEYS as readonly string[]).includes(k));
@@ -38,7 +41,8 @@ export function diffRobotServer(olds: Props, news: Props): DiffResult {
 export const runtime: ResourceRuntime<RobotServerInputs, RobotServerOutputs> = {
   async check(_olds, news) {
     checkRobotUrl();
-    const inputs = news.image === undefined ? news : { ...news, image: normalizeImage(news.image as RobotServerInputs["image"]) };
+    const inputs =
+      news.image === undefined ? news : { ...news, image: normalizeImage(news.image as RobotServerInputs["image"]) };
     return { inputs: inputs as unknown as RobotServerInputs, failures: checkInputs(inputs) };
   },
   async diff(_id, olds, news) {

@@ -5,7 +5,15 @@
  */
 import { TalosHetznerError } from "../../internal/errors";
 import { StepLogger } from "../../internal/log";
-import { installImageCommand, parseImageSha256, parsePartitionCheck, rereadPartitionsCommand, stopArraysCommand, wipeDiskCommand, ensureUefiBootOrderCommand } from "../../rescue/commands";
+import {
+  installImageCommand,
+  parseImageSha256,
+  parsePartitionCheck,
+  rereadPartitionsCommand,
+  stopArraysCommand,
+  wipeDiskCommand,
+  ensureUefiBootOrderCommand,
+} from "../../rescue/commands";
 import { DiskInfo, Inventory, inventoryScript, parseInventory } from "../../rescue/inventory";
 import { OtherDisksPolicy, SafetyPlan, evaluateOtherDisks } from "../../rescue/safety";
 import { DiskSelector, describeDisk, selectInstallDisk, stableDevicePath } from "../../rescue/select";
@@ -16,7 +24,10 @@ import { ResolvedImage } from "./image";
 /** A time budget shared by the in-rescue steps. */
 export class Budget {
   private readonly end: number;
-  constructor(readonly totalMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly totalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.end = now() + totalMs;
   }
   /** What is left, at least one second so a step can still report its own failure. */
@@ -40,7 +51,13 @@ export interface DiskPlan {
 }
 
 /** Picks the one disk matching the selector and applies the policy (refuse throws a SafetyError naming each disk). */
-export function planDisks(inv: Inventory, selector: DiskSelector, policy: OtherDisksPolicy, label: string, log: StepLogger): DiskPlan {
+export function planDisks(
+  inv: Inventory,
+  selector: DiskSelector,
+  policy: OtherDisksPolicy,
+  label: string,
+  log: StepLogger,
+): DiskPlan {
   const target = selectInstallDisk(inv, selector, label);
   const safety = evaluateOtherDisks(inv, target, policy, { server: label, policyField: "otherDisks" });
   log.info(`install disk: ${describeDisk(target)}`);
@@ -61,9 +78,20 @@ export async function wipeDisks(s: RescueSession, p: DiskPlan, b: Budget, log: S
 }
 
 /** Streams the image onto the target (download | decompress | tee sha256 | dd, pipefail, no temp file) and returns the sha256 of what was written. */
-export async function writeImage(s: RescueSession, image: ResolvedImage, targetPath: string, b: Budget): Promise<string> {
-  const script = installImageCommand({ url: image.url, target: targetPath, expectedSha256: image.sha256, workDir: "/run" });
-  const { stdout } = await s.run(script, { timeoutMs: b.remaining(), what: `writing the image to ${targetPath}` })
+export async function writeImage(
+  s: RescueSession,
+  image: ResolvedImage,
+  targetPath: string,
+  b: Budget,
+): Promise<string> {
+  const script = installImageCommand({
+    url: image.url,
+    target: targetPath,
+    expectedSha256: image.sha256,
+    workDir: "/run",
+  });
+  const { stdout } = await s
+    .run(script, { timeoutMs: b.remaining(), what: `writing the image to ${targetPath}` })
     .catch((e) => Promise.reject(explainWriteFailure(e, image.url, targetPath)));
   return parseImageSha256(stdout);
 }
@@ -78,15 +106,26 @@ export class WrittenImageError extends TalosHetznerError {
 
 /** Re-reads the partition table and checks that the written image has a sane GPT. */
 export async function verifyWritten(s: RescueSession, targetPath: string, b: Budget): Promise<number> {
-  const { stdout } = await s.run(rereadPartitionsCommand(targetPath), { timeoutMs: b.remaining(), what: "re-reading the partition table" });
+  const { stdout } = await s.run(rereadPartitionsCommand(targetPath), {
+    timeoutMs: b.remaining(),
+    what: "re-reading the partition table",
+  });
   const check = parsePartitionCheck(stdout);
-  if (check.blank) throw new WrittenImageError(`${targetPath} holds no GPT after writing the image: it is not a Talos disk image`);
-  if (check.problems.length) throw new WrittenImageError(`the GPT on ${targetPath} has problems after writing the image: ${check.problems.join("; ")}`);
+  if (check.blank)
+    throw new WrittenImageError(`${targetPath} holds no GPT after writing the image: it is not a Talos disk image`);
+  if (check.problems.length)
+    throw new WrittenImageError(
+      `the GPT on ${targetPath} has problems after writing the image: ${check.problems.join("; ")}`,
+    );
   return check.partitions.length;
 }
 
 /** On UEFI, removes stale OS boot entries and keeps network boot first, so the next rescue and Talos both boot. */
 export async function fixBootOrder(s: RescueSession, inv: Inventory, b: Budget, log: StepLogger): Promise<void> {
   if (inv.bootMode !== "uefi") return;
-  await s.run(ensureUefiBootOrderCommand(), { timeoutMs: b.remaining(), what: "fixing the UEFI boot order", onLine: (l) => log.info(l) });
+  await s.run(ensureUefiBootOrderCommand(), {
+    timeoutMs: b.remaining(),
+    what: "fixing the UEFI boot order",
+    onLine: (l) => log.info(l),
+  });
 }

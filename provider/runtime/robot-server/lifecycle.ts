@@ -23,13 +23,18 @@ import { OUTPUT_KEYS, RobotServerInputs, RobotServerOutputs, timingOf } from "./
 import { worldTimeScale } from "../shared/timing";
 
 /** Refresh: Robot's current name and addresses, and what Talos answers; an unreachable node stays in state. */
-export async function readRobotServer(id: string, props: RobotServerOutputs): Promise<ReadResult<RobotServerInputs, RobotServerOutputs>> {
+export async function readRobotServer(
+  id: string,
+  props: RobotServerOutputs,
+): Promise<ReadResult<RobotServerInputs, RobotServerOutputs>> {
   const t = timingOf(props.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
   const label = serverLabel(props);
   const server = await d.robot.servers.get(props.serverNumber).catch((e) => Promise.reject(explainRobotError(e)));
   if (!server) {
-    logLine(`[${label}] WARNING: Robot no longer lists server ${props.serverNumber}; keeping the resource (remove it from the program if the server was cancelled)`);
+    logLine(
+      `[${label}] WARNING: Robot no longer lists server ${props.serverNumber}; keeping the resource (remove it from the program if the server was cancelled)`,
+    );
     return { id, props: { ...props, talosState: "unreachable" } };
   }
   const net = await networkFacts(d.robot, server);
@@ -42,14 +47,22 @@ export async function readRobotServer(id: string, props: RobotServerOutputs): Pr
  * Update: renames the server in Robot when its name (with the owner marker) differs from the current
  * one, unless another resource's marker is on it (as last read); everything else is recorded only.
  */
-export async function updateRobotServer(_id: string, olds: RobotServerOutputs, news: RobotServerInputs): Promise<UpdateResult<RobotServerOutputs>> {
+export async function updateRobotServer(
+  _id: string,
+  olds: RobotServerOutputs,
+  news: RobotServerInputs,
+): Promise<UpdateResult<RobotServerOutputs>> {
   const kept = Object.fromEntries(OUTPUT_KEYS.map((k) => [k, olds[k]])) as Partial<RobotServerOutputs>;
   const wanted = news.name === undefined ? undefined : robotNameFor(news.name, news.owner);
   if (wanted === undefined || wanted === olds.serverName) return { outs: kept };
   if (typeof olds.serverName === "string") assertOwnable(news.serverNumber, olds.serverName, news.owner);
   const d = robotServerDeps(timingOf(news.deadlines, worldTimeScale()));
-  const renamed = await d.robot.servers.rename(news.serverNumber, wanted).catch((e) => Promise.reject(explainRobotError(e)));
-  logLine(`[${news.name}] renamed server ${news.serverNumber} in Robot from "${olds.serverName}" to "${renamed.serverName}"`);
+  const renamed = await d.robot.servers
+    .rename(news.serverNumber, wanted)
+    .catch((e) => Promise.reject(explainRobotError(e)));
+  logLine(
+    `[${news.name}] renamed server ${news.serverNumber} in Robot from "${olds.serverName}" to "${renamed.serverName}"`,
+  );
   return { outs: { ...kept, serverName: renamed.serverName } };
 }
 
@@ -66,9 +79,24 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
   const pre = await steps.run("preflight: server and resets", () => serverPreflight(props.serverNumber, d, steps.log));
   let access: RescueAccess | undefined;
   try {
-    access = await steps.run("preparing rescue access", () => rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log));
+    access = await steps.run("preparing rescue access", () =>
+      rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log),
+    );
     await steps.run("arming the rescue system", () => armRescue(d.robot, props.serverNumber, access!));
-    const s = await steps.run("resetting into the rescue system", () => bootRescue({ robot: d.robot, serverNumber: props.serverNumber, ip: pre.ip, access: access!, timing: t, log: steps.log, sleep: d.sleep }, pre.plan));
+    const s = await steps.run("resetting into the rescue system", () =>
+      bootRescue(
+        {
+          robot: d.robot,
+          serverNumber: props.serverNumber,
+          ip: pre.ip,
+          access: access!,
+          timing: t,
+          log: steps.log,
+          sleep: d.sleep,
+        },
+        pre.plan,
+      ),
+    );
     try {
       await wipeInRescue(s, props, t.installMs, steps);
     } finally {
@@ -88,21 +116,34 @@ async function releaseOwner(props: RobotServerOutputs, d: RobotServerDeps): Prom
   if (!props.owner) return;
   const server = await d.robot.servers.get(props.serverNumber).catch((e) => Promise.reject(explainRobotError(e)));
   if (!server || !ownedBy(server.serverName, props.owner)) return;
-  await d.robot.servers.rename(props.serverNumber, plainName(server.serverName)).catch((e) => Promise.reject(explainRobotError(e)));
-  logLine(`[${serverLabel(props)}] released server ${props.serverNumber}: its Robot name is "${plainName(server.serverName)}" again`);
+  await d.robot.servers
+    .rename(props.serverNumber, plainName(server.serverName))
+    .catch((e) => Promise.reject(explainRobotError(e)));
+  logLine(
+    `[${serverLabel(props)}] released server ${props.serverNumber}: its Robot name is "${plainName(server.serverName)}" again`,
+  );
 }
 
 /** Steps 5–6 of a wipeOnDelete: find the installed disk again (refusing a different one) and wipe it. */
-async function wipeInRescue(s: RescueSession, props: RobotServerOutputs, installMs: number, steps: Steps): Promise<void> {
+async function wipeInRescue(
+  s: RescueSession,
+  props: RobotServerOutputs,
+  installMs: number,
+  steps: Steps,
+): Promise<void> {
   const label = steps.resource;
   const budget = new Budget(installMs);
   const target = await steps.run("finding the installed disk", async () => {
     const disk = selectInstallDisk(await readInventory(s, label, budget), props.installDisk, label);
     const path = stableDevicePath(disk);
     if (props.installDiskPath && !disk.byId.includes(props.installDiskPath) && path !== props.installDiskPath) {
-      throw new SafetyError(`installDisk now matches ${path}, but Talos was installed on ${props.installDiskPath}: not wiping a different disk`);
+      throw new SafetyError(
+        `installDisk now matches ${path}, but Talos was installed on ${props.installDiskPath}: not wiping a different disk`,
+      );
     }
     return { path, size: disk.sizeBytes };
   });
-  await steps.run(`wiping ${target.path} (the server stays in the rescue system)`, () => s.run(wipeDiskCommand(target.path, target.size), { timeoutMs: budget.remaining(), what: `wiping ${target.path}` }));
+  await steps.run(`wiping ${target.path} (the server stays in the rescue system)`, () =>
+    s.run(wipeDiskCommand(target.path, target.size), { timeoutMs: budget.remaining(), what: `wiping ${target.path}` }),
+  );
 }

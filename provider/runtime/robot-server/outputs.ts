@@ -8,7 +8,10 @@ import { hetznerIpv6Address, hetznerNetworkPatch } from "../../talos/network-pat
 import { DiskSummary, RobotServerOutputs } from "./types";
 
 /** Address facts of a server. */
-export type NetworkFacts = Pick<RobotServerOutputs, "serverName" | "ipv4" | "ipv4Prefix" | "ipv4Gateway" | "ipv6Net" | "ipv6Address">;
+export type NetworkFacts = Pick<
+  RobotServerOutputs,
+  "serverName" | "ipv4" | "ipv4Prefix" | "ipv4Gateway" | "ipv6Net" | "ipv6Address"
+>;
 
 /** Addresses of a server: its main IPv4 with gateway and prefix, and its IPv6 /64 with the node address `<net>::1`. */
 export async function networkFacts(robot: RobotClient, server: RobotServer): Promise<NetworkFacts> {
@@ -26,12 +29,23 @@ export async function networkFacts(robot: RobotClient, server: RobotServer): Pro
 
 /** The disks as recorded in the outputs. */
 export function diskSummary(disks: DiskInfo[]): DiskSummary[] {
-  return disks.map((d) => ({ name: d.name, byId: d.byId, sizeBytes: d.sizeBytes, model: d.model, serial: d.serial, wwn: d.wwn, type: d.type }));
+  return disks.map((d) => ({
+    name: d.name,
+    byId: d.byId,
+    sizeBytes: d.sizeBytes,
+    model: d.model,
+    serial: d.serial,
+    wwn: d.wwn,
+    type: d.type,
+  }));
 }
 
 /** The public NIC's MAC: the one holding the server's IPv4, else the default-route one, else the only one. */
 export function publicMac(inv: Pick<Inventory, "nics">, ipv4: string | null): string | null {
-  const nic = inv.nics.find((n) => ipv4 !== null && n.ipv4 === ipv4) ?? inv.nics.find((n) => n.isDefaultRoute) ?? (inv.nics.length === 1 ? inv.nics[0] : undefined);
+  const nic =
+    inv.nics.find((n) => ipv4 !== null && n.ipv4 === ipv4) ??
+    inv.nics.find((n) => n.isDefaultRoute) ??
+    (inv.nics.length === 1 ? inv.nics[0] : undefined);
   return nic?.mac ?? null;
 }
 
@@ -40,7 +54,8 @@ export function networkPatchFor(talosVersion: string, mac: string | null, net: N
   if (!mac || (!net.ipv4 && !net.ipv6Net)) return null;
   if (net.ipv4 && !net.ipv4Gateway) return null;
   return hetznerNetworkPatch({
-    talosVersion, mac,
+    talosVersion,
+    mac,
     ...(net.ipv4 ? { ipv4: net.ipv4, gateway: net.ipv4Gateway! } : {}),
     ...(net.ipv6Net ? { ipv6Net: net.ipv6Net } : {}),
   });

@@ -44,18 +44,25 @@ export function ownedBy(robotName: string, owner: string | undefined): boolean {
 
 /** Thrown when a server carries another resource's owner marker. */
 export class OwnershipError extends SafetyError {
-  constructor(readonly serverNumber: number, readonly robotName: string, readonly owner: string | undefined) {
+  constructor(
+    readonly serverNumber: number,
+    readonly robotName: string,
+    readonly owner: string | undefined,
+  ) {
     const other = ownerIn(robotName)!;
     const self = owner ?? "this resource (which sets no owner)";
-    super(`server ${serverNumber} belongs to ${other.startsWith("#") ? `another Pulumi resource (owner hash ${other})` : other}, not to ${self}: ` +
-      `its Robot name is "${robotName}". One dedicated server can be one node of one stack only; nothing was changed. ` +
-      `Use another serverNumber, or release the server first: delete the resource that owns it, or, if that resource no longer exists, ` +
-      `rename the server in Robot without the "${MARK.trim()}…" suffix`);
+    super(
+      `server ${serverNumber} belongs to ${other.startsWith("#") ? `another Pulumi resource (owner hash ${other})` : other}, not to ${self}: ` +
+        `its Robot name is "${robotName}". One dedicated server can be one node of one stack only; nothing was changed. ` +
+        `Use another serverNumber, or release the server first: delete the resource that owns it, or, if that resource no longer exists, ` +
+        `rename the server in Robot without the "${MARK.trim()}…" suffix`,
+    );
     this.name = "OwnershipError";
   }
 }
 
 /** Throws OwnershipError when the server carries an owner marker that is not `owner`'s. */
 export function assertOwnable(serverNumber: number, robotName: string, owner: string | undefined): void {
-  if (ownerIn(robotName) !== undefined && !ownedBy(robotName, owner)) throw new OwnershipError(serverNumber, robotName, owner);
+  if (ownerIn(robotName) !== undefined && !ownedBy(robotName, owner))
+    throw new OwnershipError(serverNumber, robotName, owner);
 }

@@ -29,11 +29,26 @@ export interface Preflight extends ServerFacts {
 }
 
 function usableServer(n: number, server: RobotServer | undefined): RobotServer & { serverIp: string } {
-  if (!server) throw new InputError("serverNumber", `Robot has no server ${n} on this account (SERVER_NOT_FOUND); check the number in Robot's server list`);
-  if (server.features && !server.features.rescue) throw new InputError("serverNumber", `server ${n} (${server.product}) does not offer the rescue system, so Talos cannot be installed on it from here`);
-  if (server.features && !server.features.reset) throw new InputError("serverNumber", `server ${n} (${server.product}) offers no reset, so it cannot be rebooted into the rescue system`);
+  if (!server)
+    throw new InputError(
+      "serverNumber",
+      `Robot has no server ${n} on this account (SERVER_NOT_FOUND); check the number in Robot's server list`,
+    );
+  if (server.features && !server.features.rescue)
+    throw new InputError(
+      "serverNumber",
+      `server ${n} (${server.product}) does not offer the rescue system, so Talos cannot be installed on it from here`,
+    );
+  if (server.features && !server.features.reset)
+    throw new InputError(
+      "serverNumber",
+      `server ${n} (${server.product}) offers no reset, so it cannot be rebooted into the rescue system`,
+    );
   if (!server.serverIp) {
-    throw new InputError("serverNumber", `server ${n} has no IPv4 address (IPv6-only since it was ordered without the primary IPv4 addon): RobotServer reaches the rescue system and Talos maintenance mode over IPv4 and cannot install it yet`);
+    throw new InputError(
+      "serverNumber",
+      `server ${n} has no IPv4 address (IPv6-only since it was ordered without the primary IPv4 addon): RobotServer reaches the rescue system and Talos maintenance mode over IPv4 and cannot install it yet`,
+    );
   }
   return server as RobotServer & { serverIp: string };
 }
@@ -44,7 +59,9 @@ export async function serverPreflight(n: number, d: RobotServerDeps, log: StepLo
   const resets = await d.robot.reset.getOptions(n);
   const plan = planResets(resets.types, resets.operatingStatus);
   const net = await networkFacts(d.robot, server);
-  log.info(`server ${n} "${server.serverName}" (${server.product}, ${server.dc}): ${server.serverIp}/${net.ipv4Prefix ?? "?"} via ${net.ipv4Gateway ?? "?"}, ${net.ipv6Net ?? "no IPv6"}; ${resets.operatingStatus ?? "status unknown"}, resets ${resets.types.join(", ")}`);
+  log.info(
+    `server ${n} "${server.serverName}" (${server.product}, ${server.dc}): ${server.serverIp}/${net.ipv4Prefix ?? "?"} via ${net.ipv4Gateway ?? "?"}, ${net.ipv6Net ?? "no IPv6"}; ${resets.operatingStatus ?? "status unknown"}, resets ${resets.types.join(", ")}`,
+  );
   return { server, ip: server.serverIp, resets, plan, net };
 }
 
@@ -61,7 +78,8 @@ export async function preflight(i: RobotServerInputs, d: RobotServerDeps, log: S
     log.info(`renamed the server in Robot from "${facts.server.serverName}" to "${wanted}"`);
     facts.net.serverName = wanted;
     // Another create of the same server may have read it unmarked too: the later rename wins.
-    if (i.owner) assertOwnable(i.serverNumber, (await d.robot.servers.get(i.serverNumber))?.serverName ?? wanted, i.owner);
+    if (i.owner)
+      assertOwnable(i.serverNumber, (await d.robot.servers.get(i.serverNumber))?.serverName ?? wanted, i.owner);
   }
   const image = resolveImage(i.image, d.factoryUrl);
   log.info(`image ${image.url} (Talos ${image.version})`);
@@ -73,7 +91,13 @@ export async function preflight(i: RobotServerInputs, d: RobotServerDeps, log: S
  * Step 2: asks the server whether Talos runs. Returns the probe when the run should adopt; undefined
  * when it should install. A configured node is only reinstalled when `reinstallTrigger` is set.
  */
-export async function talosCheck(i: RobotServerInputs, d: RobotServerDeps, p: Preflight, t: Timing, log: StepLogger): Promise<TalosProbe | undefined> {
+export async function talosCheck(
+  i: RobotServerInputs,
+  d: RobotServerDeps,
+  p: Preflight,
+  t: Timing,
+  log: StepLogger,
+): Promise<TalosProbe | undefined> {
   const probe = await probeTalos(d.talosctl, p.ip, t.probeMs);
   log.info(`Talos on ${p.ip}:50000: ${probe.state}`);
   if (probe.state === "unreachable") return undefined;
@@ -83,18 +107,34 @@ export async function talosCheck(i: RobotServerInputs, d: RobotServerDeps, p: Pr
     return undefined;
   }
   if (i.reinstallTrigger === undefined) refuseLiveNode(p.ip, i.serverNumber);
-  log.warn(`Talos on ${p.ip} is configured; reinstalling it because reinstallTrigger is set (${JSON.stringify(i.reinstallTrigger)})`);
+  log.warn(
+    `Talos on ${p.ip} is configured; reinstalling it because reinstallTrigger is set (${JSON.stringify(i.reinstallTrigger)})`,
+  );
   return undefined;
 }
 
 /** Outputs of an adopted server: Robot's facts, the disks a maintenance node reports, the patch when `nicMac` is known. */
-export function adoptedOutputs(i: RobotServerInputs, p: Preflight, probe: TalosProbe, log: StepLogger): Partial<RobotServerOutputs> {
+export function adoptedOutputs(
+  i: RobotServerInputs,
+  p: Preflight,
+  probe: TalosProbe,
+  log: StepLogger,
+): Partial<RobotServerOutputs> {
   const mac = i.nicMac?.toLowerCase() ?? null;
   if (!mac) log.warn("adopted without a rescue inventory: set nicMac to get networkPatch (the NIC is selected by MAC)");
   return {
-    ...p.net, mac, bootMode: null, smbiosUuid: null,
+    ...p.net,
+    mac,
+    bootMode: null,
+    smbiosUuid: null,
     disks: (probe.disks ?? []).map((x) => ({ ...x, byId: [] })),
-    installDiskPath: null, talosVersion: p.image.version, imageUrl: null, imageSha256: null, installedAt: null,
-    networkPatch: networkPatchFor(p.image.version, mac, p.net), talosState: probe.state, adopted: true,
+    installDiskPath: null,
+    talosVersion: p.image.version,
+    imageUrl: null,
+    imageSha256: null,
+    installedAt: null,
+    networkPatch: networkPatchFor(p.image.version, mac, p.net),
+    talosState: probe.state,
+    adopted: true,
   };
 }

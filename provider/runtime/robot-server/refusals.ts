@@ -28,17 +28,27 @@ export class BootBlockedError extends TalosHetznerError {
 }
 
 /** Sends one reset, sending it again after `pauseMs` while Robot answers RESET_FAILED. */
-export async function resetWithRetry(robot: RobotClient, serverNumber: number, type: RobotResetType, o: { pauseMs: number; sleep: (ms: number) => Promise<void>; log: StepLogger }): Promise<void> {
+export async function resetWithRetry(
+  robot: RobotClient,
+  serverNumber: number,
+  type: RobotResetType,
+  o: { pauseMs: number; sleep: (ms: number) => Promise<void>; log: StepLogger },
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return void (await robot.reset.reset(serverNumber, type));
     } catch (e) {
       if (robotErrorCode(e) !== "RESET_FAILED") throw e;
       if (attempt >= RESET_ATTEMPTS) {
-        throw new ResetFailedError(`Robot could not send reset ${type} to server ${serverNumber}: it answered RESET_FAILED (an internal error; the server was not reset) ${attempt} times; ` +
-          "try again later, or reset the server from the Robot web interface and run again", { cause: e });
+        throw new ResetFailedError(
+          `Robot could not send reset ${type} to server ${serverNumber}: it answered RESET_FAILED (an internal error; the server was not reset) ${attempt} times; ` +
+            "try again later, or reset the server from the Robot web interface and run again",
+          { cause: e },
+        );
       }
-      o.log.warn(`Robot answered RESET_FAILED to reset ${type} (the server was not reset); sending it again in ${Math.round(o.pauseMs / 1000)}s (attempt ${attempt + 1} of ${RESET_ATTEMPTS})`);
+      o.log.warn(
+        `Robot answered RESET_FAILED to reset ${type} (the server was not reset); sending it again in ${Math.round(o.pauseMs / 1000)}s (attempt ${attempt + 1} of ${RESET_ATTEMPTS})`,
+      );
       await o.sleep(o.pauseMs);
     }
   }
@@ -47,6 +57,9 @@ export async function resetWithRetry(robot: RobotClient, serverNumber: number, t
 /** Turns 409 BOOT_BLOCKED from arming rescue into an error that names the server and the fix. */
 export function explainBootBlocked(e: unknown, serverNumber: number): unknown {
   if (robotErrorCode(e) !== "BOOT_BLOCKED") return e;
-  return new BootBlockedError(`Robot refuses to arm the rescue system of server ${serverNumber} (BOOT_BLOCKED): another boot configuration ` +
-    `(an installimage/Linux, VNC or Windows installation ordered in Robot) holds the server; cancel it under Servers → ${serverNumber} → Boot in Robot, then run again`, { cause: e });
+  return new BootBlockedError(
+    `Robot refuses to arm the rescue system of server ${serverNumber} (BOOT_BLOCKED): another boot configuration ` +
+      `(an installimage/Linux, VNC or Windows installation ordered in Robot) holds the server; cancel it under Servers → ${serverNumber} → Boot in Robot, then run again`,
+    { cause: e },
+  );
 }

@@ -35,7 +35,12 @@ export interface RescueAccess {
  * armed beside it (so the user can log in too), but the run itself logs in with the ephemeral key:
  * the activation's root password never goes over the wire while a key can be used.
  */
-export async function rescueAccess(robot: RobotClient, serverNumber: number, rescueKey: string | undefined, log: StepLogger): Promise<RescueAccess> {
+export async function rescueAccess(
+  robot: RobotClient,
+  serverNumber: number,
+  rescueKey: string | undefined,
+  log: StepLogger,
+): Promise<RescueAccess> {
   await sweepEphemeralKeys(robot, serverNumber, log);
   // Not ssh2's generator: it drops a leading zero byte of ~1 in 256 public keys (provider/rescue/session-keys.ts).
   const name = `${ephemeralKeyPrefix(serverNumber)}${Date.now()}`;
@@ -43,8 +48,15 @@ export async function rescueAccess(robot: RobotClient, serverNumber: number, res
   registerSecret(pair.private);
   const key = await robot.keys.create(name, pair.public.trim());
   log.info(`registered ephemeral ed25519 key ${name} (${key.fingerprint})`);
-  if (rescueKey) log.info(`rescue key ${rescueKey} (registered by you) is armed too; this run logs in with the ephemeral key, never with the root password`);
-  return { fingerprints: [...(rescueKey ? [rescueKey] : []), key.fingerprint], privateKey: pair.private, ephemeralFingerprint: key.fingerprint };
+  if (rescueKey)
+    log.info(
+      `rescue key ${rescueKey} (registered by you) is armed too; this run logs in with the ephemeral key, never with the root password`,
+    );
+  return {
+    fingerprints: [...(rescueKey ? [rescueKey] : []), key.fingerprint],
+    privateKey: pair.private,
+    ephemeralFingerprint: key.fingerprint,
+  };
 }
 
 /** Deletes ephemeral keys a crashed earlier run of this server left behind. */
@@ -57,13 +69,19 @@ async function sweepEphemeralKeys(robot: RobotClient, serverNumber: number, log:
 }
 
 /** Deletes the run's ephemeral key; never throws (a failure is logged so the sweep of the next run removes it). */
-export async function releaseRescueAccess(robot: RobotClient, access: RescueAccess | undefined, log: StepLogger): Promise<void> {
+export async function releaseRescueAccess(
+  robot: RobotClient,
+  access: RescueAccess | undefined,
+  log: StepLogger,
+): Promise<void> {
   if (!access?.ephemeralFingerprint) return;
   try {
     await robot.keys.delete(access.ephemeralFingerprint);
     log.cleanup(`deleted ephemeral key ${access.ephemeralFingerprint}`);
   } catch (e) {
-    log.cleanup(`could not delete ephemeral key ${access.ephemeralFingerprint} (${errorMessage(e)}); the next run of this server deletes it`);
+    log.cleanup(
+      `could not delete ephemeral key ${access.ephemeralFingerprint} (${errorMessage(e)}); the next run of this server deletes it`,
+    );
   }
 }
 
@@ -74,7 +92,9 @@ export async function releaseRescueAccess(robot: RobotClient, access: RescueAcce
  */
 export async function armRescue(robot: RobotClient, serverNumber: number, access: RescueAccess): Promise<void> {
   await robot.rescue.deactivate(serverNumber);
-  const r = await robot.rescue.activate(serverNumber, "linux", access.fingerprints).catch((e) => Promise.reject(explainArmFailure(explainBootBlocked(e, serverNumber), serverNumber)));
+  const r = await robot.rescue
+    .activate(serverNumber, "linux", access.fingerprints)
+    .catch((e) => Promise.reject(explainArmFailure(explainBootBlocked(e, serverNumber), serverNumber)));
   registerSecret(r.password);
   access.password = r.password ?? undefined;
   access.hostKeys = r.hostKeys.map((k) => k.fingerprint).filter((f) => f !== "" && f !== "undefined");

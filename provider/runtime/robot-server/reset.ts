@@ -52,12 +52,18 @@ export function planResets(types: RobotResetType[], operatingStatus: string | un
   const cycle = types.includes("power_long") && types.includes("power") ? CYCLE : null;
   const hw: RobotResetType[] | null = types.includes("hw") ? ["hw"] : null;
   if (operatingStatus === "shut off") {
-    if (!types.includes("power")) throw new ResetUnavailableError(`the server is shut off and Robot offers no power reset to turn it on (types: ${types.join(", ") || "none"})`);
+    if (!types.includes("power"))
+      throw new ResetUnavailableError(
+        `the server is shut off and Robot offers no power reset to turn it on (types: ${types.join(", ") || "none"})`,
+      );
     return { first: ["power"], escalation: cycle };
   }
   const first = hw ?? cycle;
-  if (!first) throw new ResetUnavailableError(`Robot offers neither an hw reset nor a power cycle for this server (types: ${types.join(", ") || "none"}); sw and man are never automated`);
-  return { first, escalation: first === hw ? cycle ?? hw : hw ?? cycle };
+  if (!first)
+    throw new ResetUnavailableError(
+      `Robot offers neither an hw reset nor a power cycle for this server (types: ${types.join(", ") || "none"}); sw and man are never automated`,
+    );
+  return { first, escalation: first === hw ? (cycle ?? hw) : (hw ?? cycle) };
 }
 
 /** What `bootRescue` needs. */
@@ -74,7 +80,11 @@ export interface RescueBootContext {
 /** Sends one reset sequence; a `power_long` must show "shut off" before `power` turns the server on again. */
 async function sendResets(c: RescueBootContext, seq: RobotResetType[]): Promise<void> {
   for (const type of seq) {
-    await resetWithRetry(c.robot, c.serverNumber, type, { pauseMs: c.timing.rescue.maxMs * 3, sleep: c.sleep, log: c.log });
+    await resetWithRetry(c.robot, c.serverNumber, type, {
+      pauseMs: c.timing.rescue.maxMs * 3,
+      sleep: c.sleep,
+      log: c.log,
+    });
     c.log.info(`reset ${type} sent`);
     if (type === "power_long") await waitShutOff(c);
   }
@@ -83,12 +93,20 @@ async function sendResets(c: RescueBootContext, seq: RobotResetType[]): Promise<
 async function waitShutOff(c: RescueBootContext): Promise<void> {
   const t = c.timing;
   try {
-    await pollUntil(async () => ((await c.robot.reset.getOptions(c.serverNumber)).operatingStatus === "running" ? undefined : true), {
-      what: "the server to shut off", timeoutMs: t.powerOffMs, ...t.powerOff, sleep: c.sleep,
-    });
+    await pollUntil(
+      async () => ((await c.robot.reset.getOptions(c.serverNumber)).operatingStatus === "running" ? undefined : true),
+      {
+        what: "the server to shut off",
+        timeoutMs: t.powerOffMs,
+        ...t.powerOff,
+        sleep: c.sleep,
+      },
+    );
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw e;
-    throw new ResetNoEffectError(`reset power_long did not take effect: Robot still reports the server as running ${Math.round(t.powerOffMs / 1000)}s later (a reset the server ignores needs Hetzner support)`);
+    throw new ResetNoEffectError(
+      `reset power_long did not take effect: Robot still reports the server as running ${Math.round(t.powerOffMs / 1000)}s later (a reset the server ignores needs Hetzner support)`,
+    );
   }
 }
 
@@ -101,9 +119,13 @@ async function connectRescue(c: RescueBootContext): Promise<RescueSession> {
   const t = c.timing;
   const accepted = acceptedHostKeys(c.access);
   const session = await RescueSession.connect({
-    host: c.ip, deadlineMs: t.rescueMs, sleep: c.sleep, acceptedHostKeys: accepted,
+    host: c.ip,
+    deadlineMs: t.rescueMs,
+    sleep: c.sleep,
+    acceptedHostKeys: accepted,
     ...(c.access.privateKey ? { privateKey: c.access.privateKey } : { password: c.access.password }),
-    backoff: t.rescue, firstWaitMs: t.rescue.firstWaitMs,
+    backoff: t.rescue,
+    firstWaitMs: t.rescue.firstWaitMs,
   });
   try {
     await session.verifyRescue(Math.max(5_000, t.rescue.maxMs * 10));
@@ -122,10 +144,15 @@ function acceptedHostKeys(a: RescueAccess): string[] {
 
 function logHostKey(c: RescueBootContext, fingerprint: string): void {
   const a = c.access;
-  if (a.hostKeys && a.hostKeys.length > 0) return c.log.info(`rescue host key ${fingerprint} matches one Robot reported for this activation (${a.hostKeys.join(", ")})`);
+  if (a.hostKeys && a.hostKeys.length > 0)
+    return c.log.info(
+      `rescue host key ${fingerprint} matches one Robot reported for this activation (${a.hostKeys.join(", ")})`,
+    );
   if (a.pinnedHostKey) return c.log.info(`rescue host key ${fingerprint} is the one pinned earlier in this run`);
   a.pinnedHostKey = fingerprint;
-  c.log.info(`rescue host key ${fingerprint} pinned for this run (Robot reported none for the activation: trusted on first use, required from every later connection)`);
+  c.log.info(
+    `rescue host key ${fingerprint} pinned for this run (Robot reported none for the activation: trusted on first use, required from every later connection)`,
+  );
 }
 
 /**
@@ -142,7 +169,9 @@ export async function bootRescue(c: RescueBootContext, plan: ResetPlan): Promise
     if (!plan.escalation) throw await rescueFailure(c, plan.first, e);
     const armed = (await c.robot.rescue.get(c.serverNumber)).active;
     if (!armed) await armRescue(c.robot, c.serverNumber, c.access);
-    c.log.warn(`rescue did not answer within ${Math.round(c.timing.rescueMs / 1000)}s after reset ${plan.first.join("+")} (rescue ${armed ? "still armed: the server did not boot it" : "consumed, re-armed"}); escalating to ${plan.escalation.join("+")}`);
+    c.log.warn(
+      `rescue did not answer within ${Math.round(c.timing.rescueMs / 1000)}s after reset ${plan.first.join("+")} (rescue ${armed ? "still armed: the server did not boot it" : "consumed, re-armed"}); escalating to ${plan.escalation.join("+")}`,
+    );
   }
   await sendResets(c, plan.escalation);
   try {
@@ -153,17 +182,30 @@ export async function bootRescue(c: RescueBootContext, plan: ResetPlan): Promise
   }
 }
 
-async function rescueFailure(c: RescueBootContext, sent: RobotResetType[], cause: unknown): Promise<RescueUnavailableError> {
+async function rescueFailure(
+  c: RescueBootContext,
+  sent: RobotResetType[],
+  cause: unknown,
+): Promise<RescueUnavailableError> {
   const armed = (await c.robot.rescue.get(c.serverNumber)).active;
   const resets = sent.join(", ");
   if (armed) {
-    return new RescueUnavailableError(`the rescue system never booted: after resets ${resets} Robot still shows the rescue activation armed, so the server did not boot from the network; make sure network boot (PXE) comes before the disks in the boot order (Hetzner support can change it)`, { cause });
+    return new RescueUnavailableError(
+      `the rescue system never booted: after resets ${resets} Robot still shows the rescue activation armed, so the server did not boot from the network; make sure network boot (PXE) comes before the disks in the boot order (Hetzner support can change it)`,
+      { cause },
+    );
   }
   const last = (cause as DeadlineError).message;
   const mismatch = (cause as { cause?: unknown }).cause;
   if (isError(mismatch, "HostKeyMismatchError")) {
-    return new RescueUnavailableError(`the rescue system on ${c.ip}:22 never presented the expected host key after resets ${resets}: ${mismatch.message}. ` +
-      "Nothing was sent to that host (no password, no command); if something else answers on that address, check the server in Robot before running pulumi up again", { cause });
+    return new RescueUnavailableError(
+      `the rescue system on ${c.ip}:22 never presented the expected host key after resets ${resets}: ${mismatch.message}. ` +
+        "Nothing was sent to that host (no password, no command); if something else answers on that address, check the server in Robot before running pulumi up again",
+      { cause },
+    );
   }
-  return new RescueUnavailableError(`the server booted the rescue system (Robot shows the activation consumed) but SSH to ${c.ip}:22 never accepted this run's credentials after resets ${resets}: ${last}`, { cause });
+  return new RescueUnavailableError(
+    `the server booted the rescue system (Robot shows the activation consumed) but SSH to ${c.ip}:22 never accepted this run's credentials after resets ${resets}: ${last}`,
+    { cause },
+  );
 }

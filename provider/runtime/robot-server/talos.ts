@@ -13,7 +13,14 @@ import { TalosState, Timing } from "./types";
 export interface TalosProbe {
   state: TalosState;
   /** Disks the node sees (maintenance mode only). */
-  disks?: { name: string; sizeBytes: number; model: string | null; serial: string | null; wwn: string | null; type: "nvme" | "ssd" | "hdd" }[];
+  disks?: {
+    name: string;
+    sizeBytes: number;
+    model: string | null;
+    serial: string | null;
+    wwn: string | null;
+    type: "nvme" | "ssd" | "hdd";
+  }[];
 }
 
 interface DiskSpecWire {
@@ -45,8 +52,17 @@ export async function probeTalos(talosctl: Talosctl, ip: string, timeoutMs: numb
   try {
     const res = await talosctl.run(getArgs("disks", { node: ip, insecure: true }), { timeoutMs });
     const disks = (parseJsonStream(res.stdout) as { metadata: { id: string }; spec: DiskSpecWire }[]).map((r) => ({
-      name: r.metadata.id, sizeBytes: r.spec.size ?? 0, model: r.spec.model || null, serial: r.spec.serial || null, wwn: r.spec.wwid || null,
-      type: r.spec.transport === "nvme" || r.metadata.id.startsWith("nvme") ? "nvme" as const : r.spec.rotational ? "hdd" as const : "ssd" as const,
+      name: r.metadata.id,
+      sizeBytes: r.spec.size ?? 0,
+      model: r.spec.model || null,
+      serial: r.spec.serial || null,
+      wwn: r.spec.wwid || null,
+      type:
+        r.spec.transport === "nvme" || r.metadata.id.startsWith("nvme")
+          ? ("nvme" as const)
+          : r.spec.rotational
+            ? ("hdd" as const)
+            : ("ssd" as const),
     }));
     return { state: "maintenance", disks };
   } catch (e) {
@@ -57,24 +73,38 @@ export async function probeTalos(talosctl: Talosctl, ip: string, timeoutMs: numb
 /** The Talos node came up with a configuration after a fresh install: its STATE partition survived. */
 export class StaleTalosStateError extends TalosHetznerError {
   constructor(ip: string) {
-    super(`Talos on ${ip} came up configured instead of in maintenance mode: an old STATE partition survived the wipe, or the machine booted another disk that holds a configured Talos`);
+    super(
+      `Talos on ${ip} came up configured instead of in maintenance mode: an old STATE partition survived the wipe, or the machine booted another disk that holds a configured Talos`,
+    );
     this.name = "StaleTalosStateError";
   }
 }
 
 /** Polls until Talos answers in maintenance mode on `ip`; a configured node fails at once. */
-export async function waitForMaintenance(talosctl: Talosctl, ip: string, t: Timing, sleep?: Sleep): Promise<TalosProbe> {
-  return pollUntil(async () => {
-    const p = await probeTalos(talosctl, ip, Math.min(t.probeMs, t.maintenanceMs));
-    if (p.state === "configured") throw new StaleTalosStateError(ip);
-    return p.state === "maintenance" ? p : undefined;
-  }, {
-    what: `Talos maintenance mode on ${ip}:50000 (check the server's console: it may boot another disk, or fail in UEFI)`,
-    timeoutMs: t.maintenanceMs, ...t.maintenance, ...(sleep ? { sleep } : {}),
-  });
+export async function waitForMaintenance(
+  talosctl: Talosctl,
+  ip: string,
+  t: Timing,
+  sleep?: Sleep,
+): Promise<TalosProbe> {
+  return pollUntil(
+    async () => {
+      const p = await probeTalos(talosctl, ip, Math.min(t.probeMs, t.maintenanceMs));
+      if (p.state === "configured") throw new StaleTalosStateError(ip);
+      return p.state === "maintenance" ? p : undefined;
+    },
+    {
+      what: `Talos maintenance mode on ${ip}:50000 (check the server's console: it may boot another disk, or fail in UEFI)`,
+      timeoutMs: t.maintenanceMs,
+      ...t.maintenance,
+      ...(sleep ? { sleep } : {}),
+    },
+  );
 }
 
 /** Refuses to wipe a configured node unless the user said so (DESIGN decision 6). */
 export function refuseLiveNode(ip: string, serverNumber: number): never {
-  throw new SafetyError(`Talos on server ${serverNumber} (${ip}) is configured and running: refusing to wipe a live node. Set adopt: true to manage it as it is, or set reinstallTrigger to wipe and reinstall it`);
+  throw new SafetyError(
+    `Talos on server ${serverNumber} (${ip}) is configured and running: refusing to wipe a live node. Set adopt: true to manage it as it is, or set reinstallTrigger to wipe and reinstall it`,
+  );
 }

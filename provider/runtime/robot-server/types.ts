@@ -93,14 +93,43 @@ export interface RobotServerOutputs extends RobotServerInputs {
  * (delete first: it is the same machine); everything else updates in place. The rescue key is only a
  * public key, and no output holds key material.
  */
-export const ROBOT_SERVER_FIELDS = resourceSchema<KeysOf<RobotServerInputs>, OutputOnlyKeys<RobotServerOutputs, RobotServerInputs>>({
+export const ROBOT_SERVER_FIELDS = resourceSchema<
+  KeysOf<RobotServerInputs>,
+  OutputOnlyKeys<RobotServerOutputs, RobotServerInputs>
+>({
   inputs: {
-    serverNumber: { replaces: true }, name: {}, owner: {}, image: {}, installDisk: {}, otherDisks: {}, rescueKey: {}, reinstallTrigger: { replaces: true },
-    adopt: {}, nicMac: {}, wipeOnDelete: {}, deadlines: {},
+    serverNumber: { replaces: true },
+    name: {},
+    owner: {},
+    image: {},
+    installDisk: {},
+    otherDisks: {},
+    rescueKey: {},
+    reinstallTrigger: { replaces: true },
+    adopt: {},
+    nicMac: {},
+    wipeOnDelete: {},
+    deadlines: {},
   },
   outputs: {
-    serverName: {}, ipv4: {}, ipv4Prefix: {}, ipv4Gateway: {}, ipv6Net: {}, ipv6Address: {}, mac: {}, bootMode: {}, smbiosUuid: {}, disks: {},
-    installDiskPath: {}, talosVersion: {}, imageUrl: {}, imageSha256: {}, installedAt: {}, networkPatch: {}, talosState: {}, adopted: {},
+    serverName: {},
+    ipv4: {},
+    ipv4Prefix: {},
+    ipv4Gateway: {},
+    ipv6Net: {},
+    ipv6Address: {},
+    mac: {},
+    bootMode: {},
+    smbiosUuid: {},
+    disks: {},
+    installDiskPath: {},
+    talosVersion: {},
+    imageUrl: {},
+    imageSha256: {},
+    installedAt: {},
+    networkPatch: {},
+    talosState: {},
+    adopted: {},
   },
 });
 
@@ -111,7 +140,11 @@ export const INPUT_KEYS = ROBOT_SERVER_FIELDS.inputKeys;
 export const OUTPUT_KEYS = ROBOT_SERVER_FIELDS.outputKeys;
 
 /** Deadline defaults in seconds: CAPH measured rescue boots up to 5.5 min and gives image installs 20 min (contracts/hetzner-robot.md §2). */
-export const DEFAULT_DEADLINES: Required<RobotServerDeadlines> = { rescueSeconds: 600, installSeconds: 1200, maintenanceSeconds: 900 };
+export const DEFAULT_DEADLINES: Required<RobotServerDeadlines> = {
+  rescueSeconds: 600,
+  installSeconds: 1200,
+  maintenanceSeconds: 900,
+};
 
 /** Every wait of one run, in ms; each poll is paced by what it awaits and the world's time scale (internal/pace.ts). */
 export interface Timing {
@@ -133,10 +166,14 @@ export interface Timing {
 /** The timing of a run from the (validated) deadlines, in a world running at `timeScale` (1 on real Hetzner). */
 export function timingOf(d: RobotServerDeadlines | undefined, timeScale = 1): Timing {
   const s = { ...DEFAULT_DEADLINES, ...d };
-  const [rescueMs, installMs, maintenanceMs] = [s.rescueSeconds, s.installSeconds, s.maintenanceSeconds].map(secondsToMs);
+  const [rescueMs, installMs, maintenanceMs] = [s.rescueSeconds, s.installSeconds, s.maintenanceSeconds].map(
+    secondsToMs,
+  );
   const powerOffMs = clamp(rescueMs / 4, 500, 120_000);
   return {
-    rescueMs, installMs, maintenanceMs,
+    rescueMs,
+    installMs,
+    maintenanceMs,
     rescue: pollPace(EXPECTED_MS.rescueBoot, timeScale, rescueMs),
     maintenance: pollPace(EXPECTED_MS.talosBoot, timeScale, maintenanceMs),
     powerOff: pollPace(EXPECTED_MS.powerOff, timeScale, powerOffMs),

@@ -19,7 +19,8 @@ function parseBundle(text: string): YamlMap {
   } catch (e) {
     throw new InputError("secretsYaml", `failed to load secrets bundle: ${errorMessage(e)}`);
   }
-  if (docs.length !== 1 || !isMap(docs[0])) throw new InputError("secretsYaml", "failed to load secrets bundle: expected one YAML mapping");
+  if (docs.length !== 1 || !isMap(docs[0]))
+    throw new InputError("secretsYaml", "failed to load secrets bundle: expected one YAML mapping");
   return docs[0];
 }
 
@@ -46,9 +47,14 @@ function caProblem(name: string, ca: unknown): string | undefined {
 /** Problems of a bundle in Talos's words (`bundle.go:Validate`, contract §3), in Talos's order. */
 export function bundleProblems(b: YamlMap): string[] {
   const p: string[] = [];
-  const need = (cond: boolean, msg: string) => { if (!cond) p.push(msg); };
+  const need = (cond: boolean, msg: string) => {
+    if (!cond) p.push(msg);
+  };
   if (!isMap(b.cluster)) p.push("cluster is required");
-  else { need(filled(b.cluster.id), "cluster.id is required"); need(filled(b.cluster.secret), "cluster.secret is required"); }
+  else {
+    need(filled(b.cluster.id), "cluster.id is required");
+    need(filled(b.cluster.secret), "cluster.secret is required");
+  }
   if (!isMap(b.secrets)) p.push("secrets is required");
   else {
     need(filled(b.secrets.bootstraptoken), "secrets.bootstraptoken is required");
@@ -59,10 +65,19 @@ export function bundleProblems(b: YamlMap): string[] {
   if (!isMap(b.trustdinfo)) p.push("trustdinfo is required");
   else need(filled(b.trustdinfo.token), "trustdinfo.token is required");
   if (!isMap(b.certs)) return [...p, "certs is required"];
-  for (const name of CA_NAMES) { const q = caProblem(name, b.certs[name]); if (q) p.push(q); }
+  for (const name of CA_NAMES) {
+    const q = caProblem(name, b.certs[name]);
+    if (q) p.push(q);
+  }
   const sa = get(b.certs.k8sserviceaccount, "key");
   if (!filled(sa)) p.push("certs.k8sserviceaccount is required");
-  else { try { privateKey(sa); } catch (e) { p.push(`certs.k8sserviceaccount.key is invalid: ${errorMessage(e)}`); } }
+  else {
+    try {
+      privateKey(sa);
+    } catch (e) {
+      p.push(`certs.k8sserviceaccount.key is invalid: ${errorMessage(e)}`);
+    }
+  }
   return p;
 }
 
@@ -88,7 +103,8 @@ export function bundleSecretValues(b: YamlMap): string[] {
 /** Public facts: each CA certificate's expiry (ISO 8601). */
 export function certificateExpiries(b: YamlMap): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of CA_NAMES) out[name] = new Date(new crypto.X509Certificate(pem(get(get(b.certs, name), "crt"))).validTo).toISOString();
+  for (const name of CA_NAMES)
+    out[name] = new Date(new crypto.X509Certificate(pem(get(get(b.certs, name), "crt"))).validTo).toISOString();
   return out;
 }
 
@@ -113,9 +129,14 @@ export async function buildTalosconfig(a: TalosconfigArgs, talosctl: Talosctl): 
   });
   const cfg = readYamlDocuments(text)[0] as YamlMap;
   const ctx = get(cfg.contexts, String(cfg.context));
-  if (!isMap(ctx)) throw new Error(`talosctl gen config printed a talosconfig without its context "${String(cfg.context)}"`);
+  if (!isMap(ctx))
+    throw new Error(`talosctl gen config printed a talosconfig without its context "${String(cfg.context)}"`);
   const { endpoints: _e, nodes: _n, ...creds } = ctx;
   // Key order of talosctl's Context struct (contract §17): endpoints, nodes, then credentials.
-  (cfg.contexts as YamlMap)[String(cfg.context)] = { endpoints: [...a.endpoints], ...(a.nodes?.length ? { nodes: [...a.nodes] } : {}), ...creds };
+  (cfg.contexts as YamlMap)[String(cfg.context)] = {
+    endpoints: [...a.endpoints],
+    ...(a.nodes?.length ? { nodes: [...a.nodes] } : {}),
+    ...creds,
+  };
   return writeYaml(cfg);
 }

@@ -4,7 +4,15 @@
  * take milliseconds.
  */
 import { Sleep, realSleep } from "../../internal/retry";
-import type { EtcdMember, GetOptions, NodeTarget, RunOptions, RunOutput, TalosResource, UpgradeK8sOptions } from "../../talos/talosctl";
+import type {
+  EtcdMember,
+  GetOptions,
+  NodeTarget,
+  RunOptions,
+  RunOutput,
+  TalosResource,
+  UpgradeK8sOptions,
+} from "../../talos/talosctl";
 import { overridableDeps } from "./overridable";
 import { cachedTalosctl } from "./talosctl";
 

@@ -38,7 +38,12 @@ export const SETTINGS = {
   talosctl: { configKey: "talos-hetzner:talosctl", envVar: "TALOSCTL", defaultValue: "talosctl", secret: false },
   // How fast the world runs: 1 on real Hetzner; a simulator that scales its durations says by how
   // much, so waits pace their polls to the scaled expectation (internal/pace.ts).
-  timeScale: { configKey: "talos-hetzner:timeScale", envVar: "TALOS_HETZNER_TIME_SCALE", defaultValue: "1", secret: false },
+  timeScale: {
+    configKey: "talos-hetzner:timeScale",
+    envVar: "TALOS_HETZNER_TIME_SCALE",
+    defaultValue: "1",
+    secret: false,
+  },
   imageFactoryUrl: {
     configKey: "talos-hetzner:imageFactoryUrl",
     envVar: "TALOS_IMAGE_FACTORY_URL",
@@ -90,7 +95,10 @@ export function requireSetting(name: SettingName, env: NodeJS.ProcessEnv = proce
   if (value !== undefined) return value;
   const spec: SettingSpec = SETTINGS[name];
   const flag = spec.secret ? " --secret" : "";
-  throw new InputError(spec.configKey, `is not set: run \`pulumi config set${flag} ${spec.configKey} ...\` or export ${spec.envVar}`);
+  throw new InputError(
+    spec.configKey,
+    `is not set: run \`pulumi config set${flag} ${spec.configKey} ...\` or export ${spec.envVar}`,
+  );
 }
 
 /**

@@ -16,10 +16,16 @@ function withHint<E>(e: E, hint: string): E {
 /** Hints for a failed image write to `target` from `url`. */
 export function explainWriteFailure(e: unknown, url: string, target: string): unknown {
   if (isError(e, "RescueConnectionLostError")) {
-    return withHint(e, `what to do: ${target} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`);
+    return withHint(
+      e,
+      `what to do: ${target} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
+    );
   }
   if (isError(e, "RescueCommandError") && TRUNCATED.test(errorMessage(e))) {
-    return withHint(e, `what to do: the download of ${url} ended before the image was complete (a network or server problem; only ${target} was written); run pulumi up again to download it again, and if it keeps failing check that the URL serves the whole file`);
+    return withHint(
+      e,
+      `what to do: the download of ${url} ended before the image was complete (a network or server problem; only ${target} was written); run pulumi up again to download it again, and if it keeps failing check that the URL serves the whole file`,
+    );
   }
   return e;
 }
@@ -27,12 +33,19 @@ export function explainWriteFailure(e: unknown, url: string, target: string): un
 /** Hints for Robot refusing to arm rescue with a key it does not know (two runs on one server sweep each other's keys). */
 export function explainArmFailure(e: unknown, serverNumber: number): unknown {
   const err = e as { code?: string; invalid?: string[] };
-  if (!isError(e, "RobotApiError") || err.code !== "INVALID_INPUT" || !err.invalid?.includes("authorized_key")) return e;
-  return withHint(e, `what to do: Robot no longer knows the rescue key this run registered: another run for server ${serverNumber} (a second resource or stack on the same server) deleted it while cleaning up; make sure only one resource manages server ${serverNumber}, then run pulumi up again`);
+  if (!isError(e, "RobotApiError") || err.code !== "INVALID_INPUT" || !err.invalid?.includes("authorized_key"))
+    return e;
+  return withHint(
+    e,
+    `what to do: Robot no longer knows the rescue key this run registered: another run for server ${serverNumber} (a second resource or stack on the same server) deleted it while cleaning up; make sure only one resource manages server ${serverNumber}, then run pulumi up again`,
+  );
 }
 
 /** Hints for a Cloud action that ended in error (`action_failed` and friends). */
 export function explainActionFailure(e: unknown): unknown {
   if (!isError(e, "ActionFailedError")) return e;
-  return withHint(e, "what to do: Hetzner Cloud could not carry the action out (often capacity or a temporary platform problem); the run cleaned up what it created, so run pulumi up again, or pick another location or server type if it repeats");
+  return withHint(
+    e,
+    "what to do: Hetzner Cloud could not carry the action out (often capacity or a temporary platform problem); the run cleaned up what it created, so run pulumi up again, or pick another location or server type if it repeats",
+  );
 }

@@ -29,4 +29,3 @@ export function overridableDeps<T>(defaults: T): Overridable<T> {
     },
   };
 }
-

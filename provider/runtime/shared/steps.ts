@@ -10,7 +10,11 @@ export class NumberedSteps {
   readonly log: StepLogger;
   private n = 0;
 
-  constructor(readonly resource: string, readonly total: number, private readonly explain: (e: unknown) => unknown) {
+  constructor(
+    readonly resource: string,
+    readonly total: number,
+    private readonly explain: (e: unknown) => unknown,
+  ) {
     this.log = new StepLogger(resource, total);
   }
 

@@ -21,7 +21,8 @@ function parseTalosconfig(field: string, text: string): { cfg: YamlMap; name: st
   }
   const name = isMap(cfg) ? String(cfg.context ?? "") : "";
   const ctx = isMap(cfg) && isMap(cfg.contexts) ? cfg.contexts[name] : undefined;
-  if (!isMap(cfg) || !isMap(ctx)) throw new InputError(field, `is not a talosconfig: its current context ${JSON.stringify(name)} is not defined`);
+  if (!isMap(cfg) || !isMap(ctx))
+    throw new InputError(field, `is not a talosconfig: its current context ${JSON.stringify(name)} is not defined`);
   return { cfg, name, ctx };
 }
 
@@ -34,12 +35,21 @@ export function withEndpoints(field: string, base: string, endpoints: string[]):
 }
 
 /** The admin talosconfig: from `baseTalosconfig` when given, else issued from `secretsYaml` (a new client certificate). */
-export async function adminTalosconfig(i: { clusterName: string; secretsYaml?: string; baseTalosconfig?: string }, endpoints: string[], t: ClusterClient): Promise<string> {
+export async function adminTalosconfig(
+  i: { clusterName: string; secretsYaml?: string; baseTalosconfig?: string },
+  endpoints: string[],
+  t: ClusterClient,
+): Promise<string> {
   registerTalosconfigSecrets(i.baseTalosconfig);
   const text = i.baseTalosconfig
     ? withEndpoints("baseTalosconfig", i.baseTalosconfig, endpoints)
-    // talosconfigFor only runs `talosctl gen config`, which every ClusterClient can.
-    : await talosconfigFor({ secretsYaml: i.secretsYaml as string, clusterName: i.clusterName, endpoints, talosctl: t as Talosctl });
+    : // talosconfigFor only runs `talosctl gen config`, which every ClusterClient can.
+      await talosconfigFor({
+        secretsYaml: i.secretsYaml as string,
+        clusterName: i.clusterName,
+        endpoints,
+        talosctl: t as Talosctl,
+      });
   registerTalosconfigSecrets(text);
   return text;
 }
@@ -54,12 +64,14 @@ export interface KubeconfigFacts {
 /** Reads the API URL and the client certificate expiry; registers the client key and certificate as secrets. */
 export function kubeconfigFacts(text: string): KubeconfigFacts {
   registerSecret(text);
-  const doc = readYamlDocuments(text)[0] as { clusters?: { cluster?: { server?: string } }[]; users?: { user?: Record<string, string> }[] } | undefined;
+  const doc = readYamlDocuments(text)[0] as
+    { clusters?: { cluster?: { server?: string } }[]; users?: { user?: Record<string, string> }[] } | undefined;
   const user = doc?.users?.[0]?.user ?? {};
   registerSecret(user["client-key-data"], decoded(user["client-key-data"]), user["client-certificate-data"]);
   const server = doc?.clusters?.[0]?.cluster?.server;
   const crt = decoded(user["client-certificate-data"]);
-  if (!server || !crt) throw new Error("talosctl kubeconfig returned a kubeconfig without a cluster server or a client certificate");
+  if (!server || !crt)
+    throw new Error("talosctl kubeconfig returned a kubeconfig without a cluster server or a client certificate");
   const expiry = new Date(new crypto.X509Certificate(crt).validTo).toISOString();
   return { server, expiry };
 }

@@ -16,8 +16,19 @@ export interface HealthRun extends NodeTarget {
 
 /** Runs health; resolves with the summary (healthy or not); throws only when talosctl could not run the check at all. */
 export async function runHealth(t: ClusterClient, o: HealthRun): Promise<HealthSummary> {
-  const r = await healthReport(t, { node: o.node, endpoints: o.endpoints, talosconfig: o.talosconfig, controlPlanes: o.controlPlaneNodes, workers: o.workerNodes, waitTimeout: o.waitMs });
-  const base = { controlPlaneNodes: [...o.controlPlaneNodes], workerNodes: [...o.workerNodes], passed: r.output.checks.filter((c) => c.ok).map((c) => c.name) };
+  const r = await healthReport(t, {
+    node: o.node,
+    endpoints: o.endpoints,
+    talosconfig: o.talosconfig,
+    controlPlanes: o.controlPlaneNodes,
+    workers: o.workerNodes,
+    waitTimeout: o.waitMs,
+  });
+  const base = {
+    controlPlaneNodes: [...o.controlPlaneNodes],
+    workerNodes: [...o.workerNodes],
+    passed: r.output.checks.filter((c) => c.ok).map((c) => c.name),
+  };
   if (r.exitCode === 0) return { ...base, healthy: true, failing: null, detail: null };
   const failing = r.output.checks.find((c) => !c.ok) ?? null;
   return { ...base, healthy: false, failing: failing?.name ?? null, detail: failing?.lastError ?? r.output.error };
@@ -28,5 +39,9 @@ export function healthError(cluster: string, s: HealthSummary, waitMs: number): 
   const check = s.failing ? `check "${s.failing}" did not pass` : "the checks did not pass";
   const last = s.detail ? ` (last error: ${s.detail})` : " (no error was reported before the deadline)";
   const passed = s.passed.length ? `; passed: ${s.passed.join(", ")}` : "; no check passed";
-  return new HealthCheckError(s.failing, s.detail, `[${cluster}] cluster health not reached within ${Math.round(waitMs / 1000)}s: ${check}${last}${passed}`);
+  return new HealthCheckError(
+    s.failing,
+    s.detail,
+    `[${cluster}] cluster health not reached within ${Math.round(waitMs / 1000)}s: ${check}${last}${passed}`,
+  );
 }

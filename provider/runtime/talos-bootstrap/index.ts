@@ -52,7 +52,10 @@ export function onlyNodesRemoved(olds: Props, news: Props): boolean {
 /** The TalosBootstrap runtime. */
 export const runtime: ResourceRuntime<BootstrapInputs, BootstrapOutputs> = {
   async check(olds, news) {
-    return { inputs: normalizeBootstrapInputs(news) as unknown as BootstrapInputs, failures: checkBootstrap(news, olds) };
+    return {
+      inputs: normalizeBootstrapInputs(news) as unknown as BootstrapInputs,
+      failures: checkBootstrap(news, olds),
+    };
   },
   async diff(_id, olds, news) {
     const d = diffBootstrap(olds as unknown as Props, news as unknown as Props);
@@ -71,6 +74,8 @@ export const runtime: ResourceRuntime<BootstrapInputs, BootstrapOutputs> = {
   },
   async delete(id) {
     // Destroying this resource must never reset a cluster (issue #7): etcd, nodes and credentials stay.
-    logLine(`[${id}] deleted from the stack only: the cluster is left running (etcd, nodes and issued credentials are untouched)`);
+    logLine(
+      `[${id}] deleted from the stack only: the cluster is left running (etcd, nodes and issued credentials are untouched)`,
+    );
   },
 };

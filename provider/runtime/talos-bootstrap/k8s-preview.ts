@@ -21,7 +21,8 @@ export const DRY_RUN_TIMEOUT_MS = 30_000;
 
 const UNREACHABLE_CODES = ["Unavailable", "DeadlineExceeded", "Canceled"];
 // What a dial failure looks like when talosctl prints it without a gRPC status (the Kubernetes API side of upgrade-k8s).
-const UNREACHABLE_TEXT = /connection refused|no route to host|i\/o timeout|context deadline exceeded|network is unreachable|connection reset|TLS handshake timeout|dial tcp/;
+const UNREACHABLE_TEXT =
+  /connection refused|no route to host|i\/o timeout|context deadline exceeded|network is unreachable|connection reset|TLS handshake timeout|dial tcp/;
 
 /** True when the dry run failed because nothing answered (node, endpoint or Kubernetes API), not because talosctl refused the change. */
 export function dryRunUnreachable(e: unknown): boolean {
@@ -52,13 +53,26 @@ export async function previewK8sUpgrade(olds: Props, news: Props, deps: ClusterD
   registerTalosconfigSecrets(prev.talosconfig);
   const target = { node: prev.bootstrapNode, endpoints: endpointsOf(prev), talosconfig: prev.talosconfig };
   try {
-    const lines = await upgradeK8sOf(deps.talosctl())({ ...target, ...(c.from ? { from: c.from } : {}), to: c.to, dryRun: true, timeoutMs: DRY_RUN_TIMEOUT_MS });
-    logLine(`[${bootstrapId(prev)}] preview: talosctl upgrade-k8s --dry-run ${describeChange(c)} on ${target.node} passed (${lines.filter((l) => l.trim()).length} progress lines)`);
+    const lines = await upgradeK8sOf(deps.talosctl())({
+      ...target,
+      ...(c.from ? { from: c.from } : {}),
+      to: c.to,
+      dryRun: true,
+      timeoutMs: DRY_RUN_TIMEOUT_MS,
+    });
+    logLine(
+      `[${bootstrapId(prev)}] preview: talosctl upgrade-k8s --dry-run ${describeChange(c)} on ${target.node} passed (${lines.filter((l) => l.trim()).length} progress lines)`,
+    );
   } catch (e) {
     if (!dryRunUnreachable(e)) {
-      throw new InputError("kubernetesVersion", `talosctl upgrade-k8s --dry-run refused ${describeChange(c)} on ${target.node}: ${errorMessage(e)}`);
+      throw new InputError(
+        "kubernetesVersion",
+        `talosctl upgrade-k8s --dry-run refused ${describeChange(c)} on ${target.node}: ${errorMessage(e)}`,
+      );
     }
-    logLine(`[${bootstrapId(prev)}] WARNING: could not dry-run the Kubernetes upgrade ${describeChange(c)} on ${target.node} (${errorMessage(e)}); the preview shows the change without it`);
+    logLine(
+      `[${bootstrapId(prev)}] WARNING: could not dry-run the Kubernetes upgrade ${describeChange(c)} on ${target.node} (${errorMessage(e)}); the preview shows the change without it`,
+    );
     refuseOffline(c);
   }
 }

@@ -52,7 +52,8 @@ export function upgradePathProblem(from: string, to: string): string | undefined
   const cmp = compareK8s(b, a);
   if (cmp === 0) return undefined;
   const head = `cannot change from ${from} to ${to}`;
-  if (cmp < 0) return `${head}: that is a downgrade, and talosctl upgrade-k8s only upgrades Kubernetes; set ${from} or a later version`;
+  if (cmp < 0)
+    return `${head}: that is a downgrade, and talosctl upgrade-k8s only upgrades Kubernetes; set ${from} or a later version`;
   if (a.major !== b.major) return `${head}: talosctl upgrade-k8s does not change the major version`;
   if (b.minor - a.minor > 1) {
     const next = `${a.major}.${a.minor + 1}`;

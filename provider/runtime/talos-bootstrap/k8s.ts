@@ -14,7 +14,9 @@ import { BootstrapInputs, BootstrapOutputs } from "./types";
 /** The talosctl in use lacks a method the Kubernetes upgrade needs (a wrapper older than issue #9). */
 export class TalosctlMissingMethodError extends TalosHetznerError {
   constructor(readonly method: string) {
-    super(`the talosctl wrapper in use has no ${method}(): Kubernetes upgrades need the issue #9 wrapper (Talosctl.${method})`);
+    super(
+      `the talosctl wrapper in use has no ${method}(): Kubernetes upgrades need the issue #9 wrapper (Talosctl.${method})`,
+    );
     this.name = "TalosctlMissingMethodError";
   }
 }
@@ -32,7 +34,10 @@ export interface K8sChange {
 }
 
 /** The upgrade when the input sets a version other than the recorded one; undefined otherwise (an unset input keeps the cluster as it is). */
-export function k8sChange(i: Pick<BootstrapInputs, "kubernetesVersion">, prev?: Pick<BootstrapOutputs, "kubernetesVersion">): K8sChange | undefined {
+export function k8sChange(
+  i: Pick<BootstrapInputs, "kubernetesVersion">,
+  prev?: Pick<BootstrapOutputs, "kubernetesVersion">,
+): K8sChange | undefined {
   const to = i.kubernetesVersion;
   if (!to || !prev || prev.kubernetesVersion === to) return undefined;
   return { from: prev.kubernetesVersion, to };
@@ -44,8 +49,17 @@ export function describeChange(c: K8sChange): string {
 }
 
 /** Runs `upgrade-k8s` on the bootstrap node with a deadline; re-logs its progress lines; failure → StepError naming the step. */
-export async function upgradeKubernetes(t: ClusterClient, target: NodeTarget, c: K8sChange, timeoutMs: number, log: StepLogger, resource: string): Promise<void> {
-  const title = log.step(`upgrading Kubernetes ${describeChange(c)} with talosctl upgrade-k8s on ${target.node} (up to ${Math.round(timeoutMs / 1000)}s)`);
+export async function upgradeKubernetes(
+  t: ClusterClient,
+  target: NodeTarget,
+  c: K8sChange,
+  timeoutMs: number,
+  log: StepLogger,
+  resource: string,
+): Promise<void> {
+  const title = log.step(
+    `upgrading Kubernetes ${describeChange(c)} with talosctl upgrade-k8s on ${target.node} (up to ${Math.round(timeoutMs / 1000)}s)`,
+  );
   let lines: string[];
   try {
     lines = await upgradeK8sOf(t)({ ...target, ...(c.from ? { from: c.from } : {}), to: c.to, timeoutMs });
@@ -56,12 +70,19 @@ export async function upgradeKubernetes(t: ClusterClient, target: NodeTarget, c:
 }
 
 /** The Kubernetes version the node's active config runs (kubelet image tag); undefined when it cannot be learned. */
-export async function runningK8sVersion(t: ClusterClient, target: NodeTarget, onMiss?: (why: string) => void): Promise<string | undefined> {
+export async function runningK8sVersion(
+  t: ClusterClient,
+  target: NodeTarget,
+  onMiss?: (why: string) => void,
+): Promise<string | undefined> {
   if (!t.getResources) return void onMiss?.("the talosctl client cannot read resources");
   try {
     const found = await t.getResources("machineconfig", { ...target, id: "v1alpha1" });
     const v = found.length ? kubeletVersionOf(found[0].spec) : undefined;
-    if (!v) onMiss?.(found.length ? "its machine config has no versioned machine.kubelet.image" : "it has no active machine config");
+    if (!v)
+      onMiss?.(
+        found.length ? "its machine config has no versioned machine.kubelet.image" : "it has no active machine config",
+      );
     return v;
   } catch (e) {
     return void onMiss?.(errorMessage(e));

@@ -14,29 +14,55 @@ import { BootstrapOutputs, HealthSummary, deadlinesMs, endpointsOf } from "./typ
 
 type Target = { node: string; endpoints: string[]; talosconfig: string };
 
-async function refreshHealth(p: BootstrapOutputs, target: Target, deps: ClusterDeps, drift: string[]): Promise<HealthSummary> {
+async function refreshHealth(
+  p: BootstrapOutputs,
+  target: Target,
+  deps: ClusterDeps,
+  drift: string[],
+): Promise<HealthSummary> {
   const workers = p.workerNodes ?? [];
   try {
-    const h = await runHealth(deps.talosctl(), { ...target, controlPlaneNodes: p.controlPlaneNodes, workerNodes: workers, waitMs: deadlinesMs(p).refreshHealth });
+    const h = await runHealth(deps.talosctl(), {
+      ...target,
+      controlPlaneNodes: p.controlPlaneNodes,
+      workerNodes: workers,
+      waitMs: deadlinesMs(p).refreshHealth,
+    });
     if (!h.healthy) drift.push(`health: check "${h.failing}" is failing: ${h.detail ?? "no error reported"}`);
     return h;
   } catch (e) {
     drift.push(`health could not be checked: ${errorMessage(e)}`);
-    return { healthy: false, passed: [], failing: null, detail: errorMessage(e), controlPlaneNodes: [...p.controlPlaneNodes], workerNodes: [...workers] };
+    return {
+      healthy: false,
+      passed: [],
+      failing: null,
+      detail: errorMessage(e),
+      controlPlaneNodes: [...p.controlPlaneNodes],
+      workerNodes: [...workers],
+    };
   }
 }
 
-async function refreshKubeconfig(p: BootstrapOutputs, target: Target, deps: ClusterDeps, drift: string[]): Promise<Partial<BootstrapOutputs>> {
+async function refreshKubeconfig(
+  p: BootstrapOutputs,
+  target: Target,
+  deps: ClusterDeps,
+  drift: string[],
+): Promise<Partial<BootstrapOutputs>> {
   const days = p.kubeconfigRenewBeforeDays ?? 30;
   if (p.kubeconfig) kubeconfigFacts(p.kubeconfig);
   if (p.kubeconfigExpiry && !expiresWithin(p.kubeconfigExpiry, days, deps.now())) return {};
   try {
     const kubeconfig = await deps.talosctl().kubeconfig(target);
     const facts = kubeconfigFacts(kubeconfig);
-    logLine(`[${bootstrapId(p)}] renewed the kubeconfig: its client certificate expired ${p.kubeconfigExpiry ?? "(unknown)"}, within ${days} days; the new one expires ${facts.expiry}`);
+    logLine(
+      `[${bootstrapId(p)}] renewed the kubeconfig: its client certificate expired ${p.kubeconfigExpiry ?? "(unknown)"}, within ${days} days; the new one expires ${facts.expiry}`,
+    );
     return { kubeconfig, kubeconfigExpiry: facts.expiry, kubernetesEndpoint: facts.server };
   } catch (e) {
-    drift.push(`kubeconfig expires ${p.kubeconfigExpiry} (within ${days} days) and could not be renewed: ${errorMessage(e)}`);
+    drift.push(
+      `kubeconfig expires ${p.kubeconfigExpiry} (within ${days} days) and could not be renewed: ${errorMessage(e)}`,
+    );
     return {};
   }
 }

@@ -84,14 +84,32 @@ export interface BootstrapOutputs extends BootstrapInputs {
  * base talosconfig and the admin credentials are secret; the Kubernetes version is reported (found
  * running at create when not set).
  */
-export const TALOS_BOOTSTRAP_FIELDS = resourceSchema<KeysOf<BootstrapInputs>, OutputOnlyKeys<BootstrapOutputs, BootstrapInputs>>({
+export const TALOS_BOOTSTRAP_FIELDS = resourceSchema<
+  KeysOf<BootstrapInputs>,
+  OutputOnlyKeys<BootstrapOutputs, BootstrapInputs>
+>({
   inputs: {
-    clusterName: { replaces: true }, secretsYaml: { secret: true }, baseTalosconfig: { secret: true }, bootstrapNode: {}, controlPlaneNodes: {},
-    workerNodes: {}, endpoints: {}, deadlines: {}, kubeconfigRenewBeforeDays: {}, kubernetesVersion: { reported: true }, kubernetesUpgradeTimeoutSeconds: {},
+    clusterName: { replaces: true },
+    secretsYaml: { secret: true },
+    baseTalosconfig: { secret: true },
+    bootstrapNode: {},
+    controlPlaneNodes: {},
+    workerNodes: {},
+    endpoints: {},
+    deadlines: {},
+    kubeconfigRenewBeforeDays: {},
+    kubernetesVersion: { reported: true },
+    kubernetesUpgradeTimeoutSeconds: {},
   },
   outputs: {
-    kubeconfig: { secret: true }, talosconfig: { secret: true }, etcdMembers: {}, kubernetesEndpoint: {}, health: {}, alreadyBootstrapped: {},
-    kubeconfigExpiry: {}, drift: {},
+    kubeconfig: { secret: true },
+    talosconfig: { secret: true },
+    etcdMembers: {},
+    kubernetesEndpoint: {},
+    health: {},
+    alreadyBootstrapped: {},
+    kubeconfigExpiry: {},
+    drift: {},
   },
 });
 
@@ -101,7 +119,11 @@ export const INPUT_KEYS = TALOS_BOOTSTRAP_FIELDS.inputKeys;
 /** Deadlines in ms with defaults applied. */
 export function deadlinesMs(i: BootstrapInputs): { bootstrap: number; health: number; refreshHealth: number } {
   const d = i.deadlines ?? {};
-  return { bootstrap: (d.bootstrapSeconds ?? 600) * 1000, health: (d.healthSeconds ?? 1200) * 1000, refreshHealth: (d.refreshHealthSeconds ?? 60) * 1000 };
+  return {
+    bootstrap: (d.bootstrapSeconds ?? 600) * 1000,
+    health: (d.healthSeconds ?? 1200) * 1000,
+    refreshHealth: (d.refreshHealthSeconds ?? 60) * 1000,
+  };
 }
 
 /** The `talosctl upgrade-k8s` deadline in ms. */
@@ -116,7 +138,11 @@ export function endpointsOf(i: BootstrapInputs): string[] {
 
 /** The node refused bootstrap for a reason waiting cannot fix (wrong node type, no etcd config). */
 export class BootstrapRefusedError extends TalosHetznerError {
-  constructor(readonly node: string, message: string, cause: unknown) {
+  constructor(
+    readonly node: string,
+    message: string,
+    cause: unknown,
+  ) {
     super(message, { cause });
     this.name = "BootstrapRefusedError";
   }
@@ -124,7 +150,11 @@ export class BootstrapRefusedError extends TalosHetznerError {
 
 /** `talosctl health` did not pass; `check` names the check that kept failing. */
 export class HealthCheckError extends TalosHetznerError {
-  constructor(readonly check: string | null, readonly detail: string | null, message: string) {
+  constructor(
+    readonly check: string | null,
+    readonly detail: string | null,
+    message: string,
+  ) {
     super(message);
     this.name = "HealthCheckError";
   }

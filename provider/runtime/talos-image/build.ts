@@ -9,7 +9,16 @@ import { BuildLock } from "./lock";
 import { RunContext, cleanupOptions, redactUrl } from "./plan";
 import { Steps } from "./steps";
 import {
-  BUILDER_DISK, bootRescue, connectRescue, createBuilder, discardDisk, shutDown, sshHost, takeSnapshot, waitAvailable, writeImage,
+  BUILDER_DISK,
+  bootRescue,
+  connectRescue,
+  createBuilder,
+  discardDisk,
+  shutDown,
+  sshHost,
+  takeSnapshot,
+  waitAvailable,
+  writeImage,
 } from "./builder";
 
 /** A finished build: the available snapshot, and what cleanup could not remove (empty when all went well). */
@@ -37,9 +46,13 @@ export async function buildSnapshot(c: RunContext, steps: Steps, lock: BuildLock
 
 async function runBuild(c: RunContext, steps: Steps, lock: BuildLock, t: Temporaries): Promise<Image> {
   const p = c.plan;
-  const server = await steps.run(`creating the temporary builder (${p.serverType} in ${p.location}, not started)`, () => createBuilder(c, lock, t));
+  const server = await steps.run(`creating the temporary builder (${p.serverType} in ${p.location}, not started)`, () =>
+    createBuilder(c, lock, t),
+  );
   await steps.run("enabling the rescue system and powering on", () => bootRescue(c, server.id, lock));
-  const session = await steps.run(`connecting to the rescue system over SSH (${sshHost(server)})`, () => connectRescue(c, server, lock));
+  const session = await steps.run(`connecting to the rescue system over SSH (${sshHost(server)})`, () =>
+    connectRescue(c, server, lock),
+  );
   try {
     const writeDeadline = c.deps.now() + c.timing.writeMs;
     await steps.run(`discarding ${BUILDER_DISK}`, () => discardDisk(c, session, writeDeadline));
@@ -50,5 +63,7 @@ async function runBuild(c: RunContext, steps: Steps, lock: BuildLock, t: Tempora
   }
   const imageDeadline = c.deps.now() + c.timing.imageMs;
   const pending = await steps.run("creating the snapshot", () => takeSnapshot(c, server.id, t, imageDeadline));
-  return steps.run(`waiting until snapshot ${pending.id} is available`, () => waitAvailable(c, pending.id, t, imageDeadline));
+  return steps.run(`waiting until snapshot ${pending.id} is available`, () =>
+    waitAvailable(c, pending.id, t, imageDeadline),
+  );
 }

@@ -23,10 +23,17 @@ export const BUILDER_DISK = "/dev/sda";
 /** Creates the builder (not started, so its OS never boots), checks its architecture and waits for the create action. */
 export async function createBuilder(c: RunContext, lock: BuildLock, t: Temporaries): Promise<Server> {
   const p = c.plan;
-  const r = await c.deps.cloud.servers.create({
-    name: `talos-image-${lock.runId}`, serverType: p.serverType, image: BUILDER_IMAGE, location: p.location,
-    startAfterCreate: false, sshKeys: [lock.key.id], labels: tempLabels(lock.runId, p.imageKey),
-  }).catch((e) => Promise.reject(explainUnavailable(e, p.serverType, p.location)));
+  const r = await c.deps.cloud.servers
+    .create({
+      name: `talos-image-${lock.runId}`,
+      serverType: p.serverType,
+      image: BUILDER_IMAGE,
+      location: p.location,
+      startAfterCreate: false,
+      sshKeys: [lock.key.id],
+      labels: tempLabels(lock.runId, p.imageKey),
+    })
+    .catch((e) => Promise.reject(explainUnavailable(e, p.serverType, p.location)));
   t.serverId = r.server.id;
   const arch = r.server.server_type.architecture;
   if (arch !== p.arch) throw new TalosHetznerError(archMismatch(p.serverType, arch, p.arch));
@@ -38,7 +45,10 @@ export async function createBuilder(c: RunContext, lock: BuildLock, t: Temporari
 /** A 412/422 from POST /servers with what the user can change. */
 function explainUnavailable(e: unknown, serverType: string, location: string): unknown {
   if (!isError(e, "CloudApiError") || ![412, 422].includes((e as CloudApiError).status)) return e;
-  return new TalosHetznerError(`${e.message} (serverType "${serverType}" in location "${location}": set the location or serverType input to one that is available)`, { cause: e });
+  return new TalosHetznerError(
+    `${e.message} (serverType "${serverType}" in location "${location}": set the location or serverType input to one that is available)`,
+    { cause: e },
+  );
 }
 
 /** Arms the rescue system with the build key (it is one-shot: consumed by the next boot), then powers on. */
@@ -55,15 +65,23 @@ export async function bootRescue(c: RunContext, serverId: number, lock: BuildLoc
 export function sshHost(server: Server): string {
   if (server.public_net.ipv4) return server.public_net.ipv4.ip;
   const net = server.public_net.ipv6?.ip;
-  if (!net) throw new TalosHetznerError(`server ${server.id} has neither a public IPv4 nor an IPv6 network to reach its rescue system`);
+  if (!net)
+    throw new TalosHetznerError(
+      `server ${server.id} has neither a public IPv4 nor an IPv6 network to reach its rescue system`,
+    );
   return net.replace(/::\/\d+$/, "::1");
 }
 
 /** Connects to the rescue system, retrying while it boots (200 ms doubling to 2 s, as hcloud-upload-image), and checks it is rescue. */
 export async function connectRescue(c: RunContext, server: Server, lock: BuildLock): Promise<RescueSession> {
   const s = await RescueSession.connect({
-    host: sshHost(server), privateKey: lock.keyPair.private, deadlineMs: c.timing.sshMs,
-    attemptTimeoutMs: Math.min(60_000, c.timing.sshMs), backoff: { initialMs: 200, factor: 2, maxMs: 2_000 }, sleep: c.deps.sleep, now: c.deps.now,
+    host: sshHost(server),
+    privateKey: lock.keyPair.private,
+    deadlineMs: c.timing.sshMs,
+    attemptTimeoutMs: Math.min(60_000, c.timing.sshMs),
+    backoff: { initialMs: 200, factor: 2, maxMs: 2_000 },
+    sleep: c.deps.sleep,
+    now: c.deps.now,
   });
   try {
     await s.verifyRescue(Math.min(30_000, c.timing.sshMs));
@@ -77,10 +95,15 @@ export async function connectRescue(c: RunContext, server: Server, lock: BuildLo
 /** `blkdiscard` drops the old OS's blocks so the snapshot only holds Talos (0.42 → 0.2 GB, hcloud-upload-image #101); unsupported discard only warns. */
 export async function discardDisk(c: RunContext, s: RescueSession, deadline: number): Promise<void> {
   try {
-    await s.run(`blkdiscard --force ${BUILDER_DISK}`, { timeoutMs: remaining(c, deadline), what: "discarding the disk" });
+    await s.run(`blkdiscard --force ${BUILDER_DISK}`, {
+      timeoutMs: remaining(c, deadline),
+      what: "discarding the disk",
+    });
   } catch (e) {
     if (!isError(e, "RescueCommandError")) throw e;
-    c.log.warn(`blkdiscard failed, the old blocks stay and the snapshot may be larger: ${(e as RescueCommandError).stderrTail.join(" ") || "no stderr"}`);
+    c.log.warn(
+      `blkdiscard failed, the old blocks stay and the snapshot may be larger: ${(e as RescueCommandError).stderrTail.join(" ") || "no stderr"}`,
+    );
   }
 }
 
@@ -102,7 +125,9 @@ export async function shutDown(c: RunContext, s: RescueSession, serverId: number
     await cloud.servers.waitForStatus(serverId, "off", { timeoutMs: c.timing.shutdownMs });
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw e;
-    c.log.warn(`server ${serverId} was not off ${Math.round(c.timing.shutdownMs / 1000)} s after the shutdown; powering it off`);
+    c.log.warn(
+      `server ${serverId} was not off ${Math.round(c.timing.shutdownMs / 1000)} s after the shutdown; powering it off`,
+    );
     await cloud.actions.waitFor([await cloud.servers.powerOff(serverId)], { timeoutMs: c.timing.actionMs });
     await cloud.servers.waitForStatus(serverId, "off", { timeoutMs: c.timing.actionMs });
   }
@@ -110,7 +135,10 @@ export async function shutDown(c: RunContext, s: RescueSession, serverId: number
 
 /** Takes the snapshot with the lookup labels and waits for the create_image action; the image is recorded as pending until available. */
 export async function takeSnapshot(c: RunContext, serverId: number, t: Temporaries, deadline: number): Promise<Image> {
-  const r = await c.deps.cloud.servers.createImage(serverId, { description: c.plan.description, labels: c.plan.snapshotLabels });
+  const r = await c.deps.cloud.servers.createImage(serverId, {
+    description: c.plan.description,
+    labels: c.plan.snapshotLabels,
+  });
   t.pendingImageId = r.image.id;
   c.log.info(`snapshot ${r.image.id} is being created`);
   await c.deps.cloud.actions.waitFor([r.action], { timeoutMs: remaining(c, deadline) });
@@ -119,11 +147,22 @@ export async function takeSnapshot(c: RunContext, serverId: number, t: Temporari
 
 /** Polls the snapshot until it is `available` (create_image's action may finish first). */
 export async function waitAvailable(c: RunContext, imageId: number, t: Temporaries, deadline: number): Promise<Image> {
-  const image = await pollUntil(async () => {
-    const i = await c.deps.cloud.images.get(imageId);
-    if (!i) throw new TalosHetznerError(`snapshot ${imageId} disappeared while it was being created`);
-    return i.status === "available" ? i : undefined;
-  }, { what: `snapshot ${imageId} to become available`, timeoutMs: remaining(c, deadline), initialMs: c.timing.pollMs, factor: 1.5, maxMs: c.timing.pollMs * 10, sleep: c.deps.sleep, now: c.deps.now });
+  const image = await pollUntil(
+    async () => {
+      const i = await c.deps.cloud.images.get(imageId);
+      if (!i) throw new TalosHetznerError(`snapshot ${imageId} disappeared while it was being created`);
+      return i.status === "available" ? i : undefined;
+    },
+    {
+      what: `snapshot ${imageId} to become available`,
+      timeoutMs: remaining(c, deadline),
+      initialMs: c.timing.pollMs,
+      factor: 1.5,
+      maxMs: c.timing.pollMs * 10,
+      sleep: c.deps.sleep,
+      now: c.deps.now,
+    },
+  );
   t.pendingImageId = undefined;
   return image;
 }

@@ -29,8 +29,13 @@ export interface CleanupOptions {
 
 /** Cleanup did not remove everything; the message lists what is left and how to remove it. */
 export class CleanupError extends TalosHetznerError {
-  constructor(readonly resource: string, readonly problems: string[]) {
-    super(`[${resource}] cleanup failed: ${problems.join("; ")}. Leftovers carry the label talos-hetzner/temp=true: run sweepTalosImageLeftovers() or delete them in the Cloud console`);
+  constructor(
+    readonly resource: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `[${resource}] cleanup failed: ${problems.join("; ")}. Leftovers carry the label talos-hetzner/temp=true: run sweepTalosImageLeftovers() or delete them in the Cloud console`,
+    );
     this.name = "CleanupError";
   }
 }
@@ -41,12 +46,21 @@ const isLocked = (e: unknown) => isError(e, "CloudApiError") && (e as CloudApiEr
  * Deletes a server and waits for its delete action. 423 locked (an action of an interrupted build is
  * still running, or another run is deleting it) is retried until the server can be deleted or is gone.
  */
-export async function deleteServerAndWait(cloud: CloudClient, id: number, o: CleanupOptions): Promise<"deleted" | "gone"> {
+export async function deleteServerAndWait(
+  cloud: CloudClient,
+  id: number,
+  o: CleanupOptions,
+): Promise<"deleted" | "gone"> {
   let action;
   try {
     action = await retry(() => cloud.servers.delete(id), {
-      retryable: isLocked, attempts: Number.MAX_SAFE_INTEGER, deadline: Date.now() + o.timeoutMs,
-      initialMs: o.pollMs, factor: 1.5, maxMs: o.pollMs * 10, sleep: o.sleep,
+      retryable: isLocked,
+      attempts: Number.MAX_SAFE_INTEGER,
+      deadline: Date.now() + o.timeoutMs,
+      initialMs: o.pollMs,
+      factor: 1.5,
+      maxMs: o.pollMs * 10,
+      sleep: o.sleep,
     });
   } catch (e) {
     if (isCloudNotFound(e)) return "gone";
@@ -67,7 +81,12 @@ export async function deleteKey(cloud: CloudClient, id: number): Promise<"delete
   }
 }
 
-async function attempt(what: string, fn: () => Promise<"deleted" | "gone">, o: CleanupOptions, problems: string[]): Promise<void> {
+async function attempt(
+  what: string,
+  fn: () => Promise<"deleted" | "gone">,
+  o: CleanupOptions,
+  problems: string[],
+): Promise<void> {
   try {
     const r = await fn();
     o.report(r === "deleted" ? `deleted ${what}` : `${what} was already gone`);
@@ -81,18 +100,30 @@ async function attempt(what: string, fn: () => Promise<"deleted" | "gone">, o: C
  * Removes the temporaries of one build: stops the heartbeat, deletes an incomplete snapshot when the
  * build failed, the server (waiting for the delete), then the key. Returns what could not be removed.
  */
-export async function removeTemporaries(cloud: CloudClient, t: Temporaries, failed: boolean, o: CleanupOptions): Promise<string[]> {
+export async function removeTemporaries(
+  cloud: CloudClient,
+  t: Temporaries,
+  failed: boolean,
+  o: CleanupOptions,
+): Promise<string[]> {
   const problems: string[] = [];
   await t.stopHeartbeat?.();
   const image = t.pendingImageId;
   if (failed && image !== undefined) {
-    await attempt(`incomplete snapshot ${image}`, () => cloud.images.delete(image).then(
-      () => "deleted" as const,
-      (e) => (isCloudNotFound(e) ? "gone" as const : Promise.reject(e)),
-    ), o, problems);
+    await attempt(
+      `incomplete snapshot ${image}`,
+      () =>
+        cloud.images.delete(image).then(
+          () => "deleted" as const,
+          (e) => (isCloudNotFound(e) ? ("gone" as const) : Promise.reject(e)),
+        ),
+      o,
+      problems,
+    );
   }
   const server = t.serverId;
-  if (server !== undefined) await attempt(`temporary server ${server}`, () => deleteServerAndWait(cloud, server, o), o, problems);
+  if (server !== undefined)
+    await attempt(`temporary server ${server}`, () => deleteServerAndWait(cloud, server, o), o, problems);
   const key = t.keyId;
   if (key !== undefined) await attempt(`temporary SSH key ${key}`, () => deleteKey(cloud, key), o, problems);
   return problems;

@@ -51,10 +51,17 @@ async function builderFailures(c: Catalog, i: Props, arch: CloudArch, skip: Set<
   }
   const type = i.serverType;
   if (!skip.has("serverType") && typeof type === "string" && !(await c.serverType(type))) {
-    out.push({ property: "serverType", reason: `[serverType] "${type}" is not a Hetzner Cloud server type; leave it unset for "${DEFAULT_SERVER_TYPE[arch]}"` });
+    out.push({
+      property: "serverType",
+      reason: `[serverType] "${type}" is not a Hetzner Cloud server type; leave it unset for "${DEFAULT_SERVER_TYPE[arch]}"`,
+    });
   } else if (!skip.has("serverType") && typeof type === "string") {
     const t = (await c.serverType(type))!;
-    if (t.architecture !== arch) out.push({ property: "serverType", reason: `[serverType] "${type}" is an ${t.architecture} server type, but arch is "${arch}": a snapshot takes the architecture of the server it was taken from; use an ${arch} type such as "${DEFAULT_SERVER_TYPE[arch]}" or leave serverType unset` });
+    if (t.architecture !== arch)
+      out.push({
+        property: "serverType",
+        reason: `[serverType] "${type}" is an ${t.architecture} server type, but arch is "${arch}": a snapshot takes the architecture of the server it was taken from; use an ${arch} type such as "${DEFAULT_SERVER_TYPE[arch]}" or leave serverType unset`,
+      });
   }
   return out;
 }
@@ -64,13 +71,16 @@ async function poolProblem(c: Catalog, p: SnapshotPool, field: string, arch: Clo
   const t = await c.serverType(p.serverType);
   if (!t) return `[${field}.serverType] "${p.serverType}" (pool "${p.name}") is not a Hetzner Cloud server type`;
   if (t.architecture !== arch) {
-    return `[${field}.serverType] "${p.serverType}" (pool "${p.name}") is an ${t.architecture} server type, but the cluster's snapshot is ${arch}: ` +
-      `its servers would not boot from it; use an ${arch} type such as "${DEFAULT_SERVER_TYPE[arch]}", or set cloudImage.arch to "${t.architecture}"`;
+    return (
+      `[${field}.serverType] "${p.serverType}" (pool "${p.name}") is an ${t.architecture} server type, but the cluster's snapshot is ${arch}: ` +
+      `its servers would not boot from it; use an ${arch} type such as "${DEFAULT_SERVER_TYPE[arch]}", or set cloudImage.arch to "${t.architecture}"`
+    );
   }
   const missing = await unknownLocation(c, `${field}.location`, p.location);
   if (missing) return `${missing} (pool "${p.name}")`;
   const offered = t.locations?.find((l) => l.name === p.location);
-  if (t.locations && (!offered || offered.available === false)) return `[${field}.location] server type "${p.serverType}" (pool "${p.name}") is not offered in ${p.location}`;
+  if (t.locations && (!offered || offered.available === false))
+    return `[${field}.location] server type "${p.serverType}" (pool "${p.name}") is not offered in ${p.location}`;
   return undefined;
 }
 
@@ -92,7 +102,9 @@ export async function cloudCatalogFailures(catalog: Catalog, i: Props, skip: Set
     return out;
   } catch (e) {
     if (isError(e, "CloudApiError") && (e as { status?: number }).status === 401) throw e;
-    logLine(`WARNING: could not check Cloud server types and locations at preview (${(e as Error).message}); they are checked when the servers are created`);
+    logLine(
+      `WARNING: could not check Cloud server types and locations at preview (${(e as Error).message}); they are checked when the servers are created`,
+    );
     return [];
   }
 }

@@ -22,8 +22,14 @@ import { worldTimeScale } from "../shared/timing";
 /** The outputs for a snapshot: what it is and whether it was adopted. */
 export function outputsOf(plan: ImagePlan, image: Image, adopted: boolean): Partial<TalosImageOutputs> {
   return {
-    arch: plan.arch, imageId: image.id, resolvedSchematicId: plan.schematicId, imageSizeGb: image.image_size, diskSizeGb: image.disk_size,
-    adopted, imageLabels: image.labels, sourceUrl: plan.url,
+    arch: plan.arch,
+    imageId: image.id,
+    resolvedSchematicId: plan.schematicId,
+    imageSizeGb: image.image_size,
+    diskSizeGb: image.disk_size,
+    adopted,
+    imageLabels: image.labels,
+    sourceUrl: plan.url,
   };
 }
 
@@ -42,25 +48,44 @@ export async function createTalosImage(inputs: TalosImageInputs): Promise<Create
     steps.log.info(`adopting snapshot ${image.id} (${how}); no builder server was created`);
     return { id: String(image.id), outs: outputsOf(plan, image, true) };
   };
-  const existing = await steps.run(`looking for a snapshot labelled ${selectorFor(plan.keyLabels)}`, () => findSnapshots(deps, plan));
+  const existing = await steps.run(`looking for a snapshot labelled ${selectorFor(plan.keyLabels)}`, () =>
+    findSnapshots(deps, plan),
+  );
   const available = existing.find((i) => i.status === "available");
   if (available) return adopt(available, "found by its labels");
-  plan = await steps.run("resolving the schematic with the Image Factory", () => factoryPlan(inputs, plan, deps, steps));
-  await steps.run(`checking that ${redactUrl(plan.url)} exists`, () => checkImageExists(plan.url, { retry: { sleep: deps.sleep } }));
+  plan = await steps.run("resolving the schematic with the Image Factory", () =>
+    factoryPlan(inputs, plan, deps, steps),
+  );
+  await steps.run(`checking that ${redactUrl(plan.url)} exists`, () =>
+    checkImageExists(plan.url, { retry: { sleep: deps.sleep } }),
+  );
   const c: RunContext = { deps, plan, timing, log: steps.log };
   const outcome = await steps.run("taking the build lock of this image", () => acquireOrAdopt(c));
   if (outcome.kind === "adopt") return adopt(outcome.image, "built by another run");
   const built = await buildSnapshot(c, steps, outcome.lock);
   const outs = outputsOf(plan, built.image, false);
   steps.log.info(`snapshot ${built.image.id} is available (${built.image.image_size ?? "?"} GB)`);
-  if (built.cleanupProblems.length) throw new PartialResourceError(String(built.image.id), outs, new CleanupError(plan.label, built.cleanupProblems));
+  if (built.cleanupProblems.length)
+    throw new PartialResourceError(String(built.image.id), outs, new CleanupError(plan.label, built.cleanupProblems));
   return { id: String(built.image.id), outs };
 }
 
 /** Registers the schematic with the factory (POST /schematics); a different id than the local one re-plans with the factory's. */
-async function factoryPlan(inputs: TalosImageInputs, plan: ImagePlan, deps: TalosImageDeps, steps: Steps): Promise<ImagePlan> {
-  const id = await resolveSchematicId({ factoryUrl: deps.factoryUrl, schematic: inputs.schematic, schematicId: inputs.schematicId, retry: { sleep: deps.sleep } });
+async function factoryPlan(
+  inputs: TalosImageInputs,
+  plan: ImagePlan,
+  deps: TalosImageDeps,
+  steps: Steps,
+): Promise<ImagePlan> {
+  const id = await resolveSchematicId({
+    factoryUrl: deps.factoryUrl,
+    schematic: inputs.schematic,
+    schematicId: inputs.schematicId,
+    retry: { sleep: deps.sleep },
+  });
   if (id === plan.schematicId) return plan;
-  steps.log.warn(`the Image Factory answered schematic id ${id}, but it computes to ${plan.schematicId} here; using the factory's id`);
+  steps.log.warn(
+    `the Image Factory answered schematic id ${id}, but it computes to ${plan.schematicId} here; using the factory's id`,
+  );
   return planFor(inputs, id, deps.factoryUrl);
 }

@@ -26,7 +26,11 @@ export type TalosImageDepsFactory = (t: Timing) => TalosImageDeps;
 
 /** The services from settings: the Cloud token is required, endpoints have defaults. */
 export const depsFromSettings: TalosImageDepsFactory = (t) => ({
-  cloud: new CloudClient({ endpoint: requireSetting("hcloudEndpoint"), token: requireSetting("hcloudToken"), pollIntervalMs: t.pollMs }),
+  cloud: new CloudClient({
+    endpoint: requireSetting("hcloudEndpoint"),
+    token: requireSetting("hcloudToken"),
+    pollIntervalMs: t.pollMs,
+  }),
   factoryUrl: requireSetting("imageFactoryUrl"),
   sleep: realSleep,
   now: Date.now,
@@ -47,5 +51,8 @@ export function talosImageDeps(t: Timing): TalosImageDeps {
 /** Adds what the user can do about a Cloud credentials failure; other errors pass through. */
 export function explainCloudError(e: unknown): unknown {
   if (!isError(e, "CloudApiError") || (e as CloudApiError).status !== 401) return e;
-  return new TalosHetznerError(`${e.message}: the Hetzner Cloud token is wrong or read-only; set hcloud:token (pulumi config set --secret hcloud:token ...) or HCLOUD_TOKEN to a read/write API token of the project`, { cause: e });
+  return new TalosHetznerError(
+    `${e.message}: the Hetzner Cloud token is wrong or read-only; set hcloud:token (pulumi config set --secret hcloud:token ...) or HCLOUD_TOKEN to a read/write API token of the project`,
+    { cause: e },
+  );
 }

@@ -39,7 +39,11 @@ function sameImage(olds: Props, news: Props): boolean {
   } catch {
     return false;
   }
-  return olds.talosVersion === news.talosVersion && (olds.arch ?? "x86") === (news.arch ?? "x86") && olds.resolvedSchematicId === id;
+  return (
+    olds.talosVersion === news.talosVersion &&
+    (olds.arch ?? "x86") === (news.arch ?? "x86") &&
+    olds.resolvedSchematicId === id
+  );
 }
 
 /** The Cloud catalogue for preview checks; none without a Cloud token (the offline checks still run). */

@@ -75,16 +75,28 @@ export async function acquireOrAdopt(c: RunContext): Promise<LockOutcome> {
   const note = (line: string) => (said.has(line) ? undefined : (said.add(line), c.log.info(line)));
   return pollUntil(() => round(c, tracker, note), {
     what: `a snapshot of Talos ${c.plan.version} ${c.plan.arch} (image key ${c.plan.imageKey}) from the build another run holds the lock for`,
-    timeoutMs: c.timing.lockWaitMs, initialMs: c.timing.pollMs * 4, factor: 1.5, maxMs: c.timing.heartbeatMs, sleep: c.deps.sleep, now: c.deps.now,
+    timeoutMs: c.timing.lockWaitMs,
+    initialMs: c.timing.pollMs * 4,
+    factor: 1.5,
+    maxMs: c.timing.heartbeatMs,
+    sleep: c.deps.sleep,
+    now: c.deps.now,
   });
 }
 
-async function round(c: RunContext, tracker: StaleTracker, note: (l: string) => void): Promise<LockOutcome | undefined> {
+async function round(
+  c: RunContext,
+  tracker: StaleTracker,
+  note: (l: string) => void,
+): Promise<LockOutcome | undefined> {
   const snap = usable(await findSnapshots(c.deps, c.plan));
   if (snap?.status === "available") return { kind: "adopt", image: snap };
   if (snap) return void note(`snapshot ${snap.id} of this image is being created; waiting until it is available`);
   const live = await liveLocks(c, tracker);
-  if (live.length) return void note(`another run (${live[0].labels[RUN_LABEL]}, SSH key ${live[0].id}) is building this image; waiting for its snapshot`);
+  if (live.length)
+    return void note(
+      `another run (${live[0].labels[RUN_LABEL]}, SSH key ${live[0].id}) is building this image; waiting for its snapshot`,
+    );
   return tryAcquire(c, tracker, note);
 }
 
@@ -104,15 +116,23 @@ async function liveLocks(c: RunContext, tracker: StaleTracker): Promise<SshKey[]
 
 async function takeOver(c: RunContext, key: SshKey): Promise<void> {
   const run = key.labels[RUN_LABEL];
-  c.log.cleanup(`the build lock of run ${run} (SSH key ${key.id}) missed ${STALE_BEATS} heartbeats: removing that abandoned build`);
+  c.log.cleanup(
+    `the build lock of run ${run} (SSH key ${key.id}) missed ${STALE_BEATS} heartbeats: removing that abandoned build`,
+  );
   const o = cleanupOptions(c);
-  const servers = run ? await c.deps.cloud.servers.list({ labelSelector: `${TEMP_LABEL}=true,${RUN_LABEL}=${run}` }) : [];
+  const servers = run
+    ? await c.deps.cloud.servers.list({ labelSelector: `${TEMP_LABEL}=true,${RUN_LABEL}=${run}` })
+    : [];
   for (const s of servers) await removeTemporaries(c.deps.cloud, { serverId: s.id }, true, o);
   await removeTemporaries(c.deps.cloud, { keyId: key.id }, true, o);
 }
 
 /** Registers this run's key; keeps it only when it is the oldest live lock and no snapshot appeared meanwhile. */
-async function tryAcquire(c: RunContext, tracker: StaleTracker, note: (l: string) => void): Promise<LockOutcome | undefined> {
+async function tryAcquire(
+  c: RunContext,
+  tracker: StaleTracker,
+  note: (l: string) => void,
+): Promise<LockOutcome | undefined> {
   const runId = randomBytes(4).toString("hex");
   const keyPair = generateEd25519KeyPair(`talos-image-${runId}`);
   const labels = lockLabels(runId, c.plan.imageKey, 0, c.timing.heartbeatMs);
@@ -127,7 +147,11 @@ async function tryAcquire(c: RunContext, tracker: StaleTracker, note: (l: string
     }
     await deleteKey(c.deps.cloud, key.id);
     if (snap?.status === "available") return { kind: "adopt", image: snap };
-    return void note(winner.id !== key.id ? `another run (SSH key ${winner.id}) took the build lock first; waiting for its snapshot` : `snapshot ${snap!.id} appeared meanwhile; waiting until it is available`);
+    return void note(
+      winner.id !== key.id
+        ? `another run (SSH key ${winner.id}) took the build lock first; waiting for its snapshot`
+        : `snapshot ${snap!.id} appeared meanwhile; waiting until it is available`,
+    );
   } catch (e) {
     throw withCleanupProblems(e, await removeTemporaries(c.deps.cloud, { keyId: key.id }, true, cleanupOptions(c)));
   }
@@ -139,10 +163,12 @@ function startHeartbeat(c: RunContext, runId: string, keyId: number): () => Prom
   let chain: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     const labels = lockLabels(runId, c.plan.imageKey, ++beat, c.timing.heartbeatMs);
-    chain = chain.then(() => c.deps.cloud.sshKeys.update(keyId, { labels })).then(
-      () => undefined,
-      (e) => c.log.warn(`could not refresh the build lock (SSH key ${keyId}): ${errorMessage(e)}`),
-    );
+    chain = chain
+      .then(() => c.deps.cloud.sshKeys.update(keyId, { labels }))
+      .then(
+        () => undefined,
+        (e) => c.log.warn(`could not refresh the build lock (SSH key ${keyId}): ${errorMessage(e)}`),
+      );
   }, c.timing.heartbeatMs);
   timer.unref?.();
   return async () => {

@@ -42,7 +42,12 @@ export interface RunContext {
 
 /** How a run removes temporaries: each delete action may take `actionMs`; lines go to the run's log as `Cleanup:` lines. */
 export function cleanupOptions(c: RunContext): CleanupOptions {
-  return { timeoutMs: c.timing.actionMs, pollMs: c.timing.pollMs, sleep: c.deps.sleep, report: (l) => c.log.cleanup(l) };
+  return {
+    timeoutMs: c.timing.actionMs,
+    pollMs: c.timing.pollMs,
+    sleep: c.deps.sleep,
+    report: (l) => c.log.cleanup(l),
+  };
 }
 
 /** Talos's name of a Hetzner architecture. */
@@ -60,10 +65,22 @@ export function planFor(inputs: TalosImageInputs, schematicId: string, factoryUr
   const arch = inputs.arch ?? "x86";
   const version = inputs.talosVersion;
   const keyLabels = talosImageLabels({ version, arch, schematicId });
-  const url = inputs.imageUrl ?? imageUrl({ factoryUrl, schematicId, version, platform: "hcloud", arch: talosArch(arch), compression: imageCompression(version) });
+  const url =
+    inputs.imageUrl ??
+    imageUrl({
+      factoryUrl,
+      schematicId,
+      version,
+      platform: "hcloud",
+      arch: talosArch(arch),
+      compression: imageCompression(version),
+    });
   return {
     label: inputs.resourceName ?? `talos-${version}-${arch}`,
-    version, arch, schematicId, url,
+    version,
+    arch,
+    schematicId,
+    url,
     location: inputs.location ?? DEFAULT_LOCATION,
     serverType: inputs.serverType ?? DEFAULT_SERVER_TYPE[arch],
     keyLabels,
@@ -76,14 +93,22 @@ export function planFor(inputs: TalosImageInputs, schematicId: string, factoryUr
 /** The plan of a run: asks the factory for the schematic id unless it is given or the empty schematic. */
 export async function resolvePlan(inputs: TalosImageInputs, deps: TalosImageDeps): Promise<ImagePlan> {
   const schematicId = await resolveSchematicId({
-    factoryUrl: deps.factoryUrl, schematic: inputs.schematic, schematicId: inputs.schematicId, retry: { sleep: deps.sleep },
+    factoryUrl: deps.factoryUrl,
+    schematic: inputs.schematic,
+    schematicId: inputs.schematicId,
+    retry: { sleep: deps.sleep },
   });
   return planFor(inputs, schematicId, deps.factoryUrl);
 }
 
 /** Snapshots of this image, newest first (any status); the first `available` one is adopted. */
 export async function findSnapshots(deps: TalosImageDeps, plan: ImagePlan): Promise<Image[]> {
-  return deps.cloud.images.list({ type: "snapshot", labelSelector: selectorFor(plan.keyLabels), architecture: plan.arch, sort: ["created:desc"] });
+  return deps.cloud.images.list({
+    type: "snapshot",
+    labelSelector: selectorFor(plan.keyLabels),
+    architecture: plan.arch,
+    sort: ["created:desc"],
+  });
 }
 
 /** The URL without credentials or query (which may carry tokens), for log lines. */

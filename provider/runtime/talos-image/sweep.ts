@@ -43,7 +43,12 @@ export async function sweepTalosImageLeftovers(o: SweepOptions): Promise<SweepRe
   const log = o.log ?? ((l: string) => logLine(`[sweep] Cleanup: ${l}`));
   const now = (o.now ?? Date.now)();
   const old = (x: { created: string; labels: Labels }) => now - Date.parse(x.created) >= (o.olderThanMs ?? 0);
-  const co: CleanupOptions = { timeoutMs: o.timeoutMs ?? 300_000, pollMs: o.pollMs ?? 1000, sleep: o.sleep, report: log };
+  const co: CleanupOptions = {
+    timeoutMs: o.timeoutMs ?? 300_000,
+    pollMs: o.pollMs ?? 1000,
+    sleep: o.sleep,
+    report: log,
+  };
   const result: SweepResult = { servers: [], sshKeys: [] };
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>, done: () => void) => {
@@ -57,11 +62,22 @@ export async function sweepTalosImageLeftovers(o: SweepOptions): Promise<SweepRe
     }
   };
   for (const s of (await o.client.servers.list({ labelSelector: LEFTOVER_SELECTOR })).filter(old)) {
-    await attempt(`temporary server ${s.id} (${s.name})`, () => deleteServerAndWait(o.client, s.id, co), () => result.servers.push(s.id));
+    await attempt(
+      `temporary server ${s.id} (${s.name})`,
+      () => deleteServerAndWait(o.client, s.id, co),
+      () => result.servers.push(s.id),
+    );
   }
   for (const k of (await o.client.sshKeys.list({ labelSelector: LEFTOVER_SELECTOR })).filter(old)) {
-    await attempt(`temporary SSH key ${k.id} (${k.name})`, () => deleteKey(o.client, k.id), () => result.sshKeys.push(k.id));
+    await attempt(
+      `temporary SSH key ${k.id} (${k.name})`,
+      () => deleteKey(o.client, k.id),
+      () => result.sshKeys.push(k.id),
+    );
   }
-  if (problems.length) throw new TalosHetznerError(`sweeping TalosImage leftovers failed for ${problems.length} resource(s): ${problems.join("; ")}`);
+  if (problems.length)
+    throw new TalosHetznerError(
+      `sweeping TalosImage leftovers failed for ${problems.length} resource(s): ${problems.join("; ")}`,
+    );
   return result;
 }

@@ -69,13 +69,34 @@ export interface TalosImageOutputs extends TalosImageInputs {
  * Inputs and outputs of TalosImage, declared once. Every input replaces (a snapshot cannot change)
  * except the log name and the timeouts, which only change how a run behaves. Nothing is secret.
  */
-export const TALOS_IMAGE_FIELDS = resourceSchema<KeysOf<TalosImageInputs>, OutputOnlyKeys<TalosImageOutputs, TalosImageInputs>>({
+export const TALOS_IMAGE_FIELDS = resourceSchema<
+  KeysOf<TalosImageInputs>,
+  OutputOnlyKeys<TalosImageOutputs, TalosImageInputs>
+>({
   inputs: {
-    resourceName: {}, talosVersion: { replaces: true }, schematic: { replaces: true }, schematicId: { replaces: true }, arch: { replaces: true },
-    imageUrl: { replaces: true }, location: { replaces: true }, serverType: { replaces: true }, labels: { replaces: true },
-    description: { replaces: true }, retainOnDelete: { replaces: true }, timeouts: {}, pools: { checkOnly: true },
+    resourceName: {},
+    talosVersion: { replaces: true },
+    schematic: { replaces: true },
+    schematicId: { replaces: true },
+    arch: { replaces: true },
+    imageUrl: { replaces: true },
+    location: { replaces: true },
+    serverType: { replaces: true },
+    labels: { replaces: true },
+    description: { replaces: true },
+    retainOnDelete: { replaces: true },
+    timeouts: {},
+    pools: { checkOnly: true },
   },
-  outputs: { imageId: {}, resolvedSchematicId: {}, imageSizeGb: {}, diskSizeGb: {}, adopted: {}, imageLabels: {}, sourceUrl: {} },
+  outputs: {
+    imageId: {},
+    resolvedSchematicId: {},
+    imageSizeGb: {},
+    diskSizeGb: {},
+    adopted: {},
+    imageLabels: {},
+    sourceUrl: {},
+  },
 });
 
 /** Every input key; outputs repeat them so diff compares like with like (contract §3). */
@@ -91,7 +112,13 @@ export const DEFAULT_SERVER_TYPE: Record<CloudArch, string> = { x86: "cx23", arm
 
 /** Timeout defaults in seconds. */
 export const DEFAULT_TIMEOUTS: Required<TalosImageTimeouts> = {
-  actionSeconds: 300, sshSeconds: 300, writeSeconds: 1200, shutdownSeconds: 120, imageSeconds: 1800, lockWaitSeconds: 3600, heartbeatSeconds: 30,
+  actionSeconds: 300,
+  sshSeconds: 300,
+  writeSeconds: 1200,
+  shutdownSeconds: 120,
+  imageSeconds: 1800,
+  lockWaitSeconds: 3600,
+  heartbeatSeconds: 30,
 };
 
 /** Every wait of one run, in ms. */
@@ -112,8 +139,13 @@ export function timingOf(t: TalosImageTimeouts | undefined, timeScale = 1): Timi
   const s = { ...DEFAULT_TIMEOUTS, ...t };
   const ms = secondsToMs;
   const r = {
-    actionMs: ms(s.actionSeconds), sshMs: ms(s.sshSeconds), writeMs: ms(s.writeSeconds), shutdownMs: ms(s.shutdownSeconds),
-    imageMs: ms(s.imageSeconds), lockWaitMs: ms(s.lockWaitSeconds), heartbeatMs: ms(s.heartbeatSeconds),
+    actionMs: ms(s.actionSeconds),
+    sshMs: ms(s.sshSeconds),
+    writeMs: ms(s.writeSeconds),
+    shutdownMs: ms(s.shutdownSeconds),
+    imageMs: ms(s.imageSeconds),
+    lockWaitMs: ms(s.lockWaitSeconds),
+    heartbeatMs: ms(s.heartbeatSeconds),
   };
   // hcloud-go polls actions every 500 ms; short test deadlines and a scaled (simulated) world poll faster.
   const shortest = Math.min(r.actionMs, r.shutdownMs, r.heartbeatMs);

@@ -21,13 +21,22 @@ export interface ChangeOptions {
   deadline: number;
 }
 
-const summary = (paths: string[]) => `${paths.length} changed path(s): ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ", …" : ""}`;
+const summary = (paths: string[]) =>
+  `${paths.length} changed path(s): ${paths.slice(0, 5).join(", ")}${paths.length > 5 ? ", …" : ""}`;
 
 /** Applies `r` to a configured node (3 steps; 5 for a graceful reboot outside a roll). */
-export async function applyChange(ctx: RollContext, r: RenderedConfig, live: LiveConfigs, o: ChangeOptions): Promise<[AppliedMode, LiveConfigs]> {
+export async function applyChange(
+  ctx: RollContext,
+  r: RenderedConfig,
+  live: LiveConfigs,
+  o: ChangeOptions,
+): Promise<[AppliedMode, LiveConfigs]> {
   const i = ctx.inputs;
   const { config, pinned } = configToApply(r.config, live, i);
-  if (pinned.length) ctx.log.info(`keeping the node's Kubernetes images (${pinned.join(", ")}): the Kubernetes version change is left to TalosBootstrap's kubernetesVersion (upgrade-k8s)`);
+  if (pinned.length)
+    ctx.log.info(
+      `keeping the node's Kubernetes images (${pinned.join(", ")}): the Kubernetes version change is left to TalosBootstrap's kubernetesVersion (upgrade-k8s)`,
+    );
   const hash = configHash(config);
   const kept = live.persistent ?? live.active;
   if (configHash(live.active) === hash && configHash(kept) === hash) {
@@ -38,7 +47,13 @@ export async function applyChange(ctx: RollContext, r: RenderedConfig, live: Liv
   }
   const mode = i.applyMode ?? "auto";
   const paths = diffConfigs(redactConfig(kept), redactConfig(config)).map((c) => c.path);
-  const call = { config, mode, insecure: false, tryTimeoutMs: (i.tryTimeoutSeconds ?? DEFAULT_TRY_TIMEOUT_SECONDS) * 1000, changedPaths: paths };
+  const call = {
+    config,
+    mode,
+    insecure: false,
+    tryTimeoutMs: (i.tryTimeoutSeconds ?? DEFAULT_TRY_TIMEOUT_SECONDS) * 1000,
+    changedPaths: paths,
+  };
   ctx.log.step(`dry run with applyMode ${mode} (${summary(paths)}; estimated impact ${i.changeImpact ?? "unknown"})`);
   const dry = await applyToNode(ctx, { ...call, dryRun: true }, o.deadline);
   ctx.log.info(`the node answers: ${dry.modeDetails}`);
@@ -47,13 +62,21 @@ export async function applyChange(ctx: RollContext, r: RenderedConfig, live: Liv
   const res = await applyToNode(ctx, { ...call, dryRun: false }, o.deadline);
   const applied: AppliedMode = mode === "auto" ? (res.rebootNeeded ? "reboot" : "no-reboot") : mode;
   ctx.log.info(res.modeDetails.split("\n")[0]);
-  ctx.log.step(applied === "reboot" ? "waiting for the node to reboot, then reading the config back" : "reading the config back");
+  ctx.log.step(
+    applied === "reboot" ? "waiting for the node to reboot, then reading the config back" : "reading the config back",
+  );
   const which = mode === "staged" ? "persistent" : "active";
   return [applied, await confirmConfig(ctx, r, applied, hash, which, o.deadline)];
 }
 
 /** drain → apply staged → reboot → read back → uncordon (the roll drains and uncordons itself). */
-async function gracefulReboot(ctx: RollContext, r: RenderedConfig, config: string, hash: string, o: ChangeOptions): Promise<[AppliedMode, LiveConfigs]> {
+async function gracefulReboot(
+  ctx: RollContext,
+  r: RenderedConfig,
+  config: string,
+  hash: string,
+  o: ChangeOptions,
+): Promise<[AppliedMode, LiveConfigs]> {
   const i = ctx.inputs;
   let handle: KubeHandle | undefined;
   if (!o.inRoll) {
@@ -68,8 +91,11 @@ async function gracefulReboot(ctx: RollContext, r: RenderedConfig, config: strin
   await inStep(ctx, "reboot", () => ctx.client.reboot({ ...targetOf(ctx), wait: true }));
   const live = await confirmConfig(ctx, r, "reboot", hash, "active", o.deadline);
   if (!o.inRoll) {
-    ctx.log.step(handle ? `uncordoning ${handle.name} and waiting until it is Ready` : "no Kubernetes node to uncordon");
-    if (handle) await inStep(ctx, "uncordon", () => uncordonReady(ctx, handle!, Math.max(1000, o.deadline - ctx.deps.now())));
+    ctx.log.step(
+      handle ? `uncordoning ${handle.name} and waiting until it is Ready` : "no Kubernetes node to uncordon",
+    );
+    if (handle)
+      await inStep(ctx, "uncordon", () => uncordonReady(ctx, handle!, Math.max(1000, o.deadline - ctx.deps.now())));
   }
   return ["reboot", live];
 }

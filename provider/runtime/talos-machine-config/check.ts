@@ -6,7 +6,14 @@
 import { errorMessage } from "../../internal/errors";
 import { maskSecrets, registerSecret } from "../../internal/log";
 import { trialRenderFailure } from "./trial";
-import { ChangeImpact, changeImpact, diffConfigs, encodeUserData, isKubernetesImagePath, secretValuesOf } from "../../talos/config";
+import {
+  ChangeImpact,
+  changeImpact,
+  diffConfigs,
+  encodeUserData,
+  isKubernetesImagePath,
+  secretValuesOf,
+} from "../../talos/config";
 import { CheckResult, Props, UNKNOWN_VALUE } from "../dispatch/types";
 import { RuntimeDeps } from "./deps";
 import { propertyOfError, renderInputs } from "./render";
@@ -41,10 +48,16 @@ export function changedPaths(olds: Props, redacted: string, hash: string, i: Mac
  * unchanged preview stays unchanged), `reboot` when only secret values changed (machine.token
  * needs one; the redacted texts cannot tell which), else estimated from the changed paths.
  */
-export function impactAgainst(olds: Props, redacted: string, hash: string, role: "controlplane" | "worker"): ChangeImpact {
+export function impactAgainst(
+  olds: Props,
+  redacted: string,
+  hash: string,
+  role: "controlplane" | "worker",
+): ChangeImpact {
   const before = olds.redactedConfig;
   if (typeof before !== "string" || before === "" || before === UNKNOWN_VALUE) return "none";
-  if (olds.configHash === hash) return IMPACTS.includes(olds.changeImpact as ChangeImpact) ? (olds.changeImpact as ChangeImpact) : "none";
+  if (olds.configHash === hash)
+    return IMPACTS.includes(olds.changeImpact as ChangeImpact) ? (olds.changeImpact as ChangeImpact) : "none";
   const changes = diffConfigs(before, redacted);
   return changes.length === 0 ? "reboot" : changeImpact(changes, role);
 }
@@ -55,10 +68,15 @@ function failure(property: string, e: unknown): CheckResult<MachineConfigInputs>
 }
 
 /** The checked inputs, or failures naming the input (patch list and index, field) at fault. */
-export async function checkMachineConfig(olds: Props, news: Props, deps: RuntimeDeps): Promise<CheckResult<MachineConfigInputs>> {
+export async function checkMachineConfig(
+  olds: Props,
+  news: Props,
+  deps: RuntimeDeps,
+): Promise<CheckResult<MachineConfigInputs>> {
   const inputs = userInputs(olds, news);
   const failures = inputFailures(inputs);
-  if (failures.length === 0 && !containsUnknown(inputs.talosVersion) && !containsUnknown(inputs.kubernetesVersion)) failures.push(...supportFailures(olds, inputs));
+  if (failures.length === 0 && !containsUnknown(inputs.talosVersion) && !containsUnknown(inputs.kubernetesVersion))
+    failures.push(...supportFailures(olds, inputs));
   if (failures.length > 0) return { inputs: inputs as unknown as MachineConfigInputs, failures };
   const i = inputs as unknown as MachineConfigInputs;
   if (USER_INPUT_KEYS.some((k) => containsUnknown(inputs[k]))) {
@@ -66,7 +84,14 @@ export async function checkMachineConfig(olds: Props, news: Props, deps: Runtime
     // the patches now with placeholder facts so a bad one fails before any server is wiped.
     const trial = await trialRenderFailure(inputs, deps);
     if (trial) return { inputs: i, failures: [{ ...trial, reason: maskSecrets(trial.reason) }] };
-    return { inputs: { ...i, redactedConfig: UNKNOWN_VALUE, configHash: UNKNOWN_VALUE, changeImpact: UNKNOWN_VALUE as ChangeImpact } };
+    return {
+      inputs: {
+        ...i,
+        redactedConfig: UNKNOWN_VALUE,
+        configHash: UNKNOWN_VALUE,
+        changeImpact: UNKNOWN_VALUE as ChangeImpact,
+      },
+    };
   }
   let rendered;
   try {
@@ -85,6 +110,19 @@ export async function checkMachineConfig(olds: Props, news: Props, deps: Runtime
     }
   }
   const changeImpact = impactAgainst(olds, rendered.redacted, rendered.hash, i.role);
-  const planned = plannedAction({ olds, news: i, impact: changeImpact, paths: changedPaths(olds, rendered.redacted, rendered.hash, i) });
-  return { inputs: { ...i, redactedConfig: rendered.redacted, configHash: rendered.hash, changeImpact, ...(planned ? { plannedAction: planned } : {}) } };
+  const planned = plannedAction({
+    olds,
+    news: i,
+    impact: changeImpact,
+    paths: changedPaths(olds, rendered.redacted, rendered.hash, i),
+  });
+  return {
+    inputs: {
+      ...i,
+      redactedConfig: rendered.redacted,
+      configHash: rendered.hash,
+      changeImpact,
+      ...(planned ? { plannedAction: planned } : {}),
+    },
+  };
 }

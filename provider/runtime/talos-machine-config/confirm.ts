@@ -16,18 +16,43 @@ export function resourceLabel(i: MachineConfigInputs): string {
 
 /** The resource id: `<cluster>/<node>`, or `<cluster>/user-data/<hostname or hash>` for user-data delivery. */
 export function machineConfigId(i: MachineConfigInputs, hash: string): string {
-  return i.delivery === "user-data" ? `${i.clusterName}/user-data/${i.hostname ?? hash.slice(0, 12)}` : `${i.clusterName}/${requireNode(i)}`;
+  return i.delivery === "user-data"
+    ? `${i.clusterName}/user-data/${i.hostname ?? hash.slice(0, 12)}`
+    : `${i.clusterName}/${requireNode(i)}`;
 }
 
 /** The partial resource of a config the node accepted but did not confirm (`liveConfigHash: ""`). */
-export function unverified(i: MachineConfigInputs, r: RenderedConfig, appliedMode: AppliedMode, e: unknown): PartialResourceError {
-  const outs = definedOnly({ config: r.config, redactedConfig: r.redacted, configHash: r.hash, appliedMode, rebootPending: false, liveConfigHash: "", drift: [] });
-  return new PartialResourceError(machineConfigId(i, r.hash), outs, e, `[${resourceLabel(i)}] node ${i.node} accepted the config but did not confirm it: ${errorMessage(e)}`);
+export function unverified(
+  i: MachineConfigInputs,
+  r: RenderedConfig,
+  appliedMode: AppliedMode,
+  e: unknown,
+): PartialResourceError {
+  const outs = definedOnly({
+    config: r.config,
+    redactedConfig: r.redacted,
+    configHash: r.hash,
+    appliedMode,
+    rebootPending: false,
+    liveConfigHash: "",
+    drift: [],
+  });
+  return new PartialResourceError(
+    machineConfigId(i, r.hash),
+    outs,
+    e,
+    `[${resourceLabel(i)}] node ${i.node} accepted the config but did not confirm it: ${errorMessage(e)}`,
+  );
 }
 
 /** Waits until the node's `which` config has `hash` (until `deadline`, epoch ms); a timeout becomes the partial resource. */
 export async function confirmConfig(
-  ctx: NodeContext & { inputs: MachineConfigInputs }, r: RenderedConfig, mode: AppliedMode, hash: string, which: "active" | "persistent", deadline: number,
+  ctx: NodeContext & { inputs: MachineConfigInputs },
+  r: RenderedConfig,
+  mode: AppliedMode,
+  hash: string,
+  which: "active" | "persistent",
+  deadline: number,
 ): Promise<LiveConfigs> {
   try {
     return await waitForConfig(ctx, hash, which, Math.max(1000, deadline - ctx.deps.now()));

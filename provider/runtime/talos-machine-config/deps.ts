@@ -6,7 +6,16 @@
 import { Sleep, realSleep } from "../../internal/retry";
 import { ConfigRenderCache, sharedRenderCache } from "../../talos/config";
 import type {
-  ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, UpgradeOptions, VersionOptions,
+  ApplyConfigOptions,
+  ApplyResult,
+  EtcdMember,
+  GetOptions,
+  NodeTarget,
+  ResetOptions,
+  ServerVersion,
+  TalosResource,
+  UpgradeOptions,
+  VersionOptions,
 } from "../../talos/talosctl";
 import type { Talosctl } from "../../talos/talosctl";
 import { KubeClient, drainNode, waitNodeReady } from "../../kube";

@@ -26,7 +26,12 @@ function replacedKeys(olds: Props, news: Props): string[] {
 
 /** True when the last refresh found the node keeping a config other than the desired one. */
 export function hasDrifted(olds: Props): boolean {
-  return olds.delivery !== "user-data" && typeof olds.liveConfigHash === "string" && typeof olds.configHash === "string" && olds.liveConfigHash !== olds.configHash;
+  return (
+    olds.delivery !== "user-data" &&
+    typeof olds.liveConfigHash === "string" &&
+    typeof olds.configHash === "string" &&
+    olds.liveConfigHash !== olds.configHash
+  );
 }
 
 /**

@@ -14,19 +14,31 @@ export function defersKubernetesImages(i: Pick<MachineConfigInputs, "kubernetesU
 }
 
 /** The live config as compared with `desired`: the deferred image paths taken from `desired`. */
-export function comparableLive(liveText: string, desired: string | undefined, i: Pick<MachineConfigInputs, "kubernetesUpgrade">): string {
+export function comparableLive(
+  liveText: string,
+  desired: string | undefined,
+  i: Pick<MachineConfigInputs, "kubernetesUpgrade">,
+): string {
   if (!desired || !defersKubernetesImages(i)) return liveText;
   return pinKubernetesImages(liveText, desired).config;
 }
 
 /** The config to apply to a configured node: the rendered one with the node's own Kubernetes images kept. */
-export function configToApply(rendered: string, live: LiveConfigs, i: Pick<MachineConfigInputs, "kubernetesUpgrade">): { config: string; pinned: string[] } {
+export function configToApply(
+  rendered: string,
+  live: LiveConfigs,
+  i: Pick<MachineConfigInputs, "kubernetesUpgrade">,
+): { config: string; pinned: string[] } {
   if (!defersKubernetesImages(i)) return { config: rendered, pinned: [] };
   return pinKubernetesImages(rendered, live.persistent ?? live.active);
 }
 
 /** Outputs describing what the node keeps: `liveConfigHash` of its persistent config (compared after pinning), `rebootPending` when it differs from the active one. */
-export function liveOutputs(live: LiveConfigs, desired?: string, i: Pick<MachineConfigInputs, "kubernetesUpgrade"> = {}): Pick<Partial<MachineConfigOutputs>, "liveConfigHash" | "rebootPending"> {
+export function liveOutputs(
+  live: LiveConfigs,
+  desired?: string,
+  i: Pick<MachineConfigInputs, "kubernetesUpgrade"> = {},
+): Pick<Partial<MachineConfigOutputs>, "liveConfigHash" | "rebootPending"> {
   const active = configHash(live.active);
   const keptText = live.persistent ?? live.active;
   const kept = live.persistent === null ? active : configHash(live.persistent);

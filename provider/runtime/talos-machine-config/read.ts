@@ -22,7 +22,12 @@ async function contextOf(props: MachineConfigOutputs, deps: RuntimeDeps, log: St
 }
 
 /** Drift lines (`~ path: before => after`) from the desired redacted config to the node's (compared after pinning the deferred Kubernetes images). */
-export function driftLines(desiredRedacted: string, liveConfig: string, desired?: string, i: Pick<MachineConfigOutputs, "kubernetesUpgrade"> = {}): string[] {
+export function driftLines(
+  desiredRedacted: string,
+  liveConfig: string,
+  desired?: string,
+  i: Pick<MachineConfigOutputs, "kubernetesUpgrade"> = {},
+): string[] {
   const changes = diffConfigs(desiredRedacted, redactConfig(comparableLive(liveConfig, desired, i)));
   return changes.length === 0 ? [] : formatConfigDiff(changes).split("\n");
 }
@@ -41,22 +46,40 @@ export async function readMachineConfig(props: MachineConfigOutputs, deps: Runti
   }
   if (state.kind === "maintenance") {
     log.warn(`node ${props.node} is in maintenance mode: it has no config (reset or reinstalled?)`);
-    return { ...props, liveConfigHash: "", rebootPending: false, drift: ["- (the node has no config: maintenance mode)"] };
+    return {
+      ...props,
+      liveConfigHash: "",
+      rebootPending: false,
+      drift: ["- (the node has no config: maintenance mode)"],
+    };
   }
   const kept = state.live.persistent ?? state.live.active;
   const drift = driftLines(props.redactedConfig ?? "", kept, props.config, props);
   const outs = { ...props, ...liveOutputs(state.live, props.config, props), drift };
-  if (outs.liveConfigHash !== props.configHash) log.warn(`node ${props.node} drifted from the desired config:\n${drift.join("\n") || "(secret values differ)"}`);
+  if (outs.liveConfigHash !== props.configHash)
+    log.warn(`node ${props.node} drifted from the desired config:\n${drift.join("\n") || "(secret values differ)"}`);
   return outs;
 }
 
 async function resetNode(ctx: NodeContext, props: MachineConfigOutputs, deps: RuntimeDeps): Promise<void> {
   ctx.log.step(`resetting ${ctx.node} (graceful; wipes STATE and EPHEMERAL)`);
-  await ctx.client.reset({ node: ctx.node, endpoints: ctx.endpoints, talosconfig: ctx.talosconfig, graceful: true, reboot: true, systemLabelsToWipe: ["STATE", "EPHEMERAL"], wait: false });
+  await ctx.client.reset({
+    node: ctx.node,
+    endpoints: ctx.endpoints,
+    talosconfig: ctx.talosconfig,
+    graceful: true,
+    reboot: true,
+    systemLabelsToWipe: ["STATE", "EPHEMERAL"],
+    wait: false,
+  });
   ctx.log.step("waiting for maintenance mode");
   await pollUntil(async () => ((await probeNode(ctx)).kind === "maintenance" ? true : undefined), {
     what: `node ${ctx.node} to come back in maintenance mode after the reset`,
-    timeoutMs: (props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000, initialMs: 250, maxMs: 5000, sleep: deps.sleep, now: deps.now,
+    timeoutMs: (props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    initialMs: 250,
+    maxMs: 5000,
+    sleep: deps.sleep,
+    now: deps.now,
     transient: (e) => isUnreachable(e) || isTlsRefusal(e) || isError(e, "ForeignNodeError"),
   });
 }

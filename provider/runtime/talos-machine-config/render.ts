@@ -6,7 +6,13 @@
 import { createHash } from "crypto";
 import { errorMessage, isError } from "../../internal/errors";
 import {
-  ConfigGenerator, ConfigPatchError, RenderArgs, RenderedConfig, applyLoadedPatches, loadRenderPatches, renderMachineConfig,
+  ConfigGenerator,
+  ConfigPatchError,
+  RenderArgs,
+  RenderedConfig,
+  applyLoadedPatches,
+  loadRenderPatches,
+  renderMachineConfig,
 } from "../../talos/config";
 import type { LoadedPatch } from "../../talos/config";
 import { RuntimeDeps } from "./deps";
@@ -20,7 +26,8 @@ function generatorOf(deps: RuntimeDeps): ConfigGenerator {
   const t = deps.talosctl();
   const binary = (t as { binary?: unknown }).binary;
   const disk = typeof binary === "string" ? deps.diskCache?.(binary) : undefined;
-  if (!disk) return { genConfig: (o) => t.genConfig(o), validate: (config, mode, strict) => t.validate(config, mode, strict) };
+  if (!disk)
+    return { genConfig: (o) => t.genConfig(o), validate: (config, mode, strict) => t.validate(config, mode, strict) };
   return {
     genConfig: (o) => disk.genConfig(o, () => t.genConfig(o)),
     validate: (config, mode, strict) => disk.validate(config, mode, strict, () => t.validate(config, mode, strict)),
@@ -70,7 +77,11 @@ export async function adminTalosconfig(i: MachineConfigInputs, deps: RuntimeDeps
   return (await deps.cache.get(key, () => generatorOf(deps).genConfig(key))).talosconfig;
 }
 
-async function problemsOf(generator: ConfigGenerator, config: string, mode: "metal" | "cloud"): Promise<string | undefined> {
+async function problemsOf(
+  generator: ConfigGenerator,
+  config: string,
+  mode: "metal" | "cloud",
+): Promise<string | undefined> {
   try {
     await generator.validate(config, mode, true);
     return undefined;
@@ -84,7 +95,12 @@ async function problemsOf(generator: ConfigGenerator, config: string, mode: "met
  * Finds the shortest prefix of the patches whose result fails validation (binary search: a patch
  * list that fails usually keeps failing once the bad patch is in) and names its last patch.
  */
-async function blameValidation(args: RenderArgs, generator: ConfigGenerator, deps: RuntimeDeps, original: Error): Promise<Error> {
+async function blameValidation(
+  args: RenderArgs,
+  generator: ConfigGenerator,
+  deps: RuntimeDeps,
+  original: Error,
+): Promise<Error> {
   const patches: LoadedPatch[] = loadRenderPatches(args);
   const key = genKeyOf(args);
   const generated = await deps.cache.get(key, () => generator.genConfig(key));

@@ -67,6 +67,9 @@ export async function trialRenderFailure(inputs: Props, deps: RuntimeDeps): Prom
   } catch (e) {
     const property = propertyOfError(e);
     if (property === undefined) throw e;
-    return { property, reason: `${(e as Error).message} (found at preview by a trial render with placeholder node facts, before any server is touched)` };
+    return {
+      property,
+      reason: `${(e as Error).message} (found at preview by a trial render with placeholder node facts, before any server is touched)`,
+    };
   }
 }

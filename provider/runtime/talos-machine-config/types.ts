@@ -80,23 +80,64 @@ export interface MachineConfigOutputs extends MachineConfigInputs {
 
 /** Input keys the user sets (the computed ones are added by check). */
 export const USER_INPUT_KEYS = [
-  "secretsYaml", "clusterName", "endpoint", "role", "talosVersion", "kubernetesVersion", "installImage", "installDisk",
-  "hostname", "clusterPatches", "rolePatches", "nodePatches", "networkPatch", "variables", "platform", "delivery", "node",
-  "endpoints", "applyMode", "tryTimeoutSeconds", "timeoutSeconds", "resetOnDelete", "configVersion", "drain",
-  "drainTimeoutSeconds", "upgradeTimeoutSeconds", "allowQuorumLoss", "kubernetesUpgrade", "rollPosition",
+  "secretsYaml",
+  "clusterName",
+  "endpoint",
+  "role",
+  "talosVersion",
+  "kubernetesVersion",
+  "installImage",
+  "installDisk",
+  "hostname",
+  "clusterPatches",
+  "rolePatches",
+  "nodePatches",
+  "networkPatch",
+  "variables",
+  "platform",
+  "delivery",
+  "node",
+  "endpoints",
+  "applyMode",
+  "tryTimeoutSeconds",
+  "timeoutSeconds",
+  "resetOnDelete",
+  "configVersion",
+  "drain",
+  "drainTimeoutSeconds",
+  "upgradeTimeoutSeconds",
+  "allowQuorumLoss",
+  "kubernetesUpgrade",
+  "rollPosition",
 ] as const;
 
 /** Keys that change only how the config is delivered, not what it is. */
 export const DELIVERY_KEYS = [
-  "node", "endpoints", "applyMode", "tryTimeoutSeconds", "timeoutSeconds", "resetOnDelete", "drain", "drainTimeoutSeconds",
-  "upgradeTimeoutSeconds", "allowQuorumLoss", "kubernetesUpgrade", "rollPosition",
+  "node",
+  "endpoints",
+  "applyMode",
+  "tryTimeoutSeconds",
+  "timeoutSeconds",
+  "resetOnDelete",
+  "drain",
+  "drainTimeoutSeconds",
+  "upgradeTimeoutSeconds",
+  "allowQuorumLoss",
+  "kubernetesUpgrade",
+  "rollPosition",
 ] as const;
 
 /** Keys that describe the coming change but change nothing by themselves: they alone never make an update. */
 export const DESCRIPTIVE_KEYS = ["plannedAction", "rollPosition"] as const;
 
 /** Input keys that may carry key material, marked secret by the resource class. */
-export const SECRET_INPUT_KEYS = ["secretsYaml", "clusterPatches", "rolePatches", "nodePatches", "networkPatch"] as const;
+export const SECRET_INPUT_KEYS = [
+  "secretsYaml",
+  "clusterPatches",
+  "rolePatches",
+  "nodePatches",
+  "networkPatch",
+] as const;
 
 /** Output keys that carry key material (`additionalSecretOutputs`). */
 export const SECRET_OUTPUT_KEYS = ["config", "userData", ...SECRET_INPUT_KEYS] as const;
@@ -140,10 +181,21 @@ export function renderArgsOf(i: MachineConfigInputs): RenderArgs {
   if (kubernetesVersion === undefined) kubernetesVersion = defaultKubernetesVersion(contract);
   if (kubernetesVersion.startsWith("v")) kubernetesVersion = kubernetesVersion.slice(1);
   return {
-    clusterName: i.clusterName, endpoint: i.endpoint, role: i.role, talosVersion: contract, kubernetesVersion,
-    installImage: installImageOf(i), installDisk: i.installDisk, hostname: i.hostname,
-    secretsYaml: i.secretsYaml, clusterPatches: i.clusterPatches, rolePatches: i.rolePatches, nodePatches: i.nodePatches,
-    networkPatch: i.networkPatch, variables: i.variables, mode: platformOf(i),
+    clusterName: i.clusterName,
+    endpoint: i.endpoint,
+    role: i.role,
+    talosVersion: contract,
+    kubernetesVersion,
+    installImage: installImageOf(i),
+    installDisk: i.installDisk,
+    hostname: i.hostname,
+    secretsYaml: i.secretsYaml,
+    clusterPatches: i.clusterPatches,
+    rolePatches: i.rolePatches,
+    nodePatches: i.nodePatches,
+    networkPatch: i.networkPatch,
+    variables: i.variables,
+    mode: platformOf(i),
   };
 }
 
@@ -154,6 +206,7 @@ export function endpointsOf(i: MachineConfigInputs): string[] {
 
 /** The node address; an InputError for `apply` delivery without one. */
 export function requireNode(i: MachineConfigInputs): string {
-  if (typeof i.node !== "string" || i.node.trim() === "") throw new InputError("node", 'is required for delivery "apply": the address of the node\'s Talos API');
+  if (typeof i.node !== "string" || i.node.trim() === "")
+    throw new InputError("node", 'is required for delivery "apply": the address of the node\'s Talos API');
   return i.node;
 }

@@ -23,12 +23,20 @@ function failures(i: Props): CheckFailure[] {
   const out: CheckFailure[] = [];
   const add = (field: string, fn: () => void) => {
     if (isUnknown(i[field])) return;
-    try { fn(); } catch (e) { out.push({ property: field, reason: errorMessage(e) }); }
+    try {
+      fn();
+    } catch (e) {
+      out.push({ property: field, reason: errorMessage(e) });
+    }
   };
   add("talosVersion", () => parseTalosVersion(i.talosVersion as string));
   if (i.secretsYaml !== undefined) add("secretsYaml", () => validateBundle(String(i.secretsYaml)));
   const t = i.rotationTrigger;
-  if (t !== undefined && typeof t !== "string" && typeof t !== "number") out.push({ property: "rotationTrigger", reason: new InputError("rotationTrigger", "must be a string or a number").message });
+  if (t !== undefined && typeof t !== "string" && typeof t !== "number")
+    out.push({
+      property: "rotationTrigger",
+      reason: new InputError("rotationTrigger", "must be a string or a number").message,
+    });
   return out;
 }
 
@@ -44,9 +52,13 @@ export const runtime: ResourceRuntime<SecretsInputs, SecretsOutputs> = {
     return { inputs: news as unknown as SecretsInputs, failures: failures(news) };
   },
   async diff(_id, olds, news) {
-    const replaces = !isUnknown(news.rotationTrigger) && !deepEqual(olds.rotationTrigger, news.rotationTrigger) ? ["rotationTrigger"] : [];
+    const replaces =
+      !isUnknown(news.rotationTrigger) && !deepEqual(olds.rotationTrigger, news.rotationTrigger)
+        ? ["rotationTrigger"]
+        : [];
     // Adopting another bundle is an update (there is nothing remote); dropping the input keeps the bundle.
-    const adopt = news.secretsYaml !== undefined && (isUnknown(news.secretsYaml) || news.secretsYaml !== olds.secretsYaml);
+    const adopt =
+      news.secretsYaml !== undefined && (isUnknown(news.secretsYaml) || news.secretsYaml !== olds.secretsYaml);
     return { changes: replaces.length > 0 || adopt, replaces };
   },
   async create(i) {
@@ -64,7 +76,8 @@ export const runtime: ResourceRuntime<SecretsInputs, SecretsOutputs> = {
     return { id, props };
   },
   async update(_id, olds, news) {
-    if (news.secretsYaml !== undefined && news.secretsYaml !== olds.secretsYaml) return { outs: outputsOf(news.secretsYaml, true) };
+    if (news.secretsYaml !== undefined && news.secretsYaml !== olds.secretsYaml)
+      return { outs: outputsOf(news.secretsYaml, true) };
     return { outs: { secretsYaml: olds.secretsYaml, adopted: olds.adopted, caExpiry: olds.caExpiry } };
   },
   async delete(id) {

@@ -24,7 +24,10 @@ export interface SecretsOutputs extends SecretsInputs {
  * Inputs and outputs of TalosSecrets, declared once. Only rotationTrigger replaces (the diff applies
  * it); the bundle is secret and always an output, adopted or generated.
  */
-export const TALOS_SECRETS_FIELDS = resourceSchema<KeysOf<SecretsInputs>, OutputOnlyKeys<SecretsOutputs, SecretsInputs>>({
+export const TALOS_SECRETS_FIELDS = resourceSchema<
+  KeysOf<SecretsInputs>,
+  OutputOnlyKeys<SecretsOutputs, SecretsInputs>
+>({
   inputs: { talosVersion: {}, secretsYaml: { secret: true, reported: true }, rotationTrigger: { replaces: true } },
   outputs: { adopted: {}, caExpiry: {} },
 });

@@ -7,7 +7,10 @@ export { meshTable };
 
 /** NAME ROLE WHERE POOL SERVER IPV4, one line per node. */
 export function nodeTable(rows: ClusterNodeRow[]): string {
-  return columns([["NAME", "ROLE", "WHERE", "POOL", "SERVER", "IPV4"], ...rows.map((r) => [r.name, r.role, r.where, r.pool, r.serverId, r.ipv4])]);
+  return columns([
+    ["NAME", "ROLE", "WHERE", "POOL", "SERVER", "IPV4"],
+    ...rows.map((r) => [r.name, r.role, r.where, r.pool, r.serverId, r.ipv4]),
+  ]);
 }
 
 const REDACTED_CHANGE = /^(\s+)redactedConfig: (".*)$/;

@@ -59,15 +59,26 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const outDir = o.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-demo-"));
   const scenario = hybridScenario(o.scenario);
   const workers = o.workers ?? { initial: 2, scaled: 3 };
-  steps.step(`starting the simulator: ${scenario.robot!.servers.length} Robot servers, Hetzner Cloud, Image Factory, talosctl stand-in`);
+  steps.step(
+    `starting the simulator: ${scenario.robot!.servers.length} Robot servers, Hetzner Cloud, Image Factory, talosctl stand-in`,
+  );
   const sim = await startSimulator({ scenario, stateDir: path.join(outDir, "sim") });
   try {
     log(`    Robot ${sim.robot.url}   Cloud ${sim.cloud.endpoint}   Image Factory ${sim.factory.url}`);
-    const session = new DemoSession(sim, outDir, {
-      controlPlanes: JSON.stringify(controlPlanesConfig(scenario.robot!.servers)), adminCidrs: JSON.stringify(["127.0.0.1/32"]), cloudWorkers: String(workers.initial),
-    }, log);
+    const session = new DemoSession(
+      sim,
+      outDir,
+      {
+        controlPlanes: JSON.stringify(controlPlanesConfig(scenario.robot!.servers)),
+        adminCidrs: JSON.stringify(["127.0.0.1/32"]),
+        cloudWorkers: String(workers.initial),
+      },
+      log,
+    );
     const result = await phases(session, steps, workers, o, log);
-    log(`Done in ${duration(Date.now() - started)}. The kubeconfig was written to ${result.kubeconfigPath} (mode 0600); remove ${outDir} when done.`);
+    log(
+      `Done in ${duration(Date.now() - started)}. The kubeconfig was written to ${result.kubeconfigPath} (mode 0600); remove ${outDir} when done.`,
+    );
     return { ...result, outDir, wallMs: Date.now() - started };
   } finally {
     await sim.stop();
@@ -77,8 +88,16 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-async function phases(s: DemoSession, steps: StepLogger, workers: { initial: number; scaled: number }, o: DemoOptions, log: (l: string) => void): Promise<Omit<DemoResult, "outDir" | "wallMs">> {
-  steps.step(`pulumi preview --diff: ${s.program} (3 control planes on dedicated servers, ${workers.initial} Cloud workers)`);
+async function phases(
+  s: DemoSession,
+  steps: StepLogger,
+  workers: { initial: number; scaled: number },
+  o: DemoOptions,
+  log: (l: string) => void,
+): Promise<Omit<DemoResult, "outDir" | "wallMs">> {
+  steps.step(
+    `pulumi preview --diff: ${s.program} (3 control planes on dedicated servers, ${workers.initial} Cloud workers)`,
+  );
   const preview = await s.run("preview");
   steps.step("pulumi up");
   const up = await s.run("up");
@@ -90,7 +109,9 @@ async function phases(s: DemoSession, steps: StepLogger, workers: { initial: num
   s.set({ controlPlaneLabels: JSON.stringify(DEMO_LABEL_CHANGE) });
   const configPreview = await s.run("preview");
   s.unset("controlPlaneLabels");
-  steps.step(`pulumi config rm controlPlaneLabels && pulumi config set cloudWorkers ${workers.scaled} && pulumi up (scale-out of the Cloud pool)`);
+  steps.step(
+    `pulumi config rm controlPlaneLabels && pulumi config set cloudWorkers ${workers.scaled} && pulumi up (scale-out of the Cloud pool)`,
+  );
   s.set({ cloudWorkers: String(workers.scaled) });
   const scaleOut = await s.run("up");
   printTables(scaleOut, log);
@@ -99,8 +120,16 @@ async function phases(s: DemoSession, steps: StepLogger, workers: { initial: num
   const destroy = await s.run("destroy");
   steps.step("stopping the simulator");
   return {
-    kubeconfigPath, nodes: scaleOut.outputs.nodes as ClusterNodeRow[], mesh: scaleOut.outputs.mesh as MeshRow[],
-    plans: { preview: preview.plan, up: up.plan, configPreview: configPreview.plan, scaleOut: scaleOut.plan, destroy: destroy.plan },
+    kubeconfigPath,
+    nodes: scaleOut.outputs.nodes as ClusterNodeRow[],
+    mesh: scaleOut.outputs.mesh as MeshRow[],
+    plans: {
+      preview: preview.plan,
+      up: up.plan,
+      configPreview: configPreview.plan,
+      scaleOut: scaleOut.plan,
+      destroy: destroy.plan,
+    },
   };
 }
 

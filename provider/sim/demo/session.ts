@@ -47,7 +47,13 @@ export class DemoSession {
    * @param programConfig the example's own config (`controlPlanes`, `adminCidrs`, `cloudWorkers`…)
    * @param log receives every line (plan, per-field diffs, provider progress)
    */
-  constructor(readonly sim: Simulator, readonly outDir: string, private programConfig: Record<string, string>, private readonly log: (line: string) => void, readonly program = HYBRID_EXAMPLE) {
+  constructor(
+    readonly sim: Simulator,
+    readonly outDir: string,
+    private programConfig: Record<string, string>,
+    private readonly log: (line: string) => void,
+    readonly program = HYBRID_EXAMPLE,
+  ) {
     this.stateFile = path.join(outDir, "state.json");
     this.project = projectName(program);
     linkPackageForPrograms();
@@ -66,7 +72,12 @@ export class DemoSession {
   /** `pulumi preview --diff`, `pulumi up` or `pulumi destroy` of the program with the current config. */
   run(operation: Operation): Promise<RunResult> {
     return runProgram({
-      program: this.program, project: this.project, stack: "demo", operation, stateFile: this.stateFile, passphrase: this.passphrase,
+      program: this.program,
+      project: this.project,
+      stack: "demo",
+      operation,
+      stateFile: this.stateFile,
+      passphrase: this.passphrase,
       config: { ...simulatorStackConfig(this.sim), ...this.programConfig },
       // The simulated Cloud finishes actions in milliseconds; hcloud-go's 500 ms first poll would dominate.
       pollIntervalMs: 50,

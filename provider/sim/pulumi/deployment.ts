@@ -30,7 +30,12 @@ export class Deployment {
   private readonly registered = new Set<string>();
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly prev: StackState, private readonly preview: boolean, private readonly driverFor: DriverFor, private readonly log: (l: string) => void) {
+  constructor(
+    private readonly prev: StackState,
+    private readonly preview: boolean,
+    private readonly driverFor: DriverFor,
+    private readonly log: (l: string) => void,
+  ) {
     this.old = new Map(prev.resources.map((r) => [r.urn, r]));
   }
 
@@ -74,11 +79,26 @@ export class Deployment {
     }
   }
 
-  private component(reg: Registration, old: ResourceState | undefined, slot: number, entry: PlanEntry): { id: string; outputs: Props } {
+  private component(
+    reg: Registration,
+    old: ResourceState | undefined,
+    slot: number,
+    entry: PlanEntry,
+  ): { id: string; outputs: Props } {
     const { plain, secretKeys } = splitSecrets(reg.inputs);
     const op: StepOp = old ? "same" : "create";
     entry.op = op;
-    this.slots[slot] = { urn: reg.urn, type: reg.type, custom: false, id: "", inputs: plain, outputs: plain, secretKeys, dependencies: reg.dependencies, parent: reg.parent };
+    this.slots[slot] = {
+      urn: reg.urn,
+      type: reg.type,
+      custom: false,
+      id: "",
+      inputs: plain,
+      outputs: plain,
+      secretKeys,
+      dependencies: reg.dependencies,
+      parent: reg.parent,
+    };
     if (op !== "same") this.log(planLine({ urn: reg.urn, op, diffKeys: [] }));
     return { id: "", outputs: reg.inputs };
   }
@@ -88,7 +108,8 @@ export class Deployment {
     if (r.op === "same") return;
     this.log(planLine(entry));
     const secretKeys = [...new Set([...r.state.secretKeys, ...(old?.secretKeys ?? [])])];
-    const lines = r.op === "create" ? createLines(r.inputs, secretKeys) : fieldLines(r.diffKeys, old!.inputs, r.inputs, secretKeys);
+    const lines =
+      r.op === "create" ? createLines(r.inputs, secretKeys) : fieldLines(r.diffKeys, old!.inputs, r.inputs, secretKeys);
     if (this.preview) lines.forEach((l) => this.log(l));
   }
 
@@ -99,8 +120,15 @@ export class Deployment {
     if (!(e instanceof PartialStepError)) return old;
     const { plain, secretKeys } = splitSecrets(reg.inputs);
     const base: ResourceState = {
-      urn: reg.urn, type: reg.type, custom: true, id: e.id, inputs: plain, outputs: {}, dependencies: reg.dependencies,
-      parent: reg.parent, secretKeys: [...new Set([...secretKeys, ...reg.additionalSecretOutputs])],
+      urn: reg.urn,
+      type: reg.type,
+      custom: true,
+      id: e.id,
+      inputs: plain,
+      outputs: {},
+      dependencies: reg.dependencies,
+      parent: reg.parent,
+      secretKeys: [...new Set([...secretKeys, ...reg.additionalSecretOutputs])],
     };
     return partialState(base, e);
   }
@@ -119,17 +147,22 @@ export class Deployment {
     gone.forEach((r, i) => {
       // Dependents come earlier in `gone`: the state lists dependencies before dependents.
       const dependents = gone.slice(0, i).filter((d) => d.dependencies?.includes(r.urn) || d.parent === r.urn);
-      done.set(r.urn, (async () => {
-        const clear = (await Promise.all(dependents.map((d) => done.get(d.urn)!))).every(Boolean);
-        if (!clear || stopped) return false;
-        started.add(r.urn);
-        const ok = await this.deleteOne(r);
-        if (!ok) stopped = true;
-        return ok;
-      })());
+      done.set(
+        r.urn,
+        (async () => {
+          const clear = (await Promise.all(dependents.map((d) => done.get(d.urn)!))).every(Boolean);
+          if (!clear || stopped) return false;
+          started.add(r.urn);
+          const ok = await this.deleteOne(r);
+          if (!ok) stopped = true;
+          return ok;
+        })(),
+      );
     });
     const deleted = await Promise.all(gone.map((r) => done.get(r.urn)!));
-    this.plan.push(...gone.filter((r) => started.has(r.urn)).map((r): PlanEntry => ({ urn: r.urn, op: "delete", diffKeys: [] })));
+    this.plan.push(
+      ...gone.filter((r) => started.has(r.urn)).map((r): PlanEntry => ({ urn: r.urn, op: "delete", diffKeys: [] })),
+    );
     // Kept in state order (dependencies first), so the next run deletes them dependents first again.
     this.carried.push(...gone.filter((_, i) => !deleted[i]).reverse());
   }

@@ -34,13 +34,23 @@ export function fieldLines(diffKeys: string[], olds: Props, news: Props, secretK
 
 /** Fields of a resource about to be created: `      message: "a"`. */
 export function createLines(news: Props, secretKeys: string[]): string[] {
-  return Object.keys(news).filter((k) => !k.startsWith("__")).sort().map((k) => `      ${k}: ${show(news[k], secretKeys.includes(k))}`);
+  return Object.keys(news)
+    .filter((k) => !k.startsWith("__"))
+    .sort()
+    .map((k) => `      ${k}: ${show(news[k], secretKeys.includes(k))}`);
 }
 
 /** The summary line: `Resources: 2 to create, 1 to update, 3 unchanged`. */
 export function summaryLine(counts: Record<StepOp, number>, preview: boolean): string {
-  const verbs: [StepOp, string][] = [["create", "create"], ["update", "update"], ["replace", "replace"], ["delete", "delete"]];
-  const parts = verbs.filter(([op]) => counts[op] > 0).map(([op, verb]) => `${counts[op]} ${preview ? `to ${verb}` : pastTense(verb)}`);
+  const verbs: [StepOp, string][] = [
+    ["create", "create"],
+    ["update", "update"],
+    ["replace", "replace"],
+    ["delete", "delete"],
+  ];
+  const parts = verbs
+    .filter(([op]) => counts[op] > 0)
+    .map(([op, verb]) => `${counts[op]} ${preview ? `to ${verb}` : pastTense(verb)}`);
   if (counts.same > 0) parts.push(`${counts.same} unchanged`);
   return `Resources: ${parts.length ? parts.join(", ") : "no changes"}`;
 }

@@ -32,13 +32,19 @@ export function hcloudDriver(type: string, api: () => Hcloud): Driver {
     async check(urn, olds, news) {
       const inputs = { ...news };
       if (t.autoname && (inputs.name === undefined || inputs.name === "")) inputs.name = olds.name ?? autoname(urn);
-      const failures = t.required.filter((k) => inputs[k] === undefined).map((k) => ({ property: k, reason: `Missing required property '${k}'` }));
+      const failures = t.required
+        .filter((k) => inputs[k] === undefined)
+        .map((k) => ({ property: k, reason: `Missing required property '${k}'` }));
       return { inputs, failures };
     },
     async diff(_urn, old, news) {
       const changed = changedInputKeys(old.inputs, news);
       const unknown = Object.values(news).includes(UNKNOWN);
-      return { changes: changed.length > 0 || unknown ? "some" : "none", replaces: changed.filter((k) => t.replaceKeys.includes(k)), deleteBeforeReplace: false };
+      return {
+        changes: changed.length > 0 || unknown ? "some" : "none",
+        replaces: changed.filter((k) => t.replaceKeys.includes(k)),
+        deleteBeforeReplace: false,
+      };
     },
     create: (_urn, inputs) => t.create(api(), inputs),
     update: async (_urn, old, inputs) => ({ outputs: await t.update(api(), old, inputs) }),
@@ -54,21 +60,34 @@ export async function getImage(h: Hcloud, args: Props): Promise<Props> {
     return imageResult(img as unknown as Props, args);
   }
   const filter = {
-    name: args.name as string | undefined, labelSelector: (args.withSelector ?? args.selector) as string | undefined,
-    architecture: (args.withArchitecture ?? "x86") as "x86" | "arm", status: args.withStatuses as ("available" | "creating" | "unavailable")[] | undefined,
+    name: args.name as string | undefined,
+    labelSelector: (args.withSelector ?? args.selector) as string | undefined,
+    architecture: (args.withArchitecture ?? "x86") as "x86" | "arm",
+    status: args.withStatuses as ("available" | "creating" | "unavailable")[] | undefined,
   };
   const images = await h.client.images.list(filter);
   const what = JSON.stringify(Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)));
   if (images.length === 0) throw new Error(`hcloud.getImage: no image found matching ${what}`);
-  if (images.length > 1 && !args.mostRecent) throw new Error(`hcloud.getImage: more than one image found matching ${what}; set mostRecent`);
+  if (images.length > 1 && !args.mostRecent)
+    throw new Error(`hcloud.getImage: more than one image found matching ${what}; set mostRecent`);
   const newest = [...images].sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id)[0];
   return imageResult(newest as unknown as Props, args);
 }
 
 function imageResult(img: Props, args: Props): Props {
   return {
-    ...args, id: img.id, name: img.name ?? "", description: img.description ?? "", type: img.type, status: img.status,
-    architecture: img.architecture, labels: img.labels ?? {}, osFlavor: img.os_flavor, osVersion: img.os_version ?? "",
-    created: img.created, deprecated: img.deprecated ?? "", rapidDeploy: img.rapid_deploy ?? false,
+    ...args,
+    id: img.id,
+    name: img.name ?? "",
+    description: img.description ?? "",
+    type: img.type,
+    status: img.status,
+    architecture: img.architecture,
+    labels: img.labels ?? {},
+    osFlavor: img.os_flavor,
+    osVersion: img.os_version ?? "",
+    created: img.created,
+    deprecated: img.deprecated ?? "",
+    rapidDeploy: img.rapid_deploy ?? false,
   };
 }

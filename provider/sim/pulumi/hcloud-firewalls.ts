@@ -5,9 +5,12 @@ import { Props } from "./values";
 
 function rules(i: Props): FirewallRule[] {
   return ((i.rules as Props[] | undefined) ?? []).map((r) => ({
-    direction: r.direction as FirewallRule["direction"], protocol: r.protocol as FirewallRule["protocol"],
+    direction: r.direction as FirewallRule["direction"],
+    protocol: r.protocol as FirewallRule["protocol"],
     ...(r.port !== undefined ? { port: r.port as string } : {}),
-    ...(r.direction === "in" ? { source_ips: (r.sourceIps as string[]) ?? [] } : { destination_ips: (r.destinationIps as string[]) ?? [] }),
+    ...(r.direction === "in"
+      ? { source_ips: (r.sourceIps as string[]) ?? [] }
+      : { destination_ips: (r.destinationIps as string[]) ?? [] }),
     ...(r.description !== undefined ? { description: r.description as string } : {}),
   }));
 }
@@ -16,11 +19,15 @@ function applyTos(i: Props): FirewallTarget[] {
   return ((i.applyTos as Props[] | undefined) ?? []).map((a) =>
     a.server !== undefined
       ? { type: "server", server: { id: Number(a.server) } }
-      : { type: "label_selector", label_selector: { selector: a.labelSelector as string } });
+      : { type: "label_selector", label_selector: { selector: a.labelSelector as string } },
+  );
 }
 
 function attachmentTargets(i: Props): FirewallTarget[] {
-  const selectors = ((i.labelSelectors as string[] | undefined) ?? []).map((selector): FirewallTarget => ({ type: "label_selector", label_selector: { selector } }));
+  const selectors = ((i.labelSelectors as string[] | undefined) ?? []).map((selector): FirewallTarget => ({
+    type: "label_selector",
+    label_selector: { selector },
+  }));
   return [...serverTargets(numericIds(i.serverIds)), ...selectors];
 }
 
@@ -30,7 +37,12 @@ export const firewallType: HcloudType = {
   replaceKeys: [],
   autoname: true,
   async create(h, i) {
-    const r = await h.client.firewalls.create({ name: i.name as string, labels: (i.labels as Record<string, string>) ?? {}, rules: rules(i), applyTo: applyTos(i) });
+    const r = await h.client.firewalls.create({
+      name: i.name as string,
+      labels: (i.labels as Record<string, string>) ?? {},
+      rules: rules(i),
+      applyTo: applyTos(i),
+    });
     await h.wait(r.actions);
     return { id: String(r.firewall.id), outputs: { ...i } };
   },
@@ -45,9 +57,11 @@ export const firewallType: HcloudType = {
     const found = await h.client.firewalls.get(Number(old.id));
     if (!found) return;
     // The API refuses to delete an applied firewall (422 resource_in_use).
-    const applied = found.applied_to.map((t): FirewallTarget => (t.type === "server"
-      ? { type: "server", server: { id: t.server.id } }
-      : { type: "label_selector", label_selector: { selector: t.label_selector.selector } }));
+    const applied = found.applied_to.map((t): FirewallTarget =>
+      t.type === "server"
+        ? { type: "server", server: { id: t.server.id } }
+        : { type: "label_selector", label_selector: { selector: t.label_selector.selector } },
+    );
     await retarget(h, Number(old.id), applied, []);
     await ignoreNotFound(h.client.firewalls.delete(Number(old.id)));
   },

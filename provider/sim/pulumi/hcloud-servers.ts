@@ -26,17 +26,28 @@ export const serverType: HcloudType = {
   async create(h, i) {
     const net = (i.publicNets as Props[] | undefined)?.[0];
     const r = await h.client.servers.create({
-      name: i.name as string, serverType: i.serverType as string, image: i.image as string, location: i.location as string | undefined,
-      userData: i.userData as string | undefined, labels: (i.labels as Record<string, string>) ?? {}, sshKeys: i.sshKeys as string[] | undefined,
+      name: i.name as string,
+      serverType: i.serverType as string,
+      image: i.image as string,
+      location: i.location as string | undefined,
+      userData: i.userData as string | undefined,
+      labels: (i.labels as Record<string, string>) ?? {},
+      sshKeys: i.sshKeys as string[] | undefined,
       firewalls: numericIds(i.firewallIds),
-      publicNet: net && { enableIpv4: net.ipv4Enabled as boolean | undefined, enableIpv6: net.ipv6Enabled as boolean | undefined },
+      publicNet: net && {
+        enableIpv4: net.ipv4Enabled as boolean | undefined,
+        enableIpv6: net.ipv6Enabled as boolean | undefined,
+      },
     });
     await h.wait([r.action, ...r.nextActions]);
     const id = String(r.server.id);
     return { id, outputs: await serverOutputs(h, id, i) };
   },
   async update(h, old, i) {
-    await h.client.servers.update(Number(old.id), { name: i.name as string, labels: (i.labels as Record<string, string>) ?? {} });
+    await h.client.servers.update(Number(old.id), {
+      name: i.name as string,
+      labels: (i.labels as Record<string, string>) ?? {},
+    });
     const target = serverTargets([Number(old.id)]);
     const before = numericIds(old.inputs.firewallIds);
     const after = numericIds(i.firewallIds);
@@ -56,12 +67,18 @@ export const sshKeyType: HcloudType = {
   replaceKeys: ["publicKey"],
   autoname: true,
   async create(h, i) {
-    const key = await h.client.sshKeys.create({ name: i.name as string, publicKey: i.publicKey as string, labels: (i.labels as Record<string, string>) ?? {} });
+    const key = await h.client.sshKeys.create({
+      name: i.name as string,
+      publicKey: i.publicKey as string,
+      labels: (i.labels as Record<string, string>) ?? {},
+    });
     return { id: String(key.id), outputs: { ...i, fingerprint: key.fingerprint } };
   },
   async update(h, old, i) {
     // SshKeysClient has no update yet: PUT through the same transport.
-    const { ssh_key } = await h.transport.request<{ ssh_key: SshKey }>("PUT", `/ssh_keys/${old.id}`, { body: { name: i.name, labels: i.labels ?? {} } });
+    const { ssh_key } = await h.transport.request<{ ssh_key: SshKey }>("PUT", `/ssh_keys/${old.id}`, {
+      body: { name: i.name, labels: i.labels ?? {} },
+    });
     return { ...i, fingerprint: ssh_key.fingerprint };
   },
   async delete(h, old) {

@@ -61,7 +61,12 @@ export function serverTargets(ids: number[]): FirewallTarget[] {
 }
 
 /** Applies `next` targets and removes those only in `prev`, waiting for the actions. */
-export async function retarget(h: Hcloud, firewall: number, prev: FirewallTarget[], next: FirewallTarget[]): Promise<void> {
+export async function retarget(
+  h: Hcloud,
+  firewall: number,
+  prev: FirewallTarget[],
+  next: FirewallTarget[],
+): Promise<void> {
   const key = (t: FirewallTarget) => JSON.stringify(t);
   const remove = prev.filter((x) => !next.some((y) => key(x) === key(y)));
   const add = next.filter((x) => !prev.some((y) => key(x) === key(y)));

@@ -44,11 +44,17 @@ export class HostClient {
   }
 
   /** Check(olds = old inputs, news = new inputs). */
-  async check(urn: string, olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
+  async check(
+    urn: string,
+    olds: Props,
+    news: Props,
+  ): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new proto.CheckRequest().setUrn(urn).setOlds(struct(olds)).setNews(struct(news));
     return this.call("check", req, { urn, olds, news }, (res) => ({
       inputs: (res.getInputs()?.toJavaScript() ?? {}) as Props,
-      failures: res.getFailuresList().map((f: any) => ({ property: f.getProperty() as string, reason: f.getReason() as string })),
+      failures: res
+        .getFailuresList()
+        .map((f: any) => ({ property: f.getProperty() as string, reason: f.getReason() as string })),
     }));
   }
 
@@ -57,19 +63,30 @@ export class HostClient {
     const req = new proto.DiffRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news));
     if (oldInputs) req.setOldInputs(struct(oldInputs));
     return this.call("diff", req, { id, urn, olds, news }, (res): HostDiff => ({
-      changes: CHANGES[res.getChanges()], replaces: res.getReplacesList(), stables: res.getStablesList(),
-      deleteBeforeReplace: res.getDeletebeforereplace(), hasDetailedDiff: res.getHasdetaileddiff(),
+      changes: CHANGES[res.getChanges()],
+      replaces: res.getReplacesList(),
+      stables: res.getStablesList(),
+      deleteBeforeReplace: res.getDeletebeforereplace(),
+      hasDetailedDiff: res.getHasdetaileddiff(),
     }));
   }
 
   /** Create(properties = checked inputs). */
   async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
     const req = new proto.CreateRequest().setUrn(urn).setProperties(struct(properties));
-    return this.call("create", req, { urn, properties }, (res) => ({ id: res.getId() as string, properties: (res.getProperties()?.toJavaScript() ?? {}) as Props }));
+    return this.call("create", req, { urn, properties }, (res) => ({
+      id: res.getId() as string,
+      properties: (res.getProperties()?.toJavaScript() ?? {}) as Props,
+    }));
   }
 
   /** Read(id, properties = old outputs, inputs = old inputs); omit both to mimic `pulumi import`. */
-  async read(id: string, urn: string, properties?: Props, inputs?: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
+  async read(
+    id: string,
+    urn: string,
+    properties?: Props,
+    inputs?: Props,
+  ): Promise<{ id: string; properties: Props; inputs?: Props }> {
     const req = new proto.ReadRequest().setId(id).setUrn(urn);
     if (properties) req.setProperties(struct(properties));
     if (inputs) req.setInputs(struct(inputs));
@@ -84,7 +101,9 @@ export class HostClient {
   async update(id: string, urn: string, olds: Props, news: Props, oldInputs?: Props): Promise<{ properties: Props }> {
     const req = new proto.UpdateRequest().setId(id).setUrn(urn).setOlds(struct(olds)).setNews(struct(news));
     if (oldInputs) req.setOldInputs(struct(oldInputs));
-    return this.call("update", req, { id, urn, olds, news }, (res) => ({ properties: (res.getProperties()?.toJavaScript() ?? {}) as Props }));
+    return this.call("update", req, { id, urn, olds, news }, (res) => ({
+      properties: (res.getProperties()?.toJavaScript() ?? {}) as Props,
+    }));
   }
 
   /** Delete(properties = old outputs). */
@@ -107,18 +126,23 @@ export class HostClient {
   private call<T>(method: string, request: any, plain: Props, decode: (res: any) => T): Promise<T> {
     const rec: CallRecord = { method, request: jsonClean(plain) };
     return new Promise((resolve, reject) => {
-      this.host.client[method](request, new this.host.grpc.Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (err: any, res: any) => {
-        if (err) {
-          const e = hostCallError(method, err);
-          rec.error = { code: e.code, details: e.details };
+      this.host.client[method](
+        request,
+        new this.host.grpc.Metadata(),
+        { deadline: Date.now() + this.callTimeoutMs },
+        (err: any, res: any) => {
+          if (err) {
+            const e = hostCallError(method, err);
+            rec.error = { code: e.code, details: e.details };
+            this.record(rec);
+            return reject(e);
+          }
+          const value = decode(res);
+          rec.response = jsonClean(value);
           this.record(rec);
-          return reject(e);
-        }
-        const value = decode(res);
-        rec.response = jsonClean(value);
-        this.record(rec);
-        resolve(value);
-      });
+          resolve(value);
+        },
+      );
     });
   }
 }

@@ -24,7 +24,10 @@ export class HostCallError extends TalosHetznerError {
 }
 
 /** Converts a grpc ServiceError into a HostCallError, unpacking `grpc-status-details-bin`. */
-export function hostCallError(method: string, e: { code?: number; details?: string; message?: string; metadata?: any }): HostCallError {
+export function hostCallError(
+  method: string,
+  e: { code?: number; details?: string; message?: string; metadata?: any },
+): HostCallError {
   return new HostCallError(method, e.code ?? -1, e.details ?? e.message ?? String(e), initFailure(e.metadata));
 }
 
@@ -36,7 +39,11 @@ function initFailure(metadata: any): InitFailure | undefined {
   for (const any of statusproto.Status.deserializeBinary(bins[0]).getDetailsList()) {
     const detail = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
     if (detail) {
-      return { id: detail.getId(), properties: detail.getProperties()?.toJavaScript() ?? {}, reasons: detail.getReasonsList() };
+      return {
+        id: detail.getId(),
+        properties: detail.getProperties()?.toJavaScript() ?? {},
+        reasons: detail.getReasonsList(),
+      };
     }
   }
   return undefined;

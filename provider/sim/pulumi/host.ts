@@ -41,7 +41,13 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
   const project = o.project ?? "project";
   const child = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:0"], {
     cwd: o.cwd,
-    env: { ...process.env, ...o.env, PULUMI_NODEJS_PROJECT: project, PULUMI_PROJECT: project, NODE_PATH: hostNodePath(o.env?.NODE_PATH ?? process.env.NODE_PATH) },
+    env: {
+      ...process.env,
+      ...o.env,
+      PULUMI_NODEJS_PROJECT: project,
+      PULUMI_PROJECT: project,
+      NODE_PATH: hostNodePath(o.env?.NODE_PATH ?? process.env.NODE_PATH),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await readPort(child, o);
@@ -60,9 +66,16 @@ function readPort(child: ChildProcess, o: HostOptions): Promise<number> {
   });
   return new Promise<number>((resolve, reject) => {
     let port: number | undefined;
-    const fail = (why: string) => reject(new TalosHetznerError(`dynamic-provider host ${why}; stderr: ${stderrTail.join(" | ")}`));
-    const timer = setTimeout(() => { child.kill("SIGKILL"); fail(`printed no port within ${o.startTimeoutMs ?? 30000} ms`); }, o.startTimeoutMs ?? 30000);
-    child.once("exit", (code) => { clearTimeout(timer); if (port === undefined) fail(`exited with code ${code} before printing its port`); });
+    const fail = (why: string) =>
+      reject(new TalosHetznerError(`dynamic-provider host ${why}; stderr: ${stderrTail.join(" | ")}`));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(`printed no port within ${o.startTimeoutMs ?? 30000} ms`);
+    }, o.startTimeoutMs ?? 30000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (port === undefined) fail(`exited with code ${code} before printing its port`);
+    });
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       if (port !== undefined) return o.onOutput?.(line, "stdout");
       port = Number(line.trim());

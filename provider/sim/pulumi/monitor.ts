@@ -20,7 +20,10 @@ export type InvokeHandler = (token: string, args: Props) => Promise<Props>;
 
 function registration(req: any, urn: string): Registration {
   return {
-    urn, type: req.getType(), name: req.getName(), custom: req.getCustom(),
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    custom: req.getCustom(),
     inputs: req.getObject()?.toJavaScript() ?? {},
     parent: req.getParent() || undefined,
     dependencies: req.getDependenciesList(),
@@ -33,8 +36,16 @@ function registration(req: any, urn: string): Registration {
 }
 
 class RunnerMonitor extends MockMonitor {
-  constructor(private readonly onRegister: RegisterHandler, onInvoke: InvokeHandler) {
-    super({ newResource: () => { throw new Error("unused"); }, call: (a: any) => onInvoke(a.token, a.inputs) });
+  constructor(
+    private readonly onRegister: RegisterHandler,
+    onInvoke: InvokeHandler,
+  ) {
+    super({
+      newResource: () => {
+        throw new Error("unused");
+      },
+      call: (a: any) => onInvoke(a.token, a.inputs),
+    });
   }
 
   async registerResource(req: any, callback: (err: unknown, res?: unknown) => void): Promise<void> {
@@ -58,9 +69,20 @@ class RunnerMonitor extends MockMonitor {
 }
 
 /** Points the Pulumi SDK at a runner monitor (preview = dry run: unresolved outputs become unknown). */
-export function installMonitor(o: { project: string; stack: string; preview: boolean; onRegister: RegisterHandler; onInvoke: InvokeHandler }): void {
+export function installMonitor(o: {
+  project: string;
+  stack: string;
+  preview: boolean;
+  onRegister: RegisterHandler;
+  onInvoke: InvokeHandler;
+}): void {
   // setMocks sets the feature flags a mock monitor supports; then our monitor replaces the mock one.
-  pulumi.runtime.setMocks({ newResource: () => ({ id: "", state: {} }), call: () => ({}) }, o.project, o.stack, o.preview);
+  pulumi.runtime.setMocks(
+    { newResource: () => ({ id: "", state: {} }), call: () => ({}) },
+    o.project,
+    o.stack,
+    o.preview,
+  );
   settings.setMockOptions(new RunnerMonitor(o.onRegister, o.onInvoke), o.project, o.stack, o.preview);
   // Plain data in, plain data out: resource references would reach providers as special objects.
   state.getStore().supportsResourceReferences = false;

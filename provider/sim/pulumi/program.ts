@@ -13,11 +13,15 @@ export function programEntry(target: string): string {
   const yaml = path.join(abs, "Pulumi.yaml");
   const yamlMain = fs.existsSync(yaml) ? /^main:\s*(\S+)/m.exec(fs.readFileSync(yaml, "utf8"))?.[1] : undefined;
   const pkg = path.join(abs, "package.json");
-  const pkgMain = fs.existsSync(pkg) ? (JSON.parse(fs.readFileSync(pkg, "utf8")).main as string | undefined) : undefined;
+  const pkgMain = fs.existsSync(pkg)
+    ? (JSON.parse(fs.readFileSync(pkg, "utf8")).main as string | undefined)
+    : undefined;
   for (const c of [yamlMain, pkgMain, "index.ts", "index.js"]) {
     if (c && fs.existsSync(path.join(abs, c))) return require.resolve(path.join(abs, c));
   }
-  throw new TalosHetznerError(`no Pulumi program found in ${abs} (looked for Pulumi.yaml main, package.json main, index.ts, index.js)`);
+  throw new TalosHetznerError(
+    `no Pulumi program found in ${abs} (looked for Pulumi.yaml main, package.json main, index.ts, index.js)`,
+  );
 }
 
 // Programs are often TypeScript and no ts-node is installed: transpile on require with the
@@ -28,7 +32,12 @@ function ensureTypeScriptHook(): void {
   require.extensions[".ts"] = (m: NodeJS.Module, filename: string) => {
     const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
       fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, sourceMap: false },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2020,
+        esModuleInterop: true,
+        sourceMap: false,
+      },
     });
     (m as unknown as { _compile(code: string, file: string): void })._compile(out.outputText, filename);
   };
@@ -41,7 +50,8 @@ export async function runProgramOnce(program: RunOptions["program"]): Promise<Re
   if (entry.endsWith(".ts")) ensureTypeScriptHook();
   const root = path.dirname(entry);
   // A fresh evaluation per run: resources register at module load.
-  for (const k of Object.keys(require.cache)) if (k.startsWith(root + path.sep) && !k.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[k];
+  for (const k of Object.keys(require.cache))
+    if (k.startsWith(root + path.sep) && !k.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[k];
   const mod = require(entry);
   const main = typeof mod?.default === "function" ? mod.default : undefined;
   return main ? ((await main()) ?? {}) : { ...mod };
@@ -49,7 +59,11 @@ export async function runProgramOnce(program: RunOptions["program"]): Promise<Re
 
 /** One resolved stack output: its value (UNKNOWN in a preview when not known yet) and whether it is secret. */
 export async function resolveOutput(value: unknown): Promise<{ value: unknown; secret: boolean }> {
-  const o = pulumi.output(value) as unknown as { promise(withUnknowns?: boolean): Promise<unknown>; isKnown: Promise<boolean>; isSecret: Promise<boolean> };
+  const o = pulumi.output(value) as unknown as {
+    promise(withUnknowns?: boolean): Promise<unknown>;
+    isKnown: Promise<boolean>;
+    isSecret: Promise<boolean>;
+  };
   const [v, known, secret] = await Promise.all([o.promise(true), o.isKnown, o.isSecret]);
   return { value: known ? v : UNKNOWN, secret };
 }

@@ -34,12 +34,21 @@ export class RunFailedError extends TalosHetznerError {
 class Services {
   private host?: Promise<{ running: RunningHost; client: HostClient }>;
   private api?: Hcloud;
-  constructor(private readonly o: RunOptions, private readonly config: StackConfig, private readonly log: (l: string) => void) {}
+  constructor(
+    private readonly o: RunOptions,
+    private readonly config: StackConfig,
+    private readonly log: (l: string) => void,
+  ) {}
 
   client = async (): Promise<HostClient> => {
     this.host ??= (async () => {
       const cwd = this.o.cwd ?? (typeof this.o.program === "string" ? programDir(this.o.program) : process.cwd());
-      const running = await startHost({ cwd, env: this.o.env, project: this.o.project ?? "project", onOutput: (l) => this.log(`    ${l}`) });
+      const running = await startHost({
+        cwd,
+        env: this.o.env,
+        project: this.o.project ?? "project",
+        onOutput: (l) => this.log(`    ${l}`),
+      });
       const client = new HostClient(running);
       await client.configure(configureArgs(this.config));
       return { running, client };
@@ -49,9 +58,17 @@ class Services {
 
   hcloud = (): Hcloud => {
     const token = configOrEnv(this.config, "hcloud:token", "HCLOUD_TOKEN");
-    if (!token) throw new InputError("hcloud:token", "is not set: run `pulumi config set --secret hcloud:token ...` or export HCLOUD_TOKEN");
+    if (!token)
+      throw new InputError(
+        "hcloud:token",
+        "is not set: run `pulumi config set --secret hcloud:token ...` or export HCLOUD_TOKEN",
+      );
     registerSecret(token);
-    this.api ??= hcloudFor(configOrEnv(this.config, "hcloud:endpoint", "HCLOUD_ENDPOINT", "https://api.hetzner.cloud/v1")!, token, this.o.pollIntervalMs);
+    this.api ??= hcloudFor(
+      configOrEnv(this.config, "hcloud:endpoint", "HCLOUD_ENDPOINT", "https://api.hetzner.cloud/v1")!,
+      token,
+      this.o.pollIntervalMs,
+    );
     return this.api;
   };
 
@@ -83,15 +100,24 @@ export async function runProgram(o: RunOptions): Promise<RunResult> {
   const prev = store.load();
   const services = new Services(o, config, log);
   const deployment = new Deployment(prev, preview, services.driverFor, log);
-  log(`${o.operation === "destroy" ? "Destroying" : preview ? "Previewing update" : "Updating"} (${o.stack ?? "dev"}):`);
+  log(
+    `${o.operation === "destroy" ? "Destroying" : preview ? "Previewing update" : "Updating"} (${o.stack ?? "dev"}):`,
+  );
   try {
-    const outputs = o.operation === "destroy" ? await destroy(deployment) : await execute(o, project, config, preview, deployment, services);
+    const outputs =
+      o.operation === "destroy"
+        ? await destroy(deployment)
+        : await execute(o, project, config, preview, deployment, services);
     const counts = countOps(deployment.plan.map((p) => p.op));
     log(summaryLine(counts, preview));
     // Saved even when something failed: what was created must stay known so it can be deleted later.
-    if (!preview) store.save({ resources: deployment.next, outputs: outputs.values, outputSecretKeys: outputs.secretKeys });
+    if (!preview)
+      store.save({ resources: deployment.next, outputs: outputs.values, outputSecretKeys: outputs.secretKeys });
     if (deployment.failures.length > 0) throw new RunFailedError(deployment.failures);
-    if (outputs.programError !== undefined) throw new TalosHetznerError(`the program failed: ${errorMessage(outputs.programError)}`, { cause: outputs.programError });
+    if (outputs.programError !== undefined)
+      throw new TalosHetznerError(`the program failed: ${errorMessage(outputs.programError)}`, {
+        cause: outputs.programError,
+      });
     return { outputs: outputs.values, plan: deployment.plan, counts };
   } finally {
     await services.stop();
@@ -110,18 +136,37 @@ async function destroy(d: Deployment): Promise<ProgramOutcome> {
   return { values: {}, secretKeys: [] };
 }
 
-async function execute(o: RunOptions, project: string, config: StackConfig, preview: boolean, d: Deployment, s: Services): Promise<ProgramOutcome> {
+async function execute(
+  o: RunOptions,
+  project: string,
+  config: StackConfig,
+  preview: boolean,
+  d: Deployment,
+  s: Services,
+): Promise<ProgramOutcome> {
   installConfig(config.values, config.secretKeys);
-  installMonitor({ project, stack: o.stack ?? "dev", preview, onRegister: d.onRegister, onInvoke: (token, args) => invoke(s, token, args) });
+  installMonitor({
+    project,
+    stack: o.stack ?? "dev",
+    preview,
+    onRegister: d.onRegister,
+    onInvoke: (token, args) => invoke(s, token, args),
+  });
   const rejections: unknown[] = [];
   const trap = (e: unknown) => rejections.push(e);
   process.on("unhandledRejection", trap);
   try {
-    const exported = await runProgramOnce(o.program).catch((e) => { rejections.push(e); return {}; });
+    const exported = await runProgramOnce(o.program).catch((e) => {
+      rejections.push(e);
+      return {};
+    });
     const values: Props = {};
     const secretKeys: string[] = [];
     for (const [k, v] of Object.entries(exported)) {
-      const r = await resolveOutput(v).catch((e) => { rejections.push(e); return undefined; });
+      const r = await resolveOutput(v).catch((e) => {
+        rejections.push(e);
+        return undefined;
+      });
       if (!r) continue;
       values[k] = r.value;
       if (r.secret) secretKeys.push(k);

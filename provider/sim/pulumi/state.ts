@@ -27,7 +27,10 @@ export class StateStore {
   private crypter?: Crypter;
   private salt?: string;
 
-  constructor(readonly file: string, private readonly passphrase: string | undefined) {}
+  constructor(
+    readonly file: string,
+    private readonly passphrase: string | undefined,
+  ) {}
 
   private getCrypter = (): Crypter => {
     if (this.crypter) return this.crypter;
@@ -46,7 +49,12 @@ export class StateStore {
     const resources = stored.resources.map((r) => {
       const inputs = decryptProps(r.inputs, this.getCrypter);
       const outputs = decryptProps(r.outputs, this.getCrypter);
-      return { ...r, inputs: inputs.props, outputs: outputs.props, secretKeys: [...new Set([...inputs.secretKeys, ...outputs.secretKeys])] };
+      return {
+        ...r,
+        inputs: inputs.props,
+        outputs: outputs.props,
+        secretKeys: [...new Set([...inputs.secretKeys, ...outputs.secretKeys])],
+      };
     });
     const outputs = decryptProps(stored.outputs, this.getCrypter);
     return { resources, outputs: outputs.props, outputSecretKeys: outputs.secretKeys };
@@ -61,7 +69,13 @@ export class StateStore {
     }));
     const outputs = encryptProps(state.outputs, state.outputSecretKeys, this.getCrypter);
     const salt = this.crypter?.saltState ?? this.salt;
-    const file: StoredFile = { version: 1, secretsProvider: "passphrase", ...(salt ? { encryptionSalt: salt } : {}), resources, outputs };
+    const file: StoredFile = {
+      version: 1,
+      secretsProvider: "passphrase",
+      ...(salt ? { encryptionSalt: salt } : {}),
+      resources,
+      outputs,
+    };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, JSON.stringify(file, null, 2) + "\n", { mode: 0o600 });

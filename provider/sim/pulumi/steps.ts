@@ -24,7 +24,12 @@ function checkFailureMessage(failures: { property: string; reason: string }[]): 
   return failures.map((f) => (f.reason.includes(f.property) ? f.reason : `${f.property}: ${f.reason}`)).join("; ");
 }
 
-function decide(diff: DriverDiff | undefined, old: ResourceState | undefined, diffKeys: string[], rawChanged: boolean): StepOp {
+function decide(
+  diff: DriverDiff | undefined,
+  old: ResourceState | undefined,
+  diffKeys: string[],
+  rawChanged: boolean,
+): StepOp {
   if (!old || !diff) return "create";
   if (diff.replaces.length > 0) return "replace";
   if (old.initErrors?.length) return "update";
@@ -42,7 +47,12 @@ function withIgnored(news: Props, old: ResourceState | undefined, ignore: string
 }
 
 /** Plans and (unless `preview`) executes one registration with its driver. */
-export async function runStep(reg: Registration, old: ResourceState | undefined, driver: Driver, preview: boolean): Promise<StepResult> {
+export async function runStep(
+  reg: Registration,
+  old: ResourceState | undefined,
+  driver: Driver,
+  preview: boolean,
+): Promise<StepResult> {
   const { plain, secretKeys: secretInputs } = splitSecrets(reg.inputs);
   const checked = await driver.check(reg.urn, old?.inputs ?? {}, withIgnored(plain, old, reg.ignoreChanges));
   if (checked.failures.length > 0) throw new Error(`check failed: ${checkFailureMessage(checked.failures)}`);
@@ -52,8 +62,17 @@ export async function runStep(reg: Registration, old: ResourceState | undefined,
   const op = decide(diff, old, diffKeys, old ? JSON.stringify(old.inputs) !== JSON.stringify(inputs) : false);
   const secretKeys = [...new Set([...secretInputs, ...reg.additionalSecretOutputs])];
   const base: ResourceState = {
-    urn: reg.urn, type: reg.type, custom: reg.custom, id: old?.id ?? "", inputs, outputs: old?.outputs ?? {}, secretKeys,
-    dependencies: reg.dependencies, parent: reg.parent, protect: reg.protect, retainOnDelete: reg.retainOnDelete,
+    urn: reg.urn,
+    type: reg.type,
+    custom: reg.custom,
+    id: old?.id ?? "",
+    inputs,
+    outputs: old?.outputs ?? {},
+    secretKeys,
+    dependencies: reg.dependencies,
+    parent: reg.parent,
+    protect: reg.protect,
+    retainOnDelete: reg.retainOnDelete,
   };
   if (preview) {
     const outputs = op === "same" ? base.outputs : inputs;
@@ -63,9 +82,17 @@ export async function runStep(reg: Registration, old: ResourceState | undefined,
   return finish(op, diffKeys, inputs, state);
 }
 
-async function execute(op: StepOp, reg: Registration, old: ResourceState | undefined, base: ResourceState, driver: Driver, diff?: DriverDiff): Promise<ResourceState> {
+async function execute(
+  op: StepOp,
+  reg: Registration,
+  old: ResourceState | undefined,
+  base: ResourceState,
+  driver: Driver,
+  diff?: DriverDiff,
+): Promise<ResourceState> {
   if (op === "same") return base;
-  if (op === "update") return { ...base, outputs: (await driver.update(reg.urn, old!, base.inputs)).outputs, initErrors: undefined };
+  if (op === "update")
+    return { ...base, outputs: (await driver.update(reg.urn, old!, base.inputs)).outputs, initErrors: undefined };
   const deleteFirst = op === "replace" && (reg.deleteBeforeReplace ?? diff?.deleteBeforeReplace ?? false);
   if (deleteFirst) await driver.delete(reg.urn, old!);
   const created = await driver.create(reg.urn, base.inputs);

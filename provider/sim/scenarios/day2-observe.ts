@@ -35,8 +35,14 @@ export function mark(rt: Day2Runtime, cluster: string): Mark {
 
 /** One line per upgrade, cordon and uncordon since `m`, in order: `cordon day2-cp-0`, `upgrade day2-cp-0 v1.13.8`. */
 export function timeline(rt: Day2Runtime, cluster: string, m: Mark): string[] {
-  const upgrades = rt.journal.slice(m.journal).filter((j) => j.event === "upgrade").map((j) => ({ at: j.at, line: `upgrade ${j.hostname} ${j.version}` }));
-  const kube = rt.kube(cluster).events.slice(m.events).filter((e) => e.kind === "cordon" || e.kind === "uncordon" || e.kind === "delete-node")
+  const upgrades = rt.journal
+    .slice(m.journal)
+    .filter((j) => j.event === "upgrade")
+    .map((j) => ({ at: j.at, line: `upgrade ${j.hostname} ${j.version}` }));
+  const kube = rt
+    .kube(cluster)
+    .events.slice(m.events)
+    .filter((e) => e.kind === "cordon" || e.kind === "uncordon" || e.kind === "delete-node")
     .map((e) => ({ at: e.at, line: `${e.kind} ${e.node}` }));
   // A stable sort keeps each journal's own order when two entries share a millisecond.
   return [...kube, ...upgrades].sort((a, b) => a.at - b.at).map((x) => x.line);
@@ -48,7 +54,8 @@ export function rollViolations(lines: string[]): string[] {
   let cordoned: string | undefined;
   for (const l of lines) {
     const [kind, node] = l.split(" ");
-    if (kind === "cordon" && cordoned !== undefined && cordoned !== node) out.push(`${node} cordoned while ${cordoned} still was`);
+    if (kind === "cordon" && cordoned !== undefined && cordoned !== node)
+      out.push(`${node} cordoned while ${cordoned} still was`);
     if (kind === "cordon") cordoned = node;
     if (kind === "uncordon" && cordoned === node) cordoned = undefined;
     if (kind === "upgrade" && cordoned !== node) out.push(`${node} upgraded while not cordoned`);

@@ -41,14 +41,36 @@ export function day2Program(scenario: Scenario, s: Day2Settings): () => Record<s
   return () => {
     const servers = scenario.robot!.servers.slice(0, s.controlPlanes ?? scenario.robot!.servers.length);
     const optional = definedOnly<Partial<TalosClusterArgs>>({
-      kubernetesVersion: s.kubernetesVersion, schematicId: s.schematicId, maxParallel: s.maxParallel, drainTimeoutSeconds: s.drainTimeoutSeconds,
-      upgradeTimeoutSeconds: s.upgradeTimeoutSeconds, allowQuorumLoss: s.allowQuorumLoss,
+      kubernetesVersion: s.kubernetesVersion,
+      schematicId: s.schematicId,
+      maxParallel: s.maxParallel,
+      drainTimeoutSeconds: s.drainTimeoutSeconds,
+      upgradeTimeoutSeconds: s.upgradeTimeoutSeconds,
+      allowQuorumLoss: s.allowQuorumLoss,
     });
     const cluster = new TalosCluster("day2", {
-      talosVersion: s.talosVersion, controlPlanes: controlPlanesConfig(servers), adminCidrs: ["127.0.0.1/32"],
-      workers: { cloudPools: [{ name: "pool", count: s.cloudWorkers, serverType: "cx33", location: "fsn1", labels: { "node.kubernetes.io/pool": "pool" } }] },
+      talosVersion: s.talosVersion,
+      controlPlanes: controlPlanesConfig(servers),
+      adminCidrs: ["127.0.0.1/32"],
+      workers: {
+        cloudPools: [
+          {
+            name: "pool",
+            count: s.cloudWorkers,
+            serverType: "cx33",
+            location: "fsn1",
+            labels: { "node.kubernetes.io/pool": "pool" },
+          },
+        ],
+      },
       ...optional,
     });
-    return { nodes: cluster.nodes, kubeconfig: cluster.kubeconfig, talosconfig: cluster.talosconfig, endpoint: cluster.endpoint, k8s: pulumi.output(cluster.bootstrap.kubernetesVersion) };
+    return {
+      nodes: cluster.nodes,
+      kubeconfig: cluster.kubeconfig,
+      talosconfig: cluster.talosconfig,
+      endpoint: cluster.endpoint,
+      k8s: pulumi.output(cluster.bootstrap.kubernetesVersion),
+    };
   };
 }

@@ -20,7 +20,11 @@ export interface HybridScenarioOptions {
 }
 
 /** Credentials of the scenario's simulated accounts (they only open the local simulator). */
-export const HYBRID_CREDENTIALS = { robotUser: "demo-robot-user", robotPassword: "demo-Robot-ws-pw-4711", hcloudToken: "demo-hcloud-token-0815" } as const;
+export const HYBRID_CREDENTIALS = {
+  robotUser: "demo-robot-user",
+  robotPassword: "demo-Robot-ws-pw-4711",
+  hcloudToken: "demo-hcloud-token-0815",
+} as const;
 
 /** The scenario: `robotServers` dedicated servers, a Cloud project and an Image Factory. */
 export function hybridScenario(o: HybridScenarioOptions = {}): Scenario {
@@ -34,6 +38,8 @@ export function hybridScenario(o: HybridScenarioOptions = {}): Scenario {
 }
 
 /** The hybrid example's `controlPlanes` config for the scenario's servers: each installs to its first NVMe disk, chosen by WWN. */
-export function controlPlanesConfig(servers: RobotServerScenario[]): { serverNumber: number; installDisk: { wwn: string } }[] {
+export function controlPlanesConfig(
+  servers: RobotServerScenario[],
+): { serverNumber: number; installDisk: { wwn: string } }[] {
   return servers.map((s) => ({ serverNumber: s.number, installDisk: { wwn: s.machine.disks[0].wwn! } }));
 }

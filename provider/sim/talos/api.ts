@@ -14,7 +14,10 @@ export interface GrpcStatus {
 
 /** An error carrying a gRPC status. */
 export class GrpcError extends Error {
-  constructor(readonly code: string, readonly desc: string) {
+  constructor(
+    readonly code: string,
+    readonly desc: string,
+  ) {
     super(`rpc error: code = ${code} desc = ${desc}`);
   }
   /** The wire status. */
@@ -80,7 +83,10 @@ export function spkiFingerprint(certPem: string): string {
 
 /** grpc-go's text for a refused/unreachable dial. */
 export function dialError(address: string, reason = "connect: connection refused"): GrpcError {
-  return new GrpcError("Unavailable", `connection error: desc = "transport: Error while dialing: dial tcp ${address}: ${reason}"`);
+  return new GrpcError(
+    "Unavailable",
+    `connection error: desc = "transport: Error while dialing: dial tcp ${address}: ${reason}"`,
+  );
 }
 
 /** The talos apid port. */

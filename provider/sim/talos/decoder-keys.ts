@@ -8,8 +8,63 @@ import * as YAML from "yaml";
 
 const CONFIG = ["version", "debug", "persist", "machine", "cluster"];
 const FIELDS: Record<string, string[]> = {
-  machine: ["type", "token", "ca", "acceptedCAs", "certSANs", "controlPlane", "kubelet", "pods", "network", "disks", "install", "files", "env", "time", "sysctls", "sysfs", "registries", "systemDiskEncryption", "features", "udev", "logging", "kernel", "seccompProfiles", "baseRuntimeSpecOverrides", "nodeLabels", "nodeAnnotations", "nodeTaints"],
-  cluster: ["id", "secret", "controlPlane", "clusterName", "network", "token", "aescbcEncryptionSecret", "secretboxEncryptionSecret", "ca", "acceptedCAs", "aggregatorCA", "serviceAccount", "apiServer", "controllerManager", "proxy", "scheduler", "discovery", "etcd", "coreDNS", "externalCloudProvider", "extraManifests", "extraManifestHeaders", "inlineManifests", "adminKubeconfig", "allowSchedulingOnMasters", "allowSchedulingOnControlPlanes"],
+  machine: [
+    "type",
+    "token",
+    "ca",
+    "acceptedCAs",
+    "certSANs",
+    "controlPlane",
+    "kubelet",
+    "pods",
+    "network",
+    "disks",
+    "install",
+    "files",
+    "env",
+    "time",
+    "sysctls",
+    "sysfs",
+    "registries",
+    "systemDiskEncryption",
+    "features",
+    "udev",
+    "logging",
+    "kernel",
+    "seccompProfiles",
+    "baseRuntimeSpecOverrides",
+    "nodeLabels",
+    "nodeAnnotations",
+    "nodeTaints",
+  ],
+  cluster: [
+    "id",
+    "secret",
+    "controlPlane",
+    "clusterName",
+    "network",
+    "token",
+    "aescbcEncryptionSecret",
+    "secretboxEncryptionSecret",
+    "ca",
+    "acceptedCAs",
+    "aggregatorCA",
+    "serviceAccount",
+    "apiServer",
+    "controllerManager",
+    "proxy",
+    "scheduler",
+    "discovery",
+    "etcd",
+    "coreDNS",
+    "externalCloudProvider",
+    "extraManifests",
+    "extraManifestHeaders",
+    "inlineManifests",
+    "adminKubeconfig",
+    "allowSchedulingOnMasters",
+    "allowSchedulingOnControlPlanes",
+  ],
 };
 
 const keyOf = (p: YAML.Pair) => String(YAML.isScalar(p.key) ? p.key.value : p.key);
@@ -20,11 +75,16 @@ export function unknownKeysProblem(doc: YAML.Document): string | null {
   const out = new YAML.YAMLMap();
   for (const pair of doc.contents.items as YAML.Pair[]) {
     const key = keyOf(pair);
-    if (!CONFIG.includes(key) && key !== "$patch") { out.items.push(pair); continue; }
+    if (!CONFIG.includes(key) && key !== "$patch") {
+      out.items.push(pair);
+      continue;
+    }
     const fields = FIELDS[key];
     if (!fields || !YAML.isMap(pair.value)) continue;
     // `$patch` directives are taken out before Talos decodes a patch (decoder/delete.go).
-    const unknown = (pair.value.items as YAML.Pair[]).filter((p) => !fields.includes(keyOf(p)) && keyOf(p) !== "$patch").sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    const unknown = (pair.value.items as YAML.Pair[])
+      .filter((p) => !fields.includes(keyOf(p)) && keyOf(p) !== "$patch")
+      .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
     if (unknown.length) out.items.push(new YAML.Pair(pair.key, Object.assign(new YAML.YAMLMap(), { items: unknown })));
   }
   if (!out.items.length) return null;

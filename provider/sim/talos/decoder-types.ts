@@ -29,13 +29,16 @@ function prefixProblem(s: string): string | null {
   if (!net.isIP(addr)) return `netip.ParsePrefix(${JSON.stringify(s)}): ${addrProblem(addr)}`;
   const bits = s.slice(slash + 1);
   const max = net.isIP(addr) === 4 ? 32 : 128;
-  return /^\d+$/.test(bits) && Number(bits) <= max ? null : `netip.ParsePrefix(${JSON.stringify(s)}): bad bits after slash: ${JSON.stringify(bits)}`;
+  return /^\d+$/.test(bits) && Number(bits) <= max
+    ? null
+    : `netip.ParsePrefix(${JSON.stringify(s)}): bad bits after slash: ${JSON.stringify(bits)}`;
 }
 
 function urlProblem(s: string): string | null {
   const colon = s.indexOf(":");
   const slash = s.indexOf("/");
-  if (colon > 0 && (slash < 0 || colon < slash) && !/^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(s.slice(0, colon))) return `parse ${JSON.stringify(s)}: first path segment in URL cannot contain colon`;
+  if (colon > 0 && (slash < 0 || colon < slash) && !/^[a-zA-Z][a-zA-Z0-9+.-]*$/.test(s.slice(0, colon)))
+    return `parse ${JSON.stringify(s)}: first path segment in URL cannot contain colon`;
   return null;
 }
 
@@ -49,15 +52,24 @@ function checksOf(doc: YAML.Document, kind: string): Check[] {
   if (kind === "LinkConfig") {
     return [
       ...list("addresses").map((i): Check => [["addresses", i, "address"], prefixProblem]),
-      ...list("routes").flatMap((i): Check[] => [[["routes", i, "destination"], prefixProblem], [["routes", i, "gateway"], addrProblem], [["routes", i, "source"], addrProblem]]),
+      ...list("routes").flatMap((i): Check[] => [
+        [["routes", i, "destination"], prefixProblem],
+        [["routes", i, "gateway"], addrProblem],
+        [["routes", i, "source"], addrProblem],
+      ]),
     ];
   }
-  if (kind === "ResolverConfig") return list("nameservers").map((i): Check => [["nameservers", i, "address"], addrProblem]);
+  if (kind === "ResolverConfig")
+    return list("nameservers").map((i): Check => [["nameservers", i, "address"], addrProblem]);
   if (kind === "") return [[["cluster", "controlPlane", "endpoint"], urlProblem]];
   return [];
 }
 
-const GO_TYPES: Record<string, string> = { LinkConfig: "*network.LinkConfigV1Alpha1", ResolverConfig: "*network.ResolverConfigV1Alpha1", "": "*v1alpha1.Config" };
+const GO_TYPES: Record<string, string> = {
+  LinkConfig: "*network.LinkConfigV1Alpha1",
+  ResolverConfig: "*network.ResolverConfigV1Alpha1",
+  "": "*v1alpha1.Config",
+};
 
 /** `error decoding <kind> to <type>: yaml: construct errors:` with one `line N: …` per bad value, or null. */
 export function constructProblem(doc: YAML.Document, kind: string, lines: YAML.LineCounter): string | null {
@@ -68,5 +80,7 @@ export function constructProblem(doc: YAML.Document, kind: string, lines: YAML.L
     const p = problem(node.value);
     if (p) found.push(`  line ${node.range ? lines.linePos(node.range[0]).line : 0}: ${p}`);
   }
-  return found.length ? `error decoding ${kind} to ${GO_TYPES[kind]}: yaml: construct errors:\n${found.join("\n")}` : null;
+  return found.length
+    ? `error decoding ${kind} to ${GO_TYPES[kind]}: yaml: construct errors:\n${found.join("\n")}`
+    : null;
 }

@@ -14,13 +14,50 @@ import { Data } from "./yaml";
 
 // Kinds registered by pkg/machinery/config/types/* (registry.Register), all with apiVersion v1alpha1.
 const REGISTERED = new Set([
-  "BlackholeRouteConfig", "BondConfig", "BridgeConfig", "DHCPv4Config", "DHCPv6Config", "DummyLinkConfig", "EnvironmentConfig",
-  "EthernetConfig", "EventSinkConfig", "ExistingVolumeConfig", "ExtensionServiceConfig", "ExternalVolumeConfig", "HCloudVIPConfig",
-  "HostnameConfig", "ImageVerificationConfig", "KmsgLogConfig", "KubeSpanConfig", "KubeSpanEndpointsConfig", "Layer2VIPConfig",
-  "LinkAliasConfig", "LinkConfig", "NetworkDefaultActionConfig", "NetworkRuleConfig", "OOMConfig", "PCIDriverRebindConfig",
-  "RawVolumeConfig", "RegistryAuthConfig", "RegistryMirrorConfig", "RegistryTLSConfig", "ResolverConfig", "RoutingRuleConfig",
-  "SideroLinkConfig", "StaticHostConfig", "SwapVolumeConfig", "TCPProbeConfig", "TimeSyncConfig", "TrustedRootsConfig",
-  "UserVolumeConfig", "VLANConfig", "VRFConfig", "VolumeConfig", "WatchdogTimerConfig", "WireguardConfig", "ZswapConfig",
+  "BlackholeRouteConfig",
+  "BondConfig",
+  "BridgeConfig",
+  "DHCPv4Config",
+  "DHCPv6Config",
+  "DummyLinkConfig",
+  "EnvironmentConfig",
+  "EthernetConfig",
+  "EventSinkConfig",
+  "ExistingVolumeConfig",
+  "ExtensionServiceConfig",
+  "ExternalVolumeConfig",
+  "HCloudVIPConfig",
+  "HostnameConfig",
+  "ImageVerificationConfig",
+  "KmsgLogConfig",
+  "KubeSpanConfig",
+  "KubeSpanEndpointsConfig",
+  "Layer2VIPConfig",
+  "LinkAliasConfig",
+  "LinkConfig",
+  "NetworkDefaultActionConfig",
+  "NetworkRuleConfig",
+  "OOMConfig",
+  "PCIDriverRebindConfig",
+  "RawVolumeConfig",
+  "RegistryAuthConfig",
+  "RegistryMirrorConfig",
+  "RegistryTLSConfig",
+  "ResolverConfig",
+  "RoutingRuleConfig",
+  "SideroLinkConfig",
+  "StaticHostConfig",
+  "SwapVolumeConfig",
+  "TCPProbeConfig",
+  "TimeSyncConfig",
+  "TrustedRootsConfig",
+  "UserVolumeConfig",
+  "VLANConfig",
+  "VRFConfig",
+  "VolumeConfig",
+  "WatchdogTimerConfig",
+  "WireguardConfig",
+  "ZswapConfig",
 ]);
 
 const LEGACY_KEYS = ["machine", "cluster", "debug", "persist"];
@@ -35,7 +72,9 @@ function decodeProblem(doc: Record<string, unknown>): string | null {
   if (version === "v1alpha1" && kind === "") return null;
   if (kind === "") return "missing kind";
   if (version === "") return "missing apiVersion";
-  return version === "v1alpha1" && REGISTERED.has(kind) ? null : `${JSON.stringify(kind)} ${JSON.stringify(version)}: not registered`;
+  return version === "v1alpha1" && REGISTERED.has(kind)
+    ? null
+    : `${JSON.stringify(kind)} ${JSON.stringify(version)}: not registered`;
 }
 
 /** Checks the documents of `text` as Talos's decoder does; throws its error text. Returns the non-null documents. */
@@ -53,7 +92,10 @@ export function decodeDocuments(text: string): Data[] {
     const id = `${scalar(doc.apiVersion)}/${scalar(doc.kind) || "v1alpha1"}/${scalar(doc.name)}`;
     if (seen.has(id)) throw new Error(`duplicate document ${id} is not allowed (line ${line})`);
     seen.add(id);
-    const problem = decodeProblem(doc) ?? constructProblem(d, scalar(doc.kind), lines) ?? (scalar(doc.kind) === "" ? unknownKeysProblem(d) : null);
+    const problem =
+      decodeProblem(doc) ??
+      constructProblem(d, scalar(doc.kind), lines) ??
+      (scalar(doc.kind) === "" ? unknownKeysProblem(d) : null);
     if (problem) throw new Error(`error decoding document ${id} (line ${line}): ${problem}`);
     out.push(v);
   }

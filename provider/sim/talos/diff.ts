@@ -6,13 +6,17 @@ function lcsOps(a: string[], b: string[]): Op[] {
   const n = a.length;
   const m = b.length;
   const dp: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
   const ops: Op[] = [];
   let i = 0;
   let j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) { ops.push({ kind: " ", line: a[i++] }); j++; }
-    else if (i < n && (j >= m || dp[i + 1][j] >= dp[i][j + 1])) ops.push({ kind: "-", line: a[i++] });
+    if (i < n && j < m && a[i] === b[j]) {
+      ops.push({ kind: " ", line: a[i++] });
+      j++;
+    } else if (i < n && (j >= m || dp[i + 1][j] >= dp[i][j + 1])) ops.push({ kind: "-", line: a[i++] });
     else ops.push({ kind: "+", line: b[j++] });
   }
   return ops;

@@ -39,12 +39,31 @@ export class SimTalosRuntime implements TalosRuntime {
   /** Boots Talos on a machine: maintenance without config, configured otherwise. */
   async boot(machine: SimMachine, boot: TalosBoot): Promise<TalosNodeHandle> {
     await this.nodes.get(machine.id)?.shutdown?.();
-    const node = new TalosNode({ world: this.world, registry: this.registry, nodeByAddress: (a) => this.nodeByAddress(a), running: () => this.running(), journal: this.journal, faults: this.faults, nodeChanged: (n) => this.kubeHost.nodeChanged(n) }, machine, boot);
-    node.log(`booted Talos ${node.version.tag} (${boot.image.platform}) in ${node.maintenance ? "maintenance" : "configured"} mode, config source ${boot.configSource}`);
+    const node = new TalosNode(
+      {
+        world: this.world,
+        registry: this.registry,
+        nodeByAddress: (a) => this.nodeByAddress(a),
+        running: () => this.running(),
+        journal: this.journal,
+        faults: this.faults,
+        nodeChanged: (n) => this.kubeHost.nodeChanged(n),
+      },
+      machine,
+      boot,
+    );
+    node.log(
+      `booted Talos ${node.version.tag} (${boot.image.platform}) in ${node.maintenance ? "maintenance" : "configured"} mode, config source ${boot.configSource}`,
+    );
     let server: ApiListener | null = null;
     if (node.ip) {
       // A previous boot's listener may still be closing on the same address.
-      server = await retry(() => startApiServer(node), { attempts: 20, initialMs: 25, maxMs: 250, retryable: (e) => (e as NodeJS.ErrnoException).code === "EADDRINUSE" });
+      server = await retry(() => startApiServer(node), {
+        attempts: 20,
+        initialMs: 25,
+        maxMs: 250,
+        retryable: (e) => (e as NodeJS.ErrnoException).code === "EADDRINUSE",
+      });
     }
     this.nodes.set(machine.id, node);
     node.refresh();

@@ -16,9 +16,15 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export function clusterFieldErrors(cfg: DataMap): string[] {
   const e: string[] = [];
   const endpoint = at(cfg, "cluster.controlPlane.endpoint");
-  if (typeof endpoint === "string" && hostOf(endpoint) === "") e.push("invalid controlplane endpoint: hostname must not be blank");
+  if (typeof endpoint === "string" && hostOf(endpoint) === "")
+    e.push("invalid controlplane endpoint: hostname must not be blank");
   const domain = at(cfg, "cluster.network.dnsDomain");
-  if (typeof domain === "string" && domain !== "" && !(domain.length - domain.split(".").length + 1 <= 255 && DNS_NAME.test(domain))) e.push(`${JSON.stringify(domain)} is not a valid DNS name`);
+  if (
+    typeof domain === "string" &&
+    domain !== "" &&
+    !(domain.length - domain.split(".").length + 1 <= 255 && DNS_NAME.test(domain))
+  )
+    e.push(`${JSON.stringify(domain)} is not a valid DNS name`);
   return e;
 }
 
@@ -37,8 +43,10 @@ function qualifiedNameError(key: string): string | null {
   if (parts.length === 2) {
     const prefix = parts[0];
     if (prefix === "") return `prefix cannot be empty: ${JSON.stringify(key)}`;
-    if (prefix.length > 253) return `prefix ${JSON.stringify(prefix)} is invalid: domain name length exceeds limit of 253: ${JSON.stringify(prefix)}`;
-    if (!DNS1123_SUBDOMAIN.test(prefix)) return `prefix ${JSON.stringify(prefix)} is invalid: domain doesn't match required format: ${JSON.stringify(prefix)}`;
+    if (prefix.length > 253)
+      return `prefix ${JSON.stringify(prefix)} is invalid: domain name length exceeds limit of 253: ${JSON.stringify(prefix)}`;
+    if (!DNS1123_SUBDOMAIN.test(prefix))
+      return `prefix ${JSON.stringify(prefix)} is invalid: domain doesn't match required format: ${JSON.stringify(prefix)}`;
   }
   if (name === "") return `name cannot be empty: ${JSON.stringify(key)}`;
   if (name.length > 63) return `name is too long: ${JSON.stringify(key)} (limit is 63)`;

@@ -28,13 +28,19 @@ export function atLeast(v: TalosVersion, major: number, minor: number): boolean 
 
 /** The talosctl client version the stand-in emulates ($TALOSCTL_SIM_VERSION). */
 export function clientVersion(env: NodeJS.ProcessEnv = process.env): TalosVersion {
-  return parseVersion(env.TALOSCTL_SIM_VERSION || DEFAULT_CLIENT_VERSION) ?? (parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion);
+  return (
+    parseVersion(env.TALOSCTL_SIM_VERSION || DEFAULT_CLIENT_VERSION) ??
+    (parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion)
+  );
 }
 
 /** Default Kubernetes version of a talosctl release (Talos's constants at that tag, releases.ts); the stand-in's own default for unknown releases. */
 export function defaultKubernetesVersion(v: TalosVersion): string {
   const d = parseVersion(DEFAULT_CLIENT_VERSION) as TalosVersion;
-  return (v.major === 1 ? releaseDefaultKubernetes(v.minor, v.patch) : undefined) ?? (releaseDefaultKubernetes(d.minor, d.patch) as string);
+  return (
+    (v.major === 1 ? releaseDefaultKubernetes(v.minor, v.patch) : undefined) ??
+    (releaseDefaultKubernetes(d.minor, d.patch) as string)
+  );
 }
 
 /** Version as "X.Y.Z" without the leading v (what version-skew warnings print). */

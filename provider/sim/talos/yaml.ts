@@ -11,7 +11,8 @@ export type Data = null | boolean | number | string | Data[] | { [key: string]: 
 /** An object with string keys. */
 export type DataMap = { [key: string]: Data };
 
-const PLAIN_UNSAFE = /^[-?:,[\]{}#&*!|>'"%@`\s]|[\s]$|: |\s#|^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9_.eE+\-xXoObB:]*|\.inf|\.nan|-\.inf|<<)$/i;
+const PLAIN_UNSAFE =
+  /^[-?:,[\]{}#&*!|>'"%@`\s]|[\s]$|: |\s#|^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9_.eE+\-xXoObB:]*|\.inf|\.nan|-\.inf|<<)$/i;
 
 /** Renders a scalar like go-yaml (double quotes only when a plain scalar would change meaning). */
 function scalar(v: null | boolean | number | string): string {
@@ -29,7 +30,11 @@ function blockString(v: string, indent: number): string {
   const chomp = v.endsWith("\n") ? (v.endsWith("\n\n") ? "+" : "") : "-";
   const body = (chomp === "-" ? v : v.replace(/\n+$/, "")).split("\n");
   const pad = " ".repeat(indent);
-  return `|${chomp}\n` + body.map((l) => (l === "" ? "" : pad + l)).join("\n") + (chomp === "+" ? "\n".repeat(v.length - v.replace(/\n+$/, "").length - 1) : "");
+  return (
+    `|${chomp}\n` +
+    body.map((l) => (l === "" ? "" : pad + l)).join("\n") +
+    (chomp === "+" ? "\n".repeat(v.length - v.replace(/\n+$/, "").length - 1) : "")
+  );
 }
 
 function valueAfterKey(v: Data, childIndent: number): string {

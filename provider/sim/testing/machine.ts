@@ -25,7 +25,11 @@ export class RecordingTalosRuntime implements TalosRuntime {
 /** Waits until the machine reports `status` (polling every few ms), or throws DeadlineError. */
 export async function waitForStatus(m: SimMachine, status: MachineStatus, timeoutMs = 5000): Promise<void> {
   await pollUntil(async () => (m.status() === status ? true : undefined), {
-    what: `machine ${m.id} to reach status ${status} (now ${m.status()})`, timeoutMs, initialMs: 5, maxMs: 20, jitter: 0,
+    what: `machine ${m.id} to reach status ${status} (now ${m.status()})`,
+    timeoutMs,
+    initialMs: 5,
+    maxMs: 20,
+    jitter: 0,
   });
 }
 
@@ -59,14 +63,34 @@ export function skipOrFail(ctx: { skip(): void }, reason: string): void {
 }
 
 /** A small machine spec for tests: one disk per seed (`sda`, `sdb`...), 128 MiB each unless given. */
-export function testMachineSpec(id: string, seeds: DiskSeed[], o: Partial<MachineSpec> & { diskBytes?: number } = {}): MachineSpec {
+export function testMachineSpec(
+  id: string,
+  seeds: DiskSeed[],
+  o: Partial<MachineSpec> & { diskBytes?: number } = {},
+): MachineSpec {
   const n = Number(/(\d+)$/.exec(id)?.[1] ?? 1) % 250;
   const { diskBytes, ...rest } = o;
   return {
-    id, kind: "robot", ipv4: `127.31.0.${n + 1}`, ipv4Prefix: 26, gateway: "127.31.0.1", ipv6Net: `2a01:4f8:10a:${n.toString(16)}::/64`,
-    bootMode: "uefi", smbiosUuid: "4c4c4544-0042-3510-8051-b4c04f4e4b32", arch: "amd64", memoryBytes: 64 * 1024 ** 3,
-    disks: seeds.map((seed, i) => ({ name: `sd${String.fromCharCode(97 + i)}`, model: "SAMSUNG MZ7LH480HAHQ", serial: `S45PNA0M${id}${i}`,
-      wwn: `0x5002538e4054a0${(16 + i).toString(16)}`, sizeBytes: diskBytes ?? 128 * 1024 * 1024, rotational: false, transport: "sata" as const, seed })),
+    id,
+    kind: "robot",
+    ipv4: `127.31.0.${n + 1}`,
+    ipv4Prefix: 26,
+    gateway: "127.31.0.1",
+    ipv6Net: `2a01:4f8:10a:${n.toString(16)}::/64`,
+    bootMode: "uefi",
+    smbiosUuid: "4c4c4544-0042-3510-8051-b4c04f4e4b32",
+    arch: "amd64",
+    memoryBytes: 64 * 1024 ** 3,
+    disks: seeds.map((seed, i) => ({
+      name: `sd${String.fromCharCode(97 + i)}`,
+      model: "SAMSUNG MZ7LH480HAHQ",
+      serial: `S45PNA0M${id}${i}`,
+      wwn: `0x5002538e4054a0${(16 + i).toString(16)}`,
+      sizeBytes: diskBytes ?? 128 * 1024 * 1024,
+      rotational: false,
+      transport: "sata" as const,
+      seed,
+    })),
     nics: [{ rescueName: "eth0", talosName: "enp0s31f6", mac: `a8:a1:59:00:00:${n.toString(16).padStart(2, "0")}` }],
     ...rest,
   };

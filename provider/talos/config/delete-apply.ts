@@ -28,12 +28,16 @@ function selects(sel: DeleteSelector, doc: YamlMap): boolean {
 }
 
 function selectorId(sel: DeleteSelector): string {
-  return sel.kind === "v1alpha1" && sel.apiVersion === "" ? "/v1alpha1" : `${sel.apiVersion}/${sel.kind}${sel.name ? `/${sel.name}` : ""}`;
+  return sel.kind === "v1alpha1" && sel.apiVersion === ""
+    ? "/v1alpha1"
+    : `${sel.apiVersion}/${sel.kind}${sel.name ? `/${sel.name}` : ""}`;
 }
 
 function deleteDocument(docs: YamlMap[], idx: number, sel: DeleteSelector): YamlMap[] {
   if (sel.kind === "v1alpha1" && sel.apiVersion === "") {
-    throw new PatchDeleteError("patch delete: path '' in document '/v1alpha1': can't delete the root of the legacy document");
+    throw new PatchDeleteError(
+      "patch delete: path '' in document '/v1alpha1': can't delete the root of the legacy document",
+    );
   }
   // Talos v1.13.9 would append a stray selector document here (contract §5.6); refuse instead.
   if (idx < 0) throw new PatchDeleteError(`patch delete: document '${selectorId(sel)}' not found in the config`);
@@ -76,4 +80,3 @@ function sameSelectorValue(actual: unknown, wanted: unknown): boolean {
   if (typeof wanted === "object" && wanted !== null) return deepEqual(actual, wanted);
   return actual !== null && typeof actual !== "object" && String(actual) === String(wanted);
 }
-

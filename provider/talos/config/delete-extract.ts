@@ -98,5 +98,7 @@ function scalar(v: unknown): string {
 
 // isEmptyDoc: only scalar version/kind/name keys remain (apiVersion is not in Talos's list).
 function isEmptyDocument(doc: YamlMap): boolean {
-  return Object.entries(doc).every(([k, v]) => ["version", "kind", "name"].includes(k) && !isMap(v) && !Array.isArray(v));
+  return Object.entries(doc).every(
+    ([k, v]) => ["version", "kind", "name"].includes(k) && !isMap(v) && !Array.isArray(v),
+  );
 }

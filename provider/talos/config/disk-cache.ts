@@ -55,7 +55,10 @@ export function binaryIdentity(binary: string): string {
 
 /** The persistent cache of one talosctl binary. */
 export class RenderDiskCache {
-  constructor(readonly dir: string, private readonly talosctlId: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly talosctlId: string,
+  ) {}
 
   /** The cached `gen config` result for `key`, else `produce()` stored for next time. */
   async genConfig(key: GenConfigKey, produce: () => Promise<GeneratedConfigs>): Promise<GeneratedConfigs> {

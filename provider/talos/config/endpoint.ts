@@ -20,7 +20,10 @@ export function validateClusterEndpoint(endpoint: string): void {
   }
   const rest = e.slice(scheme[0].length).replace(/\/.*$/, "");
   if (scheme[1].toLowerCase() !== "https") {
-    throw new InputError("endpoint", `the control plane endpoint URL should have scheme https://\ntry: ${suggestion(rest)}`);
+    throw new InputError(
+      "endpoint",
+      `the control plane endpoint URL should have scheme https://\ntry: ${suggestion(rest)}`,
+    );
   }
   let url: URL;
   try {
@@ -30,7 +33,10 @@ export function validateClusterEndpoint(endpoint: string): void {
   }
   // new URL drops the default port 443, so read the port from the text.
   if (!/:\d+$/.test(rest) || url.hostname === "") {
-    throw new InputError("endpoint", `error validating the cluster endpoint URL: no port specified\ntry: ${suggestion(rest)}`);
+    throw new InputError(
+      "endpoint",
+      `error validating the cluster endpoint URL: no port specified\ntry: ${suggestion(rest)}`,
+    );
   }
 }
 

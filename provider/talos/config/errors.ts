@@ -3,7 +3,11 @@ import { TalosHetznerError } from "../../internal/errors";
 
 /** A config patch could not be parsed or applied; the message names the patch and the path. */
 export class ConfigPatchError extends TalosHetznerError {
-  constructor(readonly patch: string, readonly detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly patch: string,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${patch}: ${detail}`, options);
     this.name = "ConfigPatchError";
   }

@@ -9,10 +9,31 @@ export type ChangeImpact = "none" | "live" | "reboot" | "upgrade";
 
 // CanApplyImmediate (contract §7, v1alpha1_runtime.go): these v1alpha1 paths apply without a reboot.
 const IMMEDIATE_PREFIXES = [
-  "cluster", "debug",
-  ...["ca", "acceptedCAs", "time", "certSANs", "install", "network", "sysfs", "sysctls", "logging", "controlPlane",
-    "kubelet", "kernel", "registries", "pods", "seccompProfiles", "nodeAnnotations", "nodeLabels", "nodeTaints"].map((k) => `machine.${k}`),
-  ...["kubernetesTalosAPIAccess", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"].map((k) => `machine.features.${k}`),
+  "cluster",
+  "debug",
+  ...[
+    "ca",
+    "acceptedCAs",
+    "time",
+    "certSANs",
+    "install",
+    "network",
+    "sysfs",
+    "sysctls",
+    "logging",
+    "controlPlane",
+    "kubelet",
+    "kernel",
+    "registries",
+    "pods",
+    "seccompProfiles",
+    "nodeAnnotations",
+    "nodeLabels",
+    "nodeTaints",
+  ].map((k) => `machine.${k}`),
+  ...["kubernetesTalosAPIAccess", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"].map(
+    (k) => `machine.features.${k}`,
+  ),
 ];
 
 // Kernel arguments only take effect on the next boot, although Talos stores them without a reboot.
@@ -29,7 +50,9 @@ const SPECIAL: Array<[string, ChangeImpact]> = [
 ];
 
 function valueAt(v: unknown, rel: string): unknown {
-  return rel.split(".").reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Record<string, unknown>)[k] : undefined), v);
+  return rel
+    .split(".")
+    .reduce<unknown>((x, k) => (x && typeof x === "object" ? (x as Record<string, unknown>)[k] : undefined), v);
 }
 
 function impactOf(c: ConfigChange): ChangeImpact {

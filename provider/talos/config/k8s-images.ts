@@ -8,7 +8,11 @@ import { visitPath } from "./secret-fields";
 
 /** The v1alpha1 paths of the Kubernetes component images (`upgrade-k8s` owns them, contract §14). */
 export const KUBERNETES_IMAGE_PATHS = [
-  "machine.kubelet.image", "cluster.apiServer.image", "cluster.controllerManager.image", "cluster.scheduler.image", "cluster.proxy.image",
+  "machine.kubelet.image",
+  "cluster.apiServer.image",
+  "cluster.controllerManager.image",
+  "cluster.scheduler.image",
+  "cluster.proxy.image",
 ] as const;
 
 /** The value at a dotted path of a document, or undefined (read through the shared path walker). */

@@ -9,15 +9,43 @@ const INTRODUCED: Array<[string, string[]]> = [
   ["v1.8", ["VolumeConfig", "KubeSpanEndpointsConfig"]],
   ["v1.10", ["UserVolumeConfig", "EthernetConfig"]],
   ["v1.11", ["RawVolumeConfig", "ExistingVolumeConfig", "SwapVolumeConfig", "ZswapConfig"]],
-  ["v1.12", [
-    "HostnameConfig", "LinkConfig", "LinkAliasConfig", "DHCPv4Config", "DHCPv6Config", "VLANConfig", "BondConfig",
-    "BridgeConfig", "DummyLinkConfig", "WireguardConfig", "Layer2VIPConfig", "HCloudVIPConfig", "ResolverConfig",
-    "StaticHostConfig", "TimeSyncConfig", "OOMConfig", "RegistryMirrorConfig", "RegistryAuthConfig", "RegistryTLSConfig",
-  ]],
-  ["v1.13", [
-    "KubeSpanConfig", "BlackholeRouteConfig", "RoutingRuleConfig", "VRFConfig", "TCPProbeConfig", "EnvironmentConfig",
-    "ExternalVolumeConfig", "ImageVerificationConfig",
-  ]],
+  [
+    "v1.12",
+    [
+      "HostnameConfig",
+      "LinkConfig",
+      "LinkAliasConfig",
+      "DHCPv4Config",
+      "DHCPv6Config",
+      "VLANConfig",
+      "BondConfig",
+      "BridgeConfig",
+      "DummyLinkConfig",
+      "WireguardConfig",
+      "Layer2VIPConfig",
+      "HCloudVIPConfig",
+      "ResolverConfig",
+      "StaticHostConfig",
+      "TimeSyncConfig",
+      "OOMConfig",
+      "RegistryMirrorConfig",
+      "RegistryAuthConfig",
+      "RegistryTLSConfig",
+    ],
+  ],
+  [
+    "v1.13",
+    [
+      "KubeSpanConfig",
+      "BlackholeRouteConfig",
+      "RoutingRuleConfig",
+      "VRFConfig",
+      "TCPProbeConfig",
+      "EnvironmentConfig",
+      "ExternalVolumeConfig",
+      "ImageVerificationConfig",
+    ],
+  ],
 ];
 
 /** The release that introduced `kind`, or undefined for a kind no release up to v1.13 knows. */
@@ -30,7 +58,11 @@ export function unknownKindProblem(kind: string, talosVersion: string): string |
   const contract = talosContract(talosVersion);
   const since = kindIntroducedIn(kind);
   // Releases after v1.13 add kinds this table cannot list (contract §22); let those through.
-  if (!since) return contractAtLeast(talosVersion, "v1.14") ? undefined : `document kind "${kind}" is not known to Talos ${contract}`;
-  if (!contractAtLeast(talosVersion, since)) return `document kind "${kind}" is not known to Talos ${contract} (introduced in ${since})`;
+  if (!since)
+    return contractAtLeast(talosVersion, "v1.14")
+      ? undefined
+      : `document kind "${kind}" is not known to Talos ${contract}`;
+  if (!contractAtLeast(talosVersion, since))
+    return `document kind "${kind}" is not known to Talos ${contract} (introduced in ${since})`;
   return undefined;
 }

@@ -9,7 +9,10 @@ import { cloneYaml, isMap, type YamlMap } from "./yaml-io";
 
 /** A merge failed at `path` (dotted, list elements as `[]`). */
 export class MergeError extends Error {
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${detail} at '${path}'`);
     this.name = "MergeError";
   }
@@ -17,8 +20,10 @@ export class MergeError extends Error {
 
 type Matcher = (existing: unknown, incoming: YamlMap) => boolean;
 
-const byField = (field: string): Matcher => (e, i) =>
-  isMap(e) && i[field] !== undefined && i[field] !== null && String(e[field]) === String(i[field]);
+const byField =
+  (field: string): Matcher =>
+  (e, i) =>
+    isMap(e) && i[field] !== undefined && i[field] !== null && String(e[field]) === String(i[field]);
 
 // NetworkDeviceList.Merge: by interface name, else by deep-equal deviceSelector; no key → appended.
 const byInterface: Matcher = (e, i) => {

@@ -20,12 +20,12 @@ export interface JsonPatchTarget {
  * A config patch: YAML/JSON text (strategic, possibly multi-document, or a list of RFC 6902 ops),
  * one decoded strategic document, a list of ops, or ops aimed at one document of a multi-document config.
  */
-export type ConfigPatch = string | Record<string, unknown> | JsonPatchOp[] | { target?: JsonPatchTarget; ops: JsonPatchOp[] };
+export type ConfigPatch =
+  string | Record<string, unknown> | JsonPatchOp[] | { target?: JsonPatchTarget; ops: JsonPatchOp[] };
 
 /** A patch after loading: strategic documents, or RFC 6902 ops with their target document. */
 export type ParsedPatch =
-  | { kind: "strategic"; documents: YamlMap[] }
-  | { kind: "json6902"; ops: JsonPatchOp[]; target?: JsonPatchTarget };
+  { kind: "strategic"; documents: YamlMap[] } | { kind: "json6902"; ops: JsonPatchOp[]; target?: JsonPatchTarget };
 
 const OPS = new Set(["add", "remove", "replace", "move", "copy", "test"]);
 const V1ALPHA1_TOP = new Set(["version", "debug", "persist", "machine", "cluster", "$patch"]);
@@ -47,7 +47,8 @@ function parseText(text: string): ParsedPatch {
     throw e;
   }
   if (docs.length === 1 && Array.isArray(docs[0])) return { kind: "json6902", ops: checkOps(docs[0]) };
-  if (docs.some(Array.isArray)) throw new Error("a list of JSON 6902 operations must be the only document of the patch");
+  if (docs.some(Array.isArray))
+    throw new Error("a list of JSON 6902 operations must be the only document of the patch");
   return { kind: "strategic", documents: checkDocuments(docs) };
 }
 
@@ -58,7 +59,8 @@ function isTargetedOps(p: object): p is { target?: JsonPatchTarget; ops: JsonPat
 
 function checkTarget(t: unknown): JsonPatchTarget | undefined {
   if (t === undefined || t === null) return undefined;
-  if (!isMap(t) || typeof t.kind !== "string" || t.kind === "") throw new Error("JSON 6902 target must have a non-empty kind");
+  if (!isMap(t) || typeof t.kind !== "string" || t.kind === "")
+    throw new Error("JSON 6902 target must have a non-empty kind");
   if (t.name !== undefined && typeof t.name !== "string") throw new Error("JSON 6902 target name must be a string");
   return { kind: t.kind, name: t.name as string | undefined };
 }
@@ -86,7 +88,8 @@ function checkDocuments(docs: unknown[]): YamlMap[] {
     const doc = d as YamlMap;
     if (!isV1Alpha1(doc)) return;
     const unknown = Object.keys(doc).filter((k) => !V1ALPHA1_TOP.has(k));
-    if (unknown.length > 0) throw new Error(`document ${i + 1}: unknown keys in v1alpha1 config: ${unknown.join(", ")}`);
+    if (unknown.length > 0)
+      throw new Error(`document ${i + 1}: unknown keys in v1alpha1 config: ${unknown.join(", ")}`);
     trimInlineManifests(doc);
   });
   return docs as YamlMap[];

@@ -60,7 +60,10 @@ export function applyLoadedPatches(config: string, patches: LoadedPatch[]): stri
   let docs = parseConfigDocuments(config);
   for (const { label, parsed } of patches) {
     try {
-      docs = parsed.kind === "json6902" ? applyJsonPatch(docs, parsed.ops, parsed.target) : applyStrategic(docs, parsed.documents);
+      docs =
+        parsed.kind === "json6902"
+          ? applyJsonPatch(docs, parsed.ops, parsed.target)
+          : applyStrategic(docs, parsed.documents);
     } catch (e) {
       throw new ConfigPatchError(label, errorMessage(e), { cause: e });
     }
@@ -69,9 +72,12 @@ export function applyLoadedPatches(config: string, patches: LoadedPatch[]): stri
 }
 
 function checkKinds(parsed: ParsedPatch, talosVersion: string): void {
-  const kinds = parsed.kind === "strategic"
-    ? parsed.documents.filter((d) => !isV1Alpha1(d)).map((d) => String(d.kind))
-    : parsed.target && parsed.target.kind !== "v1alpha1" ? [parsed.target.kind] : [];
+  const kinds =
+    parsed.kind === "strategic"
+      ? parsed.documents.filter((d) => !isV1Alpha1(d)).map((d) => String(d.kind))
+      : parsed.target && parsed.target.kind !== "v1alpha1"
+        ? [parsed.target.kind]
+        : [];
   for (const kind of kinds) {
     const problem = unknownKindProblem(kind, talosVersion);
     if (problem) throw new Error(problem);

@@ -42,7 +42,15 @@ export interface RenderArgs {
 
 /** The `talosctl` operations rendering needs (implemented by the Talosctl wrapper). */
 export interface ConfigGenerator {
-  genConfig(o: { clusterName: string; endpoint: string; secretsYaml: string; talosVersion: string; kubernetesVersion: string; installImage: string; installDisk?: string }): Promise<GeneratedConfigs>;
+  genConfig(o: {
+    clusterName: string;
+    endpoint: string;
+    secretsYaml: string;
+    talosVersion: string;
+    kubernetesVersion: string;
+    installImage: string;
+    installDisk?: string;
+  }): Promise<GeneratedConfigs>;
   validate(config: string, mode: "metal" | "cloud", strict: boolean): Promise<{ warnings: string[] } | string[]>;
 }
 
@@ -67,7 +75,8 @@ function checkArgs(a: RenderArgs): void {
   validateRole(a.role);
   validateClusterEndpoint(a.endpoint);
   parseTalosVersion(a.talosVersion);
-  if (a.mode !== "metal" && a.mode !== "cloud") throw new InputError("mode", `must be "metal" or "cloud", got ${JSON.stringify(a.mode)}`);
+  if (a.mode !== "metal" && a.mode !== "cloud")
+    throw new InputError("mode", `must be "metal" or "cloud", got ${JSON.stringify(a.mode)}`);
   for (const f of ["clusterName", "kubernetesVersion", "installImage", "secretsYaml"] as const) {
     if (typeof a[f] !== "string" || a[f].trim() === "") throw new InputError(f, "must be a non-empty string");
   }
@@ -77,16 +86,26 @@ function checkArgs(a: RenderArgs): void {
 export function loadRenderPatches(a: RenderArgs): LoadedPatch[] {
   const list = (name: string, ps: ConfigPatch[] = []) => ps.map((patch, i) => ({ label: `${name}[${i}]`, patch }));
   const vars = { ...(a.hostname ? { hostname: a.hostname } : {}), ...a.variables };
-  const node = list("nodePatches", a.nodePatches).map((p) => ({ ...p, patch: substituteInPatch(p.patch, vars, p.label) }));
+  const node = list("nodePatches", a.nodePatches).map((p) => ({
+    ...p,
+    patch: substituteInPatch(p.patch, vars, p.label),
+  }));
   const user: LabelledPatch[] = [];
   if (a.installDisk) user.push({ label: "installDisk", patch: { machine: { install: { disk: a.installDisk } } } });
   user.push(...list("clusterPatches", a.clusterPatches), ...list("rolePatches", a.rolePatches), ...node);
   if (a.networkPatch !== undefined) user.push({ label: "networkPatch", patch: a.networkPatch });
-  const load = (ps: LabelledPatch[]) => loadConfigPatches(ps.map((p) => p.patch), { talosVersion: a.talosVersion, labels: ps.map((p) => p.label) });
+  const load = (ps: LabelledPatch[]) =>
+    loadConfigPatches(
+      ps.map((p) => p.patch),
+      { talosVersion: a.talosVersion, labels: ps.map((p) => p.label) },
+    );
   const loaded = load(user);
   if (!a.hostname) return loaded;
   assertNoHostnameConflict(a.talosVersion, loaded);
-  return [...loaded, ...load([{ label: "hostname", patch: hostnamePatch({ talosVersion: a.talosVersion, hostname: a.hostname }) }])];
+  return [
+    ...loaded,
+    ...load([{ label: "hostname", patch: hostnamePatch({ talosVersion: a.talosVersion, hostname: a.hostname }) }]),
+  ];
 }
 
 /** Renders, patches and validates one node's config; argument errors are thrown before anything is spawned. */
@@ -105,8 +124,16 @@ export async function renderMachineConfig(args: RenderArgs, deps: RenderDeps): P
   try {
     result = await deps.generator.validate(config, args.mode, true);
   } catch (e) {
-    throw new ConfigError(`rendered ${args.role} config is not valid for ${args.mode} mode: ${errorMessage(e)}`, { cause: e });
+    throw new ConfigError(`rendered ${args.role} config is not valid for ${args.mode} mode: ${errorMessage(e)}`, {
+      cause: e,
+    });
   }
-  const warnings = Array.isArray(result) ? result : result?.warnings ?? [];
-  return { config, redacted: redactConfig(config), hash: configHash(config), warnings, talosconfig: generated.talosconfig };
+  const warnings = Array.isArray(result) ? result : (result?.warnings ?? []);
+  return {
+    config,
+    redacted: redactConfig(config),
+    hash: configHash(config),
+    warnings,
+    talosconfig: generated.talosconfig,
+  };
 }

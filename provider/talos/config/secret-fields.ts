@@ -8,11 +8,21 @@ const VIP_TOKENS = ["vip.equinixMetal.apiToken", "vip.hcloud.apiToken"];
 
 /** Secret-bearing fields of the v1alpha1 document. */
 export const V1ALPHA1_SECRET_PATHS: string[] = [
-  "machine.token", "machine.ca.key", "cluster.id", "cluster.secret", "cluster.token",
-  "cluster.aescbcEncryptionSecret", "cluster.secretboxEncryptionSecret", "cluster.ca.key",
-  "cluster.aggregatorCA.key", "cluster.serviceAccount.key", "cluster.etcd.ca.key",
-  "machine.registries.config.*.auth.password", "machine.registries.config.*.auth.auth",
-  "machine.registries.config.*.auth.identityToken", "machine.registries.config.*.tls.clientIdentity.key",
+  "machine.token",
+  "machine.ca.key",
+  "cluster.id",
+  "cluster.secret",
+  "cluster.token",
+  "cluster.aescbcEncryptionSecret",
+  "cluster.secretboxEncryptionSecret",
+  "cluster.ca.key",
+  "cluster.aggregatorCA.key",
+  "cluster.serviceAccount.key",
+  "cluster.etcd.ca.key",
+  "machine.registries.config.*.auth.password",
+  "machine.registries.config.*.auth.auth",
+  "machine.registries.config.*.auth.identityToken",
+  "machine.registries.config.*.tls.clientIdentity.key",
   "machine.network.interfaces[].wireguard.privateKey",
   ...VIP_TOKENS.map((p) => `machine.network.interfaces[].${p}`),
   ...VIP_TOKENS.map((p) => `machine.network.interfaces[].vlans[].${p}`),
@@ -47,7 +57,8 @@ function walk(node: unknown, segs: string[], visit: (value: unknown) => unknown)
     if (!Object.prototype.hasOwnProperty.call(node, k)) continue;
     if (list) {
       const items = node[k];
-      if (Array.isArray(items)) items.forEach((item, i) => (rest.length ? walk(item, rest, visit) : (items[i] = visit(item))));
+      if (Array.isArray(items))
+        items.forEach((item, i) => (rest.length ? walk(item, rest, visit) : (items[i] = visit(item))));
     } else if (rest.length === 0) {
       node[k] = visit(node[k]);
     } else {
@@ -70,5 +81,5 @@ export function replaceJoinToken(apiUrl: string, marker: string): string {
 
 /** The secret paths that apply to one document (`v1alpha1` or its kind). */
 export function secretPathsFor(scope: string): string[] {
-  return scope === "v1alpha1" ? V1ALPHA1_SECRET_PATHS : DOCUMENT_SECRET_PATHS[scope] ?? [];
+  return scope === "v1alpha1" ? V1ALPHA1_SECRET_PATHS : (DOCUMENT_SECRET_PATHS[scope] ?? []);
 }

@@ -42,7 +42,11 @@ function visitUrlPassword(text: string, visit: SecretVisit): string {
 
 /** Every scalar under a secret-named key, and URL passwords anywhere, in a decoded document. */
 export function visitSecretKeys(node: unknown, visit: SecretVisit, secretParent = false): void {
-  const entries: Array<[string | number, unknown]> = Array.isArray(node) ? node.map((v, i) => [i, v]) : isMap(node) ? Object.entries(node) : [];
+  const entries: Array<[string | number, unknown]> = Array.isArray(node)
+    ? node.map((v, i) => [i, v])
+    : isMap(node)
+      ? Object.entries(node)
+      : [];
   const target = node as Record<string | number, unknown>;
   for (const [k, v] of entries) {
     const secret = typeof k === "string" ? isSecretKey(k) : secretParent;
@@ -105,7 +109,8 @@ function visitManifestText(contents: string, visit: SecretVisit): string {
 function visitInlineManifests(cluster: unknown, visit: SecretVisit): void {
   if (!isMap(cluster) || !Array.isArray(cluster.inlineManifests)) return;
   for (const m of cluster.inlineManifests) {
-    if (isMap(m) && typeof m.contents === "string" && m.contents !== "") m.contents = visitManifestText(m.contents, visit);
+    if (isMap(m) && typeof m.contents === "string" && m.contents !== "")
+      m.contents = visitManifestText(m.contents, visit);
   }
 }
 

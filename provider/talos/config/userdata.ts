@@ -31,8 +31,11 @@ export function encodeUserData(config: string, options: { talosVersion?: string 
   // zlib writes mtime 0, so the same config always encodes to the same user-data (stable diffs).
   const packed = gzipSync(Buffer.from(config, "utf8"), { level: 9 }).toString("base64");
   const canBase64 = options.talosVersion === undefined || contractAtLeast(options.talosVersion, "v1.10");
-  if (canBase64 && packed.length <= USER_DATA_LIMIT) return { userData: packed, encoding: "gzip+base64", bytes: packed.length };
-  const why = canBase64 ? `${packed.length} bytes as gzip+base64` : `Talos ${options.talosVersion} cannot read base64 user-data (v1.10+ can)`;
+  if (canBase64 && packed.length <= USER_DATA_LIMIT)
+    return { userData: packed, encoding: "gzip+base64", bytes: packed.length };
+  const why = canBase64
+    ? `${packed.length} bytes as gzip+base64`
+    : `Talos ${options.talosVersion} cannot read base64 user-data (v1.10+ can)`;
   throw new UserDataTooLargeError(
     `machine config too large for Hetzner user-data: ${plain} bytes plain, ${why}; the limit is ${USER_DATA_LIMIT} bytes`,
   );

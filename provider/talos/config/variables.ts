@@ -14,7 +14,10 @@ export function substituteVariables(patchText: string, vars: PatchVariables, pat
     if (escaped) return `\${${name}}`;
     const value = Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : undefined;
     if (value === undefined) {
-      const known = Object.keys(vars).filter((k) => vars[k] !== undefined).sort().join(", ");
+      const known = Object.keys(vars)
+        .filter((k) => vars[k] !== undefined)
+        .sort()
+        .join(", ");
       throw new ConfigPatchError(patchLabel, `unknown variable \${${name}} (known: ${known || "none"})`);
     }
     return String(value);

@@ -31,7 +31,11 @@ export class YamlSyntaxError extends Error {
 
 /** Decodes every non-empty document of a YAML stream (comments dropped); throws YamlSyntaxError. */
 export function readYamlDocuments(text: string): unknown[] {
-  const docs = parseAllDocuments(text, { customTags: (tags) => [legacyOctal, ...tags], uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(text, {
+    customTags: (tags) => [legacyOctal, ...tags],
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
   const out: unknown[] = [];
   for (const doc of docs) {
     const problem = doc.errors[0];

@@ -7,7 +7,17 @@ import { TalosApiError, errorFromRun } from "./errors";
 import { withTempDir, writePrivate } from "./exec";
 import { parseJsonStream } from "./json";
 import { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./parse";
-import { ApplyConfigOptions, ApplyResult, EtcdMember, GetOptions, NodeTarget, ResetOptions, ServerVersion, TalosResource, VersionOptions } from "./types";
+import {
+  ApplyConfigOptions,
+  ApplyResult,
+  EtcdMember,
+  GetOptions,
+  NodeTarget,
+  ResetOptions,
+  ServerVersion,
+  TalosResource,
+  VersionOptions,
+} from "./types";
 
 export * from "./types";
 export { parseApplyOutput, parseEtcdMembers, parseServerVersion } from "./parse";
@@ -39,14 +49,16 @@ export async function bootstrap(t: Talosctl, o: NodeTarget): Promise<{ alreadyBo
     await t.run(["bootstrap", ...target(o)], { talosconfig: o.talosconfig });
     return { alreadyBootstrapped: false };
   } catch (e) {
-    if (isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === "AlreadyExists") return { alreadyBootstrapped: true };
+    if (isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === "AlreadyExists")
+      return { alreadyBootstrapped: true };
     throw e;
   }
 }
 
 /** `kubeconfig -` (client v1.10+) or a private temp file. */
 export async function kubeconfig(t: Talosctl, o: NodeTarget): Promise<string> {
-  if ((await t.clientMinor()) >= 10) return (await t.run(["kubeconfig", "-", ...target(o)], { talosconfig: o.talosconfig })).stdout;
+  if ((await t.clientMinor()) >= 10)
+    return (await t.run(["kubeconfig", "-", ...target(o)], { talosconfig: o.talosconfig })).stdout;
   return withTempDir(async (dir) => {
     const file = path.join(dir, "kubeconfig");
     await t.run(["kubeconfig", file, "--merge=false", "--force", ...target(o)], { talosconfig: o.talosconfig });
@@ -65,7 +77,13 @@ export async function getResources(t: Talosctl, type: string, o: GetOptions): Pr
   try {
     return parseJsonStream((await t.run(args, { talosconfig: o.talosconfig })).stdout) as TalosResource[];
   } catch (e) {
-    if (o.id && isError(e, "TalosApiError") && (e as TalosApiError).grpcCode === "NotFound" && /doesn't exist/.test((e as TalosApiError).detail)) return [];
+    if (
+      o.id &&
+      isError(e, "TalosApiError") &&
+      (e as TalosApiError).grpcCode === "NotFound" &&
+      /doesn't exist/.test((e as TalosApiError).detail)
+    )
+      return [];
     throw e;
   }
 }
@@ -77,7 +95,9 @@ export async function etcdMembers(t: Talosctl, o: NodeTarget): Promise<EtcdMembe
 
 /** `version`; a node error printed as WARNING (exit 0) is raised as TalosApiError too. */
 export async function version(t: Talosctl, o: VersionOptions): Promise<ServerVersion> {
-  const res = await t.run(["version", ...target(o), ...(o.insecure ? ["--insecure"] : [])], { talosconfig: o.talosconfig });
+  const res = await t.run(["version", ...target(o), ...(o.insecure ? ["--insecure"] : [])], {
+    talosconfig: o.talosconfig,
+  });
   const v = parseServerVersion(res.stdout)[0];
   if (!v) throw errorFromRun("version", res.exitCode, res.stderr);
   return v;
@@ -85,7 +105,13 @@ export async function version(t: Talosctl, o: VersionOptions): Promise<ServerVer
 
 /** `reset`. */
 export async function reset(t: Talosctl, o: ResetOptions): Promise<void> {
-  const args = ["reset", ...target(o), `--graceful=${o.graceful ?? true}`, `--reboot=${o.reboot ?? false}`, `--wait=${o.insecure ? false : o.wait ?? true}`];
+  const args = [
+    "reset",
+    ...target(o),
+    `--graceful=${o.graceful ?? true}`,
+    `--reboot=${o.reboot ?? false}`,
+    `--wait=${o.insecure ? false : (o.wait ?? true)}`,
+  ];
   if (o.wipeMode) args.push("--wipe-mode", o.wipeMode);
   if (o.systemLabelsToWipe?.length) args.push("--system-labels-to-wipe", o.systemLabelsToWipe.join(","));
   if (o.insecure) args.push("--insecure");

@@ -24,7 +24,11 @@ export function upgradeArgs(o: UpgradeOptions, clientMinorVersion: number): stri
 /** `upgrade --image`; a failure names the node with the tracker's (or the node's) last error line. */
 export async function upgrade(t: Talosctl, o: UpgradeOptions): Promise<void> {
   const args = upgradeArgs(o, await t.clientMinor());
-  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: (o.timeoutMs ?? UPGRADE_TIMEOUT_MS) + 60000, allowFailure: true });
+  const res = await t.run(args, {
+    talosconfig: o.talosconfig,
+    timeoutMs: (o.timeoutMs ?? UPGRADE_TIMEOUT_MS) + 60000,
+    allowFailure: true,
+  });
   if (res.exitCode !== 0) throw upgradeError(o.node, res.exitCode, res.stderr);
 }
 
@@ -48,19 +52,33 @@ export function upgradeError(node: string, exitCode: number | null, stderr: stri
     return nodeError("upgrade", last[1], exitCode, stderr, last[2]);
   }
   const fromNode = lines.map((l) => /error from node (\S+?): (.*)$/.exec(l)).find((m) => m);
-  if (fromNode) return nodeError("upgrade", fromNode[1], exitCode, stderr, lines.find((l) => l.includes(fromNode[0])) as string);
+  if (fromNode)
+    return nodeError("upgrade", fromNode[1], exitCode, stderr, lines.find((l) => l.includes(fromNode[0])) as string);
   const plain = lines.find((l) => l.trim() && !l.startsWith("WARNING: ") && !l.startsWith("Flag --"));
   return plain ? nodeError("upgrade", node, exitCode, stderr, plain) : errorFromRun("upgrade", exitCode, stderr);
 }
 
 /** `upgrade-k8s --to <to> [--from <from>] [--dry-run]` against one node → its stdout progress lines. */
 export async function upgradeK8s(t: Talosctl, o: UpgradeK8sOptions): Promise<string[]> {
-  const args = ["upgrade-k8s", ...target(o), "--to", o.to, ...(o.from ? ["--from", o.from] : []), ...(o.dryRun ? ["--dry-run"] : [])];
-  const res = await t.run(args, { talosconfig: o.talosconfig, timeoutMs: o.timeoutMs ?? UPGRADE_TIMEOUT_MS, allowFailure: true });
+  const args = [
+    "upgrade-k8s",
+    ...target(o),
+    "--to",
+    o.to,
+    ...(o.from ? ["--from", o.from] : []),
+    ...(o.dryRun ? ["--dry-run"] : []),
+  ];
+  const res = await t.run(args, {
+    talosconfig: o.talosconfig,
+    timeoutMs: o.timeoutMs ?? UPGRADE_TIMEOUT_MS,
+    allowFailure: true,
+  });
   if (res.exitCode !== 0) {
     const e = errorFromRun("upgrade-k8s", res.exitCode, res.stderr);
     const text = res.stderr.split("\n").find((l) => l.trim() && !l.startsWith("WARNING: "));
-    throw isError(e, "TalosctlError") && text ? new TalosctlError("upgrade-k8s", res.exitCode, res.stderr, o.node, text) : e;
+    throw isError(e, "TalosctlError") && text
+      ? new TalosctlError("upgrade-k8s", res.exitCode, res.stderr, o.node, text)
+      : e;
   }
   return res.stdout.split("\n").filter(Boolean);
 }

@@ -9,15 +9,25 @@ import { maskSecrets } from "../../internal/log";
 /** No talosctl binary could be found. */
 export class TalosctlNotFoundError extends TalosHetznerError {
   constructor(detail: string) {
-    super(`talosctl not found (${detail}): pass its path explicitly (the provider's talosctl stack config option), set the TALOSCTL environment variable, or put talosctl on PATH`);
+    super(
+      `talosctl not found (${detail}): pass its path explicitly (the provider's talosctl stack config option), set the TALOSCTL environment variable, or put talosctl on PATH`,
+    );
     this.name = "TalosctlNotFoundError";
   }
 }
 
 /** talosctl exited non-zero without a recognisable gRPC status; `node` and `detail` are set when the failing node is known (upgrade trackers). */
 export class TalosctlError extends TalosHetznerError {
-  constructor(readonly command: string, readonly exitCode: number | null, readonly stderr: string, readonly node: string | null = null, detail?: string) {
-    super(`talosctl ${command} failed${node ? ` on node ${node}` : ""} (exit ${exitCode ?? "signal"}): ${detail !== undefined ? sanitize(detail) : firstLines(stderr)}`);
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    readonly node: string | null = null,
+    detail?: string,
+  ) {
+    super(
+      `talosctl ${command} failed${node ? ` on node ${node}` : ""} (exit ${exitCode ?? "signal"}): ${detail !== undefined ? sanitize(detail) : firstLines(stderr)}`,
+    );
     this.name = "TalosctlError";
   }
 }
@@ -34,9 +44,14 @@ export class TalosApiError extends TalosHetznerError {
   readonly grpcCode: string;
   readonly node: string | null;
   readonly detail: string;
-  constructor(readonly command: string, readonly failures: NodeFailure[]) {
+  constructor(
+    readonly command: string,
+    readonly failures: NodeFailure[],
+  ) {
     const f = failures[0];
-    super(`talosctl ${command} failed${f.node ? ` on node ${f.node}` : ""}: ${f.grpcCode}: ${sanitize(f.detail)}${failures.length > 1 ? ` (and ${failures.length - 1} more node error(s))` : ""}`);
+    super(
+      `talosctl ${command} failed${f.node ? ` on node ${f.node}` : ""}: ${f.grpcCode}: ${sanitize(f.detail)}${failures.length > 1 ? ` (and ${failures.length - 1} more node error(s))` : ""}`,
+    );
     this.name = "TalosApiError";
     this.grpcCode = f.grpcCode;
     this.node = f.node;
@@ -46,14 +61,32 @@ export class TalosApiError extends TalosHetznerError {
 
 /** A machine config failed `talosctl validate`; `problems` lists Talos's messages. */
 export class TalosConfigInvalidError extends TalosHetznerError {
-  constructor(readonly mode: string, readonly problems: string[]) {
+  constructor(
+    readonly mode: string,
+    readonly problems: string[],
+  ) {
     super(`machine config is not valid for ${mode} mode: ${problems.join("; ")}`);
     this.name = "TalosConfigInvalidError";
   }
 }
 
 /** The gRPC codes the wrapper recognises (grpc-go names). */
-export const GRPC_CODES = ["AlreadyExists", "Unavailable", "FailedPrecondition", "InvalidArgument", "Unimplemented", "NotFound", "DeadlineExceeded", "PermissionDenied", "Canceled", "Unknown", "Internal", "ResourceExhausted", "Aborted", "Unauthenticated"];
+export const GRPC_CODES = [
+  "AlreadyExists",
+  "Unavailable",
+  "FailedPrecondition",
+  "InvalidArgument",
+  "Unimplemented",
+  "NotFound",
+  "DeadlineExceeded",
+  "PermissionDenied",
+  "Canceled",
+  "Unknown",
+  "Internal",
+  "ResourceExhausted",
+  "Aborted",
+  "Unauthenticated",
+];
 
 /**
  * Removes anything that may carry config or key material: config diffs (Talos quotes both configs
@@ -61,16 +94,20 @@ export const GRPC_CODES = ["AlreadyExists", "Unavailable", "FailedPrecondition",
  * tokens, registered secrets.
  */
 export function sanitize(text: string): string {
-  return maskSecrets(text)
-    .replace(/\n(Config )?diff:\n[\s\S]*$/, "\n$1diff: [omitted]")
-    .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, "[redacted PEM]")
-    // A run ending in a 64-hex id under lowercase path segments is an image/schematic reference (no secret is lowercase hex).
-    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^([a-z0-9_-]+\/)*[0-9a-f]{64}$/.test(m) ? m : "[redacted]"))
-    .replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "[redacted token]");
+  return (
+    maskSecrets(text)
+      .replace(/\n(Config )?diff:\n[\s\S]*$/, "\n$1diff: [omitted]")
+      .replace(/-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g, "[redacted PEM]")
+      // A run ending in a 64-hex id under lowercase path segments is an image/schematic reference (no secret is lowercase hex).
+      .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, (m) => (/^([a-z0-9_-]+\/)*[0-9a-f]{64}$/.test(m) ? m : "[redacted]"))
+      .replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "[redacted token]")
+  );
 }
 
 function firstLines(stderr: string): string {
-  const lines = sanitize(stderr).split("\n").filter((l) => l.trim() && !l.startsWith("WARNING: "));
+  const lines = sanitize(stderr)
+    .split("\n")
+    .filter((l) => l.trim() && !l.startsWith("WARNING: "));
   const usage = lines.findIndex((l) => l === "Usage:");
   return (usage >= 0 ? lines.slice(0, usage) : lines).slice(0, 6).join(" | ") || "(no output)";
 }

@@ -68,7 +68,11 @@ export function writePrivate(file: string, content: string): string {
 }
 
 /** Spawns the binary, feeds `input`, collects output; kills it and throws DeadlineError after `timeoutMs`. */
-export function spawnTalosctl(binary: string, args: string[], o: { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string; label: string }): Promise<RunOutput> {
+export function spawnTalosctl(
+  binary: string,
+  args: string[],
+  o: { env: NodeJS.ProcessEnv; timeoutMs: number; input?: string; label: string },
+): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env: o.env, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
@@ -79,10 +83,17 @@ export function spawnTalosctl(binary: string, args: string[], o: { env: NodeJS.P
     }, o.timeoutMs);
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
-    child.on("error", (e) => { clearTimeout(timer); reject(e); });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), exitCode: code });
+      resolve({
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        exitCode: code,
+      });
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(o.input ?? "");

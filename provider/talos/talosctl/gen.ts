@@ -31,7 +31,8 @@ export interface GeneratedConfigs {
 
 /** `gen secrets` (stdout with `-o -` from client v1.12, a private temp file before). */
 export async function genSecrets(t: Talosctl, talosVersion: string): Promise<string> {
-  if ((await t.clientMinor()) >= 12) return (await t.run(["gen", "secrets", "-o", "-", "--talos-version", talosVersion])).stdout;
+  if ((await t.clientMinor()) >= 12)
+    return (await t.run(["gen", "secrets", "-o", "-", "--talos-version", talosVersion])).stdout;
   return withTempDir(async (dir) => {
     const file = path.join(dir, "secrets.yaml");
     await t.run(["gen", "secrets", "-o", file, "--talos-version", talosVersion]);
@@ -44,8 +45,24 @@ export async function genConfig(t: Talosctl, o: GenConfigOptions): Promise<Gener
   return withTempDir(async (dir) => {
     const secrets = writePrivate(path.join(dir, "secrets.yaml"), o.secretsYaml);
     const out = path.join(dir, "out");
-    const args = ["gen", "config", o.clusterName, o.endpoint, "--with-secrets", secrets, "--talos-version", o.talosVersion,
-      "--kubernetes-version", o.kubernetesVersion, "--install-image", o.installImage, "--with-docs=false", "--with-examples=false", "-o", out];
+    const args = [
+      "gen",
+      "config",
+      o.clusterName,
+      o.endpoint,
+      "--with-secrets",
+      secrets,
+      "--talos-version",
+      o.talosVersion,
+      "--kubernetes-version",
+      o.kubernetesVersion,
+      "--install-image",
+      o.installImage,
+      "--with-docs=false",
+      "--with-examples=false",
+      "-o",
+      out,
+    ];
     if (o.installDisk !== undefined) args.push("--install-disk", o.installDisk);
     if (o.withKubespan) args.push("--with-kubespan");
     if (o.additionalSans?.length) args.push("--additional-sans", o.additionalSans.join(","));
@@ -57,15 +74,30 @@ export async function genConfig(t: Talosctl, o: GenConfigOptions): Promise<Gener
 
 /** Talos's problems from validate's multierror text (`\t* v1alpha1.Config: ...` nesting flattened). */
 export function validationProblems(stderr: string): string[] {
-  return stderr.split("\n").filter((l) => l.startsWith("\t* ")).map((l) => l.slice(3)).map((l) => l.replace(/^v1alpha1\.Config: \d+ errors? occurred:$/, "")).filter(Boolean);
+  return stderr
+    .split("\n")
+    .filter((l) => l.startsWith("\t* "))
+    .map((l) => l.slice(3))
+    .map((l) => l.replace(/^v1alpha1\.Config: \d+ errors? occurred:$/, ""))
+    .filter(Boolean);
 }
 
 /** `validate -m <mode>`: returns warnings; throws TalosConfigInvalidError. */
-export async function validate(t: Talosctl, config: string, mode: "metal" | "cloud", strict: boolean): Promise<string[]> {
+export async function validate(
+  t: Talosctl,
+  config: string,
+  mode: "metal" | "cloud",
+  strict: boolean,
+): Promise<string[]> {
   return withTempDir(async (dir) => {
     const file = writePrivate(path.join(dir, "config.yaml"), config);
-    const res = await t.run(["validate", "-c", file, "-m", mode, ...(strict ? ["--strict"] : [])], { allowFailure: true });
-    const warnings = res.stderr.split("\n").filter((l) => l.startsWith("WARNING: ")).map((l) => l.slice(9));
+    const res = await t.run(["validate", "-c", file, "-m", mode, ...(strict ? ["--strict"] : [])], {
+      allowFailure: true,
+    });
+    const warnings = res.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("WARNING: "))
+      .map((l) => l.slice(9));
     if (res.exitCode === 0) return warnings;
     const problems = validationProblems(res.stderr);
     if (!problems.length) throw errorFromRun("validate", res.exitCode, res.stderr);

@@ -26,7 +26,12 @@ export interface HealthOutput {
 
 /** Joins a multierror block (`N errors occurred:` + `\t* item` lines) into one line. */
 export function flattenMultierror(text: string): string {
-  return text.split("\n").map((l) => l.trim()).filter((l) => l && !/^\d+ errors? occurred:$/.test(l)).map((l) => l.replace(/^\* /, "")).join("; ");
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^\d+ errors? occurred:$/.test(l))
+    .map((l) => l.replace(/^\* /, ""))
+    .join("; ");
 }
 
 /** Parses the stderr of `talosctl health`; continuation lines belong to the line before them. */
@@ -39,7 +44,10 @@ export function parseHealthOutput(stderr: string): HealthOutput {
   const checks: CheckProgress[] = [];
   let error: string | null = null;
   for (const e of entries) {
-    if (e.startsWith("healthcheck error: ")) { error = flattenMultierror(e.slice(19)); continue; }
+    if (e.startsWith("healthcheck error: ")) {
+      error = flattenMultierror(e.slice(19));
+      continue;
+    }
     const m = /^waiting for (.+?): ([\s\S]*)$/.exec(e);
     if (!m) continue;
     let c = checks.find((x) => x.name === m[1]);
@@ -80,7 +88,11 @@ export interface HealthRunner {
  * failure: progress lines may quote other nodes' errors.
  */
 export async function healthReport(t: HealthRunner, o: HealthOptions): Promise<HealthReport> {
-  const res = await t.run(healthArgs(o), { talosconfig: o.talosconfig, allowFailure: true, timeoutMs: o.waitTimeout + 60_000 });
+  const res = await t.run(healthArgs(o), {
+    talosconfig: o.talosconfig,
+    allowFailure: true,
+    timeoutMs: o.waitTimeout + 60_000,
+  });
   const output = parseHealthOutput(sanitize(res.stderr));
   if (res.exitCode !== 0 && output.checks.length === 0) throw healthFailure(res.exitCode, res.stderr);
   return { exitCode: res.exitCode, stderr: res.stderr, lines: res.stderr.split("\n").filter(Boolean), output };

@@ -47,7 +47,18 @@ export interface GetOptions extends Partial<NodeTarget> {
 /** One resource of `get -o json`. */
 export interface TalosResource {
   node: string;
-  metadata: { namespace: string; type: string; id: string; version: number; owner: string | null; phase: string; created: string; updated: string; labels?: Record<string, unknown>; annotations?: Record<string, unknown> };
+  metadata: {
+    namespace: string;
+    type: string;
+    id: string;
+    version: number;
+    owner: string | null;
+    phase: string;
+    created: string;
+    updated: string;
+    labels?: Record<string, unknown>;
+    annotations?: Record<string, unknown>;
+  };
   spec: unknown;
 }
 

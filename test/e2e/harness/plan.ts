@@ -10,7 +10,10 @@ export function planOps(previewText: string): string[] {
   lines.forEach((line, i) => {
     const m = /^\s*(?:[-+~]{1,2}\s+)?[\w:/.-]+: \((\w[\w-]*)\)$/.exec(line);
     if (!m) return;
-    const urn = lines.slice(i + 1, i + 3).map((l) => /\[urn=(\S+)\]/.exec(l)?.[1]).find(Boolean);
+    const urn = lines
+      .slice(i + 1, i + 3)
+      .map((l) => /\[urn=(\S+)\]/.exec(l)?.[1])
+      .find(Boolean);
     if (urn) ops.push(`${m[1]} ${urn.split("::").pop()}`);
   });
   return ops.sort();

@@ -8,7 +8,11 @@
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function isSecretObject(v: unknown): boolean {
-  return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    (v as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270"
+  );
 }
 
 /** Plaintext strings at every path where `encrypted` holds a secret. */
@@ -46,7 +50,10 @@ function isCertificate(value: string): boolean {
  * that the redacted config shows on purpose; their key lines are what must never appear.
  */
 function isKeyMaterial(value: string): boolean {
-  return (value.length >= 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(value) && /\d/.test(value)) || /^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(value);
+  return (
+    (value.length >= 32 && /^[A-Za-z0-9+/]+={0,2}$/.test(value) && /\d/.test(value)) ||
+    /^[a-z0-9]{6}\.[a-z0-9]{16}$/.test(value)
+  );
 }
 
 /**
@@ -58,7 +65,10 @@ export function needles(secrets: string[]): string[] {
   for (const s of secrets) {
     if (s.includes("\n")) set.add(s);
     for (const line of s.split("\n")) {
-      const value = line.replace(/^[\s-]*[\w.-]+:\s*/, "").trim().replace(/^"(.*)"$/, "$1");
+      const value = line
+        .replace(/^[\s-]*[\w.-]+:\s*/, "")
+        .trim()
+        .replace(/^"(.*)"$/, "$1");
       if (isKeyMaterial(value) && !isCertificate(value)) set.add(value);
     }
   }
@@ -69,10 +79,16 @@ export function needles(secrets: string[]): string[] {
  * Where each needle occurs: `[]` when the texts are clean. `credentials` (passwords, API tokens) are
  * looked for as they are. Needles are never printed whole.
  */
-export function plaintextHits(texts: { name: string; text: string }[], secrets: string[], credentials: string[]): string[] {
+export function plaintextHits(
+  texts: { name: string; text: string }[],
+  secrets: string[],
+  credentials: string[],
+): string[] {
   const hits: string[] = [];
   for (const n of [...credentials, ...needles(secrets)]) {
-    for (const t of texts) if (t.text.includes(n)) hits.push(`${t.name}: a secret of ${n.length} chars starting ${JSON.stringify(n.slice(0, 4))}`);
+    for (const t of texts)
+      if (t.text.includes(n))
+        hits.push(`${t.name}: a secret of ${n.length} chars starting ${JSON.stringify(n.slice(0, 4))}`);
   }
   return hits;
 }

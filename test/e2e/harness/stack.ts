@@ -27,7 +27,11 @@ export async function realPulumi(): Promise<PulumiCommand> {
 /** A stack of one example, its backend and every line of CLI output so far. */
 export class E2eStack {
   readonly output: string[] = [];
-  private constructor(readonly stack: Stack, readonly dir: string, readonly passphrase: string) {}
+  private constructor(
+    readonly stack: Stack,
+    readonly dir: string,
+    readonly passphrase: string,
+  ) {}
 
   /**
    * Creates the stack `e2e` of `example` (a directory with Pulumi.yaml and index.ts). The work dir sits
@@ -46,12 +50,16 @@ export class E2eStack {
     const stack = await LocalWorkspace.createStack(
       { stackName: "e2e", projectName, program: async () => loadProgram(path.join(example, "index.ts")) },
       {
-        workDir, pulumiCommand: await realPulumi(),
+        workDir,
+        pulumiCommand: await realPulumi(),
         envVars: {
-          PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`, PULUMI_HOME: path.join(dir, "home"),
-          PULUMI_CONFIG_PASSPHRASE: passphrase, PULUMI_SKIP_UPDATE_CHECK: "1",
+          PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
+          PULUMI_HOME: path.join(dir, "home"),
+          PULUMI_CONFIG_PASSPHRASE: passphrase,
+          PULUMI_SKIP_UPDATE_CHECK: "1",
           // Plugins come from PATH (.tools/bin); a missing one must fail, not be downloaded.
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
+          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+          PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
         },
       },
     );
@@ -94,7 +102,10 @@ export class E2eStack {
   cli(args: string[]): string {
     const ws = this.stack.workspace as LocalWorkspace;
     const r = spawnSync(path.join(TOOLS_BIN, "pulumi"), [...args, "--stack", "e2e", "--non-interactive"], {
-      cwd: ws.workDir, env: { ...process.env, ...ws.envVars }, encoding: "utf8", timeout: CLI_TIMEOUT_MS,
+      cwd: ws.workDir,
+      env: { ...process.env, ...ws.envVars },
+      encoding: "utf8",
+      timeout: CLI_TIMEOUT_MS,
     });
     if (!args.includes("--show-secrets")) this.record(r.stdout + r.stderr);
     if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status ?? r.signal}: ${r.stderr}`);
@@ -104,7 +115,10 @@ export class E2eStack {
   /** Every file of the file backend (checkpoints, backups, history), as text. */
   rawState(): string[] {
     const files: string[] = [];
-    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+    const walk = (d: string) =>
+      fs
+        .readdirSync(d, { withFileTypes: true })
+        .forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
     walk(path.join(this.dir, "backend"));
     return files.map((f) => fs.readFileSync(f, "utf8"));
   }

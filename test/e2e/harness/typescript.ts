@@ -27,9 +27,15 @@ function registerTypeScript(dir: string): void {
   const nodeNext = major > 4 || (major === 4 && minor >= 7);
   const tsconfig = path.join(dir, "tsconfig.json");
   require(tsnodeRequire).register({
-    compiler: typescriptRequire, transpileOnly: undefined, project: tsconfig, skipProject: !fs.existsSync(tsconfig),
+    compiler: typescriptRequire,
+    transpileOnly: undefined,
+    project: tsconfig,
+    skipProject: !fs.existsSync(tsconfig),
     compilerOptions: {
-      target: "ES2020", module: nodeNext ? "nodenext" : "commonjs", moduleResolution: nodeNext ? "nodenext" : "node", sourceMap: "true",
+      target: "ES2020",
+      module: nodeNext ? "nodenext" : "commonjs",
+      moduleResolution: nodeNext ? "nodenext" : "node",
+      sourceMap: "true",
       ...tsutils.loadTypeScriptCompilerOptions(tsconfig),
     },
   });

@@ -46,7 +46,9 @@ describe("engine: EchoResource through the real dynamic-provider host", function
     assert.deepStrictEqual(configured, { acceptSecrets: false });
     const proto = require("@pulumi/pulumi/proto/provider_pb.js");
     await assert.rejects(h.raw.raw("checkConfig", new proto.CheckRequest()), {
-      name: "HostCallError", code: 12, details: "CheckConfig is not implemented by the dynamic provider",
+      name: "HostCallError",
+      code: 12,
+      details: "CheckConfig is not implemented by the dynamic provider",
     });
   });
 
@@ -69,36 +71,57 @@ describe("engine: EchoResource through the real dynamic-provider host", function
     const created = await h.create(URN, checked.inputs);
     assert.strictEqual(created.id, "echo-1");
     assert.deepStrictEqual(created.properties, {
-      __provider: provider, message: "hi", echoed: "hi", secretEcho: "secret:hi", endpoint: "http://cloud.sim/v1",
+      __provider: provider,
+      message: "hi",
+      echoed: "hi",
+      secretEcho: "secret:hi",
+      endpoint: "http://cloud.sim/v1",
     });
     const same = await h.diff(created.id, URN, created.properties, checked.inputs);
-    assert.deepStrictEqual(same, { changes: "none", replaces: [], stables: [], deleteBeforeReplace: false, hasDetailedDiff: false });
+    assert.deepStrictEqual(same, {
+      changes: "none",
+      replaces: [],
+      stables: [],
+      deleteBeforeReplace: false,
+      hasDetailedDiff: false,
+    });
     const msg = await h.diff(created.id, URN, created.properties, { ...checked.inputs, message: "ho" });
     assert.deepStrictEqual([msg.changes, msg.replaces], ["some", []]);
     const gen = await h.diff(created.id, URN, created.properties, { ...checked.inputs, generation: 2 });
     assert.deepStrictEqual([gen.changes, gen.replaces], ["some", ["generation"]]);
     const updated = await h.update(created.id, URN, created.properties, { ...checked.inputs, message: "ho" });
     assert.deepStrictEqual(updated.properties, {
-      __provider: provider, message: "ho", echoed: "ho", secretEcho: "secret:ho", endpoint: "http://cloud.sim/v1",
+      __provider: provider,
+      message: "ho",
+      echoed: "ho",
+      secretEcho: "secret:ho",
+      endpoint: "http://cloud.sim/v1",
     });
     const read = await h.read(created.id, URN, updated.properties, checked.inputs);
     assert.deepStrictEqual(read, { id: "echo-1", properties: updated.properties });
     await h.delete(created.id, URN, updated.properties);
-    assert.deepStrictEqual(await h.read(created.id, URN, updated.properties), { id: "", properties: { __provider: provider } });
+    assert.deepStrictEqual(await h.read(created.id, URN, updated.properties), {
+      id: "",
+      properties: { __provider: provider },
+    });
     assert.ok(h.logs.includes('[echo-1] step 1/1: echoing "hi"'), h.logs.join("\n"));
   });
 
   it("surfaces a create error with its message and keeps a partially created resource", async () => {
     const inputs = { __provider: provider, message: "m", failWith: "quota exceeded for echo" };
     await assert.rejects(h.create(URN, inputs), (e: HostCallError) => {
-      assert.deepStrictEqual([e.name, e.code, e.details, e.initFailure], ["HostCallError", 2, "quota exceeded for echo", undefined]);
+      assert.deepStrictEqual(
+        [e.name, e.code, e.details, e.initFailure],
+        ["HostCallError", 2, "quota exceeded for echo", undefined],
+      );
       return true;
     });
     const partial = { __provider: provider, message: "m", failAfterCreateWith: "bootstrap failed" };
     await assert.rejects(h.create(URN, partial), (e: HostCallError) => {
       assert.strictEqual(e.details, "bootstrap failed");
       assert.deepStrictEqual(e.initFailure, {
-        id: "echo-2", reasons: ["bootstrap failed"],
+        id: "echo-2",
+        reasons: ["bootstrap failed"],
         properties: { ...partial, echoed: "m", secretEcho: "secret:m", endpoint: "http://cloud.sim/v1" },
       });
       return true;
@@ -106,7 +129,11 @@ describe("engine: EchoResource through the real dynamic-provider host", function
   });
 
   it("fails a Read with only an id (pulumi import) as the contract says", async () => {
-    await assert.rejects(h.read("echo-1", URN), { name: "HostCallError", code: 2, details: "code must be a string, not undefined" });
+    await assert.rejects(h.read("echo-1", URN), {
+      name: "HostCallError",
+      code: 2,
+      details: "code must be a string, not undefined",
+    });
   });
 
   it("previews with check and diff only, and refreshes with read then a reverse diff", async () => {
@@ -116,7 +143,10 @@ describe("engine: EchoResource through the real dynamic-provider host", function
     const calls = h.transcript.length;
     const preview = await h.preview(URN, { __provider: provider, message: "q", generation: 1 });
     assert.deepStrictEqual([preview.op, preview.diff?.replaces], ["replace", ["generation"]]);
-    assert.deepStrictEqual(h.transcript.slice(calls).map((c) => c.method), ["check", "diff"]);
+    assert.deepStrictEqual(
+      h.transcript.slice(calls).map((c) => c.method),
+      ["check", "diff"],
+    );
     const refreshed = await h.refresh(URN);
     assert.deepStrictEqual([refreshed.gone, refreshed.diff?.changes], [false, "none"]);
     await h.delete(created.id, URN, created.properties);
@@ -128,11 +158,16 @@ describe("engine: EchoResource through the real dynamic-provider host", function
     const created = await h.create(URN, checked.inputs);
     h.record(URN, created.id, checked.inputs, created.properties, ["secretEcho"]);
     const afterConfigure = h.transcript.filter((c) => c.method !== "configure");
-    assertNoSecrets([h.persistedState(), h.logs, provider, afterConfigure], [TOKEN], ["state", "logs", "__provider", "transcript"]);
+    assertNoSecrets(
+      [h.persistedState(), h.logs, provider, afterConfigure],
+      [TOKEN],
+      ["state", "logs", "__provider", "transcript"],
+    );
     assertNoSecrets([h.persistedState(), h.logs], ["secret:classified"], ["state", "logs"]);
     h.record(URN, created.id, checked.inputs, created.properties, []);
     assert.throws(() => assertNoSecrets([h.persistedState()], ["secret:classified"], ["state"]), {
-      message: /^1 secret leak\(s\):\n {2}secret sha256:[0-9a-f]{8} found as plaintext in state\[0\]\.outputs\.secretEcho$/,
+      message:
+        /^1 secret leak\(s\):\n {2}secret sha256:[0-9a-f]{8} found as plaintext in state\[0\]\.outputs\.secretEcho$/,
     });
   });
 });

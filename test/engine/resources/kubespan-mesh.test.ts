@@ -29,23 +29,42 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
   });
 
   it("registers a small shim with the talosconfig secret", async () => {
-    assert.ok(w.providers.mesh.includes('dispatch(resourceModule, "create", inputs)') && w.providers.mesh.length < 4096);
+    assert.ok(
+      w.providers.mesh.includes('dispatch(resourceModule, "create", inputs)') && w.providers.mesh.length < 4096,
+    );
     let inputs: Record<string, unknown> = {};
-    pulumi.runtime.setMocks({ newResource: (a) => ((inputs = a.inputs), { id: "x", state: a.inputs }), call: (a) => a.inputs }, "project", "stack", false);
+    pulumi.runtime.setMocks(
+      { newResource: (a) => ((inputs = a.inputs), { id: "x", state: a.inputs }), call: (a) => a.inputs },
+      "project",
+      "stack",
+      false,
+    );
     const r = new KubeSpanMesh("m", { nodes: [], talosconfig: "talosconfig-text" });
     assert.strictEqual(await new Promise((res) => r.urn.apply(res)), urnOf("KubeSpanMesh", "m"));
-    assert.deepStrictEqual(inputs.talosconfig, { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "talosconfig-text" });
+    assert.deepStrictEqual(inputs.talosconfig, {
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value: "talosconfig-text",
+    });
   });
 
   it("rejects at check too few nodes, bad addresses and places, duplicates and a missing talosconfig", async () => {
-    const one = await w.h.preview(urnOf("KubeSpanMesh", "bad"), { __provider: w.providers.mesh, nodes: [{ name: "a", address: "10.0.0.2", where: "robot" }], talosconfig: "" });
+    const one = await w.h.preview(urnOf("KubeSpanMesh", "bad"), {
+      __provider: w.providers.mesh,
+      nodes: [{ name: "a", address: "10.0.0.2", where: "robot" }],
+      talosconfig: "",
+    });
     assert.deepStrictEqual(one.failures, [
       { property: "nodes", reason: "[nodes] must list at least two nodes (name, address, where): a mesh needs peers" },
       { property: "talosconfig", reason: "[talosconfig] is required: pass TalosBootstrap.talosconfig" },
     ]);
     const bad = await w.h.preview(urnOf("KubeSpanMesh", "bad"), {
-      __provider: w.providers.mesh, talosconfig: "t", expectedPeers: 0,
-      nodes: [{ name: "a", address: "cp-1", where: "robot" }, { name: "a", address: "10.0.0.3", where: "aws" }],
+      __provider: w.providers.mesh,
+      talosconfig: "t",
+      expectedPeers: 0,
+      nodes: [
+        { name: "a", address: "cp-1", where: "robot" },
+        { name: "a", address: "10.0.0.3", where: "aws" },
+      ],
     });
     assert.deepStrictEqual(bad.failures, [
       { property: "nodes", reason: '[nodes[0].address] must be the IP of the node\'s Talos API, got "cp-1"' },
@@ -57,26 +76,62 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
 
   it("creates when every node sees every other node up with traffic, and outputs the mesh table", async () => {
     const rec = await w.up("KubeSpanMesh", "mesh", args);
-    const rows = rec.outputs.mesh as { node: string; where: string; kubespanAddress: string; publicKey: string; peersUp: number; peersTotal: number; peers: { peer: string; endpoint: string; state: string }[] }[];
+    const rows = rec.outputs.mesh as {
+      node: string;
+      where: string;
+      kubespanAddress: string;
+      publicKey: string;
+      peersUp: number;
+      peersTotal: number;
+      peers: { peer: string; endpoint: string; state: string }[];
+    }[];
     assert.deepStrictEqual([rec.outputs.healthy, rec.outputs.downLinks, rec.outputs.drift], [true, [], []]);
-    assert.deepStrictEqual(rows.map((r) => [r.node, r.where, r.peersUp, r.peersTotal]), w.nodes.map((n) => [n.name, n.where, 4, 4]));
+    assert.deepStrictEqual(
+      rows.map((r) => [r.node, r.where, r.peersUp, r.peersTotal]),
+      w.nodes.map((n) => [n.name, n.where, 4, 4]),
+    );
     for (const n of w.nodes) {
-      const [id] = await w.talosctl.getResources("kubespanidentities", { node: n.address, endpoints: [w.nodes[0].address], talosconfig: w.talosconfig });
+      const [id] = await w.talosctl.getResources("kubespanidentities", {
+        node: n.address,
+        endpoints: [w.nodes[0].address],
+        talosconfig: w.talosconfig,
+      });
       const spec = id.spec as { address: string; publicKey: string; privateKey: string };
       privateKeys.push(spec.privateKey);
       const row = rows.find((r) => r.node === n.name)!;
-      assert.deepStrictEqual([row.publicKey, row.kubespanAddress], [spec.publicKey, spec.address.replace(/\/128$/, "")]);
-      assert.deepStrictEqual(row.peers.map((p) => [p.peer, p.endpoint, p.state]).sort(), w.nodes.filter((o) => o !== n).map((o) => [o.name, `${o.address}:51820`, "up"]).sort());
+      assert.deepStrictEqual(
+        [row.publicKey, row.kubespanAddress],
+        [spec.publicKey, spec.address.replace(/\/128$/, "")],
+      );
+      assert.deepStrictEqual(
+        row.peers.map((p) => [p.peer, p.endpoint, p.state]).sort(),
+        w.nodes
+          .filter((o) => o !== n)
+          .map((o) => [o.name, `${o.address}:51820`, "up"])
+          .sort(),
+      );
     }
     assert.strictEqual(rec.outputs.table, meshTable(rows as never));
-    assert.ok((rec.outputs.table as string).startsWith("NODE       WHERE   KUBESPAN ADDRESS"), rec.outputs.table as string);
+    assert.ok(
+      (rec.outputs.table as string).startsWith("NODE       WHERE   KUBESPAN ADDRESS"),
+      rec.outputs.table as string,
+    );
     assert.ok(w.h.logs.some((l) => l.endsWith("step 2/2: mesh up: 5 nodes, each with 4 peers up")));
   });
 
   it("fails naming the Cloud node and UDP 51820 when its firewall lacks the KubeSpan rule, and a refresh shows the drift", async () => {
     const w2 = w.workers[1];
     await w.cloud.servers.update(w2.serverId!, { labels: { cluster: "hybrid", role: "isolated" } });
-    const fw = await w.cloud.firewalls.create({ name: "isolated", rules: toCloudApiRules(talosAdminFirewallRules(ADMIN, w.nodes.map((n) => n.address))), applyTo: [{ type: "label_selector", label_selector: { selector: "role=isolated" } }] });
+    const fw = await w.cloud.firewalls.create({
+      name: "isolated",
+      rules: toCloudApiRules(
+        talosAdminFirewallRules(
+          ADMIN,
+          w.nodes.map((n) => n.address),
+        ),
+      ),
+      applyTo: [{ type: "label_selector", label_selector: { selector: "role=isolated" } }],
+    });
     await w.cloud.actions.waitFor(fw.actions, { timeoutMs: 30_000 });
     try {
       const e = await w.upError("KubeSpanMesh", "mesh-blocked", args);
@@ -86,13 +141,24 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
         "worker-2 (cloud): UDP 51820 appears blocked: every link to and from it is down while it is a known peer; its Hetzner Cloud firewall must allow inbound UDP 51820 from 0.0.0.0/0 and ::/0 (kubeSpanFirewallRules())",
       ]);
       assert.match(lines[2], /^NODE\s+PEER\s+STATE\s+ENDPOINT\s+LIKELY CAUSE$/);
-      assert.match(lines[3], new RegExp(`^cp-1\\s+worker-2\\s+down\\s+${w2.address.replace(/\./g, "\\.")}:51820\\s+UDP 51820 blocked: worker-2 is a known peer with endpoint ${w2.address.replace(/\./g, "\\.")}:51820, but no WireGuard handshake gets through$`));
+      assert.match(
+        lines[3],
+        new RegExp(
+          `^cp-1\\s+worker-2\\s+down\\s+${w2.address.replace(/\./g, "\\.")}:51820\\s+UDP 51820 blocked: worker-2 is a known peer with endpoint ${w2.address.replace(/\./g, "\\.")}:51820, but no WireGuard handshake gets through$`,
+        ),
+      );
       assert.strictEqual(lines[lines.length - 1], "(still not up after 2s)");
       assert.strictEqual(lines.filter((l) => l.includes("worker-2")).length, 9);
       const r = await w.h.refresh(urnOf("KubeSpanMesh", "mesh"));
-      assert.deepStrictEqual([r.gone, r.diff?.changes, r.outputs?.healthy, (r.outputs?.drift as string[]).slice(0, 2)], [false, "some", false, lines.slice(0, 2)]);
+      assert.deepStrictEqual(
+        [r.gone, r.diff?.changes, r.outputs?.healthy, (r.outputs?.drift as string[]).slice(0, 2)],
+        [false, "some", false, lines.slice(0, 2)],
+      );
       const others = ["cp-1", "cp-2", "cp-3", "worker-1"];
-      assert.deepStrictEqual((r.outputs?.downLinks as { node: string; peer: string }[]).map((d) => [d.node, d.peer]), [...others.map((n) => [n, "worker-2"]), ...others.map((n) => ["worker-2", n])]);
+      assert.deepStrictEqual(
+        (r.outputs?.downLinks as { node: string; peer: string }[]).map((d) => [d.node, d.peer]),
+        [...others.map((n) => [n, "worker-2"]), ...others.map((n) => ["worker-2", n])],
+      );
     } finally {
       await w.cloud.servers.update(w2.serverId!, { labels: { cluster: "hybrid", role: "worker" } });
     }
@@ -104,14 +170,24 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
     const plain = await w.createWorker("worker-plain", false, false);
     try {
       const started = Date.now();
-      const e = await w.upError("KubeSpanMesh", "mesh-plain", { ...args, deadlineSeconds: 60, nodes: meshNodes([w.nodes[0], w.nodes[1], plain]) });
+      const e = await w.upError("KubeSpanMesh", "mesh-plain", {
+        ...args,
+        deadlineSeconds: 60,
+        nodes: meshNodes([w.nodes[0], w.nodes[1], plain]),
+      });
       const lines = e.details.split("\n");
       assert.strictEqual(lines[0], "KubeSpan mesh is not fully up: 4 of 6 node-to-peer links are down");
-      const cause = "KubeSpan is not enabled in worker-plain's machine config (a KubeSpanConfig document or machine.network.kubespan.enabled: true; check its machineconfig)";
-      assert.deepStrictEqual(lines.slice(2).map((l) => l.split(/\s{3,}/)), [
-        ["cp-1", "worker-plain", "none", "-", cause], ["cp-2", "worker-plain", "none", "-", cause],
-        ["worker-plain", "cp-1", "none", "-", cause], ["worker-plain", "cp-2", "none", "-", cause],
-      ]);
+      const cause =
+        "KubeSpan is not enabled in worker-plain's machine config (a KubeSpanConfig document or machine.network.kubespan.enabled: true; check its machineconfig)";
+      assert.deepStrictEqual(
+        lines.slice(2).map((l) => l.split(/\s{3,}/)),
+        [
+          ["cp-1", "worker-plain", "none", "-", cause],
+          ["cp-2", "worker-plain", "none", "-", cause],
+          ["worker-plain", "cp-1", "none", "-", cause],
+          ["worker-plain", "cp-2", "none", "-", cause],
+        ],
+      );
       assert.ok(Date.now() - started < 20_000, "a config cause does not wait for the 60 s deadline");
     } finally {
       await w.cloud.actions.waitFor([await w.cloud.servers.delete(plain.serverId!)], { timeoutMs: 30_000 });
@@ -127,11 +203,27 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
     try {
       const r = await w.h.refresh(urn);
       const drift = r.outputs?.drift as string[];
-      assert.deepStrictEqual([r.gone, r.diff?.changes, r.outputs?.healthy, drift[0]], [false, "some", false, "KubeSpan mesh is not fully up: 8 of 20 node-to-peer links are down"], drift.join("\n"));
+      assert.deepStrictEqual(
+        [r.gone, r.diff?.changes, r.outputs?.healthy, drift[0]],
+        [false, "some", false, "KubeSpan mesh is not fully up: 8 of 20 node-to-peer links are down"],
+        drift.join("\n"),
+      );
       const row = (r.outputs?.mesh as { node: string }[]).find((x) => x.node === "worker-1");
-      assert.deepStrictEqual(row, (before.outputs.mesh as { node: string }[]).find((x) => x.node === "worker-1"), "the unreachable node's row is kept");
+      assert.deepStrictEqual(
+        row,
+        (before.outputs.mesh as { node: string }[]).find((x) => x.node === "worker-1"),
+        "the unreachable node's row is kept",
+      );
       const down = r.outputs?.downLinks as { node: string; peer: string; state: string; cause: string }[];
-      assert.deepStrictEqual(down.filter((d) => d.node === "worker-1").map((d) => [d.peer, d.state]), [["cp-1", "unreachable"], ["cp-2", "unreachable"], ["cp-3", "unreachable"], ["worker-2", "unreachable"]]);
+      assert.deepStrictEqual(
+        down.filter((d) => d.node === "worker-1").map((d) => [d.peer, d.state]),
+        [
+          ["cp-1", "unreachable"],
+          ["cp-2", "unreachable"],
+          ["cp-3", "unreachable"],
+          ["worker-2", "unreachable"],
+        ],
+      );
       assert.match(down[0].cause, /^worker-1 is unreachable: /);
     } finally {
       m.powerOn();

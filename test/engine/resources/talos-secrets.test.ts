@@ -47,8 +47,16 @@ describe("engine: TalosSecrets", function () {
     assert.match(c.id, /^talos-secrets-[0-9a-f-]{36}$/);
     const bundle = parse(c.properties.secretsYaml as string);
     assert.deepStrictEqual(Object.keys(bundle), ["cluster", "secrets", "trustdinfo", "certs"]);
-    assert.deepStrictEqual([c.properties.adopted, Object.keys(c.properties.caExpiry as object)], [false, ["etcd", "k8s", "k8saggregator", "os"]]);
-    assert.ok(h.logs.includes("[talos-secrets v1.13.9] step 1/1: generating a secrets bundle (talosctl gen secrets --talos-version v1.13.9)"), h.logs.join("\n"));
+    assert.deepStrictEqual(
+      [c.properties.adopted, Object.keys(c.properties.caExpiry as object)],
+      [false, ["etcd", "k8s", "k8saggregator", "os"]],
+    );
+    assert.ok(
+      h.logs.includes(
+        "[talos-secrets v1.13.9] step 1/1: generating a secrets bundle (talosctl gen secrets --talos-version v1.13.9)",
+      ),
+      h.logs.join("\n"),
+    );
     const values = bundleSecretValues(bundle);
     assert.strictEqual(values.length, 10);
     assertNoSecrets([h.persistedState(), h.logs], values, ["state", "logs"]);
@@ -56,15 +64,31 @@ describe("engine: TalosSecrets", function () {
 
   it("ignores a Talos version change; only rotationTrigger replaces; an adopted bundle updates in place", async () => {
     const rec = h.state.get(`${URN}gen`)!;
-    const diff = async (news: Record<string, unknown>) => h.diff(rec.id, `${URN}gen`, rec.outputs, { __provider: provider, ...news });
-    assert.deepStrictEqual(await diff({ talosVersion: "v1.14.0" }), { changes: "none", replaces: [], stables: [], deleteBeforeReplace: false, hasDetailedDiff: false });
-    assert.deepStrictEqual((await diff({ talosVersion: "v1.13.9", rotationTrigger: "2026-q3" })).replaces, ["rotationTrigger"]);
+    const diff = async (news: Record<string, unknown>) =>
+      h.diff(rec.id, `${URN}gen`, rec.outputs, { __provider: provider, ...news });
+    assert.deepStrictEqual(await diff({ talosVersion: "v1.14.0" }), {
+      changes: "none",
+      replaces: [],
+      stables: [],
+      deleteBeforeReplace: false,
+      hasDetailedDiff: false,
+    });
+    assert.deepStrictEqual((await diff({ talosVersion: "v1.13.9", rotationTrigger: "2026-q3" })).replaces, [
+      "rotationTrigger",
+    ]);
     const adopt = await diff({ talosVersion: "v1.13.9", secretsYaml: FIXTURE });
     assert.deepStrictEqual([adopt.changes, adopt.replaces], ["some", []]);
-    const u = await h.update(rec.id, `${URN}gen`, rec.outputs, { __provider: provider, talosVersion: "v1.13.9", secretsYaml: FIXTURE });
+    const u = await h.update(rec.id, `${URN}gen`, rec.outputs, {
+      __provider: provider,
+      talosVersion: "v1.13.9",
+      secretsYaml: FIXTURE,
+    });
     assert.deepStrictEqual([u.properties.secretsYaml, u.properties.adopted], [FIXTURE, true]);
     const kept = await h.update(rec.id, `${URN}gen`, rec.outputs, { __provider: provider, talosVersion: "v1.14.0" });
-    assert.deepStrictEqual([kept.properties.secretsYaml, kept.properties.adopted, kept.properties.talosVersion], [rec.outputs.secretsYaml, false, "v1.14.0"]);
+    assert.deepStrictEqual(
+      [kept.properties.secretsYaml, kept.properties.adopted, kept.properties.talosVersion],
+      [rec.outputs.secretsYaml, false, "v1.14.0"],
+    );
   });
 
   it("adopts a given bundle, and refuses invalid ones with Talos's messages", async () => {
@@ -75,16 +99,28 @@ describe("engine: TalosSecrets", function () {
     const r = await h.check(`${URN}bad`, {}, { __provider: provider, talosVersion: "1.13", secretsYaml: broken });
     assert.deepStrictEqual(r.failures, [
       { property: "talosVersion", reason: '[talosVersion] must look like "v1.13.9", got "1.13"' },
-      { property: "secretsYaml", reason: "[secretsYaml] failed to validate secrets bundle: secrets.bootstraptoken is required" },
+      {
+        property: "secretsYaml",
+        reason: "[secretsYaml] failed to validate secrets bundle: secrets.bootstraptoken is required",
+      },
     ]);
   });
 
   it("talosconfigFor: an admin client certificate signed by certs.os, endpoints and nodes filled in", async () => {
-    const text = await talosconfigFor({ secretsYaml: FIXTURE, clusterName: "prod", endpoints: ["10.0.0.2", "10.0.0.3"], nodes: ["10.0.0.2"], talosctl: Talosctl.locate({ binary: talosctlPath() }) });
+    const text = await talosconfigFor({
+      secretsYaml: FIXTURE,
+      clusterName: "prod",
+      endpoints: ["10.0.0.2", "10.0.0.3"],
+      nodes: ["10.0.0.2"],
+      talosctl: Talosctl.locate({ binary: talosctlPath() }),
+    });
     const cfg = parse(text);
     assert.strictEqual(cfg.context, "prod");
     const ctx = cfg.contexts.prod;
-    assert.deepStrictEqual([Object.keys(ctx), ctx.endpoints, ctx.nodes], [["endpoints", "nodes", "ca", "crt", "key"], ["10.0.0.2", "10.0.0.3"], ["10.0.0.2"]]);
+    assert.deepStrictEqual(
+      [Object.keys(ctx), ctx.endpoints, ctx.nodes],
+      [["endpoints", "nodes", "ca", "crt", "key"], ["10.0.0.2", "10.0.0.3"], ["10.0.0.2"]],
+    );
     const osCa = new crypto.X509Certificate(pem(parse(FIXTURE).certs.os.crt));
     const admin = new crypto.X509Certificate(pem(ctx.crt));
     assert.ok(admin.verify(osCa.publicKey), "the admin certificate chains to certs.os");

@@ -58,20 +58,28 @@ describe("rescue install end to end (world, factory, rescue, Talos boot)", funct
 
   /** Creates machine `n`, boots it into rescue and returns it with a verified session. */
   async function inRescue(n: number): Promise<{ m: SimMachine; s: RescueSession }> {
-    const spec = robotServerScenario(n, { machine: { id: `install-${n}`, ipv4: `${NET}.${n}`, gateway: `${NET}.1` } }).machine;
+    const spec = robotServerScenario(n, {
+      machine: { id: `install-${n}`, ipv4: `${NET}.${n}`, gateway: `${NET}.1` },
+    }).machine;
     const m = await world.createMachine(spec);
     await waitFor(m, "no-os");
     m.armRescue({ authorizedKeys: [KEY.public], password: "install-pw" });
     m.reset("hw");
     await waitFor(m, "rescue");
     assert.strictEqual(m.rescueArmed(), false, "rescue is one-shot");
-    const s = await RescueSession.connect({ host: spec.ipv4!, privateKey: KEY.private, deadlineMs: 20_000, backoff: SETTLE });
+    const s = await RescueSession.connect({
+      host: spec.ipv4!,
+      privateKey: KEY.private,
+      deadlineMs: 20_000,
+      backoff: SETTLE,
+    });
     await s.verifyRescue();
     return { m, s };
   }
 
   const pipeline = (url: string) => `curl -fsSL '${url}' | xz -d | dd of=/dev/nvme0n1 bs=4M conv=fsync status=none`;
-  const url = (schematic: string) => imageUrl(factory.url, { schematic, version: "v1.13.9", platform: "metal", arch: "amd64", ext: "xz" });
+  const url = (schematic: string) =>
+    imageUrl(factory.url, { schematic, version: "v1.13.9", platform: "metal", arch: "amd64", ext: "xz" });
 
   async function rebootAndSettle(m: SimMachine, s: RescueSession, expected: MachineStatus): Promise<void> {
     await s.runDetached("reboot");
@@ -90,9 +98,15 @@ describe("rescue install end to end (world, factory, rescue, Talos boot)", funct
     const { m, s } = await inRescue(12);
     factory.faults.truncateFraction = 0.5;
     try {
-      const err = await s.run(pipeline(url(EMPTY_SCHEMATIC)), { timeoutMs: 60_000, what: "writing image" }).then(() => null, (e: Error) => e);
+      const err = await s.run(pipeline(url(EMPTY_SCHEMATIC)), { timeoutMs: 60_000, what: "writing image" }).then(
+        () => null,
+        (e: Error) => e,
+      );
       assert.ok(isError(err, "RescueCommandError"), String(err));
-      assert.deepStrictEqual([(err as RescueCommandError).exitCode, (err as RescueCommandError).stderrTail], [1, ["xz: (stdin): Unexpected end of input"]]);
+      assert.deepStrictEqual(
+        [(err as RescueCommandError).exitCode, (err as RescueCommandError).stderrTail],
+        [1, ["xz: (stdin): Unexpected end of input"]],
+      );
     } finally {
       factory.faults.truncateFraction = 1;
     }
@@ -102,16 +116,26 @@ describe("rescue install end to end (world, factory, rescue, Talos boot)", funct
 
   it("fails on a 404 (curl -f under pipefail) and the machine does not boot Talos", async () => {
     const { m, s } = await inRescue(13);
-    const err = await s.run(pipeline(url("0".repeat(64))), { timeoutMs: 60_000, what: "writing image" }).then(() => null, (e: Error) => e);
+    const err = await s.run(pipeline(url("0".repeat(64))), { timeoutMs: 60_000, what: "writing image" }).then(
+      () => null,
+      (e: Error) => e,
+    );
     assert.ok(isError(err, "RescueCommandError"), String(err));
     const e = err as RescueCommandError;
     // pipefail reports the rightmost failure: xz, which got no input from the failed curl.
-    assert.deepStrictEqual([e.exitCode, e.stderrTail], [1, ["curl: (22) The requested URL returned error: 404", "xz: (stdin): File format not recognized"]]);
+    assert.deepStrictEqual(
+      [e.exitCode, e.stderrTail],
+      [1, ["curl: (22) The requested URL returned error: 404", "xz: (stdin): File format not recognized"]],
+    );
     await rebootAndSettle(m, s, "no-os");
     assert.strictEqual(boots.filter((b) => b.machine === "install-13").length, 0);
   });
 });
 
 function waitFor(m: SimMachine, status: MachineStatus): Promise<true> {
-  return pollUntil(async () => (m.status() === status ? true : undefined), { what: `${m.id} to be ${status} (is ${m.status()})`, timeoutMs: 30_000, ...SETTLE });
+  return pollUntil(async () => (m.status() === status ? true : undefined), {
+    what: `${m.id} to be ${status} (is ${m.status()})`,
+    timeoutMs: 30_000,
+    ...SETTLE,
+  });
 }

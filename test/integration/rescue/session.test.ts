@@ -80,7 +80,12 @@ describe("rescue SSH: server and RescueSession", function () {
     assert.ok(isError(err, "DeadlineError"));
     const cause = (err as Error & { cause?: Error }).cause!;
     assert.ok(isError(cause, "HostKeyMismatchError"));
-    assert.match(cause.message, new RegExp(`^SSH host key of ${IP.replace(/\./g, "\\.")}:22 is ${second.replace(/[+/]/g, "\\$&")} \\(MD5 ([0-9a-f]{2}:){15}[0-9a-f]{2}\\), expected ${first.replace(/[+/]/g, "\\$&")}$`));
+    assert.match(
+      cause.message,
+      new RegExp(
+        `^SSH host key of ${IP.replace(/\./g, "\\.")}:22 is ${second.replace(/[+/]/g, "\\$&")} \\(MD5 ([0-9a-f]{2}:){15}[0-9a-f]{2}\\), expected ${first.replace(/[+/]/g, "\\$&")}$`,
+      ),
+    );
     await (await connect({ expectedHostKeyFingerprint: second })).close();
   });
 
@@ -88,13 +93,25 @@ describe("rescue SSH: server and RescueSession", function () {
     await boot();
     const s = await connect();
     const lines: Record<string, string[]> = { stdout: [], stderr: [] };
-    const r = await s.run("echo one; echo two >&2; printf 'three'", { timeoutMs: 10_000, onLine: (l, stream) => lines[stream].push(l) });
-    assert.deepStrictEqual([r.stdout, r.stderr, r.exitCode, lines], ["one\nthree", "two\n", 0, { stdout: ["one", "three"], stderr: ["two"] }]);
-    assert.strictEqual((await s.run(`echo 'a'"'"'b' "$HOME" $((6*7))`, { timeoutMs: 10_000 })).stdout, "a'b /root 42\n");
+    const r = await s.run("echo one; echo two >&2; printf 'three'", {
+      timeoutMs: 10_000,
+      onLine: (l, stream) => lines[stream].push(l),
+    });
+    assert.deepStrictEqual(
+      [r.stdout, r.stderr, r.exitCode, lines],
+      ["one\nthree", "two\n", 0, { stdout: ["one", "three"], stderr: ["two"] }],
+    );
+    assert.strictEqual(
+      (await s.run(`echo 'a'"'"'b' "$HOME" $((6*7))`, { timeoutMs: 10_000 })).stdout,
+      "a'b /root 42\n",
+    );
 
     const image = randomBytes(3 * 2 ** 20);
     const sum = createHash("sha256").update(image).digest("hex");
-    const dd = await s.run("dd of=/dev/nvme1n1 bs=1M conv=fsync status=none; head -c 3145728 /dev/nvme1n1 | sha256sum", { timeoutMs: 20_000, stdin: Readable.from([image]) });
+    const dd = await s.run(
+      "dd of=/dev/nvme1n1 bs=1M conv=fsync status=none; head -c 3145728 /dev/nvme1n1 | sha256sum",
+      { timeoutMs: 20_000, stdin: Readable.from([image]) },
+    );
     assert.strictEqual(dd.stdout, `${sum}  -\n`);
     const onDisk = Buffer.alloc(image.length);
     const fd = fs.openSync(rescue!.host.diskFile(1), "r");
@@ -102,11 +119,26 @@ describe("rescue SSH: server and RescueSession", function () {
     fs.closeSync(fd);
     assert.ok(onDisk.equals(image), "the bytes piped into dd are in the machine's disk file");
 
-    const err = await rejection(s.run("echo partial; echo 'first problem' >&2; echo 'dd: error writing' >&2; exit 3", { timeoutMs: 10_000, what: "writing image" }));
+    const err = await rejection(
+      s.run("echo partial; echo 'first problem' >&2; echo 'dd: error writing' >&2; exit 3", {
+        timeoutMs: 10_000,
+        what: "writing image",
+      }),
+    );
     assert.ok(isError(err, "RescueCommandError"));
-    assert.strictEqual(err.message, `writing image on rescue ${IP}:22 exited with code 3:\nfirst problem\ndd: error writing`);
-    assert.deepStrictEqual([(err as RescueCommandError).exitCode, (err as RescueCommandError).stderrTail], [3, ["first problem", "dd: error writing"]]);
-    assert.strictEqual(((await rejection(s.run("false | cat", { timeoutMs: 10_000 }))) as RescueCommandError).exitCode, 1, "pipefail is on");
+    assert.strictEqual(
+      err.message,
+      `writing image on rescue ${IP}:22 exited with code 3:\nfirst problem\ndd: error writing`,
+    );
+    assert.deepStrictEqual(
+      [(err as RescueCommandError).exitCode, (err as RescueCommandError).stderrTail],
+      [3, ["first problem", "dd: error writing"]],
+    );
+    assert.strictEqual(
+      ((await rejection(s.run("false | cat", { timeoutMs: 10_000 }))) as RescueCommandError).exitCode,
+      1,
+      "pipefail is on",
+    );
     await s.close();
   });
 
@@ -115,10 +147,18 @@ describe("rescue SSH: server and RescueSession", function () {
     const s = await connect();
     // $PPID is the login shell (dash) that sshd started; killing it ends the session's command with SIGTERM (ssh2 reports signal names with the SIG prefix).
     const err = (await rejection(s.run("kill -TERM $PPID; sleep 0.3", { timeoutMs: 10_000 }))) as RescueCommandError;
-    assert.deepStrictEqual([err.message, err.exitCode, err.signal], [`command on rescue ${IP}:22 was killed by signal SIGTERM (no stderr)`, null, "SIGTERM"]);
+    assert.deepStrictEqual(
+      [err.message, err.exitCode, err.signal],
+      [`command on rescue ${IP}:22 was killed by signal SIGTERM (no stderr)`, null, "SIGTERM"],
+    );
     await s.close();
     const client = new Client();
-    await new Promise<void>((resolve, reject) => client.once("ready", () => resolve()).once("error", reject).connect({ host: IP, username: "root", password: ARM.password }));
+    await new Promise<void>((resolve, reject) =>
+      client
+        .once("ready", () => resolve())
+        .once("error", reject)
+        .connect({ host: IP, username: "root", password: ARM.password }),
+    );
     const out = await new Promise<string>((resolve) =>
       client.shell(false, (e, ch) => {
         let text = "";
@@ -137,7 +177,8 @@ describe("rescue SSH: server and RescueSession", function () {
     const err = await rejection(s.run("sleep 31", { timeoutMs: 300 }));
     assert.strictEqual(err.message, `timed out after 0s waiting for command on rescue ${IP}:22 to finish`);
     // Scan /proc rather than use pgrep: procps is not among the packages CI installs.
-    const count = "sleep 0.2; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 31 $' || true";
+    const count =
+      "sleep 0.2; for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -c '^sleep 31 $' || true";
     assert.strictEqual((await s.run(count, { timeoutMs: 10_000 })).stdout, "0\n");
     await s.close();
   });
@@ -157,9 +198,15 @@ describe("rescue SSH: server and RescueSession", function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.deepStrictEqual(rescue!.host.requests, [expected]);
       const lost = await rejection(s.run("true", { timeoutMs: 5000 }));
-      assert.strictEqual(lost.message, `SSH connection to rescue ${IP}:22 was lost during command (no exit status received)`);
+      assert.strictEqual(
+        lost.message,
+        `SSH connection to rescue ${IP}:22 was lost during command (no exit status received)`,
+      );
       const refused = await rejection(connect({ deadlineMs: 200 }));
-      assert.match(refused.message, new RegExp(`last error: SSH to rescue ${IP.replace(/\./g, "\\.")}:22 failed: ECONNREFUSED`));
+      assert.match(
+        refused.message,
+        new RegExp(`last error: SSH to rescue ${IP.replace(/\./g, "\\.")}:22 failed: ECONNREFUSED`),
+      );
     });
   }
 
@@ -167,7 +214,10 @@ describe("rescue SSH: server and RescueSession", function () {
     await boot({ dropSshAfterBytes: 4 * 2 ** 20 });
     const write = "dd if=/dev/zero of=/dev/nvme1n1 bs=1M count=64 conv=fsync status=none; echo done";
     const err = await rejection((await connect()).run(write, { timeoutMs: 30_000, what: "writing image" }));
-    assert.strictEqual(err.message, `SSH connection to rescue ${IP}:22 was lost during writing image (no exit status received)`);
+    assert.strictEqual(
+      err.message,
+      `SSH connection to rescue ${IP}:22 was lost during writing image (no exit status received)`,
+    );
     const again = await connect();
     assert.strictEqual((await again.run(write, { timeoutMs: 30_000 })).stdout, "done\n");
     await again.close();

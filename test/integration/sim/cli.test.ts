@@ -29,15 +29,37 @@ describe("npm run sim", function () {
         child.once("exit", (code) => reject(new Error(`exited with ${code} before printing`)));
       });
       const info = JSON.parse(first);
-      assert.deepStrictEqual(Object.keys(info), ["robot", "cloud", "factory", "talosctl", "stateDir", "controlPlanes", "config", "env"]);
+      assert.deepStrictEqual(Object.keys(info), [
+        "robot",
+        "cloud",
+        "factory",
+        "talosctl",
+        "stateDir",
+        "controlPlanes",
+        "config",
+        "env",
+      ]);
       assert.strictEqual(info.env.HCLOUD_ENDPOINT, `${info.cloud.url}/v1`);
       assert.strictEqual(info.config["hcloud:token"], info.cloud.token);
-      assert.deepStrictEqual(info.controlPlanes.map((c: { serverNumber: number }) => c.serverNumber), [2321001]);
-      const cloud = await fetch(`${info.env.HCLOUD_ENDPOINT}/locations`, { headers: { authorization: `Bearer ${info.env.HCLOUD_TOKEN}` } });
+      assert.deepStrictEqual(
+        info.controlPlanes.map((c: { serverNumber: number }) => c.serverNumber),
+        [2321001],
+      );
+      const cloud = await fetch(`${info.env.HCLOUD_ENDPOINT}/locations`, {
+        headers: { authorization: `Bearer ${info.env.HCLOUD_TOKEN}` },
+      });
       assert.strictEqual(cloud.status, 200);
       const auth = Buffer.from(`${info.env.HETZNER_ROBOT_USER}:${info.env.HETZNER_ROBOT_PASSWORD}`).toString("base64");
-      const robot = await fetch(`${info.env.HETZNER_ROBOT_URL}/server`, { headers: { authorization: `Basic ${auth}` } });
-      assert.deepStrictEqual([robot.status, ((await robot.json()) as { server: { server_number: number } }[]).map((s) => s.server.server_number)], [200, [2321001]]);
+      const robot = await fetch(`${info.env.HETZNER_ROBOT_URL}/server`, {
+        headers: { authorization: `Basic ${auth}` },
+      });
+      assert.deepStrictEqual(
+        [
+          robot.status,
+          ((await robot.json()) as { server: { server_number: number } }[]).map((s) => s.server.server_number),
+        ],
+        [200, [2321001]],
+      );
       assert.ok(fs.existsSync(info.stateDir));
       child.kill("SIGTERM");
       assert.strictEqual(await exited, 0);
@@ -52,8 +74,16 @@ describe("npm run sim", function () {
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     assert.strictEqual(await exitOf(child), 1);
-    assert.strictEqual(stderr, 'simulator failed to start: usage: npm run sim -- [--robot-servers N (≥ 1)] [--time-scale X (> 0)]; got "--robot-servers 0"\n');
-    assert.deepStrictEqual(parseArgs(["--time-scale", "0.01", "--robot-servers", "5"]), { timeScale: 0.01, robotServers: 5 });
-    assert.throws(() => parseArgs(["--verbose"]), { message: 'usage: npm run sim -- [--robot-servers N (≥ 1)] [--time-scale X (> 0)]; got "--verbose"' });
+    assert.strictEqual(
+      stderr,
+      'simulator failed to start: usage: npm run sim -- [--robot-servers N (≥ 1)] [--time-scale X (> 0)]; got "--robot-servers 0"\n',
+    );
+    assert.deepStrictEqual(parseArgs(["--time-scale", "0.01", "--robot-servers", "5"]), {
+      timeScale: 0.01,
+      robotServers: 5,
+    });
+    assert.throws(() => parseArgs(["--verbose"]), {
+      message: 'usage: npm run sim -- [--robot-servers N (≥ 1)] [--time-scale X (> 0)]; got "--verbose"',
+    });
   });
 });

@@ -16,13 +16,19 @@ import * as path from "path";
 import * as ts from "typescript";
 import { REPO_ROOT } from "../../helpers/fixtures";
 
-interface Import { from: string; spec: string; target: string; typeOnly: boolean }
+interface Import {
+  from: string;
+  spec: string;
+  target: string;
+  typeOnly: boolean;
+}
 
 /** Rank of each library group: an import must go to a lower rank, or stay in its own group. */
 function groupOf(file: string): { group: string; rank: number } {
   const p = file.split("/");
   if (file === "provider/index.ts") return { group: "index", rank: 9 };
-  if (p[1] === "resources") return p[2] === "talos-cluster" ? { group: "resources/talos-cluster", rank: 8 } : { group: "resources", rank: 7 };
+  if (p[1] === "resources")
+    return p[2] === "talos-cluster" ? { group: "resources/talos-cluster", rank: 8 } : { group: "resources", rank: 7 };
   if (p[1] === "runtime") {
     if (p.length === 3) return { group: "runtime/index", rank: 6 };
     return { group: `runtime/${p[2]}`, rank: p[2] === "dispatch" ? 4 : p[2] === "shared" ? 3 : 5 };
@@ -37,12 +43,18 @@ function groupOf(file: string): { group: string; rank: number } {
  * Keys are target files; values say who may use them ("*" = any sim file).
  */
 const SIM_MAY_USE: Record<string, { who: RegExp; why: string }> = {
-  "provider/internal/errors.ts": { who: /./, why: "the error base classes and messages helpers: a shared vocabulary, no fact" },
+  "provider/internal/errors.ts": {
+    who: /./,
+    why: "the error base classes and messages helpers: a shared vocabulary, no fact",
+  },
   "provider/internal/log.ts": { who: /./, why: "the log sink and secret masking of the process" },
   "provider/internal/retry.ts": { who: /./, why: "sleep/backoff utilities: timing, no fact" },
   "provider/internal/poll.ts": { who: /./, why: "polling with a deadline: timing, no fact" },
   "provider/internal/deep-equal.ts": { who: /./, why: "structural equality of JSON values" },
-  "provider/hetzner/cloud/index.ts": { who: /^provider\/sim\/pulumi\/hcloud-/, why: "the runner's @pulumi/hcloud stand-in drives the Cloud API as a client; the Cloud simulator checks every request against the OpenAPI document" },
+  "provider/hetzner/cloud/index.ts": {
+    who: /^provider\/sim\/pulumi\/hcloud-/,
+    why: "the runner's @pulumi/hcloud stand-in drives the Cloud API as a client; the Cloud simulator checks every request against the OpenAPI document",
+  },
   "provider/hetzner/cloud/transport.ts": { who: /^provider\/sim\/pulumi\/hcloud-/, why: "same client as above" },
 };
 
@@ -79,8 +91,13 @@ function walk(dir: string, out: string[] = []): string[] {
 
 function resolve(fromAbs: string, spec: string): string {
   const base = path.resolve(path.dirname(fromAbs), spec);
-  const hit = [`${base}.ts`, path.join(base, "index.ts"), base].find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
-  return path.relative(REPO_ROOT, hit ?? base).split(path.sep).join("/");
+  const hit = [`${base}.ts`, path.join(base, "index.ts"), base].find(
+    (c) => fs.existsSync(c) && fs.statSync(c).isFile(),
+  );
+  return path
+    .relative(REPO_ROOT, hit ?? base)
+    .split(path.sep)
+    .join("/");
 }
 
 /** Every relative import of one file, with whether it is erased at compile time. */
@@ -88,13 +105,17 @@ function importsOf(abs: string): Import[] {
   const from = path.relative(REPO_ROOT, abs).split(path.sep).join("/");
   const src = ts.createSourceFile(abs, fs.readFileSync(abs, "utf8"), ts.ScriptTarget.ES2020, true);
   const out: Import[] = [];
-  const add = (spec: string, typeOnly: boolean) => spec.startsWith(".") && out.push({ from, spec, target: resolve(abs, spec), typeOnly });
+  const add = (spec: string, typeOnly: boolean) =>
+    spec.startsWith(".") && out.push({ from, spec, target: resolve(abs, spec), typeOnly });
   const visit = (n: ts.Node): void => {
-    if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text, !!n.importClause?.isTypeOnly);
-    else if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) add(n.moduleSpecifier.text, n.isTypeOnly);
+    if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier))
+      add(n.moduleSpecifier.text, !!n.importClause?.isTypeOnly);
+    else if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier))
+      add(n.moduleSpecifier.text, n.isTypeOnly);
     else if (ts.isCallExpression(n) && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0])) {
       const callee = n.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === "require")) add(n.arguments[0].text, false);
+      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === "require"))
+        add(n.arguments[0].text, false);
     }
     ts.forEachChild(n, visit);
   };
@@ -108,20 +129,28 @@ const describeImport = (i: Import) => `${i.from}: import "${i.spec}" (${i.target
 
 describe("architecture: imports", () => {
   it("finds the imports it checks (the parser sees re-exports, require and type-only imports)", () => {
-    const has = (from: string, target: string, typeOnly: boolean) => ALL.some((i) => i.from === from && i.target === target && i.typeOnly === typeOnly);
-    assert.deepStrictEqual([
-      has("provider/runtime/index.ts", "provider/runtime/dispatch/dispatch.ts", false),
-      has("provider/sim/machines/machine/rescue-link.ts", "provider/sim/machines/rescue/system.ts", false),
-      has("provider/sim/apis/cloud/state.ts", "provider/hetzner/cloud/types.ts", true),
-    ], [true, true, true]);
+    const has = (from: string, target: string, typeOnly: boolean) =>
+      ALL.some((i) => i.from === from && i.target === target && i.typeOnly === typeOnly);
+    assert.deepStrictEqual(
+      [
+        has("provider/runtime/index.ts", "provider/runtime/dispatch/dispatch.ts", false),
+        has("provider/sim/machines/machine/rescue-link.ts", "provider/sim/machines/rescue/system.ts", false),
+        has("provider/sim/apis/cloud/state.ts", "provider/hetzner/cloud/types.ts", true),
+      ],
+      [true, true, true],
+    );
   });
 
   it("library imports only point down: no upward or sideways import between layers", () => {
     const bad = ALL.filter((i) => !isSim(i.from) && !isSim(i.target)).filter((i) => {
-      const a = groupOf(i.from), b = groupOf(i.target);
+      const a = groupOf(i.from),
+        b = groupOf(i.target);
       return a.group !== b.group && b.rank >= a.rank;
     });
-    assert.deepStrictEqual(bad.map((i) => `${describeImport(i)}: ${groupOf(i.from).group} → ${groupOf(i.target).group}`), []);
+    assert.deepStrictEqual(
+      bad.map((i) => `${describeImport(i)}: ${groupOf(i.from).group} → ${groupOf(i.target).group}`),
+      [],
+    );
   });
 
   it("nothing in the library imports the simulator", () => {
@@ -134,6 +163,10 @@ describe("architecture: imports", () => {
     const debt = (i: Import) => SIM_KNOWN_DEBT.includes(`${i.from} -> ${i.target}`);
     assert.deepStrictEqual(borrowed.filter((i) => !allowed(i) && !debt(i)).map(describeImport), []);
     const used = new Set(borrowed.map((i) => `${i.from} -> ${i.target}`));
-    assert.deepStrictEqual(SIM_KNOWN_DEBT.filter((d) => !used.has(d)), [], "remove paid-off debt from SIM_KNOWN_DEBT");
+    assert.deepStrictEqual(
+      SIM_KNOWN_DEBT.filter((d) => !used.has(d)),
+      [],
+      "remove paid-off debt from SIM_KNOWN_DEBT",
+    );
   });
 });

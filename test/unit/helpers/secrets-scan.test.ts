@@ -11,16 +11,23 @@ const SECRET = "p4ss-w0rd/with+chars";
 describe("secrets scan", () => {
   it("finds plaintext in nested values and keys, naming the path", () => {
     const leaks = findSecrets([{ a: [{ b: `x${SECRET}y` }] }, "clean", { [SECRET]: 1 }], [SECRET], ["state"]);
-    assert.deepStrictEqual(leaks.map((l) => [l.where, l.form]), [
-      ["state.a[0].b", "plaintext"],
-      [`haystack[2]{key ${JSON.stringify(SECRET)}}`, "plaintext"],
-    ]);
+    assert.deepStrictEqual(
+      leaks.map((l) => [l.where, l.form]),
+      [
+        ["state.a[0].b", "plaintext"],
+        [`haystack[2]{key ${JSON.stringify(SECRET)}}`, "plaintext"],
+      ],
+    );
   });
 
   it("finds base64 forms at every byte alignment, also URL-safe", () => {
     for (const prefix of ["", "a", "ab", "abc", "abcd"]) {
       const b64 = Buffer.from(`${prefix}${SECRET}tail`).toString("base64");
-      assert.deepStrictEqual(findSecrets([b64, b64.replace(/\+/g, "-").replace(/\//g, "_")], [SECRET]).map((l) => l.form), ["base64", "base64"], prefix);
+      assert.deepStrictEqual(
+        findSecrets([b64, b64.replace(/\+/g, "-").replace(/\//g, "_")], [SECRET]).map((l) => l.form),
+        ["base64", "base64"],
+        prefix,
+      );
     }
     assert.ok(base64Needles("short").length === 0, "needles shorter than 8 characters would match by chance");
   });

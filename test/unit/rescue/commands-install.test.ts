@@ -39,7 +39,10 @@ describe("rescue/commands: installImageCommand run by real bash", function () {
     files.set("/truncated.raw.zst", zst.subarray(0, Math.floor(zst.length / 2)));
     server = http.createServer((req, res) => {
       const body = files.get(req.url ?? "");
-      if (!body) { res.writeHead(404).end("not found"); return; }
+      if (!body) {
+        res.writeHead(404).end("not found");
+        return;
+      }
       res.writeHead(200, { "content-length": body.length }).end(body);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -63,7 +66,9 @@ describe("rescue/commands: installImageCommand run by real bash", function () {
     it(`writes ${file} byte for byte, prints its sha256 and leaves no work files`, async () => {
       const t = target();
       const w = work();
-      const r = await runBash(installImageCommand({ url: base + file, target: t, workDir: w, expectedSha256: sha(raw) }));
+      const r = await runBash(
+        installImageCommand({ url: base + file, target: t, workDir: w, expectedSha256: sha(raw) }),
+      );
       assert.deepStrictEqual([r.code, r.stderr], [0, ""]);
       assert.strictEqual(parseImageSha256(r.stdout), sha(raw));
       const written = fs.readFileSync(t);
@@ -74,14 +79,20 @@ describe("rescue/commands: installImageCommand run by real bash", function () {
   }
 
   it("fails on a truncated xz stream (pipefail)", async () => {
-    const r = await runBash(installImageCommand({ url: `${base}/truncated.raw.xz`, target: target(), workDir: work() }));
+    const r = await runBash(
+      installImageCommand({ url: `${base}/truncated.raw.xz`, target: target(), workDir: work() }),
+    );
     assert.notStrictEqual(r.code, 0);
     assert.match(r.stderr, /xz: \(stdin\): Unexpected end of input/);
-    assert.throws(() => parseImageSha256(r.stdout), { message: 'image pipeline printed no "talos-image-sha256=<hex>" line; it did not finish' });
+    assert.throws(() => parseImageSha256(r.stdout), {
+      message: 'image pipeline printed no "talos-image-sha256=<hex>" line; it did not finish',
+    });
   });
 
   it("fails on a truncated zstd stream (pipefail)", async () => {
-    const r = await runBash(installImageCommand({ url: `${base}/truncated.raw.zst`, target: target(), workDir: work() }));
+    const r = await runBash(
+      installImageCommand({ url: `${base}/truncated.raw.zst`, target: target(), workDir: work() }),
+    );
     assert.notStrictEqual(r.code, 0);
     assert.match(r.stderr, /\/\*stdin\*\\ : Read error \(39\) : premature end/);
     assert.doesNotMatch(r.stdout, /talos-image-sha256=/);
@@ -98,28 +109,51 @@ describe("rescue/commands: installImageCommand run by real bash", function () {
   it("fails on a checksum mismatch and erases the partition table it wrote", async () => {
     const t = target();
     const bad = "0".repeat(64);
-    const r = await runBash(installImageCommand({ url: `${base}/metal-amd64.raw.zst`, target: t, workDir: work(), expectedSha256: bad }));
+    const r = await runBash(
+      installImageCommand({ url: `${base}/metal-amd64.raw.zst`, target: t, workDir: work(), expectedSha256: bad }),
+    );
     assert.strictEqual(r.code, 1);
-    assert.strictEqual(r.stderr, `image sha256 mismatch: expected ${bad}, got ${sha(raw)}; erasing signatures on ${t}\n`);
+    assert.strictEqual(
+      r.stderr,
+      `image sha256 mismatch: expected ${bad}, got ${sha(raw)}; erasing signatures on ${t}\n`,
+    );
     assert.strictEqual(parseImageSha256(r.stdout), sha(raw));
     assert.strictEqual(execFileSync("wipefs", ["-n", t]).toString(), "");
   });
 
   it("derives compression from the URL and validates its inputs", () => {
     const table: [string, string][] = [
-      ["https://f/image/x/v1.13.9/metal-amd64.raw.zst", "zst"], ["https://f/metal-amd64.raw.xz?x=1", "xz"],
-      ["https://f/a.raw.bz2", "bz2"], ["https://f/a.raw.gz", "gz"], ["https://f/a.raw", "raw"], ["https://f/xz", "raw"],
+      ["https://f/image/x/v1.13.9/metal-amd64.raw.zst", "zst"],
+      ["https://f/metal-amd64.raw.xz?x=1", "xz"],
+      ["https://f/a.raw.bz2", "bz2"],
+      ["https://f/a.raw.gz", "gz"],
+      ["https://f/a.raw", "raw"],
+      ["https://f/xz", "raw"],
     ];
-    assert.deepStrictEqual(table.map(([u]) => [u, compressionFromUrl(u)]), table);
-    assert.throws(() => installImageCommand({ url: "file:///etc/passwd", target: "/dev/sda" }), { name: "InputError", message: '[url] must be an http(s) URL, got "file:///etc/passwd"' });
-    assert.throws(() => installImageCommand({ url: "nope", target: "/dev/sda" }), { message: '[url] must be an absolute http(s) URL, got "nope"' });
-    assert.throws(() => installImageCommand({ url: "http://x/a", target: "sda" }), { message: '[target] must be an absolute device path, got "sda"' });
-    assert.throws(() => installImageCommand({ url: "http://x/a", target: "/dev/sda", expectedSha256: "ABC" }), { message: '[expectedSha256] must be 64 lowercase hex characters, got "ABC"' });
+    assert.deepStrictEqual(
+      table.map(([u]) => [u, compressionFromUrl(u)]),
+      table,
+    );
+    assert.throws(() => installImageCommand({ url: "file:///etc/passwd", target: "/dev/sda" }), {
+      name: "InputError",
+      message: '[url] must be an http(s) URL, got "file:///etc/passwd"',
+    });
+    assert.throws(() => installImageCommand({ url: "nope", target: "/dev/sda" }), {
+      message: '[url] must be an absolute http(s) URL, got "nope"',
+    });
+    assert.throws(() => installImageCommand({ url: "http://x/a", target: "sda" }), {
+      message: '[target] must be an absolute device path, got "sda"',
+    });
+    assert.throws(() => installImageCommand({ url: "http://x/a", target: "/dev/sda", expectedSha256: "ABC" }), {
+      message: '[expectedSha256] must be 64 lowercase hex characters, got "ABC"',
+    });
   });
 
   it("quotes a hostile URL so it cannot run commands", async () => {
     const marker = path.join(dir, "pwned");
-    const r = await runBash(installImageCommand({ url: `${base}/x';touch ${marker};'.raw`, target: target(), workDir: work() }));
+    const r = await runBash(
+      installImageCommand({ url: `${base}/x';touch ${marker};'.raw`, target: target(), workDir: work() }),
+    );
     assert.notStrictEqual(r.code, 0);
     assert.strictEqual(fs.existsSync(marker), false);
   });

@@ -1,7 +1,12 @@
 import * as assert from "assert";
 import { parseInventory } from "../../../provider/rescue/inventory";
 import {
-  DiskSelector, formatBytes, normalizeWwn, selectInstallDisk, stableDevicePath, validateDiskSelector,
+  DiskSelector,
+  formatBytes,
+  normalizeWwn,
+  selectInstallDisk,
+  stableDevicePath,
+  validateDiskSelector,
 } from "../../../provider/rescue/select";
 import { inventoryOutput } from "./inventory-fixtures";
 
@@ -17,10 +22,17 @@ const DISKS = [
 describe("rescue/select", () => {
   it("normalises WWN spellings", () => {
     const table: [string, string][] = [
-      ["0x5000CCA097C1D2E3", "5000cca097c1d2e3"], ["naa.5000cca097c1d2e3", "5000cca097c1d2e3"], ["wwn-0x5000cca097c1d2e3", "5000cca097c1d2e3"],
-      ["eui.0025388801B4DFF2", "0025388801b4dff2"], ["/dev/disk/by-id/nvme-eui.0025388801b4dff2", "0025388801b4dff2"], [" 0x1 ", "1"],
+      ["0x5000CCA097C1D2E3", "5000cca097c1d2e3"],
+      ["naa.5000cca097c1d2e3", "5000cca097c1d2e3"],
+      ["wwn-0x5000cca097c1d2e3", "5000cca097c1d2e3"],
+      ["eui.0025388801B4DFF2", "0025388801b4dff2"],
+      ["/dev/disk/by-id/nvme-eui.0025388801b4dff2", "0025388801b4dff2"],
+      [" 0x1 ", "1"],
     ];
-    assert.deepStrictEqual(table.map(([w]) => [w, normalizeWwn(w)]), table);
+    assert.deepStrictEqual(
+      table.map(([w]) => [w, normalizeWwn(w)]),
+      table,
+    );
   });
 
   it("picks exactly one disk for each kind of selector", () => {
@@ -35,7 +47,10 @@ describe("rescue/select", () => {
       [{ type: "hdd", serial: "V6GXYZ1B" }, "sdb"],
       [{ type: "nvme", maxSizeBytes: 512110190592, serial: "S3W8NX0N811178" }, "nvme0n1"],
     ];
-    assert.deepStrictEqual(table.map(([s]) => [s, selectInstallDisk(inv, s).name]), table);
+    assert.deepStrictEqual(
+      table.map(([s]) => [s, selectInstallDisk(inv, s).name]),
+      table,
+    );
   });
 
   it("lists every disk when nothing matches", () => {
@@ -50,19 +65,36 @@ describe("rescue/select", () => {
       name: "DiskSelectionError",
       message: `[installDisk] {"type":"nvme","minSizeBytes":500000000000} matched 2 disks on robot-321 (nvme0n1, nvme1n1), add wwn or serial to pick one; disks:\n${DISKS}`,
     });
-    assert.throws(() => selectInstallDisk(inv, { model: "hgst*" }), (e: { matched: { name: string }[] }) => {
-      assert.deepStrictEqual(e.matched.map((d) => d.name), ["sda", "sdb"]);
-      return true;
+    assert.throws(
+      () => selectInstallDisk(inv, { model: "hgst*" }),
+      (e: { matched: { name: string }[] }) => {
+        assert.deepStrictEqual(
+          e.matched.map((d) => d.name),
+          ["sda", "sdb"],
+        );
+        return true;
+      },
+    );
+    assert.throws(() => selectInstallDisk({ disks: [] }, { type: "ssd" }), {
+      message: '[installDisk] {"type":"ssd"} matched no disk on server; disks:\n  (none)',
     });
-    assert.throws(() => selectInstallDisk({ disks: [] }, { type: "ssd" }), { message: '[installDisk] {"type":"ssd"} matched no disk on server; disks:\n  (none)' });
   });
 
   it("validates the selector itself without an inventory", () => {
     const table: [unknown, string][] = [
       [{}, "[installDisk] must set at least one of wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type"],
-      [null, "[installDisk] must be an object with at least one of wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type"],
-      [["sda"], "[installDisk] must be an object with at least one of wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type"],
-      [{ name: "sda" }, '[installDisk] unknown field "name" (known: wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type)'],
+      [
+        null,
+        "[installDisk] must be an object with at least one of wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type",
+      ],
+      [
+        ["sda"],
+        "[installDisk] must be an object with at least one of wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type",
+      ],
+      [
+        { name: "sda" },
+        '[installDisk] unknown field "name" (known: wwn, serial, model, byId, minSizeBytes, maxSizeBytes, type)',
+      ],
       [{ wwn: " " }, "[installDisk.wwn] must be a non-empty string"],
       [{ minSizeBytes: -1 }, "[installDisk.minSizeBytes] must be a positive integer number of bytes, got -1"],
       [{ maxSizeBytes: "1TB" }, '[installDisk.maxSizeBytes] must be a positive integer number of bytes, got "1TB"'],
@@ -70,16 +102,26 @@ describe("rescue/select", () => {
       [{ minSizeBytes: 10, maxSizeBytes: 5 }, "[installDisk] minSizeBytes (10) is larger than maxSizeBytes (5)"],
     ];
     for (const [sel, message] of table) assert.throws(() => validateDiskSelector(sel), { name: "InputError", message });
-    assert.throws(() => validateDiskSelector({}, "nodes[2].installDisk"), { message: /^\[nodes\[2\]\.installDisk\] must set/ });
+    assert.throws(() => validateDiskSelector({}, "nodes[2].installDisk"), {
+      message: /^\[nodes\[2\]\.installDisk\] must set/,
+    });
     assert.deepStrictEqual(validateDiskSelector({ wwn: "0x1", type: "ssd" }), { wwn: "0x1", type: "ssd" });
   });
 
   it("prefers wwn-, then nvme-eui. links as the stable device path", () => {
     assert.deepStrictEqual(inv.disks.map(stableDevicePath), [
-      "/dev/disk/by-id/nvme-eui.0025388801b4dff2", "/dev/disk/by-id/nvme-eui.0025388801b4dff3",
-      "/dev/disk/by-id/wwn-0x5000cca097c1d2e3", "/dev/disk/by-id/wwn-0x5000cca097c1d2e4",
+      "/dev/disk/by-id/nvme-eui.0025388801b4dff2",
+      "/dev/disk/by-id/nvme-eui.0025388801b4dff3",
+      "/dev/disk/by-id/wwn-0x5000cca097c1d2e3",
+      "/dev/disk/by-id/wwn-0x5000cca097c1d2e4",
     ]);
     assert.strictEqual(stableDevicePath({ ...inv.disks[0], byId: [] }), "/dev/nvme0n1");
-    assert.deepStrictEqual([0, 1023, 1024, 1536, 5 * 1024 ** 3].map(formatBytes), ["0 B", "1023 B", "1.0 KiB", "1.5 KiB", "5.0 GiB"]);
+    assert.deepStrictEqual([0, 1023, 1024, 1536, 5 * 1024 ** 3].map(formatBytes), [
+      "0 B",
+      "1023 B",
+      "1.0 KiB",
+      "1.5 KiB",
+      "5.0 GiB",
+    ]);
   });
 });

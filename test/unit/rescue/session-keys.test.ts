@@ -35,6 +35,9 @@ describe("rescue session keys", () => {
       assert.strictEqual(q.verify(Buffer.from("challenge"), p.sign(Buffer.from("challenge"))), true);
       assert.strictEqual(pair.fingerprint, fingerprintOfPublicKey(pair.public));
     }
-    assert.match(generateEd25519KeyPair("ops@laptop").public, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} ops@laptop$/);
+    assert.match(
+      generateEd25519KeyPair("ops@laptop").public,
+      /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI[A-Za-z0-9+/]{43} ops@laptop$/,
+    );
   });
 });

@@ -5,7 +5,13 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { declaredResource, secretOutputs, seedOutputs, shimProvider, TYPE_MODULE } from "../../../provider/resources/framework";
+import {
+  declaredResource,
+  secretOutputs,
+  seedOutputs,
+  shimProvider,
+  TYPE_MODULE,
+} from "../../../provider/resources/framework";
 import { resourceSchema } from "../../../provider/runtime/dispatch/schema";
 import { captureStackConfig, requireSetting, resetStackConfig, setting } from "../../../provider/runtime/shared/config";
 import { maskSecrets } from "../../../provider/internal/log";
@@ -38,7 +44,10 @@ describe("framework: shimProvider", () => {
 describe("framework: options and props", () => {
   it("merges additionalSecretOutputs without duplicates or mutation", () => {
     const opts = { protect: true, additionalSecretOutputs: ["a", "b"] };
-    assert.deepStrictEqual(secretOutputs(opts, ["b", "c"]), { protect: true, additionalSecretOutputs: ["a", "b", "c"] });
+    assert.deepStrictEqual(secretOutputs(opts, ["b", "c"]), {
+      protect: true,
+      additionalSecretOutputs: ["a", "b", "c"],
+    });
     assert.deepStrictEqual(opts.additionalSecretOutputs, ["a", "b"]);
     assert.deepStrictEqual(secretOutputs(undefined, ["k"]), { additionalSecretOutputs: ["k"] });
   });
@@ -94,7 +103,13 @@ describe("framework: declaredResource", () => {
 
   it("seeds the outputs and a reported input, and lists a secret input as a secret output only when set (a reported one always)", () => {
     const unset = declaredResource(f, { a: 1 }, undefined);
-    assert.deepStrictEqual([Object.keys(unset.props).sort(), unset.opts.additionalSecretOutputs], [["a", "gen", "key", "out"], ["key", "gen"]]);
+    assert.deepStrictEqual(
+      [Object.keys(unset.props).sort(), unset.opts.additionalSecretOutputs],
+      [
+        ["a", "gen", "key", "out"],
+        ["key", "gen"],
+      ],
+    );
     const set = declaredResource(f, { a: 1, tok: "t" }, { additionalSecretOutputs: ["x"] });
     assert.deepStrictEqual(set.opts.additionalSecretOutputs, ["x", "key", "tok", "gen"]);
   });

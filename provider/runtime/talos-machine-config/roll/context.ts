@@ -48,7 +48,7 @@ export async function inStep<T>(ctx: RollContext, step: string, fn: () => Promis
   try {
     return await fn();
   } catch (e) {
-    throw (e instanceof Error && e.message.startsWith(`[${ctx.label}] `)) ? e : stepFailed(ctx.label, step, e);
+    throw e instanceof Error && e.message.startsWith(`[${ctx.label}] `) ? e : stepFailed(ctx.label, step, e);
   }
 }
 

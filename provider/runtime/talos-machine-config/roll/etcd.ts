@@ -11,7 +11,10 @@ import type { EtcdMember, TalosApiError } from "../../../talos/talosctl";
  * <api> API` without a config), internal/app/internal/machinehelper, v1.6–v1.13.
  */
 export function isNotControlPlane(e: unknown): boolean {
-  return apiFailure(e, "Unimplemented") && /is only available on control plane nodes|machine type is not set, cannot use/.test((e as TalosApiError).detail);
+  return (
+    apiFailure(e, "Unimplemented") &&
+    /is only available on control plane nodes|machine type is not set, cannot use/.test((e as TalosApiError).detail)
+  );
 }
 
 /**
@@ -20,7 +23,9 @@ export function isNotControlPlane(e: unknown): boolean {
  * the node's own Unavailable answer naming `:2379`, not the client's failure to reach the node.
  */
 export function isEtcdDown(e: unknown): boolean {
-  return apiFailure(e, "Unavailable") && (e as TalosApiError).node !== null && /:2379\b/.test((e as TalosApiError).detail);
+  return (
+    apiFailure(e, "Unavailable") && (e as TalosApiError).node !== null && /:2379\b/.test((e as TalosApiError).detail)
+  );
 }
 
 /** Talos's answer to forfeiting the leadership of a one-member etcd (internal/pkg/etcd/etcd.go, v1.6–v1.13). */
@@ -39,7 +44,10 @@ function apiFailure(e: unknown, code: string): boolean {
 
 /** The member of a node: by hostname, else by the IP in a peer URL. */
 export function memberOf(members: EtcdMember[], hostname: string | undefined, ip: string): EtcdMember | undefined {
-  return members.find((m) => hostname !== undefined && m.hostname === hostname) ?? members.find((m) => m.peerUrls.some((u) => urlHost(u) === ip));
+  return (
+    members.find((m) => hostname !== undefined && m.hostname === hostname) ??
+    members.find((m) => m.peerUrls.some((u) => urlHost(u) === ip))
+  );
 }
 
 /** The host of a peer URL without IPv6 brackets, undefined when it does not parse. */

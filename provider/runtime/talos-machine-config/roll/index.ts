@@ -17,35 +17,70 @@ import { kubeHandleOf } from "./drain";
 import { isEtcdNotRunning, isNotControlPlane, isOnlyMember, memberOf } from "./etcd";
 import { checkHealth } from "./health";
 import { upgradeNeeded, imageTag } from "./version";
-import { AppliedMode, DEFAULT_DRAIN_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, DEFAULT_UPGRADE_TIMEOUT_SECONDS, installImageOf } from "../types";
+import {
+  AppliedMode,
+  DEFAULT_DRAIN_TIMEOUT_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_UPGRADE_TIMEOUT_SECONDS,
+  installImageOf,
+} from "../types";
 
 /** Steps of a roll after render and probe. */
 export const ROLL_STEPS = 10;
 
 /** Upgrades the node to the inputs' installer image, then applies `r`; returns what the config apply did. */
-export async function rollNode(ctx: RollContext, r: RenderedConfig, live: LiveConfigs, previousImage: string): Promise<[AppliedMode, LiveConfigs]> {
+export async function rollNode(
+  ctx: RollContext,
+  r: RenderedConfig,
+  live: LiveConfigs,
+  previousImage: string,
+): Promise<[AppliedMode, LiveConfigs]> {
   const i = ctx.inputs;
   const image = installImageOf(i);
   const tag = imageTag(image) ?? i.talosVersion;
   ctx.log.step(`checking the Talos version of ${ctx.node} (target ${tag})`);
   const current = (await inStep(ctx, "talosctl version", () => ctx.client.version(targetOf(ctx)))).tag;
   const upgrade = upgradeNeeded(current, image, live, previousImage);
-  ctx.log.info(upgrade ? `runs ${current}: upgrading to ${image}` : `already runs ${current} from ${image}: resuming after the upgrade`);
+  ctx.log.info(
+    upgrade
+      ? `runs ${current}: upgrading to ${image}`
+      : `already runs ${current} from ${image}: resuming after the upgrade`,
+  );
   const handle = await kubeHandleOf(ctx);
   const inEtcd = await forfeit(ctx, upgrade);
-  ctx.log.step(!upgrade ? "cordon and drain: skipped (already upgraded)" : handle ? `cordoning and draining Kubernetes node ${handle.name}` : "cordon and drain: skipped");
-  if (upgrade && handle) await inStep(ctx, "drain", () => cordonAndDrain(ctx, handle, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000));
-  if (upgrade) await upgradeAndWait(ctx, image, tag, current, async () => { if (handle) await uncordonRefused(ctx, handle); });
+  ctx.log.step(
+    !upgrade
+      ? "cordon and drain: skipped (already upgraded)"
+      : handle
+        ? `cordoning and draining Kubernetes node ${handle.name}`
+        : "cordon and drain: skipped",
+  );
+  if (upgrade && handle)
+    await inStep(ctx, "drain", () =>
+      cordonAndDrain(ctx, handle, (i.drainTimeoutSeconds ?? DEFAULT_DRAIN_TIMEOUT_SECONDS) * 1000),
+    );
+  if (upgrade)
+    await upgradeAndWait(ctx, image, tag, current, async () => {
+      if (handle) await uncordonRefused(ctx, handle);
+    });
   else {
     ctx.log.step("upgrade: skipped (already upgraded)");
     ctx.log.step(`version verified: ${current}`);
   }
   const deadline = ctx.deps.now() + (i.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  const result = await applyChange(ctx, r, upgrade ? await inStep(ctx, "reading the config back", () => readLive(ctx)) : live, { inRoll: true, deadline });
+  const result = await applyChange(
+    ctx,
+    r,
+    upgrade ? await inStep(ctx, "reading the config back", () => readLive(ctx)) : live,
+    { inRoll: true, deadline },
+  );
   ctx.log.step(handle ? `uncordoning ${handle.name} and waiting until it is Ready` : "uncordon: skipped (not drained)");
-  if (handle) await inStep(ctx, "uncordon", () => uncordonReady(ctx, handle, Math.max(1000, deadline - ctx.deps.now())));
+  if (handle)
+    await inStep(ctx, "uncordon", () => uncordonReady(ctx, handle, Math.max(1000, deadline - ctx.deps.now())));
   ctx.log.step("health: etcd membership and every Kubernetes node Ready");
-  await inStep(ctx, "health", () => checkHealth(ctx, handle, inEtcd, (i.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000));
+  await inStep(ctx, "health", () =>
+    checkHealth(ctx, handle, inEtcd, (i.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000),
+  );
   return result;
 }
 
@@ -87,7 +122,11 @@ async function etcdMembersOf(ctx: RollContext): Promise<EtcdMember[] | undefined
     return await ctx.client.etcdMembers(targetOf(ctx));
   } catch (e) {
     if (!isEtcdNotRunning(e)) throw stepFailed(ctx.label, "etcd members", e);
-    ctx.log.warn(isNotControlPlane(e) ? `${ctx.node} answers as no control plane (${errorMessage(e)}): nothing to forfeit` : `etcd is not running on the control planes of ${ctx.node} (cluster not bootstrapped yet?): nothing to forfeit`);
+    ctx.log.warn(
+      isNotControlPlane(e)
+        ? `${ctx.node} answers as no control plane (${errorMessage(e)}): nothing to forfeit`
+        : `etcd is not running on the control planes of ${ctx.node} (cluster not bootstrapped yet?): nothing to forfeit`,
+    );
     return undefined;
   }
 }
@@ -108,11 +147,20 @@ async function preserveFlag(ctx: RollContext, current: string): Promise<{ preser
 async function uncordonRefused(ctx: RollContext, handle: KubeHandle): Promise<void> {
   await uncordonReady(ctx, handle, 60000).then(
     () => ctx.log.warn(`the node refused the upgrade and was not rebooted: ${handle.name} is uncordoned again`),
-    (e) => ctx.log.warn(`the node refused the upgrade; uncordoning ${handle.name} failed too (${errorMessage(e)}): it stays cordoned`),
+    (e) =>
+      ctx.log.warn(
+        `the node refused the upgrade; uncordoning ${handle.name} failed too (${errorMessage(e)}): it stays cordoned`,
+      ),
   );
 }
 
-async function upgradeAndWait(ctx: RollContext, image: string, tag: string, current: string, refused: () => Promise<void>): Promise<void> {
+async function upgradeAndWait(
+  ctx: RollContext,
+  image: string,
+  tag: string,
+  current: string,
+  refused: () => Promise<void>,
+): Promise<void> {
   const timeoutMs = (ctx.inputs.upgradeTimeoutSeconds ?? DEFAULT_UPGRADE_TIMEOUT_SECONDS) * 1000;
   const step = `upgrade to ${tag}`;
   const start = ctx.deps.now();
@@ -130,16 +178,31 @@ async function upgradeAndWait(ctx: RollContext, image: string, tag: string, curr
   ctx.log.step(`waiting for ${ctx.node} to report ${tag}`);
   let seen = "no answer";
   try {
-    await pollUntil(async () => {
-      seen = "no answer";
-      const v = (await ctx.client.version(targetOf(ctx))).tag;
-      seen = v;
-      return seen === tag ? true : undefined;
-    }, { what: `node ${ctx.node} to run ${tag}`, timeoutMs: Math.max(1000, timeoutMs - (ctx.deps.now() - start)), initialMs: 500, maxMs: 5000, sleep: ctx.deps.sleep, now: ctx.deps.now, transient: (e) => isUnreachable(e) || isTlsRefusal(e) });
+    await pollUntil(
+      async () => {
+        seen = "no answer";
+        const v = (await ctx.client.version(targetOf(ctx))).tag;
+        seen = v;
+        return seen === tag ? true : undefined;
+      },
+      {
+        what: `node ${ctx.node} to run ${tag}`,
+        timeoutMs: Math.max(1000, timeoutMs - (ctx.deps.now() - start)),
+        initialMs: 500,
+        maxMs: 5000,
+        sleep: ctx.deps.sleep,
+        now: ctx.deps.now,
+        transient: (e) => isUnreachable(e) || isTlsRefusal(e),
+      },
+    );
   } catch (e) {
     if (!isError(e, "DeadlineError")) throw stepFailed(ctx.label, step, e);
     const cause = (e as { cause?: unknown }).cause;
     const detail = seen === "no answer" && cause ? `no answer (${errorMessage(cause)})` : `it reports ${seen}`;
-    throw stepFailed(ctx.label, step, new TalosHetznerError(`node ${ctx.node} did not come back within ${timeoutMs / 1000}s: ${detail}`, { cause: e }));
+    throw stepFailed(
+      ctx.label,
+      step,
+      new TalosHetznerError(`node ${ctx.node} did not come back within ${timeoutMs / 1000}s: ${detail}`, { cause: e }),
+    );
   }
 }

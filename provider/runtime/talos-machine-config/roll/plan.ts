@@ -22,13 +22,20 @@ export function resolveConfigVersion(olds: Props, news: Props): unknown {
 /** The steps of an OS upgrade, as previews and logs name them. */
 export function upgradeSteps(i: Pick<MachineConfigInputs, "role" | "drain">): string[] {
   const drain = i.drain !== false;
-  return [...(i.role === "controlplane" ? ["forfeit etcd leadership"] : []), ...(drain ? ["drain"] : []), "upgrade", ...(drain ? ["uncordon"] : [])];
+  return [
+    ...(i.role === "controlplane" ? ["forfeit etcd leadership"] : []),
+    ...(drain ? ["drain"] : []),
+    "upgrade",
+    ...(drain ? ["uncordon"] : []),
+  ];
 }
 
 /** True when the update of `olds` to `news` is an OS upgrade (the resolved installer image changes). */
 export function isImageChange(olds: Props, news: Props): boolean {
   if (typeof olds.talosVersion !== "string") return false;
-  return installImageOf(olds as unknown as MachineConfigInputs) !== installImageOf(news as unknown as MachineConfigInputs);
+  return (
+    installImageOf(olds as unknown as MachineConfigInputs) !== installImageOf(news as unknown as MachineConfigInputs)
+  );
 }
 
 function listPaths(paths: string[]): string {
@@ -57,7 +64,10 @@ export function plannedAction(f: PlanFacts): string | undefined {
 
 function actionOf({ olds, news, impact, paths }: PlanFacts): string | undefined {
   if (isImageChange(olds, news as unknown as Props)) {
-    const what = olds.talosVersion !== news.talosVersion ? `${olds.talosVersion} → ${news.talosVersion}` : `${news.talosVersion} to ${installImageOf(news)}`;
+    const what =
+      olds.talosVersion !== news.talosVersion
+        ? `${olds.talosVersion} → ${news.talosVersion}`
+        : `${news.talosVersion} to ${installImageOf(news)}`;
     return `upgrade Talos ${what} (${upgradeSteps(news).join(", ")})`;
   }
   if (impact === "none" || (paths.length === 0 && impact !== "reboot")) return undefined;
@@ -77,7 +87,13 @@ function actionOf({ olds, news, impact, paths }: PlanFacts): string | undefined 
  */
 export function onlyDescriptiveChanges(olds: Props, news: Props): boolean {
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
-  const inputKeys = new Set<string>([...USER_INPUT_KEYS, "redactedConfig", "configHash", "changeImpact", "plannedAction"]);
+  const inputKeys = new Set<string>([
+    ...USER_INPUT_KEYS,
+    "redactedConfig",
+    "configHash",
+    "changeImpact",
+    "plannedAction",
+  ]);
   const changed = [...keys].filter((k) => inputKeys.has(k) && !deepEqual(olds[k], news[k]));
   return changed.every((k) => (DESCRIPTIVE_KEYS as readonly string[]).includes(k));
 }

@@ -10,7 +10,10 @@ export function imageTag(image: string): string | undefined {
 
 /** `machine.install.image` of the config the node keeps, if any. */
 export function liveInstallImage(live: LiveConfigs): string | undefined {
-  const image = valueAt(parseConfigDocuments(live.persistent ?? live.active, "live").find(isV1Alpha1), "machine.install.image");
+  const image = valueAt(
+    parseConfigDocuments(live.persistent ?? live.active, "live").find(isV1Alpha1),
+    "machine.install.image",
+  );
   return typeof image === "string" ? image : undefined;
 }
 

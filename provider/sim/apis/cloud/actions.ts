@@ -6,7 +6,10 @@ import { listResponse, sortItems } from "./pagination";
 
 /** An error that ends an action with status "error" and this code/message. */
 export class ActionFailure extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = "ActionFailure";
   }
@@ -35,8 +38,14 @@ export class ActionRunner {
   /** Records a running action and runs it in the background; `done` settles when it has finished. */
   start(plan: ActionPlan): { action: ActionRecord; done: Promise<ActionRecord> } {
     const action: ActionRecord = {
-      id: this.state.nextId("action"), command: plan.command, status: "running", progress: 0,
-      started: isoNow(), finished: null, resources: plan.resources, error: null,
+      id: this.state.nextId("action"),
+      command: plan.command,
+      status: "running",
+      progress: 0,
+      started: isoNow(),
+      finished: null,
+      resources: plan.resources,
+      error: null,
     };
     this.state.actions.set(action.id, action);
     plan.server?.running.add(action);
@@ -47,10 +56,12 @@ export class ActionRunner {
   private async run(action: ActionRecord, plan: ActionPlan): Promise<void> {
     try {
       const before = plan.after ? await plan.after : undefined;
-      if (before?.status === "error") throw new ActionFailure("action_failed", `${before.command} failed before this action started`);
+      if (before?.status === "error")
+        throw new ActionFailure("action_failed", `${before.command} failed before this action started`);
       await this.progress(action, plan.realisticMs * (this.state.faults.slowActions ?? 1));
       if (this.state.stopped) return;
-      if (this.state.faults.failActions?.includes(action.command)) throw new ActionFailure("action_failed", "Action failed");
+      if (this.state.faults.failActions?.includes(action.command))
+        throw new ActionFailure("action_failed", "Action failed");
       await plan.work?.();
       this.finish(action, null);
     } catch (e) {
@@ -101,7 +112,11 @@ export function registerActionRoutes(router: Router, state: CloudState): void {
     const id = Number(req.params.id);
     if (!state.servers.has(id)) throw notFound("server", req.params.id);
     const statuses = req.query.getAll("status");
-    const mine = [...state.actions.values()].filter((a) => a.resources.some((r) => r.type === "server" && r.id === id) && (statuses.length === 0 || statuses.includes(a.status)));
+    const mine = [...state.actions.values()].filter(
+      (a) =>
+        a.resources.some((r) => r.type === "server" && r.id === id) &&
+        (statuses.length === 0 || statuses.includes(a.status)),
+    );
     return listResponse("actions", sortItems(mine, req.query.getAll("sort"), ACTION_SORT), req, (a) => a);
   });
 }

@@ -5,7 +5,12 @@ export type ErrorDetails = Record<string, unknown> | null;
 
 /** A failed request: thrown by handlers, turned into `{"error":{code,message,details}}` by the pipeline. */
 export class SimApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetails = null) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails = null,
+  ) {
     super(message);
     this.name = "SimApiError";
   }

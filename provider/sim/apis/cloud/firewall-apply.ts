@@ -36,11 +36,16 @@ export function checkTargets(state: CloudState, raw: unknown, field: string): Fi
     if (t.type === "server") {
       const id = t.server?.id;
       if (typeof id !== "number") throw invalidInput(`${field}[${i}].server`, "server.id is required for type server");
-      if (!state.servers.has(id)) throw new SimApiError(422, "firewall_resource_not_found", `server with ID '${id}' not found`);
+      if (!state.servers.has(id))
+        throw new SimApiError(422, "firewall_resource_not_found", `server with ID '${id}' not found`);
       return { type: "server", server: { id } };
     }
     const selector = t.label_selector?.selector;
-    if (typeof selector !== "string") throw invalidInput(`${field}[${i}].label_selector`, "label_selector.selector is required for type label_selector");
+    if (typeof selector !== "string")
+      throw invalidInput(
+        `${field}[${i}].label_selector`,
+        "label_selector.selector is required for type label_selector",
+      );
     try {
       parseLabelSelector(selector);
     } catch (e) {
@@ -53,17 +58,28 @@ export function checkTargets(state: CloudState, raw: unknown, field: string): Fi
 /** Whether two targets are the same entry. */
 export function sameTarget(a: FirewallTarget, b: FirewallTarget): boolean {
   if (a.type === "server" && b.type === "server") return a.server.id === b.server.id;
-  if (a.type === "label_selector" && b.type === "label_selector") return a.label_selector.selector === b.label_selector.selector;
+  if (a.type === "label_selector" && b.type === "label_selector")
+    return a.label_selector.selector === b.label_selector.selector;
   return false;
 }
 
 /** The firewall as the API renders it; label-selector entries list the servers they currently match. */
 export function renderFirewall(state: CloudState, fw: FirewallRecord): unknown {
   return {
-    id: fw.id, name: fw.name, labels: fw.labels, created: fw.created, rules: fw.rules,
-    applied_to: fw.applied_to.map((t) => t.type === "server" ? t : {
-      ...t,
-      applied_to_resources: [...state.servers.values()].filter((s) => targetCovers(t, s)).map((s) => ({ type: "server", server: { id: s.id } })),
-    }),
+    id: fw.id,
+    name: fw.name,
+    labels: fw.labels,
+    created: fw.created,
+    rules: fw.rules,
+    applied_to: fw.applied_to.map((t) =>
+      t.type === "server"
+        ? t
+        : {
+            ...t,
+            applied_to_resources: [...state.servers.values()]
+              .filter((s) => targetCovers(t, s))
+              .map((s) => ({ type: "server", server: { id: s.id } })),
+          },
+    ),
   };
 }

@@ -64,11 +64,13 @@ export function checkRule(raw: Record<string, unknown>, index: number): Firewall
   };
   const tcpUdp = rule.protocol === "tcp" || rule.protocol === "udp";
   if (tcpUdp && rule.port === null) throw invalidInput(`${field}.port`, "port is required for protocol tcp and udp");
-  if (!tcpUdp && rule.port !== null) throw invalidInput(`${field}.port`, `port is not allowed for protocol ${rule.protocol}`);
+  if (!tcpUdp && rule.port !== null)
+    throw invalidInput(`${field}.port`, `port is not allowed for protocol ${rule.protocol}`);
   if (rule.port !== null && !validPort(rule.port)) throw invalidInput(`${field}.port`, `invalid port '${rule.port}'`);
   const ips = rule.direction === "in" ? rule.source_ips : rule.destination_ips;
   const ipField = rule.direction === "in" ? "source_ips" : "destination_ips";
-  if (ips.length === 0) throw invalidInput(`${field}.${ipField}`, `${ipField} is required for direction ${rule.direction}`);
+  if (ips.length === 0)
+    throw invalidInput(`${field}.${ipField}`, `${ipField} is required for direction ${rule.direction}`);
   if (ips.length > 100) throw invalidInput(`${field}.${ipField}`, "at most 100 CIDRs per rule");
   const bad = ips.find((c) => !validCidr(c));
   if (bad) throw invalidInput(`${field}.${ipField}`, `invalid CIDR '${bad}'`);

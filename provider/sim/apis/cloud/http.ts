@@ -98,15 +98,28 @@ function gate(deps: PipelineDeps, authorization: string | undefined): void {
 }
 
 async function route(deps: PipelineDeps, method: string, url: URL, raw: string): Promise<SimResponse> {
-  const match = url.pathname.startsWith("/v1/") ? deps.router.match(method, url.pathname.slice(3)) : { kind: "not_found" as const };
+  const match = url.pathname.startsWith("/v1/")
+    ? deps.router.match(method, url.pathname.slice(3))
+    : { kind: "not_found" as const };
   if (match.kind === "not_found") throw new SimApiError(404, "not_found", `no such API path: ${url.pathname}`);
-  if (match.kind === "method_not_allowed") throw new SimApiError(405, "method_not_allowed", `method ${method} is not allowed on ${url.pathname}`);
+  if (match.kind === "method_not_allowed")
+    throw new SimApiError(405, "method_not_allowed", `method ${method} is not allowed on ${url.pathname}`);
   const body = parseJson(raw);
-  const issues = [...deps.validator.query(match.template, method, url.searchParams), ...deps.validator.requestBody(match.template, method, body)];
+  const issues = [
+    ...deps.validator.query(match.template, method, url.searchParams),
+    ...deps.validator.requestBody(match.template, method, body),
+  ];
   if (issues.length) throw invalidRequest(issues);
   let out: SimResponse;
   try {
-    out = await match.handler({ method, template: match.template, params: match.params, query: url.searchParams, body, url });
+    out = await match.handler({
+      method,
+      template: match.template,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      url,
+    });
   } catch (e) {
     out = errorResponse(e);
   }
@@ -119,12 +132,21 @@ function checkResponse(deps: PipelineDeps, method: string, url: URL, template: s
   const text = describeIssues(issues);
   deps.violations.push({ method, path: url.pathname + url.search, template, status: out.status, issues: text });
   if (!deps.strict) return out;
-  return errorResponse(new SimApiError(500, "server_error", `simulator response for ${method} ${template} (${out.status}) violates the OpenAPI document: ${text}`));
+  return errorResponse(
+    new SimApiError(
+      500,
+      "server_error",
+      `simulator response for ${method} ${template} (${out.status}) violates the OpenAPI document: ${text}`,
+    ),
+  );
 }
 
 function errorResponse(e: unknown): SimResponse {
   if (e instanceof SimApiError) return { status: e.status, body: e.envelope() };
-  return { status: 500, body: new SimApiError(500, "server_error", `simulator error: ${(e as Error).message}`).envelope() };
+  return {
+    status: 500,
+    body: new SimApiError(500, "server_error", `simulator error: ${(e as Error).message}`).envelope(),
+  };
 }
 
 function invalidRequest(issues: ValidationIssue[]): SimApiError {

@@ -17,8 +17,21 @@ export function seedSystemImages(state: CloudState): void {
   ];
   for (const [id, name, description, flavor, architecture, created] of seeds) {
     state.images.set(id, {
-      id, type: "system", status: "available", name, description, image_size: null, disk_size: 5, created,
-      created_from: null, bound_to: null, os_flavor: flavor, os_version: name.split("-")[1], labels: {}, architecture, deleted: null,
+      id,
+      type: "system",
+      status: "available",
+      name,
+      description,
+      image_size: null,
+      disk_size: 5,
+      created,
+      created_from: null,
+      bound_to: null,
+      os_flavor: flavor,
+      os_version: name.split("-")[1],
+      labels: {},
+      architecture,
+      deleted: null,
     });
   }
 }

@@ -24,8 +24,14 @@ export class LabelSelectorError extends Error {
 
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => Requirement][] = [
   [new RegExp(`^!\\s*(${KEY})$`), (m) => ({ key: m[1], op: "absent" })],
-  [new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\(([^()]*)\\)$`), (m) => ({ key: m[1], op: m[2] as "in" | "notin", values: setValues(m[3], m[0]) })],
-  [new RegExp(`^(${KEY})\\s*(==|!=|=)\\s*(${VALUE})$`), (m) => ({ key: m[1], op: m[2] === "!=" ? "!=" : "=", value: m[3] })],
+  [
+    new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\(([^()]*)\\)$`),
+    (m) => ({ key: m[1], op: m[2] as "in" | "notin", values: setValues(m[3], m[0]) }),
+  ],
+  [
+    new RegExp(`^(${KEY})\\s*(==|!=|=)\\s*(${VALUE})$`),
+    (m) => ({ key: m[1], op: m[2] === "!=" ? "!=" : "=", value: m[3] }),
+  ],
   [new RegExp(`^(${KEY})$`), (m) => ({ key: m[1], op: "exists" })],
 ];
 
@@ -47,12 +53,18 @@ export function matchesSelector(labels: Record<string, string>, requirements: Re
   return requirements.every((r) => {
     const has = Object.prototype.hasOwnProperty.call(labels, r.key);
     switch (r.op) {
-      case "=": return has && labels[r.key] === r.value;
-      case "!=": return !has || labels[r.key] !== r.value;
-      case "exists": return has;
-      case "absent": return !has;
-      case "in": return has && r.values.includes(labels[r.key]);
-      case "notin": return !has || !r.values.includes(labels[r.key]);
+      case "=":
+        return has && labels[r.key] === r.value;
+      case "!=":
+        return !has || labels[r.key] !== r.value;
+      case "exists":
+        return has;
+      case "absent":
+        return !has;
+      case "in":
+        return has && r.values.includes(labels[r.key]);
+      case "notin":
+        return !has || !r.values.includes(labels[r.key]);
     }
   });
 }
@@ -72,7 +84,8 @@ export function selectorPredicate(selector: string | null): (labels: Record<stri
 export function checkLabels(labels: Record<string, string> | undefined, field = "labels"): Record<string, string> {
   for (const [k, v] of Object.entries(labels ?? {})) {
     if (!KEY_RE.test(k) || k.length > 253 + 1 + 63) throw invalidInput(field, `label key '${k}' is invalid`);
-    if (k.startsWith("hetzner.cloud/")) throw invalidInput(field, `label key '${k}' uses the reserved prefix hetzner.cloud/`);
+    if (k.startsWith("hetzner.cloud/"))
+      throw invalidInput(field, `label key '${k}' uses the reserved prefix hetzner.cloud/`);
     if (!VALUE_RE.test(v)) throw invalidInput(field, `label value '${v}' of key '${k}' is invalid`);
   }
   return { ...(labels ?? {}) };

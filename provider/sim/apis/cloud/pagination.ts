@@ -10,7 +10,8 @@ export type SortFields<T> = Record<string, (item: T) => string | number>;
 export function sortItems<T>(items: T[], sorts: string[], fields: SortFields<T>): T[] {
   const keys = (sorts.length ? sorts : ["id"]).map((s) => {
     const [field, dir = "asc"] = s.split(":");
-    if (!fields[field] || (dir !== "asc" && dir !== "desc")) throw invalidInput("sort", `invalid sort field or direction '${s}'`);
+    if (!fields[field] || (dir !== "asc" && dir !== "desc"))
+      throw invalidInput("sort", `invalid sort field or direction '${s}'`);
     return { get: fields[field], sign: dir === "desc" ? -1 : 1 };
   });
   return [...items].sort((a, b) => {

@@ -10,7 +10,8 @@ export function pathId(raw: string, kind: string): number {
 
 /** 422 invalid_input when a required body is missing or not an object. */
 export function bodyObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw invalidInput("body", "must be a JSON object");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw invalidInput("body", "must be a JSON object");
   return body as Record<string, unknown>;
 }
 

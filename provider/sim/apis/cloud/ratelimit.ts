@@ -15,7 +15,11 @@ export class RateLimiter {
   private tokens: number;
   private last: number;
 
-  constructor(readonly limit: number, readonly msPerToken: number, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly limit: number,
+    readonly msPerToken: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tokens = limit;
     this.last = now();
   }
@@ -47,7 +51,8 @@ export class RateLimiter {
 
   private refill(): void {
     const t = this.now();
-    this.tokens = this.msPerToken <= 0 ? this.limit : Math.min(this.limit, this.tokens + (t - this.last) / this.msPerToken);
+    this.tokens =
+      this.msPerToken <= 0 ? this.limit : Math.min(this.limit, this.tokens + (t - this.last) / this.msPerToken);
     this.last = t;
   }
 }

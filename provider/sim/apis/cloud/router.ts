@@ -64,7 +64,10 @@ export class Router {
   }
 }
 
-function matchSegments(segments: string[], parts: string[]): { params: Record<string, string>; literals: number } | undefined {
+function matchSegments(
+  segments: string[],
+  parts: string[],
+): { params: Record<string, string>; literals: number } | undefined {
   if (segments.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   let literals = 0;

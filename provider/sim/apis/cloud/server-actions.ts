@@ -31,12 +31,20 @@ export function registerServerActionRoutes(router: Router, state: CloudState, ru
   for (const [path, command, realisticMs, effect] of POWER) {
     router.add("POST", `/servers/{id}/actions/${path}`, (req) => {
       const server = lockable(ctx, req);
-      const action = runner.start({ command, realisticMs, server, resources: resourcesOf(server), work: () => effect(liveMachine(state, server)) }).action;
+      const action = runner.start({
+        command,
+        realisticMs,
+        server,
+        resources: resourcesOf(server),
+        work: () => effect(liveMachine(state, server)),
+      }).action;
       return { status: 201, body: { action } };
     });
   }
   router.add("POST", "/servers/{id}/actions/enable_rescue", (req) => enableRescue(ctx, req));
-  router.add("POST", "/servers/{id}/actions/disable_rescue", (req) => rescueToggle(ctx, req, "disable_rescue", (m) => m.disarmRescue()));
+  router.add("POST", "/servers/{id}/actions/disable_rescue", (req) =>
+    rescueToggle(ctx, req, "disable_rescue", (m) => m.disarmRescue()),
+  );
   router.add("POST", "/servers/{id}/actions/create_image", (req) => createImage(ctx, req));
 }
 
@@ -45,7 +53,9 @@ function enableRescue(ctx: Ctx, req: SimRequest): SimResponse {
   const keys = ids.map((id) => ctx.state.sshKeys.get(id) ?? fail(unknownReference("ssh_keys", "SSH key", id)));
   const password = rootPassword();
   // Arms rescue for the next boot only; enabling rescue does not reboot (contract §2).
-  const res = rescueToggle(ctx, req, "enable_rescue", (m) => m.armRescue({ authorizedKeys: keys.map((k) => k.public_key), password }));
+  const res = rescueToggle(ctx, req, "enable_rescue", (m) =>
+    m.armRescue({ authorizedKeys: keys.map((k) => k.public_key), password }),
+  );
   return { status: 201, body: { root_password: password, ...(res.body as object) } };
 }
 
@@ -59,7 +69,12 @@ function rescueToggle(ctx: Ctx, req: SimRequest, command: string, effect: (m: Si
   if (server.deleting) throw locked("server", server.id, "delete_server");
   assertUnlocked(server);
   const work = () => effect(liveMachine(ctx.state, server));
-  return { status: 201, body: { action: ctx.runner.start({ command, realisticMs: 2_000, server, resources: resourcesOf(server), work }).action } };
+  return {
+    status: 201,
+    body: {
+      action: ctx.runner.start({ command, realisticMs: 2_000, server, resources: resourcesOf(server), work }).action,
+    },
+  };
 }
 
 function createImage(ctx: Ctx, req: SimRequest): SimResponse {
@@ -69,13 +84,18 @@ function createImage(ctx: Ctx, req: SimRequest): SimResponse {
   const image = newSnapshot(ctx.state, server, b);
   ctx.state.images.set(image.id, image);
   const { action } = ctx.runner.start({
-    command: "create_image", realisticMs: 30_000, server, resources: resourcesOf(server),
+    command: "create_image",
+    realisticMs: 30_000,
+    server,
+    resources: resourcesOf(server),
     work: async () => {
       await copySparse(liveMachine(ctx.state, server).diskFile(0), image.file!);
       image.image_size = imageSizeGb(image.file!);
       image.status = "available";
     },
-    onError: () => { ctx.state.images.delete(image.id); },
+    onError: () => {
+      ctx.state.images.delete(image.id);
+    },
   });
   return { status: 201, body: { image: renderImage(image), action } };
 }
@@ -93,10 +113,21 @@ function resourcesOf(server: ServerRecord): { id: number; type: string }[] {
 function newSnapshot(state: CloudState, server: ServerRecord, b: Record<string, unknown>): ImageRecord {
   const id = state.nextId("image");
   return {
-    id, type: "snapshot", status: "creating", name: null, description: typeof b.description === "string" ? b.description : `${server.name}-${isoNow()}`,
-    image_size: null, disk_size: server.type.disk, created: isoNow(), created_from: { id: server.id, name: server.name }, bound_to: null,
-    os_flavor: server.image?.os_flavor ?? "unknown", os_version: server.image?.os_version ?? null,
-    labels: checkLabels(b.labels as Record<string, string> | undefined), architecture: server.type.architecture, deleted: null,
+    id,
+    type: "snapshot",
+    status: "creating",
+    name: null,
+    description: typeof b.description === "string" ? b.description : `${server.name}-${isoNow()}`,
+    image_size: null,
+    disk_size: server.type.disk,
+    created: isoNow(),
+    created_from: { id: server.id, name: server.name },
+    bound_to: null,
+    os_flavor: server.image?.os_flavor ?? "unknown",
+    os_version: server.image?.os_version ?? null,
+    labels: checkLabels(b.labels as Record<string, string> | undefined),
+    architecture: server.type.architecture,
+    deleted: null,
     file: snapshotFile(state.world.stateDir, id),
   };
 }

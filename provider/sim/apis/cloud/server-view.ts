@@ -18,9 +18,17 @@ export function serverStatus(state: CloudState, server: ServerRecord): string {
 export function renderServer(state: CloudState, s: ServerRecord): unknown {
   const machine = state.world.machines.get(s.machineId);
   return {
-    id: s.id, name: s.name, status: serverStatus(state, s), created: s.created,
+    id: s.id,
+    name: s.name,
+    status: serverStatus(state, s),
+    created: s.created,
     public_net: {
-      ipv4: s.ipv4 && { id: s.ipv4.id, ip: s.ipv4.ip, blocked: false, dns_ptr: `static.${s.ipv4.ip.split(".").reverse().join(".")}.clients.your-server.de` },
+      ipv4: s.ipv4 && {
+        id: s.ipv4.id,
+        ip: s.ipv4.ip,
+        blocked: false,
+        dns_ptr: `static.${s.ipv4.ip.split(".").reverse().join(".")}.clients.your-server.de`,
+      },
       ipv6: s.ipv6 && { id: s.ipv6.id, ip: s.ipv6.net, blocked: false, dns_ptr: [] },
       floating_ips: [],
       firewalls: firewallsOf(state, s).map((fw) => ({ id: fw.id, status: "applied" })),

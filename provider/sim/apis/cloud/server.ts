@@ -52,16 +52,28 @@ export interface CloudSim {
 let sharedValidator: SpecValidator | undefined;
 
 /** Starts the Cloud API simulator for a scenario on `host` (a free port). */
-export async function startCloudSim(world: SimWorld, scenario: CloudScenario, host: string, _factoryUrl: string, options: CloudSimOptions = {}): Promise<CloudSim> {
+export async function startCloudSim(
+  world: SimWorld,
+  scenario: CloudScenario,
+  host: string,
+  _factoryUrl: string,
+  options: CloudSimOptions = {},
+): Promise<CloudSim> {
   const faults: ServiceFaults = { ...(scenario.faults ?? {}) };
   const state = new CloudState(world, scenario, faults);
   seedSystemImages(state);
   const router = buildRouter(state);
   const deps: PipelineDeps = {
-    router, state, token: scenario.token, strict: options.strict ?? true, violations: [], requests: [],
+    router,
+    state,
+    token: scenario.token,
+    strict: options.strict ?? true,
+    violations: [],
+    requests: [],
     validator: options.validator ?? (sharedValidator ??= new SpecValidator()),
     limiter: RateLimiter.scaled(scenario.rateLimitPerHour ?? 3600, world.timeScale),
-    random: options.random ?? Math.random, injected5xx: 0,
+    random: options.random ?? Math.random,
+    injected5xx: 0,
   };
   const server = http.createServer((req, res) => {
     handleRequest(deps, req, res).catch((e) => res.writeHead(500).end(String(e)));
@@ -69,7 +81,13 @@ export async function startCloudSim(world: SimWorld, scenario: CloudScenario, ho
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, host, resolve));
   const url = `http://${formatHost(host)}:${(server.address() as AddressInfo).port}`;
   return {
-    url, endpoint: `${url}/v1`, token: scenario.token, faults, violations: deps.violations, requests: deps.requests, state,
+    url,
+    endpoint: `${url}/v1`,
+    token: scenario.token,
+    faults,
+    violations: deps.violations,
+    requests: deps.requests,
+    state,
     async stop() {
       state.stopped = true;
       server.closeAllConnections();

@@ -20,7 +20,8 @@ export function rootPassword(): string {
 /** The machine of a server that still exists; fails the running action otherwise (deleted meanwhile). */
 export function liveMachine(state: CloudState, server: ServerRecord) {
   const machine = state.world.machines.get(server.machineId);
-  if (!machine || !state.servers.has(server.id)) throw new ActionFailure("action_failed", `server ${server.id} no longer exists`);
+  if (!machine || !state.servers.has(server.id))
+    throw new ActionFailure("action_failed", `server ${server.id} no longer exists`);
   return machine;
 }
 
@@ -39,15 +40,22 @@ export function registerServerRoutes(router: Router, state: CloudState, runner: 
     const name = req.query.get("name");
     const statuses = req.query.getAll("status");
     const selected = selectorPredicate(req.query.get("label_selector"));
-    const items = [...state.servers.values()].filter((s) =>
-      (name === null || s.name === name) && (statuses.length === 0 || statuses.includes(serverStatus(state, s))) && selected(s.labels));
+    const items = [...state.servers.values()].filter(
+      (s) =>
+        (name === null || s.name === name) &&
+        (statuses.length === 0 || statuses.includes(serverStatus(state, s))) &&
+        selected(s.labels),
+    );
     return listResponse("servers", sortItems(items, req.query.getAll("sort"), SERVER_SORT), req, render);
   });
   router.add("GET", "/servers/{id}", (req) => ({ status: 200, body: { server: render(find(req)) } }));
   router.add("PUT", "/servers/{id}", (req) => {
     const server = find(req);
     const b = bodyObject(req.body);
-    if (typeof b.name === "string" && [...state.servers.values()].some((s) => s.name === b.name && s.id !== server.id)) {
+    if (
+      typeof b.name === "string" &&
+      [...state.servers.values()].some((s) => s.name === b.name && s.id !== server.id)
+    ) {
       throw uniquenessError("name", `server name '${b.name}' is already used`);
     }
     if (typeof b.name === "string") server.name = b.name;
@@ -65,21 +73,37 @@ async function createServer(ctx: Ctx, body: Record<string, unknown>): Promise<Si
   // Registered before the machine exists so that a concurrent create with the same name gets 409.
   state.servers.set(server.id, server);
   try {
-    await state.world.createMachine(spec, { diskImageFile: plan.image.type === "system" ? undefined : plan.image.file, userData: plan.userData });
+    await state.world.createMachine(spec, {
+      diskImageFile: plan.image.type === "system" ? undefined : plan.image.file,
+      userData: plan.userData,
+    });
   } catch (e) {
     state.servers.delete(server.id);
     throw e;
   }
-  for (const id of plan.firewallIds) state.firewalls.get(id)!.applied_to.push({ type: "server", server: { id: server.id } });
+  for (const id of plan.firewallIds)
+    state.firewalls.get(id)!.applied_to.push({ type: "server", server: { id: server.id } });
   refreshFilters(state);
   const resources = [{ id: server.id, type: "server" }];
   const create = runner.start({ command: "create_server", resources, realisticMs: 10_000, server });
   const next = plan.startAfterCreate
-    ? [runner.start({ command: "start_server", resources, realisticMs: 5_000, server, after: create.done, work: () => liveMachine(state, server).powerOn() }).action]
+    ? [
+        runner.start({
+          command: "start_server",
+          resources,
+          realisticMs: 5_000,
+          server,
+          after: create.done,
+          work: () => liveMachine(state, server).powerOn(),
+        }).action,
+      ]
     : [];
   // root_password is null when SSH keys were given (contract §2).
   const password = plan.sshKeys.length ? null : rootPassword();
-  return { status: 201, body: { server: renderServer(state, server), action: create.action, next_actions: next, root_password: password } };
+  return {
+    status: 201,
+    body: { server: renderServer(state, server), action: create.action, next_actions: next, root_password: password },
+  };
 }
 
 function deleteServer(ctx: Ctx, server: ServerRecord): SimResponse {
@@ -87,15 +111,21 @@ function deleteServer(ctx: Ctx, server: ServerRecord): SimResponse {
   if (server.deleting) throw locked("server", server.id, "delete_server");
   server.deleting = true;
   const { action } = ctx.runner.start({
-    command: "delete_server", resources: [{ id: server.id, type: "server" }], realisticMs: 3_000, server,
+    command: "delete_server",
+    resources: [{ id: server.id, type: "server" }],
+    realisticMs: 3_000,
+    server,
     work: async () => {
       // Attached firewalls are detached (contract §2).
-      for (const fw of state.firewalls.values()) fw.applied_to = fw.applied_to.filter((t) => t.type !== "server" || t.server.id !== server.id);
+      for (const fw of state.firewalls.values())
+        fw.applied_to = fw.applied_to.filter((t) => t.type !== "server" || t.server.id !== server.id);
       state.servers.delete(server.id);
       await state.world.removeMachine(server.machineId);
       refreshFilters(state);
     },
-    onError: () => { server.deleting = false; },
+    onError: () => {
+      server.deleting = false;
+    },
   });
   return { status: 200, body: { action } };
 }

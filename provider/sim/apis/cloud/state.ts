@@ -63,12 +63,25 @@ export class CloudState {
   readonly actions = new Map<number, ActionRecord>();
   readonly locations: Location[];
   stopped = false;
-  private readonly counters: Record<string, number> = { server: 1000, image: 310_000_000, ssh_key: 20_000, firewall: 5_000, action: 1_000_000, primary_ip: 70_000, address: 0 };
+  private readonly counters: Record<string, number> = {
+    server: 1000,
+    image: 310_000_000,
+    ssh_key: 20_000,
+    firewall: 5_000,
+    action: 1_000_000,
+    primary_ip: 70_000,
+    address: 0,
+  };
 
-  constructor(readonly world: SimWorld, readonly scenario: CloudScenario, readonly faults: ServiceFaults) {
+  constructor(
+    readonly world: SimWorld,
+    readonly scenario: CloudScenario,
+    readonly faults: ServiceFaults,
+  ) {
     const octet = scenario.addressOctet ?? 20;
     // 127.10.x.y belongs to the Robot servers; the range must stay one /16 of loopback for the machines.
-    if (!Number.isInteger(octet) || octet < 20 || octet > 99) throw new Error(`cloud.addressOctet must be an integer from 20 to 99, got ${octet}`);
+    if (!Number.isInteger(octet) || octet < 20 || octet > 99)
+      throw new Error(`cloud.addressOctet must be an integer from 20 to 99, got ${octet}`);
     this.locations = offeredLocations(scenario.locations);
   }
 

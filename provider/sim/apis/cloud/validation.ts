@@ -33,7 +33,8 @@ export class SpecValidator {
   requestBody(template: string, method: string, body: unknown): ValidationIssue[] {
     const op = this.operation(template, method);
     if (!op?.requestBody) return [];
-    if (body === undefined) return op.requestBody.required ? [{ field: "body", message: "request body is required" }] : [];
+    if (body === undefined)
+      return op.requestBody.required ? [{ field: "body", message: "request body is required" }] : [];
     const tolerate = REQUEST_TOLERANCES[`${method} ${template}`];
     const subject = tolerate && isObject(body) ? tolerate(body) : body;
     return this.check(`${operationPointer(template, method)}/requestBody/content/application~1json/schema`, subject);
@@ -63,9 +64,13 @@ export class SpecValidator {
     const key = [String(status), `${String(status)[0]}xx`, "default"].find((k) => responses[k]);
     if (!key) return [{ field: "status", message: `status ${status} is not documented for ${method} ${template}` }];
     const content = responses[key].content?.["application/json"];
-    if (!content) return body === undefined ? [] : [{ field: "body", message: `status ${status} must not have a body` }];
+    if (!content)
+      return body === undefined ? [] : [{ field: "body", message: `status ${status} must not have a body` }];
     if (body === undefined) return [{ field: "body", message: `status ${status} requires a JSON body` }];
-    return this.check(`${operationPointer(template, method)}/responses/${escapeSegment(key)}/content/application~1json/schema`, body);
+    return this.check(
+      `${operationPointer(template, method)}/responses/${escapeSegment(key)}/content/application~1json/schema`,
+      body,
+    );
   }
 
   private operation(template: string, method: string): SpecNode | undefined {
@@ -91,9 +96,16 @@ export function describeIssues(issues: ValidationIssue[]): string {
 function issueOf(e: ErrorObject): ValidationIssue {
   const base = "body" + e.instancePath.replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".");
   const params = e.params as Record<string, unknown>;
-  if (e.keyword === "required") return { field: `${base}.${String(params.missingProperty)}`.replace(/^body\./, ""), message: "Missing data for required field." };
+  if (e.keyword === "required")
+    return {
+      field: `${base}.${String(params.missingProperty)}`.replace(/^body\./, ""),
+      message: "Missing data for required field.",
+    };
   const detail = e.keyword === "enum" ? ` (${(params.allowedValues as unknown[]).join(", ")})` : "";
-  return { field: base === "body" ? "body" : base.replace(/^body\./, ""), message: `${e.message ?? e.keyword}${detail}` };
+  return {
+    field: base === "body" ? "body" : base.replace(/^body\./, ""),
+    message: `${e.message ?? e.keyword}${detail}`,
+  };
 }
 
 function coerceQuery(schema: SpecNode, values: string[]): unknown {

@@ -42,7 +42,12 @@ export function getSchematic(s: FactoryState, id: string, res: http.ServerRespon
 }
 
 /** GET|HEAD /image/<schematic>/<version>/<file>: checks in the factory's order — schematic, version, then path. */
-export async function getImage(s: FactoryState, parts: string[], req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function getImage(
+  s: FactoryState,
+  parts: string[],
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const [schematic, version, file] = parts;
   if (s.schematics.get(schematic) === undefined) return send(res, 404, `schematic ${schematic} not found\n`);
   if (!s.versions.includes(version)) return send(res, 404, `version ${version} not found\n`);
@@ -59,13 +64,24 @@ export function getRelease(s: FactoryState, version: string, file: string, res: 
 }
 
 /** GET|HEAD /_release-assets/<version>/<file>: the vanilla metal image (what the release publishes). */
-export async function getReleaseAsset(s: FactoryState, version: string, file: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+export async function getReleaseAsset(
+  s: FactoryState,
+  version: string,
+  file: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const wanted = s.versions.includes(version) ? parseReleaseAsset(version, file) : null;
   if (!wanted) return send(res, 404, "Not Found");
   await serveImage(s, { ...wanted, version, schematic: VANILLA_SCHEMATIC_ID }, req, res);
 }
 
-async function serveImage(s: FactoryState, want: ImageRequest & Pick<ServedImage, "version" | "schematic">, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serveImage(
+  s: FactoryState,
+  want: ImageRequest & Pick<ServedImage, "version" | "schematic">,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const { ext, ...id } = want;
   const file = await s.images.file(id, ext);
   const size = fs.statSync(file).size;

@@ -56,11 +56,15 @@ export function compress(data: Buffer, ext: ImageExt, dest: string): Promise<voi
     const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", (e) => reject(new Error(`${cmd} could not run (install ${cmd === "xz" ? "xz-utils" : "zstd"}): ${e.message}`)));
+    child.on("error", (e) =>
+      reject(new Error(`${cmd} could not run (install ${cmd === "xz" ? "xz-utils" : "zstd"}): ${e.message}`)),
+    );
     const written = new Promise<void>((r) => out.on("close", () => r()));
     child.stdout.pipe(out);
     child.on("close", (code) => {
-      void written.then(() => (code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}: ${stderr.trim()}`))));
+      void written.then(() =>
+        code === 0 ? resolve() : reject(new Error(`${cmd} exited with ${code}: ${stderr.trim()}`)),
+      );
     });
     child.stdin.on("error", () => undefined);
     child.stdin.end(data);

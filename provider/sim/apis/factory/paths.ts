@@ -14,7 +14,9 @@ export interface ImageRequest {
 /** Parses `<platform>-<arch>.raw.<xz|zst>`; null for anything else (the factory answers 400). */
 export function parseImageFile(file: string): ImageRequest | null {
   const m = /^(metal|hcloud)-(amd64|arm64)\.raw\.(xz|zst)$/.exec(file);
-  return m ? { platform: m[1] as ImageRequest["platform"], arch: m[2] as ImageRequest["arch"], ext: m[3] as ImageExt } : null;
+  return m
+    ? { platform: m[1] as ImageRequest["platform"], arch: m[2] as ImageRequest["arch"], ext: m[3] as ImageExt }
+    : null;
 }
 
 /** The release asset name GitHub has for a version: `.raw.zst` from v1.8, `.raw.xz` up to v1.7. */

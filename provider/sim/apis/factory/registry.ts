@@ -20,7 +20,10 @@ export function registerFactory(world: SimWorld, view: FactoryView): () => void 
   const list = byWorld.get(world) ?? [];
   list.push(view);
   byWorld.set(world, list);
-  return () => { const i = list.indexOf(view); if (i >= 0) list.splice(i, 1); };
+  return () => {
+    const i = list.indexOf(view);
+    if (i >= 0) list.splice(i, 1);
+  };
 }
 
 /** The factory simulators of `world` (for host `host` only, when given). */

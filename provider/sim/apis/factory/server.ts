@@ -31,7 +31,12 @@ export interface FactorySim {
 }
 
 /** Starts the factory simulator on `host` (random port). `random` drives the 5xx fault (injectable for tests). */
-export async function startFactorySim(world: SimWorld, scenario: FactoryScenario, host: string, o: { random?: () => number } = {}): Promise<FactorySim> {
+export async function startFactorySim(
+  world: SimWorld,
+  scenario: FactoryScenario,
+  host: string,
+  o: { random?: () => number } = {},
+): Promise<FactorySim> {
   const faults = { ...(scenario.faults ?? {}) };
   const requests: string[] = [];
   const state: FactoryState = {
@@ -53,16 +58,21 @@ export async function startFactorySim(world: SimWorld, scenario: FactoryScenario
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   // Nodes validate installer images against what this factory knows (sim/talos/node/installer.ts).
-  const unregister = registerFactory(world, { host: new URL(url).host, versions: state.versions, schematics: state.schematics });
+  const unregister = registerFactory(world, {
+    host: new URL(url).host,
+    versions: state.versions,
+    schematics: state.schematics,
+  });
   return {
     url,
     faults,
     requests,
-    stop: () => new Promise((resolve) => {
-      unregister();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        unregister();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -84,9 +94,11 @@ async function handle(s: FactoryState, req: http.IncomingMessage, res: http.Serv
   const read = req.method === "GET" || req.method === "HEAD";
   if (path === "/schematics" && req.method === "POST") return postSchematic(s, await readBody(req), res);
   if (seg[0] === "schematics" && seg.length === 2 && req.method === "GET") return getSchematic(s, seg[1], res);
-  if (path === "/versions" && req.method === "GET") return send(res, 200, JSON.stringify(s.versions), "application/json");
+  if (path === "/versions" && req.method === "GET")
+    return send(res, 200, JSON.stringify(s.versions), "application/json");
   if (seg[0] === "image" && seg.length === 4 && read) return getImage(s, seg.slice(1), req, res);
-  if (path.startsWith("/siderolabs/talos/releases/download/") && seg.length === 6 && read) return getRelease(s, seg[4], seg[5], res);
+  if (path.startsWith("/siderolabs/talos/releases/download/") && seg.length === 6 && read)
+    return getRelease(s, seg[4], seg[5], res);
   if (seg[0] === "_release-assets" && seg.length === 3 && read) return getReleaseAsset(s, seg[1], seg[2], req, res);
   send(res, 404, "404 page not found\n");
 }

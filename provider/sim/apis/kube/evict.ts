@@ -10,7 +10,9 @@ export type EvictOutcome =
 
 /** Running, not terminating pods of a workload: what a PodDisruptionBudget counts as healthy. */
 export function healthyPods(p: Pass, namespace: string, app: string): SimPod[] {
-  return p.d.pods.filter((x) => x.namespace === namespace && x.app === app && x.deletedAt === undefined && phaseOf(x, p.now) === "Running");
+  return p.d.pods.filter(
+    (x) => x.namespace === namespace && x.app === app && x.deletedAt === undefined && phaseOf(x, p.now) === "Running",
+  );
 }
 
 /**

@@ -19,7 +19,14 @@ export interface WorkloadSpec {
 export class SimKube {
   private readonly d: SimKubeData;
 
-  constructor(readonly key: string, readonly clusterName: string, private readonly store: SimKubeStore, private readonly scale: number, private readonly talos: () => TalosNodeView[], private readonly now: () => number = Date.now) {
+  constructor(
+    readonly key: string,
+    readonly clusterName: string,
+    private readonly store: SimKubeStore,
+    private readonly scale: number,
+    private readonly talos: () => TalosNodeView[],
+    private readonly now: () => number = Date.now,
+  ) {
     this.d = store.load();
   }
 
@@ -28,7 +35,15 @@ export class SimKube {
     const p: Pass = { d: this.d, now: this.now(), scale: this.scale, views: this.talos() };
     if (!this.d.seeded) {
       this.d.seeded = true;
-      this.d.workloads.push({ namespace: "kube-system", name: "coredns", replicas: 2, emptyDir: false, hash: suffix(10), onControlPlanes: true, image: "registry.k8s.io/coredns/coredns:v1.12.4" });
+      this.d.workloads.push({
+        namespace: "kube-system",
+        name: "coredns",
+        replicas: 2,
+        emptyDir: false,
+        hash: suffix(10),
+        onControlPlanes: true,
+        image: "registry.k8s.io/coredns/coredns:v1.12.4",
+      });
     }
     reconcile(p);
     this.store.save(this.d);
@@ -43,7 +58,9 @@ export class SimKube {
   /** Registered nodes as the library's client sees them: the served Node objects through the client's own conversion. */
   nodes(): KubeNode[] {
     const p = this.sync();
-    return Object.values(this.d.nodes).sort((a, b) => a.name.localeCompare(b.name)).map((n) => toNode(nodeObject(p, n)));
+    return Object.values(this.d.nodes)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((n) => toNode(nodeObject(p, n)));
   }
 
   /** All pods as the library's client sees them (served Pod objects through toPod). */
@@ -54,9 +71,19 @@ export class SimKube {
 
   /** Adds a Deployment with `replicas` pods (and a PodDisruptionBudget when minAvailable is set). */
   addWorkload(w: WorkloadSpec): void {
-    if (this.d.workloads.some((x) => x.namespace === w.namespace && x.name === w.name)) throw new Error(`deployment ${w.namespace}/${w.name} already exists`);
-    this.d.workloads.push({ namespace: w.namespace, name: w.name, replicas: w.replicas, emptyDir: w.emptyDir ?? false, hash: suffix(10), onControlPlanes: false, image: "nginx:1.27" });
-    if (w.minAvailable !== undefined) this.d.pdbs.push({ namespace: w.namespace, name: w.name, app: w.name, minAvailable: w.minAvailable });
+    if (this.d.workloads.some((x) => x.namespace === w.namespace && x.name === w.name))
+      throw new Error(`deployment ${w.namespace}/${w.name} already exists`);
+    this.d.workloads.push({
+      namespace: w.namespace,
+      name: w.name,
+      replicas: w.replicas,
+      emptyDir: w.emptyDir ?? false,
+      hash: suffix(10),
+      onControlPlanes: false,
+      image: "nginx:1.27",
+    });
+    if (w.minAvailable !== undefined)
+      this.d.pdbs.push({ namespace: w.namespace, name: w.name, app: w.name, minAvailable: w.minAvailable });
     this.sync();
   }
 
@@ -92,7 +119,8 @@ export class SimKube {
   evict(namespace: string, name: string): EvictOutcome {
     const p = this.sync();
     const r = evictPod(p, namespace, name);
-    if (r.status !== 404) this.record(r.status === 201 ? "evict" : "evict-blocked", r.pod.nodeName, `${namespace}/${name}`);
+    if (r.status !== 404)
+      this.record(r.status === 201 ? "evict" : "evict-blocked", r.pod.nodeName, `${namespace}/${name}`);
     this.sync();
     return r;
   }

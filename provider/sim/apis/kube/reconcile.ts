@@ -53,16 +53,28 @@ export function registerNodes(p: Pass): void {
     delete p.d.deleted[v.hostname];
     const prev = p.d.nodes[v.hostname];
     p.d.nodes[v.hostname] = {
-      name: v.hostname, machineId: v.machineId, ip: v.ip, controlPlane: v.controlPlane, tainted: v.tainted, arch: v.arch,
-      kubeletVersion: versionOfImage(v.kubeletImage), osImage: `Talos (${v.talosTag})`,
-      unschedulable: prev?.unschedulable ?? false, uid: prev?.uid ?? uid(), createdAt: prev?.createdAt ?? p.now,
+      name: v.hostname,
+      machineId: v.machineId,
+      ip: v.ip,
+      controlPlane: v.controlPlane,
+      tainted: v.tainted,
+      arch: v.arch,
+      kubeletVersion: versionOfImage(v.kubeletImage),
+      osImage: `Talos (${v.talosTag})`,
+      unschedulable: prev?.unschedulable ?? false,
+      uid: prev?.uid ?? uid(),
+      createdAt: prev?.createdAt ?? p.now,
     };
   }
 }
 
 /** Drops pods whose grace period ended and pods bound to nodes that no longer exist (pod garbage collection). */
 export function collectPods(p: Pass): void {
-  p.d.pods = p.d.pods.filter((pod) => !(pod.goneAt !== undefined && pod.goneAt <= p.now) && (pod.nodeName === "" || p.d.nodes[pod.nodeName] !== undefined));
+  p.d.pods = p.d.pods.filter(
+    (pod) =>
+      !(pod.goneAt !== undefined && pod.goneAt <= p.now) &&
+      (pod.nodeName === "" || p.d.nodes[pod.nodeName] !== undefined),
+  );
 }
 
 function newPod(p: Pass, fields: Omit<SimPod, "uid" | "createdAt" | "mirror" | "emptyDir"> & Partial<SimPod>): SimPod {
@@ -77,13 +89,30 @@ const live = (pod: SimPod) => pod.deletedAt === undefined;
 export function systemPods(p: Pass): void {
   for (const n of Object.values(p.d.nodes)) {
     for (const ds of ["kube-proxy", "kube-flannel-ds"]) {
-      if (p.d.pods.some((x) => live(x) && x.nodeName === n.name && x.owner?.kind === "DaemonSet" && x.owner.name === ds)) continue;
-      newPod(p, { namespace: "kube-system", name: `${ds}-${suffix()}`, nodeName: n.name, owner: { kind: "DaemonSet", name: ds }, image: ds === "kube-proxy" ? `registry.k8s.io/kube-proxy:${n.kubeletVersion}` : "ghcr.io/siderolabs/flannel:v0.27.4" });
+      if (
+        p.d.pods.some((x) => live(x) && x.nodeName === n.name && x.owner?.kind === "DaemonSet" && x.owner.name === ds)
+      )
+        continue;
+      newPod(p, {
+        namespace: "kube-system",
+        name: `${ds}-${suffix()}`,
+        nodeName: n.name,
+        owner: { kind: "DaemonSet", name: ds },
+        image:
+          ds === "kube-proxy" ? `registry.k8s.io/kube-proxy:${n.kubeletVersion}` : "ghcr.io/siderolabs/flannel:v0.27.4",
+      });
     }
     if (!n.controlPlane) continue;
     for (const c of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
       if (p.d.pods.some((x) => x.name === `${c}-${n.name}`)) continue;
-      newPod(p, { namespace: "kube-system", name: `${c}-${n.name}`, nodeName: n.name, owner: { kind: "Node", name: n.name }, mirror: true, image: `registry.k8s.io/${c}:${n.kubeletVersion}` });
+      newPod(p, {
+        namespace: "kube-system",
+        name: `${c}-${n.name}`,
+        nodeName: n.name,
+        owner: { kind: "Node", name: n.name },
+        mirror: true,
+        image: `registry.k8s.io/${c}:${n.kubeletVersion}`,
+      });
     }
   }
 }
@@ -94,7 +123,15 @@ export function reconcileWorkloads(p: Pass): void {
     const have = p.d.pods.filter((x) => live(x) && x.namespace === w.namespace && x.app === w.name).length;
     for (let i = have; i < w.replicas; i++) {
       const rs = `${w.name}-${w.hash}`;
-      newPod(p, { namespace: w.namespace, name: `${rs}-${suffix()}`, nodeName: "", owner: { kind: "ReplicaSet", name: rs }, app: w.name, emptyDir: w.emptyDir, image: w.image });
+      newPod(p, {
+        namespace: w.namespace,
+        name: `${rs}-${suffix()}`,
+        nodeName: "",
+        owner: { kind: "ReplicaSet", name: rs },
+        app: w.name,
+        emptyDir: w.emptyDir,
+        image: w.image,
+      });
     }
   }
 }
@@ -103,9 +140,20 @@ export function reconcileWorkloads(p: Pass): void {
 export function schedule(p: Pass): void {
   for (const pod of p.d.pods.filter((x) => live(x) && x.nodeName === "")) {
     const w = p.d.workloads.find((x) => x.namespace === pod.namespace && x.name === pod.app);
-    const fits = Object.values(p.d.nodes).filter((n) => !n.unschedulable && nodeReady(p, n.name) && (!n.tainted || w?.onControlPlanes === true));
-    const load = (node: string, same: boolean) => p.d.pods.filter((x) => live(x) && x.nodeName === node && !x.mirror && x.owner?.kind !== "DaemonSet" && (!same || x.app === pod.app)).length;
-    fits.sort((a, b) => load(a.name, true) - load(b.name, true) || load(a.name, false) - load(b.name, false) || a.name.localeCompare(b.name));
+    const fits = Object.values(p.d.nodes).filter(
+      (n) => !n.unschedulable && nodeReady(p, n.name) && (!n.tainted || w?.onControlPlanes === true),
+    );
+    const load = (node: string, same: boolean) =>
+      p.d.pods.filter(
+        (x) =>
+          live(x) && x.nodeName === node && !x.mirror && x.owner?.kind !== "DaemonSet" && (!same || x.app === pod.app),
+      ).length;
+    fits.sort(
+      (a, b) =>
+        load(a.name, true) - load(b.name, true) ||
+        load(a.name, false) - load(b.name, false) ||
+        a.name.localeCompare(b.name),
+    );
     if (!fits.length) continue;
     pod.nodeName = fits[0].name;
     pod.runningAt = p.now + START_MS * p.scale;

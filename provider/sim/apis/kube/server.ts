@@ -28,7 +28,17 @@ export interface KubeServerOptions {
 
 function version(v: string): object {
   const [major = "1", minor = "0"] = v.replace(/^v/, "").split(".");
-  return { major, minor, gitVersion: v, gitCommit: "0000000000000000000000000000000000000000", gitTreeState: "clean", buildDate: "2026-01-01T00:00:00Z", goVersion: "go1.24.6", compiler: "gc", platform: "linux/amd64" };
+  return {
+    major,
+    minor,
+    gitVersion: v,
+    gitCommit: "0000000000000000000000000000000000000000",
+    gitTreeState: "clean",
+    buildDate: "2026-01-01T00:00:00Z",
+    goVersion: "go1.24.6",
+    compiler: "gc",
+    platform: "linux/amd64",
+  };
 }
 
 function answer(o: KubeServerOptions, req: { method: string; url: string; contentType: string }, raw: string): Reply {
@@ -44,19 +54,40 @@ function answer(o: KubeServerOptions, req: { method: string; url: string; conten
 
 /** Starts the listener; resolves once it accepts connections. */
 export function startKubeServer(o: KubeServerOptions): Promise<https.Server> {
-  const pair = issue(o.ca, "ecdsa", { subject: { O: ["kube-master"], CN: "kube-apiserver" }, validityMs: 365 * 24 * 3600 * 1000, serverAuth: true, clientAuth: false, ips: [o.ip], dnsNames: o.dnsNames });
-  const server = https.createServer({ cert: pair.crt, key: pair.key, ca: o.ca.crt, requestCert: true, rejectUnauthorized: false }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const authorized = (req.socket as tls.TLSSocket).authorized;
-      const contentType = String(req.headers["content-type"] ?? "").split(";")[0].trim();
-      const r = authorized ? answer(o, { method: req.method ?? "GET", url: req.url ?? "/", contentType }, Buffer.concat(chunks).toString("utf8")) : { status: 401, body: status(401, "Unauthorized", "Unauthorized") };
-      res.writeHead(r.status, { "Content-Type": "application/json" }).end(JSON.stringify(r.body));
-    });
+  const pair = issue(o.ca, "ecdsa", {
+    subject: { O: ["kube-master"], CN: "kube-apiserver" },
+    validityMs: 365 * 24 * 3600 * 1000,
+    serverAuth: true,
+    clientAuth: false,
+    ips: [o.ip],
+    dnsNames: o.dnsNames,
   });
+  const server = https.createServer(
+    { cert: pair.crt, key: pair.key, ca: o.ca.crt, requestCert: true, rejectUnauthorized: false },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const authorized = (req.socket as tls.TLSSocket).authorized;
+        const contentType = String(req.headers["content-type"] ?? "")
+          .split(";")[0]
+          .trim();
+        const r = authorized
+          ? answer(
+              o,
+              { method: req.method ?? "GET", url: req.url ?? "/", contentType },
+              Buffer.concat(chunks).toString("utf8"),
+            )
+          : { status: 401, body: status(401, "Unauthorized", "Unauthorized") };
+        res.writeHead(r.status, { "Content-Type": "application/json" }).end(JSON.stringify(r.body));
+      });
+    },
+  );
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(KUBE_API_PORT, o.ip, () => { server.off("error", reject); resolve(server); });
+    server.listen(KUBE_API_PORT, o.ip, () => {
+      server.off("error", reject);
+      resolve(server);
+    });
   });
 }

@@ -13,7 +13,12 @@ export interface RobotErrorExtra {
 
 /** Thrown by handlers; the router turns it into the error body and status. */
 export class RobotSimError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly extra: RobotErrorExtra = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: RobotErrorExtra = {},
+  ) {
     super(message);
     this.name = "RobotSimError";
   }

@@ -22,7 +22,13 @@ export function inboundFilter(rules: FirewallRule[], filterIpv6: boolean, target
   return (proto, port, sourceIp) => {
     const v6 = isIPv6(sourceIp);
     if (v6 && !filterIpv6) return true;
-    const packet = { proto, port, sourceIp, family: v6 ? "ipv6" : "ipv4", dst: v6 ? target.ipv6Net.split("/")[0] : target.ipv4 } as const;
+    const packet = {
+      proto,
+      port,
+      sourceIp,
+      family: v6 ? "ipv6" : "ipv4",
+      dst: v6 ? target.ipv6Net.split("/")[0] : target.ipv4,
+    } as const;
     const match = rules.find((rule) => ruleMatches(rule, packet));
     return match?.action === "accept";
   };

@@ -36,7 +36,11 @@ export function parseFirewallRules(field: PhpValue | undefined): FirewallRules {
   const direction = (dir: "input" | "output") => {
     const raw = typeof field === "object" ? listOf(field[dir]) : [];
     if (raw.length > MAX_RULES_PER_DIRECTION) {
-      throw new RobotSimError(409, "FIREWALL_RULE_LIMIT_EXCEEDED", `Firewall rule limit exceeded (${MAX_RULES_PER_DIRECTION} ${dir} rules)`);
+      throw new RobotSimError(
+        409,
+        "FIREWALL_RULE_LIMIT_EXCEEDED",
+        `Firewall rule limit exceeded (${MAX_RULES_PER_DIRECTION} ${dir} rules)`,
+      );
     }
     return raw.map((r, i) => parseRule(typeof r === "object" ? r : {}, `rules[${dir}][${i}]`, missing, invalid));
   };

@@ -48,7 +48,9 @@ function assign(root: PhpArray, path: string[], value: string): void {
 }
 
 function nextIndex(node: PhpArray): string {
-  const ints = Object.keys(node).filter((k) => /^\d+$/.test(k)).map(Number);
+  const ints = Object.keys(node)
+    .filter((k) => /^\d+$/.test(k))
+    .map(Number);
   return String(ints.length ? Math.max(...ints) + 1 : 0);
 }
 

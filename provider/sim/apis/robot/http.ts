@@ -54,10 +54,19 @@ export async function serveRobot(p: RobotPipeline, req: IncomingMessage, res: Se
     const { route, params } = matchRoute(method, url.pathname);
     admit(p, route);
     await p.state.delay(REQUEST_LATENCY_MS);
-    const r = await route.handler({ method, params, form: parsePhpForm(body), query: url.searchParams, state: p.state });
+    const r = await route.handler({
+      method,
+      params,
+      form: parsePhpForm(body),
+      query: url.searchParams,
+      state: p.state,
+    });
     reply = { status: r.status ?? 200, body: r.body };
   } catch (e) {
-    const err = e instanceof RobotSimError ? e : new RobotSimError(500, "INTERNAL_ERROR", `simulator bug: ${(e as Error).message}`);
+    const err =
+      e instanceof RobotSimError
+        ? e
+        : new RobotSimError(500, "INTERNAL_ERROR", `simulator bug: ${(e as Error).message}`);
     reply = { status: err.status, body: err.body() };
   }
   p.requests.push({ method, path: url.pathname, status: reply.status });

@@ -4,7 +4,7 @@ import { isIP } from "net";
 /** The IPv4 broadcast address of `ip/prefix`. */
 export function ipv4Broadcast(ip: string, prefix: number): string {
   const hostBits = 32 - prefix;
-  const value = Number((ipBigInt(ip) >> BigInt(hostBits) << BigInt(hostBits)) | ((1n << BigInt(hostBits)) - 1n));
+  const value = Number(((ipBigInt(ip) >> BigInt(hostBits)) << BigInt(hostBits)) | ((1n << BigInt(hostBits)) - 1n));
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join(".");
 }
 

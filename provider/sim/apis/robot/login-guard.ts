@@ -16,7 +16,10 @@ export const BLOCKED_BODY = "403 Forbidden: too many failed login attempts\n";
 export class LoginGuard {
   private readonly byIp = new Map<string, { failures: number; blockedUntil: number }>();
 
-  constructor(private readonly now: () => number, private readonly timeScale: number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly timeScale: number,
+  ) {}
 
   /** True while `ip` is blocked; a block that ran out forgets the failures. */
   blocked(ip: string): boolean {

@@ -11,7 +11,10 @@ const HOUR_MS = 3600_000;
 export class RobotRateLimiter {
   private readonly accepted = new Map<string, number[]>();
 
-  constructor(private readonly timeScale: number, private readonly now: () => number) {}
+  constructor(
+    private readonly timeScale: number,
+    private readonly now: () => number,
+  ) {}
 
   /** The scaled window length in ms. */
   windowMs(): number {

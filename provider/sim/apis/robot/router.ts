@@ -23,7 +23,13 @@ export interface RobotRoute {
   names: string[];
 }
 
-function route(method: RobotRoute["method"], pattern: string, limitPerHour: number, handler: RobotHandler, bucket?: string): RobotRoute {
+function route(
+  method: RobotRoute["method"],
+  pattern: string,
+  limitPerHour: number,
+  handler: RobotHandler,
+  bucket?: string,
+): RobotRoute {
   const names = [...pattern.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   const regex = new RegExp(`^${pattern.replace(/\{\w+\}/g, "([^/]+)")}$`);
   return { method, pattern, limitPerHour, handler, bucket: bucket ?? `${method} ${pattern}`, regex, names };

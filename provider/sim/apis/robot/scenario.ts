@@ -18,7 +18,8 @@ const HOSTS_PER_NET = 61;
 
 /** Builds server `n` (1-based, up to 62464) of a scenario; pure and deterministic in `n`. */
 export function robotServerScenario(n: number, overrides: RobotServerOverrides = {}): RobotServerScenario {
-  if (!Number.isInteger(n) || n < 1 || n > HOSTS_PER_NET * 4 * 256) throw new RangeError(`[n] must be an integer from 1 to ${HOSTS_PER_NET * 1024}, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > HOSTS_PER_NET * 4 * 256)
+    throw new RangeError(`[n] must be an integer from 1 to ${HOSTS_PER_NET * 1024}, got ${n}`);
   const number = overrides.number ?? ROBOT_NUMBER_BASE + n;
   const { machine, ...rest } = overrides;
   return {
@@ -50,7 +51,13 @@ function robotMachineSpec(n: number, number: number): MachineSpec {
     arch: "amd64",
     memoryBytes: 64 * 1024 ** 3,
     disks: [0, 1].map((i) => nvmeDisk(i, hash)),
-    nics: [{ rescueName: "eth0", talosName: "enp9s0", mac: `a8:a1:59:${hash.slice(32, 34)}:${hash.slice(34, 36)}:${hash.slice(36, 38)}` }],
+    nics: [
+      {
+        rescueName: "eth0",
+        talosName: "enp9s0",
+        mac: `a8:a1:59:${hash.slice(32, 34)}:${hash.slice(34, 36)}:${hash.slice(36, 38)}`,
+      },
+    ],
     power: "on",
   };
 }

@@ -37,7 +37,12 @@ export interface RobotSim {
 }
 
 /** Creates every scenario server's machine and starts the webservice on `host` at a free port. */
-export async function startRobotSim(world: SimWorld, scenario: RobotScenario, host: string, options: RobotSimOptions = {}): Promise<RobotSim> {
+export async function startRobotSim(
+  world: SimWorld,
+  scenario: RobotScenario,
+  host: string,
+  options: RobotSimOptions = {},
+): Promise<RobotSim> {
   const now = options.now ?? Date.now;
   const state = new RobotSimState(world, { ...scenario.faults }, now);
   for (const s of scenario.servers) state.addServer(s, await world.createMachine(s.machine));

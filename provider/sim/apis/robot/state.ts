@@ -62,7 +62,11 @@ export class RobotSimState {
   nextTemplateId = 1;
   stopped = false;
 
-  constructor(readonly world: SimWorld, readonly faults: ServiceFaults, readonly now: () => number) {}
+  constructor(
+    readonly world: SimWorld,
+    readonly faults: ServiceFaults,
+    readonly now: () => number,
+  ) {}
 
   /** Adds a scenario server with its (already created) machine. */
   addServer(scenario: RobotServerScenario, machine: SimMachine): void {

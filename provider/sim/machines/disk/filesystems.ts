@@ -1,7 +1,12 @@
 /** Just enough of a FAT32 boot sector and an ext4 superblock for libblkid to name the filesystem. */
 
 /** FAT32 boot sector (BPB) of a filesystem spanning `sectors` 512-byte sectors. */
-export function fat32BootSector(o: { sectors: number; hiddenSectors: number; volumeId: number; label: string }): Buffer {
+export function fat32BootSector(o: {
+  sectors: number;
+  hiddenSectors: number;
+  volumeId: number;
+  label: string;
+}): Buffer {
   const b = Buffer.alloc(512);
   b.set([0xeb, 0x58, 0x90], 0);
   b.write("mkfs.fat", 3, "latin1");

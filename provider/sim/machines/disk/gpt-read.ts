@@ -28,16 +28,20 @@ export interface GptRead {
 /** Reads and verifies the header at `lba` and its entry array. */
 export function readGptCopy(dev: Device, lba: number, label: string): GptCopy {
   const h = dev.read(lba * SECTOR, SECTOR);
-  if (h.toString("latin1", 0, 8) !== "EFI PART") return { ok: false, problem: `${label} GPT header missing at LBA ${lba}` };
+  if (h.toString("latin1", 0, 8) !== "EFI PART")
+    return { ok: false, problem: `${label} GPT header missing at LBA ${lba}` };
   const size = h.readUInt32LE(12);
   const stored = h.readUInt32LE(16);
   const copy = Buffer.from(h.subarray(0, size));
   copy.writeUInt32LE(0, 16);
-  if (size < 92 || size > SECTOR || crc32(copy) !== stored) return { ok: false, problem: `${label} GPT header CRC mismatch` };
+  if (size < 92 || size > SECTOR || crc32(copy) !== stored)
+    return { ok: false, problem: `${label} GPT header CRC mismatch` };
   const header = parseHeader(h);
-  if (header.currentLba !== lba) return { ok: false, problem: `${label} GPT header claims LBA ${header.currentLba}, found at ${lba}` };
+  if (header.currentLba !== lba)
+    return { ok: false, problem: `${label} GPT header claims LBA ${header.currentLba}, found at ${lba}` };
   const entries = dev.read(header.entriesLba * SECTOR, header.entryCount * header.entrySize);
-  if (crc32(entries) !== h.readUInt32LE(88)) return { ok: false, problem: `${label} GPT partition entries CRC mismatch` };
+  if (crc32(entries) !== h.readUInt32LE(88))
+    return { ok: false, problem: `${label} GPT partition entries CRC mismatch` };
   return { ok: true, header, partitions: parseEntries(entries, header) };
 }
 

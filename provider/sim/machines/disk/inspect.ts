@@ -45,7 +45,8 @@ function inspectTalos(dev: Device, gpt: GptRead, boot: GptPartition): TalosOnDis
   if (!manifest) return { manifest, key: null, problems: [...problems, "no Talos manifest in BOOT"], state };
   const actual = regionHashes((o, l) => dev.read(o, l), gpt.partitions);
   for (const region of IMMUTABLE) {
-    if (actual[region] !== manifest.hashes?.[region]) problems.push(`${region} content does not match the image manifest`);
+    if (actual[region] !== manifest.hashes?.[region])
+      problems.push(`${region} content does not match the image manifest`);
   }
   return { manifest, key: imageKey(manifest), problems, state };
 }

@@ -26,8 +26,17 @@ export async function writeSeed(t: SeedTarget): Promise<void> {
   if (typeof seed === "object") return seedTalos(t, seed.talos);
   withFileDevice(t.file, true, (dev) => {
     if (seed === "old-linux-efi") oldLinuxEfi(dev, tag);
-    else if (seed === "md-member") dev.write(4096, mdSuperblock12({ setUuid: seededGuid(`${t.machine.id}/md0`), deviceUuid: seededGuid(tag),
-      name: "rescue:0", deviceSectors: dev.size / SECTOR, devNumber: t.machine.disks.indexOf(t.disk) }));
+    else if (seed === "md-member")
+      dev.write(
+        4096,
+        mdSuperblock12({
+          setUuid: seededGuid(`${t.machine.id}/md0`),
+          deviceUuid: seededGuid(tag),
+          name: "rescue:0",
+          deviceSectors: dev.size / SECTOR,
+          devNumber: t.machine.disks.indexOf(t.disk),
+        }),
+      );
     else if (seed === "ceph") dev.write(0, bluestoreLabel(seededGuid(`${tag}/osd`)));
     else if (seed === "lvm-pv") dev.write(512, lvmLabel({ pvUuid: pvUuid(tag), deviceBytes: dev.size }));
     else if (seed !== "empty") throw new Error(`disk ${tag}: unknown seed ${JSON.stringify(seed)}`);
@@ -41,13 +50,37 @@ function oldLinuxEfi(dev: Device, tag: string): void {
   const rootFirst = FIRST_ALIGNED_LBA + espSectors;
   const rootLast = total - GPT_TAIL_SECTORS - 1;
   if (espSectors < 2048 || rootLast <= rootFirst) throw new Error(`disk ${tag}: too small for the old-linux-efi seed`);
-  writeGpt(dev, { diskGuid: seededGuid(tag), totalSectors: total, partitions: [
-    { name: "EFI System Partition", typeGuid: PART_TYPE.efi, uniqueGuid: seededGuid(`${tag}/1`), firstLba: FIRST_ALIGNED_LBA,
-      lastLba: rootFirst - 1, attributes: BigInt(0) },
-    { name: "root", typeGuid: PART_TYPE.linux, uniqueGuid: seededGuid(`${tag}/2`), firstLba: rootFirst, lastLba: rootLast, attributes: BigInt(0) },
-  ] });
-  dev.write(FIRST_ALIGNED_LBA * SECTOR, fat32BootSector({ sectors: espSectors, hiddenSectors: FIRST_ALIGNED_LBA, volumeId: 0x1a2b3c4d, label: "EFI" }));
-  const ext4 = ext4Superblock({ bytes: (rootLast - rootFirst + 1) * SECTOR, uuid: seededGuid(`${tag}/root`), label: "root" });
+  writeGpt(dev, {
+    diskGuid: seededGuid(tag),
+    totalSectors: total,
+    partitions: [
+      {
+        name: "EFI System Partition",
+        typeGuid: PART_TYPE.efi,
+        uniqueGuid: seededGuid(`${tag}/1`),
+        firstLba: FIRST_ALIGNED_LBA,
+        lastLba: rootFirst - 1,
+        attributes: BigInt(0),
+      },
+      {
+        name: "root",
+        typeGuid: PART_TYPE.linux,
+        uniqueGuid: seededGuid(`${tag}/2`),
+        firstLba: rootFirst,
+        lastLba: rootLast,
+        attributes: BigInt(0),
+      },
+    ],
+  });
+  dev.write(
+    FIRST_ALIGNED_LBA * SECTOR,
+    fat32BootSector({ sectors: espSectors, hiddenSectors: FIRST_ALIGNED_LBA, volumeId: 0x1a2b3c4d, label: "EFI" }),
+  );
+  const ext4 = ext4Superblock({
+    bytes: (rootLast - rootFirst + 1) * SECTOR,
+    uuid: seededGuid(`${tag}/root`),
+    label: "root",
+  });
   dev.write(rootFirst * SECTOR + 1024, ext4);
 }
 

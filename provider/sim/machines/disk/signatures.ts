@@ -5,7 +5,13 @@
 import * as zlib from "zlib";
 
 /** Linux md superblock version 1.2 (lives 4 KiB into the member device). */
-export function mdSuperblock12(o: { setUuid: string; deviceUuid: string; name: string; deviceSectors: number; devNumber: number }): Buffer {
+export function mdSuperblock12(o: {
+  setUuid: string;
+  deviceUuid: string;
+  name: string;
+  deviceSectors: number;
+  devNumber: number;
+}): Buffer {
   const maxDev = 2;
   const sb = Buffer.alloc(256 + maxDev * 2);
   const dataOffset = 2048;

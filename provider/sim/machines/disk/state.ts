@@ -27,13 +27,16 @@ export function writeStateConfig(dev: Device, state: GptPartition, config: strin
   const at = state.firstLba * SECTOR;
   if (config === null) {
     const old = dev.read(at, HEAD);
-    const len = old.toString("latin1", 0, 8) === MAGIC ? Math.min(old.readUInt32LE(8), partitionBytes(state) - HEAD) : 0;
+    const len =
+      old.toString("latin1", 0, 8) === MAGIC ? Math.min(old.readUInt32LE(8), partitionBytes(state) - HEAD) : 0;
     dev.write(at, Buffer.alloc(HEAD + len));
     return;
   }
   const data = Buffer.from(config, "utf8");
   if (data.length > partitionBytes(state) - HEAD) {
-    throw new Error(`machine config of ${data.length} bytes does not fit the ${partitionBytes(state)}-byte STATE partition`);
+    throw new Error(
+      `machine config of ${data.length} bytes does not fit the ${partitionBytes(state)}-byte STATE partition`,
+    );
   }
   const head = Buffer.alloc(HEAD);
   head.write(MAGIC, 0, "latin1");

@@ -41,8 +41,14 @@ export function talosPartitions(id: ServedImage): GptPartition[] {
   let lba = FIRST_ALIGNED_LBA;
   return LAYOUT.map(([name, typeGuid, mib]) => {
     const sectors = (mib * MiB) / SECTOR;
-    const p = { typeGuid, name, uniqueGuid: seededGuid(`${idSeed(id)}/${name}`), firstLba: lba, lastLba: lba + sectors - 1,
-      attributes: name === "BIOS" ? LEGACY_BIOS_BOOTABLE : BigInt(0) };
+    const p = {
+      typeGuid,
+      name,
+      uniqueGuid: seededGuid(`${idSeed(id)}/${name}`),
+      firstLba: lba,
+      lastLba: lba + sectors - 1,
+      attributes: name === "BIOS" ? LEGACY_BIOS_BOOTABLE : BigInt(0),
+    };
     lba += sectors;
     return p;
   });
@@ -53,7 +59,11 @@ export function buildTalosImage(id: ServedImage): Buffer {
   const img = Buffer.alloc(TALOS_IMAGE_BYTES);
   const parts = talosPartitions(id);
   const seed = idSeed(id);
-  writeGpt(bufferDevice(img), { diskGuid: seededGuid(seed), totalSectors: img.length / SECTOR, partitions: parts }, bootCode(seed));
+  writeGpt(
+    bufferDevice(img),
+    { diskGuid: seededGuid(seed), totalSectors: img.length / SECTOR, partitions: parts },
+    bootCode(seed),
+  );
   const at = (name: string) => parts.find((p) => p.name === name)!.firstLba * SECTOR;
   fillEfi(img, at("EFI"), seed);
   pseudoRandom(`${seed}/grub-core`, 64 * 1024).copy(img, at("BIOS"));
@@ -75,7 +85,10 @@ export function encodeManifest(m: TalosManifest): Buffer {
 }
 
 /** sha256 of each immutable region, read through `read(offset, length)`. */
-export function regionHashes(src: Buffer | ((o: number, l: number) => Buffer), parts: GptPartition[]): TalosManifest["hashes"] {
+export function regionHashes(
+  src: Buffer | ((o: number, l: number) => Buffer),
+  parts: GptPartition[],
+): TalosManifest["hashes"] {
   const read = typeof src === "function" ? src : (o: number, l: number) => src.subarray(o, o + l);
   const part = (name: string) => parts.find((p) => p.name === name);
   const range = (name: string, skip = 0) => {

@@ -38,7 +38,11 @@ export function initialNvram(spec: MachineSpec): EfiNvram | null {
     { id: "0002", description: `UEFI: PXE IPv6 ${nic}`, target: { kind: "pxe", ip: 6 } },
   ];
   const old = spec.efi?.oldOsEntry
-    ? spec.disks.flatMap((d, i): EfiEntry[] => (d.seed === "old-linux-efi" ? [{ id: "", description: "debian", target: { kind: "disk", disk: i, file: OLD_OS_LOADER } }] : []))
+    ? spec.disks.flatMap((d, i): EfiEntry[] =>
+        d.seed === "old-linux-efi"
+          ? [{ id: "", description: "debian", target: { kind: "disk", disk: i, file: OLD_OS_LOADER } }]
+          : [],
+      )
     : [];
   old.forEach((e, i) => (e.id = hex(3 + i)));
   const ordered = spec.efi?.order === "disks-first" ? [...old, ...pxe] : [...pxe, ...old];
@@ -46,13 +50,18 @@ export function initialNvram(spec: MachineSpec): EfiNvram | null {
 }
 
 /** What the firmware boots: the armed rescue system, a disk (by index), or the fallback scan. */
-export type FirmwareChoice = { boot: "rescue"; entry: EfiEntry } | { boot: "disk"; disk: number; entry: EfiEntry | null };
+export type FirmwareChoice =
+  { boot: "rescue"; entry: EfiEntry } | { boot: "disk"; disk: number; entry: EfiEntry | null };
 
 /**
  * Walks BootNext (consumed) then BootOrder. `rescueArmed` says whether PXE would get the rescue
  * image; `hasEsp(i)` whether disk i still has an EFI system partition. Mutates bootNext/bootCurrent.
  */
-export function firmwareChoice(nv: EfiNvram, rescueArmed: boolean, hasEsp: (disk: number) => boolean): FirmwareChoice | null {
+export function firmwareChoice(
+  nv: EfiNvram,
+  rescueArmed: boolean,
+  hasEsp: (disk: number) => boolean,
+): FirmwareChoice | null {
   const order = nv.bootNext ? [nv.bootNext, ...nv.bootOrder] : nv.bootOrder;
   nv.bootNext = null;
   for (const id of order) {
@@ -69,7 +78,10 @@ export function firmwareChoice(nv: EfiNvram, rescueArmed: boolean, hasEsp: (disk
 
 /** One change efibootmgr asks for; returns an error text or null. */
 export function applyEfiChange(nv: EfiNvram, op: string, arg: string): string | null {
-  const ids = arg.split(",").filter(Boolean).map((s) => s.toUpperCase());
+  const ids = arg
+    .split(",")
+    .filter(Boolean)
+    .map((s) => s.toUpperCase());
   const known = (id: string) => nv.entries.some((e) => e.id === id);
   if (ids.some((id) => !/^[0-9A-F]{4}$/.test(id))) return `invalid boot entry number ${arg}`;
   switch (op) {

@@ -18,7 +18,11 @@ export interface AttachedDisk {
 /** Attaches `file` to a free loop device with partition scanning; returns "/dev/loopN". */
 export async function attachLoop(file: string): Promise<string> {
   // Two concurrent `losetup -f` may pick the same free device; the loser fails with EBUSY and retries.
-  const out = await retry(() => run("losetup", ["-P", "--show", "-f", file]), { attempts: 5, initialMs: 50, maxMs: 500 });
+  const out = await retry(() => run("losetup", ["-P", "--show", "-f", file]), {
+    attempts: 5,
+    initialMs: 50,
+    maxMs: 500,
+  });
   const dev = out.stdout.trim();
   // Kernels built without partition-table parsers (CONFIG_EFI_PARTITION unset, seen on Firecracker
   // guests) ignore -P; partx adds the partitions through BLKPG. A disk without a table is fine.
@@ -45,7 +49,10 @@ export async function detachLoop(dev: string): Promise<void> {
 /** Loop devices currently backed by `file` (`losetup -j`), for leak checks and cleanup. */
 export async function loopsOf(file: string): Promise<string[]> {
   const out = await run("losetup", ["-j", file]).catch(() => ({ stdout: "" }));
-  return out.stdout.split("\n").filter(Boolean).map((l) => l.slice(0, l.indexOf(":")));
+  return out.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.slice(0, l.indexOf(":")));
 }
 
 /** The loop devices of one machine: attached on demand (idempotent), released together. */

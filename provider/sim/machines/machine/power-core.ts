@@ -22,7 +22,10 @@ export abstract class PowerCore {
   private readonly listeners: ((s: MachineStatus) => void)[] = [];
   private destroyed = false;
 
-  constructor(private readonly clock: Pick<SimWorld, "delay">, private readonly releaseDevices: () => Promise<void>) {}
+  constructor(
+    private readonly clock: Pick<SimWorld, "delay">,
+    private readonly releaseDevices: () => Promise<void>,
+  ) {}
 
   /** "off" only when the machine is powered off. */
   power(): "on" | "off" {
@@ -94,7 +97,8 @@ export abstract class PowerCore {
     return ++this.epoch;
   }
   private async stopAll(services: Service[]): Promise<void> {
-    for (const s of services) await s.stop().catch((e) => logLine(`[sim] stopping a service failed: ${(e as Error).message}`));
+    for (const s of services)
+      await s.stop().catch((e) => logLine(`[sim] stopping a service failed: ${(e as Error).message}`));
     await this.releaseDevices().catch((e) => logLine(`[sim] releasing loop devices failed: ${(e as Error).message}`));
   }
 }

@@ -13,11 +13,14 @@ const run = promisify(execFile);
 export async function copySparse(src: string, dest: string, what: string): Promise<void> {
   const size = fs.statSync(src).size;
   const destSize = fs.statSync(dest).size;
-  if (size > destSize) throw new Error(`disk ${what}: image ${src} (${size} bytes) does not fit the ${destSize}-byte disk`);
+  if (size > destSize)
+    throw new Error(`disk ${what}: image ${src} (${size} bytes) does not fit the ${destSize}-byte disk`);
   try {
     await run("cp", ["--sparse=always", src, dest]);
   } catch (e) {
-    throw new Error(`disk ${what}: copying ${src} failed: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`);
+    throw new Error(
+      `disk ${what}: copying ${src} failed: ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`,
+    );
   }
   fs.truncateSync(dest, destSize);
 }

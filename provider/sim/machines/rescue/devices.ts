@@ -35,7 +35,11 @@ export function kernelNodes(d: BackedDisk, sysBlock = "/sys/block"): DevNode[] {
   const loop = path.basename(d.loopDevice);
   const dir = path.join(sysBlock, loop);
   const node = (sub: string, name: string, partition: number | null): DevNode => {
-    const [major, minor] = fs.readFileSync(path.join(dir, sub, "dev"), "utf8").trim().split(":").map(Number);
+    const [major, minor] = fs
+      .readFileSync(path.join(dir, sub, "dev"), "utf8")
+      .trim()
+      .split(":")
+      .map(Number);
     const blocks = Number(fs.readFileSync(path.join(dir, sub, "size"), "utf8").trim()) / 2;
     return { name, major, minor, blocks, partition };
   };
@@ -58,8 +62,15 @@ export async function syncDevices(devDir: string, disks: BackedDisk[], partition
     if (want && st.rdev === makedev(want.major, want.minor)) byName.delete(e.name);
     else fs.rmSync(path.join(devDir, e.name), { force: true });
   }
-  await Promise.all([...byName.values()].map((n) => run("mknod", ["-m", "660", path.join(devDir, n.name), "b", String(n.major), String(n.minor)])));
-  syncLinks(path.join(devDir, "disk", "by-id"), wanted.flatMap((n) => n.disk.byId.map((id) => [n.partition ? `${id}-part${n.partition}` : id, `../../${n.name}`])));
+  await Promise.all(
+    [...byName.values()].map((n) =>
+      run("mknod", ["-m", "660", path.join(devDir, n.name), "b", String(n.major), String(n.minor)]),
+    ),
+  );
+  syncLinks(
+    path.join(devDir, "disk", "by-id"),
+    wanted.flatMap((n) => n.disk.byId.map((id) => [n.partition ? `${id}-part${n.partition}` : id, `../../${n.name}`])),
+  );
   fs.writeFileSync(partitionsFile, procPartitions(wanted));
 }
 
@@ -76,7 +87,9 @@ function syncLinks(dir: string, links: string[][]): void {
 
 /** /proc/partitions text ("%4u  %7u %10llu %s" per line, as the kernel prints it). */
 export function procPartitions(nodes: DevNode[]): string {
-  const lines = nodes.map((n) => `${String(n.major).padStart(4)}  ${String(n.minor).padStart(7)} ${String(n.blocks).padStart(10)} ${n.name}`);
+  const lines = nodes.map(
+    (n) => `${String(n.major).padStart(4)}  ${String(n.minor).padStart(7)} ${String(n.blocks).padStart(10)} ${n.name}`,
+  );
   return `major minor  #blocks  name\n\n${lines.map((l) => l + "\n").join("")}`;
 }
 

@@ -14,7 +14,10 @@ export interface WriteWatch {
 
 /** Sectors written to a block device since it was attached (field 7 of /sys/block/<dev>/stat). */
 export function sectorsWritten(loopDevice: string): number {
-  const stat = fs.readFileSync(`/sys/block/${path.basename(loopDevice)}/stat`, "utf8").trim().split(/\s+/);
+  const stat = fs
+    .readFileSync(`/sys/block/${path.basename(loopDevice)}/stat`, "utf8")
+    .trim()
+    .split(/\s+/);
   return Number(stat[6]);
 }
 
@@ -28,7 +31,12 @@ function flush(loopDevice: string): void {
 }
 
 /** Calls `onExceeded` once, when more than `limitBytes` have been written to the devices together. */
-export function watchDiskWrites(loopDevices: string[], limitBytes: number, onExceeded: () => void, intervalMs = 25): WriteWatch {
+export function watchDiskWrites(
+  loopDevices: string[],
+  limitBytes: number,
+  onExceeded: () => void,
+  intervalMs = 25,
+): WriteWatch {
   const total = () => loopDevices.reduce((sum, d) => sum + sectorsWritten(d) * 512, 0);
   const baseline = total();
   const timer = setInterval(() => {

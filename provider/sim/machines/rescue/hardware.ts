@@ -21,7 +21,13 @@ export function rescueHardware(spec: MachineSpec): RescueHardware {
 
 function hwDisk(d: DiskSpec, index: number): HwDisk {
   const scsi = d.transport !== "nvme" && !d.name.startsWith("vd");
-  const hctl = !scsi ? null : d.transport === "sas" ? `0:0:${index}:0` : d.transport === "virtio" ? `0:0:0:${index}` : `${index}:0:0:0`;
+  const hctl = !scsi
+    ? null
+    : d.transport === "sas"
+      ? `0:0:${index}:0`
+      : d.transport === "virtio"
+        ? `0:0:0:${index}`
+        : `${index}:0:0:0`;
   const { seed: _seed, ...disk } = d;
   return { ...disk, hctl, vendor: vendor(d), byId: byIdNames(d) };
 }

@@ -14,9 +14,16 @@ export function rescueHostKey(spec: MachineSpec): { private: string; fingerprint
     const k = generateEd25519KeyPair();
     return { private: k.private, fingerprint: k.fingerprint };
   }
-  const pem = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } }).privateKey;
+  const pem = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  }).privateKey;
   const parsed = utils.parseKey(pem);
   if (parsed instanceof Error) throw parsed;
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  return { private: pem, fingerprint: `SHA256:${createHash("sha256").update(key.getPublicSSH()).digest("base64").replace(/=+$/, "")}` };
+  return {
+    private: pem,
+    fingerprint: `SHA256:${createHash("sha256").update(key.getPublicSSH()).digest("base64").replace(/=+$/, "")}`,
+  };
 }

@@ -22,7 +22,10 @@ export class LoopHost implements RescueHost {
   /** The UEFI boot variables efibootmgr sees and changes (null on BIOS). */
   readonly nvram: EfiNvram | null;
 
-  constructor(readonly spec: MachineSpec, readonly dir: string) {
+  constructor(
+    readonly spec: MachineSpec,
+    readonly dir: string,
+  ) {
     this.nvram = initialNvram(spec);
     fs.mkdirSync(dir, { recursive: true });
     spec.disks.forEach((d, i) => {

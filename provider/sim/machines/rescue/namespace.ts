@@ -15,8 +15,22 @@ import { SETUP_SCRIPT } from "./setup-script";
  * can borrow a privileged process; the rest would touch the host kernel, clock or network.
  */
 export const DROPPED_CAPS = [
-  "sys_admin", "mknod", "sys_ptrace", "sys_module", "sys_rawio", "sys_boot", "net_admin", "sys_time", "syslog",
-  "mac_admin", "mac_override", "sys_pacct", "audit_control", "wake_alarm", "bpf", "perfmon",
+  "sys_admin",
+  "mknod",
+  "sys_ptrace",
+  "sys_module",
+  "sys_rawio",
+  "sys_boot",
+  "net_admin",
+  "sys_time",
+  "syslog",
+  "mac_admin",
+  "mac_override",
+  "sys_pacct",
+  "audit_control",
+  "wake_alarm",
+  "bpf",
+  "perfmon",
 ];
 
 /** A running namespace. */
@@ -48,7 +62,22 @@ export async function startNamespace(o: NamespaceOptions): Promise<RescueNamespa
   const script = path.join(o.bootDir, "setup.sh");
   fs.writeFileSync(script, SETUP_SCRIPT);
   const drop = DROPPED_CAPS.map((c) => `-${c}`).join(",");
-  const args = ["--mount", "--uts", "--pid", "--fork", "--mount-proc", "--propagation", "private", "bash", script, o.bootDir, String(o.ramBytes), o.bootMode, process.execPath, drop];
+  const args = [
+    "--mount",
+    "--uts",
+    "--pid",
+    "--fork",
+    "--mount-proc",
+    "--propagation",
+    "private",
+    "bash",
+    script,
+    o.bootDir,
+    String(o.ramBytes),
+    o.bootMode,
+    process.execPath,
+    drop,
+  ];
   const unshare = spawn("unshare", args, { stdio: ["ignore", "pipe", "pipe"] });
   await waitReady(unshare, o.timeoutMs ?? 20_000);
   const pid = initPid(unshare.pid!);
@@ -56,11 +85,15 @@ export async function startNamespace(o: NamespaceOptions): Promise<RescueNamespa
     pid,
     root: `/proc/${pid}/root`,
     spawn: (argv, env) =>
-      spawn("nsenter", ["-t", String(pid), "-m", "-u", "-p", "-r", "-w", "--", "setpriv", `--bounding-set=${drop}`, "--", ...argv], {
-        env,
-        stdio: "pipe",
-        detached: true,
-      }),
+      spawn(
+        "nsenter",
+        ["-t", String(pid), "-m", "-u", "-p", "-r", "-w", "--", "setpriv", `--bounding-set=${drop}`, "--", ...argv],
+        {
+          env,
+          stdio: "pipe",
+          detached: true,
+        },
+      ),
     stop: () => stopNamespace(unshare, pid),
   };
 }
@@ -91,7 +124,8 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 // unshare --fork makes PID 1 of the new namespace its only child.
 function initPid(unsharePid: number): number {
   const children = fs.readFileSync(`/proc/${unsharePid}/task/${unsharePid}/children`, "utf8").trim().split(/\s+/);
-  if (children.length !== 1 || !children[0]) throw new Error(`rescue namespace: expected one child of unshare ${unsharePid}, found "${children.join(" ")}"`);
+  if (children.length !== 1 || !children[0])
+    throw new Error(`rescue namespace: expected one child of unshare ${unsharePid}, found "${children.join(" ")}"`);
   return Number(children[0]);
 }
 

@@ -54,10 +54,13 @@ export function writePayload(dir: string, hw: RescueHardware): void {
   fs.mkdirSync(path.join(dir, "tools"), { recursive: true });
   fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
   const toolsSrc = path.join(__dirname, "tools");
-  for (const f of fs.readdirSync(toolsSrc).filter((f) => f.endsWith(".js"))) fs.copyFileSync(path.join(toolsSrc, f), path.join(dir, "tools", f));
+  for (const f of fs.readdirSync(toolsSrc).filter((f) => f.endsWith(".js")))
+    fs.copyFileSync(path.join(toolsSrc, f), path.join(dir, "tools", f));
   for (const [name, { script, multiCall }] of Object.entries(STAND_INS)) {
     const call = `/usr/lib/rescue-sim/tools/${script}${multiCall ? ` ${name}` : ""}`;
-    fs.writeFileSync(path.join(dir, "bin", name), `#!/bin/sh\nexec /usr/lib/rescue-sim/node ${call} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, "bin", name), `#!/bin/sh\nexec /usr/lib/rescue-sim/node ${call} "$@"\n`, {
+      mode: 0o755,
+    });
   }
   fs.writeFileSync(path.join(dir, "hardware.json"), JSON.stringify(hw, null, 2));
   fs.writeFileSync(path.join(dir, "motd"), MOTD);
@@ -70,8 +73,14 @@ export function writePayload(dir: string, hw: RescueHardware): void {
 export function meminfo(bytes: number): string {
   const kb = Math.floor(bytes / 1024);
   const rows: [string, number][] = [
-    ["MemTotal", kb], ["MemFree", Math.floor(kb * 0.97)], ["MemAvailable", Math.floor(kb * 0.96)], ["Buffers", 0], ["Cached", 0],
-    ["SwapCached", 0], ["SwapTotal", 0], ["SwapFree", 0],
+    ["MemTotal", kb],
+    ["MemFree", Math.floor(kb * 0.97)],
+    ["MemAvailable", Math.floor(kb * 0.96)],
+    ["Buffers", 0],
+    ["Cached", 0],
+    ["SwapCached", 0],
+    ["SwapTotal", 0],
+    ["SwapFree", 0],
   ];
   return rows.map(([k, v]) => `${(k + ":").padEnd(16)}${String(v).padStart(8)} kB\n`).join("");
 }

@@ -24,7 +24,8 @@ export function rescueAuthenticator(arm: RescueArm): (ctx: AuthContext) => void 
   return (ctx) => {
     arm.logins?.push(ctx.method);
     if (ctx.username !== "root") return ctx.reject(methods);
-    if (ctx.method === "password") return arm.password && sameSecret(ctx.password, arm.password) ? ctx.accept() : ctx.reject(methods);
+    if (ctx.method === "password")
+      return arm.password && sameSecret(ctx.password, arm.password) ? ctx.accept() : ctx.reject(methods);
     if (ctx.method !== "publickey") return ctx.reject(methods);
     const key = keys.find((k) => k.type === ctx.key.algo && k.getPublicSSH().equals(ctx.key.data));
     if (!key) return ctx.reject(methods);

@@ -30,8 +30,13 @@ function probe(): string | null {
   if (missing.length) return `missing tools: ${missing.join(", ")} (Debian packages util-linux, mount, bash)`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rescue-probe-"));
   try {
-    const script = 'mount -t tmpfs t "$1" && mkdir "$1/u" "$1/w" "$1/r" && mount -t overlay o -o "lowerdir=/,upperdir=$1/u,workdir=$1/w" "$1/r"';
-    execFileSync("unshare", ["--mount", "--uts", "--pid", "--fork", "--propagation", "private", "sh", "-c", script, "probe", dir], { stdio: "pipe" });
+    const script =
+      'mount -t tmpfs t "$1" && mkdir "$1/u" "$1/w" "$1/r" && mount -t overlay o -o "lowerdir=/,upperdir=$1/u,workdir=$1/w" "$1/r"';
+    execFileSync(
+      "unshare",
+      ["--mount", "--uts", "--pid", "--fork", "--propagation", "private", "sh", "-c", script, "probe", dir],
+      { stdio: "pipe" },
+    );
     return null;
   } catch (e) {
     return `cannot create mount/UTS/PID namespaces with an overlay root: ${String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim()}`;

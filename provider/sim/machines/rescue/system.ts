@@ -37,7 +37,10 @@ const faultFired = new WeakSet<RescueHost>();
 
 /** Boots the rescue system of `host`, accepting `arm`'s keys and password for root. */
 export async function startRescueSystem(host: RescueHost, arm: RescueArm): Promise<RescueSystem> {
-  if (!host.spec.ipv4) throw new Error(`machine ${host.spec.id}: the simulated rescue system listens on the machine's IPv4 address, and it has none`);
+  if (!host.spec.ipv4)
+    throw new Error(
+      `machine ${host.spec.id}: the simulated rescue system listens on the machine's IPv4 address, and it has none`,
+    );
   const boot = new RescueBoot(host, await host.attachLoopDevices());
   try {
     const fingerprint = await boot.start(arm);
@@ -55,7 +58,10 @@ class RescueBoot {
   private readonly bootDir: string;
   private stopped: Promise<void> | null = null;
 
-  constructor(private readonly host: RescueHost, private readonly attached: AttachedDisk[]) {
+  constructor(
+    private readonly host: RescueHost,
+    private readonly attached: AttachedDisk[],
+  ) {
     this.bootDir = fs.mkdtempSync(path.join(os.tmpdir(), `rescue-${host.spec.id}-`));
     this.stops.push(() => fs.rmSync(this.bootDir, { recursive: true, force: true }));
   }
@@ -66,16 +72,26 @@ class RescueBoot {
     const hw = rescueHardware(spec);
     writePayload(path.join(this.bootDir, "payload"), hw);
     fs.mkdirSync(path.join(this.bootDir, "ctl"));
-    const ns = await startNamespace({ bootDir: this.bootDir, ramBytes: Math.max(256 * 2 ** 20, spec.memoryBytes / 2), bootMode: spec.bootMode });
+    const ns = await startNamespace({
+      bootDir: this.bootDir,
+      ramBytes: Math.max(256 * 2 ** 20, spec.memoryBytes / 2),
+      bootMode: spec.bootMode,
+    });
     this.stops.push(() => ns.stop());
-    const disks: BackedDisk[] = this.attached.map((a) => ({ hw: hw.disks.find((d) => d.name === a.spec.name)!, loopDevice: a.loopDevice }));
+    const disks: BackedDisk[] = this.attached.map((a) => ({
+      hw: hw.disks.find((d) => d.name === a.spec.name)!,
+      loopDevice: a.loopDevice,
+    }));
     const sync = serialized(() => syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`));
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
     await sync();
     const own = rescueHostKey(this.host.spec);
     const useArmed = arm.hostKey !== undefined && !spec.faults?.rescueHostKeyMismatch;
-    if (arm.hostKey && !useArmed) logLine(`[sim ${spec.id}] fault rescueHostKeyMismatch: the rescue system presents another host key than its activation's`);
+    if (arm.hostKey && !useArmed)
+      logLine(
+        `[sim ${spec.id}] fault rescueHostKeyMismatch: the rescue system presents another host key than its activation's`,
+      );
     const key = useArmed ? { private: arm.hostKey!, fingerprint: hostKeyFingerprintOf(arm.hostKey!) } : own;
     const ssh = await this.sshd(key.private, arm, ns, sync);
     const control = await startControlServer(path.join(this.bootDir, "ctl", "ctl.sock"), {
@@ -95,7 +111,12 @@ class RescueBoot {
       for (const s of this.stops.reverse()) await s();
     })());
 
-  private async sshd(hostKey: string, arm: RescueArm, ns: RescueNamespace, beforeExec: () => Promise<void>): Promise<SshServer> {
+  private async sshd(
+    hostKey: string,
+    arm: RescueArm,
+    ns: RescueNamespace,
+    beforeExec: () => Promise<void>,
+  ): Promise<SshServer> {
     const port = this.host.spec.sshPort ?? 22;
     const ssh = await startSshServer({
       address: this.host.spec.ipv4!,
@@ -106,7 +127,10 @@ class RescueBoot {
       authenticate: rescueAuthenticator(arm),
       onSession: (session, client) => serveSession(session, { ns, beforeExec, running: this.running, client }),
     });
-    this.stops.push(() => ssh.close(), () => this.killAll());
+    this.stops.push(
+      () => ssh.close(),
+      () => this.killAll(),
+    );
     return ssh;
   }
 
@@ -117,12 +141,18 @@ class RescueBoot {
   private watchFault(ssh: SshServer): void {
     const limit = this.host.spec.faults?.dropSshAfterBytes;
     if (limit === undefined || faultFired.has(this.host)) return;
-    const watch = watchDiskWrites(this.attached.map((a) => a.loopDevice), limit, () => {
-      faultFired.add(this.host);
-      logLine(`[sim ${this.host.spec.id}] fault dropSshAfterBytes: cutting SSH connections after ${limit} bytes reached the disks`);
-      ssh.dropConnections();
-      this.killAll();
-    });
+    const watch = watchDiskWrites(
+      this.attached.map((a) => a.loopDevice),
+      limit,
+      () => {
+        faultFired.add(this.host);
+        logLine(
+          `[sim ${this.host.spec.id}] fault dropSshAfterBytes: cutting SSH connections after ${limit} bytes reached the disks`,
+        );
+        ssh.dropConnections();
+        this.killAll();
+      },
+    );
     this.stops.push(() => watch.stop());
   }
 

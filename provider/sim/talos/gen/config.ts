@@ -14,14 +14,16 @@ const DOCS: Record<string, string> = {
   "machine.token": "The `token` is used by a machine to join the PKI of the cluster.",
   "machine.certSANs": "Extra certificate subject alternative names for the machine's certificate.",
   "cluster.clusterName": "Configures the cluster's name.",
-  "cluster.token": "The [bootstrap token](https://kubernetes.io/docs/reference/access-authn-authz/bootstrap-tokens/) used to join the cluster.",
+  "cluster.token":
+    "The [bootstrap token](https://kubernetes.io/docs/reference/access-authn-authz/bootstrap-tokens/) used to join the cluster.",
 };
 const SECTIONS: Record<string, string> = {
   machine: "Provides machine specific configuration options.",
   cluster: "Provides cluster specific configuration options.",
 };
 const EXAMPLES: Record<string, string> = {
-  "machine.install": "# # Allows for supplying extra kernel args via the bootloader.\n# extraKernelArgs:\n#     - talos.platform=metal\n#     - reboot=k",
+  "machine.install":
+    "# # Allows for supplying extra kernel args via the bootloader.\n# extraKernelArgs:\n#     - talos.platform=metal\n#     - reboot=k",
 };
 
 /** The documents of one role. */
@@ -37,7 +39,10 @@ export function withComments(yaml: string, docs: boolean, examples: boolean): st
   for (const line of yaml.split("\n")) {
     const m = /^( *)([A-Za-z][\w.-]*):/.exec(line);
     if (line === "---") path.length = 0;
-    if (!m || m[1].length % 4 !== 0) { out.push(line); continue; }
+    if (!m || m[1].length % 4 !== 0) {
+      out.push(line);
+      continue;
+    }
     const depth = m[1].length / 4;
     path.length = depth;
     path[depth] = m[2];

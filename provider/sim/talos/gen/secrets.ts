@@ -34,8 +34,13 @@ export function generateSecrets(contract: TalosVersion): SecretsBundle {
   const sa = generateKey(atLeast(contract, 1, 7) ? "rsa" : "ecdsa").privateKey;
   const enc = crypto.randomBytes(32).toString("base64");
   return {
-    cluster: { id: crypto.randomBytes(32).toString("base64url") + "=", secret: crypto.randomBytes(32).toString("base64") },
-    secrets: atLeast(contract, 1, 3) ? { bootstraptoken: randomToken(), secretboxencryptionsecret: enc } : { bootstraptoken: randomToken(), aescbcencryptionsecret: enc },
+    cluster: {
+      id: crypto.randomBytes(32).toString("base64url") + "=",
+      secret: crypto.randomBytes(32).toString("base64"),
+    },
+    secrets: atLeast(contract, 1, 3)
+      ? { bootstraptoken: randomToken(), secretboxencryptionsecret: enc }
+      : { bootstraptoken: randomToken(), aescbcencryptionsecret: enc },
     trustdinfo: { token: randomToken() },
     certs: {
       etcd: b64Pair(newCA("ecdsa", { O: ["etcd"] })),
@@ -64,7 +69,11 @@ function checkPair(name: string, p: unknown, errors: string[], keyOnly = false):
   for (const field of keyOnly ? ["key"] : ["crt", "key"]) {
     const v = (p as DataMap)[field];
     if (typeof v !== "string" || !unb64(v).includes("-----BEGIN")) {
-      errors.push(keyOnly ? `certs.${name}.key is invalid: failed to parse PEM block` : `certs.${name} is invalid: failed to parse PEM block`);
+      errors.push(
+        keyOnly
+          ? `certs.${name}.key is invalid: failed to parse PEM block`
+          : `certs.${name} is invalid: failed to parse PEM block`,
+      );
       return;
     }
   }

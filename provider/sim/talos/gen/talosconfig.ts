@@ -22,14 +22,22 @@ export interface TalosConfigFile {
 
 /** Issues an `os:admin` client certificate (Ed25519, 1 year) from the Talos API CA (base64 PEMs). */
 export function adminClientCert(osCA: B64Pair): B64Pair {
-  const pair = issue({ crt: unb64(osCA.crt), key: unb64(osCA.key) }, "ed25519", { subject: { O: ["os:admin"] }, validityMs: ONE_YEAR, clientAuth: true, serverAuth: false });
+  const pair = issue({ crt: unb64(osCA.crt), key: unb64(osCA.key) }, "ed25519", {
+    subject: { O: ["os:admin"] },
+    validityMs: ONE_YEAR,
+    clientAuth: true,
+    serverAuth: false,
+  });
   return { crt: b64(pair.crt), key: b64(pair.key) };
 }
 
 /** A new talosconfig with one context named after the cluster. */
 export function newTalosconfig(clusterName: string, osCA: B64Pair, endpoints: string[]): TalosConfigFile {
   const admin = adminClientCert(osCA);
-  return { context: clusterName, contexts: { [clusterName]: { endpoints, ca: osCA.crt, crt: admin.crt, key: admin.key } } };
+  return {
+    context: clusterName,
+    contexts: { [clusterName]: { endpoints, ca: osCA.crt, crt: admin.crt, key: admin.key } },
+  };
 }
 
 /** Encodes a talosconfig like talosctl (4-space YAML, `endpoints` always present, others omitempty). */

@@ -51,7 +51,11 @@ function machine(g: GenInput, role: Role): DataMap {
     token: g.secrets.trustdinfo.token,
     ca: { crt: g.secrets.certs.os.crt, key: cp ? g.secrets.certs.os.key : "" },
     certSANs: [...g.additionalSans],
-    kubelet: { image: `ghcr.io/siderolabs/kubelet:v${g.kubernetesVersion}`, defaultRuntimeSeccompProfileEnabled: true, disableManifestsDirectory: true },
+    kubelet: {
+      image: `ghcr.io/siderolabs/kubelet:v${g.kubernetesVersion}`,
+      defaultRuntimeSeccompProfileEnabled: true,
+      disableManifestsDirectory: true,
+    },
   };
   if (!atLeast(g.contract, 1, 13)) m.network = g.kubespan ? { kubespan: { enabled: true } } : {};
   m.install = install(g);
@@ -69,7 +73,14 @@ const POD_SECURITY: DataMap = {
   name: "PodSecurity",
   configuration: {
     apiVersion: "pod-security.admission.config.k8s.io/v1alpha1",
-    defaults: { audit: "restricted", "audit-version": "latest", enforce: "baseline", "enforce-version": "latest", warn: "restricted", "warn-version": "latest" },
+    defaults: {
+      audit: "restricted",
+      "audit-version": "latest",
+      enforce: "baseline",
+      "enforce-version": "latest",
+      warn: "restricted",
+      "warn-version": "latest",
+    },
     exemptions: { namespaces: ["kube-system"], runtimeClasses: [], usernames: [] },
     kind: "PodSecurityConfiguration",
   },
@@ -117,8 +128,14 @@ export function v1alpha1Doc(g: GenInput, role: Role): DataMap {
 /** Extra documents after v1alpha1: registry mirrors (v1.12+), HostnameConfig (v1.12+), KubeSpanConfig (v1.13+). */
 export function extraDocs(g: GenInput): DataMap[] {
   if (!atLeast(g.contract, 1, 12)) return [];
-  const docs: DataMap[] = g.registryMirrors.map((r) => ({ apiVersion: "v1alpha1", kind: "RegistryMirrorConfig", name: r.host, endpoints: [{ url: r.url }] }));
+  const docs: DataMap[] = g.registryMirrors.map((r) => ({
+    apiVersion: "v1alpha1",
+    kind: "RegistryMirrorConfig",
+    name: r.host,
+    endpoints: [{ url: r.url }],
+  }));
   docs.push({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "stable" });
-  if (g.kubespan && atLeast(g.contract, 1, 13)) docs.push({ apiVersion: "v1alpha1", kind: "KubeSpanConfig", enabled: true });
+  if (g.kubespan && atLeast(g.contract, 1, 13))
+    docs.push({ apiVersion: "v1alpha1", kind: "KubeSpanConfig", enabled: true });
   return docs;
 }

@@ -28,7 +28,13 @@ export function descriptorSetPath(): string {
 
 // keepCase: field names as in the .proto files (snake_case), so handlers read like Talos's source.
 // longs as strings: etcd member ids are uint64 and exceed Number's exact range.
-const LOAD_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
+const LOAD_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
 
 let cached: { file: string; api: TalosApi } | undefined;
 
@@ -37,8 +43,16 @@ export function loadTalosApi(file = descriptorSetPath()): TalosApi | null {
   if (cached?.file === file) return cached.api;
   if (!fs.existsSync(file)) return null;
   const definition = protoLoader.loadFileDescriptorSetFromBuffer(fs.readFileSync(file), LOAD_OPTIONS);
-  const pkg = grpc.loadPackageDefinition(definition) as unknown as Record<string, Record<string, grpc.ServiceClientConstructor>>;
-  const api = { machine: pkg.machine.MachineService.service, cluster: pkg.cluster.ClusterService.service, storage: pkg.storage.StorageService.service, file };
+  const pkg = grpc.loadPackageDefinition(definition) as unknown as Record<
+    string,
+    Record<string, grpc.ServiceClientConstructor>
+  >;
+  const api = {
+    machine: pkg.machine.MachineService.service,
+    cluster: pkg.cluster.ClusterService.service,
+    storage: pkg.storage.StorageService.service,
+    file,
+  };
   cached = { file, api };
   return api;
 }

@@ -31,7 +31,10 @@ function newId(): string {
   b.writeUIntBE((counter = (counter + 1) & 0xffffff), 9, 3);
   let bits = BigInt(`0x${b.toString("hex")}`) << 4n;
   let out = "";
-  for (let i = 0; i < 20; i++) { out = XID_ALPHABET[Number(bits & 31n)] + out; bits >>= 5n; }
+  for (let i = 0; i < 20; i++) {
+    out = XID_ALPHABET[Number(bits & 31n)] + out;
+    bits >>= 5n;
+  }
   return out;
 }
 
@@ -63,7 +66,10 @@ export class EventLog {
 const logs = new WeakMap<TalosNode, EventLog>();
 
 function machineStatus(stage: string, ready: boolean): Record<string, unknown> {
-  return { stage, status: { ready, unmet_conditions: ready ? [] : [{ name: "nodeReady", reason: "node is booting" }] } };
+  return {
+    stage,
+    status: { ready, unmet_conditions: ready ? [] : [{ name: "nodeReady", reason: "node is booting" }] },
+  };
 }
 
 /** The node's event log, started at its boot (BOOTING, then RUNNING or MAINTENANCE once ready). */
@@ -75,7 +81,8 @@ export function eventLog(node: TalosNode): EventLog {
   log.push("machine.MachineStatusEvent", machineStatus("BOOTING", false));
   const created = log;
   setTimeout(() => {
-    if (!node.stopped) created.push("machine.MachineStatusEvent", machineStatus(node.maintenance ? "MAINTENANCE" : "RUNNING", true));
+    if (!node.stopped)
+      created.push("machine.MachineStatusEvent", machineStatus(node.maintenance ? "MAINTENANCE" : "RUNNING", true));
   }, READY_AFTER_MS).unref();
   return log;
 }

@@ -17,7 +17,13 @@ import { tarGzOneFile } from "./tarball";
 /** A method: the request message on one node, giving the response's messages (without metadata). */
 export type Method = (node: TalosNode, req: Record<string, unknown>, auth: Auth) => Promise<Message[]>;
 
-const APPLY_MODES: Record<string, string> = { REBOOT: "reboot", AUTO: "auto", NO_REBOOT: "no-reboot", STAGED: "staged", TRY: "try" };
+const APPLY_MODES: Record<string, string> = {
+  REBOOT: "reboot",
+  AUTO: "auto",
+  NO_REBOOT: "no-reboot",
+  STAGED: "staged",
+  TRY: "try",
+};
 
 /** A google.protobuf.Duration (seconds as a string, since longs load as strings) in ms; undefined when unset. */
 export function durationMs(d: unknown): number | undefined {
@@ -27,26 +33,44 @@ export function durationMs(d: unknown): number | undefined {
 
 async function applyConfiguration(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
   const mode = APPLY_MODES[String(req.mode)] ?? "reboot";
-  const payload = { data: (req.data as Buffer).toString("utf8"), mode, dryRun: req.dry_run === true, tryTimeoutMs: durationMs(req.try_mode_timeout) };
+  const payload = {
+    data: (req.data as Buffer).toString("utf8"),
+    mode,
+    dryRun: req.dry_run === true,
+    tryTimeoutMs: durationMs(req.try_mode_timeout),
+  };
   const reply = (await HANDLERS.ApplyConfiguration(node, payload, auth)) as ApplyReply;
   // AUTO reports the mode machined chose: a reboot when the change could not apply immediately.
-  const chosen = req.mode !== "AUTO" ? req.mode : reply.modeDetails.startsWith("Applied configuration with a reboot") ? "REBOOT" : "NO_REBOOT";
+  const chosen =
+    req.mode !== "AUTO"
+      ? req.mode
+      : reply.modeDetails.startsWith("Applied configuration with a reboot")
+        ? "REBOOT"
+        : "NO_REBOOT";
   return [{ warnings: reply.warnings, mode: chosen, mode_details: reply.modeDetails }];
 }
 
 async function version(node: TalosNode, _req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
   const v = (await HANDLERS.Version(node, {}, auth)) as VersionInfo;
-  return [{
-    version: { tag: v.tag, sha: v.sha, built: "", go_version: v.goVersion, os: "linux", arch: v.arch },
-    platform: { name: node.boot.image.platform, mode: node.mode },
-    // machined reports features only once it has a machine config.
-    features: node.maintenance ? null : { rbac: true },
-  }];
+  return [
+    {
+      version: { tag: v.tag, sha: v.sha, built: "", go_version: v.goVersion, os: "linux", arch: v.arch },
+      platform: { name: node.boot.image.platform, mode: node.mode },
+      // machined reports features only once it has a machine config.
+      features: node.maintenance ? null : { rbac: true },
+    },
+  ];
 }
 
 async function etcdMemberList(node: TalosNode, _req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
   const rows = (await HANDLERS.EtcdMemberList(node, {}, auth)) as MemberRow[];
-  const members = rows.map((m) => ({ id: BigInt(`0x${m.id}`).toString(), hostname: m.hostname, peer_urls: m.peerUrls, client_urls: m.clientUrls, is_learner: m.learner }));
+  const members = rows.map((m) => ({
+    id: BigInt(`0x${m.id}`).toString(),
+    hostname: m.hostname,
+    peer_urls: m.peerUrls,
+    client_urls: m.clientUrls,
+    is_learner: m.learner,
+  }));
   return [{ legacy_members: [], members }];
 }
 
@@ -69,7 +93,13 @@ async function kubeconfig(node: TalosNode, _req: Record<string, unknown>, auth: 
 const SEQUENCE_START_MS = 250;
 
 /** Answers with a new actor id, then runs `sequence` under it: its events first, then the node handler. */
-function runSequence(node: TalosNode, name: string, payload: unknown, auth: Auth, events: [string, Message][]): Message[] {
+function runSequence(
+  node: TalosNode,
+  name: string,
+  payload: unknown,
+  auth: Auth,
+  events: [string, Message][],
+): Message[] {
   const actorId = crypto.randomUUID();
   setTimeout(() => {
     if (node.stopped) return;
@@ -93,7 +123,12 @@ const WIPE_MODES: Record<string, string> = { ALL: "all", SYSTEM_DISK: "system-di
 /** Reset: the reset sequence stops every service (the event talosctl's tracker waits for), then wipes and reboots or powers off. */
 async function reset(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
   const parts = (req.system_partitions_to_wipe ?? []) as { label: string; wipe: boolean }[];
-  const payload = { graceful: req.graceful === true, reboot: req.reboot === true, wipeMode: WIPE_MODES[String(req.mode)] ?? "all", systemLabelsToWipe: parts.filter((p) => p.wipe).map((p) => p.label) };
+  const payload = {
+    graceful: req.graceful === true,
+    reboot: req.reboot === true,
+    wipeMode: WIPE_MODES[String(req.mode)] ?? "all",
+    systemLabelsToWipe: parts.filter((p) => p.wipe).map((p) => p.label),
+  };
   return runSequence(node, "Reset", payload, auth, [
     ["machine.SequenceEvent", { sequence: "reset", action: "START" }],
     ["machine.TaskEvent", { task: "stopAllServices", action: "START" }],
@@ -102,7 +137,10 @@ async function reset(node: TalosNode, req: Record<string, unknown>, auth: Auth):
 
 /** A handler whose reply carries nothing talosctl reads: one empty message. */
 function plain(name: string, extra: Message = {}): Method {
-  return async (node, req, auth) => { await HANDLERS[name](node, req, auth); return [{ ...extra }]; };
+  return async (node, req, auth) => {
+    await HANDLERS[name](node, req, auth);
+    return [{ ...extra }];
+  };
 }
 
 /** Unary methods. */

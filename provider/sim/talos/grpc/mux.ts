@@ -19,7 +19,10 @@ export interface ApiListener {
 
 function dispatch(socket: net.Socket, httpServer: http.Server, grpcSide: NodeGrpc | null): void {
   const first = socket.read(1) as Buffer | null;
-  if (first === null) { socket.once("readable", () => dispatch(socket, httpServer, grpcSide)); return; }
+  if (first === null) {
+    socket.once("readable", () => dispatch(socket, httpServer, grpcSide));
+    return;
+  }
   socket.unshift(first);
   if (first[0] === TLS_HANDSHAKE_RECORD && grpcSide) grpcSide.accept(socket);
   else httpServer.emit("connection", socket);
@@ -32,20 +35,27 @@ export function listenApi(node: TalosNode, httpServer: http.Server): Promise<Api
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     // hangAfterUpgrade: the machine runs but apid never answers (talosctl sees "connection reset by peer").
-    if (node.hung) { socket.destroy(); return; }
+    if (node.hung) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
     dispatch(socket, httpServer, grpcSide);
   });
-  const close = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    grpcSide?.close();
-    httpServer.closeAllConnections();
-    for (const s of sockets) s.destroy();
-  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      grpcSide?.close();
+      httpServer.closeAllConnections();
+      for (const s of sockets) s.destroy();
+    });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(APID_PORT, node.ip as string, () => { server.off("error", reject); resolve({ close }); });
+    server.listen(APID_PORT, node.ip as string, () => {
+      server.off("error", reject);
+      resolve({ close });
+    });
   });
 }

@@ -30,10 +30,17 @@ export function authOn(node: TalosNode, caller: Caller): Auth {
   if (node.maintenance || !caller.cert) return { insecure: true, roles: [] };
   // apid refuses this inside the TLS handshake (verifyExtKeyUsage); here it is the call that fails.
   const usage = extKeyUsageProblem(caller.cert);
-  if (usage) throw new GrpcError("Unavailable", `connection error: desc = "transport: authentication handshake failed: ${usage}"`);
+  if (usage)
+    throw new GrpcError(
+      "Unavailable",
+      `connection error: desc = "transport: authentication handshake failed: ${usage}"`,
+    );
   const ca = new crypto.X509Certificate(unb64(str(node.active!, "machine.ca.crt")));
   if (!caller.cert.checkIssued(ca) || !caller.cert.verify(ca.publicKey)) {
-    throw new GrpcError("Unavailable", `connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"`);
+    throw new GrpcError(
+      "Unavailable",
+      `connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"`,
+    );
   }
   return { insecure: false, roles: parseSubject(caller.cert.subject).O ?? [] };
 }

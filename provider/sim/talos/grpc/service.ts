@@ -21,27 +21,47 @@ type Req = Record<string, unknown>;
 
 function unary(node: TalosNode, name: string, method: Method): grpc.handleUnaryCall<Req, Req> {
   return (call, callback) => {
-    Promise.resolve().then(() => route(node, call.metadata, callerOf(call), name, (n, auth) => method(n, call.request, auth)))
-      .then((messages) => callback(null, { messages }), (e) => callback(toServiceError(asGrpcError(e))));
+    Promise.resolve()
+      .then(() => route(node, call.metadata, callerOf(call), name, (n, auth) => method(n, call.request, auth)))
+      .then(
+        (messages) => callback(null, { messages }),
+        (e) => callback(toServiceError(asGrpcError(e))),
+      );
   };
 }
 
 function streaming(node: TalosNode, name: string, method: Method): grpc.handleServerStreamingCall<Req, Req> {
   return (call) => {
-    Promise.resolve().then(() => route(node, call.metadata, callerOf(call), name, (n, auth) => method(n, call.request, auth), true)).then(
-      (messages) => { for (const m of messages) call.write(m); call.end(); },
-      (e) => call.emit("error", toServiceError(asGrpcError(e))),
-    );
+    Promise.resolve()
+      .then(() => route(node, call.metadata, callerOf(call), name, (n, auth) => method(n, call.request, auth), true))
+      .then(
+        (messages) => {
+          for (const m of messages) call.write(m);
+          call.end();
+        },
+        (e) => call.emit("error", toServiceError(asGrpcError(e))),
+      );
   };
 }
 
-function live(node: TalosNode, name: string, opener: (req: Req, cancelled: Promise<void>) => Open): grpc.handleServerStreamingCall<Req, Req> {
+function live(
+  node: TalosNode,
+  name: string,
+  opener: (req: Req, cancelled: Promise<void>) => Open,
+): grpc.handleServerStreamingCall<Req, Req> {
   return (call) => {
-    const cancelled = new Promise<void>((resolve) => { call.once("cancelled", () => resolve()); call.once("close", () => resolve()); });
-    Promise.resolve().then(() => routeLive(node, call.metadata, callerOf(call), name, opener(call.request, cancelled), (m) => call.write(m))).then(
-      () => call.end(),
-      (e) => call.emit("error", toServiceError(asGrpcError(e))),
-    );
+    const cancelled = new Promise<void>((resolve) => {
+      call.once("cancelled", () => resolve());
+      call.once("close", () => resolve());
+    });
+    Promise.resolve()
+      .then(() =>
+        routeLive(node, call.metadata, callerOf(call), name, opener(call.request, cancelled), (m) => call.write(m)),
+      )
+      .then(
+        () => call.end(),
+        (e) => call.emit("error", toServiceError(asGrpcError(e))),
+      );
   };
 }
 
@@ -50,7 +70,10 @@ export class NodeGrpc {
   private readonly server = new grpc.Server();
   private readonly injectors = new Map<string, grpc.ConnectionInjector>();
 
-  constructor(private readonly node: TalosNode, api: TalosApi) {
+  constructor(
+    private readonly node: TalosNode,
+    api: TalosApi,
+  ) {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, m] of Object.entries(UNARY)) impl[name] = unary(node, name, m);
     for (const [name, m] of Object.entries(STREAMING)) impl[name] = streaming(node, name, m);
@@ -70,9 +93,15 @@ export class NodeGrpc {
     } catch (e) {
       this.node.log(`apid: no TLS identity: ${(e as Error).message}`);
     }
-    if (!tls) { socket.destroy(); return; }
+    if (!tls) {
+      socket.destroy();
+      return;
+    }
     let injector = this.injectors.get(tls.id);
-    if (!injector) { injector = this.server.createConnectionInjector(tls.credentials); this.injectors.set(tls.id, injector); }
+    if (!injector) {
+      injector = this.server.createConnectionInjector(tls.credentials);
+      this.injectors.set(tls.id, injector);
+    }
     injector.injectConnection(socket);
   }
 

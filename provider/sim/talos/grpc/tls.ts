@@ -19,7 +19,9 @@ function signingCA(node: TalosNode): PemPair | null {
   const own = str(node.active!, "machine.ca.key");
   if (own) return { crt: unb64(crt), key: unb64(own) };
   // Workers hold no CA key: real workers get their API certificate from trustd on a control plane.
-  const cp = node.host.running().find((n) => n.active && str(n.active, "machine.ca.crt") === crt && str(n.active, "machine.ca.key"));
+  const cp = node.host
+    .running()
+    .find((n) => n.active && str(n.active, "machine.ca.crt") === crt && str(n.active, "machine.ca.key"));
   return cp ? { crt: unb64(crt), key: unb64(str(cp.active!, "machine.ca.key")) } : null;
 }
 
@@ -30,7 +32,13 @@ function serverPair(node: TalosNode): PemPair | null {
   if (known && known.caCrt === caCrt) return known.pair;
   const ca = signingCA(node);
   if (!ca) return null;
-  const pair = issue(ca, "ed25519", { subject: { O: ["talos"], CN: node.hostname }, validityMs: YEAR_MS, serverAuth: true, dnsNames: [node.hostname], ips: node.ip ? [node.ip] : [] });
+  const pair = issue(ca, "ed25519", {
+    subject: { O: ["talos"], CN: node.hostname },
+    validityMs: YEAR_MS,
+    serverAuth: true,
+    dnsNames: [node.hostname],
+    ips: node.ip ? [node.ip] : [],
+  });
   issued.set(node, { caCrt, pair });
   return pair;
 }
@@ -47,7 +55,9 @@ export interface ServerTls {
 /** The node's TLS identity at this moment, or null when its API cannot serve TLS yet (a worker with no CA signer up). */
 export function serverTls(node: TalosNode): ServerTls | null {
   if (node.maintenance) {
-    const pair = [{ cert_chain: Buffer.from(node.serverIdentity.crt), private_key: Buffer.from(pkcs8(node.serverIdentity.key)) }];
+    const pair = [
+      { cert_chain: Buffer.from(node.serverIdentity.crt), private_key: Buffer.from(pkcs8(node.serverIdentity.key)) },
+    ];
     return { id: "maintenance", credentials: grpc.ServerCredentials.createSsl(null, pair, false) };
   }
   const pair = serverPair(node);

@@ -18,8 +18,20 @@ export interface Auth {
 
 // The server's refusal of a client certificate: a TLS 1.3 alert the client reads after its handshake,
 // while grpc-go waits for the server preface (RequireAndVerifyClientCert of apid's mutual TLS).
-const TLS = (why: string) => new GrpcError("Unavailable", `connection error: desc = "error reading server preface: ${why}"`);
-const ADMIN_ONLY = new Set(["ApplyConfiguration", "Bootstrap", "Reset", "Reboot", "Upgrade", "ImagePull", "EtcdForfeitLeadership", "EtcdRemoveMemberByID", "EtcdRemoveMember", "Kubeconfig"]);
+const TLS = (why: string) =>
+  new GrpcError("Unavailable", `connection error: desc = "error reading server preface: ${why}"`);
+const ADMIN_ONLY = new Set([
+  "ApplyConfiguration",
+  "Bootstrap",
+  "Reset",
+  "Reboot",
+  "Upgrade",
+  "ImagePull",
+  "EtcdForfeitLeadership",
+  "EtcdRemoveMemberByID",
+  "EtcdRemoveMember",
+  "Kubeconfig",
+]);
 // Upgrade reaches the handler in maintenance, which answers "Talos is not installed". Disks is a
 // reader call (v1.13 maintenance is read-only role mode); talosctl's reset tracker polls it.
 const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get", "Upgrade", "Disks"]);
@@ -37,18 +49,27 @@ function verifyCert(node: TalosNode, certPem: string, sig: string, method: strin
   const now = Date.now();
   const valid = cert.verify(ca.publicKey) && Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo);
   const digest = cert.publicKey.asymmetricKeyType === "ed25519" ? null : "sha256";
-  if (!valid || !sig || !crypto.verify(digest, signedBytes(method, body), cert.publicKey, Buffer.from(sig, "base64"))) throw TLS("remote error: tls: bad certificate");
+  if (!valid || !sig || !crypto.verify(digest, signedBytes(method, body), cert.publicKey, Buffer.from(sig, "base64")))
+    throw TLS("remote error: tls: bad certificate");
   return parseSubject(cert.subject).O ?? [];
 }
 
 /** Authenticates a call on `node`; throws the gRPC error a real client would see. */
-export function authenticate(node: TalosNode, headers: Record<string, string | string[] | undefined>, method: string, body: string): Auth {
+export function authenticate(
+  node: TalosNode,
+  headers: Record<string, string | string[] | undefined>,
+  method: string,
+  body: string,
+): Auth {
   const crt = headers[HDR_CERT] as string | undefined;
   if (node.maintenance || !crt) {
     if (!node.maintenance) throw TLS("remote error: tls: certificate required");
     return { insecure: true, roles: [] };
   }
-  return { insecure: false, roles: verifyCert(node, Buffer.from(crt, "base64").toString("utf8"), headers[HDR_SIG] as string, method, body) };
+  return {
+    insecure: false,
+    roles: verifyCert(node, Buffer.from(crt, "base64").toString("utf8"), headers[HDR_SIG] as string, method, body),
+  };
 }
 
 /** Checks that `auth` may call `method` on `node`. */
@@ -59,5 +80,6 @@ export function authorize(node: TalosNode, auth: Auth, method: string): void {
     if (!v13) throw new GrpcError("Unimplemented", "API is not implemented in maintenance mode");
     throw new GrpcError("PermissionDenied", "not authorized");
   }
-  if (ADMIN_ONLY.has(method) && !auth.roles.includes("os:admin")) throw new GrpcError("PermissionDenied", "not authorized");
+  if (ADMIN_ONLY.has(method) && !auth.roles.includes("os:admin"))
+    throw new GrpcError("PermissionDenied", "not authorized");
 }

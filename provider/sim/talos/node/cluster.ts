@@ -22,7 +22,8 @@ export interface MemberRow {
 function requireControlPlane(node: TalosNode): void {
   if (!node.type) throw new GrpcError("Unimplemented", "machine type is not set, cannot use bootstrap API");
   if (node.controlPlane) return;
-  if (!atLeast(node.version, 1, 7)) throw new GrpcError("FailedPrecondition", "bootstrap can only be performed on a control plane node");
+  if (!atLeast(node.version, 1, 7))
+    throw new GrpcError("FailedPrecondition", "bootstrap can only be performed on a control plane node");
   throw new GrpcError("Unimplemented", "bootstrap is only available on control plane nodes");
 }
 
@@ -30,7 +31,8 @@ function requireControlPlane(node: TalosNode): void {
 export async function bootstrap(node: TalosNode): Promise<Record<string, never>> {
   requireControlPlane(node);
   if (node.saved.etcd) throw new GrpcError("AlreadyExists", "etcd data directory is not empty");
-  if (Date.now() - node.bootedAt < BOOTSTRAP_READY_AFTER_MS * node.host.world.timeScale) throw new GrpcError("FailedPrecondition", "bootstrap is not available yet");
+  if (Date.now() - node.bootedAt < BOOTSTRAP_READY_AFTER_MS * node.host.world.timeScale)
+    throw new GrpcError("FailedPrecondition", "bootstrap is not available yet");
   node.stateFile.update({ etcd: { bootstrapped: true, memberId: memberIdOf(node.machine.id, node.bootId) } });
   node.log("etcd bootstrapped");
   node.refresh();
@@ -47,7 +49,11 @@ function requireEtcdApi(node: TalosNode, api: string): string {
   if (!node.controlPlane) throw new GrpcError("Unimplemented", `${api} is only available on control plane nodes`);
   const key = node.cluster;
   // etcd.NewClientFromControlPlaneIPs dials <endpoint>:2379; nothing listens before the cluster is bootstrapped (traced: grpc-go dial text).
-  if (!key || !node.host.registry.etcdMembers(key).length) throw new GrpcError("Unavailable", `connection error: desc = "transport: Error while dialing: dial tcp ${node.ip}:2379: connect: connection refused"`);
+  if (!key || !node.host.registry.etcdMembers(key).length)
+    throw new GrpcError(
+      "Unavailable",
+      `connection error: desc = "transport: Error while dialing: dial tcp ${node.ip}:2379: connect: connection refused"`,
+    );
   return key;
 }
 
@@ -55,8 +61,11 @@ function requireEtcdApi(node: TalosNode, api: string): string {
 export async function etcdMembers(node: TalosNode): Promise<MemberRow[]> {
   const key = requireEtcdApi(node, "member list");
   return node.host.registry.etcdMembers(key).map((m) => ({
-    id: m.memberId, hostname: m.hostname, learner: false,
-    peerUrls: m.ip ? [`https://${m.ip}:2380`] : [], clientUrls: m.ip ? [`https://${m.ip}:2379`] : [],
+    id: m.memberId,
+    hostname: m.hostname,
+    learner: false,
+    peerUrls: m.ip ? [`https://${m.ip}:2380`] : [],
+    clientUrls: m.ip ? [`https://${m.ip}:2379`] : [],
   }));
 }
 
@@ -75,7 +84,8 @@ export async function etcdForfeit(node: TalosNode): Promise<Record<string, never
     await new Promise((r) => setTimeout(r, LOCAL_MEMBER_WAIT_MS * node.host.world.timeScale));
     throw new GrpcError("DeadlineExceeded", "failed to get local etcd member ID: context deadline exceeded");
   }
-  if (members.length === 1) throw new GrpcError("Unknown", "failed to forfeit leadership: cannot forfeit leadership, only one member");
+  if (members.length === 1)
+    throw new GrpcError("Unknown", "failed to forfeit leadership: cannot forfeit leadership, only one member");
   return {};
 }
 
@@ -91,10 +101,18 @@ export async function etcdRemoveMember(node: TalosNode, payload: unknown): Promi
   const p = payload as RemoveMemberPayload;
   const members = node.host.registry.etcdMembers(key);
   const id = p.memberId !== undefined ? BigInt(`0x${p.memberId}`) : null;
-  const m = id !== null ? members.find((x) => BigInt(`0x${x.memberId}`) === id) : members.find((x) => x.hostname === p.hostname);
+  const m =
+    id !== null
+      ? members.find((x) => BigInt(`0x${x.memberId}`) === id)
+      : members.find((x) => x.hostname === p.hostname);
   // etcd's rpctypes.ErrMemberNotFound, wrapped by RemoveMemberByMemberID with the decimal id; NotFound per EtcdRemoveMemberByID.
-  if (!m && id !== null) throw new GrpcError("NotFound", `failed to remove member ${id.toString()}: etcdserver: member not found`);
-  if (!m) throw new GrpcError("Unknown", `failed to remove member: failed to find ${JSON.stringify(p.hostname)} in list of etcd members`);
+  if (!m && id !== null)
+    throw new GrpcError("NotFound", `failed to remove member ${id.toString()}: etcdserver: member not found`);
+  if (!m)
+    throw new GrpcError(
+      "Unknown",
+      `failed to remove member: failed to find ${JSON.stringify(p.hostname)} in list of etcd members`,
+    );
   node.host.registry.removeMember(m.machineId);
   const state = new NodeStateFile(node.host.world.stateDir, m.machineId);
   const etcd = state.read().etcd;
@@ -106,10 +124,16 @@ export async function etcdRemoveMember(node: TalosNode, payload: unknown): Promi
 /** The admin kubeconfig, generated on a control plane from the cluster CA (Talos's template layout). */
 export async function kubeconfig(node: TalosNode): Promise<{ kubeconfig: string }> {
   const cfg = node.active;
-  if (!cfg || !node.controlPlane) throw new GrpcError("Unimplemented", "kubeconfig is only available on control plane nodes");
+  if (!cfg || !node.controlPlane)
+    throw new GrpcError("Unimplemented", "kubeconfig is only available on control plane nodes");
   const name = str(cfg, "cluster.clusterName");
   const ca = { crt: unb64(str(cfg, "cluster.ca.crt")), key: unb64(str(cfg, "cluster.ca.key")) };
-  const admin = issue(ca, "ecdsa", { subject: { O: ["system:masters"], CN: "admin" }, validityMs: 365 * 24 * 3600 * 1000, clientAuth: true, serverAuth: false });
+  const admin = issue(ca, "ecdsa", {
+    subject: { O: ["system:masters"], CN: "admin" },
+    validityMs: 365 * 24 * 3600 * 1000,
+    clientAuth: true,
+    serverAuth: false,
+  });
   const text = `apiVersion: v1
 kind: Config
 clusters:

@@ -22,8 +22,15 @@ function symlinks(d: DiskSpec): string[] {
 /** The `Disks` resource spec of one disk (snake_case keys, omitempty fields left out when empty). */
 export function diskSpec(d: DiskSpec): DataMap {
   const spec: DataMap = {
-    dev_path: `/dev/${d.name}`, size: d.sizeBytes, pretty_size: humanizeBytes(d.sizeBytes), io_size: 512, sector_size: 512,
-    readonly: false, cdrom: false, model: d.model, serial: d.serial,
+    dev_path: `/dev/${d.name}`,
+    size: d.sizeBytes,
+    pretty_size: humanizeBytes(d.sizeBytes),
+    io_size: 512,
+    sector_size: 512,
+    readonly: false,
+    cdrom: false,
+    model: d.model,
+    serial: d.serial,
   };
   if (d.wwn) spec.wwid = d.wwn;
   spec.sub_system = "/sys/class/block";
@@ -40,11 +47,16 @@ function sizeMatches(selector: string, size: number): boolean {
   const pow = "BKMGTPE".indexOf(unit[0]);
   const want = Number(m[2]) * Math.pow(unit.includes("I") ? 1024 : 1000, Math.max(0, pow));
   switch (m[1]) {
-    case ">=": return size >= want;
-    case "<=": return size <= want;
-    case ">": return size > want;
-    case "<": return size < want;
-    default: return Math.abs(size - want) / want < 0.1;
+    case ">=":
+      return size >= want;
+    case "<=":
+      return size <= want;
+    case ">":
+      return size > want;
+    case "<":
+      return size < want;
+    default:
+      return Math.abs(size - want) / want < 0.1;
   }
 }
 
@@ -65,13 +77,16 @@ export function installDisk(node: TalosNode, install: Data | undefined): DiskSpe
   if (typeof install.disk === "string" && install.disk) {
     return disks.find((d) => `/dev/${d.name}` === install.disk || symlinks(d).includes(install.disk as string)) ?? null;
   }
-  return isDataMap(install.diskSelector) ? disks.find((d) => selectorMatches(install.diskSelector as DataMap, d)) ?? null : null;
+  return isDataMap(install.diskSelector)
+    ? (disks.find((d) => selectorMatches(install.diskSelector as DataMap, d)) ?? null)
+    : null;
 }
 
 /** Runtime validation of the install target on metal (Talos `RuntimeValidate`); null when fine. */
 export function installDiskProblem(node: TalosNode, install: Data | undefined): string | null {
   if (!isDataMap(install)) return null;
   if (installDisk(node, install)) return null;
-  if (typeof install.disk === "string" && install.disk) return `specified install disk does not exist: ${JSON.stringify(install.disk)}`;
+  if (typeof install.disk === "string" && install.disk)
+    return `specified install disk does not exist: ${JSON.stringify(install.disk)}`;
   return isDataMap(install.diskSelector) ? "no disk found matching provided parameters" : null;
 }

@@ -28,13 +28,22 @@ function problems(items: string[]): string | null {
 
 function peer(self: TalosNode, ip: string): TalosNode | string {
   const n = self.host.nodeByAddress(ip);
-  if (!n || n.stopped || (n !== self && !n.machine.inboundAllowed("tcp", APID_PORT, self.ip ?? ""))) return dialError(`${ip}:${APID_PORT}`).message;
+  if (!n || n.stopped || (n !== self && !n.machine.inboundAllowed("tcp", APID_PORT, self.ip ?? "")))
+    return dialError(`${ip}:${APID_PORT}`).message;
   if (n.maintenance || n.cluster !== self.cluster) return "node is not configured for this cluster";
   return n;
 }
 
 const perNode = (f: (n: TalosNode) => string | null) => (self: TalosNode, ips: string[]) =>
-  problems(ips.map((ip) => { const n = peer(self, ip); const e = typeof n === "string" ? n : f(n); return e ? `${ip}: ${e}` : ""; }).filter(Boolean));
+  problems(
+    ips
+      .map((ip) => {
+        const n = peer(self, ip);
+        const e = typeof n === "string" ? n : f(n);
+        return e ? `${ip}: ${e}` : "";
+      })
+      .filter(Boolean),
+  );
 
 const ETCD_DOWN = 'service "etcd" not in expected state "Running": current state [Preparing] Running pre state';
 const OK = () => null;
@@ -42,16 +51,25 @@ const OK = () => null;
 const CHECKS: Check[] = [
   ["etcd to be healthy", (s, cps) => perNode((n) => (n.saved.etcd ? null : ETCD_DOWN))(s, cps)],
   ["etcd members to be consistent across nodes", OK],
-  ["etcd members to be control plane nodes", (s, cps) => {
-    const ips = s.cluster ? s.host.registry.etcdMembers(s.cluster).map((m) => m.ip ?? "") : [];
-    const ok = ips.every((ip) => cps.includes(ip)) && cps.every((ip) => ips.includes(ip));
-    return ok ? null : `etcd member ips ${goQuote(ips)} are not subset of control plane node ips ${goQuote(cps)}`;
-  }],
+  [
+    "etcd members to be control plane nodes",
+    (s, cps) => {
+      const ips = s.cluster ? s.host.registry.etcdMembers(s.cluster).map((m) => m.ip ?? "") : [];
+      const ok = ips.every((ip) => cps.includes(ip)) && cps.every((ip) => ips.includes(ip));
+      return ok ? null : `etcd member ips ${goQuote(ips)} are not subset of control plane node ips ${goQuote(cps)}`;
+    },
+  ],
   ["apid to be ready", (s, _c, all) => perNode(() => null)(s, all)],
   ["all nodes memory sizes", OK],
   ["all nodes disk sizes", OK],
   ["no diagnostics", OK],
-  ["kubelet to be healthy", (s, _c, all) => perNode((n) => (n.rebootPending ? 'service "kubelet" not in expected state "Running": current state [Finished]' : null))(s, all)],
+  [
+    "kubelet to be healthy",
+    (s, _c, all) =>
+      perNode((n) =>
+        n.rebootPending ? 'service "kubelet" not in expected state "Running": current state [Finished]' : null,
+      )(s, all),
+  ],
   ["all nodes to finish boot sequence", OK],
   ["all k8s nodes to report", OK],
   ["all control plane static pods to be running", OK],
@@ -76,7 +94,10 @@ function discovered(self: TalosNode): { cps: string[]; workers: string[] } {
 /** The handler. */
 export async function clusterHealth(self: TalosNode, payload: unknown): Promise<HealthReply> {
   const p = payload as HealthPayload;
-  const lists = p.controlPlaneNodes.length || p.workerNodes.length ? { cps: p.controlPlaneNodes, workers: p.workerNodes } : discovered(self);
+  const lists =
+    p.controlPlaneNodes.length || p.workerNodes.length
+      ? { cps: p.controlPlaneNodes, workers: p.workerNodes }
+      : discovered(self);
   const all = [...lists.cps, ...lists.workers];
   const lines = [`discovered nodes: ${goQuote(all)}`];
   const deadline = Date.now() + Math.max(50, p.waitTimeoutMs * self.host.world.timeScale);
@@ -84,11 +105,14 @@ export async function clusterHealth(self: TalosNode, payload: unknown): Promise<
     for (const [what, check] of CHECKS) {
       lines.push(`waiting for ${what}: ...`);
       let last = "";
-      await pollUntil(async () => {
-        const err = check(self, lists.cps, all);
-        if (err && err !== last) lines.push(`waiting for ${what}: ${(last = err)}`);
-        return err ? undefined : true;
-      }, { what, timeoutMs: Math.max(0, deadline - Date.now()), initialMs: 20, maxMs: 200 });
+      await pollUntil(
+        async () => {
+          const err = check(self, lists.cps, all);
+          if (err && err !== last) lines.push(`waiting for ${what}: ${(last = err)}`);
+          return err ? undefined : true;
+        },
+        { what, timeoutMs: Math.max(0, deadline - Date.now()), initialMs: 20, maxMs: 200 },
+      );
       lines.push(`waiting for ${what}: OK`);
     }
     return { lines };

@@ -12,7 +12,11 @@ export function hostnameOf(cfg: MachineConfig | null, machineId: string, ipv4: s
   if (doc && typeof doc.hostname === "string" && doc.hostname) return doc.hostname;
   const legacy = cfg ? at(cfg.v1alpha1 ?? undefined, "machine.network.hostname") : undefined;
   if (typeof legacy === "string" && legacy) return legacy;
-  const stable = doc ? doc.auto === "stable" : cfg ? at(cfg.v1alpha1 ?? undefined, "machine.features.stableHostname") === true : false;
+  const stable = doc
+    ? doc.auto === "stable"
+    : cfg
+      ? at(cfg.v1alpha1 ?? undefined, "machine.features.stableHostname") === true
+      : false;
   if (!stable && ipv4) return `talos-${ipv4.replace(/\./g, "-")}`;
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   const h = hash("stable-hostname", machineId);
@@ -25,7 +29,10 @@ export function nodeIdOf(machineId: string): string {
   const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   let n = BigInt("0x" + hash("node-id", machineId).toString("hex"));
   let out = "";
-  while (n > 0n) { out = alphabet[Number(n % 62n)] + out; n /= 62n; }
+  while (n > 0n) {
+    out = alphabet[Number(n % 62n)] + out;
+    n /= 62n;
+  }
   return out;
 }
 
@@ -45,7 +52,10 @@ export function newWgKeys(): WgKeys {
   const { privateKey, publicKey } = crypto.generateKeyPairSync("x25519");
   const d = privateKey.export({ format: "jwk" }).d as string;
   const x = publicKey.export({ format: "jwk" }).x as string;
-  return { privateKey: Buffer.from(d, "base64url").toString("base64"), publicKey: Buffer.from(x, "base64url").toString("base64") };
+  return {
+    privateKey: Buffer.from(d, "base64url").toString("base64"),
+    publicKey: Buffer.from(x, "base64url").toString("base64"),
+  };
 }
 
 function hex4(b: Buffer, i: number): string {

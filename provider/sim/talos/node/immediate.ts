@@ -3,8 +3,33 @@ import { unifiedDiff } from "../diff";
 import { MachineConfig } from "../config-docs";
 import { Data, DataMap, encodeDocs, isDataMap, parseDocs } from "../yaml";
 
-const MACHINE_IMMEDIATE = ["ca", "acceptedCAs", "time", "certSANs", "install", "network", "sysfs", "sysctls", "logging", "controlPlane", "kubelet", "kernel", "registries", "pods", "seccompProfiles", "nodeAnnotations", "nodeLabels", "nodeTaints"];
-const FEATURES_IMMEDIATE = ["kubernetesTalosAPIAccess", "kubePrism", "hostDNS", "imageCache", "nodeAddressSortAlgorithm"];
+const MACHINE_IMMEDIATE = [
+  "ca",
+  "acceptedCAs",
+  "time",
+  "certSANs",
+  "install",
+  "network",
+  "sysfs",
+  "sysctls",
+  "logging",
+  "controlPlane",
+  "kubelet",
+  "kernel",
+  "registries",
+  "pods",
+  "seccompProfiles",
+  "nodeAnnotations",
+  "nodeLabels",
+  "nodeTaints",
+];
+const FEATURES_IMMEDIATE = [
+  "kubernetesTalosAPIAccess",
+  "kubePrism",
+  "hostDNS",
+  "imageCache",
+  "nodeAddressSortAlgorithm",
+];
 
 /** The part of a v1alpha1 document whose change needs a reboot. */
 function rebootRelevant(doc: DataMap | null): string {
@@ -22,7 +47,12 @@ function rebootRelevant(doc: DataMap | null): string {
 
 function stableJson(v: Data): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
-  if (isDataMap(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== null && !(isDataMap(v[k]) && !Object.keys(v[k] as DataMap).length)).map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(",")}}`;
+  if (isDataMap(v))
+    return `{${Object.keys(v)
+      .sort()
+      .filter((k) => v[k] !== null && !(isDataMap(v[k]) && !Object.keys(v[k] as DataMap).length))
+      .map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v);
 }
 

@@ -14,7 +14,11 @@ function imageNotFound(image: string): string {
   return `failed to resolve reference ${JSON.stringify(image)}: ${image}: not found`;
 }
 
-interface Ref { host: string; repo: string; tag: string }
+interface Ref {
+  host: string;
+  repo: string;
+  tag: string;
+}
 
 /** Splits `host/repo:tag[@digest]` (no tag → `latest`, like a registry pull). */
 function parseImageRef(image: string): Ref {
@@ -23,7 +27,9 @@ function parseImageRef(image: string): Ref {
   const host = slash > 0 ? name.slice(0, slash) : "docker.io";
   const rest = slash > 0 ? name.slice(slash + 1) : name;
   const colon = rest.lastIndexOf(":");
-  return colon > 0 ? { host, repo: rest.slice(0, colon), tag: rest.slice(colon + 1) } : { host, repo: rest, tag: "latest" };
+  return colon > 0
+    ? { host, repo: rest.slice(0, colon), tag: rest.slice(colon + 1) }
+    : { host, repo: rest, tag: "latest" };
 }
 
 function factoryHosts(node: TalosNode): string[] {
@@ -38,12 +44,15 @@ function versionServed(node: TalosNode, ref: Ref): boolean {
 /** Null when the node could pull `image`, else the registry's error text. */
 export function installerProblem(node: TalosNode, image: string): string | null {
   const ref = parseImageRef(image);
-  if (ref.host === "ghcr.io") return ref.repo === "siderolabs/installer" && knownRelease(ref.tag) ? null : imageNotFound(image);
+  if (ref.host === "ghcr.io")
+    return ref.repo === "siderolabs/installer" && knownRelease(ref.tag) ? null : imageNotFound(image);
   if (!factoryHosts(node).includes(ref.host)) return null;
   const m = /^(?:[a-z0-9]+-)?installer\/([^/]+)$/.exec(ref.repo);
   if (!m || !versionServed(node, ref)) return imageNotFound(image);
   const schematic = m[1];
-  const known = schematic === VANILLA_SCHEMATIC_ID || schematic === node.boot.image.schematic
-    || schematicKnown(node.host.world, schematic, ref.host === "factory.talos.dev" ? undefined : ref.host);
+  const known =
+    schematic === VANILLA_SCHEMATIC_ID ||
+    schematic === node.boot.image.schematic ||
+    schematicKnown(node.host.world, schematic, ref.host === "factory.talos.dev" ? undefined : ref.host);
   return known ? null : imageNotFound(image);
 }

@@ -24,15 +24,19 @@ const plain = (v: TalosVersion) => `${v.major}.${v.minor}.${v.patch}`;
 /** SupportedWith's texts for one image reference (the tag after the last `:v`), null when supported. */
 function imageProblem(ref: string, talos: TalosVersion): string | null {
   const idx = ref.lastIndexOf(":v");
-  if (idx < 0) return `failed to parse Kubernetes version from image reference ${JSON.stringify(ref)}: invalid image reference: ${JSON.stringify(ref)}`;
+  if (idx < 0)
+    return `failed to parse Kubernetes version from image reference ${JSON.stringify(ref)}: invalid image reference: ${JSON.stringify(ref)}`;
   const text = ref.slice(idx + 2).split("@")[0];
   const k = triple(text);
   const b = minorBounds(talos.minor);
-  if (!k) return `failed to parse Kubernetes version from image reference ${JSON.stringify(ref)}: Invalid character(s) found in major number ${JSON.stringify(text)}`;
+  if (!k)
+    return `failed to parse Kubernetes version from image reference ${JSON.stringify(ref)}: Invalid character(s) found in major number ${JSON.stringify(text)}`;
   if (!b || talos.major !== 1) return `compatibility with version ${plain(talos)} is not supported`;
   const shown = `${k[0]}.${k[1]}.${k[2]}`;
-  if (cmp(k, triple(b.minKubernetes)!) < 0) return `version of Kubernetes ${shown} is too old to be used with Talos ${plain(talos)}`;
-  if (cmp(k, triple(b.maxKubernetes)!) >= 0) return `version of Kubernetes ${shown} is too new to be used with Talos ${plain(talos)}`;
+  if (cmp(k, triple(b.minKubernetes)!) < 0)
+    return `version of Kubernetes ${shown} is too old to be used with Talos ${plain(talos)}`;
+  if (cmp(k, triple(b.maxKubernetes)!) >= 0)
+    return `version of Kubernetes ${shown} is too new to be used with Talos ${plain(talos)}`;
   return null;
 }
 
@@ -45,7 +49,11 @@ export function kubernetesImageProblems(cfg: MachineConfig, talos: TalosVersion)
   const images: [string, string][] = [["kubelet", "machine.kubelet.image"]];
   const type = at(cfg.v1alpha1, "machine.type");
   if ((type === "controlplane" || type === "init") && at(cfg.v1alpha1, "cluster") !== undefined) {
-    images.push(["kube-apiserver", "cluster.apiServer.image"], ["kube-controller-manager", "cluster.controllerManager.image"], ["kube-scheduler", "cluster.scheduler.image"]);
+    images.push(
+      ["kube-apiserver", "cluster.apiServer.image"],
+      ["kube-controller-manager", "cluster.controllerManager.image"],
+      ["kube-scheduler", "cluster.scheduler.image"],
+    );
   }
   const out: string[] = [];
   for (const [name, path] of images) {
@@ -62,7 +70,9 @@ export function upgradeProblem(host: TalosVersion, targetTag: string): string | 
   const b = target && target.major === 1 ? minorBounds(target.minor) : undefined;
   if (!target || !b) return `upgrades to version ${targetTag.replace(/^v/, "")} are not supported`;
   const h: Triple = [host.major, host.minor, host.patch];
-  if (cmp(h, triple(b.minHostUpgrade)!) < 0) return `host version ${plain(host)} is too old to upgrade to Talos ${plain(target)}`;
-  if (cmp(h, triple(b.maxHostDowngrade)!) >= 0) return `host version ${plain(host)} is too new to downgrade to Talos ${plain(target)}`;
+  if (cmp(h, triple(b.minHostUpgrade)!) < 0)
+    return `host version ${plain(host)} is too old to upgrade to Talos ${plain(target)}`;
+  if (cmp(h, triple(b.maxHostDowngrade)!) >= 0)
+    return `host version ${plain(host)} is too new to downgrade to Talos ${plain(target)}`;
   return null;
 }

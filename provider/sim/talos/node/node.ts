@@ -3,7 +3,14 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { SimMachine, SimWorld, TalosBoot } from "../../types";
-import { MachineConfig, clusterIdentity, discoveryEnabled, kubespanEnabled, loadConfig, machineType } from "../config-docs";
+import {
+  MachineConfig,
+  clusterIdentity,
+  discoveryEnabled,
+  kubespanEnabled,
+  loadConfig,
+  machineType,
+} from "../config-docs";
 import { newCA } from "../pki/cert";
 import { TalosVersion, parseVersion } from "../versions";
 import { hostnameOf, memberIdOf, newWgKeys, nodeIdOf } from "./identity";
@@ -47,20 +54,27 @@ export class TalosNode {
   shutdown?: () => Promise<void>;
   readonly logs: string[] = [];
 
-  constructor(readonly host: NodeHost, readonly machine: SimMachine, readonly boot: TalosBoot) {
+  constructor(
+    readonly host: NodeHost,
+    readonly machine: SimMachine,
+    readonly boot: TalosBoot,
+  ) {
     this.stateFile = new NodeStateFile(host.world.stateDir, machine.id);
     this.persistent = boot.config;
     if (boot.config === null) this.stateFile.wipe();
     const up = this.stateFile.read().upgrade;
     const upgraded = up !== undefined && up.fromImageVersion === boot.image.version;
     this.hangArmed = upgraded && up.hang === true;
-    this.version = parseVersion(upgraded ? up.version : boot.image.version) ?? (parseVersion("v1.13.9") as TalosVersion);
+    this.version =
+      parseVersion(upgraded ? up.version : boot.image.version) ?? (parseVersion("v1.13.9") as TalosVersion);
     if (boot.config !== null) this.loadActive(boot.config);
     this.record("boot");
   }
 
   /** True while the hangAfterUpgrade fault holds: the node runs but its API accepts no connection. */
-  get hung(): boolean { return this.hangArmed && this.host.faults.hangAfterUpgrade.has(this.machine.id); }
+  get hung(): boolean {
+    return this.hangArmed && this.host.faults.hangAfterUpgrade.has(this.machine.id);
+  }
 
   /** Appends a journal entry (version: the running one unless given). */
   record(event: JournalEntry["event"], version = this.version.tag): void {
@@ -71,26 +85,45 @@ export class TalosNode {
     try {
       this.active = loadConfig(text);
     } catch (e) {
-      this.log(`failed to load config from ${this.boot.configSource}: ${(e as Error).message}; staying in maintenance mode`);
+      this.log(
+        `failed to load config from ${this.boot.configSource}: ${(e as Error).message}; staying in maintenance mode`,
+      );
     }
   }
 
   /** Loopback IPv4 the API listens on. */
-  get ip(): string | null { return this.machine.spec.ipv4; }
+  get ip(): string | null {
+    return this.machine.spec.ipv4;
+  }
   /** Runtime mode of the platform (hcloud → cloud). */
-  get mode(): "metal" | "cloud" { return this.boot.image.platform === "hcloud" ? "cloud" : "metal"; }
+  get mode(): "metal" | "cloud" {
+    return this.boot.image.platform === "hcloud" ? "cloud" : "metal";
+  }
   /** True while the node has no config. */
-  get maintenance(): boolean { return this.active === null; }
+  get maintenance(): boolean {
+    return this.active === null;
+  }
   /** `machine.type` of the active config ("" in maintenance). */
-  get type(): string { return this.active ? machineType(this.active) : ""; }
+  get type(): string {
+    return this.active ? machineType(this.active) : "";
+  }
   /** Control plane (or legacy init) node. */
-  get controlPlane(): boolean { return this.type === "controlplane" || this.type === "init"; }
+  get controlPlane(): boolean {
+    return this.type === "controlplane" || this.type === "init";
+  }
   /** Discovery/etcd key of the node's cluster, null without cluster identity. */
-  get cluster(): string | null { const id = this.active && clusterIdentity(this.active); return id ? clusterKey(id) : null; }
+  get cluster(): string | null {
+    const id = this.active && clusterIdentity(this.active);
+    return id ? clusterKey(id) : null;
+  }
   /** Current hostname. */
-  get hostname(): string { return hostnameOf(this.active, this.machine.id, this.ip); }
+  get hostname(): string {
+    return hostnameOf(this.active, this.machine.id, this.ip);
+  }
   /** Persisted extra state. */
-  get saved(): PersistedState { return this.stateFile.read(); }
+  get saved(): PersistedState {
+    return this.stateFile.read();
+  }
 
   /** Appends a console line (memory + `<stateDir>/talos/<id>.log`). */
   log(line: string): void {
@@ -102,7 +135,10 @@ export class TalosNode {
 
   /** Makes `text` the active config (and optionally the persisted one), then refreshes registrations. */
   async activate(text: string, persist: boolean): Promise<void> {
-    if (persist) { await this.boot.writeState(text); this.persistent = text; }
+    if (persist) {
+      await this.boot.writeState(text);
+      this.persistent = text;
+    }
     this.active = loadConfig(text);
     this.configVersion++;
     this.configUpdated = Date.now();
@@ -122,23 +158,41 @@ export class TalosNode {
     if (!this.active || !key || this.stopped) return;
     if (kubespanEnabled(this.active) && !this.saved.kubespan) this.stateFile.update({ kubespan: newWgKeys() });
     const etcd = this.saved.etcd;
-    if (this.controlPlane && !etcd && reg.etcdMembers(key).length) this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
+    if (this.controlPlane && !etcd && reg.etcdMembers(key).length)
+      this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
     const now = this.saved.etcd;
-    if (this.controlPlane && now && !now.removed) reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname: this.hostname, ip: this.ip });
+    if (this.controlPlane && now && !now.removed)
+      reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname: this.hostname, ip: this.ip });
     if (discoveryEnabled(this.active)) reg.publish(key, this.affiliate());
   }
 
   private affiliate() {
     const ks = kubespanEnabled(this.active as MachineConfig) ? this.saved.kubespan : undefined;
     return {
-      machineId: this.machine.id, nodeId: nodeIdOf(this.machine.id), hostname: this.hostname, ip: this.ip,
-      addresses: this.ip ? [this.ip] : [], machineType: this.type, operatingSystem: `Talos (${this.version.tag})`,
-      kubespan: ks ? { publicKey: ks.publicKey, address: addressOf(this.active as MachineConfig, this.machine.spec.nics[0]?.mac)?.address ?? "" } : undefined, stoppedAt: null,
+      machineId: this.machine.id,
+      nodeId: nodeIdOf(this.machine.id),
+      hostname: this.hostname,
+      ip: this.ip,
+      addresses: this.ip ? [this.ip] : [],
+      machineType: this.type,
+      operatingSystem: `Talos (${this.version.tag})`,
+      kubespan: ks
+        ? {
+            publicKey: ks.publicKey,
+            address: addressOf(this.active as MachineConfig, this.machine.spec.nics[0]?.mac)?.address ?? "",
+          }
+        : undefined,
+      stoppedAt: null,
     };
   }
 
   /** Reboots after the current response is out (apply with reboot, upgrade, reset --reboot). */
-  scheduleReboot(why: string, powerOff = false, event: "reboot" | "upgrade" | "reset" = "reboot", version = this.version.tag): void {
+  scheduleReboot(
+    why: string,
+    powerOff = false,
+    event: "reboot" | "upgrade" | "reset" = "reboot",
+    version = this.version.tag,
+  ): void {
     this.rebootPending = true;
     this.record(event, version);
     this.log(`${powerOff ? "powering off" : "rebooting"}: ${why}`);

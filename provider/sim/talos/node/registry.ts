@@ -53,12 +53,17 @@ export class ClusterRegistry {
 
   /** Marks a machine's affiliates as stopped (they expire after the TTL). */
   stopped(machineId: string, now = Date.now()): void {
-    for (const m of this.affiliates.values()) { const a = m.get(machineId); if (a) a.stoppedAt = now; }
+    for (const m of this.affiliates.values()) {
+      const a = m.get(machineId);
+      if (a) a.stoppedAt = now;
+    }
   }
 
   /** Live (not expired) affiliates of a cluster. */
   list(key: string, now = Date.now()): Affiliate[] {
-    return [...(this.affiliates.get(key)?.values() ?? [])].filter((a) => a.stoppedAt === null || now - a.stoppedAt < this.ttlMs);
+    return [...(this.affiliates.get(key)?.values() ?? [])].filter(
+      (a) => a.stoppedAt === null || now - a.stoppedAt < this.ttlMs,
+    );
   }
 
   /** Adds an etcd member. */

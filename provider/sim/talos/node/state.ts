@@ -13,7 +13,12 @@ export interface PersistedState {
   etcd?: { bootstrapped: boolean; memberId: string; removed?: boolean };
   kubespan?: WgKeys;
   /** Set by `upgrade`: which image version was on disk when it ran, and what it upgraded to. */
-  upgrade?: { fromImageVersion: string; version: string; image: string; /** The hangAfterUpgrade fault was armed when it ran. */ hang?: boolean };
+  upgrade?: {
+    fromImageVersion: string;
+    version: string;
+    image: string;
+    /** The hangAfterUpgrade fault was armed when it ran. */ hang?: boolean;
+  };
 }
 
 /** File-backed state of one machine. */

@@ -29,21 +29,31 @@ export async function imagePull(node: TalosNode, payload: unknown): Promise<Reco
 function etcdProblem(node: TalosNode, preserve: boolean): string | null {
   const members = node.cluster ? node.host.registry.etcdMembers(node.cluster) : [];
   if (!members.length) return null;
-  if (!preserve && members.length === 1) return "only 1 etcd member found; assuming this is not an HA setup and refusing to upgrade; if this is a single-node cluster, use --preserve to upgrade";
+  if (!preserve && members.length === 1)
+    return "only 1 etcd member found; assuming this is not an HA setup and refusing to upgrade; if this is a single-node cluster, use --preserve to upgrade";
   if (members.length === 2) return "etcd member count(2) is insufficient to maintain quorum if upgrade commences";
   const down = members.find((m) => {
     const n = node.host.running().find((r) => r.machine.id === m.machineId);
     return !n || n.rebootPending || n.hung;
   });
-  return down ? `etcd member ${down.memberId.padStart(16, "0")} is not healthy; all members must be healthy to perform an upgrade: context deadline exceeded` : null;
+  return down
+    ? `etcd member ${down.memberId.padStart(16, "0")} is not healthy; all members must be healthy to perform an upgrade: context deadline exceeded`
+    : null;
 }
 
 function validate(node: TalosNode, p: UpgradePayload): string {
   if (node.maintenance) throw new GrpcError("FailedPrecondition", "Talos is not installed");
   const problem = installerProblem(node, p.image);
-  if (problem) throw p.api === "lifecycle" ? new GrpcError("NotFound", problem) : new GrpcError("Unknown", `error validating installer image ${JSON.stringify(p.image)}: ${problem}`);
+  if (problem)
+    throw p.api === "lifecycle"
+      ? new GrpcError("NotFound", problem)
+      : new GrpcError("Unknown", `error validating installer image ${JSON.stringify(p.image)}: ${problem}`);
   const to = parseVersion(/:(v\d+\.\d+\.\d+[^@]*)(@.*)?$/.exec(p.image)?.[1] ?? "");
-  if (!to) throw new GrpcError("Unknown", `error validating installer image ${JSON.stringify(p.image)}: image tag is not a Talos version`);
+  if (!to)
+    throw new GrpcError(
+      "Unknown",
+      `error validating installer image ${JSON.stringify(p.image)}: image tag is not a Talos version`,
+    );
   if (node.rebootPending) throw new GrpcError("FailedPrecondition", "failed to acquire upgrade mutex: locked");
   const etcd = p.api !== "lifecycle" && node.controlPlane && !p.force ? etcdProblem(node, p.preserve === true) : null;
   if (etcd) throw new GrpcError("Unknown", `error validating etcd for upgrade: ${etcd}`);
@@ -55,7 +65,10 @@ function validate(node: TalosNode, p: UpgradePayload): string {
 }
 
 /** Upgrade: validates, records the upgrade (armed with the hang fault if set), reboots on the legacy path. */
-export async function upgrade(node: TalosNode, payload: unknown): Promise<{ bootId: string; from: string; to: string }> {
+export async function upgrade(
+  node: TalosNode,
+  payload: unknown,
+): Promise<{ bootId: string; from: string; to: string }> {
   const p = payload as UpgradePayload;
   const to = validate(node, p);
   const hang = node.host.faults.hangAfterUpgrade.has(node.machine.id);

@@ -48,7 +48,9 @@ export function generateKey(kind: KeyKind): crypto.KeyPairKeyObjectResult {
 export function keyToPem(key: crypto.KeyObject): string {
   if (key.asymmetricKeyType === "ed25519") {
     const pem = key.export({ type: "pkcs8", format: "pem" }).toString();
-    return pem.replace(/ PRIVATE KEY-----/g, ` ${ED25519_LABEL}-----`).replace(/(BEGIN|END) ED25519 ED25519/g, "$1 ED25519");
+    return pem
+      .replace(/ PRIVATE KEY-----/g, ` ${ED25519_LABEL}-----`)
+      .replace(/(BEGIN|END) ED25519 ED25519/g, "$1 ED25519");
   }
   const type = key.asymmetricKeyType === "ec" ? "sec1" : "pkcs1";
   return key.export({ type, format: "pem" }).toString();
@@ -73,7 +75,9 @@ function sigAlg(key: crypto.KeyObject): { alg: Buffer; digest: string | null } {
 }
 
 function ext(id: string, critical: boolean, value: Buffer): Buffer {
-  return critical ? der.seq(der.oid(id), der.bool(true), der.octetString(value)) : der.seq(der.oid(id), der.octetString(value));
+  return critical
+    ? der.seq(der.oid(id), der.bool(true), der.octetString(value))
+    : der.seq(der.oid(id), der.octetString(value));
 }
 
 function extensions(req: CertRequest, spki: Buffer, issuerKeyId: Buffer | null): Buffer {
@@ -106,7 +110,11 @@ function ipv6Bytes(ip: string): Buffer {
 }
 
 /** Creates a certificate signed by `issuer` (self-signed when absent); returns PEM. */
-export function createCertificate(req: CertRequest, issuer?: { cert: crypto.X509Certificate; key: crypto.KeyObject }, signingKey?: crypto.KeyObject): string {
+export function createCertificate(
+  req: CertRequest,
+  issuer?: { cert: crypto.X509Certificate; key: crypto.KeyObject },
+  signingKey?: crypto.KeyObject,
+): string {
   const key = issuer?.key ?? signingKey;
   if (!key) throw new Error("createCertificate: a signing key is required for a self-signed certificate");
   const spki = req.publicKey.export({ type: "spki", format: "der" });
@@ -125,7 +133,10 @@ export function createCertificate(req: CertRequest, issuer?: { cert: crypto.X509
   );
   const signature = crypto.sign(digest, tbs, key);
   const certDer = der.seq(tbs, alg, der.bitString(signature));
-  const b64 = certDer.toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const b64 = certDer
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -153,7 +164,10 @@ export function parseSubject(text: string): Subject {
 
 function subjectKeyId(cert: crypto.X509Certificate): Buffer {
   // Key id = SHA-1 of the whole SPKI (RFC 7093 §2 method); only has to be consistent here.
-  return crypto.createHash("sha1").update(cert.publicKey.export({ type: "spki", format: "der" })).digest();
+  return crypto
+    .createHash("sha1")
+    .update(cert.publicKey.export({ type: "spki", format: "der" }))
+    .digest();
 }
 
 /** A new self-signed CA (10 years) of the given key kind. */

@@ -12,15 +12,43 @@ export function session(ctx: RunContext) {
 }
 
 /** `reboot`/`reset`/`upgrade` on the nodes: plain call without `--wait`, else the action tracker (one-to-one calls, raw node errors). */
-export async function action(ctx: RunContext, method: string, payload: unknown, prefix: string, expect: "reboot" | "down"): Promise<void> {
+export async function action(
+  ctx: RunContext,
+  method: string,
+  payload: unknown,
+  prefix: string,
+  expect: "reboot" | "down",
+): Promise<void> {
   const s = session(ctx);
-  if (!ctx.flags.values.wait) { await callAll(s.client, method, payload, s.nodes, prefix); return; }
-  await track(ctx, s.nodes ?? [], expect, async (node) => ((await callNode(s.client, method, payload, node)) as { bootId: string }).bootId);
+  if (!ctx.flags.values.wait) {
+    await callAll(s.client, method, payload, s.nodes, prefix);
+    return;
+  }
+  await track(
+    ctx,
+    s.nodes ?? [],
+    expect,
+    async (node) => ((await callNode(s.client, method, payload, node)) as { bootId: string }).bootId,
+  );
 }
 
 /** The tracker flags of reboot/reset/upgrade. */
 export const WAIT: FlagDef[] = [
-  { name: "wait", type: "bool", def: true, usage: "wait for the operation to complete, tracking its progress. always set to true when --debug is set" },
-  { name: "debug", type: "bool", usage: "debug operation from kernel logs. --wait is set to true when this flag is set" },
-  { name: "timeout", type: "duration", def: 30 * 60000, usage: "time to wait for the operation is complete if --debug or --wait is set" },
+  {
+    name: "wait",
+    type: "bool",
+    def: true,
+    usage: "wait for the operation to complete, tracking its progress. always set to true when --debug is set",
+  },
+  {
+    name: "debug",
+    type: "bool",
+    usage: "debug operation from kernel logs. --wait is set to true when this flag is set",
+  },
+  {
+    name: "timeout",
+    type: "duration",
+    def: 30 * 60000,
+    usage: "time to wait for the operation is complete if --debug or --wait is set",
+  },
 ];

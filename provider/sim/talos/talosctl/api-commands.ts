@@ -10,5 +10,12 @@ import { versionCommand } from "./cmd-version";
 
 /** Talos-API commands (they receive the global flags). */
 export function apiCommands(client: TalosVersion): Command[] {
-  return [applyCommand(client), ...clusterCommands, getCommand, ...lifecycleCommands(client), upgradeK8sCommand(client), versionCommand];
+  return [
+    applyCommand(client),
+    ...clusterCommands,
+    getCommand,
+    ...lifecycleCommands(client),
+    upgradeK8sCommand(client),
+    versionCommand,
+  ];
 }

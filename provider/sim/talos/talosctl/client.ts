@@ -1,7 +1,17 @@
 /** The stand-in's Talos API client: endpoint dialing, simulated TLS checks, request signing. */
 import * as crypto from "crypto";
 import * as http from "http";
-import { ApiRequest, ApiResponse, GrpcError, HDR_CERT, HDR_SIG, Handshake, dialError, signRequest, spkiFingerprint } from "../api";
+import {
+  ApiRequest,
+  ApiResponse,
+  GrpcError,
+  HDR_CERT,
+  HDR_SIG,
+  Handshake,
+  dialError,
+  signRequest,
+  spkiFingerprint,
+} from "../api";
 
 /** Client credentials from a talosconfig context (PEM text). */
 export interface Credentials {
@@ -29,20 +39,44 @@ const DIAL_REASONS: Record<string, string> = {
   ECONNRESET: "read: connection reset by peer",
 };
 
-function httpCall(endpoint: string, method: "GET" | "POST", urlPath: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
+function httpCall(
+  endpoint: string,
+  method: "GET" | "POST",
+  urlPath: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string> {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(endpoint);
   const host = m?.[1] ?? endpoint;
   const port = Number(m?.[2] ?? 50000);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host, port, method, path: urlPath, agent: false, headers: { "content-type": "application/json", ...headers }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      {
+        host,
+        port,
+        method,
+        path: urlPath,
+        agent: false,
+        headers: { "content-type": "application/json", ...headers },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEDOUT" })));
     req.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOTFOUND") return reject(new GrpcError("Unavailable", `connection error: desc = "transport: Error while dialing: dial tcp: lookup ${host}: no such host"`));
+      if (e.code === "ENOTFOUND")
+        return reject(
+          new GrpcError(
+            "Unavailable",
+            `connection error: desc = "transport: Error while dialing: dial tcp: lookup ${host}: no such host"`,
+          ),
+        );
       reject(dialError(endpoint, DIAL_REASONS[e.code ?? ""] ?? e.message));
     });
     req.end(body);
@@ -53,7 +87,8 @@ function der(pem: string): Buffer {
   return new crypto.X509Certificate(pem).raw;
 }
 
-const HANDSHAKE_FAILED = (why: string) => new GrpcError("Unavailable", `connection error: desc = "transport: authentication handshake failed: ${why}"`);
+const HANDSHAKE_FAILED = (why: string) =>
+  new GrpcError("Unavailable", `connection error: desc = "transport: authentication handshake failed: ${why}"`);
 
 /** A connection to the first endpoint that answers the handshake and passes TLS verification. */
 export class ApiClient {
@@ -62,7 +97,8 @@ export class ApiClient {
 
   private verify(hs: Handshake): void {
     if (this.o.insecure) {
-      if (this.o.fingerprints?.length && !this.o.fingerprints.includes(spkiFingerprint(hs.cert))) throw HANDSHAKE_FAILED("tls: failed to verify certificate: certificate fingerprint mismatch");
+      if (this.o.fingerprints?.length && !this.o.fingerprints.includes(spkiFingerprint(hs.cert)))
+        throw HANDSHAKE_FAILED("tls: failed to verify certificate: certificate fingerprint mismatch");
       return;
     }
     if (hs.mode !== "configured" || !hs.ca || !this.o.creds || !der(hs.ca).equals(der(this.o.creds.ca))) {
@@ -92,7 +128,12 @@ export class ApiClient {
   }
 
   /** One call; `target` chooses one-to-many (`nodes`) or one-to-one (`node`) proxying. */
-  async call(method: string, payload: unknown, target: { nodes?: string[]; node?: string } = {}, timeoutMs = 60000): Promise<ApiResponse> {
+  async call(
+    method: string,
+    payload: unknown,
+    target: { nodes?: string[]; node?: string } = {},
+    timeoutMs = 60000,
+  ): Promise<ApiResponse> {
     if (!this.endpoint) await this.connect();
     const req: ApiRequest = { ...target, payload, ts: Date.now() };
     const body = JSON.stringify(req);
@@ -101,6 +142,8 @@ export class ApiClient {
       headers[HDR_CERT] = Buffer.from(this.o.creds.crt).toString("base64");
       headers[HDR_SIG] = signRequest(method, body, this.o.creds.key);
     }
-    return JSON.parse(await httpCall(this.endpoint as string, "POST", `/rpc/${method}`, body, headers, timeoutMs)) as ApiResponse;
+    return JSON.parse(
+      await httpCall(this.endpoint as string, "POST", `/rpc/${method}`, body, headers, timeoutMs),
+    ) as ApiResponse;
   }
 }

@@ -22,7 +22,9 @@ function readConfig(ctx: RunContext): string {
   try {
     data = readFileGo(path.resolve(ctx.cwd, file)).toString();
   } catch (e) {
-    throw new Error(`failed to read configuration from ${JSON.stringify(file)}: ${(e as Error).message.replace(path.resolve(ctx.cwd, file), file)}`);
+    throw new Error(
+      `failed to read configuration from ${JSON.stringify(file)}: ${(e as Error).message.replace(path.resolve(ctx.cwd, file), file)}`,
+    );
   }
   if (!data.length) throw new Error("no configuration data read");
   const patches = f["config-patch"] as string[];
@@ -32,7 +34,10 @@ function readConfig(ctx: RunContext): string {
 function fingerprints(ctx: RunContext): string[] {
   return (ctx.flags.values["cert-fingerprint"] as string[]).map((fp) => {
     const raw = Buffer.from(fp, "base64");
-    if (raw.length !== 32 || raw.toString("base64") !== fp) throw new Error(`error parsing certificate fingerprint ${JSON.stringify(fp)}: illegal base64 data at input byte 0`);
+    if (raw.length !== 32 || raw.toString("base64") !== fp)
+      throw new Error(
+        `error parsing certificate fingerprint ${JSON.stringify(fp)}: illegal base64 data at input byte 0`,
+      );
     return fp;
   });
 }
@@ -44,7 +49,10 @@ async function run(ctx: RunContext): Promise<void> {
   const prefix = "error applying new configuration: ";
   const replies = f.insecure
     ? await callAll(maintenanceClient(ctx, fingerprints(ctx)), "ApplyConfiguration", payload, undefined, prefix)
-    : await (async () => { const s = secureSession(ctx); return callAll(s.client, "ApplyConfiguration", payload, s.nodes, prefix); })();
+    : await (async () => {
+        const s = secureSession(ctx);
+        return callAll(s.client, "ApplyConfiguration", payload, s.nodes, prefix);
+      })();
   for (const r of replies) {
     const reply = r.data as ApplyReply;
     for (const w of reply.warnings) ctx.io.err(`WARNING: ${w}\n`);
@@ -62,12 +70,39 @@ export function applyCommand(client: { minor: number; major: number; patch: numb
     args: checkArgs,
     flags: [
       { name: "file", short: "f", type: "string", usage: "the filename of the updated configuration" },
-      { name: "insecure", short: "i", type: "bool", usage: "apply the config using the insecure (encrypted with no auth) maintenance service" },
-      { name: "mode", short: "m", type: "choice", choices: modes, typeName: "mode", def: "auto", usage: `apply config mode (possible options are: ${modes.join(", ")})` },
+      {
+        name: "insecure",
+        short: "i",
+        type: "bool",
+        usage: "apply the config using the insecure (encrypted with no auth) maintenance service",
+      },
+      {
+        name: "mode",
+        short: "m",
+        type: "choice",
+        choices: modes,
+        typeName: "mode",
+        def: "auto",
+        usage: `apply config mode (possible options are: ${modes.join(", ")})`,
+      },
       { name: "dry-run", type: "bool", usage: "check how the config change will be applied in dry-run mode" },
-      { name: "timeout", type: "duration", def: 60000, usage: "the config will be rolled back after specified timeout (if try mode is selected)" },
-      { name: "cert-fingerprint", type: "strings", usage: "list of server certificate fingeprints to accept (defaults to no check)" },
-      { name: "config-patch", short: "p", type: "stringArray", usage: "the list of config patches to apply to the local config file before sending it to the node" },
+      {
+        name: "timeout",
+        type: "duration",
+        def: 60000,
+        usage: "the config will be rolled back after specified timeout (if try mode is selected)",
+      },
+      {
+        name: "cert-fingerprint",
+        type: "strings",
+        usage: "list of server certificate fingeprints to accept (defaults to no check)",
+      },
+      {
+        name: "config-patch",
+        short: "p",
+        type: "stringArray",
+        usage: "the list of config patches to apply to the local config file before sending it to the node",
+      },
     ],
     run,
   };

@@ -14,10 +14,15 @@ import { PatchLoadError, applyPatches, loadPatches } from "./patches";
 
 const TYPES = ["controlplane", "worker", "talosconfig"] as const;
 type OutputType = (typeof TYPES)[number];
-const FILE_NAMES: Record<OutputType, string> = { controlplane: "controlplane.yaml", worker: "worker.yaml", talosconfig: "talosconfig" };
+const FILE_NAMES: Record<OutputType, string> = {
+  controlplane: "controlplane.yaml",
+  worker: "worker.yaml",
+  talosconfig: "talosconfig",
+};
 
 function outputTypes(raw: string[]): OutputType[] {
-  for (const t of raw) if (!(TYPES as readonly string[]).includes(t)) throw new Error(`invalid output type: ${JSON.stringify(t)}`);
+  for (const t of raw)
+    if (!(TYPES as readonly string[]).includes(t)) throw new Error(`invalid output type: ${JSON.stringify(t)}`);
   if (!raw.length) throw new Error("at least one output type must be specified");
   return TYPES.filter((t) => raw.includes(t));
 }
@@ -29,7 +34,9 @@ function loadBundle(ctx: RunContext, contract: GenInput["contract"]): SecretsBun
   try {
     bundle = parseSecrets(readFileGo(path.resolve(ctx.cwd, file)));
   } catch (e) {
-    throw new Error(`failed to load secrets bundle: ${(e as Error).message.replace(path.resolve(ctx.cwd, file), file)}`);
+    throw new Error(
+      `failed to load secrets bundle: ${(e as Error).message.replace(path.resolve(ctx.cwd, file), file)}`,
+    );
   }
   const problems = ctx.client.minor >= 11 ? validateSecrets(bundle) : [];
   if (problems.length) throw new Error(`failed to validate secrets bundle: ${multierror(problems)}`);
@@ -67,13 +74,19 @@ function patched(ctx: RunContext, outputs: Record<OutputType, string>): Record<O
   const f = ctx.flags.values;
   let common: string[], cp: string[], worker: string[];
   try {
-    [common, cp, worker] = ["config-patch", "config-patch-control-plane", "config-patch-worker"].map((k) => loadPatches(f[k] as string[]));
+    [common, cp, worker] = ["config-patch", "config-patch-control-plane", "config-patch-worker"].map((k) =>
+      loadPatches(f[k] as string[]),
+    );
   } catch (e) {
     const msg = e instanceof PatchLoadError ? e.message : (e as Error).message;
     throw new Error(`failed to generate config bundle: error parsing config JSON patch: ${msg}`);
   }
   try {
-    return { ...outputs, controlplane: applyPatches(outputs.controlplane, [...common, ...cp]), worker: applyPatches(outputs.worker, [...common, ...worker]) };
+    return {
+      ...outputs,
+      controlplane: applyPatches(outputs.controlplane, [...common, ...cp]),
+      worker: applyPatches(outputs.worker, [...common, ...worker]),
+    };
   } catch (e) {
     throw new Error(`failed to generate config bundle: error patching configs: ${(e as Error).message}`);
   }
@@ -86,7 +99,8 @@ function destinations(ctx: RunContext, types: OutputType[]): Record<string, stri
   if (out && dir) throw new Error("can't use both output-dir and output");
   if (out === "-" && types.length > 1) throw new Error("can't use multiple output types with stdout");
   const dest: Record<string, string> = {};
-  for (const t of types) dest[t] = out && !dir && types.length === 1 ? out : path.join(dir || out || ctx.cwd, FILE_NAMES[t]);
+  for (const t of types)
+    dest[t] = out && !dir && types.length === 1 ? out : path.join(dir || out || ctx.cwd, FILE_NAMES[t]);
   return dest;
 }
 
@@ -101,13 +115,24 @@ async function run(ctx: RunContext): Promise<void> {
   ctx.io.err("generating PKI and tokens\n");
   const outputs = patched(ctx, generateBundle(input, ctx.client));
   for (const t of types) {
-    const text = t === "talosconfig" ? outputs.talosconfig : withComments(outputs[t], f["with-docs"] as boolean, f["with-examples"] as boolean);
-    const content = f.persist === false && t !== "talosconfig" ? text.replace(/^persist: true$/m, "persist: false") : text;
-    if (dest[t] === "-") { ctx.io.out(content); continue; }
+    const text =
+      t === "talosconfig"
+        ? outputs.talosconfig
+        : withComments(outputs[t], f["with-docs"] as boolean, f["with-examples"] as boolean);
+    const content =
+      f.persist === false && t !== "talosconfig" ? text.replace(/^persist: true$/m, "persist: false") : text;
+    if (dest[t] === "-") {
+      ctx.io.out(content);
+      continue;
+    }
     const abs = path.resolve(ctx.cwd, dest[t]);
     checkOverwrite(abs, f.force as boolean, dest[t]);
     let err: unknown;
-    try { writeFileGo(abs, content, 0o644); } catch (e) { err = e; }
+    try {
+      writeFileGo(abs, content, 0o644);
+    } catch (e) {
+      err = e;
+    }
     ctx.io.err(`Created ${dest[t]}\n`);
     if (err) throw err;
   }
@@ -116,30 +141,90 @@ async function run(ctx: RunContext): Promise<void> {
 function flags(ctx: { client: TalosVersion }): FlagDef[] {
   const defs: FlagDef[] = [
     { name: "additional-sans", type: "strings", usage: "additional Subject-Alt-Names for the APIServer certificate" },
-    { name: "config-patch", type: "stringArray", usage: "patch generated machineconfigs (applied to all node types), use @file to read a patch from file" },
-    { name: "config-patch-control-plane", type: "stringArray", usage: "patch generated machineconfigs (applied to 'init' and 'controlplane' types)" },
-    { name: "config-patch-worker", type: "stringArray", usage: "patch generated machineconfigs (applied to 'worker' type)" },
+    {
+      name: "config-patch",
+      type: "stringArray",
+      usage: "patch generated machineconfigs (applied to all node types), use @file to read a patch from file",
+    },
+    {
+      name: "config-patch-control-plane",
+      type: "stringArray",
+      usage: "patch generated machineconfigs (applied to 'init' and 'controlplane' types)",
+    },
+    {
+      name: "config-patch-worker",
+      type: "stringArray",
+      usage: "patch generated machineconfigs (applied to 'worker' type)",
+    },
     { name: "dns-domain", type: "string", def: "cluster.local", usage: "the dns domain to use for cluster" },
     { name: "install-disk", type: "string", def: "/dev/sda", usage: "the disk to install to" },
-    { name: "install-image", type: "string", def: `ghcr.io/siderolabs/installer:${ctx.client.tag}`, usage: "the image used to perform an installation" },
-    { name: "kubernetes-version", type: "string", def: defaultKubernetesVersion(ctx.client), usage: "desired kubernetes version to run" },
-    { name: "output", short: "o", type: "string", usage: "destination to output generated files. when multiple output types are specified, it must be a directory. for a single output type, it must either be a file path, or \"-\" for stdout" },
+    {
+      name: "install-image",
+      type: "string",
+      def: `ghcr.io/siderolabs/installer:${ctx.client.tag}`,
+      usage: "the image used to perform an installation",
+    },
+    {
+      name: "kubernetes-version",
+      type: "string",
+      def: defaultKubernetesVersion(ctx.client),
+      usage: "desired kubernetes version to run",
+    },
+    {
+      name: "output",
+      short: "o",
+      type: "string",
+      usage:
+        'destination to output generated files. when multiple output types are specified, it must be a directory. for a single output type, it must either be a file path, or "-" for stdout',
+    },
     { name: "output-dir", type: "string", usage: "destination to output generated files", hidden: true },
-    { name: "output-types", short: "t", type: "strings", def: [...TYPES], usage: "types of outputs to be generated. valid types are: [\"controlplane\" \"worker\" \"talosconfig\"]" },
-    { name: "registry-mirror", type: "strings", usage: "list of registry mirrors to use in format: <registry host>=<mirror URL>" },
-    { name: "talos-version", type: "string", usage: "the desired Talos version to generate config for (backwards compatibility, e.g. v0.8)" },
+    {
+      name: "output-types",
+      short: "t",
+      type: "strings",
+      def: [...TYPES],
+      usage: 'types of outputs to be generated. valid types are: ["controlplane" "worker" "talosconfig"]',
+    },
+    {
+      name: "registry-mirror",
+      type: "strings",
+      usage: "list of registry mirrors to use in format: <registry host>=<mirror URL>",
+    },
+    {
+      name: "talos-version",
+      type: "string",
+      usage: "the desired Talos version to generate config for (backwards compatibility, e.g. v0.8)",
+    },
     { name: "version", type: "string", def: "v1alpha1", usage: "the desired machine config version to generate" },
     { name: "with-cluster-discovery", type: "bool", def: true, usage: "enable cluster discovery feature" },
-    { name: "with-docs", type: "bool", def: true, usage: "renders all machine configs adding the documentation for each field" },
-    { name: "with-examples", type: "bool", def: true, usage: "renders all machine configs with the commented examples" },
+    {
+      name: "with-docs",
+      type: "bool",
+      def: true,
+      usage: "renders all machine configs adding the documentation for each field",
+    },
+    {
+      name: "with-examples",
+      type: "bool",
+      def: true,
+      usage: "renders all machine configs with the commented examples",
+    },
     { name: "with-kubespan", type: "bool", usage: "enable KubeSpan feature" },
     { name: "with-secrets", type: "string", usage: "use a secrets file generated using 'gen secrets'" },
   ];
-  if (ctx.client.minor <= 12) defs.push({ name: "persist", short: "p", type: "bool", def: true, usage: "the desired persist value for configs" });
+  if (ctx.client.minor <= 12)
+    defs.push({ name: "persist", short: "p", type: "bool", def: true, usage: "the desired persist value for configs" });
   return defs;
 }
 
 /** The command definition for a client version. */
 export function genConfigCommand(client: TalosVersion): Command {
-  return { name: "config", useArgs: "<cluster name> <cluster endpoint>", short: "Generates a set of configuration files for Talos cluster", args: exactArgs(2), flags: flags({ client }), run };
+  return {
+    name: "config",
+    useArgs: "<cluster name> <cluster endpoint>",
+    short: "Generates a set of configuration files for Talos cluster",
+    args: exactArgs(2),
+    flags: flags({ client }),
+    run,
+  };
 }

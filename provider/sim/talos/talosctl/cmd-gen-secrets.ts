@@ -43,8 +43,11 @@ function fromControlplane(file: string): SecretsBundle {
 async function run(ctx: RunContext): Promise<void> {
   const f = ctx.flags.values;
   const contract = contractFlag(ctx);
-  if (f["from-kubernetes-pki"]) throw new Error("failed to create secrets bundle: --from-kubernetes-pki is not supported by the simulator");
-  const bundle = f["from-controlplane-config"] ? fromControlplane(f["from-controlplane-config"] as string) : generateSecrets(contract);
+  if (f["from-kubernetes-pki"])
+    throw new Error("failed to create secrets bundle: --from-kubernetes-pki is not supported by the simulator");
+  const bundle = f["from-controlplane-config"]
+    ? fromControlplane(f["from-controlplane-config"] as string)
+    : generateSecrets(contract);
   const out = f["output-file"] as string;
   const yaml = secretsYaml(bundle);
   if (out === "-" && ctx.client.minor >= 12) return void ctx.io.out(yaml);
@@ -59,11 +62,35 @@ export const genSecretsCommand: Command = {
   short: "Generates a secrets bundle file which can later be used to generate a config",
   args: (a) => noArgs(a, "", "talosctl gen secrets"),
   flags: [
-    { name: "output-file", short: "o", type: "string", def: "secrets.yaml", usage: "path of the output file, or \"-\" for stdout" },
-    { name: "talos-version", type: "string", usage: "the desired Talos version to generate secrets bundle for (backwards compatibility, e.g. v0.8)" },
-    { name: "from-controlplane-config", type: "string", usage: "use the provided controlplane Talos machine configuration as input" },
-    { name: "from-kubernetes-pki", short: "p", type: "string", usage: "use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input" },
-    { name: "kubernetes-bootstrap-token", short: "t", type: "string", usage: "use the provided bootstrap token as input" },
+    {
+      name: "output-file",
+      short: "o",
+      type: "string",
+      def: "secrets.yaml",
+      usage: 'path of the output file, or "-" for stdout',
+    },
+    {
+      name: "talos-version",
+      type: "string",
+      usage: "the desired Talos version to generate secrets bundle for (backwards compatibility, e.g. v0.8)",
+    },
+    {
+      name: "from-controlplane-config",
+      type: "string",
+      usage: "use the provided controlplane Talos machine configuration as input",
+    },
+    {
+      name: "from-kubernetes-pki",
+      short: "p",
+      type: "string",
+      usage: "use a Kubernetes PKI directory (e.g. /etc/kubernetes/pki) as input",
+    },
+    {
+      name: "kubernetes-bootstrap-token",
+      short: "t",
+      type: "string",
+      usage: "use the provided bootstrap token as input",
+    },
   ],
   run,
 };

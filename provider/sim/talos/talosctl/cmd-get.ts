@@ -11,9 +11,19 @@ import { NodeResource, jsonOutput, jsonpathOutput, tableOutput, yamlOutput } fro
 
 async function skewWarning(ctx: RunContext, client: ApiClient, nodes: string[]): Promise<void> {
   const resp = await client.call("Version", {}, { nodes }).catch(() => null);
-  const old = (resp?.replies ?? []).filter((r) => r.data).map((r) => ({ node: r.node, v: parseVersion((r.data as VersionInfo).tag)! }))
-    .filter((x) => x.v.major < ctx.client.major || (x.v.major === ctx.client.major && (x.v.minor < ctx.client.minor || (x.v.minor === ctx.client.minor && x.v.patch < ctx.client.patch))));
-  if (old.length) ctx.io.err(`WARNING: ${old.map((o) => `${o.node}: server version ${plain(o.v)} is older than client version ${plain(ctx.client)}`).join(", ")}\n`);
+  const old = (resp?.replies ?? [])
+    .filter((r) => r.data)
+    .map((r) => ({ node: r.node, v: parseVersion((r.data as VersionInfo).tag)! }))
+    .filter(
+      (x) =>
+        x.v.major < ctx.client.major ||
+        (x.v.major === ctx.client.major &&
+          (x.v.minor < ctx.client.minor || (x.v.minor === ctx.client.minor && x.v.patch < ctx.client.patch))),
+    );
+  if (old.length)
+    ctx.io.err(
+      `WARNING: ${old.map((o) => `${o.node}: server version ${plain(o.v)} is older than client version ${plain(ctx.client)}`).join(", ")}\n`,
+    );
 }
 
 function resources(resp: ApiResponse): WireResource[] {
@@ -32,7 +42,8 @@ function render(ctx: RunContext, items: NodeResource[]): string {
 async function run(ctx: RunContext): Promise<void> {
   const f = ctx.flags.values;
   const out = f.output as string;
-  if (!["table", "yaml", "json"].includes(out) && !out.startsWith("jsonpath=")) throw new Error(`output format ${JSON.stringify(out)} is not supported`);
+  if (!["table", "yaml", "json"].includes(out) && !out.startsWith("jsonpath="))
+    throw new Error(`output format ${JSON.stringify(out)} is not supported`);
   if (f.watch) throw new Error("watch is not supported by the simulator");
   const payload = { type: ctx.args[0], id: ctx.args[1], namespace: f.namespace || undefined };
   const items: NodeResource[] = [];
@@ -67,9 +78,18 @@ export const getCommand: Command = {
   args: rangeArgs(1, 2),
   flags: [
     { name: "output", short: "o", type: "string", def: "table", usage: "output mode (json, table, yaml, jsonpath)" },
-    { name: "namespace", type: "string", usage: "resource namespace (default is to use default namespace per resource)" },
+    {
+      name: "namespace",
+      type: "string",
+      usage: "resource namespace (default is to use default namespace per resource)",
+    },
     { name: "watch", short: "w", type: "bool", usage: "watch resource changes" },
-    { name: "insecure", short: "i", type: "bool", usage: "get resources using the insecure (encrypted with no auth) maintenance service" },
+    {
+      name: "insecure",
+      short: "i",
+      type: "bool",
+      usage: "get resources using the insecure (encrypted with no auth) maintenance service",
+    },
   ],
   run,
 };

@@ -27,7 +27,12 @@ export const validateCommand: Command = {
   required: ["mode"],
   flags: [
     { name: "config", short: "c", type: "string", usage: "the path of the config file" },
-    { name: "mode", short: "m", type: "string", usage: "the mode to validate the config for (valid values are metal, cloud, and container)" },
+    {
+      name: "mode",
+      short: "m",
+      type: "string",
+      usage: "the mode to validate the config for (valid values are metal, cloud, and container)",
+    },
     { name: "strict", type: "bool", usage: "treat validation warnings as errors" },
   ],
   run: validate,
@@ -47,15 +52,27 @@ export const machineconfigCommand: Command = {
   name: "machineconfig",
   aliases: ["mc"],
   short: "Machine config related commands",
-  children: [{
-    name: "patch",
-    useArgs: "<machineconfig-file>",
-    short: "Patch a machine config",
-    args: exactArgs(1),
-    flags: [
-      { name: "output", short: "o", type: "string", usage: "output destination. if not specified, output will be printed to stdout" },
-      { name: "patch", short: "p", type: "stringArray", usage: "patch generated machineconfigs (applied to all node types), use @file to read a patch from file" },
-    ],
-    run: patch,
-  }],
+  children: [
+    {
+      name: "patch",
+      useArgs: "<machineconfig-file>",
+      short: "Patch a machine config",
+      args: exactArgs(1),
+      flags: [
+        {
+          name: "output",
+          short: "o",
+          type: "string",
+          usage: "output destination. if not specified, output will be printed to stdout",
+        },
+        {
+          name: "patch",
+          short: "p",
+          type: "stringArray",
+          usage: "patch generated machineconfigs (applied to all node types), use @file to read a patch from file",
+        },
+      ],
+      run: patch,
+    },
+  ],
 };

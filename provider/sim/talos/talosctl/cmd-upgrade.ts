@@ -28,7 +28,9 @@ async function perNode(ctx: RunContext, method: string, payload: unknown, prefix
   const errs: string[] = [];
   const done: string[] = [];
   for (const node of s.nodes) {
-    const resp = await s.client.call(method, payload, { node }).catch((e: Error) => ({ error: { code: "Unavailable", message: e.message.replace(/^rpc error: code = \w+ desc = /, "") } }));
+    const resp = await s.client.call(method, payload, { node }).catch((e: Error) => ({
+      error: { code: "Unavailable", message: e.message.replace(/^rpc error: code = \w+ desc = /, "") },
+    }));
     if (resp.error) errs.push(`error from node ${node}: ${statusText(resp.error)}`);
     else done.push(node);
   }
@@ -53,12 +55,18 @@ async function upgradeLegacy(ctx: RunContext): Promise<void> {
   if (f.wait) return action(ctx, "Upgrade", payload, "error during upgrade: ", "reboot");
   const s = session(ctx);
   const replies = await callAll(s.client, "Upgrade", payload, s.nodes, "error performing upgrade: ");
-  const rows = [["NODE", "ACK", "STARTED"], ...replies.map((r) => [r.node ?? s.client.peer(), "Upgrade request received", new Date().toISOString()])];
+  const rows = [
+    ["NODE", "ACK", "STARTED"],
+    ...replies.map((r) => [r.node ?? s.client.peer(), "Upgrade request received", new Date().toISOString()]),
+  ];
   ctx.io.out(tabwriter(rows));
 }
 
 async function upgrade(ctx: RunContext): Promise<void> {
-  if (ctx.flags.values.legacy) ctx.io.err("WARNING: Forcing use of legacy upgrade method. This flag is deprecated and will be removed in Talos 1.18.\n");
+  if (ctx.flags.values.legacy)
+    ctx.io.err(
+      "WARNING: Forcing use of legacy upgrade method. This flag is deprecated and will be removed in Talos 1.18.\n",
+    );
   else if (await lifecycleApi(ctx)) return upgradeLifecycle(ctx);
   await upgradeLegacy(ctx);
 }
@@ -67,13 +75,44 @@ function upgradeFlags(client: TalosVersion): FlagDef[] {
   const v13 = atLeast(client, 1, 13);
   const dep = v13 ? "legacy flag for MachineService.Upgrade fallback, to be removed in Talos 1.18" : undefined;
   return [
-    { name: "image", short: "i", type: "string", def: `ghcr.io/siderolabs/installer:${client.tag}`, usage: "the container image to use for performing the install" },
-    { name: "reboot-mode", short: "m", type: "choice", choices: v13 ? ["default", "force", "powercycle"] : ["default", "powercycle"], typeName: "string", def: "default", usage: "select the reboot mode during upgrade" },
+    {
+      name: "image",
+      short: "i",
+      type: "string",
+      def: `ghcr.io/siderolabs/installer:${client.tag}`,
+      usage: "the container image to use for performing the install",
+    },
+    {
+      name: "reboot-mode",
+      short: "m",
+      type: "choice",
+      choices: v13 ? ["default", "force", "powercycle"] : ["default", "powercycle"],
+      typeName: "string",
+      def: "default",
+      usage: "select the reboot mode during upgrade",
+    },
     ...WAIT,
     { name: "preserve", short: "p", type: "bool", usage: "preserve data", deprecated: dep },
-    { name: "stage", short: "s", type: "bool", usage: "stage the upgrade to perform it after a reboot", deprecated: dep },
-    { name: "force", short: "f", type: "bool", usage: "force the upgrade (skip checks on etcd health and members, might lead to data loss)", deprecated: dep },
-    { name: "insecure", type: "bool", usage: "upgrade using the insecure (encrypted with no auth) maintenance service", deprecated: dep },
+    {
+      name: "stage",
+      short: "s",
+      type: "bool",
+      usage: "stage the upgrade to perform it after a reboot",
+      deprecated: dep,
+    },
+    {
+      name: "force",
+      short: "f",
+      type: "bool",
+      usage: "force the upgrade (skip checks on etcd health and members, might lead to data loss)",
+      deprecated: dep,
+    },
+    {
+      name: "insecure",
+      type: "bool",
+      usage: "upgrade using the insecure (encrypted with no auth) maintenance service",
+      deprecated: dep,
+    },
     ...(v13 ? V13_FLAGS : []),
   ];
 }
@@ -82,12 +121,31 @@ const V13_FLAGS: FlagDef[] = [
   { name: "drain", type: "bool", def: true, usage: "drain the Kubernetes node before rebooting (cordon + evict pods)" },
   { name: "drain-timeout", type: "duration", def: 5 * 60000, usage: "timeout for draining the Kubernetes node" },
   { name: "no-reboot", type: "bool", usage: "do not reboot the node after upgrade (skip reboot and drain)" },
-  { name: "progress", type: "choice", choices: ["auto", "plain"], typeName: "string", def: "auto", usage: "output mode for upgrade progress" },
-  { name: "namespace", type: "string", def: "system", usage: "namespace to use: \"system\" (etcd and kubelet images), \"cri\" for all Kubernetes workloads, \"inmem\" for in-memory containerd instance" },
+  {
+    name: "progress",
+    type: "choice",
+    choices: ["auto", "plain"],
+    typeName: "string",
+    def: "auto",
+    usage: "output mode for upgrade progress",
+  },
+  {
+    name: "namespace",
+    type: "string",
+    def: "system",
+    usage:
+      'namespace to use: "system" (etcd and kubelet images), "cri" for all Kubernetes workloads, "inmem" for in-memory containerd instance',
+  },
   { name: "legacy", type: "bool", usage: "force use of legacy upgrade method" },
 ];
 
 /** The `upgrade` command of a client version. */
 export function upgradeCommand(client: TalosVersion): Command {
-  return { name: "upgrade", short: "Upgrade Talos on the target node", args: (a) => noArgs(a, "", "talosctl upgrade"), run: upgrade, flags: upgradeFlags(client) };
+  return {
+    name: "upgrade",
+    short: "Upgrade Talos on the target node",
+    args: (a) => noArgs(a, "", "talosctl upgrade"),
+    run: upgrade,
+    flags: upgradeFlags(client),
+  };
 }

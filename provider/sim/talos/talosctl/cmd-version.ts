@@ -28,7 +28,14 @@ async function run(ctx: RunContext): Promise<void> {
   for (const r of ok) {
     const v = r.data as VersionInfo;
     const node = r.node ?? s.client.peer();
-    if (f.json) ctx.io.out(JSON.stringify({ metadata: r.node ? { hostname: r.node } : undefined, version: { tag: v.tag, sha: v.sha, goVersion: v.goVersion, os: "linux", arch: v.arch }, features: { rbac: true } }) + "\n");
+    if (f.json)
+      ctx.io.out(
+        JSON.stringify({
+          metadata: r.node ? { hostname: r.node } : undefined,
+          version: { tag: v.tag, sha: v.sha, goVersion: v.goVersion, os: "linux", arch: v.arch },
+          features: { rbac: true },
+        }) + "\n",
+      );
     else ctx.io.out(`\tNODE:        ${node}\n${longVersion(v)}\tEnabled:     RBAC\n`);
   }
 }

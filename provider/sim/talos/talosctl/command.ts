@@ -46,13 +46,17 @@ export interface Command {
 export class SilentError extends Error {}
 
 /** cobra.ExactArgs(n). */
-export const exactArgs = (n: number) => (a: string[]) => (a.length === n ? null : `accepts ${n} arg(s), received ${a.length}`);
+export const exactArgs = (n: number) => (a: string[]) =>
+  a.length === n ? null : `accepts ${n} arg(s), received ${a.length}`;
 /** cobra.NoArgs. */
-export const noArgs = (a: string[], _c: string, path = "") => (a.length ? `unknown command ${JSON.stringify(a[0])} for ${JSON.stringify(path)}` : null);
+export const noArgs = (a: string[], _c: string, path = "") =>
+  a.length ? `unknown command ${JSON.stringify(a[0])} for ${JSON.stringify(path)}` : null;
 /** cobra.MaximumNArgs(n). */
-export const maxArgs = (n: number) => (a: string[]) => (a.length > n ? `accepts at most ${n} arg(s), received ${a.length}` : null);
+export const maxArgs = (n: number) => (a: string[]) =>
+  a.length > n ? `accepts at most ${n} arg(s), received ${a.length}` : null;
 /** cobra.RangeArgs(min, max). */
-export const rangeArgs = (min: number, max: number) => (a: string[]) => (a.length < min || a.length > max ? `accepts between ${min} and ${max} arg(s), received ${a.length}` : null);
+export const rangeArgs = (min: number, max: number) => (a: string[]) =>
+  a.length < min || a.length > max ? `accepts between ${min} and ${max} arg(s), received ${a.length}` : null;
 
 const HELP: FlagDef = { name: "help", short: "h", type: "bool", usage: "" };
 
@@ -85,7 +89,11 @@ function firstPositional(args: string[], flags: FlagDef[]): number {
     if (a === "--") return -1;
     if (!a.startsWith("-") || a === "-") return i;
     if (a.includes("=")) continue;
-    const f = a.startsWith("--") ? flags.find((x) => x.name === a.slice(2)) : a.length === 2 ? flags.find((x) => x.short === a[1]) : undefined;
+    const f = a.startsWith("--")
+      ? flags.find((x) => x.name === a.slice(2))
+      : a.length === 2
+        ? flags.find((x) => x.short === a[1])
+        : undefined;
     if (f && f.type !== "bool") i++;
   }
   return -1;
@@ -118,27 +126,43 @@ export function usageString(chain: Command[]): string {
 }
 
 function suggestions(root: Command, typed: string): string {
-  const near = (root.children ?? []).filter((c) => !c.hidden && (c.name.startsWith(typed) || levenshtein(c.name, typed) <= 2));
+  const near = (root.children ?? []).filter(
+    (c) => !c.hidden && (c.name.startsWith(typed) || levenshtein(c.name, typed) <= 2),
+  );
   return near.length ? `\n\nDid you mean this?\n${near.map((c) => `\t${c.name}\n`).join("")}` : "";
 }
 
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length][b.length];
 }
 
 /** Runs `args` against the tree like cobra; returns the failing command chain with the error. */
-async function execute(root: Command, args: string[], base: Omit<RunContext, "path" | "calledAs" | "args" | "flags">): Promise<{ chain: Command[]; error?: Error }> {
+async function execute(
+  root: Command,
+  args: string[],
+  base: Omit<RunContext, "path" | "calledAs" | "args" | "flags">,
+): Promise<{ chain: Command[]; error?: Error }> {
   const { chain, rest, calledAs } = find(root, args);
   const cmd = chain[chain.length - 1];
   const path = pathOf(chain);
   try {
-    const defs = [...chain.slice(0, -1).flatMap((c) => c.persistentFlags ?? []), ...(cmd.persistentFlags ?? []), ...(cmd.flags ?? []), HELP];
+    const defs = [
+      ...chain.slice(0, -1).flatMap((c) => c.persistentFlags ?? []),
+      ...(cmd.persistentFlags ?? []),
+      ...(cmd.flags ?? []),
+      HELP,
+    ];
     const { positionals, flags } = parseFlags(rest, defs, (l) => base.io.err(l + "\n"));
     if (flags.values.help || !cmd.run) {
-      if (chain.length === 1 && positionals.length) throw new Error(`unknown command ${JSON.stringify(positionals[0])} for "${path}"${suggestions(root, positionals[0])}`);
+      if (chain.length === 1 && positionals.length)
+        throw new Error(
+          `unknown command ${JSON.stringify(positionals[0])} for "${path}"${suggestions(root, positionals[0])}`,
+        );
       base.io.out(`${cmd.short}\n\n${usageString(chain)}`);
       return { chain };
     }
@@ -154,7 +178,11 @@ async function execute(root: Command, args: string[], base: Omit<RunContext, "pa
 }
 
 /** talosctl `main`: execute, print the error (+ usage when it mentions args/flags/commands), return the exit code. */
-export async function runMain(root: Command, args: string[], base: Omit<RunContext, "path" | "calledAs" | "args" | "flags">): Promise<number> {
+export async function runMain(
+  root: Command,
+  args: string[],
+  base: Omit<RunContext, "path" | "calledAs" | "args" | "flags">,
+): Promise<number> {
   const { chain, error } = await execute(root, args, base);
   if (!error) return 0;
   if (error instanceof SilentError) return 1;

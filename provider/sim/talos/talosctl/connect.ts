@@ -16,7 +16,11 @@ export interface Session {
 export function secureSession(ctx: RunContext, needNodes = true): Session {
   const c = resolveContext(ctx, readTalosconfig(ctx));
   const endpoints = resolveEndpoints(ctx, c);
-  const nodes = needNodes ? resolveNodes(ctx, c) : (ctx.flags.values.nodes as string[]).length ? (ctx.flags.values.nodes as string[]) : c.nodes ?? [];
+  const nodes = needNodes
+    ? resolveNodes(ctx, c)
+    : (ctx.flags.values.nodes as string[]).length
+      ? (ctx.flags.values.nodes as string[])
+      : (c.nodes ?? []);
   const creds = c.ca && c.crt && c.key ? { ca: unb64(c.ca), crt: unb64(c.crt), key: unb64(c.key) } : undefined;
   return { client: new ApiClient({ endpoints, insecure: false, creds }), nodes };
 }
@@ -43,7 +47,14 @@ export function filterReplies(resp: ApiResponse): { ok: NodeReply[]; error: stri
 }
 
 /** A call whose any failure is fatal: returns the successful replies or throws `<prefix><error>`. */
-export async function callAll(client: ApiClient, method: string, payload: unknown, nodes: string[] | undefined, prefix: string, timeoutMs?: number): Promise<NodeReply[]> {
+export async function callAll(
+  client: ApiClient,
+  method: string,
+  payload: unknown,
+  nodes: string[] | undefined,
+  prefix: string,
+  timeoutMs?: number,
+): Promise<NodeReply[]> {
   let resp: ApiResponse;
   try {
     resp = await client.call(method, payload, nodes ? { nodes } : {}, timeoutMs);

@@ -51,7 +51,10 @@ export function realPatch(config: string, patches: string[], env: NodeJS.Process
       fs.writeFileSync(path.join(dir, `patch-${i}.yaml`), p, { mode: 0o600 });
       return ["--patch", `@${path.join(dir, `patch-${i}.yaml`)}`];
     });
-    const r = spawnSync(real, ["machineconfig", "patch", path.join(dir, "config.yaml"), ...args], { encoding: "utf8", timeout: 60000 });
+    const r = spawnSync(real, ["machineconfig", "patch", path.join(dir, "config.yaml"), ...args], {
+      encoding: "utf8",
+      timeout: 60000,
+    });
     if (r.error) throw new Error(`delegating to the real talosctl ${real}: ${r.error.message}`);
     if (r.status !== 0) throw new Error(r.stderr.split("\n").find((l) => l.trim() !== "") ?? `exit ${r.status}`);
     return r.stdout;

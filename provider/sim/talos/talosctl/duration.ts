@@ -1,6 +1,6 @@
 /** Go `time.Duration` text: parse ("1m30s", "500ms", "2h") and format ("1m0s") like Go does. */
 
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
 
 /** Parses a Go duration into milliseconds; throws Go's error text on failure. */
 export function parseDuration(text: string): number {

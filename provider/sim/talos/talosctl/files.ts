@@ -39,5 +39,6 @@ export function writeFileGo(p: string, data: string, mode: number): void {
 
 /** Errors unless `force` when the file exists (talosctl gen's check). */
 export function checkOverwrite(p: string, force: boolean, display = p): void {
-  if (!force && fs.existsSync(p)) throw new Error(`file ${JSON.stringify(display)} already exists, use --force to overwrite`);
+  if (!force && fs.existsSync(p))
+    throw new Error(`file ${JSON.stringify(display)} already exists, use --force to overwrite`);
 }

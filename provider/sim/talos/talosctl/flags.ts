@@ -44,16 +44,22 @@ function defaultOf(f: FlagDef): string | boolean | string[] | number {
 }
 
 function setValue(f: FlagDef, raw: string, out: FlagValues): void {
-  const bad = (msg: string) => new Error(`invalid argument ${JSON.stringify(raw)} for ${JSON.stringify(flagLabel(f))} flag: ${msg}`);
+  const bad = (msg: string) =>
+    new Error(`invalid argument ${JSON.stringify(raw)} for ${JSON.stringify(flagLabel(f))} flag: ${msg}`);
   const first = !out.changed.has(f.name);
   out.changed.add(f.name);
   switch (f.type) {
     case "bool":
-      if (!/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(raw)) throw bad(`strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+      if (!/^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/.test(raw))
+        throw bad(`strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
       out.values[f.name] = /^(1|t|T|TRUE|true|True)$/.test(raw);
       return;
     case "duration":
-      try { out.values[f.name] = parseDuration(raw); } catch (e) { throw bad((e as Error).message); }
+      try {
+        out.values[f.name] = parseDuration(raw);
+      } catch (e) {
+        throw bad((e as Error).message);
+      }
       return;
     case "strings": {
       const items = raw === "" ? [] : raw.split(",");
@@ -73,7 +79,11 @@ function setValue(f: FlagDef, raw: string, out: FlagValues): void {
 }
 
 /** Parses `args` against `defs`; returns positionals and values; throws pflag's error texts. */
-export function parseFlags(args: string[], defs: FlagDef[], warn: (line: string) => void): { positionals: string[]; flags: FlagValues } {
+export function parseFlags(
+  args: string[],
+  defs: FlagDef[],
+  warn: (line: string) => void,
+): { positionals: string[]; flags: FlagValues } {
   const out: FlagValues = { values: {}, changed: new Set() };
   for (const f of defs) out.values[f.name] = defaultOf(f);
   const positionals: string[] = [];
@@ -85,7 +95,10 @@ export function parseFlags(args: string[], defs: FlagDef[], warn: (line: string)
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === "--") { positionals.push(...args.slice(i + 1)); break; }
+    if (a === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
     if (a.startsWith("--")) {
       const [name, ...rest] = a.slice(2).split("=");
       const f = byName.get(name);
@@ -101,18 +114,24 @@ export function parseFlags(args: string[], defs: FlagDef[], warn: (line: string)
   return { positionals, flags: out };
 }
 
-function parseShorts(a: string, args: string[], i: number, byShort: Map<string, FlagDef>, use: (f: FlagDef, raw: string) => void): number {
+function parseShorts(
+  a: string,
+  args: string[],
+  i: number,
+  byShort: Map<string, FlagDef>,
+  use: (f: FlagDef, raw: string) => void,
+): number {
   for (let k = 1; k < a.length; k++) {
     const c = a[k];
     const f = byShort.get(c);
     if (!f) throw new Error(`unknown shorthand flag: '${c}' in ${a}`);
     const rest = a.slice(k + 1);
     if (f.type === "bool") {
-      if (rest.startsWith("=")) return use(f, rest.slice(1)), i;
+      if (rest.startsWith("=")) return (use(f, rest.slice(1)), i);
       use(f, "true");
       continue;
     }
-    if (rest.length) return use(f, rest.startsWith("=") ? rest.slice(1) : rest), i;
+    if (rest.length) return (use(f, rest.startsWith("=") ? rest.slice(1) : rest), i);
     if (i + 1 >= args.length) throw new Error(`flag needs an argument: '${c}' in -${c}`);
     use(f, args[i + 1]);
     return i + 1;
@@ -128,7 +147,14 @@ function typeName(f: FlagDef): string {
 
 function defaultText(f: FlagDef): string {
   const d = f.def;
-  if (d === undefined || d === false || d === "" || (Array.isArray(d) && !d.length) || (f.type === "duration" && d === 0)) return "";
+  if (
+    d === undefined ||
+    d === false ||
+    d === "" ||
+    (Array.isArray(d) && !d.length) ||
+    (f.type === "duration" && d === 0)
+  )
+    return "";
   if (f.type === "duration") return ` (default ${formatDuration(d as number)})`;
   if (Array.isArray(d)) return ` (default [${d.join(",")}])`;
   if (f.type === "string") return ` (default ${JSON.stringify(d)})`;
@@ -137,10 +163,14 @@ function defaultText(f: FlagDef): string {
 
 /** pflag `FlagUsages`: sorted by name, aligned columns. */
 export function flagUsages(defs: FlagDef[]): string {
-  const rows = defs.filter((f) => !f.hidden && !f.deprecated).sort((a, b) => a.name.localeCompare(b.name)).map((f) => {
-    const left = (f.short ? `  -${f.short}, --${f.name}` : `      --${f.name}`) + (typeName(f) ? ` ${typeName(f)}` : "");
-    return { left, right: f.usage + defaultText(f) };
-  });
+  const rows = defs
+    .filter((f) => !f.hidden && !f.deprecated)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((f) => {
+      const left =
+        (f.short ? `  -${f.short}, --${f.name}` : `      --${f.name}`) + (typeName(f) ? ` ${typeName(f)}` : "");
+      return { left, right: f.usage + defaultText(f) };
+    });
   const width = Math.max(0, ...rows.map((r) => r.left.length));
   return rows.map((r) => `${r.left.padEnd(width)}   ${r.right}\n`).join("");
 }

@@ -2,14 +2,24 @@
 import * as YAML from "yaml";
 
 type Named = { name: string; [k: string]: unknown };
-type KubeConfig = { clusters?: Named[]; users?: Named[]; contexts?: Named[]; "current-context"?: string; [k: string]: unknown };
+type KubeConfig = {
+  clusters?: Named[];
+  users?: Named[];
+  contexts?: Named[];
+  "current-context"?: string;
+  [k: string]: unknown;
+};
 
 function uniqueName(existing: Named[], name: string): string {
   for (let i = 1; ; i++) if (!existing.some((e) => e.name === `${name}-${i}`)) return `${name}-${i}`;
 }
 
 /** Merges `incoming` into `current`; returns the text and the rename notices (stdout lines). */
-export function mergeKubeconfig(current: string, incoming: string, force: boolean): { text: string; notices: string[] } {
+export function mergeKubeconfig(
+  current: string,
+  incoming: string,
+  force: boolean,
+): { text: string; notices: string[] } {
   const cur = (YAML.parse(current) ?? {}) as KubeConfig;
   const inc = YAML.parse(incoming) as KubeConfig;
   const notices: string[] = [];
@@ -26,7 +36,10 @@ export function mergeKubeconfig(current: string, incoming: string, force: boolea
       }
       const idx = list.findIndex((e) => e.name === copy.name);
       if (idx >= 0 && JSON.stringify(list[idx]) !== JSON.stringify(copy)) {
-        if (force) { list[idx] = copy; continue; }
+        if (force) {
+          list[idx] = copy;
+          continue;
+        }
         const name = uniqueName(list, copy.name);
         notices.push(`renamed ${label[section]} ${JSON.stringify(copy.name)} -> ${JSON.stringify(name)}`);
         renames[section][copy.name] = name;

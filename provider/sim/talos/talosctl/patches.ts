@@ -59,9 +59,17 @@ export function applyPatches(config: string, patches: string[]): string {
   const real = realPatch(config, patches);
   if (real !== undefined) return real;
   const eng = engine();
-  const multi = (() => { try { const c = loadConfig(config); return c.docs.length + (c.v1alpha1 ? 1 : 0) > 1; } catch { return false; } })();
+  const multi = (() => {
+    try {
+      const c = loadConfig(config);
+      return c.docs.length + (c.v1alpha1 ? 1 : 0) > 1;
+    } catch {
+      return false;
+    }
+  })();
   for (const p of patches) {
-    if (multi && eng.parseConfigPatch(p).kind === "json6902") throw new Error("JSON6902 patches are not supported for multi-document machine configuration");
+    if (multi && eng.parseConfigPatch(p).kind === "json6902")
+      throw new Error("JSON6902 patches are not supported for multi-document machine configuration");
   }
   try {
     return eng.applyConfigPatches(config, patches);

@@ -10,7 +10,9 @@ import { GLOBAL_FLAGS } from "./global";
 /** Builds the root command. */
 export function rootCommand(client: TalosVersion): Command {
   const perCommand = atLeast(client, 1, 11);
-  const api = apiCommands(client).map((c) => (perCommand ? { ...c, persistentFlags: [...(c.persistentFlags ?? []), ...GLOBAL_FLAGS] } : c));
+  const api = apiCommands(client).map((c) =>
+    perCommand ? { ...c, persistentFlags: [...(c.persistentFlags ?? []), ...GLOBAL_FLAGS] } : c,
+  );
   const gen: Command = {
     name: "gen",
     short: "Generate CAs, certificates, and private keys",

@@ -17,25 +17,39 @@ async function bootIdOf(node: string): Promise<string | null> {
 }
 
 /** Waits for every node's action to finish; prints tracker lines; throws SilentError on failure. */
-export async function track(ctx: RunContext, nodes: string[], expect: "reboot" | "down", start: (node: string) => Promise<string>): Promise<void> {
+export async function track(
+  ctx: RunContext,
+  nodes: string[],
+  expect: "reboot" | "down",
+  start: (node: string) => Promise<string>,
+): Promise<void> {
   const timeoutMs = (ctx.flags.values.timeout as number) || 30 * 60000;
   let failed = false;
-  await Promise.all(nodes.map(async (node) => {
-    const say = (m: string) => ctx.io.err(`${JSON.stringify(node)}: ${m}\n`);
-    say("waiting for actor ID");
-    try {
-      const before = await start(node);
-      say(`actor ID: ${before}`);
-      await pollUntil(async () => {
-        const now = await bootIdOf(node);
-        return (expect === "down" ? now === null : now !== null && now !== before) ? true : undefined;
-      }, { what: `${node} to ${expect === "down" ? "go down" : "reboot"}`, timeoutMs, initialMs: 50, maxMs: 500 });
-      say(expect === "down" ? "events check condition met" : "post check passed");
-    } catch (e) {
-      failed = true;
-      // The real tracker prints the node's error as is; its deadline is a context timeout (action/tracker.go).
-      say(isError(e, "DeadlineError") ? "rpc error: code = DeadlineExceeded desc = context deadline exceeded" : (e as Error).message);
-    }
-  }));
+  await Promise.all(
+    nodes.map(async (node) => {
+      const say = (m: string) => ctx.io.err(`${JSON.stringify(node)}: ${m}\n`);
+      say("waiting for actor ID");
+      try {
+        const before = await start(node);
+        say(`actor ID: ${before}`);
+        await pollUntil(
+          async () => {
+            const now = await bootIdOf(node);
+            return (expect === "down" ? now === null : now !== null && now !== before) ? true : undefined;
+          },
+          { what: `${node} to ${expect === "down" ? "go down" : "reboot"}`, timeoutMs, initialMs: 50, maxMs: 500 },
+        );
+        say(expect === "down" ? "events check condition met" : "post check passed");
+      } catch (e) {
+        failed = true;
+        // The real tracker prints the node's error as is; its deadline is a context timeout (action/tracker.go).
+        say(
+          isError(e, "DeadlineError")
+            ? "rpc error: code = DeadlineExceeded desc = context deadline exceeded"
+            : (e as Error).message,
+        );
+      }
+    }),
+  );
   if (failed) throw new SilentError("tracker failed");
 }

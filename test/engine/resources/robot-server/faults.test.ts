@@ -22,10 +22,15 @@ describe("engine: RobotServer bad input and early faults", function () {
 
   before(async () => {
     w = await RobotServerWorld.start(() => [
-      smallServer(1), smallServer(2, { rescue: false }), smallServer(3, { faults: { resetIgnored: true } }),
-      smallServer(4, { faults: { rescueNeverBoots: true } }), smallServer(5, { seeds: ["empty", "old-linux-efi"] }),
-      smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }), smallServer(7),
-      smallServer(8, { seeds: ["empty", "old-linux-efi"], efi: { oldOsEntry: true } }), smallServer(9, { bootMode: "bios" }),
+      smallServer(1),
+      smallServer(2, { rescue: false }),
+      smallServer(3, { faults: { resetIgnored: true } }),
+      smallServer(4, { faults: { rescueNeverBoots: true } }),
+      smallServer(5, { seeds: ["empty", "old-linux-efi"] }),
+      smallServer(6, { smbiosUuid: "00000000-0000-0000-0000-000000000000" }),
+      smallServer(7),
+      smallServer(8, { seeds: ["empty", "old-linux-efi"], efi: { oldOsEntry: true } }),
+      smallServer(9, { bootMode: "bios" }),
     ]);
   });
   after(async () => w?.stop());
@@ -45,10 +50,16 @@ describe("engine: RobotServer bad input and early faults", function () {
     const noneText = `[node-1] ${CHOOSE}[installDisk] {"serial":"NOPE"} matched no disk on node-1; disks:\n${list}`;
     assert.deepStrictEqual(none, [noneText, noneText]);
     const two = await untouched(1, () => w.upError("node-1", argsFor(w, 1, { installDisk: { type: "nvme" } })));
-    assert.strictEqual(two.details, `[node-1] ${CHOOSE}[installDisk] {"type":"nvme"} matched 2 disks on node-1 (nvme0n1, nvme1n1), add wwn or serial to pick one; disks:\n${list}`);
+    assert.strictEqual(
+      two.details,
+      `[node-1] ${CHOOSE}[installDisk] {"type":"nvme"} matched 2 disks on node-1 (nvme0n1, nvme1n1), add wwn or serial to pick one; disks:\n${list}`,
+    );
     const other = diskHashes(m).nvme1n1;
     const ok = await w.up("node-1", argsFor(w, 1, { installDisk: { serial: m.spec.disks[0].serial } }));
-    assert.deepStrictEqual([ok.outputs.talosState, diskHashes(m).nvme1n1, w.robot.state.keys.size], ["maintenance", other, 0]);
+    assert.deepStrictEqual(
+      [ok.outputs.talosState, diskHashes(m).nvme1n1, w.robot.state.keys.size],
+      ["maintenance", other, 0],
+    );
   });
 
   it("an unknown server number and a server without rescue stop in preflight, before any change", async () => {
@@ -59,17 +70,36 @@ describe("engine: RobotServer bad input and early faults", function () {
     const noRescue = await untouched(2, () => w.failTwice("node-2", argsFor(w, 2)));
     const text2 = `[node-2] ${PREFLIGHT}[serverNumber] server 2321002 (AX41-NVMe) does not offer the rescue system, so Talos cannot be installed on it from here`;
     assert.deepStrictEqual(noRescue, [text2, text2]);
-    assert.deepStrictEqual(w.requests(from), ["GET /server/2399999", "GET /server/2399999", "GET /server/2321002", "GET /server/2321002"]);
+    assert.deepStrictEqual(w.requests(from), [
+      "GET /server/2399999",
+      "GET /server/2399999",
+      "GET /server/2321002",
+      "GET /server/2321002",
+    ]);
   });
 
   it("wrong Robot credentials (from the environment) fail the first request with what to fix, naming no secret", async () => {
-    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: w.robot.url, HETZNER_ROBOT_USER: "robot-ws-user", HETZNER_ROBOT_PASSWORD: "wrong-Password-42", TALOSCTL: talosctlPath() } });
+    const h = await EngineHarness.start({
+      env: {
+        HETZNER_ROBOT_URL: w.robot.url,
+        HETZNER_ROBOT_USER: "robot-ws-user",
+        HETZNER_ROBOT_PASSWORD: "wrong-Password-42",
+        TALOSCTL: talosctlPath(),
+      },
+    });
     try {
       await h.configure({});
       const args = { __provider: w.provider, ...argsFor(w, 1) };
       const errs: string[] = [];
-      for (let i = 0; i < 2; i++) errs.push(await h.create(urnOf("node-1"), args).then(() => "created", (e: HostCallError) => e.details));
-      const text = "[node-1] step 1/12 (preflight: server, resets, addresses and image) failed: Robot GET /server/2321001 failed: UNAUTHORIZED (401): Unauthorized: the Robot webservice user or password is wrong; set talos-hetzner:robotUser and talos-hetzner:robotPassword (or HETZNER_ROBOT_USER and HETZNER_ROBOT_PASSWORD) to a webservice user from Robot's settings, not the Robot login (3 failed logins block your IP for 10 minutes)";
+      for (let i = 0; i < 2; i++)
+        errs.push(
+          await h.create(urnOf("node-1"), args).then(
+            () => "created",
+            (e: HostCallError) => e.details,
+          ),
+        );
+      const text =
+        "[node-1] step 1/12 (preflight: server, resets, addresses and image) failed: Robot GET /server/2321001 failed: UNAUTHORIZED (401): Unauthorized: the Robot webservice user or password is wrong; set talos-hetzner:robotUser and talos-hetzner:robotPassword (or HETZNER_ROBOT_USER and HETZNER_ROBOT_PASSWORD) to a webservice user from Robot's settings, not the Robot login (3 failed logins block your IP for 10 minutes)";
       assert.deepStrictEqual(errs, [text, text]);
       assert.ok(!JSON.stringify([h.logs, h.transcript]).includes("wrong-Password-42"));
     } finally {
@@ -83,15 +113,25 @@ describe("engine: RobotServer bad input and early faults", function () {
     const url = `${w.factory.url}/image/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.10.0/metal-amd64.raw.zst`;
     const text = `[node-1] ${PREFLIGHT}Talos v1.10.0 image for schematic 376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba not found at ${url} (404): the version or schematic does not exist on this factory`;
     assert.deepStrictEqual(errs, [text, text]);
-    assert.deepStrictEqual(w.requests(from).filter((r) => !r.startsWith("GET")), []);
+    assert.deepStrictEqual(
+      w.requests(from).filter((r) => !r.startsWith("GET")),
+      [],
+    );
   });
 
   it("a reset the server ignores: escalation to a power cycle reports that the reset had no effect", async () => {
     const errs = await untouched(3, () => w.failTwice("node-3", argsFor(w, 3, { deadlines: SHORT_RESCUE })));
     const text = `[node-3] ${RESET}reset power_long did not take effect: Robot still reports the server as running 1s later (a reset the server ignores needs Hetzner support)`;
     assert.deepStrictEqual(errs, [text, text]);
-    assert.deepStrictEqual([w.robot.state.servers.get(2321003)!.machine.rescueArmed(), w.robot.state.keys.size], [false, 0]);
-    assert.ok(w.h.logs.includes("[node-3] Cleanup: deactivated the rescue activation this run armed, so the next reboot does not land in rescue"));
+    assert.deepStrictEqual(
+      [w.robot.state.servers.get(2321003)!.machine.rescueArmed(), w.robot.state.keys.size],
+      [false, 0],
+    );
+    assert.ok(
+      w.h.logs.includes(
+        "[node-3] Cleanup: deactivated the rescue activation this run armed, so the next reboot does not land in rescue",
+      ),
+    );
   });
 
   it("a server that never boots rescue: escalated once, then told to fix the boot order", async () => {
@@ -111,7 +151,8 @@ describe("engine: RobotServer bad input and early faults", function () {
 
   it("an all-zero SMBIOS UUID stops at the inventory with the support advice", async () => {
     const errs = await untouched(6, () => w.failTwice("node-6", argsFor(w, 6)));
-    const text = "[node-6] step 6/12 (reading the inventory (disks, NIC, SMBIOS UUID, boot mode)) failed: SMBIOS system UUID 00000000-0000-0000-0000-000000000000 is all zero: the board was not initialised, so Talos node identities would collide; open a Hetzner support ticket asking them to set a unique system UUID for this server";
+    const text =
+      "[node-6] step 6/12 (reading the inventory (disks, NIC, SMBIOS UUID, boot mode)) failed: SMBIOS system UUID 00000000-0000-0000-0000-000000000000 is all zero: the board was not initialised, so Talos node identities would collide; open a Hetzner support ticket asking them to set a unique system UUID for this server";
     assert.deepStrictEqual(errs, [text, text]);
   });
 
@@ -119,7 +160,8 @@ describe("engine: RobotServer bad input and early faults", function () {
     w.robot.faults.bootBlocked = [2321007];
     try {
       const errs = await untouched(7, () => w.failTwice("node-7", argsFor(w, 7)));
-      const text = "[node-7] step 4/12 (arming the rescue system (delete, then activate with the key)) failed: Robot refuses to arm the rescue system of server 2321007 (BOOT_BLOCKED): " +
+      const text =
+        "[node-7] step 4/12 (arming the rescue system (delete, then activate with the key)) failed: Robot refuses to arm the rescue system of server 2321007 (BOOT_BLOCKED): " +
         "another boot configuration (an installimage/Linux, VNC or Windows installation ordered in Robot) holds the server; cancel it under Servers → 2321007 → Boot in Robot, then run again";
       assert.deepStrictEqual(errs, [text, text]);
     } finally {
@@ -131,17 +173,33 @@ describe("engine: RobotServer bad input and early faults", function () {
     w.robot.faults.resetFailNext = 2;
     const from = w.robot.requests.length;
     const ok = await w.up("node-7", argsFor(w, 7));
-    const resets = w.robot.requests.slice(from).filter((r) => r.method === "POST" && r.path === "/reset/2321007").map((r) => r.status);
+    const resets = w.robot.requests
+      .slice(from)
+      .filter((r) => r.method === "POST" && r.path === "/reset/2321007")
+      .map((r) => r.status);
     assert.deepStrictEqual([ok.outputs.talosState, resets], ["maintenance", [500, 500, 200]]);
-    assert.ok(w.h.logs.some((l) => l.startsWith("[node-7] WARNING: Robot answered RESET_FAILED to reset hw (the server was not reset); sending it again in")), w.h.logs.join("\n"));
+    assert.ok(
+      w.h.logs.some((l) =>
+        l.startsWith(
+          "[node-7] WARNING: Robot answered RESET_FAILED to reset hw (the server was not reset); sending it again in",
+        ),
+      ),
+      w.h.logs.join("\n"),
+    );
   });
 
   it("UEFI: an old OS's boot entry on a disk left alone is deleted by the boot-order fix, so Talos boots; legacy BIOS installs without it", async () => {
     const m = w.machine(8) as unknown as { efiVariables(): { entries: { id: string }[]; bootOrder: string[] } };
     assert.deepStrictEqual(m.efiVariables().bootOrder, ["0001", "0002", "0003"]);
     const ok = await w.up("node-8", argsFor(w, 8, { otherDisks: "ignore" }));
-    assert.deepStrictEqual([ok.outputs.talosState, m.efiVariables().entries.map((e) => e.id), m.efiVariables().bootOrder], ["maintenance", ["0001", "0002"], ["0001", "0002"]]);
-    assert.ok(w.h.logs.includes("[node-8]   deleting UEFI boot entry Boot0003"), w.h.logs.filter((l) => l.startsWith("[node-8]")).join("\n"));
+    assert.deepStrictEqual(
+      [ok.outputs.talosState, m.efiVariables().entries.map((e) => e.id), m.efiVariables().bootOrder],
+      ["maintenance", ["0001", "0002"], ["0001", "0002"]],
+    );
+    assert.ok(
+      w.h.logs.includes("[node-8]   deleting UEFI boot entry Boot0003"),
+      w.h.logs.filter((l) => l.startsWith("[node-8]")).join("\n"),
+    );
     const bios = await w.up("node-9", argsFor(w, 9));
     assert.strictEqual(bios.outputs.talosState, "maintenance");
   });
@@ -152,7 +210,10 @@ describe("engine: RobotServer bad input and early faults", function () {
     const before = w.rescuePasswords.length;
     await untouched(6, () => w.upError("node-6", argsFor(w, 6)));
     assert.strictEqual(w.rescuePasswords.length - before, 1, "the run logged into one rescue system");
-    assert.deepStrictEqual([...w.robot.state.keys.values()].map((k) => k.name), []);
+    assert.deepStrictEqual(
+      [...w.robot.state.keys.values()].map((k) => k.name),
+      [],
+    );
     w.assertNoSecretsLeaked();
   });
 });

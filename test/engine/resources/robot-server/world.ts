@@ -15,7 +15,14 @@ import { FactorySim, startFactorySim } from "../../../../provider/sim/apis/facto
 import { RobotSim, startRobotSim } from "../../../../provider/sim/apis/robot/server";
 import { robotServerScenario } from "../../../../provider/sim/apis/robot/scenario";
 import { installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
-import { DiskSeed, MachineFaults, MachineSpec, MachineStatus, RescueArm, SimMachine } from "../../../../provider/sim/types";
+import {
+  DiskSeed,
+  MachineFaults,
+  MachineSpec,
+  MachineStatus,
+  RescueArm,
+  SimMachine,
+} from "../../../../provider/sim/types";
 import { pollUntil } from "../../../../provider/internal/poll";
 import { World, createWorld } from "../../../../provider/sim/world";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
@@ -47,14 +54,32 @@ function freshNet(): string {
 }
 
 /** Server `n` of a world with small disks, optional seeds per disk and machine faults (call inside `RobotServerWorld.start`'s builder). */
-export function smallServer(n: number, o: { seeds?: DiskSeed[]; faults?: MachineFaults; smbiosUuid?: string; rescue?: boolean; name?: string; efi?: MachineSpec["efi"]; bootMode?: MachineSpec["bootMode"] } = {}): RobotServerScenario {
+export function smallServer(
+  n: number,
+  o: {
+    seeds?: DiskSeed[];
+    faults?: MachineFaults;
+    smbiosUuid?: string;
+    rescue?: boolean;
+    name?: string;
+    efi?: MachineSpec["efi"];
+    bootMode?: MachineSpec["bootMode"];
+  } = {},
+): RobotServerScenario {
   const base = robotServerScenario(n);
   const disks = base.machine.disks.map((d, i) => ({ ...d, sizeBytes: DISK_BYTES, seed: o.seeds?.[i] ?? "empty" }));
   return robotServerScenario(n, {
     ...(o.rescue === false ? { rescue: false } : {}),
     ...(o.name ? { name: o.name } : {}),
-    machine: { disks, ipv4: `${net}.${n + 1}`, gateway: `${net}.1`, ...(o.faults ? { faults: o.faults } : {}), ...(o.smbiosUuid ? { smbiosUuid: o.smbiosUuid } : {}),
-      ...(o.efi ? { efi: o.efi } : {}), ...(o.bootMode ? { bootMode: o.bootMode } : {}) },
+    machine: {
+      disks,
+      ipv4: `${net}.${n + 1}`,
+      gateway: `${net}.1`,
+      ...(o.faults ? { faults: o.faults } : {}),
+      ...(o.smbiosUuid ? { smbiosUuid: o.smbiosUuid } : {}),
+      ...(o.efi ? { efi: o.efi } : {}),
+      ...(o.bootMode ? { bootMode: o.bootMode } : {}),
+    },
   });
 }
 
@@ -81,7 +106,8 @@ export function diskLine(d: { name: string; model: string; serial: string; wwn: 
 }
 
 /** The resource type's URN for a name. */
-export const urnOf = (name: string) => `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:RobotServer::${name}`;
+export const urnOf = (name: string) =>
+  `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:RobotServer::${name}`;
 
 /** A running world: simulator parts, the host, and what the tests check afterwards. */
 export class RobotServerWorld {
@@ -90,7 +116,15 @@ export class RobotServerWorld {
   /** Every rescue activation the machines were armed with (keys, host key, the logins tried), in order. */
   readonly rescueArms: RescueArm[] = [];
 
-  private constructor(readonly world: World, readonly robot: RobotSim, readonly factory: FactorySim, readonly h: EngineHarness, readonly provider: string, private readonly dir: string, readonly net: string) {}
+  private constructor(
+    readonly world: World,
+    readonly robot: RobotSim,
+    readonly factory: FactorySim,
+    readonly h: EngineHarness,
+    readonly provider: string,
+    private readonly dir: string,
+    readonly net: string,
+  ) {}
 
   /** Starts the simulator parts with the servers `build` returns, the host, and configures it with secret Robot credentials. */
   static async start(build: () => RobotServerScenario[], o: { timeScale?: number } = {}): Promise<RobotServerWorld> {
@@ -101,9 +135,22 @@ export class RobotServerWorld {
     installTalosRuntime(world);
     const factory = await startFactorySim(world, {}, "127.0.0.1");
     const robot = await startRobotSim(world, { user: "robot-ws-user", password: ROBOT_PASSWORD, servers }, "127.0.0.1");
-    const provider = await capturedProvider(() => new RobotServer("probe", { serverNumber: 1, image: { version: "v1.13.9" }, installDisk: { type: "nvme" } }));
-    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath(), TALOS_IMAGE_FACTORY_URL: factory.url, TALOS_HETZNER_TIME_SCALE: String(world.timeScale) }, callTimeoutMs: 300_000 });
-    await h.configure({ "talos-hetzner:robotUser": secret("robot-ws-user"), "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD) });
+    const provider = await capturedProvider(
+      () => new RobotServer("probe", { serverNumber: 1, image: { version: "v1.13.9" }, installDisk: { type: "nvme" } }),
+    );
+    const h = await EngineHarness.start({
+      env: {
+        HETZNER_ROBOT_URL: robot.url,
+        TALOSCTL: talosctlPath(),
+        TALOS_IMAGE_FACTORY_URL: factory.url,
+        TALOS_HETZNER_TIME_SCALE: String(world.timeScale),
+      },
+      callTimeoutMs: 300_000,
+    });
+    await h.configure({
+      "talos-hetzner:robotUser": secret("robot-ws-user"),
+      "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD),
+    });
     const w = new RobotServerWorld(world, robot, factory, h, provider, dir, net);
     for (const m of world.machines.values()) w.captureRescuePasswords(m);
     return w;
@@ -134,7 +181,10 @@ export class RobotServerWorld {
 
   /** The error `up` fails with (the test fails when it succeeds). */
   async upError(name: string, args: Record<string, unknown>): Promise<HostCallError> {
-    return this.up(name, args).then((r) => assert.fail(`expected ${name} to fail, got id ${r.id}`), (e: HostCallError) => e);
+    return this.up(name, args).then(
+      (r) => assert.fail(`expected ${name} to fail, got id ${r.id}`),
+      (e: HostCallError) => e,
+    );
   }
 
   /** Two runs of a failing create (the second must stop at the same error); returns both messages. */
@@ -147,12 +197,19 @@ export class RobotServerWorld {
   /** Waits until server `n`'s machine reports `status` (Talos answers a moment before the machine reports it). */
   async settled(n: number, status: MachineStatus): Promise<MachineStatus> {
     const m = this.machine(n);
-    return pollUntil(async () => (m.status() === status ? status : undefined), { what: `${m.id} to be ${status} (is ${m.status()})`, timeoutMs: 10_000, initialMs: 20, maxMs: 100 });
+    return pollUntil(async () => (m.status() === status ? status : undefined), {
+      what: `${m.id} to be ${status} (is ${m.status()})`,
+      timeoutMs: 10_000,
+      initialMs: 20,
+      maxMs: 100,
+    });
   }
 
   /** Robot requests answered so far (method and path). */
   requests(from = 0): string[] {
-    return this.robot.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\/key\/[0-9a-f:]+$/, "/key/<fp>")}`);
+    return this.robot.requests
+      .slice(from)
+      .map((r) => `${r.method} ${r.path.replace(/\/key\/[0-9a-f:]+$/, "/key/<fp>")}`);
   }
 
   /** Fails when the Robot password, a rescue password or a private key shows in state, logs or the transcript. */
@@ -173,6 +230,17 @@ export class RobotServerWorld {
 }
 
 /** The args a test passes for server `n`: install to its first disk by WWN, with fast deadlines. */
-export function argsFor(w: RobotServerWorld, n: number, extra: Partial<Record<keyof RobotServerArgs, unknown>> = {}): Record<string, unknown> {
-  return { serverNumber: robotServerScenario(n).number, name: `node-${n}`, image: { version: "v1.13.9" }, installDisk: { wwn: w.machine(n).spec.disks[0].wwn }, deadlines: FAST, ...extra };
+export function argsFor(
+  w: RobotServerWorld,
+  n: number,
+  extra: Partial<Record<keyof RobotServerArgs, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    serverNumber: robotServerScenario(n).number,
+    name: `node-${n}`,
+    image: { version: "v1.13.9" },
+    installDisk: { wwn: w.machine(n).spec.disks[0].wwn },
+    deadlines: FAST,
+    ...extra,
+  };
 }

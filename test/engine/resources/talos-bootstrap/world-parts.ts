@@ -29,17 +29,39 @@ const MiB = 1024 * 1024;
 export function robotServer(n: number, o: { talos: boolean }) {
   const base = robotServerScenario(n);
   const seed = { talos: { version: TALOS, arch: "amd64" as const, platform: "metal" as const, configured: false } };
-  const disks = base.machine.disks.map((d, i) => ({ ...d, sizeBytes: 64 * MiB, seed: i === 0 && o.talos ? seed : ("empty" as const) }));
+  const disks = base.machine.disks.map((d, i) => ({
+    ...d,
+    sizeBytes: 64 * MiB,
+    seed: i === 0 && o.talos ? seed : ("empty" as const),
+  }));
   return robotServerScenario(n, { machine: { disks, ...(o.talos ? {} : { power: "off" as const }) } });
 }
 
 /** Renders one node config of the cluster with the project's config engine (KubeSpan patch unless `kubespan` is false). */
-export function renderNode(t: Talosctl, secretsYaml: string, endpointIp: string, role: "controlplane" | "worker", hostname: string, kubespan: boolean): Promise<RenderedConfig> {
-  return renderMachineConfig({
-    clusterName: CLUSTER, endpoint: `https://${endpointIp}:6443`, role, talosVersion: TALOS, kubernetesVersion: "1.36.3",
-    installImage: `ghcr.io/siderolabs/installer:${TALOS}`, installDisk: role === "controlplane" ? "/dev/nvme0n1" : undefined, hostname,
-    secretsYaml, clusterPatches: kubespan ? [kubeSpanPatch({ talosVersion: TALOS })] : [], mode: role === "controlplane" ? "metal" : "cloud",
-  }, { generator: { genConfig: (o) => t.genConfig(o), validate: (c, m, s) => t.validate(c, m, s) } });
+export function renderNode(
+  t: Talosctl,
+  secretsYaml: string,
+  endpointIp: string,
+  role: "controlplane" | "worker",
+  hostname: string,
+  kubespan: boolean,
+): Promise<RenderedConfig> {
+  return renderMachineConfig(
+    {
+      clusterName: CLUSTER,
+      endpoint: `https://${endpointIp}:6443`,
+      role,
+      talosVersion: TALOS,
+      kubernetesVersion: "1.36.3",
+      installImage: `ghcr.io/siderolabs/installer:${TALOS}`,
+      installDisk: role === "controlplane" ? "/dev/nvme0n1" : undefined,
+      hostname,
+      secretsYaml,
+      clusterPatches: kubespan ? [kubeSpanPatch({ talosVersion: TALOS })] : [],
+      mode: role === "controlplane" ? "metal" : "cloud",
+    },
+    { generator: { genConfig: (o) => t.genConfig(o), validate: (c, m, s) => t.validate(c, m, s) } },
+  );
 }
 
 /**
@@ -47,12 +69,28 @@ export function renderNode(t: Talosctl, secretsYaml: string, endpointIp: string,
  * its disk — what TalosImage does through rescue and dd — then create_image, then the builder is deleted.
  */
 export async function talosSnapshot(cloud: CloudClient, world: SimWorld): Promise<number> {
-  const b = await cloud.servers.create({ name: "talos-image-builder", serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", startAfterCreate: false });
+  const b = await cloud.servers.create({
+    name: "talos-image-builder",
+    serverType: "cx23",
+    image: "ubuntu-24.04",
+    location: "fsn1",
+    startAfterCreate: false,
+  });
   await cloud.actions.waitFor([b.action, ...b.nextActions], { timeoutMs: 30_000 });
   const m = world.machines.get(`cloud-${b.server.id}`)!;
-  await seedTalos({ file: m.diskFile(0), disk: m.spec.disks[0], machine: m.spec, registerImage: (k, img) => world.servedImages.set(k, img) },
-    { version: TALOS, arch: "amd64", platform: "hcloud", configured: false });
-  const img = await cloud.servers.createImage(b.server.id, { description: `talos ${TALOS} amd64`, labels: { os: "talos" } });
+  await seedTalos(
+    {
+      file: m.diskFile(0),
+      disk: m.spec.disks[0],
+      machine: m.spec,
+      registerImage: (k, img) => world.servedImages.set(k, img),
+    },
+    { version: TALOS, arch: "amd64", platform: "hcloud", configured: false },
+  );
+  const img = await cloud.servers.createImage(b.server.id, {
+    description: `talos ${TALOS} amd64`,
+    labels: { os: "talos" },
+  });
   await cloud.actions.waitFor([img.action], { timeoutMs: 30_000 });
   await cloud.actions.waitFor([await cloud.servers.delete(b.server.id)], { timeoutMs: 30_000 });
   return img.image.id;

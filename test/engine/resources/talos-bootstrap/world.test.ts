@@ -8,12 +8,24 @@ describe("hybrid cluster world", function () {
 
   it("has 3 configured Robot control planes behind active Robot firewalls and 2 configured Cloud workers from a Talos snapshot", async () => {
     const w = await ClusterWorld.get();
-    assert.deepStrictEqual(w.nodes.map((n) => [n.name, n.where]), [["cp-1", "robot"], ["cp-2", "robot"], ["cp-3", "robot"], ["worker-1", "cloud"], ["worker-2", "cloud"]]);
+    assert.deepStrictEqual(
+      w.nodes.map((n) => [n.name, n.where]),
+      [
+        ["cp-1", "robot"],
+        ["cp-2", "robot"],
+        ["cp-3", "robot"],
+        ["worker-1", "cloud"],
+        ["worker-2", "cloud"],
+      ],
+    );
     for (const n of w.nodes) assert.strictEqual(w.talos.node(n.machineId)?.maintenance, false, n.name);
     for (const n of w.workers) assert.strictEqual(w.talos.node(n.machineId)?.boot.configSource, "user-data", n.name);
     const fws = w.controlPlanes.map((cp) => w.h.state.get(urnOf("RobotFirewall", `fw-${cp.name}`))!.outputs.status);
     assert.deepStrictEqual(fws, ["active", "active", "active"]);
     const robotFw = w.world.machines.get(w.nodes[0].machineId)!;
-    assert.deepStrictEqual([robotFw.inboundAllowed("tcp", 22, "198.51.100.7"), robotFw.inboundAllowed("udp", 51820, "198.51.100.7")], [false, true]);
+    assert.deepStrictEqual(
+      [robotFw.inboundAllowed("tcp", 22, "198.51.100.7"), robotFw.inboundAllowed("udp", 51820, "198.51.100.7")],
+      [false, true],
+    );
   });
 });

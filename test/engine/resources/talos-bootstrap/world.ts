@@ -23,23 +23,44 @@ import { robotServerScenario } from "../../../../provider/sim/apis/robot/scenari
 import { World, createWorld } from "../../../../provider/sim/world";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
-import { kubeSpanFirewallRules, talosAdminFirewallRules, toCloudApiRules } from "../../../../provider/talos/firewall-rules";
+import {
+  kubeSpanFirewallRules,
+  talosAdminFirewallRules,
+  toCloudApiRules,
+} from "../../../../provider/talos/firewall-rules";
 import { Talosctl } from "../../../../provider/talos/talosctl";
 import { bundleSecretValues, validateBundle } from "../../../../provider/runtime/shared/bundle";
 import { talosconfigFor } from "../../../../provider/runtime/talos-secrets";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { EngineHarness, RecordedResource, capturedProvider, secret } from "../../harness";
-import { ADMIN, CLOUD_ADDRESS_OFFSET, CLUSTER, ROBOT_N, TALOS, renderNode, robotServer, talosSnapshot } from "./world-parts";
+import {
+  ADMIN,
+  CLOUD_ADDRESS_OFFSET,
+  CLUSTER,
+  ROBOT_N,
+  TALOS,
+  renderNode,
+  robotServer,
+  talosSnapshot,
+} from "./world-parts";
 
 /** Robot webservice password of the world; scanned for in state and logs. */
 export const ROBOT_PASSWORD = "Robot-ws-Cluster-Pa55!";
 export { ADMIN, CLUSTER, TALOS, credentialValues } from "./world-parts";
 
 /** One node of the world. */
-export interface WorldNode { name: string; address: string; where: "robot" | "cloud"; machineId: string; serverNumber?: number; serverId?: number }
+export interface WorldNode {
+  name: string;
+  address: string;
+  where: "robot" | "cloud";
+  machineId: string;
+  serverNumber?: number;
+  serverId?: number;
+}
 
 /** URN of a resource of this world. */
-export const urnOf = (type: string, name: string) => `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:${type}::${name}`;
+export const urnOf = (type: string, name: string) =>
+  `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:${type}::${name}`;
 
 /** The shared cluster world. */
 export class ClusterWorld {
@@ -52,7 +73,13 @@ export class ClusterWorld {
   readonly talosctl: Talosctl;
   readonly cloud: CloudClient;
 
-  private constructor(readonly world: World, readonly robot: RobotSim, readonly cloudSim: CloudSim, readonly h: EngineHarness, private readonly dir: string) {
+  private constructor(
+    readonly world: World,
+    readonly robot: RobotSim,
+    readonly cloudSim: CloudSim,
+    readonly h: EngineHarness,
+    private readonly dir: string,
+  ) {
     this.talosctl = Talosctl.locate({ binary: talosctlPath() });
     this.cloud = new CloudClient({ endpoint: cloudSim.endpoint, token: cloudSim.token, pollIntervalMs: 20 });
   }
@@ -81,8 +108,18 @@ export class ClusterWorld {
     const robot = await startRobotSim(world, { user: "robot-ws-user", password: ROBOT_PASSWORD, servers }, "127.0.0.1");
     const cloudSim = await startCloudSim(world, { token: "cloud-token-0123456789" }, "127.0.0.1", "");
     for (let i = 0; i < CLOUD_ADDRESS_OFFSET; i++) cloudSim.state.nextId("address");
-    const h = await EngineHarness.start({ env: { HETZNER_ROBOT_URL: robot.url, TALOSCTL: talosctlPath(), TALOS_HETZNER_TIME_SCALE: String(world.timeScale) }, callTimeoutMs: 300_000 });
-    await h.configure({ "talos-hetzner:robotUser": secret("robot-ws-user"), "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD) });
+    const h = await EngineHarness.start({
+      env: {
+        HETZNER_ROBOT_URL: robot.url,
+        TALOSCTL: talosctlPath(),
+        TALOS_HETZNER_TIME_SCALE: String(world.timeScale),
+      },
+      callTimeoutMs: 300_000,
+    });
+    await h.configure({
+      "talos-hetzner:robotUser": secret("robot-ws-user"),
+      "talos-hetzner:robotPassword": secret(ROBOT_PASSWORD),
+    });
     const w = new ClusterWorld(world, robot, cloudSim, h, dir);
     await w.captureProviders();
     await w.configureCluster();
@@ -90,70 +127,151 @@ export class ClusterWorld {
   }
 
   private async captureProviders(): Promise<void> {
-    this.providers.bootstrap = await capturedProvider(() => new TalosBootstrap("probe", { clusterName: "p", secretsYaml: "x", bootstrapNode: "10.0.0.2", controlPlaneNodes: ["10.0.0.2"] }));
+    this.providers.bootstrap = await capturedProvider(
+      () =>
+        new TalosBootstrap("probe", {
+          clusterName: "p",
+          secretsYaml: "x",
+          bootstrapNode: "10.0.0.2",
+          controlPlaneNodes: ["10.0.0.2"],
+        }),
+    );
     this.providers.mesh = await capturedProvider(() => new KubeSpanMesh("probe", { nodes: [], talosconfig: "x" }));
-    this.providers.firewall = await capturedProvider(() => new RobotFirewall("probe", { serverNumber: 1, adminCidrs: ADMIN, nodeAddresses: [] }));
+    this.providers.firewall = await capturedProvider(
+      () => new RobotFirewall("probe", { serverNumber: 1, adminCidrs: ADMIN, nodeAddresses: [] }),
+    );
   }
 
   /** Robot control planes and their numbers. */
-  get controlPlanes(): WorldNode[] { return this.nodes.filter((n) => n.where === "robot"); }
+  get controlPlanes(): WorldNode[] {
+    return this.nodes.filter((n) => n.where === "robot");
+  }
   /** Cloud workers. */
-  get workers(): WorldNode[] { return this.nodes.filter((n) => n.where === "cloud"); }
+  get workers(): WorldNode[] {
+    return this.nodes.filter((n) => n.where === "cloud");
+  }
   /** The Talos runtime of the simulator. */
-  get talos(): SimTalosRuntime { return this.world.talosRuntime as SimTalosRuntime; }
+  get talos(): SimTalosRuntime {
+    return this.world.talosRuntime as SimTalosRuntime;
+  }
 
   private async configureCluster(): Promise<void> {
     for (const [i, n] of ROBOT_N.slice(0, 3).entries()) {
       const s = robotServerScenario(n);
-      this.nodes.push({ name: `cp-${i + 1}`, address: s.machine.ipv4!, where: "robot", machineId: s.machine.id, serverNumber: s.number });
+      this.nodes.push({
+        name: `cp-${i + 1}`,
+        address: s.machine.ipv4!,
+        where: "robot",
+        machineId: s.machine.id,
+        serverNumber: s.number,
+      });
     }
     this.secretsYaml = await this.talosctl.genSecrets(TALOS);
     this.snapshotId = await talosSnapshot(this.cloud, this.world);
     for (const n of [1, 2]) await this.createWorker(`worker-${n}`, true);
-    await Promise.all(this.controlPlanes.map((cp) => this.up("RobotFirewall", `fw-${cp.name}`, this.firewallArgs(cp.serverNumber!))));
+    await Promise.all(
+      this.controlPlanes.map((cp) => this.up("RobotFirewall", `fw-${cp.name}`, this.firewallArgs(cp.serverNumber!))),
+    );
     await this.createCloudFirewall();
     for (const cp of this.controlPlanes) {
-      const { config } = await renderNode(this.talosctl, this.secretsYaml, this.nodes[0].address, "controlplane", cp.name, true);
+      const { config } = await renderNode(
+        this.talosctl,
+        this.secretsYaml,
+        this.nodes[0].address,
+        "controlplane",
+        cp.name,
+        true,
+      );
       await this.talosctl.applyConfig({ node: cp.address, config, mode: "auto", insecure: true, dryRun: false });
     }
     await Promise.all(this.controlPlanes.map((cp) => this.waitConfigured(cp)));
-    this.talosconfig = await talosconfigFor({ secretsYaml: this.secretsYaml, clusterName: CLUSTER, endpoints: this.controlPlanes.map((c) => c.address), talosctl: this.talosctl });
+    this.talosconfig = await talosconfigFor({
+      secretsYaml: this.secretsYaml,
+      clusterName: CLUSTER,
+      endpoints: this.controlPlanes.map((c) => c.address),
+      talosctl: this.talosctl,
+    });
   }
 
   /** RobotFirewall args of a Robot server of the cluster. */
   firewallArgs(serverNumber: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return { serverNumber, adminCidrs: ADMIN, nodeAddresses: this.nodes.map((n) => n.address), deadlineSeconds: 30, ...extra };
+    return {
+      serverNumber,
+      adminCidrs: ADMIN,
+      nodeAddresses: this.nodes.map((n) => n.address),
+      deadlineSeconds: 30,
+      ...extra,
+    };
   }
 
   /** Creates a Cloud worker from the Talos snapshot with its config as user-data; waits until it runs configured. */
   async createWorker(name: string, kubespan: boolean, track = true): Promise<WorldNode> {
-    const { config } = await renderNode(this.talosctl, this.secretsYaml, this.nodes[0].address, "worker", name, kubespan);
-    const r = await this.cloud.servers.create({ name, serverType: "cx23", image: this.snapshotId, location: "fsn1", userData: config, labels: { cluster: CLUSTER, role: "worker" } });
+    const { config } = await renderNode(
+      this.talosctl,
+      this.secretsYaml,
+      this.nodes[0].address,
+      "worker",
+      name,
+      kubespan,
+    );
+    const r = await this.cloud.servers.create({
+      name,
+      serverType: "cx23",
+      image: this.snapshotId,
+      location: "fsn1",
+      userData: config,
+      labels: { cluster: CLUSTER, role: "worker" },
+    });
     await this.cloud.actions.waitFor([r.action, ...r.nextActions], { timeoutMs: 30_000 });
-    const node: WorldNode = { name, address: r.server.public_net.ipv4!.ip, where: "cloud", machineId: `cloud-${r.server.id}`, serverId: r.server.id };
+    const node: WorldNode = {
+      name,
+      address: r.server.public_net.ipv4!.ip,
+      where: "cloud",
+      machineId: `cloud-${r.server.id}`,
+      serverId: r.server.id,
+    };
     if (track) this.nodes.push(node);
     await this.waitConfigured(node);
     return node;
   }
 
   private async createCloudFirewall(): Promise<void> {
-    const rules = toCloudApiRules([...kubeSpanFirewallRules(), ...talosAdminFirewallRules(ADMIN, this.nodes.map((n) => n.address))]);
-    const r = await this.cloud.firewalls.create({ name: "workers", rules, applyTo: [{ type: "label_selector", label_selector: { selector: "role=worker" } }] });
+    const rules = toCloudApiRules([
+      ...kubeSpanFirewallRules(),
+      ...talosAdminFirewallRules(
+        ADMIN,
+        this.nodes.map((n) => n.address),
+      ),
+    ]);
+    const r = await this.cloud.firewalls.create({
+      name: "workers",
+      rules,
+      applyTo: [{ type: "label_selector", label_selector: { selector: "role=worker" } }],
+    });
     await this.cloud.actions.waitFor(r.actions, { timeoutMs: 30_000 });
   }
 
   /** Waits until the node's Talos runs with a config and no reboot pending. */
   async waitConfigured(n: WorldNode): Promise<void> {
-    await pollUntil(async () => {
-      const node = this.talos.node(n.machineId);
-      return node && !node.stopped && !node.maintenance && !node.rebootPending ? true : undefined;
-    }, { what: `${n.name} to run configured`, timeoutMs: 30_000, initialMs: 20, maxMs: 100 });
+    await pollUntil(
+      async () => {
+        const node = this.talos.node(n.machineId);
+        return node && !node.stopped && !node.maintenance && !node.rebootPending ? true : undefined;
+      },
+      { what: `${n.name} to run configured`, timeoutMs: 30_000, initialMs: 20, maxMs: 100 },
+    );
   }
 
   /** Check + create like `pulumi up` for a new resource; records state with secret inputs and outputs. Rejects with HostCallError. */
-  async up(type: "TalosBootstrap" | "KubeSpanMesh" | "RobotFirewall", name: string, args: Record<string, unknown>, secretOutputs: string[] = []): Promise<RecordedResource> {
+  async up(
+    type: "TalosBootstrap" | "KubeSpanMesh" | "RobotFirewall",
+    name: string,
+    args: Record<string, unknown>,
+    secretOutputs: string[] = [],
+  ): Promise<RecordedResource> {
     const urn = urnOf(type, name);
-    const provider = this.providers[type === "TalosBootstrap" ? "bootstrap" : type === "KubeSpanMesh" ? "mesh" : "firewall"];
+    const provider =
+      this.providers[type === "TalosBootstrap" ? "bootstrap" : type === "KubeSpanMesh" ? "mesh" : "firewall"];
     const checked = await this.h.check(urn, {}, { __provider: provider, ...args });
     assert.deepStrictEqual(checked.failures, [], "check failures");
     const created = await this.h.create(urn, checked.inputs);
@@ -161,8 +279,15 @@ export class ClusterWorld {
   }
 
   /** The error `up` fails with (the test fails when it succeeds). */
-  async upError(type: "TalosBootstrap" | "KubeSpanMesh" | "RobotFirewall", name: string, args: Record<string, unknown>): Promise<HostCallError> {
-    return this.up(type, name, args).then((r) => assert.fail(`expected ${name} to fail, got id ${r.id}`), (e: HostCallError) => e);
+  async upError(
+    type: "TalosBootstrap" | "KubeSpanMesh" | "RobotFirewall",
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<HostCallError> {
+    return this.up(type, name, args).then(
+      (r) => assert.fail(`expected ${name} to fail, got id ${r.id}`),
+      (e: HostCallError) => e,
+    );
   }
 
   /** Fails when a secret of the cluster (bundle values, talosconfig/kubeconfig keys, Robot password) shows in state or logs. */

@@ -16,7 +16,13 @@ import { VANILLA_SCHEMATIC_ID } from "../../../../provider/talos/schematic";
 import { FAST, TalosImageWorld, urnOf } from "./world";
 
 const V = "v1.13.9";
-const KEY_LABELS = { os: "talos", "talos-version": V, arch: "x86", "talos-schematic": VANILLA_SCHEMATIC_ID.slice(0, 32), "created-by": "pulumi-talos-hetzner" };
+const KEY_LABELS = {
+  os: "talos",
+  "talos-version": V,
+  arch: "x86",
+  "talos-schematic": VANILLA_SCHEMATIC_ID.slice(0, 32),
+  "created-by": "pulumi-talos-hetzner",
+};
 
 describe("engine: TalosImage lifecycle through the real host and the simulator", function () {
   this.timeout(180_000);
@@ -30,29 +36,55 @@ describe("engine: TalosImage lifecycle through the real host and the simulator",
 
   it("registers with its name as resourceName, seeded outputs and a small shim", async () => {
     let inputs: Record<string, unknown> = {};
-    pulumi.runtime.setMocks({ newResource: (a) => ((inputs = a.inputs), { id: "1", state: a.inputs }), call: (a) => a.inputs }, "project", "stack", false);
+    pulumi.runtime.setMocks(
+      { newResource: (a) => ((inputs = a.inputs), { id: "1", state: a.inputs }), call: (a) => a.inputs },
+      "project",
+      "stack",
+      false,
+    );
     const r = new TalosImage("img", { talosVersion: V, arch: "arm" });
     assert.strictEqual(await new Promise((res) => r.urn.apply(res)), urnOf("img"));
-    assert.deepStrictEqual([inputs.resourceName, inputs.talosVersion, inputs.arch, pulumi.Output.isInstance(r.imageId)], ["img", V, "arm", true]);
-    assert.ok(w.provider.includes('dispatch(resourceModule, "create", inputs)') && w.provider.length < 4096, "thin shim");
+    assert.deepStrictEqual(
+      [inputs.resourceName, inputs.talosVersion, inputs.arch, pulumi.Output.isInstance(r.imageId)],
+      ["img", V, "arm", true],
+    );
+    assert.ok(
+      w.provider.includes('dispatch(resourceModule, "create", inputs)') && w.provider.length < 4096,
+      "thin shim",
+    );
   });
 
   it("previews with check only, naming every bad input", async () => {
     const before = w.h.transcript.length;
     const p = await w.h.preview(urnOf("bad"), {
-      __provider: w.provider, talosVersion: "1.13", arch: "arm", serverType: "cx23", schematic: { customization: { extraKernelArgs: ["a"] } },
-      schematicId: "abc", imageUrl: "https://example.com/talos.iso", labels: { os: "linux", "bad/": "x" }, timeouts: { sshSeconds: 0 },
+      __provider: w.provider,
+      talosVersion: "1.13",
+      arch: "arm",
+      serverType: "cx23",
+      schematic: { customization: { extraKernelArgs: ["a"] } },
+      schematicId: "abc",
+      imageUrl: "https://example.com/talos.iso",
+      labels: { os: "linux", "bad/": "x" },
+      timeouts: { sshSeconds: 0 },
     });
     assert.deepStrictEqual(p.failures, [
       { property: "talosVersion", reason: '[talosVersion] must look like "v1.13.9", got "1.13"' },
       { property: "schematicId", reason: "[schematicId] set either schematic or schematicId, not both" },
-      { property: "imageUrl", reason: '[imageUrl] must point at a raw disk image (.raw, .raw.xz, .raw.zst, .raw.bz2 or .raw.gz), not "talos.iso"' },
+      {
+        property: "imageUrl",
+        reason:
+          '[imageUrl] must point at a raw disk image (.raw, .raw.xz, .raw.zst, .raw.bz2 or .raw.gz), not "talos.iso"',
+      },
       {
         property: "serverType",
-        reason: '[serverType] "cx23" is an x86 server type, but arch is "arm": a snapshot takes the architecture of the server it was taken from, so an arm image written on it would not boot; use an arm type such as "cax11" or leave serverType unset',
+        reason:
+          '[serverType] "cx23" is an x86 server type, but arch is "arm": a snapshot takes the architecture of the server it was taken from, so an arm image written on it would not boot; use an arm type such as "cax11" or leave serverType unset',
       },
       { property: "labels", reason: '[labels] "os" is set by TalosImage to find the snapshot again; use other keys' },
-      { property: "timeouts", reason: "[timeouts.sshSeconds] must be a number of seconds above 0 and at most 86400, got 0" },
+      {
+        property: "timeouts",
+        reason: "[timeouts.sshSeconds] must be a number of seconds above 0 and at most 86400, got 0",
+      },
     ]);
     assert.deepStrictEqual([p.op, w.h.transcript.slice(before).map((c) => c.method)], ["create", ["check"]]);
   });
@@ -63,21 +95,48 @@ describe("engine: TalosImage lifecycle through the real host and the simulator",
     built = rec.id;
     const id = Number(rec.id);
     const o = rec.outputs;
-    assert.deepStrictEqual([o.imageId, o.arch, o.resolvedSchematicId, o.adopted, o.imageSizeGb, o.diskSizeGb, o.imageLabels], [id, "x86", VANILLA_SCHEMATIC_ID, false, 0.01, 40, KEY_LABELS]);
+    assert.deepStrictEqual(
+      [o.imageId, o.arch, o.resolvedSchematicId, o.adopted, o.imageSizeGb, o.diskSizeGb, o.imageLabels],
+      [id, "x86", VANILLA_SCHEMATIC_ID, false, 0.01, 40, KEY_LABELS],
+    );
     assert.strictEqual(o.sourceUrl, `${w.factory.url}/image/${VANILLA_SCHEMATIC_ID}/${V}/hcloud-amd64.raw.zst`);
     const server = /server (\d+) \(talos-image-[0-9a-f]{8}\) at 127\./.exec(w.logsOf("img").join("\n"))?.[1];
     assert.deepStrictEqual(w.requests(from), [
-      "GET /images 200", "GET /images 200", "GET /ssh_keys 200", "POST /ssh_keys 201", "GET /ssh_keys 200", "GET /images 200",
-      "POST /servers 201", `POST /servers/${server}/actions/enable_rescue 201`, `POST /servers/${server}/actions/poweron 201`, `GET /servers/${server} 200`,
-      `POST /servers/${server}/actions/create_image 201`, `GET /images/${id} 200`, `DELETE /servers/${server} 200`, `DELETE /ssh_keys/20001 204`,
+      "GET /images 200",
+      "GET /images 200",
+      "GET /ssh_keys 200",
+      "POST /ssh_keys 201",
+      "GET /ssh_keys 200",
+      "GET /images 200",
+      "POST /servers 201",
+      `POST /servers/${server}/actions/enable_rescue 201`,
+      `POST /servers/${server}/actions/poweron 201`,
+      `GET /servers/${server} 200`,
+      `POST /servers/${server}/actions/create_image 201`,
+      `GET /images/${id} 200`,
+      `DELETE /servers/${server} 200`,
+      `DELETE /ssh_keys/20001 204`,
     ]);
     assert.deepStrictEqual(w.inventory(), { servers: [], sshKeys: [], snapshots: [id] });
-    const steps = w.logsOf("img").filter((l) => / step \d+\/12: /.test(l)).map((l) => l.replace(/: .*/, ""));
-    assert.deepStrictEqual(steps, Array.from({ length: 12 }, (_, i) => `[img] step ${i + 1}/12`));
-    assert.deepStrictEqual(w.logsOf("img").filter((l) => l.includes("Cleanup:")), [`[img] Cleanup: deleted temporary server ${server}`, "[img] Cleanup: deleted temporary SSH key 20001"]);
+    const steps = w
+      .logsOf("img")
+      .filter((l) => / step \d+\/12: /.test(l))
+      .map((l) => l.replace(/: .*/, ""));
+    assert.deepStrictEqual(
+      steps,
+      Array.from({ length: 12 }, (_, i) => `[img] step ${i + 1}/12`),
+    );
+    assert.deepStrictEqual(
+      w.logsOf("img").filter((l) => l.includes("Cleanup:")),
+      [`[img] Cleanup: deleted temporary server ${server}`, "[img] Cleanup: deleted temporary SSH key 20001"],
+    );
     const node = await w.client.servers.create({ name: "node-1", serverType: "cx23", image: id, location: "nbg1" });
     const m = w.world.machines.get(`cloud-${node.server.id}`) as Machine;
-    await pollUntil(async () => (["talos", "no-os"].includes(m.status()) ? true : undefined), { what: "the node to boot", timeoutMs: 20_000, initialMs: 20 });
+    await pollUntil(async () => (["talos", "no-os"].includes(m.status()) ? true : undefined), {
+      what: "the node to boot",
+      timeoutMs: 20_000,
+      initialMs: 20,
+    });
     assert.deepStrictEqual([m.status(), m.lastBootReport()], ["talos", `sda boots Talos ${V} in maintenance mode`]);
     await w.client.actions.waitFor([await w.client.servers.delete(node.server.id)], { timeoutMs: 20_000 });
   });
@@ -88,18 +147,27 @@ describe("engine: TalosImage lifecycle through the real host and the simulator",
     assert.deepStrictEqual([rec.id, rec.outputs.adopted, rec.outputs.imageLabels], [built, true, KEY_LABELS]);
     // check asks the catalogue about the location and server type the user wrote (issue 16, item 6).
     assert.deepStrictEqual(w.requests(from), ["GET /locations 200", "GET /server_types 200", "GET /images 200"]);
-    assert.deepStrictEqual(w.logsOf("img-b").slice(1), [`[img-b]   adopting snapshot ${built} (found by its labels); no builder server was created`]);
+    assert.deepStrictEqual(w.logsOf("img-b").slice(1), [
+      `[img-b]   adopting snapshot ${built} (found by its labels); no builder server was created`,
+    ]);
   });
 
   it("previews replacements: same image deletes first, another image creates first, timeouts update in place", async () => {
     const old = w.h.state.get(urnOf("img"))!;
-    const preview = (change: Record<string, unknown>) => w.h.preview(urnOf("img"), { ...old.inputs, __provider: w.provider, ...change });
+    const preview = (change: Record<string, unknown>) =>
+      w.h.preview(urnOf("img"), { ...old.inputs, __provider: w.provider, ...change });
     const same = await preview({});
     assert.deepStrictEqual([same.op, same.diff?.changes], ["same", "none"]);
     const desc = await preview({ description: "mine" });
-    assert.deepStrictEqual([desc.op, desc.diff?.replaces, desc.diff?.deleteBeforeReplace], ["replace", ["description"], true]);
+    assert.deepStrictEqual(
+      [desc.op, desc.diff?.replaces, desc.diff?.deleteBeforeReplace],
+      ["replace", ["description"], true],
+    );
     const version = await preview({ talosVersion: "v1.12.4", serverType: "cx33" });
-    assert.deepStrictEqual([version.op, version.diff?.replaces, version.diff?.deleteBeforeReplace], ["replace", ["talosVersion", "serverType"], false]);
+    assert.deepStrictEqual(
+      [version.op, version.diff?.replaces, version.diff?.deleteBeforeReplace],
+      ["replace", ["talosVersion", "serverType"], false],
+    );
     const timeouts = await preview({ timeouts: { ...FAST, sshSeconds: 99 } });
     assert.deepStrictEqual([timeouts.op, timeouts.diff?.replaces], ["update", []]);
     const refreshed = await w.h.refresh(urnOf("img"));
@@ -114,18 +182,29 @@ describe("engine: TalosImage lifecycle through the real host and the simulator",
     await w.h.delete(mine.id, mine.urn, mine.outputs);
     assert.strictEqual(await w.client.images.get(Number(built)), undefined);
     await w.h.delete(mine.id, mine.urn, mine.outputs);
-    assert.deepStrictEqual(w.h.logs.filter((l) => /^\[img(-b)?\] (leaving|deleted|snapshot)/.test(l)), [
-      `[img-b] leaving snapshot ${built} alone: it was adopted, not built by this resource`,
-      `[img] deleted snapshot ${built}`,
-      `[img] snapshot ${built} was already deleted`,
-    ]);
+    assert.deepStrictEqual(
+      w.h.logs.filter((l) => /^\[img(-b)?\] (leaving|deleted|snapshot)/.test(l)),
+      [
+        `[img-b] leaving snapshot ${built} alone: it was adopted, not built by this resource`,
+        `[img] deleted snapshot ${built}`,
+        `[img] snapshot ${built} was already deleted`,
+      ],
+    );
   });
 
   it("keeps a retained snapshot with the user's labels and description, and drops it from state once deleted out of band", async () => {
-    const rec = await w.up("kept", { talosVersion: "v1.12.4", retainOnDelete: true, labels: { team: "platform" }, description: "golden" });
+    const rec = await w.up("kept", {
+      talosVersion: "v1.12.4",
+      retainOnDelete: true,
+      labels: { team: "platform" },
+      description: "golden",
+    });
     const id = Number(rec.id);
     const img = (await w.client.images.get(id))!;
-    assert.deepStrictEqual([img.description, img.labels.team, img.labels["talos-version"], rec.outputs.sourceUrl], ["golden", "platform", "v1.12.4", `${w.factory.url}/image/${VANILLA_SCHEMATIC_ID}/v1.12.4/hcloud-amd64.raw.zst`]);
+    assert.deepStrictEqual(
+      [img.description, img.labels.team, img.labels["talos-version"], rec.outputs.sourceUrl],
+      ["golden", "platform", "v1.12.4", `${w.factory.url}/image/${VANILLA_SCHEMATIC_ID}/v1.12.4/hcloud-amd64.raw.zst`],
+    );
     await w.h.delete(rec.id, rec.urn, rec.outputs);
     assert.ok(await w.client.images.get(id), "retainOnDelete keeps the snapshot");
     await w.client.images.delete(id);

@@ -23,10 +23,19 @@ import { EngineHarness, RecordedResource, capturedProvider, secret } from "../..
 /** The Cloud API token of every world; scanned for in state and logs. */
 export const CLOUD_TOKEN = "hcloud-Sim-T0ken-0123456789abcdef";
 /** Timeouts short enough for the simulator at timeScale 0.0002; heartbeats every 200 ms (stale after 1 s). */
-export const FAST = { actionSeconds: 20, sshSeconds: 20, writeSeconds: 60, shutdownSeconds: 5, imageSeconds: 30, lockWaitSeconds: 60, heartbeatSeconds: 0.2 };
+export const FAST = {
+  actionSeconds: 20,
+  sshSeconds: 20,
+  writeSeconds: 60,
+  shutdownSeconds: 5,
+  imageSeconds: 30,
+  lockWaitSeconds: 60,
+  heartbeatSeconds: 0.2,
+};
 
 /** The resource type's URN for a name. */
-export const urnOf = (name: string) => `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosImage::${name}`;
+export const urnOf = (name: string) =>
+  `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosImage::${name}`;
 
 /** Options of `TalosImageWorld.start`. */
 export interface WorldOptions {
@@ -44,7 +53,14 @@ export class TalosImageWorld {
   /** Every host started, and every log line they printed. */
   private readonly hosts: EngineHarness[] = [];
 
-  private constructor(readonly world: World, readonly cloud: CloudSim, readonly factory: FactorySim, public h: EngineHarness, readonly provider: string, private readonly dir: string) {
+  private constructor(
+    readonly world: World,
+    readonly cloud: CloudSim,
+    readonly factory: FactorySim,
+    public h: EngineHarness,
+    readonly provider: string,
+    private readonly dir: string,
+  ) {
     this.client = new CloudClient({ endpoint: cloud.endpoint, token: CLOUD_TOKEN, pollIntervalMs: 5 });
     this.hosts.push(h);
   }
@@ -63,7 +79,10 @@ export class TalosImageWorld {
   }
 
   private static async host(cloud: CloudSim, factory: FactorySim): Promise<EngineHarness> {
-    const h = await EngineHarness.start({ env: { HCLOUD_ENDPOINT: cloud.endpoint, TALOS_IMAGE_FACTORY_URL: factory.url, HCLOUD_TOKEN: "" }, callTimeoutMs: 300_000 });
+    const h = await EngineHarness.start({
+      env: { HCLOUD_ENDPOINT: cloud.endpoint, TALOS_IMAGE_FACTORY_URL: factory.url, HCLOUD_TOKEN: "" },
+      callTimeoutMs: 300_000,
+    });
     await h.configure({ "hcloud:token": secret(CLOUD_TOKEN) });
     return h;
   }
@@ -99,7 +118,10 @@ export class TalosImageWorld {
 
   /** The error `up` fails with (the test fails when it succeeds). */
   async upError(name: string, args: Record<string, unknown>, h = this.h): Promise<HostCallError> {
-    return this.up(name, args, h).then((r) => assert.fail(`expected ${name} to fail, got id ${r.id}`), (e: HostCallError) => e);
+    return this.up(name, args, h).then(
+      (r) => assert.fail(`expected ${name} to fail, got id ${r.id}`),
+      (e: HostCallError) => e,
+    );
   }
 
   /**
@@ -120,7 +142,11 @@ export class TalosImageWorld {
   /** Servers and SSH keys in the project, and snapshot ids. */
   inventory(): { servers: number[]; sshKeys: number[]; snapshots: number[] } {
     const s = this.cloud.state;
-    return { servers: [...s.servers.keys()], sshKeys: [...s.sshKeys.keys()], snapshots: [...s.images.values()].filter((i) => i.type === "snapshot").map((i) => i.id) };
+    return {
+      servers: [...s.servers.keys()],
+      sshKeys: [...s.sshKeys.keys()],
+      snapshots: [...s.images.values()].filter((i) => i.type === "snapshot").map((i) => i.id),
+    };
   }
 
   /** Log lines of every host that mention `name` as a resource. */
@@ -147,7 +173,11 @@ export class TalosImageWorld {
   /** Fails on a Cloud response that violated the OpenAPI document, or a token, rescue password or private key in state, logs or transcripts. */
   assertClean(): void {
     assert.deepStrictEqual(this.cloud.violations, [], "every Cloud response must match the OpenAPI document");
-    const hay = this.hosts.flatMap((h) => [h.persistedState(), h.logs, h.transcript.filter((c) => c.method !== "configure")]);
+    const hay = this.hosts.flatMap((h) => [
+      h.persistedState(),
+      h.logs,
+      h.transcript.filter((c) => c.method !== "configure"),
+    ]);
     assertNoSecrets(hay, [CLOUD_TOKEN, ...this.rescuePasswords], ["state/logs/transcripts"]);
     assert.ok(!/PRIVATE KEY/.test(JSON.stringify(hay)), "a private key reached state, logs or a transcript");
   }

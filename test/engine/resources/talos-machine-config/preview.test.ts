@@ -40,26 +40,50 @@ describe("engine: TalosMachineConfig previews and secrets in state", function ()
     const old = w.h.state.get(`${URN}cp`)!;
     const p = await w.h.preview(`${URN}cp`, nodeInputs(w, n, tier("db")));
     assert.deepStrictEqual([p.failures, p.diff!.changes, p.diff!.replaces], [[], "unknown", []]);
-    const keys = ["changeImpact", "configHash", "nodePatches", "redactedConfig"].filter((k) => JSON.stringify(old.inputs[k]) !== JSON.stringify(p.inputs[k]));
+    const keys = ["changeImpact", "configHash", "nodePatches", "redactedConfig"].filter(
+      (k) => JSON.stringify(old.inputs[k]) !== JSON.stringify(p.inputs[k]),
+    );
     assert.deepStrictEqual(keys, ["changeImpact", "configHash", "nodePatches", "redactedConfig"]);
     assert.deepStrictEqual([old.inputs.changeImpact, p.inputs.changeImpact], ["none", "live"]);
     assert.deepStrictEqual(diffConfigs(old.inputs.redactedConfig as string, p.inputs.redactedConfig as string), [
       { path: "machine.nodeLabels.tier", kind: "change", before: "web", after: "db" },
     ]);
-    assert.deepStrictEqual(changedLines(old.inputs.redactedConfig as string, p.inputs.redactedConfig as string), [["        tier: web", "        tier: db"]]);
+    assert.deepStrictEqual(changedLines(old.inputs.redactedConfig as string, p.inputs.redactedConfig as string), [
+      ["        tier: web", "        tier: db"],
+    ]);
     const lines = fieldLines(keys, old.inputs, p.inputs, old.secretKeys);
     assert.strictEqual(lines[2], "      nodePatches: [secret] => [secret]");
-    assertNoSecrets([lines, p.inputs.redactedConfig], [...secretValuesOf(old.outputs.config as string), ...bundleSecretValues(parse(w.secretsYaml))], ["preview", "redactedConfig"]);
+    assertNoSecrets(
+      [lines, p.inputs.redactedConfig],
+      [...secretValuesOf(old.outputs.config as string), ...bundleSecretValues(parse(w.secretsYaml))],
+      ["preview", "redactedConfig"],
+    );
   });
 
   it("skips rendering while the bundle is unknown (a TalosSecrets created in the same preview)", async () => {
     const p = await w.h.preview(`${URN}new`, nodeInputs(w, n, { secretsYaml: UNKNOWN }));
-    assert.deepStrictEqual([p.op, p.failures, p.inputs.redactedConfig, p.inputs.configHash, p.inputs.changeImpact], ["create", [], UNKNOWN, UNKNOWN, UNKNOWN]);
+    assert.deepStrictEqual(
+      [p.op, p.failures, p.inputs.redactedConfig, p.inputs.configHash, p.inputs.changeImpact],
+      ["create", [], UNKNOWN, UNKNOWN, UNKNOWN],
+    );
   });
 
   it("renders user-data without touching a node; the user-data output is secret", async () => {
-    const r = await up(w, `${URN}cloud`, nodeInputs(w, n, { delivery: "user-data", node: undefined, role: "worker", hostname: "w-1", installDisk: undefined }));
-    assert.deepStrictEqual([r.outputs.appliedMode, r.outputs.userDataEncoding, r.outputs.userData === r.outputs.config], ["user-data", "plain", true]);
+    const r = await up(
+      w,
+      `${URN}cloud`,
+      nodeInputs(w, n, {
+        delivery: "user-data",
+        node: undefined,
+        role: "worker",
+        hostname: "w-1",
+        installDisk: undefined,
+      }),
+    );
+    assert.deepStrictEqual(
+      [r.outputs.appliedMode, r.outputs.userDataEncoding, r.outputs.userData === r.outputs.config],
+      ["user-data", "plain", true],
+    );
     assert.strictEqual(w.h.state.get(`${URN}cloud`)!.id, "sim/user-data/w-1");
     assert.ok(w.h.state.get(`${URN}cloud`)!.secretKeys.includes("userData"));
   });
@@ -73,6 +97,9 @@ describe("engine: TalosMachineConfig previews and secrets in state", function ()
     assertNoSecrets([w.h.persistedState(), w.h.logs], secrets, ["state", "logs"]);
     const rec = w.h.state.get(`${URN}cp`)!;
     w.h.record(`${URN}leaky`, rec.id, rec.inputs, rec.outputs, []);
-    assert.throws(() => assertNoSecrets([w.h.persistedState()], secrets, ["state"]), { message: /^\d+ secret leak\(s\):\n[\s\S]*secret sha256:[0-9a-f]{8} found as plaintext in state\[\d\]\.outputs\.config\n/ });
+    assert.throws(() => assertNoSecrets([w.h.persistedState()], secrets, ["state"]), {
+      message:
+        /^\d+ secret leak\(s\):\n[\s\S]*secret sha256:[0-9a-f]{8} found as plaintext in state\[\d\]\.outputs\.config\n/,
+    });
   });
 });

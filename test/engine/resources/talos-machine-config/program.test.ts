@@ -32,11 +32,22 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
     return async () => {
       const secrets = new TalosSecrets("cluster", { talosVersion: n.version });
       const mc = new TalosMachineConfig("cp-1", {
-        secretsYaml: secrets.secretsYaml, clusterName: "prog", endpoint: `https://${n.ip}:6443`, role: "controlplane",
-        talosVersion: n.version, installDisk: n.installDisk, hostname: "cp-1", node: n.ip,
+        secretsYaml: secrets.secretsYaml,
+        clusterName: "prog",
+        endpoint: `https://${n.ip}:6443`,
+        role: "controlplane",
+        talosVersion: n.version,
+        installDisk: n.installDisk,
+        hostname: "cp-1",
+        node: n.ip,
         nodePatches: [`machine:\n  nodeLabels:\n    tier: ${tier}\n`],
       });
-      return { appliedMode: mc.appliedMode, config: mc.config, redacted: mc.redactedConfig, bundle: secrets.secretsYaml };
+      return {
+        appliedMode: mc.appliedMode,
+        config: mc.config,
+        redacted: mc.redactedConfig,
+        bundle: secrets.secretsYaml,
+      };
     };
   }
 
@@ -46,7 +57,13 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
   });
   beforeEach(() => {
     lines = [];
-    base = { stateFile: path.join(dir, "state.json"), passphrase: "pass", cwd: dir, log: (l) => lines.push(l), config: { "talos-hetzner:talosctl": w.sim.talosctl } };
+    base = {
+      stateFile: path.join(dir, "state.json"),
+      passphrase: "pass",
+      cwd: dir,
+      log: (l) => lines.push(l),
+      config: { "talos-hetzner:talosctl": w.sim.talosctl },
+    };
   });
   after(async () => {
     await w?.stop();
@@ -55,7 +72,10 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
 
   it("previews while the bundle is unknown, then creates the bundle and installs the node", async () => {
     const p = await runProgram({ ...base, program: program("web"), operation: "preview" });
-    assert.deepStrictEqual(p.plan.map((e) => [e.urn, e.op]).sort(), [[MC, "create"], [SECRETS, "create"]]);
+    assert.deepStrictEqual(p.plan.map((e) => [e.urn, e.op]).sort(), [
+      [MC, "create"],
+      [SECRETS, "create"],
+    ]);
     const r = await runProgram({ ...base, program: program("web"), operation: "up" });
     assert.deepStrictEqual([r.counts.create, r.outputs.appliedMode], [2, "maintenance"]);
     assert.strictEqual(w.simNode(w.nodes[0].machineId).maintenance, false);
@@ -63,11 +83,22 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
 
   it("previews a patch change as an update of the redacted config, the patch itself as [secret]", async () => {
     const p = await runProgram({ ...base, program: program("db"), operation: "preview" });
-    assert.deepStrictEqual(p.plan.find((e) => e.urn === MC), { urn: MC, op: "update", diffKeys: ["changeImpact", "configHash", "nodePatches", "plannedAction", "redactedConfig"] });
+    assert.deepStrictEqual(
+      p.plan.find((e) => e.urn === MC),
+      {
+        urn: MC,
+        op: "update",
+        diffKeys: ["changeImpact", "configHash", "nodePatches", "plannedAction", "redactedConfig"],
+      },
+    );
     assert.deepStrictEqual(p.plan.find((e) => e.urn === SECRETS)!.op, "same");
     assert.ok(lines.includes("      nodePatches: [secret] => [secret]"), lines.join("\n"));
     assert.ok(lines.includes('      changeImpact: "none" => "live"'), lines.join("\n"));
-    assert.ok(lines.includes('      plannedAction: undefined => "apply live machine.nodeLabels.tier"') || lines.some((l) => l.startsWith("      plannedAction: ") && l.includes('"apply live machine.nodeLabels.tier"')), lines.join("\n"));
+    assert.ok(
+      lines.includes('      plannedAction: undefined => "apply live machine.nodeLabels.tier"') ||
+        lines.some((l) => l.startsWith("      plannedAction: ") && l.includes('"apply live machine.nodeLabels.tier"')),
+      lines.join("\n"),
+    );
     const redacted = lines.find((l) => l.startsWith("      redactedConfig: "))!;
     assert.ok(redacted.includes("tier: web") && redacted.includes("tier: db"), redacted);
   });
@@ -75,10 +106,17 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
   it("keeps the bundle and the rendered config out of the state file in plaintext, then destroys", async () => {
     const r = await runProgram({ ...base, program: program("db"), operation: "up" });
     assert.strictEqual(r.outputs.appliedMode, "no-reboot");
-    const secrets = [...bundleSecretValues(parse(r.outputs.bundle as string)), ...secretValuesOf(r.outputs.config as string)];
+    const secrets = [
+      ...bundleSecretValues(parse(r.outputs.bundle as string)),
+      ...secretValuesOf(r.outputs.config as string),
+    ];
     assertNoSecrets([fs.readFileSync(base.stateFile, "utf8"), lines], secrets, ["state file", "run log"]);
     const d = await runProgram({ ...base, program: program("db"), operation: "destroy" });
     assert.strictEqual(d.counts.delete, 2);
-    assert.strictEqual(w.simNode(w.nodes[0].machineId).maintenance, false, "without resetOnDelete the node keeps its config");
+    assert.strictEqual(
+      w.simNode(w.nodes[0].machineId).maintenance,
+      false,
+      "without resetOnDelete the node keeps its config",
+    );
   });
 });

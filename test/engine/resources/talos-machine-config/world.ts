@@ -50,7 +50,10 @@ export interface NodeWorld {
 export async function startNodeWorld(versions: string[], foreign = 0): Promise<NodeWorld> {
   // Other suites' simulators may run at the same time on this host: pick addresses far from theirs.
   const first = 20000 + Math.floor(Math.random() * 40000);
-  const all = [...versions.map((v) => [v, false] as const), ...Array.from({ length: foreign }, () => ["v1.13.9", true] as const)];
+  const all = [
+    ...versions.map((v) => [v, false] as const),
+    ...Array.from({ length: foreign }, () => ["v1.13.9", true] as const),
+  ];
   const servers = all.map(([version, configured], i) => {
     const s = robotServerScenario(first + i);
     s.machine.disks[0].seed = { talos: { version, arch: "amd64", platform: "metal", configured } };
@@ -58,34 +61,77 @@ export async function startNodeWorld(versions: string[], foreign = 0): Promise<N
   });
   const sim = await startSimulator({ scenario: { robot: { user: "robot", password: "robot-pass", servers } } });
   const talosctl = Talosctl.locate({ binary: sim.talosctl });
-  const nodes = servers.map((s, i) => ({ ip: s.machine.ipv4!, machineId: s.machine.id, installDisk: `/dev/${s.machine.disks[0].name}`, version: all[i][0] }));
+  const nodes = servers.map((s, i) => ({
+    ip: s.machine.ipv4!,
+    machineId: s.machine.id,
+    installDisk: `/dev/${s.machine.disks[0].name}`,
+    version: all[i][0],
+  }));
   await Promise.all(nodes.slice(0, versions.length).map((n) => waitForMaintenance(talosctl, n.ip)));
-  const provider = await capturedProvider(() => new TalosMachineConfig("probe", { secretsYaml: "x", clusterName: "c", endpoint: "https://c:6443", role: "worker", talosVersion: "v1.13.9", node: "10.0.0.1" }));
+  const provider = await capturedProvider(
+    () =>
+      new TalosMachineConfig("probe", {
+        secretsYaml: "x",
+        clusterName: "c",
+        endpoint: "https://c:6443",
+        role: "worker",
+        talosVersion: "v1.13.9",
+        node: "10.0.0.1",
+      }),
+  );
   const h = await EngineHarness.start({ env: { TALOSCTL: sim.talosctl } });
   await h.configure({}); // the engine always configures first; without it the host's Config is empty
 
   const secretsYaml = await talosctl.genSecrets("v1.13.9");
   const runtime = sim.world.talosRuntime as SimTalosRuntime;
-  await pollUntil(async () => (nodes.every((n) => runtime.node(n.machineId)) ? true : undefined), { what: "every seeded node to boot", timeoutMs: 30000, initialMs: 100, maxMs: 500 });
+  await pollUntil(async () => (nodes.every((n) => runtime.node(n.machineId)) ? true : undefined), {
+    what: "every seeded node to boot",
+    timeoutMs: 30000,
+    initialMs: 100,
+    maxMs: 500,
+  });
   return {
-    sim, talosctl, h, provider, secretsYaml, nodes,
+    sim,
+    talosctl,
+    h,
+    provider,
+    secretsYaml,
+    nodes,
     simNode: (id) => runtime.node(id) ?? assert.fail(`no running Talos node on ${id}`),
-    async stop() { await h.stop(); await sim.stop(); },
+    async stop() {
+      await h.stop();
+      await sim.stop();
+    },
   };
 }
 
 /** Waits until `ip` answers the insecure maintenance API (or any API at all once `configured`). */
 export async function waitForMaintenance(talosctl: Talosctl, ip: string, timeoutMs = 30000): Promise<void> {
-  await pollUntil(async () => ((await talosctl.getResources("disks", { node: ip, insecure: true })).length > 0 ? true : undefined), {
-    what: `Talos maintenance mode on ${ip}`, timeoutMs, initialMs: 100, maxMs: 500, transient: () => true,
-  });
+  await pollUntil(
+    async () => ((await talosctl.getResources("disks", { node: ip, insecure: true })).length > 0 ? true : undefined),
+    {
+      what: `Talos maintenance mode on ${ip}`,
+      timeoutMs,
+      initialMs: 100,
+      maxMs: 500,
+      transient: () => true,
+    },
+  );
 }
 
 /** The inputs a program would give for node `n` (patch lists and bundle are secret in the resource class). */
 export function nodeInputs(w: NodeWorld, n: SimNode, over: Props = {}): Props {
   return {
-    __provider: w.provider, secretsYaml: w.secretsYaml, clusterName: "sim", endpoint: `https://${w.nodes[0].ip}:6443`, role: "controlplane",
-    talosVersion: n.version, installDisk: n.installDisk, node: n.ip, hostname: `cp-${n.ip.split(".").pop()}`, ...over,
+    __provider: w.provider,
+    secretsYaml: w.secretsYaml,
+    clusterName: "sim",
+    endpoint: `https://${w.nodes[0].ip}:6443`,
+    role: "controlplane",
+    talosVersion: n.version,
+    installDisk: n.installDisk,
+    node: n.ip,
+    hostname: `cp-${n.ip.split(".").pop()}`,
+    ...over,
   };
 }
 
@@ -111,7 +157,11 @@ export async function up(w: NodeWorld, urn: string, news: Props): Promise<UpResu
     const diff = await w.h.diff(old.id, urn, old.outputs, checked.inputs);
     diffKeys = changedInputKeys(old.inputs, checked.inputs);
     // DIFF_UNKNOWN: the engine's own input diff decides (contract pulumi-dynamic §3).
-    op = diff.replaces.length ? "replace" : diff.changes === "some" || (diff.changes === "unknown" && diffKeys.length) ? "update" : "same";
+    op = diff.replaces.length
+      ? "replace"
+      : diff.changes === "some" || (diff.changes === "unknown" && diffKeys.length)
+        ? "update"
+        : "same";
     if (op === "update") outputs = (await w.h.update(old.id, urn, old.outputs, checked.inputs)).properties;
     if (op === "replace") ({ id, properties: outputs } = await w.h.create(urn, checked.inputs));
   }

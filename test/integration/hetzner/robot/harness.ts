@@ -18,7 +18,9 @@ export const PASSWORD = "s3cret-Robot-Pa55";
 /** Fake-clock start: 2025-06-01 08:00:00 UTC (10:00 in Berlin). */
 export const START = Date.UTC(2025, 5, 1, 8, 0, 0);
 /** Server numbers of the default servers. */
-export const AX = 2321001, EX = 2321002, NO_RESCUE = 2321003;
+export const AX = 2321001,
+  EX = 2321002,
+  NO_RESCUE = 2321003;
 
 /** The default account: an AX41 (power resets), an IPv6-only box with sw/hw/man, one without rescue or resets. */
 export function defaultServers(): RobotServerScenario[] {
@@ -51,7 +53,12 @@ export interface RobotHarness {
   logs: string[];
   machine(serverNumber: number): FakeMachine;
   /** Raw HTTP against the simulator (with the right credentials unless `auth` is given). */
-  raw(method: string, p: string, body?: string, auth?: string): Promise<{ status: number; headers: Headers; text: string; json: any }>;
+  raw(
+    method: string,
+    p: string,
+    body?: string,
+    auth?: string,
+  ): Promise<{ status: number; headers: Headers; text: string; json: any }>;
   stop(): Promise<void>;
 }
 
@@ -70,7 +77,17 @@ export async function startRobotHarness(o: HarnessOptions = {}): Promise<RobotHa
     // Real simulator work (a firewall change) takes realistic ms × timeScale: waiting as long keeps both clocks in step.
     await new Promise((r) => setTimeout(r, Math.max(1, ms * timeScale)));
   };
-  const client = new RobotClient({ url: sim.url, user: sim.user, password: sim.password, now: () => clock.t, sleep, log: (l) => logs.push(l), retry: { random: () => 0.5 }, budgetWindowMs: 3_600_000 * timeScale, ...o.client });
+  const client = new RobotClient({
+    url: sim.url,
+    user: sim.user,
+    password: sim.password,
+    now: () => clock.t,
+    sleep,
+    log: (l) => logs.push(l),
+    retry: { random: () => 0.5 },
+    budgetWindowMs: 3_600_000 * timeScale,
+    ...o.client,
+  });
   const raw = async (method: string, p: string, body?: string, auth = `${sim.user}:${PASSWORD}`) => {
     const headers: Record<string, string> = { authorization: `Basic ${Buffer.from(auth).toString("base64")}` };
     if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
@@ -78,7 +95,17 @@ export async function startRobotHarness(o: HarnessOptions = {}): Promise<RobotHa
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
   };
-  return { world, sim, client, clock, sleeps, logs, raw, machine: (n) => world.get(`robot-${n}`), stop: () => sim.stop() };
+  return {
+    world,
+    sim,
+    client,
+    clock,
+    sleeps,
+    logs,
+    raw,
+    machine: (n) => world.get(`robot-${n}`),
+    stop: () => sim.stop(),
+  };
 }
 
 /** A fixture body from test/fixtures/robot (or ROBOT_FIXTURES). */
@@ -89,26 +116,54 @@ export function fixture(name: string): any {
 
 /** The error a promise rejects with (fails the test when it resolves). */
 export async function rejection(p: Promise<unknown>): Promise<any> {
-  return p.then((v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`), (e) => e);
+  return p.then(
+    (v) => assert.fail(`expected a rejection, got ${JSON.stringify(v)}`),
+    (e) => e,
+  );
 }
 
 /** Robot fields that are documented as nullable: null on one side and a value on the other is the same shape. */
-const NULLABLE = new Set(["server_ip", "linked_storagebox", "subnet", "password", "boot_time", "separate_mac", "missing", "invalid", "gateway",
-  "ip_version", "name", "dst_ip", "src_ip", "dst_port", "src_port", "protocol", "tcp_flags"]);
+const NULLABLE = new Set([
+  "server_ip",
+  "linked_storagebox",
+  "subnet",
+  "password",
+  "boot_time",
+  "separate_mac",
+  "missing",
+  "invalid",
+  "gateway",
+  "ip_version",
+  "name",
+  "dst_ip",
+  "src_ip",
+  "dst_port",
+  "src_port",
+  "protocol",
+  "tcp_flags",
+]);
 
 /** Differences in keys, types and nesting between `actual` and a fixture, as "path: what" lines. Arrays compare item i with fixture item min(i, last). */
 export function shapeDiff(actual: unknown, expected: unknown, at = "$"): string[] {
   const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-  const key = at.replace(/\[\d+\]$/, "").split(".").pop()!;
+  const key = at
+    .replace(/\[\d+\]$/, "")
+    .split(".")
+    .pop()!;
   if (kind(actual) !== kind(expected)) {
-    return (kind(actual) === "null" || kind(expected) === "null") && NULLABLE.has(key) ? [] : [`${at}: ${kind(actual)} instead of ${kind(expected)}`];
+    return (kind(actual) === "null" || kind(expected) === "null") && NULLABLE.has(key)
+      ? []
+      : [`${at}: ${kind(actual)} instead of ${kind(expected)}`];
   }
   if (Array.isArray(actual) && Array.isArray(expected)) {
     if (!expected.length) return actual.length ? [`${at}: non-empty instead of []`] : [];
     return actual.flatMap((item, i) => shapeDiff(item, expected[Math.min(i, expected.length - 1)], `${at}[${i}]`));
   }
   if (kind(actual) !== "object") return [];
-  const a = actual as Record<string, unknown>, e = expected as Record<string, unknown>;
+  const a = actual as Record<string, unknown>,
+    e = expected as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(a), ...Object.keys(e)])];
-  return keys.flatMap((k) => (!(k in e) ? [`${at}.${k}: extra`] : !(k in a) ? [`${at}.${k}: missing`] : shapeDiff(a[k], e[k], `${at}.${k}`)));
+  return keys.flatMap((k) =>
+    !(k in e) ? [`${at}.${k}: extra`] : !(k in a) ? [`${at}.${k}: missing`] : shapeDiff(a[k], e[k], `${at}.${k}`),
+  );
 }

@@ -10,7 +10,15 @@ import { CloudClient, SshKey } from "../../../../provider/hetzner/cloud";
 import { isError } from "../../../../provider/internal/errors";
 import { StepLogger, setLogSink } from "../../../../provider/internal/log";
 import { CloudSim, startCloudSim } from "../../../../provider/sim/apis/cloud/server";
-import { BEAT_LABEL, BEAT_MS_LABEL, LockOutcome, StaleTracker, acquireOrAdopt, lockLabels, tempLabels } from "../../../../provider/runtime/talos-image/lock";
+import {
+  BEAT_LABEL,
+  BEAT_MS_LABEL,
+  LockOutcome,
+  StaleTracker,
+  acquireOrAdopt,
+  lockLabels,
+  tempLabels,
+} from "../../../../provider/runtime/talos-image/lock";
 import { RunContext, planFor } from "../../../../provider/runtime/talos-image/plan";
 import { timingOf } from "../../../../provider/runtime/talos-image/types";
 import { generateEd25519KeyPair } from "../../../../provider/rescue/session-keys";
@@ -26,13 +34,24 @@ describe("TalosImage build lock ↔ Cloud sim", function () {
   let prevSink: (l: string) => void;
 
   const ctx = (name: string, timeouts = {}): RunContext => ({
-    deps: { cloud: client, factoryUrl: "http://factory.invalid", sleep: (ms) => new Promise((r) => setTimeout(r, ms)), now: Date.now },
+    deps: {
+      cloud: client,
+      factoryUrl: "http://factory.invalid",
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      now: Date.now,
+    },
     plan: planFor({ resourceName: name, talosVersion: "v1.13.9" }, VANILLA_SCHEMATIC_ID, "http://factory.invalid"),
     timing: timingOf({ heartbeatSeconds: 0.05, actionSeconds: 5, lockWaitSeconds: 10, ...timeouts }),
     log: new StepLogger(name, 1),
   });
   const snapshotOf = async (c: RunContext) => {
-    const s = await client.servers.create({ name: `src-${Date.now()}`, serverType: "cx23", image: "ubuntu-24.04", location: "fsn1", startAfterCreate: false });
+    const s = await client.servers.create({
+      name: `src-${Date.now()}`,
+      serverType: "cx23",
+      image: "ubuntu-24.04",
+      location: "fsn1",
+      startAfterCreate: false,
+    });
     await client.actions.waitFor([s.action], { timeoutMs: 5000 });
     const img = await client.servers.createImage(s.server.id, { labels: c.plan.snapshotLabels });
     await client.actions.waitFor([img.action], { timeoutMs: 5000 });
@@ -64,7 +83,10 @@ describe("TalosImage build lock ↔ Cloud sim", function () {
     const holder = (first[1] as Extract<LockOutcome, { kind: "build" }>).lock;
     const waiter = runs[1 - first[0]];
     await new Promise((r) => setTimeout(r, 400)); // 8 heartbeats: a waiter that misread the live lock as stale would take over now
-    assert.deepStrictEqual((await client.sshKeys.list()).map((k) => k.id), [holder.key.id]);
+    assert.deepStrictEqual(
+      (await client.sshKeys.list()).map((k) => k.id),
+      [holder.key.id],
+    );
     const beat = Number((await client.sshKeys.get(holder.key.id))!.labels[BEAT_LABEL]);
     assert.ok(beat >= 3, `the heartbeat advanced (beat ${beat})`);
     const image = await snapshotOf(a);
@@ -79,21 +101,41 @@ describe("TalosImage build lock ↔ Cloud sim", function () {
     const c = ctx("c");
     const run = "0badc0de";
     const pub = generateEd25519KeyPair("abandoned").public;
-    const key = await client.sshKeys.create({ name: "talos-image-0badc0de", publicKey: pub, labels: lockLabels(run, c.plan.imageKey, 7, 50) });
-    const srv = await client.servers.create({ name: "talos-image-0badc0de", serverType: "cx23", image: "ubuntu-24.04", startAfterCreate: false, sshKeys: [key.id], labels: tempLabels(run, c.plan.imageKey) });
+    const key = await client.sshKeys.create({
+      name: "talos-image-0badc0de",
+      publicKey: pub,
+      labels: lockLabels(run, c.plan.imageKey, 7, 50),
+    });
+    const srv = await client.servers.create({
+      name: "talos-image-0badc0de",
+      serverType: "cx23",
+      image: "ubuntu-24.04",
+      startAfterCreate: false,
+      sshKeys: [key.id],
+      labels: tempLabels(run, c.plan.imageKey),
+    });
     await client.actions.waitFor([srv.action], { timeoutMs: 5000 });
     const from = lines.length;
     const out = await acquireOrAdopt(c);
     assert.strictEqual(out.kind, "build");
     const lock = (out as Extract<LockOutcome, { kind: "build" }>).lock;
     await lock.stopHeartbeat();
-    assert.deepStrictEqual(lines.slice(from).filter((l) => l.includes("Cleanup:")), [
-      `[c] Cleanup: the build lock of run ${run} (SSH key ${key.id}) missed 5 heartbeats: removing that abandoned build`,
-      `[c] Cleanup: deleted temporary server ${srv.server.id}`,
-      `[c] Cleanup: deleted temporary SSH key ${key.id}`,
-    ]);
-    assert.deepStrictEqual([(await client.servers.list()).length, (await client.sshKeys.list()).map((k) => k.id)], [0, [lock.key.id]]);
-    assert.deepStrictEqual([lock.key.labels["talos-hetzner/temp"], lock.key.labels[BEAT_MS_LABEL], lock.key.name], ["true", "50", `talos-image-${lock.runId}`]);
+    assert.deepStrictEqual(
+      lines.slice(from).filter((l) => l.includes("Cleanup:")),
+      [
+        `[c] Cleanup: the build lock of run ${run} (SSH key ${key.id}) missed 5 heartbeats: removing that abandoned build`,
+        `[c] Cleanup: deleted temporary server ${srv.server.id}`,
+        `[c] Cleanup: deleted temporary SSH key ${key.id}`,
+      ],
+    );
+    assert.deepStrictEqual(
+      [(await client.servers.list()).length, (await client.sshKeys.list()).map((k) => k.id)],
+      [0, [lock.key.id]],
+    );
+    assert.deepStrictEqual(
+      [lock.key.labels["talos-hetzner/temp"], lock.key.labels[BEAT_MS_LABEL], lock.key.name],
+      ["true", "50", `talos-image-${lock.runId}`],
+    );
   });
 
   it("gives up waiting for a live build after lockWaitSeconds, naming the image", async () => {
@@ -101,9 +143,15 @@ describe("TalosImage build lock ↔ Cloud sim", function () {
     const lock = (holder as Extract<LockOutcome, { kind: "build" }>).lock;
     try {
       const c = ctx("w", { lockWaitSeconds: 0.3 });
-      const e = await acquireOrAdopt(c).then(() => assert.fail("expected a timeout"), (x) => x);
+      const e = await acquireOrAdopt(c).then(
+        () => assert.fail("expected a timeout"),
+        (x) => x,
+      );
       assert.ok(isError(e, "DeadlineError"));
-      assert.strictEqual(e.message, `timed out after 0s waiting for a snapshot of Talos v1.13.9 x86 (image key ${c.plan.imageKey}) from the build another run holds the lock for`);
+      assert.strictEqual(
+        e.message,
+        `timed out after 0s waiting for a snapshot of Talos v1.13.9 x86 (image key ${c.plan.imageKey}) from the build another run holds the lock for`,
+      );
     } finally {
       await lock.stopHeartbeat();
     }
@@ -115,7 +163,10 @@ describe("TalosImage build lock ↔ Cloud sim", function () {
     const from = sim.requests.length;
     const out = await acquireOrAdopt(c);
     assert.deepStrictEqual([out.kind, out.kind === "adopt" && out.image.id], ["adopt", image]);
-    assert.deepStrictEqual(sim.requests.slice(from).map((r) => `${r.method} ${r.path.split("?")[0]}`), ["GET /images"]);
+    assert.deepStrictEqual(
+      sim.requests.slice(from).map((r) => `${r.method} ${r.path.split("?")[0]}`),
+      ["GET /images"],
+    );
   });
 });
 
@@ -123,7 +174,8 @@ describe("TalosImage StaleTracker", () => {
   it("counts a lock stale only after its beat stayed the same for 5 of its holder's intervals on the waiter's clock", () => {
     let t = 1_000;
     const tracker = new StaleTracker(() => t);
-    const key = (beat: string, ms = "100") => ({ id: 1, labels: { [BEAT_LABEL]: beat, [BEAT_MS_LABEL]: ms } } as unknown as SshKey);
+    const key = (beat: string, ms = "100") =>
+      ({ id: 1, labels: { [BEAT_LABEL]: beat, [BEAT_MS_LABEL]: ms } }) as unknown as SshKey;
     assert.strictEqual(tracker.isStale(key("0")), false);
     t += 500;
     assert.strictEqual(tracker.isStale(key("0")), false, "exactly 5 intervals is not yet stale");

@@ -20,8 +20,18 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
   const IMAGE_KEY = "0123456789abcdef0123456789abcdef";
 
   const leftover = async (run: string) => {
-    const key = await client.sshKeys.create({ name: `talos-image-${run}`, publicKey: generateEd25519KeyPair().public, labels: lockLabels(run, IMAGE_KEY, 3, 30_000) });
-    const s = await client.servers.create({ name: `talos-image-${run}`, serverType: "cx23", image: "ubuntu-24.04", sshKeys: [key.id], labels: tempLabels(run, IMAGE_KEY) });
+    const key = await client.sshKeys.create({
+      name: `talos-image-${run}`,
+      publicKey: generateEd25519KeyPair().public,
+      labels: lockLabels(run, IMAGE_KEY, 3, 30_000),
+    });
+    const s = await client.servers.create({
+      name: `talos-image-${run}`,
+      serverType: "cx23",
+      image: "ubuntu-24.04",
+      sshKeys: [key.id],
+      labels: tempLabels(run, IMAGE_KEY),
+    });
     await client.actions.waitFor([s.action, ...s.nextActions], { timeoutMs: 5000 });
     return { key: key.id, server: s.server.id };
   };
@@ -38,8 +48,17 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
   // Asks the simulator which resources the selector matches, instead of restating the selector's text.
   it("selects a build's server and lock key, not another tool's temporary key or a user's server", async () => {
     const a = await leftover("dddd0004");
-    const user = await client.servers.create({ name: "db", serverType: "cx23", image: "debian-12", labels: { "created-by": "pulumi-talos-hetzner" } });
-    const rescueKey = await client.sshKeys.create({ name: "rescue-temp", publicKey: generateEd25519KeyPair().public, labels: tempResourceLabels("eeee0005") });
+    const user = await client.servers.create({
+      name: "db",
+      serverType: "cx23",
+      image: "debian-12",
+      labels: { "created-by": "pulumi-talos-hetzner" },
+    });
+    const rescueKey = await client.sshKeys.create({
+      name: "rescue-temp",
+      publicKey: generateEd25519KeyPair().public,
+      labels: tempResourceLabels("eeee0005"),
+    });
     try {
       const servers = (await client.servers.list({ labelSelector: LEFTOVER_SELECTOR })).map((s) => s.id);
       const keys = (await client.sshKeys.list({ labelSelector: LEFTOVER_SELECTOR })).map((k) => k.id);
@@ -53,28 +72,69 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
 
   it("spares young leftovers, then deletes servers before keys and leaves everything else alone", async () => {
     const a = await leftover("aaaa0001");
-    const other = await client.servers.create({ name: "web", serverType: "cx23", image: "debian-12", labels: { role: "web" } });
-    const foreign = await client.sshKeys.create({ name: "other-temp", publicKey: generateEd25519KeyPair().public, labels: tempResourceLabels("bbbb0002") });
+    const other = await client.servers.create({
+      name: "web",
+      serverType: "cx23",
+      image: "debian-12",
+      labels: { role: "web" },
+    });
+    const foreign = await client.sshKeys.create({
+      name: "other-temp",
+      publicKey: generateEd25519KeyPair().public,
+      labels: tempResourceLabels("bbbb0002"),
+    });
     const lines: string[] = [];
-    assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, olderThanMs: 3_600_000, pollMs: 2, log: (l) => lines.push(l) }), { servers: [], sshKeys: [] });
+    assert.deepStrictEqual(
+      await sweepTalosImageLeftovers({ client, olderThanMs: 3_600_000, pollMs: 2, log: (l) => lines.push(l) }),
+      { servers: [], sshKeys: [] },
+    );
     const from = sim.requests.length;
-    assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, pollMs: 2, log: (l) => lines.push(l) }), { servers: [a.server], sshKeys: [a.key] });
-    const order = sim.requests.slice(from).filter((r) => r.method === "DELETE").map((r) => r.path);
+    assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, pollMs: 2, log: (l) => lines.push(l) }), {
+      servers: [a.server],
+      sshKeys: [a.key],
+    });
+    const order = sim.requests
+      .slice(from)
+      .filter((r) => r.method === "DELETE")
+      .map((r) => r.path);
     assert.deepStrictEqual(order, [`/servers/${a.server}`, `/ssh_keys/${a.key}`]);
-    assert.deepStrictEqual(lines, [`deleted temporary server ${a.server} (talos-image-aaaa0001)`, `deleted temporary SSH key ${a.key} (talos-image-aaaa0001)`]);
-    assert.deepStrictEqual([(await client.servers.list()).map((s) => s.id), (await client.sshKeys.list()).map((k) => k.id)], [[other.server.id], [foreign.id]]);
+    assert.deepStrictEqual(lines, [
+      `deleted temporary server ${a.server} (talos-image-aaaa0001)`,
+      `deleted temporary SSH key ${a.key} (talos-image-aaaa0001)`,
+    ]);
+    assert.deepStrictEqual(
+      [(await client.servers.list()).map((s) => s.id), (await client.sshKeys.list()).map((k) => k.id)],
+      [[other.server.id], [foreign.id]],
+    );
   });
 
   it("reports a server it could not delete, after still deleting the keys", async () => {
     const a = await leftover("cccc0003");
     sim.faults.failActions = ["delete_server"];
     try {
-      const e = await sweepTalosImageLeftovers({ client, pollMs: 2, log: () => undefined }).then(() => assert.fail("expected a failure"), (x: Error) => x);
-      assert.match(e.message, new RegExp(`^sweeping TalosImage leftovers failed for 1 resource\\(s\\): temporary server ${a.server} \\(talos-image-cccc0003\\): Cloud action \\d+ \\(delete_server\\) failed: action_failed: Action failed$`));
+      const e = await sweepTalosImageLeftovers({ client, pollMs: 2, log: () => undefined }).then(
+        () => assert.fail("expected a failure"),
+        (x: Error) => x,
+      );
+      assert.match(
+        e.message,
+        new RegExp(
+          `^sweeping TalosImage leftovers failed for 1 resource\\(s\\): temporary server ${a.server} \\(talos-image-cccc0003\\): Cloud action \\d+ \\(delete_server\\) failed: action_failed: Action failed$`,
+        ),
+      );
     } finally {
       sim.faults.failActions = [];
     }
-    assert.deepStrictEqual([(await client.servers.list({ labelSelector: LEFTOVER_SELECTOR })).map((s) => s.id), (await client.sshKeys.list({ labelSelector: LEFTOVER_SELECTOR })).length], [[a.server], 0]);
-    assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, pollMs: 2, log: () => undefined }), { servers: [a.server], sshKeys: [] });
+    assert.deepStrictEqual(
+      [
+        (await client.servers.list({ labelSelector: LEFTOVER_SELECTOR })).map((s) => s.id),
+        (await client.sshKeys.list({ labelSelector: LEFTOVER_SELECTOR })).length,
+      ],
+      [[a.server], 0],
+    );
+    assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, pollMs: 2, log: () => undefined }), {
+      servers: [a.server],
+      sshKeys: [],
+    });
   });
 });

@@ -27,16 +27,24 @@ describe("Talos runtime in the simulated world", function () {
   let m: SimMachine;
   let configs: GeneratedConfigs;
   const t = Talosctl.locate({ binary: talosctlPath() });
-  const mode = (want: "maintenance" | "configured") => pollUntil(async () => {
-    const n = rt.node(m.id);
-    return n && !n.stopped && n.maintenance === (want === "maintenance") ? true : undefined;
-  }, { what: `${m.id} in ${want} mode`, timeoutMs: 10000, initialMs: 20, maxMs: 100 });
+  const mode = (want: "maintenance" | "configured") =>
+    pollUntil(
+      async () => {
+        const n = rt.node(m.id);
+        return n && !n.stopped && n.maintenance === (want === "maintenance") ? true : undefined;
+      },
+      { what: `${m.id} in ${want} mode`, timeoutMs: 10000, initialMs: 20, maxMs: 100 },
+    );
 
   before(async () => {
     world = await createWorld({ timeScale: 0.001, stateDir });
     rt = installTalosRuntime(world);
     const spec = testMachineSpec("robot-7", IP);
-    spec.disks[0] = { ...spec.disks[0], sizeBytes: 2 * 1024 ** 3, seed: { talos: { version: "v1.12.4", arch: "amd64", platform: "metal", configured: false } } };
+    spec.disks[0] = {
+      ...spec.disks[0],
+      sizeBytes: 2 * 1024 ** 3,
+      seed: { talos: { version: "v1.12.4", arch: "amd64", platform: "metal", configured: false } },
+    };
     m = await world.createMachine(spec);
   });
   after(async () => {
@@ -46,22 +54,51 @@ describe("Talos runtime in the simulated world", function () {
 
   it("boots maintenance from the disk and installs a config onto STATE", async () => {
     await mode("maintenance");
-    assert.deepStrictEqual((await t.getResources("disks", { node: IP, insecure: true })).map((d) => d.metadata.id), ["sda"]);
+    assert.deepStrictEqual(
+      (await t.getResources("disks", { node: IP, insecure: true })).map((d) => d.metadata.id),
+      ["sda"],
+    );
     const secretsYaml = await t.genSecrets("v1.12.4");
-    configs = await t.genConfig({ clusterName: "w", endpoint: `https://${IP}:6443`, secretsYaml, talosVersion: "v1.12.4", kubernetesVersion: "1.35.0", installImage: "factory.talos.dev/installer/s:v1.12.4", installDisk: "/dev/sda" });
-    const r = await t.applyConfig({ node: IP, config: configs.controlplane, mode: "auto", insecure: true, dryRun: false });
+    configs = await t.genConfig({
+      clusterName: "w",
+      endpoint: `https://${IP}:6443`,
+      secretsYaml,
+      talosVersion: "v1.12.4",
+      kubernetesVersion: "1.35.0",
+      installImage: "factory.talos.dev/installer/s:v1.12.4",
+      installDisk: "/dev/sda",
+    });
+    const r = await t.applyConfig({
+      node: IP,
+      config: configs.controlplane,
+      mode: "auto",
+      insecure: true,
+      dryRun: false,
+    });
     assert.strictEqual(r.modeDetails, "", "a v1.12 node prints no mode details in maintenance");
     await mode("configured");
     assert.strictEqual(rt.node(m.id)!.boot.configSource, "state");
-    assert.strictEqual((await t.version({ node: IP, endpoints: [IP], talosconfig: configs.talosconfig })).tag, "v1.12.4");
+    assert.strictEqual(
+      (await t.version({ node: IP, endpoints: [IP], talosconfig: configs.talosconfig })).tag,
+      "v1.12.4",
+    );
   });
 
   it("keeps config and etcd across a hardware reset", async () => {
     const target = { node: IP, endpoints: [IP], talosconfig: configs.talosconfig };
-    await pollUntil(async () => t.bootstrap(target).catch((e) => (e.grpcCode === "FailedPrecondition" ? undefined : Promise.reject(e))), { what: "bootstrap", timeoutMs: 5000, initialMs: 20, maxMs: 100 });
+    await pollUntil(
+      async () =>
+        t.bootstrap(target).catch((e) => (e.grpcCode === "FailedPrecondition" ? undefined : Promise.reject(e))),
+      { what: "bootstrap", timeoutMs: 5000, initialMs: 20, maxMs: 100 },
+    );
     const before = rt.node(m.id)!.bootId;
     m.reset("hw");
-    await pollUntil(async () => (rt.node(m.id) && rt.node(m.id)!.bootId !== before ? true : undefined), { what: "a new boot", timeoutMs: 10000, initialMs: 20, maxMs: 100 });
+    await pollUntil(async () => (rt.node(m.id) && rt.node(m.id)!.bootId !== before ? true : undefined), {
+      what: "a new boot",
+      timeoutMs: 10000,
+      initialMs: 20,
+      maxMs: 100,
+    });
     await mode("configured");
     assert.deepStrictEqual(await t.bootstrap(target), { alreadyBootstrapped: true });
   });

@@ -19,7 +19,8 @@ describe("cloud client: retry rule", () => {
     [401, "unauthorized", false],
   ];
   for (const [status, code, expected] of table) {
-    it(`${status} ${code} → ${expected ? "retry" : "fail"}`, () => assert.strictEqual(isRetryable(status, code), expected));
+    it(`${status} ${code} → ${expected ? "retry" : "fail"}`, () =>
+      assert.strictEqual(isRetryable(status, code), expected));
   }
 
   it("waits for one request's worth of recovery after a 429, capped", () => {

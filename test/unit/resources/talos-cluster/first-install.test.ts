@@ -13,17 +13,29 @@ describe("TalosCluster under mocks: a first install", function () {
   it("applies the configs of dedicated servers installed by this run at once (behind the snapshot only); Cloud workers still roll", async () => {
     setInstalledAt(() => new Date().toISOString());
     const run = await runExample(2, 21);
-    const roll = (n: string) => run.options.get(n)!.dependsOn.filter((d) => /^hybrid-(image|cp-\d-config|cloud-\d-node)$/.test(d));
-    const configs = ["hybrid-cp-0-config", "hybrid-cp-1-config", "hybrid-cp-2-config", "hybrid-cloud-0-node", "hybrid-cloud-1-node"];
-    assert.deepStrictEqual(configs.map((n) => [n, roll(n)]), [
-      ["hybrid-cp-0-config", ["hybrid-image"]],
-      ["hybrid-cp-1-config", ["hybrid-image"]],
-      ["hybrid-cp-2-config", ["hybrid-image"]],
-      ["hybrid-cloud-0-node", ["hybrid-cp-2-config"]],
-      ["hybrid-cloud-1-node", ["hybrid-cloud-0-node", "hybrid-cp-2-config"]],
-    ]);
+    const roll = (n: string) =>
+      run.options.get(n)!.dependsOn.filter((d) => /^hybrid-(image|cp-\d-config|cloud-\d-node)$/.test(d));
+    const configs = [
+      "hybrid-cp-0-config",
+      "hybrid-cp-1-config",
+      "hybrid-cp-2-config",
+      "hybrid-cloud-0-node",
+      "hybrid-cloud-1-node",
+    ];
+    assert.deepStrictEqual(
+      configs.map((n) => [n, roll(n)]),
+      [
+        ["hybrid-cp-0-config", ["hybrid-image"]],
+        ["hybrid-cp-1-config", ["hybrid-image"]],
+        ["hybrid-cp-2-config", ["hybrid-image"]],
+        ["hybrid-cloud-0-node", ["hybrid-cp-2-config"]],
+        ["hybrid-cloud-1-node", ["hybrid-cloud-0-node", "hybrid-cp-2-config"]],
+      ],
+    );
     // Each dedicated node's config waits for its Robot firewall, so a refused removal keeps the filter.
-    assert.deepStrictEqual([0, 1, 2].map((i) => run.options.get(`hybrid-cp-${i}-config`)!.dependsOn.filter((d) => d.endsWith("-firewall"))),
-      [["hybrid-cp-0-firewall"], ["hybrid-cp-1-firewall"], ["hybrid-cp-2-firewall"]]);
+    assert.deepStrictEqual(
+      [0, 1, 2].map((i) => run.options.get(`hybrid-cp-${i}-config`)!.dependsOn.filter((d) => d.endsWith("-firewall"))),
+      [["hybrid-cp-0-firewall"], ["hybrid-cp-1-firewall"], ["hybrid-cp-2-firewall"]],
+    );
   });
 });

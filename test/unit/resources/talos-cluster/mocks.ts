@@ -10,7 +10,6 @@ import { pulumiFile } from "../../../../provider/sim/pulumi/pulumi-internals";
 import { isSecret } from "../../../../provider/sim/pulumi/values";
 import { pollUntil } from "../../../../provider/internal/poll";
 
-
 export const EXAMPLE = path.resolve(__dirname, "../../../../../examples/hybrid-cluster");
 export const PROJECT = "talos-hetzner-hybrid";
 export const SECRETS_YAML = "cluster:\n  token: unit-secrets-bundle-8c1f2a\n";
@@ -23,9 +22,16 @@ export const FIREWALL = "hcloud:index/firewall:Firewall";
 export const CLUSTER = "pulumi-talos-hetzner:index:TalosCluster";
 
 export type Props = Record<string, any>;
-export interface Recorded { type: string; name: string; inputs: Props }
+export interface Recorded {
+  type: string;
+  name: string;
+  inputs: Props;
+}
 /** A registration's resource options as the monitor received them (dependencies by child name). */
-export interface Options { dependsOn: string[]; ignoreChanges: string[] }
+export interface Options {
+  dependsOn: string[];
+  ignoreChanges: string[];
+}
 
 export const POOL = { serverType: "cx33", location: "fsn1" };
 export const cpNumber = (i: number) => 2321001 + i;
@@ -45,14 +51,29 @@ export function outputsFor(r: Recorded): Props {
   const kind = r.type.startsWith(DYN) ? r.type.slice(DYN.length) : r.type;
   const i = Number(r.inputs.serverNumber) - 2321001;
   switch (kind) {
-    case "RobotServer": return { ipv4: cpIp(i), installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`, networkPatch: `# routes of ${cpIp(i)}\n`, installedAt: installedAt() };
-    case "TalosSecrets": return { secretsYaml: pulumi.secret(SECRETS_YAML) };
-    case "TalosImage": return { imageId: 987654 };
-    case "TalosMachineConfig": return r.inputs.delivery === "user-data" ? { userData: pulumi.secret(userDataOf(r.name.replace(/-config$/, ""))) } : {};
-    case SERVER: return { ipv4Address: cloudIp(r.name) };
-    case "TalosBootstrap": return { kubeconfig: pulumi.secret(KUBECONFIG), talosconfig: pulumi.secret(TALOSCONFIG) };
-    case "KubeSpanMesh": return { mesh: [], table: "" };
-    default: return {};
+    case "RobotServer":
+      return {
+        ipv4: cpIp(i),
+        installDiskPath: `/dev/disk/by-id/nvme-eui.${i}`,
+        networkPatch: `# routes of ${cpIp(i)}\n`,
+        installedAt: installedAt(),
+      };
+    case "TalosSecrets":
+      return { secretsYaml: pulumi.secret(SECRETS_YAML) };
+    case "TalosImage":
+      return { imageId: 987654 };
+    case "TalosMachineConfig":
+      return r.inputs.delivery === "user-data"
+        ? { userData: pulumi.secret(userDataOf(r.name.replace(/-config$/, ""))) }
+        : {};
+    case SERVER:
+      return { ipv4Address: cloudIp(r.name) };
+    case "TalosBootstrap":
+      return { kubeconfig: pulumi.secret(KUBECONFIG), talosconfig: pulumi.secret(TALOSCONFIG) };
+    case "KubeSpanMesh":
+      return { mesh: [], table: "" };
+    default:
+      return {};
   }
 }
 
@@ -63,26 +84,45 @@ export function idFor(r: Recorded): string {
 }
 
 /** Runs a program under mocks with stack config; returns every registration (providers excluded), the URNs and the resolved exports. */
-export async function runUnderMocks(program: () => Promise<Record<string, unknown>>, config: Record<string, string>, expected: number): Promise<{ recorded: Recorded[]; urns: string[]; outputs: Props; options: Map<string, Options> }> {
+export async function runUnderMocks(
+  program: () => Promise<Record<string, unknown>>,
+  config: Record<string, string>,
+  expected: number,
+): Promise<{ recorded: Recorded[]; urns: string[]; outputs: Props; options: Map<string, Options> }> {
   const recorded: Recorded[] = [];
   const options = new Map<string, Options>();
-  await pulumi.runtime.setMocks({
-    newResource: (a) => {
-      const r = { type: a.type, name: a.name, inputs: a.inputs };
-      if (!a.type.startsWith("pulumi:providers:")) recorded.push(r);
-      return { id: a.custom ? idFor(r) : "", state: { ...a.inputs, ...outputsFor(r) } };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (a) => {
+        const r = { type: a.type, name: a.name, inputs: a.inputs };
+        if (!a.type.startsWith("pulumi:providers:")) recorded.push(r);
+        return { id: a.custom ? idFor(r) : "", state: { ...a.inputs, ...outputsFor(r) } };
+      },
+      call: (a) => a.inputs,
     },
-    call: (a) => a.inputs,
-  }, PROJECT, "dev", false);
+    PROJECT,
+    "dev",
+    false,
+  );
   recordOptions(pulumiFile("runtime/settings.js").getMonitor(), options);
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v])));
   const exported = await program();
   const outputs: Props = {};
   for (const [k, v] of Object.entries(exported)) outputs[k] = await resolveOutput(v);
-  await pollUntil(async () => (recorded.length >= expected ? true : undefined), { what: `${expected} registrations (have ${recorded.length})`, timeoutMs: 10000, initialMs: 5, maxMs: 50 });
+  await pollUntil(async () => (recorded.length >= expected ? true : undefined), {
+    what: `${expected} registrations (have ${recorded.length})`,
+    timeoutMs: 10000,
+    initialMs: 5,
+    maxMs: 50,
+  });
   await new Promise((r) => setTimeout(r, 50));
   const monitor = pulumiFile("runtime/settings.js").getMonitor();
-  return { recorded, urns: [...monitor.resources.keys()].filter((u: string) => !u.includes("pulumi:providers:")), outputs, options };
+  return {
+    recorded,
+    urns: [...monitor.resources.keys()].filter((u: string) => !u.includes("pulumi:providers:")),
+    outputs,
+    options,
+  };
 }
 
 /** Wraps the mock monitor's registerResource to keep each request's dependencies and ignoreChanges (the mocks' newResource sees neither). */
@@ -99,17 +139,28 @@ export function recordOptions(monitor: any, into: Map<string, Options>): void {
 export function runExample(cloudWorkers: number, expected: number): ReturnType<typeof runUnderMocks> {
   linkPackageForPrograms();
   const cps = [0, 1, 2].map((i) => ({ serverNumber: cpNumber(i), installDisk: { wwn: `eui.00${i}` } }));
-  return runUnderMocks(() => runProgramOnce(EXAMPLE), {
-    controlPlanes: JSON.stringify(cps), adminCidrs: JSON.stringify(ADMIN), cloudWorkers: String(cloudWorkers),
-    controlPlaneLabels: JSON.stringify({ "example.com/tier": "cp" }),
-  }, expected);
+  return runUnderMocks(
+    () => runProgramOnce(EXAMPLE),
+    {
+      controlPlanes: JSON.stringify(cps),
+      adminCidrs: JSON.stringify(ADMIN),
+      cloudWorkers: String(cloudWorkers),
+      controlPlaneLabels: JSON.stringify({ "example.com/tier": "cp" }),
+    },
+    expected,
+  );
 }
 
 /** The inputs with every secret wrapper replaced by "[secret]" and `__provider` dropped. */
 export function masked(v: unknown): unknown {
   if (isSecret(v)) return "[secret]";
   if (Array.isArray(v)) return v.map(masked);
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "__provider").map(([k, x]) => [k, masked(x)]));
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== "__provider")
+        .map(([k, x]) => [k, masked(x)]),
+    );
   return v;
 }
 export const plain = (v: unknown): unknown => (isSecret(v) ? plain(v.value) : v);

@@ -69,15 +69,21 @@ class RecordingDrivers {
 
   driverFor = (type: string): Driver => ({
     check: async (_urn, _olds, news) => ({ inputs: news, failures: [] }),
-    diff: async (_urn, old, news) => ({ changes: withoutRoll(old.inputs) === withoutRoll(news) ? "none" : "some", replaces: [], deleteBeforeReplace: false }),
-    create: (urn, inputs) => this.step("create", urn, false, () => {
-      this.inputs.set(nameOf(urn), inputs);
-      return { id: `${nameOf(urn)}-id`, outputs: outputsFor(type, nameOf(urn), inputs) };
+    diff: async (_urn, old, news) => ({
+      changes: withoutRoll(old.inputs) === withoutRoll(news) ? "none" : "some",
+      replaces: [],
+      deleteBeforeReplace: false,
     }),
-    update: (urn, _old, inputs) => this.step("update", urn, this.failUpdate.has(nameOf(urn)), () => {
-      this.inputs.set(nameOf(urn), inputs);
-      return { outputs: outputsFor(type, nameOf(urn), inputs) };
-    }),
+    create: (urn, inputs) =>
+      this.step("create", urn, false, () => {
+        this.inputs.set(nameOf(urn), inputs);
+        return { id: `${nameOf(urn)}-id`, outputs: outputsFor(type, nameOf(urn), inputs) };
+      }),
+    update: (urn, _old, inputs) =>
+      this.step("update", urn, this.failUpdate.has(nameOf(urn)), () => {
+        this.inputs.set(nameOf(urn), inputs);
+        return { outputs: outputsFor(type, nameOf(urn), inputs) };
+      }),
     delete: (urn) => this.step("delete", urn, this.failDelete.has(nameOf(urn)), () => undefined),
   });
 
@@ -105,23 +111,54 @@ class RecordingDrivers {
   }
 }
 
-const node = (name: string, role: PlannedNode["role"] = "worker"): PlannedNode => ({ name, role, where: "robot", pool: "x", index: 0 });
+const node = (name: string, role: PlannedNode["role"] = "worker"): PlannedNode => ({
+  name,
+  role,
+  where: "robot",
+  pool: "x",
+  index: 0,
+});
 const ARGS: TalosClusterArgs = { talosVersion: "v1.12.4", controlPlanes: [], adminCidrs: ["127.0.0.1/32"] };
 const cp = (i: number) => ({ serverNumber: 2321001 + i, installDisk: { wwn: `eui.00${i}` } });
 
 describe("TalosCluster roll: slots and day-2 argument checks", () => {
   it("chains control planes in index order and runs workers in maxParallel lanes after the last one", () => {
-    const nodes = [node("c-cp-0", "controlplane"), node("c-cp-1", "controlplane"), node("c-worker-0"), node("c-pool-0"), node("c-pool-1")];
-    assert.deepStrictEqual(rollOrder(nodes, 1).map((s) => [s.after, s.position]), [
-      [[], "1 of 5"], [[0], "2 of 5, after c-cp-0"], [[1], "3 of 5, after c-cp-1"], [[1, 2], "4 of 5, after c-worker-0"], [[1, 3], "5 of 5, after c-pool-0"],
-    ]);
-    assert.deepStrictEqual(rollOrder(nodes, 2).map((s) => s.after), [[], [0], [1], [1], [1, 2]]);
-    assert.deepStrictEqual(rollOrder(nodes, 5).map((s) => s.after), [[], [0], [1], [1], [1]]);
+    const nodes = [
+      node("c-cp-0", "controlplane"),
+      node("c-cp-1", "controlplane"),
+      node("c-worker-0"),
+      node("c-pool-0"),
+      node("c-pool-1"),
+    ];
+    assert.deepStrictEqual(
+      rollOrder(nodes, 1).map((s) => [s.after, s.position]),
+      [
+        [[], "1 of 5"],
+        [[0], "2 of 5, after c-cp-0"],
+        [[1], "3 of 5, after c-cp-1"],
+        [[1, 2], "4 of 5, after c-worker-0"],
+        [[1, 3], "5 of 5, after c-pool-0"],
+      ],
+    );
+    assert.deepStrictEqual(
+      rollOrder(nodes, 2).map((s) => s.after),
+      [[], [0], [1], [1], [1, 2]],
+    );
+    assert.deepStrictEqual(
+      rollOrder(nodes, 5).map((s) => s.after),
+      [[], [0], [1], [1], [1]],
+    );
   });
 
   it("finds two nodes cordoned at once and an upgrade of an uncordoned node in a timeline", () => {
-    assert.deepStrictEqual(rollViolations(["cordon a", "upgrade a v2", "uncordon a", "cordon b", "upgrade b v2", "uncordon b"]), []);
-    assert.deepStrictEqual(rollViolations(["cordon a", "cordon b", "upgrade b v2", "uncordon b", "upgrade c v2"]), ["b cordoned while a still was", "c upgraded while not cordoned"]);
+    assert.deepStrictEqual(
+      rollViolations(["cordon a", "upgrade a v2", "uncordon a", "cordon b", "upgrade b v2", "uncordon b"]),
+      [],
+    );
+    assert.deepStrictEqual(rollViolations(["cordon a", "cordon b", "upgrade b v2", "uncordon b", "upgrade c v2"]), [
+      "b cordoned while a still was",
+      "c upgraded while not cordoned",
+    ]);
   });
 
   it("rejects each bad day-2 argument naming its field", () => {
@@ -135,20 +172,42 @@ describe("TalosCluster roll: slots and day-2 argument checks", () => {
       [{ upgradeTimeoutSeconds: -5 }, "[upgradeTimeoutSeconds] must be a number of seconds above 0, got -5"],
     ];
     for (const [extra, message] of cases) {
-      assert.throws(() => checkDay2Args({ ...ARGS, ...extra }), (e: Error) => e instanceof InputError && e.message === message, message);
+      assert.throws(
+        () => checkDay2Args({ ...ARGS, ...extra }),
+        (e: Error) => e instanceof InputError && e.message === message,
+        message,
+      );
     }
-    assert.doesNotThrow(() => checkDay2Args({ ...ARGS, maxParallel: 3, configVersion: "v1.12.4", allowQuorumLoss: true, drainTimeoutSeconds: 30 }));
+    assert.doesNotThrow(() =>
+      checkDay2Args({
+        ...ARGS,
+        maxParallel: 3,
+        configVersion: "v1.12.4",
+        allowQuorumLoss: true,
+        drainTimeoutSeconds: 30,
+      }),
+    );
   });
 });
 
 describe("TalosCluster roll: what a talosVersion bump does to the other children", () => {
   it("keeps the secrets bundle, updates the dedicated servers' image without reinstalling, replaces the snapshot", async () => {
     const bundle = { talosVersion: "v1.12.4", secretsYaml: "cluster: {}\n", adopted: false };
-    assert.deepStrictEqual(await secretsRuntime.diff!("id", bundle as never, { talosVersion: "v1.13.9" } as never), { changes: false, replaces: [] });
+    assert.deepStrictEqual(await secretsRuntime.diff!("id", bundle as never, { talosVersion: "v1.13.9" } as never), {
+      changes: false,
+      replaces: [],
+    });
     const server = { serverNumber: 2321001, image: { version: "v1.12.4" }, installDisk: { wwn: "eui.1" } };
-    assert.deepStrictEqual(diffRobotServer(server, { ...server, image: { version: "v1.13.9" } }), { changes: true, replaces: [], deleteBeforeReplace: false });
+    assert.deepStrictEqual(diffRobotServer(server, { ...server, image: { version: "v1.13.9" } }), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     const image = { talosVersion: "v1.12.4", arch: "x86", location: "fsn1" };
-    assert.deepStrictEqual(diffTalosImage(image, { ...image, talosVersion: "v1.13.9" }), { changes: true, replaces: ["talosVersion"] });
+    assert.deepStrictEqual(diffTalosImage(image, { ...image, talosVersion: "v1.13.9" }), {
+      changes: true,
+      replaces: ["talosVersion"],
+    });
   });
 });
 
@@ -156,15 +215,23 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
   this.timeout(30000);
   let dir: string;
   let drivers: RecordingDrivers;
-  const run = (operation: RunOptions["operation"], args: Partial<TalosClusterArgs>) => runProgram({
-    operation, stateFile: path.join(dir, "state.json"), passphrase: "roll-test", log: () => undefined, drivers: drivers.driverFor,
-    program: () => {
-      const c = new TalosCluster("c", {
-        ...ARGS, controlPlanes: [0, 1, 2].map(cp), workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 3, serverType: "cx33", location: "fsn1" }] }, ...args,
-      });
-      return { nodes: c.nodes };
-    },
-  });
+  const run = (operation: RunOptions["operation"], args: Partial<TalosClusterArgs>) =>
+    runProgram({
+      operation,
+      stateFile: path.join(dir, "state.json"),
+      passphrase: "roll-test",
+      log: () => undefined,
+      drivers: drivers.driverFor,
+      program: () => {
+        const c = new TalosCluster("c", {
+          ...ARGS,
+          controlPlanes: [0, 1, 2].map(cp),
+          workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 3, serverType: "cx33", location: "fsn1" }] },
+          ...args,
+        });
+        return { nodes: c.nodes };
+      },
+    });
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-roll-"));
@@ -180,22 +247,52 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
 
   it("creates the snapshot, then the control-plane configs one by one, then the workers two at a time, then bootstrap and mesh", async () => {
     await run("up", { maxParallel: 2 });
-    assert.ok(drivers.ended("c-image") < drivers.started(cps[0]), `the snapshot before the first node\n${drivers.log()}`);
-    for (let i = 1; i < cps.length; i++) assert.ok(drivers.ended(cps[i - 1]) < drivers.started(cps[i]), `${cps[i - 1]} before ${cps[i]}\n${drivers.log()}`);
-    for (const w of workers) assert.ok(drivers.ended(cps[2]) < drivers.started(w), `${w} after the control planes\n${drivers.log()}`);
-    assert.ok(drivers.ended(workers[0]) < drivers.started(workers[2]) && drivers.ended(workers[1]) < drivers.started(workers[3]), drivers.log());
-    assert.ok(workers.every((w) => drivers.ended(w) < drivers.started("c-bootstrap")), drivers.log());
+    assert.ok(
+      drivers.ended("c-image") < drivers.started(cps[0]),
+      `the snapshot before the first node\n${drivers.log()}`,
+    );
+    for (let i = 1; i < cps.length; i++)
+      assert.ok(
+        drivers.ended(cps[i - 1]) < drivers.started(cps[i]),
+        `${cps[i - 1]} before ${cps[i]}\n${drivers.log()}`,
+      );
+    for (const w of workers)
+      assert.ok(drivers.ended(cps[2]) < drivers.started(w), `${w} after the control planes\n${drivers.log()}`);
+    assert.ok(
+      drivers.ended(workers[0]) < drivers.started(workers[2]) &&
+        drivers.ended(workers[1]) < drivers.started(workers[3]),
+      drivers.log(),
+    );
+    assert.ok(
+      workers.every((w) => drivers.ended(w) < drivers.started("c-bootstrap")),
+      drivers.log(),
+    );
     assert.strictEqual(drivers.inputsOf("c-pool-1-node").rollPosition, "6 of 7, after c-worker-0");
-    assert.deepStrictEqual([drivers.inputsOf("c-pool-1-node").delivery, drivers.inputsOf("c-pool-1-node").node, drivers.inputsOf("c-pool-1-config").delivery], ["apply", "203.0.113.11", "user-data"]);
+    assert.deepStrictEqual(
+      [
+        drivers.inputsOf("c-pool-1-node").delivery,
+        drivers.inputsOf("c-pool-1-node").node,
+        drivers.inputsOf("c-pool-1-config").delivery,
+      ],
+      ["apply", "203.0.113.11", "user-data"],
+    );
   });
 
   it("upgrades in the same order, stops at a failed node and resumes from it on the next up", async () => {
     drivers.failUpdate.add("c-cp-1-config");
     await assert.rejects(run("up", { talosVersion: "v1.13.9" }), /c-cp-1-config: injected failure of c-cp-1-config/);
-    assert.deepStrictEqual(drivers.ops("update").filter((n) => [...cps, ...workers].includes(n)), ["c-cp-0-config", "c-cp-1-config"], drivers.log());
-    for (const n of [cps[2], ...workers, "c-bootstrap", "c-mesh"]) assert.strictEqual(drivers.started(n), Infinity, `${n} untouched\n${drivers.log()}`);
+    assert.deepStrictEqual(
+      drivers.ops("update").filter((n) => [...cps, ...workers].includes(n)),
+      ["c-cp-0-config", "c-cp-1-config"],
+      drivers.log(),
+    );
+    for (const n of [cps[2], ...workers, "c-bootstrap", "c-mesh"])
+      assert.strictEqual(drivers.started(n), Infinity, `${n} untouched\n${drivers.log()}`);
     // Upgrades happen in place: the servers ignore the image change (no update, no replacement).
-    assert.deepStrictEqual([...drivers.ops("update"), ...drivers.ops("create")].filter((n) => /^c-(cp|worker|pool)-\d$/.test(n)), []);
+    assert.deepStrictEqual(
+      [...drivers.ops("update"), ...drivers.ops("create")].filter((n) => /^c-(cp|worker|pool)-\d$/.test(n)),
+      [],
+    );
     drivers.reset();
     await run("up", { talosVersion: "v1.13.9" });
     const rolled = drivers.ops("update").filter((n) => [...cps, ...workers].includes(n));
@@ -203,19 +300,29 @@ describe("TalosCluster roll through the program runner (recording stub drivers)"
     assert.ok(!drivers.ops("update").includes("c-cp-0-config"), "the finished node is not redone");
     // The contract stays the creation version (kept by the secrets bundle), KubeSpan patch included.
     const cfg = drivers.inputsOf("c-pool-2-node");
-    assert.deepStrictEqual([cfg.talosVersion, cfg.configVersion, drivers.inputsOf("c-secrets").talosVersion], ["v1.13.9", "v1.12.4", "v1.12.4"]);
+    assert.deepStrictEqual(
+      [cfg.talosVersion, cfg.configVersion, drivers.inputsOf("c-secrets").talosVersion],
+      ["v1.13.9", "v1.12.4", "v1.12.4"],
+    );
     assert.match(JSON.stringify(cfg.clusterPatches), /kubespan/);
     assert.doesNotMatch(JSON.stringify(cfg.clusterPatches), /KubeSpanConfig/);
   });
 
   it("scales the pool in deleting the -node config first, then the server, then the user-data config", async () => {
-    await run("up", { talosVersion: "v1.13.9", workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 2, serverType: "cx33", location: "fsn1" }] } });
+    await run("up", {
+      talosVersion: "v1.13.9",
+      workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 2, serverType: "cx33", location: "fsn1" }] },
+    });
     assert.deepStrictEqual(drivers.ops("delete"), ["c-pool-2-node", "c-pool-2", "c-pool-2-config"]);
   });
 
   it("keeps a control plane's server and firewall when its config refuses the delete", async () => {
     drivers.failDelete.add("c-cp-2-config");
-    const two = { talosVersion: "v1.13.9", controlPlanes: [0, 1].map(cp), workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 2, serverType: "cx33", location: "fsn1" }] } };
+    const two = {
+      talosVersion: "v1.13.9",
+      controlPlanes: [0, 1].map(cp),
+      workers: { robot: [cp(3)], cloudPools: [{ name: "pool", count: 2, serverType: "cx33", location: "fsn1" }] },
+    };
     await assert.rejects(run("up", two), /c-cp-2-config: injected failure of c-cp-2-config/);
     // The engine deletes independent resources in parallel; the config depends on its node's firewall, so it waits.
     assert.deepStrictEqual(drivers.ops("delete"), ["c-cp-2-config"]);

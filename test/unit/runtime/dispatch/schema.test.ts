@@ -16,19 +16,29 @@ describe("resource schema", () => {
       inputs: { name: {}, token: { secret: true }, zone: { replaces: true } },
       outputs: { id: {}, key: { secret: true } },
     });
-    assert.deepStrictEqual([s.inputKeys, s.outputKeys, s.replaceKeys, s.secretInputKeys, s.secretOutputKeys], [
-      ["name", "token", "zone"], ["id", "key"], ["zone"], ["token"], ["key", "token"],
-    ]);
+    assert.deepStrictEqual(
+      [s.inputKeys, s.outputKeys, s.replaceKeys, s.secretInputKeys, s.secretOutputKeys],
+      [["name", "token", "zone"], ["id", "key"], ["zone"], ["token"], ["key", "token"]],
+    );
   });
 
   it("RobotServer replaces only for serverNumber and reinstallTrigger; TalosImage for all but resourceName and timeouts", () => {
     assert.deepStrictEqual(ROBOT_SERVER_FIELDS.replaceKeys, ["serverNumber", "reinstallTrigger"]);
-    assert.deepStrictEqual(TALOS_IMAGE_FIELDS.inputKeys.filter((k) => !TALOS_IMAGE_FIELDS.replaceKeys.includes(k)), ["resourceName", "timeouts"]);
+    assert.deepStrictEqual(
+      TALOS_IMAGE_FIELDS.inputKeys.filter((k) => !TALOS_IMAGE_FIELDS.replaceKeys.includes(k)),
+      ["resourceName", "timeouts"],
+    );
     assert.deepStrictEqual([ROBOT_SERVER_FIELDS.secretOutputKeys, TALOS_IMAGE_FIELDS.secretOutputKeys], [[], []]);
   });
 
   it("a reported input is seeded as an output; a secret one is a secret output even when not set", () => {
-    assert.deepStrictEqual([TALOS_BOOTSTRAP_FIELDS.seedKeys.slice(-1), TALOS_BOOTSTRAP_FIELDS.alwaysSecretOutputKeys], [["kubernetesVersion"], ["kubeconfig", "talosconfig"]]);
-    assert.deepStrictEqual([TALOS_SECRETS_FIELDS.seedKeys, TALOS_SECRETS_FIELDS.alwaysSecretOutputKeys], [["adopted", "caExpiry", "secretsYaml"], ["secretsYaml"]]);
+    assert.deepStrictEqual(
+      [TALOS_BOOTSTRAP_FIELDS.seedKeys.slice(-1), TALOS_BOOTSTRAP_FIELDS.alwaysSecretOutputKeys],
+      [["kubernetesVersion"], ["kubeconfig", "talosconfig"]],
+    );
+    assert.deepStrictEqual(
+      [TALOS_SECRETS_FIELDS.seedKeys, TALOS_SECRETS_FIELDS.alwaysSecretOutputKeys],
+      [["adopted", "caExpiry", "secretsYaml"], ["secretsYaml"]],
+    );
   });
 });

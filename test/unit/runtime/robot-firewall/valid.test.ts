@@ -9,12 +9,19 @@ import { RobotFirewall, rulesFromWire, rulesToForm } from "../../../../provider/
 import { firewallDrift } from "../../../../provider/runtime/robot-firewall";
 import { parseFirewallRules } from "../../../../provider/sim/apis/robot/firewall-rules";
 import { parsePhpForm } from "../../../../provider/sim/apis/robot/form";
-import { robotTalosFirewallRules, RobotTalosFirewallOptions } from "../../../../provider/runtime/robot-firewall/talos-rules";
+import {
+  robotTalosFirewallRules,
+  RobotTalosFirewallOptions,
+} from "../../../../provider/runtime/robot-firewall/talos-rules";
 
 const SETS: RobotTalosFirewallOptions[] = [
   { adminCidrs: ["203.0.113.0/24"], nodeAddresses: ["10.0.0.2", "10.0.0.3", "10.0.0.9"], serverIp: "10.0.0.3" },
   { adminCidrs: ["203.0.113.7", "198.51.100.0/24", "192.0.2.0/24"], nodeAddresses: [], filterIpv6: false },
-  { adminCidrs: ["0.0.0.0/0"], nodeAddresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8"], filterIpv6: false },
+  {
+    adminCidrs: ["0.0.0.0/0"],
+    nodeAddresses: ["10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7", "10.0.0.8"],
+    filterIpv6: false,
+  },
 ];
 
 /** What the simulated Robot stores for the rules the library posts, read back through the library. */
@@ -30,15 +37,35 @@ describe("Robot firewall rule sets under Robot's rule checks", () => {
   });
 
   it("drift compares rules in Robot's stored form: a bare address read back as /32 is no drift", () => {
-    const inputs = { serverNumber: 1, adminCidrs: ["203.0.113.7"], nodeAddresses: ["10.0.0.2"], filterIpv6: true, whitelistHos: true };
+    const inputs = {
+      serverNumber: 1,
+      adminCidrs: ["203.0.113.7"],
+      nodeAddresses: ["10.0.0.2"],
+      filterIpv6: true,
+      whitelistHos: true,
+    };
     const rules = robotTalosFirewallRules({ ...inputs, serverIp: "10.0.0.3" });
-    const bare = { ...rules, input: rules.input.map((r) => (r.srcIp ? { ...r, srcIp: r.srcIp.replace(/\/32$/, "") } : r)) };
-    const f: RobotFirewall = { serverNumber: 1, serverIp: "10.0.0.3", status: "active", filterIpv6: true, whitelistHos: true, port: "main", rules: bare };
+    const bare = {
+      ...rules,
+      input: rules.input.map((r) => (r.srcIp ? { ...r, srcIp: r.srcIp.replace(/\/32$/, "") } : r)),
+    };
+    const f: RobotFirewall = {
+      serverNumber: 1,
+      serverIp: "10.0.0.3",
+      status: "active",
+      filterIpv6: true,
+      whitelistHos: true,
+      port: "main",
+      rules: bare,
+    };
     assert.deepStrictEqual(firewallDrift(inputs, f), []);
-    const other = { ...f, rules: { ...bare, input: bare.input.map((r) => (r.name === "cluster node a" ? { ...r, srcIp: "10.0.0.4" } : r)) } };
+    const other = {
+      ...f,
+      rules: { ...bare, input: bare.input.map((r) => (r.name === "cluster node a" ? { ...r, srcIp: "10.0.0.4" } : r)) },
+    };
     assert.deepStrictEqual(firewallDrift(inputs, other), [
       'input rule "cluster node a" differs: Robot has {"name":"cluster node a","ipVersion":"ipv4","protocol":"tcp","action":"accept","srcIp":"10.0.0.4/32"}, ' +
-      'expected {"name":"cluster node a","ipVersion":"ipv4","protocol":"tcp","action":"accept","srcIp":"10.0.0.2/32"}',
+        'expected {"name":"cluster node a","ipVersion":"ipv4","protocol":"tcp","action":"accept","srcIp":"10.0.0.2/32"}',
     ]);
   });
 });

@@ -22,17 +22,33 @@ const FIREWALL = URN("hcloud:index/firewall:Firewall", "kubespan");
 const ATTACH = URN("hcloud:index/firewallAttachment:FirewallAttachment", "attach");
 const NOTE = URN("pulumi-nodejs:dynamic/talos-hetzner:Echo", "note");
 
-interface Variant { label: string; port: string; attach: boolean }
+interface Variant {
+  label: string;
+  port: string;
+  attach: boolean;
+}
 
 function program(v: Variant) {
   return async () => {
     const image = hcloud.getImageOutput({ name: "ubuntu-24.04", withArchitecture: "x86" });
-    const fw = new hcloud.Firewall("kubespan", { name: "kubespan", rules: [{ direction: "in", protocol: "udp", port: v.port, sourceIps: ["0.0.0.0/0", "::/0"] }] });
-    const server = new hcloud.Server("worker-1", {
-      name: "worker-1", serverType: "cpx21", image: image.apply((i) => String(i.id)), location: "fsn1", userData: "#talos",
-      labels: { role: v.label }, firewallIds: v.attach ? [] : [fw.id.apply(Number)],
+    const fw = new hcloud.Firewall("kubespan", {
+      name: "kubespan",
+      rules: [{ direction: "in", protocol: "udp", port: v.port, sourceIps: ["0.0.0.0/0", "::/0"] }],
     });
-    if (v.attach) new hcloud.FirewallAttachment("attach", { firewallId: fw.id.apply(Number), serverIds: [server.id.apply(Number)] });
+    const server = new hcloud.Server("worker-1", {
+      name: "worker-1",
+      serverType: "cpx21",
+      image: image.apply((i) => String(i.id)),
+      location: "fsn1",
+      userData: "#talos",
+      labels: { role: v.label },
+      firewallIds: v.attach ? [] : [fw.id.apply(Number)],
+    });
+    if (v.attach)
+      new hcloud.FirewallAttachment("attach", {
+        firewallId: fw.id.apply(Number),
+        serverIds: [server.id.apply(Number)],
+      });
     const note = new EchoResource("note", { message: pulumi.interpolate`${server.name} at ${server.ipv4Address}` });
     return { ip: server.ipv4Address, status: server.status, note: note.echoed, imageId: image.id };
   };
@@ -44,7 +60,8 @@ describe("runner: hcloud resources against the Cloud simulator", function () {
   let dir: string;
   let lines: string[];
   let base: Omit<RunOptions, "program" | "operation">;
-  const run = (operation: RunOptions["operation"], v: Variant) => runProgram({ ...base, program: program(v), operation });
+  const run = (operation: RunOptions["operation"], v: Variant) =>
+    runProgram({ ...base, program: program(v), operation });
   const opsOf = (plan: { urn: string; op: string }[]) => Object.fromEntries(plan.map((p) => [p.urn, p.op]));
 
   before(async () => {
@@ -53,7 +70,15 @@ describe("runner: hcloud resources against the Cloud simulator", function () {
   });
   beforeEach(() => {
     lines = [];
-    base = { stateFile: path.join(dir, "state.json"), passphrase: "pp", cwd: dir, log: (l) => lines.push(l), pollIntervalMs: 5, config: { "hcloud:endpoint": sim.endpoint }, env: {} };
+    base = {
+      stateFile: path.join(dir, "state.json"),
+      passphrase: "pp",
+      cwd: dir,
+      log: (l) => lines.push(l),
+      pollIntervalMs: 5,
+      config: { "hcloud:endpoint": sim.endpoint },
+      env: {},
+    };
     process.env.HCLOUD_TOKEN = TOKEN; // the runner falls back to the environment like the hcloud provider
   });
   after(async () => {
@@ -79,7 +104,10 @@ describe("runner: hcloud resources against the Cloud simulator", function () {
     assert.match(ip, /^127\.20\.\d+\.\d+$/);
     assert.deepStrictEqual([r.outputs.note, r.outputs.status], [`worker-1 at ${ip}`, "running"]);
     assert.deepStrictEqual(fw.applied_to, [{ type: "server", server: { id: server.id } }]);
-    assert.deepStrictEqual(r.plan.map((p) => p.urn).filter((u) => u !== NOTE), [FIREWALL, SERVER]);
+    assert.deepStrictEqual(
+      r.plan.map((p) => p.urn).filter((u) => u !== NOTE),
+      [FIREWALL, SERVER],
+    );
   });
 
   it("updates labels and firewall rules in place, then moves the firewall to a FirewallAttachment", async () => {
@@ -88,7 +116,12 @@ describe("runner: hcloud resources against the Cloud simulator", function () {
     assert.deepStrictEqual([...sim.state.servers.values()][0].labels, { role: "b" });
     assert.strictEqual([...sim.state.firewalls.values()][0].rules[0].port, "51821");
     const moved = await run("up", { label: "b", port: "51821", attach: true });
-    assert.deepStrictEqual(opsOf(moved.plan), { [FIREWALL]: "same", [SERVER]: "update", [ATTACH]: "create", [NOTE]: "same" });
+    assert.deepStrictEqual(opsOf(moved.plan), {
+      [FIREWALL]: "same",
+      [SERVER]: "update",
+      [ATTACH]: "create",
+      [NOTE]: "same",
+    });
     assert.deepStrictEqual(moved.plan.find((p) => p.urn === SERVER)?.diffKeys, ["firewallIds"]);
     assert.strictEqual([...sim.state.firewalls.values()][0].applied_to.length, 1);
   });
@@ -96,7 +129,10 @@ describe("runner: hcloud resources against the Cloud simulator", function () {
   it("destroys everything in reverse dependency order", async () => {
     const r = await run("destroy", { label: "b", port: "51821", attach: true });
     const order = r.plan.map((p) => p.urn);
-    assert.ok(order.indexOf(ATTACH) < order.indexOf(SERVER) && order.indexOf(SERVER) < order.indexOf(FIREWALL), order.join("\n"));
+    assert.ok(
+      order.indexOf(ATTACH) < order.indexOf(SERVER) && order.indexOf(SERVER) < order.indexOf(FIREWALL),
+      order.join("\n"),
+    );
     assert.deepStrictEqual([sim.state.servers.size, sim.state.firewalls.size, r.counts.delete], [0, 0, 4]);
   });
 });

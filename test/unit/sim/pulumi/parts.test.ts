@@ -8,7 +8,13 @@ import * as os from "os";
 import * as path from "path";
 import { passphraseCrypter } from "../../../../provider/sim/pulumi/crypter";
 import { StateStore } from "../../../../provider/sim/pulumi/state";
-import { changedInputKeys, createLines, fieldLines, planLine, summaryLine } from "../../../../provider/sim/pulumi/display";
+import {
+  changedInputKeys,
+  createLines,
+  fieldLines,
+  planLine,
+  summaryLine,
+} from "../../../../provider/sim/pulumi/display";
 import { markSecrets, secret, splitSecrets, UNKNOWN } from "../../../../provider/sim/pulumi/values";
 
 describe("runner: passphrase crypter", () => {
@@ -20,7 +26,8 @@ describe("runner: passphrase crypter", () => {
     const again = passphraseCrypter("pw-1", c.saltState);
     assert.strictEqual(again.decrypt(a), "hello");
     assert.throws(() => passphraseCrypter("pw-2", c.saltState), {
-      name: "InputError", message: "[PULUMI_CONFIG_PASSPHRASE] incorrect passphrase: it does not decrypt this state file",
+      name: "InputError",
+      message: "[PULUMI_CONFIG_PASSPHRASE] incorrect passphrase: it does not decrypt this state file",
     });
   });
 
@@ -29,7 +36,10 @@ describe("runner: passphrase crypter", () => {
     const [v, iv, body] = c.encrypt("secret-value").split(":");
     const flipped = Buffer.from(body, "base64");
     flipped[0] ^= 1;
-    assert.throws(() => c.decrypt([v, iv, flipped.toString("base64")].join(":")), /Unsupported state or unable to authenticate data/);
+    assert.throws(
+      () => c.decrypt([v, iv, flipped.toString("base64")].join(":")),
+      /Unsupported state or unable to authenticate data/,
+    );
   });
 });
 
@@ -37,25 +47,46 @@ describe("runner: state file", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-state-"));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const resource = {
-    urn: "urn:a", type: "t", custom: true, id: "1", dependencies: [], secretKeys: ["token"],
-    inputs: { token: "tok-value-1", name: "n" }, outputs: { token: "tok-value-1", name: "n", size: 3 },
+    urn: "urn:a",
+    type: "t",
+    custom: true,
+    id: "1",
+    dependencies: [],
+    secretKeys: ["token"],
+    inputs: { token: "tok-value-1", name: "n" },
+    outputs: { token: "tok-value-1", name: "n", size: 3 },
   };
 
   it("encrypts secret keys, keeps others readable, and reloads the same values (mode 0600)", () => {
     const file = path.join(dir, "s.json");
-    new StateStore(file, "pp").save({ resources: [resource], outputs: { kube: { a: 1 }, plain: "p" }, outputSecretKeys: ["kube"] });
+    new StateStore(file, "pp").save({
+      resources: [resource],
+      outputs: { kube: { a: 1 }, plain: "p" },
+      outputSecretKeys: ["kube"],
+    });
     const text = fs.readFileSync(file, "utf8");
     assert.ok(!text.includes("tok-value-1"));
     const stored = JSON.parse(text);
-    assert.deepStrictEqual([stored.resources[0].outputs.name, stored.resources[0].outputs.size, stored.outputs.plain], ["n", 3, "p"]);
+    assert.deepStrictEqual(
+      [stored.resources[0].outputs.name, stored.resources[0].outputs.size, stored.outputs.plain],
+      ["n", 3, "p"],
+    );
     assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
     const loaded = new StateStore(file, "pp").load();
-    assert.deepStrictEqual(loaded, { resources: [resource], outputs: { kube: { a: 1 }, plain: "p" }, outputSecretKeys: ["kube"] });
+    assert.deepStrictEqual(loaded, {
+      resources: [resource],
+      outputs: { kube: { a: 1 }, plain: "p" },
+      outputSecretKeys: ["kube"],
+    });
   });
 
   it("asks for a passphrase only when a secret must be encrypted", () => {
     const file = path.join(dir, "nopass.json");
-    new StateStore(file, undefined).save({ resources: [{ ...resource, secretKeys: [] }], outputs: {}, outputSecretKeys: [] });
+    new StateStore(file, undefined).save({
+      resources: [{ ...resource, secretKeys: [] }],
+      outputs: {},
+      outputSecretKeys: [],
+    });
     assert.throws(() => new StateStore(file, "").save({ resources: [resource], outputs: {}, outputSecretKeys: [] }), {
       message: "[PULUMI_CONFIG_PASSPHRASE] must be set to encrypt or decrypt secrets in the state file",
     });
@@ -70,13 +101,30 @@ describe("runner: values and display", () => {
   });
 
   it("prints plan lines, per-field diffs with secrets and unknowns masked, and a summary", () => {
-    assert.deepStrictEqual(changedInputKeys({ a: 1, b: [1], __provider: "x" }, { a: 2, b: [1], c: 3, __provider: "y" }), ["a", "c"]);
-    assert.strictEqual(planLine({ urn: "urn:x", op: "replace", diffKeys: ["image", "name"] }), "  +- urn:x (replace) [image, name]");
+    assert.deepStrictEqual(
+      changedInputKeys({ a: 1, b: [1], __provider: "x" }, { a: 2, b: [1], c: 3, __provider: "y" }),
+      ["a", "c"],
+    );
+    assert.strictEqual(
+      planLine({ urn: "urn:x", op: "replace", diffKeys: ["image", "name"] }),
+      "  +- urn:x (replace) [image, name]",
+    );
     assert.deepStrictEqual(fieldLines(["a", "t", "u"], { a: 1, t: "old" }, { a: 2, t: "new", u: UNKNOWN }, ["t"]), [
-      "      a: 1 => 2", "      t: [secret] => [secret]", "      u: (none) => output<unknown>",
+      "      a: 1 => 2",
+      "      t: [secret] => [secret]",
+      "      u: (none) => output<unknown>",
     ]);
-    assert.deepStrictEqual(createLines({ z: "v", __provider: "p", k: "s" }, ["k"]), ["      k: [secret]", '      z: "v"']);
-    assert.strictEqual(summaryLine({ create: 2, update: 1, replace: 0, delete: 1, same: 3 }, true), "Resources: 2 to create, 1 to update, 1 to delete, 3 unchanged");
-    assert.strictEqual(summaryLine({ create: 0, update: 0, replace: 1, delete: 0, same: 0 }, false), "Resources: 1 replaced");
+    assert.deepStrictEqual(createLines({ z: "v", __provider: "p", k: "s" }, ["k"]), [
+      "      k: [secret]",
+      '      z: "v"',
+    ]);
+    assert.strictEqual(
+      summaryLine({ create: 2, update: 1, replace: 0, delete: 1, same: 3 }, true),
+      "Resources: 2 to create, 1 to update, 1 to delete, 3 unchanged",
+    );
+    assert.strictEqual(
+      summaryLine({ create: 0, update: 0, replace: 1, delete: 0, same: 0 }, false),
+      "Resources: 1 replaced",
+    );
   });
 });

@@ -30,9 +30,20 @@ describe("config redaction", () => {
     for (const s of secrets) assert.ok(!redacted.includes(s), `secret left in redacted config: ${s.slice(0, 8)}…`);
     const doc = parseAllDocuments(redacted)[0].toJS();
     assert.deepStrictEqual(
-      [doc.machine.token, doc.machine.ca.key, doc.cluster.id, doc.cluster.secret, doc.cluster.token, doc.cluster.secretboxEncryptionSecret,
-        doc.cluster.ca.key, doc.cluster.aggregatorCA.key, doc.cluster.serviceAccount.key, doc.cluster.etcd.ca.key],
-      Array(10).fill(REDACTED));
+      [
+        doc.machine.token,
+        doc.machine.ca.key,
+        doc.cluster.id,
+        doc.cluster.secret,
+        doc.cluster.token,
+        doc.cluster.secretboxEncryptionSecret,
+        doc.cluster.ca.key,
+        doc.cluster.aggregatorCA.key,
+        doc.cluster.serviceAccount.key,
+        doc.cluster.etcd.ca.key,
+      ],
+      Array(10).fill(REDACTED),
+    );
     assert.strictEqual(doc.machine.ca.crt, parseAllDocuments(cp)[0].toJS().machine.ca.crt);
     assert.strictEqual(parseAllDocuments(redacted)[1].toJS().kind, "HostnameConfig");
   });
@@ -94,8 +105,23 @@ kind: UserVolumeConfig
 name: data
 encryption: {provider: luks2, keys: [{slot: 0, static: {passphrase: s-uservol}}]}
 `;
-    const expected = ["s-pass", "s-auth", "s-idt", "s-tlskey", "s-wgkey", "s-hcloud", "s-equinix", "s-pass-state", "s-join",
-      "s-wgdoc", "s-psk", "s-vipdoc", "s-regpass", "s-regkey", "s-uservol"];
+    const expected = [
+      "s-pass",
+      "s-auth",
+      "s-idt",
+      "s-tlskey",
+      "s-wgkey",
+      "s-hcloud",
+      "s-equinix",
+      "s-pass-state",
+      "s-join",
+      "s-wgdoc",
+      "s-psk",
+      "s-vipdoc",
+      "s-regpass",
+      "s-regkey",
+      "s-uservol",
+    ];
     assert.deepStrictEqual(secretValuesOf(config).sort(), [...expected].sort());
     const redacted = redactConfig(config);
     for (const s of expected) assert.ok(!redacted.includes(s), s);
@@ -107,12 +133,17 @@ encryption: {provider: luks2, keys: [{slot: 0, static: {passphrase: s-uservol}}]
 });
 
 describe("config normalization", () => {
-  const four = "version: v1alpha1\nmachine:\n    type: worker\n    certSANs:\n        - a\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
-  const two = "# comment\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n---\nmachine:\n  certSANs: [a]\n  type: worker\nversion: v1alpha1\n";
+  const four =
+    "version: v1alpha1\nmachine:\n    type: worker\n    certSANs:\n        - a\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
+  const two =
+    "# comment\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n---\nmachine:\n  certSANs: [a]\n  type: worker\nversion: v1alpha1\n";
 
   it("2-space and 4-space renderings of the same config normalize (and hash) equal", () => {
     assert.strictEqual(normalizeConfig(two), normalizeConfig(four));
-    assert.strictEqual(normalizeConfig(four), "machine:\n    certSANs:\n        - a\n    type: worker\nversion: v1alpha1\n---\napiVersion: v1alpha1\nauto: stable\nkind: HostnameConfig\n");
+    assert.strictEqual(
+      normalizeConfig(four),
+      "machine:\n    certSANs:\n        - a\n    type: worker\nversion: v1alpha1\n---\napiVersion: v1alpha1\nauto: stable\nkind: HostnameConfig\n",
+    );
     assert.strictEqual(configHash(two), configHash(four));
     assert.match(configHash(four), /^[0-9a-f]{64}$/);
   });
@@ -123,8 +154,12 @@ describe("config normalization", () => {
   });
 
   it("orders documents v1alpha1 first then by kind/name", () => {
-    const text = "apiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\n---\napiVersion: v1alpha1\nkind: LinkConfig\nname: eth0\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n---\nmachine: {}\n";
-    const kinds = parseAllDocuments(normalizeConfig(text)).map((d) => { const j = d.toJS(); return j.kind ? `${j.kind}/${j.name ?? ""}` : "v1alpha1"; });
+    const text =
+      "apiVersion: v1alpha1\nkind: LinkConfig\nname: eth1\n---\napiVersion: v1alpha1\nkind: LinkConfig\nname: eth0\n---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n---\nmachine: {}\n";
+    const kinds = parseAllDocuments(normalizeConfig(text)).map((d) => {
+      const j = d.toJS();
+      return j.kind ? `${j.kind}/${j.name ?? ""}` : "v1alpha1";
+    });
     assert.deepStrictEqual(kinds, ["v1alpha1", "HostnameConfig/", "LinkConfig/eth0", "LinkConfig/eth1"]);
   });
 });

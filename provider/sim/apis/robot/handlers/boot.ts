@@ -25,7 +25,15 @@ function bootServer(state: RobotSimState, n: string): SimServer {
 
 /** The inactive shape: what could be activated (fixtures/robot/boot-rescue-get-inactive.json). */
 function rescueOptions(s: SimServer): Record<string, unknown> {
-  return { ...serverRef(s), os: RESCUE_OS, arch: [64, 32], active: false, password: null, authorized_key: [], host_key: [] };
+  return {
+    ...serverRef(s),
+    os: RESCUE_OS,
+    arch: [64, 32],
+    active: false,
+    password: null,
+    authorized_key: [],
+    host_key: [],
+  };
 }
 
 /** An activation; `boot_time` is undocumented but live (fixtures/robot/boot-rescue-get-active.real.json). */
@@ -54,7 +62,13 @@ export const getBoot: RobotHandler = ({ state, params }) => {
     body: {
       boot: {
         rescue: currentRescue(s),
-        linux: { ...idle, dist: ["Debian 12 base", "Ubuntu 24.04 LTS base"], lang: ["en"], authorized_key: [], host_key: [] },
+        linux: {
+          ...idle,
+          dist: ["Debian 12 base", "Ubuntu 24.04 LTS base"],
+          lang: ["en"],
+          authorized_key: [],
+          host_key: [],
+        },
         vnc: { ...idle, dist: ["Debian 12", "Ubuntu 24.04 LTS"], lang: ["en_US", "de_DE"] },
         windows: null,
         plesk: null,
@@ -65,7 +79,9 @@ export const getBoot: RobotHandler = ({ state, params }) => {
 };
 
 /** GET /boot/{n}/rescue. */
-export const getRescue: RobotHandler = ({ state, params }) => ({ body: { rescue: currentRescue(bootServer(state, params.n)) } });
+export const getRescue: RobotHandler = ({ state, params }) => ({
+  body: { rescue: currentRescue(bootServer(state, params.n)) },
+});
 
 /** POST /boot/{n}/rescue: arms the machine's next boot; 409 BOOT_ALREADY_ENABLED when already armed. */
 export const activateRescue: RobotHandler = ({ state, params, form }) => {
@@ -81,7 +97,8 @@ export const activateRescue: RobotHandler = ({ state, params, form }) => {
   if (os === undefined || invalid.length) throw invalidInput(os === undefined ? ["os"] : [], invalid);
   if (s.machine.rescueArmed()) throw new RobotSimError(409, "BOOT_ALREADY_ENABLED", "A boot option is already active");
   // The code is in Robot's error set (hrobot-rs error.rs); status and message are this simulator's guess.
-  if (state.faults.bootBlocked?.includes(s.scenario.number)) throw new RobotSimError(409, "BOOT_BLOCKED", "The boot configuration of this server is blocked");
+  if (state.faults.bootBlocked?.includes(s.scenario.number))
+    throw new RobotSimError(409, "BOOT_BLOCKED", "The boot configuration of this server is blocked");
   const keys = fingerprints.map((fp) => state.keys.get(fp)!);
   const hostKey = s.scenario.reportsRescueHostKeys ? generateEd25519KeyPair() : undefined;
   const activation: RescueActivation = {
@@ -90,7 +107,12 @@ export const activateRescue: RobotHandler = ({ state, params, form }) => {
     password: generatePassword(),
     hostKeys: hostKey ? [{ fingerprint: md5OfPublicKeyLine(hostKey.public), type: "ED25519", size: 256 }] : [],
   };
-  s.machine.armRescue({ authorizedKeys: keys.map((k) => k.data), password: activation.password, logins: [], ...(hostKey ? { hostKey: hostKey.private } : {}) });
+  s.machine.armRescue({
+    authorizedKeys: keys.map((k) => k.data),
+    password: activation.password,
+    logins: [],
+    ...(hostKey ? { hostKey: hostKey.private } : {}),
+  });
   s.lastRescue = activation;
   return { body: { rescue: rescueActivation(s, activation, true) } };
 };
@@ -112,7 +134,10 @@ export const lastRescue: RobotHandler = ({ state, params }) => {
 /** Robot's key fingerprint form: MD5 of the key blob (the base64 field of the OpenSSH line), colon-separated hex. */
 function md5OfPublicKeyLine(line: string): string {
   const blob = Buffer.from(line.trim().split(/\s+/)[1], "base64");
-  return createHash("md5").update(blob).digest("hex").replace(/(..)(?!$)/g, "$1:");
+  return createHash("md5")
+    .update(blob)
+    .digest("hex")
+    .replace(/(..)(?!$)/g, "$1:");
 }
 
 function generatePassword(): string {

@@ -20,7 +20,9 @@ export const listTemplates: RobotHandler = ({ state }) => {
 };
 
 /** GET /firewall/template/{id}. */
-export const getTemplate: RobotHandler = ({ state, params }) => ({ body: { firewall_template: template(state, params.id) } });
+export const getTemplate: RobotHandler = ({ state, params }) => ({
+  body: { firewall_template: template(state, params.id) },
+});
 
 /** POST /firewall/template: name, filter_ipv6, whitelist_hos, is_default, rules[…]; 201. */
 export const createTemplate: RobotHandler = ({ state, form }) => {
@@ -30,7 +32,9 @@ export const createTemplate: RobotHandler = ({ state, form }) => {
     whitelist_hos: boolOf(form.whitelist_hos, true),
     is_default: boolOf(form.is_default, false),
   };
-  const invalid = Object.entries(flags).filter(([, v]) => v === "invalid").map(([k]) => k);
+  const invalid = Object.entries(flags)
+    .filter(([, v]) => v === "invalid")
+    .map(([k]) => k);
   if (!name || invalid.length) throw invalidInput(name ? [] : ["name"], invalid);
   const rules = parseFirewallRules(form.rules);
   const created = { id: state.nextTemplateId++, name, ...(flags as Record<keyof typeof flags, boolean>), rules };

@@ -29,13 +29,21 @@ function view(s: SimServer): Record<string, unknown> {
 function idleServer(state: RobotSimState, n: string): SimServer {
   const s = state.server(n);
   if (s.firewall.status === "in process") {
-    throw new RobotSimError(409, "FIREWALL_IN_PROCESS", "The firewall cannot be updated because an update is in process");
+    throw new RobotSimError(
+      409,
+      "FIREWALL_IN_PROCESS",
+      "The firewall cannot be updated because an update is in process",
+    );
   }
   return s;
 }
 
 /** Reads the requested settings from the form; rules come from `template_id` when given. */
-function requested(state: RobotSimState, s: SimServer, form: PhpArray): Omit<FirewallState, "status"> & { status: "active" | "disabled" } {
+function requested(
+  state: RobotSimState,
+  s: SimServer,
+  form: PhpArray,
+): Omit<FirewallState, "status"> & { status: "active" | "disabled" } {
   const templateId = stringOf(form.template_id);
   const template = templateId === undefined ? undefined : state.templates.get(Number(templateId));
   if (templateId !== undefined && !template) {
@@ -51,18 +59,29 @@ function requested(state: RobotSimState, s: SimServer, form: PhpArray): Omit<Fir
     ...(whitelistHos === "invalid" ? ["whitelist_hos"] : []),
   ];
   if (status === undefined || invalid.length) throw invalidInput(status === undefined ? ["status"] : [], invalid);
-  return { status: status as "active" | "disabled", filterIpv6: filterIpv6 as boolean, whitelistHos: whitelistHos as boolean, rules };
+  return {
+    status: status as "active" | "disabled",
+    filterIpv6: filterIpv6 as boolean,
+    whitelistHos: whitelistHos as boolean,
+    rules,
+  };
 }
 
 /** Marks the firewall "in process", then after the apply delay sets the final status and the machine's filter. */
-function apply(state: RobotSimState, s: SimServer, next: Omit<FirewallState, "status"> & { status: "active" | "disabled" }): void {
+function apply(
+  state: RobotSimState,
+  s: SimServer,
+  next: Omit<FirewallState, "status"> & { status: "active" | "disabled" },
+): void {
   s.firewall = { ...next, status: "in process" };
   void state.delay(FIREWALL_APPLY_MS).then(() => {
     if (state.stopped) return;
     s.firewall.status = next.status;
     const spec = s.machine.spec;
     s.machine.setInboundFilter(
-      next.status === "active" ? inboundFilter(next.rules.input, next.filterIpv6, { ipv4: spec.ipv4, ipv6Net: spec.ipv6Net }) : undefined,
+      next.status === "active"
+        ? inboundFilter(next.rules.input, next.filterIpv6, { ipv4: spec.ipv4, ipv6Net: spec.ipv6Net })
+        : undefined,
     );
   });
 }

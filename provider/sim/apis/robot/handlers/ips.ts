@@ -18,7 +18,9 @@ function ipSummary(s: SimServer): Record<string, unknown> {
 /** GET /ip with optional `server_ip` filter; 404 NOT_FOUND when nothing matches. */
 export const listIps: RobotHandler = ({ state, query }) => {
   const filter = query.get("server_ip");
-  const servers = [...state.servers.values()].filter((s) => s.machine.spec.ipv4 && (!filter || s.machine.spec.ipv4 === filter));
+  const servers = [...state.servers.values()].filter(
+    (s) => s.machine.spec.ipv4 && (!filter || s.machine.spec.ipv4 === filter),
+  );
   if (!servers.length) throw notFound("No IP addresses found");
   return { body: wrapEach("ip", servers.map(ipSummary)) };
 };
@@ -30,7 +32,15 @@ export const getIp: RobotHandler = ({ state, params }) => {
   const { ip, ...rest } = ipSummary(s);
   const spec = s.machine.spec;
   return {
-    body: { ip: { ip, gateway: spec.gateway, mask: spec.ipv4Prefix, broadcast: ipv4Broadcast(params.ip, spec.ipv4Prefix), ...rest } },
+    body: {
+      ip: {
+        ip,
+        gateway: spec.gateway,
+        mask: spec.ipv4Prefix,
+        broadcast: ipv4Broadcast(params.ip, spec.ipv4Prefix),
+        ...rest,
+      },
+    },
   };
 };
 

@@ -35,7 +35,12 @@ function operatingStatus(s: SimServer, types: ResetType[]): string {
 export const listResets: RobotHandler = ({ state }) => {
   const servers = [...state.servers.values()].filter((s) => state.resetTypes(s).length > 0);
   if (!servers.length) throw notFound("No server with reset option found");
-  return { body: wrapEach("reset", servers.map((s) => ({ ...serverRef(s), type: state.resetTypes(s) }))) };
+  return {
+    body: wrapEach(
+      "reset",
+      servers.map((s) => ({ ...serverRef(s), type: state.resetTypes(s) })),
+    ),
+  };
 };
 
 /** GET /reset/{n}. */

@@ -48,11 +48,18 @@ export function serverDetail(s: SimServer, state: RobotSimState): Record<string,
 export const listServers: RobotHandler = ({ state }) => {
   const servers = [...state.servers.values()];
   if (!servers.length) throw serverNotFound();
-  return { body: wrapEach("server", servers.map((s) => serverSummary(s, state))) };
+  return {
+    body: wrapEach(
+      "server",
+      servers.map((s) => serverSummary(s, state)),
+    ),
+  };
 };
 
 /** GET /server/{n}. */
-export const getServer: RobotHandler = ({ state, params }) => ({ body: { server: serverDetail(state.server(params.n), state) } });
+export const getServer: RobotHandler = ({ state, params }) => ({
+  body: { server: serverDetail(state.server(params.n), state) },
+});
 
 /** POST /server/{n} with `server_name`. */
 export const renameServer: RobotHandler = ({ state, params, form }) => {

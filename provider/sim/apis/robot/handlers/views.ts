@@ -24,5 +24,9 @@ export function berlinDate(epochMs: number): string {
 /** Time as "YYYY-MM-DD hh:mm:ss" in Europe/Berlin (key `created_at`, fixtures/robot/key-object.hrobot-rs.json). */
 export function berlinDateTime(epochMs: number): string {
   // The Swedish locale formats as ISO-like "2023-06-10 21:34:12".
-  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Berlin", dateStyle: "short", timeStyle: "medium" }).format(epochMs);
+  return new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "Europe/Berlin",
+    dateStyle: "short",
+    timeStyle: "medium",
+  }).format(epochMs);
 }

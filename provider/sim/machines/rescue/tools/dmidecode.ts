@@ -35,7 +35,11 @@ export function main(argv: string[]): void {
   const strings = systemStrings(readHardware());
   const keyword = opts.get("string")?.pop();
   if (keyword !== undefined) {
-    if (!(keyword in strings)) die("dmidecode", `Invalid string keyword: ${keyword}\nValid string keywords are:\n  ${Object.keys(strings).join("\n  ")}`);
+    if (!(keyword in strings))
+      die(
+        "dmidecode",
+        `Invalid string keyword: ${keyword}\nValid string keywords are:\n  ${Object.keys(strings).join("\n  ")}`,
+      );
     return void process.stdout.write(strings[keyword] + "\n");
   }
   const type = opts.get("type")?.pop();

@@ -10,7 +10,11 @@ import { control, die, readHardware } from "./hardware";
 
 /** The variables as the machine sends them (provider/sim/machine/efi.ts EfiNvram). */
 export interface EfiView {
-  entries: { id: string; description: string; target: { kind: "pxe"; ip: 4 | 6 } | { kind: "disk"; disk: number; file: string } }[];
+  entries: {
+    id: string;
+    description: string;
+    target: { kind: "pxe"; ip: 4 | 6 } | { kind: "disk"; disk: number; file: string };
+  }[];
   bootOrder: string[];
   bootNext: string | null;
   bootCurrent: string | null;
@@ -30,7 +34,8 @@ export function formatEfi(v: EfiView, verbose: boolean, mac = "a8a1590c3d4e"): s
 
 function devicePath(t: EfiView["entries"][number]["target"], mac: string): string {
   const nic = `PciRoot(0x0)/Pci(0x1c,0x0)/Pci(0x0,0x0)/MAC(${mac},0)`;
-  if (t.kind === "pxe") return t.ip === 4 ? `${nic}/IPv4(0.0.0.0,0,DHCP,0.0.0.0,0.0.0.0,0.0.0.0)` : `${nic}/IPv6([::]:<->[::]:,0,0)`;
+  if (t.kind === "pxe")
+    return t.ip === 4 ? `${nic}/IPv4(0.0.0.0,0,DHCP,0.0.0.0,0.0.0.0,0.0.0.0)` : `${nic}/IPv6([::]:<->[::]:,0,0)`;
   const guid = `${(0x1f2e3d4c + t.disk).toString(16)}-5b6a-4798-a0b1-c2d3e4f5a6b7`;
   return `HD(1,GPT,${guid},0x800,0x100000)/File(${t.file})`;
 }
@@ -52,7 +57,9 @@ export function requestedChanges(opts: Map<string, string[]>): [op: string, arg:
 }
 
 async function efiCall(op: string, arg = ""): Promise<EfiView> {
-  const res = await control(`/efi?op=${op}&arg=${encodeURIComponent(arg)}`).catch((e: Error) => die("efibootmgr", `failed to talk to the machine: ${e.message}`));
+  const res = await control(`/efi?op=${op}&arg=${encodeURIComponent(arg)}`).catch((e: Error) =>
+    die("efibootmgr", `failed to talk to the machine: ${e.message}`),
+  );
   if (res.status !== 200) die("efibootmgr", res.body.trim());
   return JSON.parse(res.body) as EfiView;
 }

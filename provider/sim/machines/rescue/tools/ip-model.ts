@@ -46,7 +46,13 @@ export interface Route {
 }
 
 const FOREVER = 4294967295;
-function addr(family: "inet" | "inet6", local: string, prefixlen: number, scope: AddrInfo["scope"], v4: { broadcast?: string; label?: string } = {}): AddrInfo {
+function addr(
+  family: "inet" | "inet6",
+  local: string,
+  prefixlen: number,
+  scope: AddrInfo["scope"],
+  v4: { broadcast?: string; label?: string } = {},
+): AddrInfo {
   // Key order matters to byte-exact comparisons: iproute2 prints broadcast before scope and label after it.
   const head = { family, local, prefixlen, ...(v4.broadcast ? { broadcast: v4.broadcast } : {}), scope };
   return { ...head, ...(v4.label ? { label: v4.label } : {}), valid_life_time: FOREVER, preferred_life_time: FOREVER };
@@ -55,8 +61,17 @@ function addr(family: "inet" | "inet6", local: string, prefixlen: number, scope:
 /** Interfaces: lo, then each NIC in order. */
 export function links(nics: HwNic[]): Link[] {
   const lo: Link = {
-    ifindex: 1, ifname: "lo", flags: ["LOOPBACK", "UP", "LOWER_UP"], mtu: 65536, qdisc: "noqueue", operstate: "UNKNOWN", group: "default",
-    txqlen: 1000, link_type: "loopback", address: "00:00:00:00:00:00", broadcast: "00:00:00:00:00:00",
+    ifindex: 1,
+    ifname: "lo",
+    flags: ["LOOPBACK", "UP", "LOWER_UP"],
+    mtu: 65536,
+    qdisc: "noqueue",
+    operstate: "UNKNOWN",
+    group: "default",
+    txqlen: 1000,
+    link_type: "loopback",
+    address: "00:00:00:00:00:00",
+    broadcast: "00:00:00:00:00:00",
     addr_info: [addr("inet", "127.0.0.1", 8, "host", { label: "lo" }), addr("inet6", "::1", 128, "host")],
   };
   return [lo, ...nics.map((n, i) => nicLink(n, i + 2, i === 0))];
@@ -64,13 +79,28 @@ export function links(nics: HwNic[]): Link[] {
 
 function nicLink(n: HwNic, ifindex: number, up: boolean): Link {
   const info: AddrInfo[] = [];
-  if (up && n.ipv4) info.push(addr("inet", n.ipv4, n.ipv4Prefix, "global", { broadcast: n.ipv4Prefix < 31 ? broadcast(n.ipv4, n.ipv4Prefix) : undefined, label: n.name }));
+  if (up && n.ipv4)
+    info.push(
+      addr("inet", n.ipv4, n.ipv4Prefix, "global", {
+        broadcast: n.ipv4Prefix < 31 ? broadcast(n.ipv4, n.ipv4Prefix) : undefined,
+        label: n.name,
+      }),
+    );
   if (up && n.ipv6) info.push(addr("inet6", n.ipv6, 64, "global"));
   if (up) info.push(addr("inet6", n.linkLocal, 64, "link"));
   return {
-    ifindex, ifname: n.name, flags: up ? ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"] : ["BROADCAST", "MULTICAST"], mtu: 1500,
-    qdisc: up ? "mq" : "noop", operstate: up ? "UP" : "DOWN", group: "default", txqlen: 1000, link_type: "ether",
-    address: n.mac, broadcast: "ff:ff:ff:ff:ff:ff", addr_info: info,
+    ifindex,
+    ifname: n.name,
+    flags: up ? ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"] : ["BROADCAST", "MULTICAST"],
+    mtu: 1500,
+    qdisc: up ? "mq" : "noop",
+    operstate: up ? "UP" : "DOWN",
+    group: "default",
+    txqlen: 1000,
+    link_type: "ether",
+    address: n.mac,
+    broadcast: "ff:ff:ff:ff:ff:ff",
+    addr_info: info,
   };
 }
 
@@ -80,8 +110,17 @@ export function routes4(nics: HwNic[]): Route[] {
   if (!n?.ipv4) return [];
   const out: Route[] = [];
   if (n.gateway) out.push({ dst: "default", gateway: n.gateway, dev: n.name, flags: [] });
-  if (n.ipv4Prefix < 32) out.push({ dst: `${network(n.ipv4, n.ipv4Prefix)}/${n.ipv4Prefix}`, dev: n.name, protocol: "kernel", scope: "link", prefsrc: n.ipv4, flags: [] });
-  if (n.gateway && network(n.gateway, n.ipv4Prefix) !== network(n.ipv4, n.ipv4Prefix)) out.push({ dst: n.gateway, dev: n.name, scope: "link", flags: [] });
+  if (n.ipv4Prefix < 32)
+    out.push({
+      dst: `${network(n.ipv4, n.ipv4Prefix)}/${n.ipv4Prefix}`,
+      dev: n.name,
+      protocol: "kernel",
+      scope: "link",
+      prefsrc: n.ipv4,
+      flags: [],
+    });
+  if (n.gateway && network(n.gateway, n.ipv4Prefix) !== network(n.ipv4, n.ipv4Prefix))
+    out.push({ dst: n.gateway, dev: n.name, scope: "link", flags: [] });
   return out;
 }
 
@@ -89,7 +128,14 @@ export function routes4(nics: HwNic[]): Route[] {
 export function routes6(nics: HwNic[]): Route[] {
   const n = nics[0];
   if (!n) return [];
-  const kernel = (dst: string): Route => ({ dst, dev: n.name, protocol: "kernel", metric: 256, flags: [], pref: "medium" });
+  const kernel = (dst: string): Route => ({
+    dst,
+    dev: n.name,
+    protocol: "kernel",
+    metric: 256,
+    flags: [],
+    pref: "medium",
+  });
   return [
     ...(n.ipv6Net && n.ipv6 ? [kernel(n.ipv6Net)] : []),
     kernel("fe80::/64"),

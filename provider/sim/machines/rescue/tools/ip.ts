@@ -33,7 +33,14 @@ export function main(argv: string[]): void {
   }
   const dev = pickDev(rest.slice(1));
   const nics = readHardware().nics;
-  const out = object === "route" ? showRoutes(nics, f, rest) : showLinks(links(nics).filter((l) => !dev || l.ifname === dev), object === "addr", f);
+  const out =
+    object === "route"
+      ? showRoutes(nics, f, rest)
+      : showLinks(
+          links(nics).filter((l) => !dev || l.ifname === dev),
+          object === "addr",
+          f,
+        );
   process.stdout.write(out);
 }
 
@@ -43,12 +50,13 @@ function applyOption(f: Flags, opt: string): void {
   else if (o === "p" || o === "pretty") f.pretty = true;
   else if (o === "br" || o === "brief") f.brief = true;
   else if (o === "4" || o === "6") f.family = Number(o) as 4 | 6;
-  else if (!["o", "oneline", "d", "details", "s", "stats", "c", "color", "n", "N"].includes(o.split("=")[0])) die("ip", `Option "${opt}" is unknown, try "ip -help".`);
+  else if (!["o", "oneline", "d", "details", "s", "stats", "c", "color", "n", "N"].includes(o.split("=")[0]))
+    die("ip", `Option "${opt}" is unknown, try "ip -help".`);
 }
 
 function pickDev(args: string[]): string | null {
   const i = args.indexOf("dev");
-  return i >= 0 ? args[i + 1] ?? null : args.find((a) => !["up", "scope", "global", "primary"].includes(a)) ?? null;
+  return i >= 0 ? (args[i + 1] ?? null) : (args.find((a) => !["up", "scope", "global", "primary"].includes(a)) ?? null);
 }
 
 function dump(v: unknown, f: Flags): string {
@@ -58,7 +66,11 @@ function dump(v: unknown, f: Flags): string {
 function showLinks(ls: Link[], withAddr: boolean, f: Flags): string {
   const fam = (a: AddrInfo) => !f.family || (f.family === 4) === (a.family === "inet");
   const view = ls.map((l) => ({ ...l, addr_info: l.addr_info.filter(fam) }));
-  if (f.json) return dump(view.map((l) => (withAddr ? l : linkOnly(l))), f);
+  if (f.json)
+    return dump(
+      view.map((l) => (withAddr ? l : linkOnly(l))),
+      f,
+    );
   if (f.brief) return view.map((l) => brief(l, withAddr)).join("");
   return view.map((l) => linkText(l, withAddr)).join("");
 }
@@ -69,7 +81,9 @@ function linkOnly(l: Link): Omit<Link, "addr_info"> & { linkmode: string } {
 }
 
 function brief(l: Link, withAddr: boolean): string {
-  const tail = withAddr ? l.addr_info.map((a) => `${a.local}/${a.prefixlen} `).join("") : `${l.address} <${l.flags.join(",")}> `;
+  const tail = withAddr
+    ? l.addr_info.map((a) => `${a.local}/${a.prefixlen} `).join("")
+    : `${l.address} <${l.flags.join(",")}> `;
   return `${l.ifname.padEnd(16)} ${l.operstate.padEnd(14)} ${tail}\n`;
 }
 
@@ -93,7 +107,14 @@ function showRoutes(nics: ReturnType<typeof readHardware>["nics"], f: Flags, res
 }
 
 function routeText(r: Route): string {
-  const parts = [r.dst, r.gateway && `via ${r.gateway}`, `dev ${r.dev}`, r.protocol && `proto ${r.protocol}`, r.scope && `scope ${r.scope}`, r.prefsrc && `src ${r.prefsrc}`];
+  const parts = [
+    r.dst,
+    r.gateway && `via ${r.gateway}`,
+    `dev ${r.dev}`,
+    r.protocol && `proto ${r.protocol}`,
+    r.scope && `scope ${r.scope}`,
+    r.prefsrc && `src ${r.prefsrc}`,
+  ];
   const v6 = [r.metric !== undefined && `metric ${r.metric}`, r.pref && `pref ${r.pref}`].filter(Boolean);
   // iproute2 leaves a trailing space after IPv4 routes but not after IPv6 ones.
   return parts.filter(Boolean).join(" ") + (v6.length ? ` ${v6.join(" ")}` : " ") + "\n";

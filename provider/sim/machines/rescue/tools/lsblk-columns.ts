@@ -26,10 +26,25 @@ export interface Column {
 }
 
 type Getter = Column["value"];
-const col = (name: string, whint: number, right: boolean, kind: ColumnKind, value: Getter): Column => ({ name, whint, right, kind, value });
-const prop = (key: string): Getter => (d) => d.probe()[key] ?? null;
-const partProp = (key: string): Getter => (d) => (d.type === "part" ? d.probe()[key] ?? null : null);
-const diskOnly = (f: (d: BlockDev) => string | null): Getter => (d) => (d.type === "disk" ? f(d) : null);
+const col = (name: string, whint: number, right: boolean, kind: ColumnKind, value: Getter): Column => ({
+  name,
+  whint,
+  right,
+  kind,
+  value,
+});
+const prop =
+  (key: string): Getter =>
+  (d) =>
+    d.probe()[key] ?? null;
+const partProp =
+  (key: string): Getter =>
+  (d) =>
+    d.type === "part" ? (d.probe()[key] ?? null) : null;
+const diskOnly =
+  (f: (d: BlockDev) => string | null): Getter =>
+  (d) =>
+    d.type === "disk" ? f(d) : null;
 const devName = (d: BlockDev | null, o: ValueOptions) => (d ? (o.paths ? `/dev/${d.name}` : d.name) : null);
 const size = (n: number, o: ValueOptions) => (o.bytes ? String(n) : humanSize(n));
 const ssd = (d: BlockDev) => !d.disk.rotational;
@@ -40,7 +55,9 @@ export const COLUMNS: Column[] = [
   col("NAME", 0.25, false, "str", (d, o) => devName(d, o)),
   col("KNAME", 0.3, false, "str", (d, o) => devName(d, o)),
   col("PATH", 0.3, false, "str", (d) => `/dev/${d.name}`),
-  col("MAJ:MIN", 6, false, "sortnum", (d, o) => (o.parsable ? `${d.major}:${d.minor}` : `${String(d.major).padStart(3)}:${String(d.minor).padEnd(3)}`)),
+  col("MAJ:MIN", 6, false, "sortnum", (d, o) =>
+    o.parsable ? `${d.major}:${d.minor}` : `${String(d.major).padStart(3)}:${String(d.minor).padEnd(3)}`,
+  ),
   col("FSAVAIL", 5, true, "size", () => null),
   col("FSSIZE", 5, true, "size", () => null),
   col("FSTYPE", 0.1, false, "str", prop("TYPE")),
@@ -52,7 +69,13 @@ export const COLUMNS: Column[] = [
   col("LABEL", 0.1, false, "str", prop("LABEL")),
   col("UUID", 36, false, "str", prop("UUID")),
   col("PTUUID", 36, false, "str", (d) => (d.parent ?? d).probe()["PTUUID"] ?? null),
-  col("PTTYPE", 0.1, false, "str", (d) => (d.type === "part" ? d.probe()["PART_ENTRY_SCHEME"] : d.probe()["PTTYPE"]) ?? null),
+  col(
+    "PTTYPE",
+    0.1,
+    false,
+    "str",
+    (d) => (d.type === "part" ? d.probe()["PART_ENTRY_SCHEME"] : d.probe()["PTTYPE"]) ?? null,
+  ),
   col("PARTTYPE", 36, false, "str", partProp("PART_ENTRY_TYPE")),
   col("PARTLABEL", 0.1, false, "str", partProp("PART_ENTRY_NAME")),
   col("PARTUUID", 36, false, "str", partProp("PART_ENTRY_UUID")),
@@ -61,10 +84,28 @@ export const COLUMNS: Column[] = [
   col("RO", 1, true, "bool", () => "0"),
   col("RM", 1, true, "bool", () => "0"),
   col("HOTPLUG", 1, true, "bool", () => "0"),
-  col("MODEL", 0.1, false, "str", diskOnly((d) => d.disk.model)),
-  col("SERIAL", 0.1, false, "str", diskOnly((d) => d.disk.serial)),
+  col(
+    "MODEL",
+    0.1,
+    false,
+    "str",
+    diskOnly((d) => d.disk.model),
+  ),
+  col(
+    "SERIAL",
+    0.1,
+    false,
+    "str",
+    diskOnly((d) => d.disk.serial),
+  ),
   col("SIZE", 5, true, "size", (d, o) => size(d.sizeBytes, o)),
-  col("STATE", 7, false, "str", diskOnly((d) => (d.disk.transport === "nvme" ? "live" : "running"))),
+  col(
+    "STATE",
+    7,
+    false,
+    "str",
+    diskOnly((d) => (d.disk.transport === "nvme" ? "live" : "running")),
+  ),
   col("OWNER", 0.1, false, "str", () => "root"),
   col("GROUP", 0.1, false, "str", () => "disk"),
   col("MODE", 10, false, "str", () => "brw-rw----"),
@@ -85,11 +126,23 @@ export const COLUMNS: Column[] = [
   col("WWN", 18, false, "str", (d) => d.disk.wwn),
   col("RAND", 1, true, "bool", () => "0"),
   col("PKNAME", 0.3, false, "str", (d, o) => devName(d.parent, o)),
-  col("HCTL", 10, false, "str", diskOnly((d) => d.disk.hctl)),
+  col(
+    "HCTL",
+    10,
+    false,
+    "str",
+    diskOnly((d) => d.disk.hctl),
+  ),
   col("TRAN", 6, false, "str", transport),
   col("SUBSYSTEMS", 0.1, false, "str", (d) => subsystems(d)),
   col("REV", 4, true, "str", () => null),
-  col("VENDOR", 0.1, false, "str", diskOnly((d) => d.disk.vendor)),
+  col(
+    "VENDOR",
+    0.1,
+    false,
+    "str",
+    diskOnly((d) => d.disk.vendor),
+  ),
   col("ZONED", 0.3, false, "str", () => "none"),
   col("DAX", 1, true, "bool", () => "0"),
 ];
@@ -104,7 +157,12 @@ function transport(d: BlockDev): string | null {
 }
 
 function subsystems(d: BlockDev): string {
-  const chain = { sata: "block:scsi:pci", sas: "block:scsi:pci", nvme: "block:nvme:pci", virtio: "block:scsi:virtio:pci" };
+  const chain = {
+    sata: "block:scsi:pci",
+    sas: "block:scsi:pci",
+    nvme: "block:nvme:pci",
+    virtio: "block:scsi:virtio:pci",
+  };
   return d.name.startsWith("vd") ? "block:virtio:pci" : chain[d.disk.transport];
 }
 

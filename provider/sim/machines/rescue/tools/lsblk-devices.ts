@@ -30,7 +30,10 @@ export function devNumbers(path: string): { major: number; minor: number } | nul
     if (!st.isBlockDevice()) return null;
     // glibc's makedev() layout (sys/sysmacros.h).
     const r = st.rdev;
-    return { major: Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn)), minor: Number((r & 0xffn) | ((r >> 12n) & ~0xffn)) };
+    return {
+      major: Number(((r >> 8n) & 0xfffn) | ((r >> 32n) & ~0xfffn)),
+      minor: Number((r & 0xffn) | ((r >> 12n) & ~0xffn)),
+    };
   } catch {
     return null;
   }
@@ -53,7 +56,11 @@ export function listDevices(hw: RescueHardware, devDir = "/dev"): BlockDev[] {
 
 function partitionNumbers(entries: string[], disk: string): number[] {
   const re = new RegExp(`^${partitionName(disk, 0).slice(0, -1)}(\\d+)$`);
-  return entries.map((e) => re.exec(e)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  return entries
+    .map((e) => re.exec(e))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
 }
 
 function makeDev(devDir: string, name: string, disk: HwDisk, parent: BlockDev | null): BlockDev | null {
@@ -85,7 +92,10 @@ function sysfsSize(major: number, minor: number): number | null {
 export function blkidProbe(path: string): Record<string, string> {
   let out: string;
   try {
-    out = execFileSync("blkid", ["-p", "-o", "export", path], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    out = execFileSync("blkid", ["-p", "-o", "export", path], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch (e) {
     out = String((e as { stdout?: string }).stdout ?? "");
   }

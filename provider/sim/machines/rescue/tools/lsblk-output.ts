@@ -19,7 +19,8 @@ export function render(devs: BlockDev[], cols: Column[], o: OutputOptions): stri
   if (o.mode === "json") return json(devs, cols, o);
   const rows = flatten(devs, o.mode === "tree" ? (o.ascii ? TREE_ASCII : TREE_UTF8) : null);
   const cells = rows.map(({ dev, prefix }) => cols.map((c, i) => (i === 0 ? prefix : "") + text(c.value(dev, o))));
-  if (o.mode === "pairs") return cells.map((r) => r.map((v, i) => `${cols[i].name}="${escape(v, /["\\`$]/)}"`).join(" ") + "\n").join("");
+  if (o.mode === "pairs")
+    return cells.map((r) => r.map((v, i) => `${cols[i].name}="${escape(v, /["\\`$]/)}"`).join(" ") + "\n").join("");
   const header = o.headings ? [cols.map((c) => c.name)] : [];
   if (o.mode === "raw") return [...header, ...cells].map((r) => r.map((v) => escape(v, / /)).join(" ") + "\n").join("");
   return table([...header, ...cells], cols, o);
@@ -42,12 +43,14 @@ function flatten(devs: BlockDev[], chars: TreeChars | null): { dev: BlockDev; pr
 }
 
 function text(v: string | null | string[]): string {
-  return Array.isArray(v) ? v.join("\n") : v ?? "";
+  return Array.isArray(v) ? v.join("\n") : (v ?? "");
 }
 
 // libsmartcols hex-escapes characters that would break the format (and anything unprintable).
 function escape(v: string, special: RegExp): string {
-  return [...v].map((ch) => (special.test(ch) || ch < " " ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}` : ch)).join("");
+  return [...v]
+    .map((ch) => (special.test(ch) || ch < " " ? `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}` : ch))
+    .join("");
 }
 
 function table(rows: string[][], cols: Column[], o: OutputOptions): string {
@@ -69,7 +72,8 @@ function json(devs: BlockDev[], cols: Column[], o: OutputOptions): string {
     if (d.children.length) fields.push(`${inner}"children": [\n${list(d.children, inner + "   ")}\n${inner}]`);
     return `${ind}{\n${fields.join(",\n")}\n${ind}}`;
   };
-  const list = (ds: BlockDev[], ind: string) => ds.map((d, i) => (i === 0 ? obj(d, ind) : obj(d, ind).slice(ind.length))).join(",");
+  const list = (ds: BlockDev[], ind: string) =>
+    ds.map((d, i) => (i === 0 ? obj(d, ind) : obj(d, ind).slice(ind.length))).join(",");
   return `{\n   "blockdevices": [\n${list(devs, "      ")}\n   ]\n}\n`;
 }
 

@@ -12,13 +12,32 @@ import { OutputOptions, render } from "./lsblk-output";
 const flag = (key: string, short: string, long: string): OptSpec => ({ key, short, long });
 const withArg = (key: string, short: string, long: string): OptSpec => ({ key, short, long, arg: true });
 const SPECS: OptSpec[] = [
-  flag("all", "a", "all"), flag("bytes", "b", "bytes"), flag("nodeps", "d", "nodeps"), flag("discard", "D", "discard"),
-  withArg("exclude", "e", "exclude"), flag("fs", "f", "fs"), flag("ascii", "i", "ascii"), withArg("include", "I", "include"),
-  flag("json", "J", "json"), flag("list", "l", "list"), flag("perms", "m", "perms"), flag("noheadings", "n", "noheadings"),
-  withArg("output", "o", "output"), flag("outputall", "O", "output-all"), flag("paths", "p", "paths"), flag("pairs", "P", "pairs"),
-  flag("raw", "r", "raw"), flag("scsi", "S", "scsi"), flag("topology", "t", "topology"), withArg("sort", "x", "sort"),
-  flag("tree", "T", "tree"), withArg("width", "w", "width"), flag("merge", "M", "merge"), flag("noempty", "A", "noempty"),
-  flag("help", "h", "help"), flag("version", "V", "version"),
+  flag("all", "a", "all"),
+  flag("bytes", "b", "bytes"),
+  flag("nodeps", "d", "nodeps"),
+  flag("discard", "D", "discard"),
+  withArg("exclude", "e", "exclude"),
+  flag("fs", "f", "fs"),
+  flag("ascii", "i", "ascii"),
+  withArg("include", "I", "include"),
+  flag("json", "J", "json"),
+  flag("list", "l", "list"),
+  flag("perms", "m", "perms"),
+  flag("noheadings", "n", "noheadings"),
+  withArg("output", "o", "output"),
+  flag("outputall", "O", "output-all"),
+  flag("paths", "p", "paths"),
+  flag("pairs", "P", "pairs"),
+  flag("raw", "r", "raw"),
+  flag("scsi", "S", "scsi"),
+  flag("topology", "t", "topology"),
+  withArg("sort", "x", "sort"),
+  flag("tree", "T", "tree"),
+  withArg("width", "w", "width"),
+  flag("merge", "M", "merge"),
+  flag("noempty", "A", "noempty"),
+  flag("help", "h", "help"),
+  flag("version", "V", "version"),
 ];
 
 const PRESETS: Record<string, string> = {
@@ -44,7 +63,11 @@ export function main(argv: string[]): void {
   const sortKey = opts.get("sort")?.pop();
   const flat = has("list") || has("pairs") || has("raw");
   const o = outputOptions(has, !!sortKey || flat);
-  const tops = sortKey ? sortDevs(flatten(selected), column(sortKey), o) : flat && o.mode === "json" ? flatten(selected) : selected;
+  const tops = sortKey
+    ? sortDevs(flatten(selected), column(sortKey), o)
+    : flat && o.mode === "json"
+      ? flatten(selected)
+      : selected;
   process.stdout.write(render(tops, cols, o));
   if (missing) process.exitCode = missing === args.length ? 32 : 64;
 }
@@ -62,14 +85,25 @@ function pickColumns(outputs: string[], preset: string): Column[] {
 
 function column(name: string): Column {
   const up = name.toUpperCase();
-  return COLUMNS.find((c) => c.name === up || c.name.replace(/[:\-%]/g, "_") === up) ?? die("lsblk", `unknown column: ${name}`);
+  return (
+    COLUMNS.find((c) => c.name === up || c.name.replace(/[:\-%]/g, "_") === up) ??
+    die("lsblk", `unknown column: ${name}`)
+  );
 }
 
 function outputOptions(has: (k: string) => boolean, list: boolean): OutputOptions {
   const mode = has("json") ? "json" : has("pairs") ? "pairs" : has("raw") ? "raw" : list ? "list" : "tree";
   const utf8 = /utf-?8/i.test(process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || "");
   const parsable = mode === "json" || mode === "pairs" || mode === "raw";
-  return { mode, headings: !has("noheadings"), ascii: has("ascii") || !utf8, bytes: has("bytes"), paths: has("paths"), parsable, termWidth: Number(process.env.COLUMNS) || 80 };
+  return {
+    mode,
+    headings: !has("noheadings"),
+    ascii: has("ascii") || !utf8,
+    bytes: has("bytes"),
+    paths: has("paths"),
+    parsable,
+    termWidth: Number(process.env.COLUMNS) || 80,
+  };
 }
 
 // Devices named on the command line (through symlinks like /dev/disk/by-id/...) are matched by number.

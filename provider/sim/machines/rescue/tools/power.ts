@@ -21,7 +21,11 @@ export function powerAction(tool: string, args: string[]): "reboot" | "poweroff"
       return opts.some((o) => o === "-r" || o === "--reboot" || /^-[a-zA-Z]*r/.test(o)) ? "reboot" : "poweroff";
     case "systemctl": {
       const verb = args.find((a) => !a.startsWith("-"));
-      return verb === "reboot" || verb === "kexec" ? "reboot" : verb === "poweroff" || verb === "halt" ? "poweroff" : null;
+      return verb === "reboot" || verb === "kexec"
+        ? "reboot"
+        : verb === "poweroff" || verb === "halt"
+          ? "poweroff"
+          : null;
     }
     default:
       return null;
@@ -32,7 +36,9 @@ export function powerAction(tool: string, args: string[]): "reboot" | "poweroff"
 export async function main(tool: string, argv: string[]): Promise<void> {
   const action = powerAction(tool, argv);
   if (action === null) return passThrough(tool, argv);
-  const res = await control(`/power?action=${action}`).catch((e: Error) => die(tool, `failed to talk to the machine: ${e.message}`));
+  const res = await control(`/power?action=${action}`).catch((e: Error) =>
+    die(tool, `failed to talk to the machine: ${e.message}`),
+  );
   if (res.status !== 200) die(tool, res.body.trim() || `failed (${res.status})`);
 }
 
@@ -41,7 +47,9 @@ function passThrough(tool: string, argv: string[]): void {
   const real = `${REAL_DIR}/${tool}`;
   if (!fs.existsSync(real)) {
     // What systemctl says in a container or chroot without systemd as PID 1.
-    process.stderr.write("System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n");
+    process.stderr.write(
+      "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n",
+    );
     process.exit(1);
   }
   process.exitCode = spawnSync(real, argv, { stdio: "inherit" }).status ?? 1;

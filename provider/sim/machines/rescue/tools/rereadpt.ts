@@ -23,15 +23,19 @@ export async function rereadpt(dev: string | null): Promise<string | null> {
 /** Runs the stand-in `tool` with `argv`. */
 export async function main(tool: string, argv: string[]): Promise<void> {
   const devices = argv.filter((a) => a.startsWith("/"));
-  if (tool === "partprobe") return rereadAll(devices, (d, err) => `Error: Partition(s) on ${d} could not be re-read: ${err}`);
-  if (tool === "udevadm") return passThroughUnless(tool, argv, ["settle", "trigger", "control"].includes(argv[0] ?? ""));
+  if (tool === "partprobe")
+    return rereadAll(devices, (d, err) => `Error: Partition(s) on ${d} could not be re-read: ${err}`);
+  if (tool === "udevadm")
+    return passThroughUnless(tool, argv, ["settle", "trigger", "control"].includes(argv[0] ?? ""));
   if (tool === "partx") {
-    if (!argv.some((a) => /^(-[a-z]*[aud][a-z]*|--add|--update|--delete)$/.test(a))) return passThroughUnless(tool, argv, false);
+    if (!argv.some((a) => /^(-[a-z]*[aud][a-z]*|--add|--update|--delete)$/.test(a)))
+      return passThroughUnless(tool, argv, false);
     return rereadAll(devices.slice(0, 1), (d, err) => `partx: ${d}: ${err}`);
   }
   // blockdev: --rereadpt here, every other request by the real blockdev.
   const others = argv.filter((a) => a !== "--rereadpt");
-  if (others.length !== argv.length) await rereadAll(devices, (_d, err) => `blockdev: ioctl error on BLKRRPART: ${err}`);
+  if (others.length !== argv.length)
+    await rereadAll(devices, (_d, err) => `blockdev: ioctl error on BLKRRPART: ${err}`);
   if (process.exitCode || others.every((a) => a.startsWith("/"))) return;
   passThroughUnless(tool, others, false);
 }

@@ -39,11 +39,15 @@ describe("image factory simulator", () => {
   let factory: FactorySim;
   let randomValue = 0.99;
   before(async function () {
-    const missing = ["xz:xz-utils", "zstd:zstd", "curl:curl"].map((t) => toolMissing(t.split(":")[0], t.split(":")[1])).find(Boolean);
+    const missing = ["xz:xz-utils", "zstd:zstd", "curl:curl"]
+      .map((t) => toolMissing(t.split(":")[0], t.split(":")[1]))
+      .find(Boolean);
     if (missing) skipOrFail(this, missing);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "factory-test-"));
     world = await createWorld({ timeScale: 0.001, stateDir: dir });
-    factory = await startFactorySim(world, { versions: ["v1.7.6", "v1.8.0", "v1.13.9"] }, "127.0.0.1", { random: () => randomValue });
+    factory = await startFactorySim(world, { versions: ["v1.7.6", "v1.8.0", "v1.13.9"] }, "127.0.0.1", {
+      random: () => randomValue,
+    });
   });
   after(async () => {
     await factory?.stop();
@@ -55,17 +59,38 @@ describe("image factory simulator", () => {
   });
   const get = (p: string, init?: RequestInit) => fetch(p.startsWith("http") ? p : `${factory.url}${p}`, init);
   const url = (o: Partial<Parameters<typeof imageUrl>[1]> = {}) =>
-    imageUrl(factory.url, { schematic: VANILLA, version: "v1.13.9", platform: "metal", arch: "amd64", ext: "zst", ...o });
+    imageUrl(factory.url, {
+      schematic: VANILLA,
+      version: "v1.13.9",
+      platform: "metal",
+      arch: "amd64",
+      ext: "zst",
+      ...o,
+    });
 
   it("creates schematics from JSON or YAML and serves them back canonically", async () => {
-    const post = async (body: string) => { const r = await get("/schematics", { method: "POST", body }); return [r.status, await r.text()]; };
+    const post = async (body: string) => {
+      const r = await get("/schematics", { method: "POST", body });
+      return [r.status, await r.text()];
+    };
     assert.deepStrictEqual(await post("{}"), [201, `{"id":"${VANILLA}"}`]);
-    assert.deepStrictEqual(await post('{"customization":{"extraKernelArgs":["noapic","nolapic"]}}'), [201, `{"id":"${KERNEL_ARGS}"}`]);
-    assert.deepStrictEqual(await post("customization:\n  extraKernelArgs:\n    - noapic\n    - nolapic\n"), [201, `{"id":"${KERNEL_ARGS}"}`]);
-    assert.deepStrictEqual(await post("customization:\n  extraKernelArg: [x]\n"),
-      [400, "[schematic.customization.extraKernelArg] field extraKernelArg not found in type schematic.customization\n"]);
+    assert.deepStrictEqual(await post('{"customization":{"extraKernelArgs":["noapic","nolapic"]}}'), [
+      201,
+      `{"id":"${KERNEL_ARGS}"}`,
+    ]);
+    assert.deepStrictEqual(await post("customization:\n  extraKernelArgs:\n    - noapic\n    - nolapic\n"), [
+      201,
+      `{"id":"${KERNEL_ARGS}"}`,
+    ]);
+    assert.deepStrictEqual(await post("customization:\n  extraKernelArg: [x]\n"), [
+      400,
+      "[schematic.customization.extraKernelArg] field extraKernelArg not found in type schematic.customization\n",
+    ]);
     const r = await get(`/schematics/${KERNEL_ARGS}`);
-    assert.deepStrictEqual([r.status, await r.text()], [200, "customization:\n    extraKernelArgs:\n        - noapic\n        - nolapic\n"]);
+    assert.deepStrictEqual(
+      [r.status, await r.text()],
+      [200, "customization:\n    extraKernelArgs:\n        - noapic\n        - nolapic\n"],
+    );
     assert.strictEqual((await get(`/schematics/${"0".repeat(64)}`)).status, 404);
     assert.deepStrictEqual(await (await get("/versions")).json(), ["v1.7.6", "v1.8.0", "v1.13.9"]);
   });
@@ -84,7 +109,10 @@ describe("image factory simulator", () => {
 
   it("serves xz and zst bodies that decompress to the same bootable image, registered as served", async () => {
     const raws: Buffer[] = [];
-    for (const [ext, tool] of [["xz", "xz"], ["zst", "zstd"]] as const) {
+    for (const [ext, tool] of [
+      ["xz", "xz"],
+      ["zst", "zstd"],
+    ] as const) {
       const head = await get(url({ ext, platform: "hcloud", arch: "arm64" }), { method: "HEAD" });
       const body = Buffer.from(await (await get(url({ ext, platform: "hcloud", arch: "arm64" }))).arrayBuffer());
       assert.strictEqual(Number(head.headers.get("content-length")), body.length);
@@ -96,33 +124,60 @@ describe("image factory simulator", () => {
     assert.ok(raws[0].equals(raws[1]));
     const found = inspectDisk(raws[0]).talos!;
     assert.deepStrictEqual(found.problems, []);
-    assert.deepStrictEqual(world.servedImages.get(found.key!), { version: "v1.13.9", arch: "arm64", platform: "hcloud", schematic: VANILLA });
+    assert.deepStrictEqual(world.servedImages.get(found.key!), {
+      version: "v1.13.9",
+      arch: "arm64",
+      platform: "hcloud",
+      schematic: VANILLA,
+    });
   });
 
   it("serves GitHub release assets: .raw.zst from v1.8, .raw.xz up to v1.7, through a 302", async () => {
     const r = await get(releaseUrl(factory.url, "v1.13.9", "amd64"), { redirect: "manual" });
-    assert.deepStrictEqual([r.status, r.headers.get("location")], [302, "/_release-assets/v1.13.9/metal-amd64.raw.zst"]);
+    assert.deepStrictEqual(
+      [r.status, r.headers.get("location")],
+      [302, "/_release-assets/v1.13.9/metal-amd64.raw.zst"],
+    );
     const release = Buffer.from(await (await get(releaseUrl(factory.url, "v1.13.9", "amd64"))).arrayBuffer());
     const fromFactory = Buffer.from(await (await get(url())).arrayBuffer());
     assert.ok(release.equals(fromFactory), "the release asset is the vanilla metal image");
-    assert.strictEqual(releaseUrl(factory.url, "v1.7.6", "amd64"), `${factory.url}/siderolabs/talos/releases/download/v1.7.6/metal-amd64.raw.xz`);
-    const statuses = await Promise.all([
-      "v1.7.6/metal-amd64.raw.xz", "v1.7.6/metal-amd64.raw.zst", "v1.8.0/metal-arm64.raw.zst", "v1.8.0/metal-arm64.raw.xz",
-      "v1.13.9/hcloud-amd64.raw.zst", "v1.9.0/metal-amd64.raw.zst",
-    ].map(async (p) => (await get(`/siderolabs/talos/releases/download/${p}`, { method: "HEAD", redirect: "manual" })).status));
+    assert.strictEqual(
+      releaseUrl(factory.url, "v1.7.6", "amd64"),
+      `${factory.url}/siderolabs/talos/releases/download/v1.7.6/metal-amd64.raw.xz`,
+    );
+    const statuses = await Promise.all(
+      [
+        "v1.7.6/metal-amd64.raw.xz",
+        "v1.7.6/metal-amd64.raw.zst",
+        "v1.8.0/metal-arm64.raw.zst",
+        "v1.8.0/metal-arm64.raw.xz",
+        "v1.13.9/hcloud-amd64.raw.zst",
+        "v1.9.0/metal-amd64.raw.zst",
+      ].map(
+        async (p) =>
+          (await get(`/siderolabs/talos/releases/download/${p}`, { method: "HEAD", redirect: "manual" })).status,
+      ),
+    );
     assert.deepStrictEqual(statuses, [302, 404, 302, 404, 404, 404]);
   });
 
   it("a truncated download fails the install pipeline, and what it wrote does not boot", async () => {
     const m = (await world.createMachine(testMachineSpec("robot-31", ["empty"], { power: "off" }))) as Machine;
-    const install = (u: string) => run("bash", ["-c", `set -o pipefail; curl -fsSL '${u}' | xz -d | dd of='${m.diskFile(0)}' bs=4M conv=notrunc status=none`]);
+    const install = (u: string) =>
+      run("bash", [
+        "-c",
+        `set -o pipefail; curl -fsSL '${u}' | xz -d | dd of='${m.diskFile(0)}' bs=4M conv=notrunc status=none`,
+      ]);
     factory.faults.truncateFraction = 0.5;
     const cut = await install(url({ ext: "xz" }));
     assert.notStrictEqual(cut.code, 0);
     assert.match(cut.stderr, /xz: \(stdin\): Unexpected end of input/);
     m.powerOn();
     await waitForStatus(m, "no-os");
-    assert.match(m.lastBootReport(), /^uefi boots sda: Talos image is damaged \(backup GPT header missing at LBA 61439/);
+    assert.match(
+      m.lastBootReport(),
+      /^uefi boots sda: Talos image is damaged \(backup GPT header missing at LBA 61439/,
+    );
     delete factory.faults.truncateFraction;
     assert.strictEqual((await install(url({ ext: "xz" }))).code, 0);
     m.reset("hw");
@@ -138,7 +193,10 @@ describe("image factory simulator", () => {
     randomValue = 0.7;
     assert.strictEqual((await get("/versions")).status, 200);
     factory.faults.rateLimitNext = 2;
-    assert.deepStrictEqual([(await get("/versions")).status, (await get("/versions")).status, (await get("/versions")).status], [429, 429, 200]);
+    assert.deepStrictEqual(
+      [(await get("/versions")).status, (await get("/versions")).status, (await get("/versions")).status],
+      [429, 429, 200],
+    );
     factory.faults.latencyScale = 4000; // 80 ms realistic × 4000 × timeScale 0.001 = 320 ms
     const t0 = Date.now();
     await get("/versions");

@@ -16,7 +16,9 @@ import { DiskSeed, MachineStatus, ServedImage } from "../../../../../provider/si
 import { World, createWorld } from "../../../../../provider/sim/world";
 
 const TS = 0.0005; // POST 30 ms, Talos boot 30 ms, rescue 120 ms
-const talos = (configured = false): DiskSeed => ({ talos: { version: "v1.13.9", arch: "amd64", platform: "metal", configured } });
+const talos = (configured = false): DiskSeed => ({
+  talos: { version: "v1.13.9", arch: "amd64", platform: "metal", configured },
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("machine boots", () => {
@@ -33,7 +35,8 @@ describe("machine boots", () => {
     await world.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const create = async (id: string, seeds: DiskSeed[], o = {}) => (await world.createMachine(testMachineSpec(id, seeds, o))) as Machine;
+  const create = async (id: string, seeds: DiskSeed[], o = {}) =>
+    (await world.createMachine(testMachineSpec(id, seeds, o))) as Machine;
   const statuses = (m: Machine) => {
     const seen: MachineStatus[] = [];
     m.onStatus((s) => seen.push(s));
@@ -51,7 +54,10 @@ describe("machine boots", () => {
     const m = await create("robot-2", [talos(), "old-linux-efi"]);
     await waitForStatus(m, "talos");
     assert.strictEqual(m.lastBootReport(), "sda boots Talos v1.13.9 in maintenance mode");
-    assert.deepStrictEqual([runtime.last().config, runtime.last().configSource, runtime.last().image.version], [null, "none", "v1.13.9"]);
+    assert.deepStrictEqual(
+      [runtime.last().config, runtime.last().configSource, runtime.last().image.version],
+      [null, "none", "v1.13.9"],
+    );
   });
 
   it("legacy BIOS skips the EFI-only old Linux and boots Talos on disk 2", async () => {
@@ -64,30 +70,52 @@ describe("machine boots", () => {
     const m = await create("robot-10", [talos(), "old-linux-efi"], { efi: { oldOsEntry: true } });
     await waitForStatus(m, "no-os");
     assert.strictEqual(m.lastBootReport(), "Boot0003 (debian): uefi boots sdb, which holds no Talos installation");
-    assert.deepStrictEqual([m.efiVariables()!.bootOrder, m.efiVariables()!.bootCurrent], [["0001", "0002", "0003"], "0003"]);
+    assert.deepStrictEqual(
+      [m.efiVariables()!.bootOrder, m.efiVariables()!.bootCurrent],
+      [["0001", "0002", "0003"], "0003"],
+    );
     assert.strictEqual(m.changeEfiVariables("delete", "0003"), null);
     m.reset("hw");
     await waitForStatus(m, "talos");
-    assert.deepStrictEqual([m.lastBootReport(), m.efiVariables()!.bootCurrent], ["sda boots Talos v1.13.9 in maintenance mode", null]);
+    assert.deepStrictEqual(
+      [m.lastBootReport(), m.efiVariables()!.bootCurrent],
+      ["sda boots Talos v1.13.9 in maintenance mode", null],
+    );
   });
 
   it("a wrong UEFI order (disks before the network) never boots the armed rescue system; BootNext is used once", async () => {
-    const m = await create("robot-11", ["old-linux-efi", talos()], { efi: { oldOsEntry: true, order: "disks-first" }, power: "off" });
+    const m = await create("robot-11", ["old-linux-efi", talos()], {
+      efi: { oldOsEntry: true, order: "disks-first" },
+      power: "off",
+    });
     m.armRescue({ authorizedKeys: [], password: "x" });
     m.powerOn();
     await waitForStatus(m, "no-os");
-    assert.deepStrictEqual([m.lastBootReport(), m.rescueArmed()], ["Boot0003 (debian): uefi boots sda, which holds no Talos installation", true]);
+    assert.deepStrictEqual(
+      [m.lastBootReport(), m.rescueArmed()],
+      ["Boot0003 (debian): uefi boots sda, which holds no Talos installation", true],
+    );
     m.disarmRescue();
-    assert.deepStrictEqual([m.changeEfiVariables("delete", "0003"), m.changeEfiVariables("next", "0009")], [null, "Boot entry 0009 does not exist"]);
+    assert.deepStrictEqual(
+      [m.changeEfiVariables("delete", "0003"), m.changeEfiVariables("next", "0009")],
+      [null, "Boot entry 0009 does not exist"],
+    );
     m.reset("hw");
     await waitForStatus(m, "no-os");
-    assert.strictEqual(m.lastBootReport(), "uefi boots sda, which holds no Talos installation", "the old ESP still wins the fallback scan");
+    assert.strictEqual(
+      m.lastBootReport(),
+      "uefi boots sda, which holds no Talos installation",
+      "the old ESP still wins the fallback scan",
+    );
   });
 
   it("legacy BIOS has no EFI variables", async () => {
     const m = await create("robot-12", [talos()], { bootMode: "bios" });
     await waitForStatus(m, "talos");
-    assert.deepStrictEqual([m.efiVariables(), m.changeEfiVariables("order", "0001")], [null, "EFI variables are not supported on this system."]);
+    assert.deepStrictEqual(
+      [m.efiVariables(), m.changeEfiVariables("order", "0001")],
+      [null, "EFI variables are not supported on this system."],
+    );
   });
 
   it("a config written to STATE survives the reboot Talos asks for", async () => {
@@ -102,7 +130,9 @@ describe("machine boots", () => {
     assert.strictEqual(runtime.last().config, "version: v1alpha1\nmachine:\n    type: worker\n");
     await runtime.boots[0].boot.writeState(null).then(
       () => assert.fail("a boot that ended must not write STATE"),
-      (e: Error) => assert.strictEqual(e.message, "machine robot-4: writeState after the Talos boot it belongs to ended"));
+      (e: Error) =>
+        assert.strictEqual(e.message, "machine robot-4: writeState after the Talos boot it belongs to ended"),
+    );
   });
 
   it("a configured previous install boots with its config from STATE", async () => {
@@ -119,12 +149,19 @@ describe("machine boots", () => {
     fs.writeFileSync(m.diskFile(0), img.subarray(0, 24 * 1024 * 1024), { flag: "r+" });
     m.powerOn();
     await waitForStatus(m, "no-os");
-    assert.strictEqual(m.lastBootReport(), "uefi boots sda: Talos image is damaged (backup GPT header missing at LBA 61439)");
+    assert.strictEqual(
+      m.lastBootReport(),
+      "uefi boots sda: Talos image is damaged (backup GPT header missing at LBA 61439)",
+    );
   });
 
   it("an intact image the factory never served does not boot", async () => {
     const m = await create("robot-7", ["empty"], { power: "off" });
-    fs.writeFileSync(m.diskFile(0), buildTalosImage({ version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "b".repeat(64) }), { flag: "r+" });
+    fs.writeFileSync(
+      m.diskFile(0),
+      buildTalosImage({ version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "b".repeat(64) }),
+      { flag: "r+" },
+    );
     m.powerOn();
     await waitForStatus(m, "no-os");
     assert.strictEqual(m.lastBootReport(), "uefi boots sda: its Talos image was never served by the image factory");
@@ -191,16 +228,30 @@ describe("machine boots", () => {
     const snapshot = path.join(dir, "snapshot.img");
     fs.writeFileSync(snapshot, img);
     const cfg = "version: v1alpha1\nmachine:\n    type: controlplane\n";
-    const spec = testMachineSpec("cloud-42", ["empty"], { kind: "cloud", bootMode: "bios", ipv4Prefix: 32, diskBytes: 40 * 1024 ** 3 });
-    const m = await world.createMachine(spec, { diskImageFile: snapshot, userData: zlib.gzipSync(cfg).toString("base64") });
+    const spec = testMachineSpec("cloud-42", ["empty"], {
+      kind: "cloud",
+      bootMode: "bios",
+      ipv4Prefix: 32,
+      diskBytes: 40 * 1024 ** 3,
+    });
+    const m = await world.createMachine(spec, {
+      diskImageFile: snapshot,
+      userData: zlib.gzipSync(cfg).toString("base64"),
+    });
     await waitForStatus(m, "talos");
-    assert.deepStrictEqual([runtime.last().configSource, runtime.last().config, runtime.last().image], ["user-data", cfg, id]);
+    assert.deepStrictEqual(
+      [runtime.last().configSource, runtime.last().config, runtime.last().image],
+      ["user-data", cfg, id],
+    );
     assert.ok(fs.statSync(m.diskFile(0)).blocks * 512 < 64 * 1024 * 1024, "the 40 GiB disk stays sparse");
     await runtime.last().writeState("version: v1alpha1\n# applied later\n");
     runtime.last().reboot();
     await waitForStatus(m, "booting");
     await waitForStatus(m, "talos");
-    assert.deepStrictEqual([runtime.last().configSource, runtime.last().config], ["state", "version: v1alpha1\n# applied later\n"]);
+    assert.deepStrictEqual(
+      [runtime.last().configSource, runtime.last().config],
+      ["state", "version: v1alpha1\n# applied later\n"],
+    );
   });
 
   it("close() ends pending waits at once, even at realistic time scale", async () => {
@@ -214,9 +265,12 @@ describe("machine boots", () => {
   });
 
   it("rejects specs it cannot model and duplicate ids", async () => {
-    await assert.rejects(world.createMachine(testMachineSpec("robot-14", [])), { message: "[robot-14.disks] a machine needs at least one disk" });
-    await assert.rejects(world.createMachine(testMachineSpec("robot-15", ["empty"], { diskBytes: 1000 })),
-      { message: "[robot-15.disks[0].sizeBytes] must be a positive multiple of 512, got 1000" });
+    await assert.rejects(world.createMachine(testMachineSpec("robot-14", [])), {
+      message: "[robot-14.disks] a machine needs at least one disk",
+    });
+    await assert.rejects(world.createMachine(testMachineSpec("robot-15", ["empty"], { diskBytes: 1000 })), {
+      message: "[robot-15.disks[0].sizeBytes] must be a positive multiple of 512, got 1000",
+    });
     await create("robot-16", ["empty"]);
     await assert.rejects(create("robot-16", ["empty"]), { message: "machine robot-16 already exists" });
   });

@@ -13,12 +13,21 @@ import { inspectDisk } from "../../../../../provider/sim/machines/disk/inspect";
 import { buildTalosImage } from "../../../../../provider/sim/machines/disk/talos-image";
 import { AttachedDisk, Machine, RescueHost } from "../../../../../provider/sim/machines/machine/machine";
 import { loopsOf } from "../../../../../provider/sim/machines/machine/loop";
-import { RecordingTalosRuntime, loopDevicesUnavailable, skipOrFail, testMachineSpec, waitForStatus } from "../../../../../provider/sim/testing/machine";
+import {
+  RecordingTalosRuntime,
+  loopDevicesUnavailable,
+  skipOrFail,
+  testMachineSpec,
+  waitForStatus,
+} from "../../../../../provider/sim/testing/machine";
 import { DiskSeed, RescueArm } from "../../../../../provider/sim/types";
 import { World, createWorld } from "../../../../../provider/sim/world";
 
 const TALOS: DiskSeed = { talos: { version: "v1.11.5", arch: "amd64", platform: "metal", configured: false } };
-const ARM: RescueArm = { authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test"], password: "rescue-pass" };
+const ARM: RescueArm = {
+  authorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test"],
+  password: "rescue-pass",
+};
 
 describe("machine rescue (loop devices)", () => {
   let dir: string;
@@ -32,11 +41,15 @@ describe("machine rescue (loop devices)", () => {
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "machine-rescue-test-"));
     rescues = [];
-    world = await createWorld({ timeScale: 0.0005, stateDir: dir, startRescue: async (host, arm) => {
-      const r = { host, arm, disks: await host.attachLoopDevices(), stopped: false };
-      rescues.push(r);
-      return { stop: async () => void (r.stopped = true) };
-    } });
+    world = await createWorld({
+      timeScale: 0.0005,
+      stateDir: dir,
+      startRescue: async (host, arm) => {
+        const r = { host, arm, disks: await host.attachLoopDevices(), stopped: false };
+        rescues.push(r);
+        return { stop: async () => void (r.stopped = true) };
+      },
+    });
     runtime = new RecordingTalosRuntime();
     world.talosRuntime = runtime;
   });
@@ -44,8 +57,10 @@ describe("machine rescue (loop devices)", () => {
     await world?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
-  const create = async (id: string, seeds: DiskSeed[], o = {}) => (await world.createMachine(testMachineSpec(id, seeds, o))) as Machine;
-  const loopsOfMachine = async (m: Machine) => (await Promise.all(m.spec.disks.map((_, i) => loopsOf(m.diskFile(i))))).flat();
+  const create = async (id: string, seeds: DiskSeed[], o = {}) =>
+    (await world.createMachine(testMachineSpec(id, seeds, o))) as Machine;
+  const loopsOfMachine = async (m: Machine) =>
+    (await Promise.all(m.spec.disks.map((_, i) => loopsOf(m.diskFile(i))))).flat();
 
   it("consumes the armed rescue with the next boot, attaches the disks only while rescue runs", async () => {
     const m = await create("robot-21", [TALOS, "md-member"]);
@@ -58,7 +73,10 @@ describe("machine rescue (loop devices)", () => {
     assert.strictEqual(m.rescueArmed(), false);
     const booted = Date.parse(m.rescueBootTime()!);
     assert.ok(booted >= before - 5 && booted <= Date.now(), m.rescueBootTime()!);
-    assert.deepStrictEqual(rescues.map((r) => [r.arm, r.disks.map((d) => d.spec.name)]), [[ARM, ["sda", "sdb"]]]);
+    assert.deepStrictEqual(
+      rescues.map((r) => [r.arm, r.disks.map((d) => d.spec.name)]),
+      [[ARM, ["sda", "sdb"]]],
+    );
     assert.deepStrictEqual((await loopsOfMachine(m)).sort(), rescues[0].disks.map((d) => d.loopDevice).sort());
     assert.deepStrictEqual(await m.attachLoopDevices(), rescues[0].disks, "idempotent");
     m.reset("hw");
@@ -102,7 +120,12 @@ describe("machine rescue (loop devices)", () => {
     m.powerOn();
     await waitForStatus(m, "booting");
     // Past POST the armed flag is consumed while the rescue system is still loading.
-    await pollUntil(async () => (m.rescueArmed() ? undefined : true), { what: "rescue flag consumed", timeoutMs: 5000, initialMs: 2, jitter: 0 });
+    await pollUntil(async () => (m.rescueArmed() ? undefined : true), {
+      what: "rescue flag consumed",
+      timeoutMs: 5000,
+      initialMs: 2,
+      jitter: 0,
+    });
     assert.strictEqual(m.status(), "booting");
     m.reset("hw");
     await waitForStatus(m, "talos");
@@ -116,6 +139,9 @@ describe("machine rescue (loop devices)", () => {
     assert.strictEqual((await Promise.all(machines.map(loopsOfMachine))).flat().length, 3);
     await world.close();
     assert.deepStrictEqual((await Promise.all(machines.map(loopsOfMachine))).flat(), []);
-    assert.deepStrictEqual(machines.map((m) => m.status()), ["off", "off"]);
+    assert.deepStrictEqual(
+      machines.map((m) => m.status()),
+      ["off", "off"],
+    );
   });
 });

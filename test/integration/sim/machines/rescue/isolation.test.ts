@@ -22,12 +22,18 @@ const NET = `127.${200 + (process.pid % 50)}.1`;
 const PASSWORD = "rescue-isolation-pw";
 
 function spec(bootMode: "uefi" | "bios", last: number): MachineSpec {
-  return robotServerScenario(1, { machine: { id: `iso-${bootMode}`, ipv4: `${NET}.${last}`, gateway: `${NET}.1`, bootMode } }).machine;
+  return robotServerScenario(1, {
+    machine: { id: `iso-${bootMode}`, ipv4: `${NET}.${last}`, gateway: `${NET}.1`, bootMode },
+  }).machine;
 }
 
 /** The host's first real block device from /proc/partitions (name, major, minor). */
 function hostDisk(): { name: string; major: string; minor: string } {
-  const rows = fs.readFileSync("/proc/partitions", "utf8").split("\n").slice(2).map((l) => l.trim().split(/\s+/));
+  const rows = fs
+    .readFileSync("/proc/partitions", "utf8")
+    .split("\n")
+    .slice(2)
+    .map((l) => l.trim().split(/\s+/));
   const r = rows.find((x) => x.length === 4 && !/^(loop|ram|zram)/.test(x[3])) ?? ["8", "0", "0", "sda"];
   return { name: r[3], major: r[0], minor: r[1] };
 }
@@ -56,7 +62,12 @@ describe("simulated rescue system: identity and isolation", function () {
 
   it("identifies as the Hetzner rescue system on a UEFI machine and leaves the host's hostname alone", async () => {
     const before = os.hostname();
-    assert.strictEqual(await run("hostname; grep -c 'Welcome to the Hetzner Rescue System.' /etc/motd; test -f /etc/hetzner-build && echo build; test -d /sys/firmware/efi && echo efi"), "rescue\n1\nbuild\nefi\n");
+    assert.strictEqual(
+      await run(
+        "hostname; grep -c 'Welcome to the Hetzner Rescue System.' /etc/motd; test -f /etc/hetzner-build && echo build; test -d /sys/firmware/efi && echo efi",
+      ),
+      "rescue\n1\nbuild\nefi\n",
+    );
     await session.verifyRescue();
     assert.strictEqual(os.hostname(), before);
     assert.strictEqual(fs.readFileSync("/proc/sys/kernel/hostname", "utf8").trim(), before);
@@ -66,7 +77,10 @@ describe("simulated rescue system: identity and isolation", function () {
     const bios = await bootLoopRescue(spec("bios", 3), { authorizedKeys: [], password: PASSWORD }, dir);
     try {
       const s = await RescueSession.connect({ host: `${NET}.3`, password: PASSWORD, deadlineMs: 10_000 });
-      assert.strictEqual((await s.run("ls -A /sys/firmware; test -d /sys/firmware/efi || echo no-efi", { timeoutMs: 10_000 })).stdout, "no-efi\n");
+      assert.strictEqual(
+        (await s.run("ls -A /sys/firmware; test -d /sys/firmware/efi || echo no-efi", { timeoutMs: 10_000 })).stdout,
+        "no-efi\n",
+      );
       await s.close();
     } finally {
       await bios.stop();
@@ -74,10 +88,18 @@ describe("simulated rescue system: identity and isolation", function () {
   });
 
   it("shows only the standard character devices and the machine's disks in /dev", async () => {
-    assert.strictEqual(await run("ls /dev | tr '\\n' ' '"), "disk fd full null nvme0n1 nvme1n1 random stderr stdin stdout tty urandom zero ");
-    const ids = robotServerScenario(1).machine.disks.flatMap((d) => [`nvme-${d.model.replace(/ /g, "_")}_${d.serial}`, `nvme-${d.wwn}`]).sort();
+    assert.strictEqual(
+      await run("ls /dev | tr '\\n' ' '"),
+      "disk fd full null nvme0n1 nvme1n1 random stderr stdin stdout tty urandom zero ",
+    );
+    const ids = robotServerScenario(1)
+      .machine.disks.flatMap((d) => [`nvme-${d.model.replace(/ /g, "_")}_${d.serial}`, `nvme-${d.wwn}`])
+      .sort();
     assert.strictEqual(await run("ls /dev/disk/by-id | tr '\\n' ' '"), ids.join(" ") + " ");
-    assert.strictEqual(await run("stat -c '%F %t:%T' /dev/nvme0n1"), `block special file 7:${(await loopMinorHex(uefi, 0))}\n`);
+    assert.strictEqual(
+      await run("stat -c '%F %t:%T' /dev/nvme0n1"),
+      `block special file 7:${await loopMinorHex(uefi, 0)}\n`,
+    );
   });
 
   it("cannot open, create or mount a node for a host block device", async () => {
@@ -113,7 +135,10 @@ describe("simulated rescue system: identity and isolation", function () {
     fs.writeFileSync(hostFile, "host");
     try {
       const marker = `/usr/local/rescue-marker-${process.pid}`;
-      assert.strictEqual(await run(`echo x > ${marker}; echo y > /etc/rescue-marker; cat ${marker}; ls -A /tmp | wc -l`), "x\n0\n");
+      assert.strictEqual(
+        await run(`echo x > ${marker}; echo y > /etc/rescue-marker; cat ${marker}; ls -A /tmp | wc -l`),
+        "x\n0\n",
+      );
       assert.strictEqual(fs.existsSync(marker), false);
       assert.strictEqual(fs.existsSync("/etc/rescue-marker"), false);
     } finally {
@@ -126,7 +151,10 @@ describe("simulated rescue system: identity and isolation", function () {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const port = (server.address() as { port: number }).port;
-      assert.strictEqual(await run(`curl -fsS http://127.0.0.1:${port}/; wget -qO- http://127.0.0.1:${port}/`), "factory says hi\nfactory says hi\n");
+      assert.strictEqual(
+        await run(`curl -fsS http://127.0.0.1:${port}/; wget -qO- http://127.0.0.1:${port}/`),
+        "factory says hi\nfactory says hi\n",
+      );
     } finally {
       server.close();
     }
@@ -135,5 +163,10 @@ describe("simulated rescue system: identity and isolation", function () {
 
 async function loopMinorHex(r: LoopRescue, disk: number): Promise<string> {
   const dev = (await r.host.attachLoopDevices())[disk].loopDevice;
-  return Number(fs.readFileSync(`/sys/block/${path.basename(dev)}/dev`, "utf8").trim().split(":")[1]).toString(16);
+  return Number(
+    fs
+      .readFileSync(`/sys/block/${path.basename(dev)}/dev`, "utf8")
+      .trim()
+      .split(":")[1],
+  ).toString(16);
 }

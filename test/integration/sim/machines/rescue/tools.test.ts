@@ -19,11 +19,35 @@ import { MachineSpec } from "../../../../../provider/sim/types";
 const NET = `127.${200 + (process.pid % 50)}.2`;
 
 const SPEC: MachineSpec = {
-  id: "tools-1", kind: "robot", ipv4: `${NET}.2`, ipv4Prefix: 26, gateway: `${NET}.1`, ipv6Net: "2a01:4f8:10a:2002::/64",
-  bootMode: "uefi", smbiosUuid: "4C4C4544-0051-3510-8052-B4C04F4E3332", arch: "amd64", memoryBytes: 64 * 2 ** 30,
+  id: "tools-1",
+  kind: "robot",
+  ipv4: `${NET}.2`,
+  ipv4Prefix: 26,
+  gateway: `${NET}.1`,
+  ipv6Net: "2a01:4f8:10a:2002::/64",
+  bootMode: "uefi",
+  smbiosUuid: "4C4C4544-0051-3510-8052-B4C04F4E3332",
+  arch: "amd64",
+  memoryBytes: 64 * 2 ** 30,
   disks: [
-    { name: "nvme0n1", model: "SAMSUNG MZVL2512HCJQ-00B00", serial: "S675NX0T123456", wwn: "eui.002538b931a0b1c2", sizeBytes: 512110190592, rotational: false, transport: "nvme" },
-    { name: "sda", model: "TOSHIBA MG08ACA16TE", serial: "X0B0A0Z1FVGG", wwn: "0x5000039b38d0e1f2", sizeBytes: 16000900661248, rotational: true, transport: "sata" },
+    {
+      name: "nvme0n1",
+      model: "SAMSUNG MZVL2512HCJQ-00B00",
+      serial: "S675NX0T123456",
+      wwn: "eui.002538b931a0b1c2",
+      sizeBytes: 512110190592,
+      rotational: false,
+      transport: "nvme",
+    },
+    {
+      name: "sda",
+      model: "TOSHIBA MG08ACA16TE",
+      serial: "X0B0A0Z1FVGG",
+      wwn: "0x5000039b38d0e1f2",
+      sizeBytes: 16000900661248,
+      rotational: true,
+      transport: "sata",
+    },
   ],
   nics: [
     { rescueName: "eth0", talosName: "enp9s0", mac: "A8:A1:59:0C:3D:4E" },
@@ -86,7 +110,11 @@ describe("simulated rescue system: inventory tools", function () {
         'NAME="sda" TYPE="disk" SIZE="16000900661248" VENDOR="ATA     " MODEL="TOSHIBA MG08ACA16TE" SERIAL="X0B0A0Z1FVGG" WWN="0x5000039b38d0e1f2" HCTL="1:0:0:0" ROTA="1"\n',
     );
     const loops = await rescue.host.attachLoopDevices();
-    const minor = (i: number) => fs.readFileSync(`/sys/block/${path.basename(loops[i].loopDevice)}/dev`, "utf8").trim().split(":")[1];
+    const minor = (i: number) =>
+      fs
+        .readFileSync(`/sys/block/${path.basename(loops[i].loopDevice)}/dev`, "utf8")
+        .trim()
+        .split(":")[1];
     assert.strictEqual(
       await run("lsblk"),
       "NAME    MAJ:MIN RM   SIZE RO TYPE MOUNTPOINTS\n" +
@@ -97,9 +125,13 @@ describe("simulated rescue system: inventory tools", function () {
 
   it("shows partitions written with sgdisk only after the table is re-read (partprobe)", async () => {
     const cols = "lsblk -J -b -o NAME,TYPE,SIZE,PARTTYPE,PARTLABEL,TRAN /dev/nvme0n1";
-    const before = await run(`sgdisk -n1:0:+100M -t1:ef00 -c1:EFI -n2:0:+200M -t2:8300 -c2:STATE /dev/nvme0n1 >/dev/null; ${cols}`);
+    const before = await run(
+      `sgdisk -n1:0:+100M -t1:ef00 -c1:EFI -n2:0:+200M -t2:8300 -c2:STATE /dev/nvme0n1 >/dev/null; ${cols}`,
+    );
     assert.strictEqual(JSON.parse(before).blockdevices[0].children, undefined);
-    const after = await run(`partprobe /dev/nvme0n1; ${cols}; ls /dev | grep nvme0n1; readlink /dev/disk/by-id/nvme-eui.002538b931a0b1c2-part2`);
+    const after = await run(
+      `partprobe /dev/nvme0n1; ${cols}; ls /dev | grep nvme0n1; readlink /dev/disk/by-id/nvme-eui.002538b931a0b1c2-part2`,
+    );
     const part = (name: string, size: number, type: string, label: string) =>
       `            {\n               "name": "${name}",\n               "type": "part",\n               "size": ${size},\n               "parttype": "${type}",\n               "partlabel": "${label}",\n               "tran": "nvme"\n            }`;
     assert.strictEqual(
@@ -110,7 +142,10 @@ describe("simulated rescue system: inventory tools", function () {
         part("nvme0n1p2", 209715200, "0fc63daf-8483-4772-8e79-3d69d8477de4", "STATE").trimStart() +
         "\n         ]\n      }\n   ]\n}\nnvme0n1\nnvme0n1p1\nnvme0n1p2\n../../nvme0n1p2\n",
     );
-    assert.strictEqual(await run("wipefs -a /dev/nvme0n1 >/dev/null; blockdev --rereadpt /dev/nvme0n1; ls /dev | grep -c nvme0n1"), "1\n");
+    assert.strictEqual(
+      await run("wipefs -a /dev/nvme0n1 >/dev/null; blockdev --rereadpt /dev/nvme0n1; ls /dev | grep -c nvme0n1"),
+      "1\n",
+    );
   });
 
   it("runs the real disk tools (zstd, dd, sgdisk, wipefs, blkdiscard, mdadm, sync) on the machine's disks", async () => {
@@ -138,14 +173,19 @@ describe("simulated rescue system: inventory tools", function () {
 
   it("answers through the absolute paths scripts use, not only through PATH", async () => {
     assert.strictEqual(
-      await run("/usr/bin/lsblk -dn -o NAME; /bin/lsblk -dn -o NAME | head -1; /usr/sbin/dmidecode -s system-uuid; /sbin/ip -br link | head -1; /usr/sbin/ip -4 route show default; command -v lsblk"),
+      await run(
+        "/usr/bin/lsblk -dn -o NAME; /bin/lsblk -dn -o NAME | head -1; /usr/sbin/dmidecode -s system-uuid; /sbin/ip -br link | head -1; /usr/sbin/ip -4 route show default; command -v lsblk",
+      ),
       "nvme0n1\nsda\nnvme0n1\n4c4c4544-0051-3510-8052-b4c04f4e3332\nlo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n" +
         `default via ${NET}.1 dev eth0 \n/usr/lib/rescue-sim/bin/lsblk\n`,
     );
   });
 
   it("dmidecode reports the machine's SMBIOS strings", async () => {
-    assert.strictEqual(await run("dmidecode -s system-uuid; dmidecode -s system-serial-number"), "4c4c4544-0051-3510-8052-b4c04f4e3332\n1\n");
+    assert.strictEqual(
+      await run("dmidecode -s system-uuid; dmidecode -s system-serial-number"),
+      "4c4c4544-0051-3510-8052-b4c04f4e3332\n1\n",
+    );
     assert.strictEqual(
       await run("dmidecode -t system"),
       "# dmidecode 3.4\nGetting SMBIOS data from sysfs.\nSMBIOS 3.2.0 present.\n\nHandle 0x0001, DMI type 1, 27 bytes\nSystem Information\n" +
@@ -169,7 +209,10 @@ describe("simulated rescue system: inventory tools", function () {
       "2a01:4f8:10a:2002::/64 dev eth0 proto kernel metric 256 pref medium\nfe80::/64 dev eth0 proto kernel metric 256 pref medium\ndefault via fe80::1 dev eth0 metric 1024 pref medium\n" +
         `default via ${NET}.1 dev eth0 \n${NET}.0/26 dev eth0 proto kernel scope link src ${NET}.2 \n`,
     );
-    assert.strictEqual(await run("ip addr add 10.0.0.1/24 dev eth0 2>&1 || echo rc=$?"), "RTNETLINK answers: Operation not permitted\nrc=2\n");
+    assert.strictEqual(
+      await run("ip addr add 10.0.0.1/24 dev eth0 2>&1 || echo rc=$?"),
+      "RTNETLINK answers: Operation not permitted\nrc=2\n",
+    );
   });
 
   it("is read correctly by the library's inventory script and parser", async () => {
@@ -177,11 +220,37 @@ describe("simulated rescue system: inventory tools", function () {
     assert.deepStrictEqual(
       inv.disks.map((d) => [d.path, d.sizeBytes, d.wwn, d.type, d.byId]),
       [
-        ["/dev/nvme0n1", 512110190592, "eui.002538b931a0b1c2", "nvme", ["/dev/disk/by-id/nvme-SAMSUNG_MZVL2512HCJQ-00B00_S675NX0T123456", "/dev/disk/by-id/nvme-eui.002538b931a0b1c2"]],
-        ["/dev/sda", 16000900661248, "0x5000039b38d0e1f2", "hdd", ["/dev/disk/by-id/ata-TOSHIBA_MG08ACA16TE_X0B0A0Z1FVGG", "/dev/disk/by-id/wwn-0x5000039b38d0e1f2"]],
+        [
+          "/dev/nvme0n1",
+          512110190592,
+          "eui.002538b931a0b1c2",
+          "nvme",
+          [
+            "/dev/disk/by-id/nvme-SAMSUNG_MZVL2512HCJQ-00B00_S675NX0T123456",
+            "/dev/disk/by-id/nvme-eui.002538b931a0b1c2",
+          ],
+        ],
+        [
+          "/dev/sda",
+          16000900661248,
+          "0x5000039b38d0e1f2",
+          "hdd",
+          ["/dev/disk/by-id/ata-TOSHIBA_MG08ACA16TE_X0B0A0Z1FVGG", "/dev/disk/by-id/wwn-0x5000039b38d0e1f2"],
+        ],
       ],
     );
-    assert.deepStrictEqual([inv.hostname, inv.bootMode, inv.smbiosUuid, inv.memoryBytes], ["rescue", "uefi", "4c4c4544-0051-3510-8052-b4c04f4e3332", 64 * 2 ** 30]);
-    assert.deepStrictEqual(inv.nics[0], { name: "eth0", mac: "a8:a1:59:0c:3d:4e", ipv4: `${NET}.2`, prefix: 26, gateway: `${NET}.1`, ipv6: ["2a01:4f8:10a:2002::2/64"], isDefaultRoute: true });
+    assert.deepStrictEqual(
+      [inv.hostname, inv.bootMode, inv.smbiosUuid, inv.memoryBytes],
+      ["rescue", "uefi", "4c4c4544-0051-3510-8052-b4c04f4e3332", 64 * 2 ** 30],
+    );
+    assert.deepStrictEqual(inv.nics[0], {
+      name: "eth0",
+      mac: "a8:a1:59:0c:3d:4e",
+      ipv4: `${NET}.2`,
+      prefix: 26,
+      gateway: `${NET}.1`,
+      ipv6: ["2a01:4f8:10a:2002::2/64"],
+      isDefaultRoute: true,
+    });
   });
 });

@@ -30,7 +30,15 @@ describe("cloud sim: firewall rules, rate limiter, sorting, fingerprints", () =>
   });
 
   it("allows inbound only when an in-rule of any firewall matches protocol, port range and source", () => {
-    const rule = (r: Partial<FirewallRuleRecord>): FirewallRuleRecord => ({ direction: "in", protocol: "tcp", port: null, source_ips: ["0.0.0.0/0"], destination_ips: [], description: null, ...r });
+    const rule = (r: Partial<FirewallRuleRecord>): FirewallRuleRecord => ({
+      direction: "in",
+      protocol: "tcp",
+      port: null,
+      source_ips: ["0.0.0.0/0"],
+      destination_ips: [],
+      description: null,
+      ...r,
+    });
     const kubespan = [rule({ protocol: "udp", port: "51820", source_ips: ["0.0.0.0/0", "::/0"] })];
     const admin = [rule({ port: "50000-50001", source_ips: ["10.0.0.0/8"] }), rule({ direction: "out", port: "443" })];
     const f = inboundFilter([kubespan, admin]);
@@ -40,14 +48,22 @@ describe("cloud sim: firewall rules, rate limiter, sorting, fingerprints", () =>
     assert.strictEqual(f("tcp", 50002, "10.1.2.3"), false);
     assert.strictEqual(f("tcp", 50000, "127.0.0.1"), false);
     assert.strictEqual(f("tcp", 443, "127.0.0.1"), false, "an out rule admits nothing inbound");
-    assert.strictEqual(inboundFilter([[rule({ direction: "out", port: "443" })]])("tcp", 22, "127.0.0.1"), false, "no in rule drops all inbound");
+    assert.strictEqual(
+      inboundFilter([[rule({ direction: "out", port: "443" })]])("tcp", 22, "127.0.0.1"),
+      false,
+      "no in rule drops all inbound",
+    );
   });
 
   it("recovers one request per scaled interval and reports the reset time of full recovery", () => {
     let t = 1_000_000;
     const rl = new RateLimiter(3, 1000, () => t);
     assert.deepStrictEqual([rl.take(), rl.take(), rl.take(), rl.take()], [true, true, true, false]);
-    assert.deepStrictEqual(rl.headers(), { "RateLimit-Limit": "3", "RateLimit-Remaining": "0", "RateLimit-Reset": "1003" });
+    assert.deepStrictEqual(rl.headers(), {
+      "RateLimit-Limit": "3",
+      "RateLimit-Remaining": "0",
+      "RateLimit-Reset": "1003",
+    });
     t += 1500;
     assert.deepStrictEqual([rl.take(), rl.take()], [true, false]);
     assert.strictEqual(RateLimiter.scaled(3600, 0.001).msPerToken, 1);
@@ -55,15 +71,32 @@ describe("cloud sim: firewall rules, rate limiter, sorting, fingerprints", () =>
   });
 
   it("sorts by repeated field[:asc|:desc] keys and rejects unknown fields", () => {
-    const items = [{ id: 1, name: "b" }, { id: 2, name: "a" }, { id: 3, name: "b" }];
+    const items = [
+      { id: 1, name: "b" },
+      { id: 2, name: "a" },
+      { id: 3, name: "b" },
+    ];
     const fields = { id: (x: { id: number }) => x.id, name: (x: { name: string }) => x.name };
-    assert.deepStrictEqual(sortItems(items, ["name", "id:desc"], fields).map((x) => x.id), [2, 3, 1]);
-    assert.deepStrictEqual(sortItems(items, [], fields).map((x) => x.id), [1, 2, 3]);
-    assert.throws(() => sortItems(items, ["size"], fields), { message: "invalid input in field 'sort': invalid sort field or direction 'size'" });
+    assert.deepStrictEqual(
+      sortItems(items, ["name", "id:desc"], fields).map((x) => x.id),
+      [2, 3, 1],
+    );
+    assert.deepStrictEqual(
+      sortItems(items, [], fields).map((x) => x.id),
+      [1, 2, 3],
+    );
+    assert.throws(() => sortItems(items, ["size"], fields), {
+      message: "invalid input in field 'sort': invalid sort field or direction 'size'",
+    });
   });
 
   it("fingerprints an OpenSSH key as MD5 colon-hex of its blob and rejects non-keys", () => {
-    const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.alloc(32, 7)]);
+    const blob = Buffer.concat([
+      Buffer.from([0, 0, 0, 11]),
+      Buffer.from("ssh-ed25519"),
+      Buffer.from([0, 0, 0, 32]),
+      Buffer.alloc(32, 7),
+    ]);
     const line = `ssh-ed25519 ${blob.toString("base64")} me@host`;
     const expected = require("crypto").createHash("md5").update(blob).digest("hex").match(/../g).join(":");
     assert.strictEqual(md5Fingerprint(line), expected);
@@ -74,10 +107,19 @@ describe("cloud sim: firewall rules, rate limiter, sorting, fingerprints", () =>
 
 describe("cloud sim: server addresses", () => {
   const world = {} as SimWorld;
-  const server = (state: CloudState) => buildServer(state, {
-    name: "w", type: findServerType("cx33")!, location: state.locations[0], image: {} as ImageRecord, sshKeys: [], labels: {},
-    firewallIds: [], startAfterCreate: true, ipv4: true, ipv6: false,
-  }).spec.ipv4;
+  const server = (state: CloudState) =>
+    buildServer(state, {
+      name: "w",
+      type: findServerType("cx33")!,
+      location: state.locations[0],
+      image: {} as ImageRecord,
+      sshKeys: [],
+      labels: {},
+      firewallIds: [],
+      startAfterCreate: true,
+      ipv4: true,
+      ipv6: false,
+    }).spec.ipv4;
 
   it("hands out 127.20.x.y by default and another /16 with addressOctet, so two simulators can share a machine", () => {
     const a = new CloudState(world, { token: "t" }, {});
@@ -86,6 +128,8 @@ describe("cloud sim: server addresses", () => {
   });
 
   it("refuses an octet outside 20–99 (127.10.x.y belongs to the Robot servers)", () => {
-    assert.throws(() => new CloudState(world, { token: "t", addressOctet: 10 }, {}), { message: "cloud.addressOctet must be an integer from 20 to 99, got 10" });
+    assert.throws(() => new CloudState(world, { token: "t", addressOctet: 10 }, {}), {
+      message: "cloud.addressOctet must be an integer from 20 to 99, got 10",
+    });
   });
 });

@@ -30,8 +30,22 @@ describe("disk seeds", () => {
     const file = path.join(dir, `${name}.img`);
     fs.writeFileSync(file, "");
     fs.truncateSync(file, sizeBytes);
-    const disk: DiskSpec = { name: "sda", model: "SAMSUNG MZ7LH480", serial: name, wwn: null, sizeBytes, rotational: false, transport: "sata", seed };
-    const machine = { id: "robot-7", ipv4: "127.10.0.7", ipv6Net: "2a01:4f8:10a:1f2d::/64", disks: [disk] } as MachineSpec;
+    const disk: DiskSpec = {
+      name: "sda",
+      model: "SAMSUNG MZ7LH480",
+      serial: name,
+      wwn: null,
+      sizeBytes,
+      rotational: false,
+      transport: "sata",
+      seed,
+    };
+    const machine = {
+      id: "robot-7",
+      ipv4: "127.10.0.7",
+      ipv6Net: "2a01:4f8:10a:1f2d::/64",
+      disks: [disk],
+    } as MachineSpec;
     const t: SeedTarget = { file, disk, machine, registerImage: (k, img) => registered.set(k, img) };
     await writeSeed(t);
     return file;
@@ -51,7 +65,13 @@ describe("disk seeds", () => {
     const f = await seeded("old-linux", "old-linux-efi");
     assert.deepStrictEqual(wipefs(f), ["0x200 gpt", "0xffffe00 gpt", "0x1fe PMBR"]);
     const parts = inspectDisk(f).gpt.partitions;
-    assert.deepStrictEqual(parts.map((p) => [p.name, p.firstLba]), [["EFI System Partition", 2048], ["root", 67584]]);
+    assert.deepStrictEqual(
+      parts.map((p) => [p.name, p.firstLba]),
+      [
+        ["EFI System Partition", 2048],
+        ["root", 67584],
+      ],
+    );
     const blkid = (lba: number) => execFileSync("blkid", ["-p", "-o", "export", "-O", String(lba * 512), f]).toString();
     assert.match(blkid(2048), /^TYPE=vfat$/m);
     assert.match(blkid(2048), /^VERSION=FAT32$/m);
@@ -80,24 +100,41 @@ describe("disk seeds", () => {
     const plain = await seeded("talos", TALOS, 128 * MiB);
     const found = inspectDisk(plain).talos!;
     assert.deepStrictEqual(found.problems, []);
-    assert.deepStrictEqual(registered.get(found.key!), { version: "v1.12.4", arch: "amd64", platform: "metal",
-      schematic: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba" });
-    assert.strictEqual(withFileDevice(plain, false, (d) => readStateConfig(d, found.state!)), null);
+    assert.deepStrictEqual(registered.get(found.key!), {
+      version: "v1.12.4",
+      arch: "amd64",
+      platform: "metal",
+      schematic: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba",
+    });
+    assert.strictEqual(
+      withFileDevice(plain, false, (d) => readStateConfig(d, found.state!)),
+      null,
+    );
     const configured = await seeded("talos-cfg", { talos: { ...TALOS.talos, configured: true } }, 128 * MiB);
     const config = withFileDevice(configured, false, (d) => readStateConfig(d, inspectDisk(configured).talos!.state!));
     assert.match(config!, /^    clusterName: previous-owner$/m);
     assert.match(config!, /^        endpoint: https:\/\/127\.10\.0\.7:6443$/m);
     assert.match(config!, /^        disk: \/dev\/sda$/m);
-    assert.match(Buffer.from(/^        crt: (\S+)$/m.exec(config!)![1], "base64").toString(), /^-----BEGIN CERTIFICATE-----/);
+    assert.match(
+      Buffer.from(/^        crt: (\S+)$/m.exec(config!)![1], "base64").toString(),
+      /^-----BEGIN CERTIFICATE-----/,
+    );
   });
 
   it("refuses a Talos seed on a disk smaller than the image", async () => {
-    await assert.rejects(seeded("tiny", TALOS, 16 * MiB), { message: "disk robot-7/sda: 16777216 bytes cannot hold a 31457280-byte Talos image" });
+    await assert.rejects(seeded("tiny", TALOS, 16 * MiB), {
+      message: "disk robot-7/sda: 16777216 bytes cannot hold a 31457280-byte Talos image",
+    });
   });
 
   it("firmware: UEFI boots the first disk with an ESP, BIOS the first with boot code", async () => {
-    const [old, talos, md, ceph, empty] = [await seeded("f-old", "old-linux-efi"), await seeded("f-talos", TALOS),
-      await seeded("f-md", "md-member"), await seeded("f-ceph", "ceph"), await seeded("f-empty", "empty")];
+    const [old, talos, md, ceph, empty] = [
+      await seeded("f-old", "old-linux-efi"),
+      await seeded("f-talos", TALOS),
+      await seeded("f-md", "md-member"),
+      await seeded("f-ceph", "ceph"),
+      await seeded("f-empty", "empty"),
+    ];
     const table: [string[], "uefi" | "bios", number][] = [
       [[old, talos], "uefi", 0],
       [[talos, old], "uefi", 0],
@@ -107,7 +144,11 @@ describe("disk seeds", () => {
       [[md, ceph, old], "bios", -1],
     ];
     for (const [files, mode, want] of table) {
-      assert.strictEqual(firmwareBootDisk(files, mode), want, `${mode} ${files.map((f) => path.basename(f)).join(",")}`);
+      assert.strictEqual(
+        firmwareBootDisk(files, mode),
+        want,
+        `${mode} ${files.map((f) => path.basename(f)).join(",")}`,
+      );
     }
   });
 });

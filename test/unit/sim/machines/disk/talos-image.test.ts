@@ -17,7 +17,12 @@ import { TALOS_IMAGE_BYTES, buildTalosImage } from "../../../../../provider/sim/
 import { skipOrFail, toolMissing } from "../../../../../provider/sim/testing/machine";
 import { ServedImage } from "../../../../../provider/sim/types";
 
-const ID: ServedImage = { version: "v1.13.9", arch: "amd64", platform: "metal", schematic: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba" };
+const ID: ServedImage = {
+  version: "v1.13.9",
+  arch: "amd64",
+  platform: "metal",
+  schematic: "376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba",
+};
 
 describe("synthetic Talos image", () => {
   let dir: string;
@@ -45,9 +50,16 @@ describe("synthetic Talos image", () => {
 
   it("has Talos's partitions, and inspectDisk verifies it against its manifest", () => {
     const i = inspectDisk(img);
-    assert.deepStrictEqual(i.gpt.partitions.map((p) => [p.number, p.name, p.typeGuid]), [
-      [1, "EFI", PART_TYPE.efi], [2, "BIOS", PART_TYPE.bios], [3, "BOOT", PART_TYPE.linux], [4, "META", PART_TYPE.linux], [5, "STATE", PART_TYPE.linux],
-    ]);
+    assert.deepStrictEqual(
+      i.gpt.partitions.map((p) => [p.number, p.name, p.typeGuid]),
+      [
+        [1, "EFI", PART_TYPE.efi],
+        [2, "BIOS", PART_TYPE.bios],
+        [3, "BOOT", PART_TYPE.linux],
+        [4, "META", PART_TYPE.linux],
+        [5, "STATE", PART_TYPE.linux],
+      ],
+    );
     assert.ok(isIntactTalos(i));
     const { version, arch, platform, schematic, format } = i.talos!.manifest!;
     assert.deepStrictEqual({ version, arch, platform, schematic, format }, { ...ID, format: "talos-sim-image/1" });
@@ -55,8 +67,12 @@ describe("synthetic Talos image", () => {
   });
 
   it("differs per version, platform and schematic", () => {
-    const keys = [ID, { ...ID, version: "v1.12.4" }, { ...ID, platform: "hcloud" as const }, { ...ID, schematic: "9".repeat(64) }]
-      .map((id) => inspectDisk(buildTalosImage(id)).talos!.key);
+    const keys = [
+      ID,
+      { ...ID, version: "v1.12.4" },
+      { ...ID, platform: "hcloud" as const },
+      { ...ID, schematic: "9".repeat(64) },
+    ].map((id) => inspectDisk(buildTalosImage(id)).talos!.key);
     assert.strictEqual(new Set(keys).size, 4);
   });
 
@@ -66,8 +82,10 @@ describe("synthetic Talos image", () => {
     const f = file("talos.raw", img);
     assert.match(execFileSync("sgdisk", ["-v", f]).toString(), /No problems found/);
     const table = execFileSync("sgdisk", ["-p", f]).toString();
-    assert.deepStrictEqual([...table.matchAll(/^\s+\d+\s+\d+\s+\d+\s+\S+ \S+\s+(\S+)\s+(\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`),
-      ["EF00 EFI", "EF02 BIOS", "8300 BOOT", "8300 META", "8300 STATE"]);
+    assert.deepStrictEqual(
+      [...table.matchAll(/^\s+\d+\s+\d+\s+\d+\s+\S+ \S+\s+(\S+)\s+(\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`),
+      ["EF00 EFI", "EF02 BIOS", "8300 BOOT", "8300 META", "8300 STATE"],
+    );
   });
 
   it("stays intact when written to the start of a larger disk (backup GPT found through the primary header)", () => {
@@ -75,7 +93,9 @@ describe("synthetic Talos image", () => {
   });
 
   it("reports a truncated download, a damaged partition and a damaged header", () => {
-    assert.deepStrictEqual(inspectDisk(img.subarray(0, 20 * 1024 * 1024)).talos!.problems, ["backup GPT header missing at LBA 61439"]);
+    assert.deepStrictEqual(inspectDisk(img.subarray(0, 20 * 1024 * 1024)).talos!.problems, [
+      "backup GPT header missing at LBA 61439",
+    ]);
     const boot = Buffer.from(img);
     boot[(20480 + 200) * 512] ^= 0xff;
     assert.deepStrictEqual(inspectDisk(boot).talos!.problems, ["BOOT content does not match the image manifest"]);
@@ -103,6 +123,9 @@ describe("synthetic Talos image", () => {
     writeStateFile(f, "version: v1alpha1\n");
     const at = inspectDisk(f).talos!.state!.firstLba * 512 + 44;
     withFileDevice(f, true, (d) => d.write(at, Buffer.from("X")));
-    assert.strictEqual(withFileDevice(f, false, (d) => readStateConfig(d, inspectDisk(f).talos!.state!)), null);
+    assert.strictEqual(
+      withFileDevice(f, false, (d) => readStateConfig(d, inspectDisk(f).talos!.state!)),
+      null,
+    );
   });
 });

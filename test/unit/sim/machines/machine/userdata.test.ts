@@ -13,15 +13,31 @@ describe("user-data as a Talos config source", () => {
   const table: [string, string | undefined, string, string | null][] = [
     ["plain YAML", CONFIG, "v1.13.9", CONFIG],
     ["base64 on v1.10+", Buffer.from(CONFIG).toString("base64"), "v1.10.0", CONFIG],
-    ["base64 with line breaks", Buffer.from(CONFIG).toString("base64").replace(/(.{20})/g, "$1\n"), "v1.13.9", CONFIG],
+    [
+      "base64 with line breaks",
+      Buffer.from(CONFIG)
+        .toString("base64")
+        .replace(/(.{20})/g, "$1\n"),
+      "v1.13.9",
+      CONFIG,
+    ],
     ["gzip + base64", zlib.gzipSync(CONFIG).toString("base64"), "v1.12.4", CONFIG],
-    ["base64 before v1.10 stays as it is", Buffer.from(CONFIG).toString("base64"), "v1.9.5", Buffer.from(CONFIG).toString("base64")],
-    ["gzip + base64 before v1.10 stays base64", zlib.gzipSync(CONFIG).toString("base64"), "v1.9.5", zlib.gzipSync(CONFIG).toString("base64")],
+    [
+      "base64 before v1.10 stays as it is",
+      Buffer.from(CONFIG).toString("base64"),
+      "v1.9.5",
+      Buffer.from(CONFIG).toString("base64"),
+    ],
+    [
+      "gzip + base64 before v1.10 stays base64",
+      zlib.gzipSync(CONFIG).toString("base64"),
+      "v1.9.5",
+      zlib.gzipSync(CONFIG).toString("base64"),
+    ],
     ["missing", undefined, "v1.13.9", null],
     ["blank", "  \n", "v1.13.9", null],
   ];
   for (const [name, input, version, want] of table) {
     it(name, () => assert.strictEqual(configFromUserData(input, version), want));
   }
-
 });
