@@ -1,9 +1,9 @@
 import * as assert from "assert";
-import { EXPECTED_MS, pollPace } from "../../provider/internal/pace";
-import { pollUntil } from "../../provider/internal/poll";
-import { worldTimeScale } from "../../provider/runtime/shared/timing";
-import { timingOf } from "../../provider/runtime/robot-server/types";
-import { timingOf as imageTimingOf } from "../../provider/runtime/talos-image/types";
+import { EXPECTED_MS, pollPace } from "../../../provider/internal/pace";
+import { pollUntil } from "../../../provider/internal/poll";
+import { worldTimeScale } from "../../../provider/runtime/shared/timing";
+import { timingOf } from "../../../provider/runtime/robot-server/types";
+import { timingOf as imageTimingOf } from "../../../provider/runtime/talos-image/types";
 
 // Does not prove: that the expected durations match real Hetzner hardware (they cite the contracts),
 // nor that a real run sleeps less (test/engine/robot-server-world.test.ts measures that).

@@ -5,7 +5,7 @@ import {
   generateEd25519KeyPair,
   md5Fingerprint,
   sshFingerprint,
-} from "../../provider/rescue/session-keys";
+} from "../../../provider/rescue/session-keys";
 
 // Does not prove: which fingerprint form a real Robot puts into host_key (its doc shows MD5 colon hex for keys).
 describe("rescue host key fingerprints", () => {

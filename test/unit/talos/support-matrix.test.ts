@@ -5,8 +5,8 @@
  * talos-sim-compat.test.ts, and the real Talos).
  */
 import * as assert from "assert";
-import { kubernetesSupportProblem, upgradePathProblem } from "../../provider/talos/support-matrix";
-import { supportFailures } from "../../provider/runtime/talos-machine-config/validate";
+import { kubernetesSupportProblem, upgradePathProblem } from "../../../provider/talos/support-matrix";
+import { supportFailures } from "../../../provider/runtime/talos-machine-config/validate";
 
 describe("Talos support matrix", () => {
   it("admits each minor's Kubernetes range and refuses outside it with the range (v1.11+ only)", () => {

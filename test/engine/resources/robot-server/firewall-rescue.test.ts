@@ -8,9 +8,9 @@
  */
 import * as assert from "assert";
 import { Client } from "ssh2";
-import { RobotClient, RobotFirewallRule } from "../../provider/hetzner/robot";
-import { pollUntil } from "../../provider/internal/poll";
-import { ROBOT_PASSWORD, RobotServerWorld, argsFor, smallServer } from "./resources/robot-server/world";
+import { RobotClient, RobotFirewallRule } from "../../../../provider/hetzner/robot";
+import { pollUntil } from "../../../../provider/internal/poll";
+import { ROBOT_PASSWORD, RobotServerWorld, argsFor, smallServer } from "./world";
 
 const ADMIN = "127.0.0.1";
 const STRANGER = "127.0.0.2";

@@ -8,7 +8,7 @@
  * capture has it empty), or which host key algorithms a real rescue offers.
  */
 import * as assert from "assert";
-import { RobotServerWorld, argsFor, diskHashes, FAST, smallServer } from "./resources/robot-server/world";
+import { RobotServerWorld, argsFor, diskHashes, FAST, smallServer } from "./world";
 
 const N = (n: number) => 2321000 + n;
 const HEX_MD5 = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/;

@@ -6,9 +6,9 @@
  * Does not prove: vendor-specific disk reports of real hardware (models and WWNs are typical ones).
  */
 import * as assert from "assert";
-import { DiskSpec } from "../../provider/sim/types";
-import { RobotServerScenario } from "../../provider/sim/scenario";
-import { DISK_BYTES, RobotServerWorld, argsFor, diskHashes, smallServer } from "./resources/robot-server/world";
+import { DiskSpec } from "../../../../provider/sim/types";
+import { RobotServerScenario } from "../../../../provider/sim/scenario";
+import { DISK_BYTES, RobotServerWorld, argsFor, diskHashes, smallServer } from "./world";
 
 type Disk = Pick<DiskSpec, "name" | "model" | "serial" | "wwn" | "rotational" | "transport">;
 const SSD: Disk = {

@@ -7,8 +7,8 @@
  * server names beyond the 100 characters its doc gives.
  */
 import * as assert from "assert";
-import { HostCallError } from "../../provider/sim/pulumi/host-errors";
-import { RobotServerWorld, argsFor, diskHashes, smallServer, urnOf } from "./resources/robot-server/world";
+import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
+import { RobotServerWorld, argsFor, diskHashes, smallServer, urnOf } from "./world";
 
 const N1 = 2321001;
 const DEV = "talos-hetzner-hybrid/dev/hybrid-cp-0";

@@ -6,7 +6,7 @@
  * no other wait of the install is slow; wall time on a loaded machine bounds it only loosely.
  */
 import * as assert from "assert";
-import { RobotServerWorld, argsFor, smallServer } from "./resources/robot-server/world";
+import { RobotServerWorld, argsFor, smallServer } from "./world";
 
 /** Adds the arrival time to every line the host prints. */
 function stampLines(logs: string[]): Array<[number, string]> {

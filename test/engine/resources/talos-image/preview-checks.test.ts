@@ -7,9 +7,9 @@
  * carries a subset of server types and locations).
  */
 import * as assert from "assert";
-import { RobotServer } from "../../provider/resources/robot-server";
-import { EngineHarness, capturedProvider } from "./harness";
-import { TalosImageWorld, urnOf } from "./resources/talos-image/world";
+import { RobotServer } from "../../../../provider/resources/robot-server";
+import { EngineHarness, capturedProvider } from "../../harness";
+import { TalosImageWorld, urnOf } from "./world";
 
 const ROBOT_URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:RobotServer::cp-0";
 

@@ -11,12 +11,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
-import { bundleSecretValues } from "../../provider/runtime/shared/bundle";
-import { talosctlPath } from "../../provider/sim/talos/runtime";
-import { Talosctl } from "../../provider/talos/talosctl";
-import { assertNoSecrets } from "../helpers/secrets-scan";
-import { EngineHarness, capturedProvider } from "./harness";
+import { TalosMachineConfig } from "../../../../provider/resources/talos-machine-config";
+import { bundleSecretValues } from "../../../../provider/runtime/shared/bundle";
+import { talosctlPath } from "../../../../provider/sim/talos/runtime";
+import { Talosctl } from "../../../../provider/talos/talosctl";
+import { assertNoSecrets } from "../../../helpers/secrets-scan";
+import { EngineHarness, capturedProvider } from "../../harness";
 
 const URN = "urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::";
 const NODES = [

@@ -9,12 +9,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
-import { TalosSecrets } from "../../provider/resources/talos-secrets";
-import { runProgram, RunOptions } from "../../provider/sim/pulumi";
-import { assertNoSecrets } from "../helpers/secrets-scan";
-import { rejection } from "../helpers/rejection";
-import { NodeWorld, startNodeWorld } from "./resources/talos-machine-config/world";
+import { TalosMachineConfig } from "../../../../provider/resources/talos-machine-config";
+import { TalosSecrets } from "../../../../provider/resources/talos-secrets";
+import { runProgram, RunOptions } from "../../../../provider/sim/pulumi";
+import { assertNoSecrets } from "../../../helpers/secrets-scan";
+import { rejection } from "../../../helpers/rejection";
+import { NodeWorld, startNodeWorld } from "./world";
 
 const MC = "urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp-1";
 const b64 = (s: string) => Buffer.from(s).toString("base64");

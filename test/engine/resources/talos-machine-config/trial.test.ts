@@ -10,11 +10,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TalosMachineConfig } from "../../provider/resources/talos-machine-config";
-import { TalosSecrets } from "../../provider/resources/talos-secrets";
-import { runProgram, RunOptions } from "../../provider/sim/pulumi";
-import { rejection } from "../helpers/rejection";
-import { NodeWorld, startNodeWorld } from "./resources/talos-machine-config/world";
+import { TalosMachineConfig } from "../../../../provider/resources/talos-machine-config";
+import { TalosSecrets } from "../../../../provider/resources/talos-secrets";
+import { runProgram, RunOptions } from "../../../../provider/sim/pulumi";
+import { rejection } from "../../../helpers/rejection";
+import { NodeWorld, startNodeWorld } from "./world";
 
 const BAD = 'cluster:\n  discovery:\n    registries:\n      service: {endpoint: "not a url"}\n';
 

@@ -5,9 +5,9 @@
  * Does not prove: the live bodies of the 503 and the blocked 403 (unconfirmed; the note says how to settle them).
  */
 import * as assert from "assert";
-import { RobotClient } from "../../provider/hetzner/robot";
-import { LOGIN_BLOCK_MS } from "../../provider/sim/apis/robot/login-guard";
-import { AX, RobotHarness, rejection, startRobotHarness } from "./hetzner/robot/harness";
+import { RobotClient } from "../../../../provider/hetzner/robot";
+import { LOGIN_BLOCK_MS } from "../../../../provider/sim/apis/robot/login-guard";
+import { AX, RobotHarness, rejection, startRobotHarness } from "./harness";
 
 const MAINTENANCE =
   "the Robot webservice is in maintenance and processed nothing; run again once it is over (https://status.hetzner.com)";

@@ -8,9 +8,9 @@
  * tools make on the same account (the client still waits out a 403 then: robot-ratelimit.test.ts).
  */
 import * as assert from "assert";
-import { RobotClient } from "../../provider/hetzner/robot";
-import { robotServerScenario } from "../../provider/sim/apis/robot/scenario";
-import { RobotHarness, startRobotHarness } from "./hetzner/robot/harness";
+import { RobotClient } from "../../../../provider/hetzner/robot";
+import { robotServerScenario } from "../../../../provider/sim/apis/robot/scenario";
+import { RobotHarness, startRobotHarness } from "./harness";
 
 const SERVERS = Array.from({ length: 20 }, (_, i) => robotServerScenario(i + 1));
 const TIME_SCALE = 0.0001; // a Robot hour is 360 ms of the fake clock

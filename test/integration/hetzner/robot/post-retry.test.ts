@@ -7,8 +7,8 @@
 import * as assert from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { RobotClient, effectNote, isRepeatable } from "../../provider/hetzner/robot";
-import { rejection } from "../helpers/rejection";
+import { RobotClient, effectNote, isRepeatable } from "../../../../provider/hetzner/robot";
+import { rejection } from "../../../helpers/rejection";
 
 const SERVER = {
   server_ip: "203.0.113.5",

@@ -7,10 +7,10 @@
  * Does not prove: that a node accepts the config at runtime (install disk, Kubernetes range).
  */
 import * as assert from "assert";
-import { ConfigRenderCache, RenderArgs, kubeSpanPatch, renderMachineConfig } from "../../provider/talos/config";
-import { hetznerNetworkPatch } from "../../provider/talos/network-patch";
-import { Talosctl } from "../../provider/talos/talosctl";
-import { realTalosctl } from "../helpers/real-talosctl";
+import { ConfigRenderCache, RenderArgs, kubeSpanPatch, renderMachineConfig } from "../../../../provider/talos/config";
+import { hetznerNetworkPatch } from "../../../../provider/talos/network-patch";
+import { Talosctl } from "../../../../provider/talos/talosctl";
+import { realTalosctl } from "../../../helpers/real-talosctl";
 
 const REAL = realTalosctl();
 const NET = {

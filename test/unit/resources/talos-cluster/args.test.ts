@@ -5,9 +5,9 @@
  */
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { TalosCluster } from "../../provider/resources/talos-cluster";
-import { checkAdminCidrs, checkClusterKeys } from "../../provider/resources/talos-cluster/args";
-import { closest, editDistance } from "../../provider/internal/suggest";
+import { TalosCluster } from "../../../../provider/resources/talos-cluster";
+import { checkAdminCidrs, checkClusterKeys } from "../../../../provider/resources/talos-cluster/args";
+import { closest, editDistance } from "../../../../provider/internal/suggest";
 
 const base = {
   talosVersion: "v1.13.9",

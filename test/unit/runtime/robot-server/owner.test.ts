@@ -6,8 +6,8 @@ import {
   ownerIn,
   plainName,
   robotNameFor,
-} from "../../provider/runtime/robot-server/owner";
-import { diffRobotServer } from "../../provider/runtime/robot-server";
+} from "../../../../provider/runtime/robot-server/owner";
+import { diffRobotServer } from "../../../../provider/runtime/robot-server";
 
 // Does not prove: that Robot keeps a name byte for byte (the simulator does; Robot's doc only gives the field).
 const OWNER = "talos-hetzner-hybrid/prod/hybrid-cp-0";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { ActionFailedError, Action } from "../../provider/hetzner/cloud";
-import { RobotApiError } from "../../provider/hetzner/robot";
-import { explainActionFailure, explainArmFailure } from "../../provider/runtime/shared/failure-hints";
+import { ActionFailedError, Action } from "../../../../provider/hetzner/cloud";
+import { RobotApiError } from "../../../../provider/hetzner/robot";
+import { explainActionFailure, explainArmFailure } from "../../../../provider/runtime/shared/failure-hints";
 
 // Does not prove: that real Robot answers a swept key with exactly this 400 (the one real capture is for an unknown fingerprint).
 describe("failure hints: what to do after a raw failure", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { parseAllDocuments } from "yaml";
-import { redactConfig, secretValuesOf, REDACTED } from "../../provider/talos/config";
-import { isSecretKey } from "../../provider/talos/config/user-secrets";
+import { redactConfig, secretValuesOf, REDACTED } from "../../../../provider/talos/config";
+import { isSecretKey } from "../../../../provider/talos/config/user-secrets";
 
 // Does not prove: secrets in free-form text the rules do not look at (machine.files contents,
 // kernel arguments, a Secret's data in a manifest fetched from cluster.extraManifests).

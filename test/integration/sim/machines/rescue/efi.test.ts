@@ -8,11 +8,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ensureUefiBootOrderCommand } from "../../provider/rescue/commands";
-import { RescueSession } from "../../provider/rescue/session";
-import { LoopRescue, bootLoopRescue } from "../../provider/sim/machines/rescue/loop-host";
-import { rescueSkipReason } from "../../provider/sim/machines/rescue/support";
-import { MachineSpec } from "../../provider/sim/types";
+import { ensureUefiBootOrderCommand } from "../../../../../provider/rescue/commands";
+import { RescueSession } from "../../../../../provider/rescue/session";
+import { LoopRescue, bootLoopRescue } from "../../../../../provider/sim/machines/rescue/loop-host";
+import { rescueSkipReason } from "../../../../../provider/sim/machines/rescue/support";
+import { MachineSpec } from "../../../../../provider/sim/types";
 
 const NET = `127.${200 + (process.pid % 50)}.3`;
 const disk = (name: string, seed: "empty" | "old-linux-efi") => ({

@@ -11,11 +11,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { FakeWorld } from "../helpers/fake-world";
-import { realTalosctlPath, runTalosctl, TalosctlRun } from "../helpers/real-talosctl";
-import { loadTalosApi } from "../../provider/sim/talos/grpc/descriptors";
-import { SimTalosRuntime, installTalosRuntime } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
+import { FakeWorld } from "../../../../helpers/fake-world";
+import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
+import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
+import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
+import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
 
 // Loopback addresses of this process's nodes (another process running these tests gets other ones).
 const NET = `127.${150 + (process.pid % 50)}.91`;

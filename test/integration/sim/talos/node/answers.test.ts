@@ -7,12 +7,12 @@
  * Does not prove: the real client's rendering of these answers (no real node here), timing.
  */
 import * as assert from "assert";
-import { FakeWorld } from "../helpers/fake-world";
-import { isError } from "../../provider/internal/errors";
-import { retry } from "../../provider/internal/retry";
-import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../provider/sim/testing/talos-machine";
-import { TalosApiError, Talosctl } from "../../provider/talos/talosctl";
+import { FakeWorld } from "../../../../helpers/fake-world";
+import { isError } from "../../../../../provider/internal/errors";
+import { retry } from "../../../../../provider/internal/retry";
+import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../../provider/sim/talos/runtime";
+import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { TalosApiError, Talosctl } from "../../../../../provider/talos/talosctl";
 
 const NET = `127.${150 + (process.pid % 50)}.83`;
 const [CP, W, OLD] = [2, 3, 4].map((i) => `${NET}.${i}`);

@@ -14,8 +14,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
-import { talosctlMain } from "../../provider/sim/talos/talosctl/main";
-import { realTalosctl } from "../helpers/real-talosctl";
+import { talosctlMain } from "../../../../../provider/sim/talos/talosctl/main";
+import { realTalosctl } from "../../../../helpers/real-talosctl";
 
 /**
  * Where the stand-in still answers differently (found by this suite, issue 14): each case runs and must
@@ -26,7 +26,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   "24-not-yaml": "the YAML parser's error text differs (go-yaml vs the stand-in's parser)",
 };
 
-const CORPUS = path.resolve(__dirname, "..", "..", "..", "test", "fixtures", "talosctl-conformance");
+const CORPUS = path.resolve(__dirname, "..", "..", "..", "..", "..", "..", "test", "fixtures", "talosctl-conformance");
 const REAL = realTalosctl();
 
 interface Case {

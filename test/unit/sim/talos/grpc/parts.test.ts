@@ -5,10 +5,10 @@
  */
 import * as assert from "assert";
 import * as zlib from "zlib";
-import { GrpcError } from "../../provider/sim/talos/api";
-import { errorMetadata, statusCode } from "../../provider/sim/talos/grpc/status";
-import { durationMs } from "../../provider/sim/talos/grpc/machine";
-import { tarGzOneFile } from "../../provider/sim/talos/grpc/tarball";
+import { GrpcError } from "../../../../../provider/sim/talos/api";
+import { errorMetadata, statusCode } from "../../../../../provider/sim/talos/grpc/status";
+import { durationMs } from "../../../../../provider/sim/talos/grpc/machine";
+import { tarGzOneFile } from "../../../../../provider/sim/talos/grpc/tarball";
 
 describe("talos sim gRPC parts", () => {
   it("maps grpc-go code names to wire codes; an unknown name is Unknown", () => {
