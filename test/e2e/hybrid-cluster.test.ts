@@ -52,6 +52,8 @@ describe("e2e: examples/hybrid-cluster under the real pulumi CLI", function () {
       "talos-hetzner:robotUrl": { value: sim.robot.url },
       "talos-hetzner:imageFactoryUrl": { value: sim.factory.url },
       "talos-hetzner:talosctl": { value: sim.talosctl },
+      // The simulated world runs faster than Hetzner: the library paces its polls by the same scale, as the demo does.
+      "talos-hetzner:timeScale": { value: String(sim.world.timeScale) },
       controlPlanes: { value: JSON.stringify(controlPlanesConfig(scenario.robot!.servers)) },
       adminCidrs: { value: JSON.stringify(["127.0.0.1/32"]) },
       cloudWorkers: { value: "0" },
