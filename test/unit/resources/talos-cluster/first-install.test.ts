@@ -4,7 +4,7 @@
  * Does not prove: the order the real engine runs them in (see the e2e suite).
  */
 import * as assert from "assert";
-import { runExample, setInstalledAt } from "./mocks";
+import { ROLL_CONFIGS, rollDepsOf, runExample, setInstalledAt } from "./mocks";
 
 describe("TalosCluster under mocks: a first install", function () {
   this.timeout(60000);
@@ -13,15 +13,8 @@ describe("TalosCluster under mocks: a first install", function () {
   it("applies the configs of dedicated servers installed by this run at once (behind the snapshot only); Cloud workers still roll", async () => {
     setInstalledAt(() => new Date().toISOString());
     const run = await runExample(2, 21);
-    const roll = (n: string) =>
-      run.options.get(n)!.dependsOn.filter((d) => /^hybrid-(image|cp-\d-config|cloud-\d-node)$/.test(d));
-    const configs = [
-      "hybrid-cp-0-config",
-      "hybrid-cp-1-config",
-      "hybrid-cp-2-config",
-      "hybrid-cloud-0-node",
-      "hybrid-cloud-1-node",
-    ];
+    const roll = (n: string) => rollDepsOf(run.options, n);
+    const configs = ROLL_CONFIGS;
     assert.deepStrictEqual(
       configs.map((n) => [n, roll(n)]),
       [

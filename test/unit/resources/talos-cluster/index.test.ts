@@ -32,6 +32,8 @@ import {
   plain,
   byName,
   childUrn,
+  ROLL_CONFIGS,
+  rollDepsOf,
 } from "./mocks";
 
 describe("TalosCluster under mocks: the hybrid example", function () {
@@ -161,15 +163,8 @@ describe("TalosCluster under mocks: the hybrid example", function () {
   });
 
   it("rolls the apply configs behind the snapshot, control planes one by one, then the Cloud workers", () => {
-    const roll = (n: string) =>
-      run.options.get(n)!.dependsOn.filter((d) => /^hybrid-(image|cp-\d-config|cloud-\d-node)$/.test(d));
-    const configs = [
-      "hybrid-cp-0-config",
-      "hybrid-cp-1-config",
-      "hybrid-cp-2-config",
-      "hybrid-cloud-0-node",
-      "hybrid-cloud-1-node",
-    ];
+    const roll = (n: string) => rollDepsOf(run.options, n);
+    const configs = ROLL_CONFIGS;
     assert.deepStrictEqual(
       configs.map((n) => [n, roll(n), r.get(n)!.inputs.rollPosition]),
       [

@@ -34,6 +34,17 @@ export interface Options {
 }
 
 export const POOL = { serverType: "cx33", location: "fsn1" };
+/** The hybrid example's apply configs (two Cloud workers) in roll order. */
+export const ROLL_CONFIGS = [
+  "hybrid-cp-0-config",
+  "hybrid-cp-1-config",
+  "hybrid-cp-2-config",
+  "hybrid-cloud-0-node",
+  "hybrid-cloud-1-node",
+];
+/** What a config waits for in the roll: the snapshot and earlier configs (not its server or firewall). */
+export const rollDepsOf = (options: Map<string, Options>, name: string): string[] =>
+  options.get(name)!.dependsOn.filter((d) => /^hybrid-(image|cp-\d-config|cloud-\d-node)$/.test(d));
 export const cpNumber = (i: number) => 2321001 + i;
 export const cpIp = (i: number) => `10.0.0.${i + 2}`;
 export const cloudIp = (name: string) => `203.0.113.${Number(name.split("-").pop()) + 10}`;
