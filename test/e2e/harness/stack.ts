@@ -85,7 +85,19 @@ export class E2eStack {
     return { stdout: this.record(r.stdout + r.stderr), outputs: r.outputs };
   }
 
-  async refresh(o: { expectNoChanges?: boolean } = {}): Promise<string> {
+  /** An `up` that must fail (a resource error, or the CLI killed): everything the CLI printed, then the error. */
+  async upError(): Promise<string> {
+    let printed = "";
+    const collect = (text: string) => (printed += text);
+    try {
+      await this.stack.up({ color: "never", onOutput: collect, onError: collect });
+    } catch (e) {
+      return this.record(`${printed}\n${(e as Error).message}`);
+    }
+    throw new Error(`up succeeded where it should fail:\n${printed}`);
+  }
+
+  async refresh(o: { expectNoChanges?: boolean; clearPendingCreates?: boolean } = {}): Promise<string> {
     const r = await this.stack.refresh({ ...o, color: "never" });
     return this.record(r.stdout + r.stderr);
   }
