@@ -34,11 +34,17 @@ export class E2eStack {
   ) {}
 
   /**
-   * Creates the stack `e2e` of `example` (a directory with Pulumi.yaml and index.ts). The work dir sits
+   * Creates the stack `e2e` of `example` (a directory with Pulumi.yaml and index.ts; `program`, when
+   * given, runs instead of its index.ts). The work dir sits
    * under .tools/ inside the repository because the dynamic-provider plugin resolves `@pulumi/pulumi`
    * (and our package) from its working directory, as it does from a user's project.
    */
-  static async create(example: string, config: ConfigMap): Promise<E2eStack> {
+  static async create(
+    example: string,
+    config: ConfigMap,
+    program: () => Promise<Record<string, unknown> | void> = async () =>
+      loadProgram(path.join(example, "index.ts")),
+  ): Promise<E2eStack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-e2e-"));
     const workDir = fs.mkdtempSync(path.join(REPO_ROOT, ".tools", "e2e-"));
     // The example's project file without `main`: the program runs in this process (see typescript.ts).
@@ -48,7 +54,7 @@ export class E2eStack {
     fs.mkdirSync(path.join(dir, "backend"));
     const projectName = /^name:\s*(\S+)/m.exec(project)![1];
     const stack = await LocalWorkspace.createStack(
-      { stackName: "e2e", projectName, program: async () => loadProgram(path.join(example, "index.ts")) },
+      { stackName: "e2e", projectName, program },
       {
         workDir,
         pulumiCommand: await realPulumi(),
