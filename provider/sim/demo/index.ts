@@ -16,6 +16,8 @@ import { PlanEntry, RunResult } from "../pulumi";
 import { controlPlanesConfig, hybridScenario, HybridScenarioOptions } from "../scenarios/hybrid";
 import { DemoSession } from "./session";
 import { duration, meshTable, nodeTable } from "./display";
+import { describeEngine, runEngineDemo } from "./engine";
+import { findPulumiCli } from "../engine/workspace";
 
 /** The demo's phases, in order. */
 export type DemoPhase = "preview" | "up" | "configPreview" | "scaleOut" | "destroy";
@@ -141,8 +143,16 @@ function printTables(r: RunResult, log: (l: string) => void): void {
   indent(meshTable(r.outputs.mesh as MeshRow[])).forEach(log);
 }
 
+/** `npm run demo [-- --runner]`: the real CLI when one is found, else (or with --runner) the built-in runner. */
+async function main(): Promise<void> {
+  const cli = process.argv.includes("--runner") ? undefined : findPulumiCli();
+  console.log(describeEngine(cli));
+  if (cli) await runEngineDemo({ cli });
+  else await runDemo();
+}
+
 if (require.main === module) {
-  runDemo().then(
+  main().then(
     () => process.exit(0),
     (e) => {
       console.error(`demo failed: ${errorMessage(e)}`);

@@ -6,10 +6,9 @@
 import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { ConfigMap, LocalWorkspace, OutputMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { loadProgram } from "./typescript";
+import { ConfigMap, LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
+import { createEngineStack } from "../../../provider/sim/engine/workspace";
 
 /** The repository root (this file is dist/test/e2e/harness/stack.js once built). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..", "..");
@@ -18,10 +17,10 @@ export const TOOLS_BIN = path.join(REPO_ROOT, ".tools", "bin");
 const CLI_TIMEOUT_MS = 60_000;
 
 /** The CLI `npm run tools` built; a missing one fails the suite with what to run. */
-export async function realPulumi(): Promise<PulumiCommand> {
+export function realPulumi(): string {
   const bin = path.join(TOOLS_BIN, "pulumi");
   if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run tools\` first (needs Go 1.26)`);
-  return PulumiCommand.get({ root: path.dirname(TOOLS_BIN), skipVersionCheck: true });
+  return bin;
 }
 
 /** A stack of one example, its backend and every line of CLI output so far. */
@@ -31,48 +30,22 @@ export class E2eStack {
     readonly stack: Stack,
     readonly dir: string,
     readonly passphrase: string,
+    private readonly remove: () => void,
   ) {}
 
   /**
-   * Creates the stack `e2e` of `example` (a directory with Pulumi.yaml and index.ts; `program`, when
-   * given, runs instead of its index.ts). The work dir sits
-   * under .tools/ inside the repository because the dynamic-provider plugin resolves `@pulumi/pulumi`
-   * (and our package) from its working directory, as it does from a user's project.
+   * Creates the stack `e2e` of `example` (a directory with Pulumi.yaml and index.ts) with
+   * provider/sim/engine (the demo's way too); `program`, when given, runs instead of its index.ts.
    */
   static async create(
     example: string,
     config: ConfigMap,
-    program: () => Promise<Record<string, unknown> | void> = async () =>
-      loadProgram(path.join(example, "index.ts")),
+    program?: () => Promise<Record<string, unknown> | void>,
   ): Promise<E2eStack> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-e2e-"));
-    const workDir = fs.mkdtempSync(path.join(REPO_ROOT, ".tools", "e2e-"));
-    // The example's project file without `main`: the program runs in this process (see typescript.ts).
-    const project = fs.readFileSync(path.join(example, "Pulumi.yaml"), "utf8");
-    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), project.replace(/^main:.*\n/m, ""));
     const passphrase = crypto.randomBytes(18).toString("base64");
-    fs.mkdirSync(path.join(dir, "backend"));
-    const projectName = /^name:\s*(\S+)/m.exec(project)![1];
-    const stack = await LocalWorkspace.createStack(
-      { stackName: "e2e", projectName, program },
-      {
-        workDir,
-        pulumiCommand: await realPulumi(),
-        envVars: {
-          PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`,
-          PULUMI_HOME: path.join(dir, "home"),
-          PULUMI_CONFIG_PASSPHRASE: passphrase,
-          PULUMI_SKIP_UPDATE_CHECK: "1",
-          // Plugins come from PATH (.tools/bin); a missing one must fail, not be downloaded.
-          PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-          PATH: `${TOOLS_BIN}${path.delimiter}${process.env.PATH}`,
-        },
-      },
-    );
-    await stack.setAllConfig(config);
-    const s = new E2eStack(stack, dir, passphrase);
-    process.on("exit", () => s.removeWorkDir());
-    return s;
+    const cli = realPulumi();
+    const s = await createEngineStack({ program: example, stack: "e2e", config, cli, passphrase, run: program });
+    return new E2eStack(s.stack, s.dir, passphrase, s.remove);
   }
 
   /** Collects CLI output for the secret scan; returns it for the caller's assertions. */
@@ -142,7 +115,6 @@ export class E2eStack {
   }
 
   removeWorkDir(): void {
-    fs.rmSync(this.stack.workspace.workDir, { recursive: true, force: true });
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.remove();
   }
 }

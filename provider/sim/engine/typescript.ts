@@ -2,8 +2,9 @@
  * Loads a TypeScript Pulumi program the way the CLI's Node.js language runtime does
  * (`@pulumi/pulumi/cmd/run`): ts-node with the project's `typescript` (else the SDK's vendored one),
  * type checking on, the program directory's tsconfig.json over nodenext defaults. The language host
- * itself is not served by the module proxy (tools/README.md); the suite runs the program in-process
- * through the Automation API instead, and this keeps the compile step the same as a user's `pulumi up`.
+ * itself is not served by the module proxy (tools/README.md); the real-engine demo and the e2e suite run
+ * the program in-process through the Automation API instead, and this keeps the compile step the same
+ * as a user's `pulumi up`.
  */
 import * as fs from "fs";
 import * as path from "path";
