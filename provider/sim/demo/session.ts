@@ -9,7 +9,6 @@ import * as path from "path";
 import { ConfigValue, Operation, RunResult, runProgram } from "../pulumi";
 import { packageRoot } from "../pulumi/host-link";
 import { Simulator } from "..";
-import { linkPackageForPrograms } from "./package";
 import { expandConfigDiffs } from "./display";
 
 /** The example the demo runs (the root Pulumi.yaml runs it too). */
@@ -56,7 +55,6 @@ export class DemoSession {
   ) {
     this.stateFile = path.join(outDir, "state.json");
     this.project = projectName(program);
-    linkPackageForPrograms();
   }
 
   /** Changes the example's config for the following runs, like `pulumi config set`. */

@@ -4,7 +4,6 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { linkPackageForPrograms } from "../../../../provider/sim/demo/package";
 import { runProgramOnce, resolveOutput } from "../../../../provider/sim/pulumi/program";
 import { pulumiFile } from "../../../../provider/sim/pulumi/pulumi-internals";
 import { isSecret } from "../../../../provider/sim/pulumi/values";
@@ -148,7 +147,6 @@ export function recordOptions(monitor: any, into: Map<string, Options>): void {
 
 /** Runs the unmodified hybrid example with `cloudWorkers` under mocks. */
 export function runExample(cloudWorkers: number, expected: number): ReturnType<typeof runUnderMocks> {
-  linkPackageForPrograms();
   const cps = [0, 1, 2].map((i) => ({ serverNumber: cpNumber(i), installDisk: { wwn: `eui.00${i}` } }));
   return runUnderMocks(
     () => runProgramOnce(EXAMPLE),
