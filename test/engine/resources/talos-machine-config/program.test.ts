@@ -9,13 +9,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { TalosMachineConfig } from "../../../../provider/resources/talos-machine-config";
-import { TalosSecrets } from "../../../../provider/resources/talos-secrets";
 import { runProgram, RunOptions } from "../../../../provider/sim/pulumi";
 import { secretValuesOf } from "../../../../provider/talos/config";
 import { bundleSecretValues } from "../../../../provider/runtime/shared/bundle";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { NodeWorld, startNodeWorld } from "./world";
+import { runnerBase, secretsAndConfig } from "./runner-program";
 
 const MC = "urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp-1";
 const SECRETS = "urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosSecrets::cluster";
@@ -27,29 +26,13 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
   let lines: string[];
   let base: Omit<RunOptions, "program" | "operation">;
 
-  function program(tier: string) {
-    const n = w.nodes[0];
-    return async () => {
-      const secrets = new TalosSecrets("cluster", { talosVersion: n.version });
-      const mc = new TalosMachineConfig("cp-1", {
-        secretsYaml: secrets.secretsYaml,
-        clusterName: "prog",
-        endpoint: `https://${n.ip}:6443`,
-        role: "controlplane",
-        talosVersion: n.version,
-        installDisk: n.installDisk,
-        hostname: "cp-1",
-        node: n.ip,
-        nodePatches: [`machine:\n  nodeLabels:\n    tier: ${tier}\n`],
-      });
-      return {
-        appliedMode: mc.appliedMode,
-        config: mc.config,
-        redacted: mc.redactedConfig,
-        bundle: secrets.secretsYaml,
-      };
-    };
-  }
+  const program = (tier: string) =>
+    secretsAndConfig(w, "prog", [`machine:\n  nodeLabels:\n    tier: ${tier}\n`], (mc, secrets) => ({
+      appliedMode: mc.appliedMode,
+      config: mc.config,
+      redacted: mc.redactedConfig,
+      bundle: secrets.secretsYaml,
+    }));
 
   before(async () => {
     w = await startNodeWorld(["v1.13.9"]);
@@ -57,13 +40,7 @@ describe("engine: a program with TalosSecrets and TalosMachineConfig through the
   });
   beforeEach(() => {
     lines = [];
-    base = {
-      stateFile: path.join(dir, "state.json"),
-      passphrase: "pass",
-      cwd: dir,
-      log: (l) => lines.push(l),
-      config: { "talos-hetzner:talosctl": w.sim.talosctl },
-    };
+    base = runnerBase(w, dir, lines);
   });
   after(async () => {
     await w?.stop();

@@ -9,12 +9,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { TalosMachineConfig } from "../../../../provider/resources/talos-machine-config";
-import { TalosSecrets } from "../../../../provider/resources/talos-secrets";
 import { runProgram, RunOptions } from "../../../../provider/sim/pulumi";
 import { assertNoSecrets } from "../../../helpers/secrets-scan";
 import { rejection } from "../../../helpers/rejection";
 import { NodeWorld, startNodeWorld } from "./world";
+import { runnerBase, secretsAndConfig } from "./runner-program";
 
 const MC = "urn:pulumi:dev::project::pulumi-nodejs:dynamic/talos-hetzner:TalosMachineConfig::cp-1";
 const b64 = (s: string) => Buffer.from(s).toString("base64");
@@ -62,36 +61,14 @@ describe("engine: secrets in user patches stay out of previews, state, logs and 
   let lines: string[];
   let base: Omit<RunOptions, "program" | "operation">;
 
-  function program(patches: string[]) {
-    const n = w.nodes[0];
-    return async () => {
-      const secrets = new TalosSecrets("cluster", { talosVersion: n.version });
-      const mc = new TalosMachineConfig("cp-1", {
-        secretsYaml: secrets.secretsYaml,
-        clusterName: "redact",
-        endpoint: `https://${n.ip}:6443`,
-        role: "controlplane",
-        talosVersion: n.version,
-        installDisk: n.installDisk,
-        hostname: "cp-1",
-        node: n.ip,
-        nodePatches: patches,
-      });
-      return { redacted: mc.redactedConfig };
-    };
-  }
+  const program = (patches: string[]) =>
+    secretsAndConfig(w, "redact", patches, (mc) => ({ redacted: mc.redactedConfig }));
 
   before(async () => {
     w = await startNodeWorld(["v1.13.9"]);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-redact-"));
     lines = [];
-    base = {
-      stateFile: path.join(dir, "state.json"),
-      passphrase: "pass",
-      cwd: dir,
-      log: (l) => lines.push(l),
-      config: { "talos-hetzner:talosctl": w.sim.talosctl },
-    };
+    base = runnerBase(w, dir, lines);
     await runProgram({ ...base, program: program([]), operation: "up" });
   });
   after(async () => {
