@@ -42,3 +42,26 @@ export async function capturedProvider(register: () => void, timeoutMs = 15000):
     process.off("unhandledRejection", onRejection);
   }
 }
+
+/**
+ * Constructs one resource under mocks; resolves with its URN and the inputs the mock monitor received
+ * (a secret input arrives as the engine's signature object, `__provider` as its serialized text).
+ */
+export async function registeredInputs(
+  make: () => pulumi.Resource,
+): Promise<{ urn: string; inputs: Record<string, unknown> }> {
+  let inputs: Record<string, unknown> = {};
+  pulumi.runtime.setMocks(
+    { newResource: (a) => ((inputs = a.inputs), { id: `${a.name}-id`, state: a.inputs }), call: (a) => a.inputs },
+    "project",
+    "stack",
+    false,
+  );
+  const urn = await new Promise<string>((res) => make().urn.apply(res));
+  return { urn, inputs };
+}
+
+/** A serialized provider is the thin shim that forwards to the runtime (DESIGN.md #1), well under 4 KiB. */
+export function isThinShim(provider: string): boolean {
+  return provider.includes('dispatch(resourceModule, "create", inputs)') && provider.length < 4096;
+}

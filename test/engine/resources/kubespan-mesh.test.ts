@@ -8,12 +8,12 @@
  * nor anything the Pulumi CLI adds beyond contracts/pulumi-dynamic.md.
  */
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { KubeSpanMesh } from "../../../provider/resources/kubespan-mesh";
 import { meshTable } from "../../../provider/runtime/kubespan-mesh/format";
 import { talosAdminFirewallRules, toCloudApiRules } from "../../../provider/talos/firewall-rules";
 import { ADMIN, ClusterWorld, WorldNode, credentialValues, urnOf } from "./talos-bootstrap/world";
 import { secret } from "../harness";
+import { isThinShim, registeredInputs } from "../harness-provider";
 
 const meshNodes = (ns: WorldNode[]) => ns.map((n) => ({ name: n.name, address: n.address, where: n.where }));
 
@@ -29,18 +29,11 @@ describe("engine: KubeSpanMesh on the hybrid cluster", function () {
   });
 
   it("registers a small shim with the talosconfig secret", async () => {
-    assert.ok(
-      w.providers.mesh.includes('dispatch(resourceModule, "create", inputs)') && w.providers.mesh.length < 4096,
+    assert.ok(isThinShim(w.providers.mesh));
+    const { urn, inputs } = await registeredInputs(
+      () => new KubeSpanMesh("m", { nodes: [], talosconfig: "talosconfig-text" }),
     );
-    let inputs: Record<string, unknown> = {};
-    pulumi.runtime.setMocks(
-      { newResource: (a) => ((inputs = a.inputs), { id: "x", state: a.inputs }), call: (a) => a.inputs },
-      "project",
-      "stack",
-      false,
-    );
-    const r = new KubeSpanMesh("m", { nodes: [], talosconfig: "talosconfig-text" });
-    assert.strictEqual(await new Promise((res) => r.urn.apply(res)), urnOf("KubeSpanMesh", "m"));
+    assert.strictEqual(urn, urnOf("KubeSpanMesh", "m"));
     assert.deepStrictEqual(inputs.talosconfig, {
       "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
       value: "talosconfig-text",
