@@ -66,6 +66,19 @@ const ADMIN = {
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const ed25519 = () => openSshPublicKey(generateKeyPairSync("ed25519").publicKey);
 const IDENTITY = ["server_ip", "server_ipv6_net", "server_number"];
+/** What an auction server's list item and single GET share with the hrobot-rs captures. */
+const AUCTION_FIELDS = [
+  ...IDENTITY,
+  "server_name",
+  "product",
+  "dc",
+  "traffic",
+  "status",
+  "cancelled",
+  "ip",
+  "subnet",
+  "linked_storagebox",
+];
 const RULES =
   "status=active&filter_ipv6=false&whitelist_hos=true&rules[input][0][ip_version]=ipv4&rules[input][0][name]=rule one&rules[input][0][src_ip]=1.1.1.1&rules[input][0][dst_port]=80&rules[input][0][action]=accept&rules[input][1][ip_version]=ipv4&rules[input][1][name]=Allow MySQL&rules[input][1][dst_port]=3306&rules[input][1][action]=accept&rules[output][0][name]=Allow all&rules[output][0][action]=accept";
 
@@ -110,37 +123,13 @@ const CASES: Record<string, Case> = {
   "server-list-auction.hrobot-rs.json": {
     servers: AUCTION,
     act: get("/server"),
-    values: [0, 1, 2].flatMap((i) =>
-      under(`[${i}].server`, [
-        ...IDENTITY,
-        "server_name",
-        "product",
-        "dc",
-        "traffic",
-        "status",
-        "cancelled",
-        "ip",
-        "subnet",
-        "linked_storagebox",
-      ]),
-    ),
+    values: [0, 1, 2].flatMap((i) => under(`[${i}].server`, AUCTION_FIELDS)),
   },
   // The hrobot-rs literal is a list item wrapped singly (its `deserialize_wrapped` test), so it is compared with GET /server's item.
   "server-get-auction.hrobot-rs.json": {
     servers: AUCTION,
     act: async (h) => (await h.raw("GET", "/server")).json[0],
-    values: under("server", [
-      ...IDENTITY,
-      "server_name",
-      "product",
-      "dc",
-      "traffic",
-      "status",
-      "cancelled",
-      "ip",
-      "subnet",
-      "linked_storagebox",
-    ]),
+    values: under("server", AUCTION_FIELDS),
   },
   "server-get.json": {
     servers: [S321],
