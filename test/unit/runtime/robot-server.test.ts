@@ -16,6 +16,7 @@ import { ResetPlan, planResets } from "../../../provider/runtime/robot-server/re
 import { classifyProbeError } from "../../../provider/runtime/robot-server/talos";
 import { timingOf } from "../../../provider/runtime/robot-server/types";
 import { RobotResetType } from "../../../provider/hetzner/robot";
+import { assertTable } from "../../helpers/table";
 
 const VALID = { serverNumber: 2321001, image: { version: "v1.13.9" }, installDisk: { wwn: "eui.002538b9aa" } };
 
@@ -150,10 +151,7 @@ describe("RobotServer pure decisions", () => {
         { changes: true, replaces: ["serverNumber"], deleteBeforeReplace: true },
       ],
     ];
-    assert.deepStrictEqual(
-      table.map(([o, n]) => diffRobotServer(o, n)),
-      table.map((r) => r[2]),
-    );
+    assertTable(diffRobotServer, table);
   });
 
   it("reads a probe failure: certificate required is configured, other API answers are maintenance, silence is unreachable", () => {

@@ -7,6 +7,7 @@
 import * as assert from "assert";
 import { kubernetesSupportProblem, upgradePathProblem } from "../../../provider/talos/support-matrix";
 import { supportFailures } from "../../../provider/runtime/talos-machine-config/validate";
+import { assertTable } from "../../helpers/table";
 
 describe("Talos support matrix", () => {
   it("admits each minor's Kubernetes range and refuses outside it with the range (v1.11+ only)", () => {
@@ -38,10 +39,7 @@ describe("Talos support matrix", () => {
       ["v1.11.6", "1.29.0", undefined],
       ["v1.10.9", "1.20.0", undefined],
     ];
-    assert.deepStrictEqual(
-      table.map(([t, k]) => kubernetesSupportProblem(t, k)),
-      table.map((r) => r[2]),
-    );
+    assertTable(kubernetesSupportProblem, table);
   });
 
   it("refuses too long an upgrade jump naming the minimum and the hop to take first, and too far a downgrade", () => {
@@ -70,10 +68,7 @@ describe("Talos support matrix", () => {
         "Talos v1.10.9 cannot be installed over v1.13.9: Talos v1.10 downgrades only from versions before v1.12.0",
       ],
     ];
-    assert.deepStrictEqual(
-      table.map(([f, t]) => upgradePathProblem(f, t)),
-      table.map((r) => r[2]),
-    );
+    assertTable(upgradePathProblem, table);
   });
 
   it("names the input at fault in check: kubernetesVersion when given, talosVersion for its default and for a jump", () => {

@@ -15,6 +15,7 @@ import {
   versionOfImage,
 } from "../../../../provider/runtime/talos-bootstrap/k8s-version";
 import { diffBootstrap } from "../../../../provider/runtime/talos-bootstrap";
+import { assertTable } from "../../../helpers/table";
 
 const NODE = "10.0.0.2";
 const BASE = {
@@ -72,7 +73,7 @@ describe("TalosBootstrap Kubernetes versions (offline)", () => {
       ],
       ["1.36.0", "2.0.0", "cannot change from 1.36.0 to 2.0.0: talosctl upgrade-k8s does not change the major version"],
     ];
-    for (const [from, to, want] of table) assert.strictEqual(upgradePathProblem(from, to), want, `${from} → ${to}`);
+    assertTable(upgradePathProblem, table);
   });
 
   it("check: bad format, timeout, downgrade and skipped minor against the previous inputs, each naming its field", () => {
