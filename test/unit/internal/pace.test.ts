@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { EXPECTED_MS, pollPace } from "../../../provider/internal/pace";
 import { pollUntil } from "../../../provider/internal/poll";
-import { worldTimeScale } from "../../../provider/runtime/shared/timing";
+import { robotHourMs, worldTimeScale } from "../../../provider/runtime/shared/timing";
 import { timingOf } from "../../../provider/runtime/robot-server/types";
 import { timingOf as imageTimingOf } from "../../../provider/runtime/talos-image/types";
 
@@ -59,6 +59,11 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
       },
     });
     assert.deepStrictEqual([v, waits], ["ok", [75, 20]]);
+  });
+
+  it("Robot's budget hour is an hour on real Hetzner and scaled like the simulated Robot's elsewhere", () => {
+    assert.strictEqual(robotHourMs({}), 3_600_000);
+    assert.strictEqual(robotHourMs({ TALOS_HETZNER_TIME_SCALE: "0.005" }), 18_000);
   });
 
   it("the world's time scale comes from talos-hetzner:timeScale / TALOS_HETZNER_TIME_SCALE, 1 by default", () => {
