@@ -64,10 +64,11 @@ function validate(o: InstallImageOptions): void {
  * Compressions whose decompressor costs less than copying the decompressed stream a second time:
  * for these the hash decompresses its own copy of the download, so GNU tee (8 KiB per read) moves
  * the compressed third of the bytes instead of all of them (zstd: pipeline 1.3–1.6 s against 1.9–2.4 s
- * for 512 MiB on this project's 2-core machine, bench/pipeline.ts). xz and bzip2 decompress slowly
- * and a raw image has nothing to decompress, so for them the hash reads the stream dd writes.
+ * for 512 MiB on this project's 2-core machine, bench/pipeline.ts). xz and bzip2 decompress slowly,
+ * gzip was not measured, and a raw image has nothing to decompress: for them the hash reads the
+ * stream dd writes.
  */
-const HASH_OWN_COPY = new Set<ImageCompression>(["zst", "gz"]);
+const HASH_OWN_COPY = new Set<ImageCompression>(["zst"]);
 
 /**
  * Shell text (run under `set -euo pipefail`) that streams the image onto the target and prints
