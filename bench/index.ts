@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --runs N] [-- --json]`: runs the benchmarks in bench/ (robot-server, talos-image,
- * render-config, pipeline, preview50) and the demo, each as its own process (they start their own
+ * `npm run bench [-- --runs N] [-- --json]`: runs the benchmarks in bench/ (robot-server, robot-budget,
+ * talos-image, render-config, pipeline, preview50, preview50-cli) and the demo, each as its own process (they start their own
  * simulators), echoes their output, and prints one table of the headline figures. Scripts without
- * their own repetitions run N times (default 3) and each figure is the median; pipeline and preview50
- * repeat inside (median of 3 after a warm-up). With --json the last line is one JSON object of the
+ * their own repetitions run N times (default 3) and each figure is the median; pipeline and the preview
+ * benches repeat inside (median of 3 after a warm-up). With --json the last line is one JSON object of the
  * issue's keys (null where a figure is not measured, never a claim). A script that is missing or
  * fails shows as such; the exit code is 1 when any failed. Run as root (rescue systems use loop devices).
  */
@@ -33,23 +33,34 @@ interface Bench {
 }
 
 const DIST = path.resolve(__dirname, "..");
+/** Where simulated delays are most of a single install (robot-server prints the share; the JSON carries it). */
+const ROBOT_TIME_SCALE = 0.1;
+/** Robot's hour is 18 s: the 20 installs span a few of them. */
+const BUDGET_TIME_SCALE = 0.005;
 const TIMEOUT_MS = 15 * 60_000;
 
 export const BENCHES: Bench[] = [
   {
     name: "robot-server",
     script: "bench/robot-server.js",
-    args: [],
+    args: [String(ROBOT_TIME_SCALE)],
     numbers: (o) => ({
       install6over1: num(/\(ratio ([\d.]+) on/, o),
       robotRequestsPerInstall: num(/Robot requests\/install: (\S+) alone/, o),
       resetsPerInstall: num(/resets\/install:\s+(\S+) alone/, o),
+      overheadOverDelays: num(/overhead over delays: ([\d.]+)/, o),
+      delayShareOfOneInstall: num(/\(delay share ([\d.]+)\)/, o),
     }),
     figures: [
       {
-        label: "provisioning ratio, 6 vs 1 Robot servers",
+        label: `provisioning ratio, 6 vs 1 Robot servers (time scale ${ROBOT_TIME_SCALE})`,
         pattern: /1 install:\s+([\d.]+) s[\s\S]*6 installs parallel:\s+([\d.]+) s \(ratio ([\d.]+) on (\d+) cores\)/,
         format: (m) => `${m[3]} (1: ${m[1]} s, 6: ${m[2]} s, ${m[4]} cores)`,
+      },
+      {
+        label: "simulated delays in one install; overhead over them",
+        pattern: /delay share ([\d.]+)\)\s+overhead over delays: ([\d.]+)/,
+        format: (m) => `share ${m[1]}, overhead ${m[2]}`,
       },
       {
         label: "Robot API calls per install",
@@ -60,6 +71,19 @@ export const BENCHES: Bench[] = [
         label: "resets per install",
         pattern: /resets\/install:\s+(\S+) alone, (\S+) in parallel/,
         format: (m) => `${m[1]} alone, ${m[2]} in parallel`,
+      },
+    ],
+  },
+  {
+    name: "robot-budget",
+    script: "bench/robot-budget.js",
+    args: [String(BUDGET_TIME_SCALE)],
+    numbers: (o) => ({ robotBudget403s: num(/403s: (\d+), paced/, o) }),
+    figures: [
+      {
+        label: "Robot budgets, 20 installs in one go",
+        pattern: /budget: (.*)/,
+        format: (m) => m[1],
       },
     ],
   },
@@ -137,6 +161,21 @@ export const BENCHES: Bench[] = [
         label: "50-node preview, 1 node changed",
         pattern: /preview, 1 node changed:\s+([\d.]+) s, (\d+) talosctl/,
         format: (m) => `${m[1]} s, ${m[2]} talosctl`,
+      },
+    ],
+  },
+  {
+    name: "preview50-cli",
+    script: "bench/preview50-cli.js",
+    args: ["50", "3"],
+    repeatsInside: true,
+    numbers: (o) => ({ preview50CliSeconds: num(/cli unchanged preview:\s+([\d.]+) s/, o) }),
+    figures: [
+      {
+        label: "pulumi preview (real CLI), 50 nodes, unchanged",
+        pattern:
+          /cli unchanged preview:\s+([\d.]+) s median of \d+ \(([^)]*)\), talosctl processes: (.*)|(skipped, .*)/,
+        format: (m) => (m[4] ? m[4] : `${m[1]} s (runs ${m[2]}), talosctl ${m[3]}`),
       },
     ],
   },
@@ -230,17 +269,24 @@ export function jsonLine(values: Map<string, number[]>): string {
     install6over1: get("install6over1"),
     robotRequestsPerInstall: get("robotRequestsPerInstall"),
     resetsPerInstall: get("resetsPerInstall"),
-    // Not measured yet: the sum of the simulated service delays of an install is not recorded by the simulator.
-    overheadOverDelays: null,
+    overheadOverDelays: get("overheadOverDelays"),
     pipelineOverRawDecompress: get("pipelineOverRawDecompress"),
     rescuePeakRamMiB: get("rescuePeakRamMiB"),
     preview50Seconds: get("preview50Seconds"),
     talosctlPerUnchangedPreview: get("talosctlPerUnchangedPreview"),
     imageReuseTempServers: get("imageReuseTempServers"),
     demoSeconds: get("demoSeconds"),
-    timeScale: { robotServer: 0.0002, demo: 0.0005, talosImage: "its default" },
-    // The issue wants the 6-vs-1 ratio where simulated delays are ≥ 80 % of one install; not checked here.
-    install6over1DelayShareChecked: false,
+    preview50CliSeconds: get("preview50CliSeconds"),
+    robotBudget403s: get("robotBudget403s"),
+    timeScale: {
+      robotServer: ROBOT_TIME_SCALE,
+      robotBudget: BUDGET_TIME_SCALE,
+      demo: 0.0005,
+      talosImage: "its default",
+    },
+    // The share of one install's wall time covered by simulated service delays at timeScale.robotServer
+    // (install6over1 and overheadOverDelays are measured there; the issue asks for ≥ 0.8).
+    delayShareOfOneInstall: get("delayShareOfOneInstall"),
   });
 }
 

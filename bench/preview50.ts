@@ -10,11 +10,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { TalosMachineConfig } from "../provider/resources/talos-machine-config";
 import { runProgram } from "../provider/sim/pulumi";
 import { talosctlPath } from "../provider/sim/talos/runtime";
 import { Talosctl } from "../provider/talos/talosctl";
+import { countingTalosctl, previewProgram } from "./preview50-program";
 
 const args = process.argv.slice(2).filter((a) => a !== "--json");
 const JSON_OUT = process.argv.includes("--json");
@@ -22,30 +21,9 @@ const NODES = Number(args[0] ?? 50);
 const RUNS = Number(args[1] ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function program(changed?: number) {
-  return () => {
-    const secretsYaml = new pulumi.Config().requireSecret("secretsYaml");
-    for (let i = 0; i < NODES; i++) {
-      new TalosMachineConfig(`node-${i}`, {
-        secretsYaml,
-        clusterName: "bench",
-        endpoint: "https://10.0.0.1:6443",
-        role: i < 3 ? "controlplane" : "worker",
-        talosVersion: "v1.13.9",
-        delivery: "user-data",
-        hostname: `node-${i}`,
-        nodePatches: [`machine:\n  nodeLabels:\n    rack: r${i === changed ? "changed" : i % 4}\n`],
-      });
-    }
-  };
-}
-
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-preview-"));
-  const count = path.join(dir, "spawns");
-  const wrapper = path.join(dir, "talosctl");
-  fs.writeFileSync(wrapper, `#!/bin/sh\necho "$1" >> '${count}'\nexec '${talosctlPath()}' "$@"\n`, { mode: 0o755 });
-  const spawns = () => (fs.existsSync(count) ? fs.readFileSync(count, "utf8").split("\n").filter(Boolean).length : 0);
+  const { wrapper, spawns } = countingTalosctl(dir, talosctlPath());
   // BENCH_DISK_CACHE=off measures the baseline without the on-disk cache.
   process.env.TALOS_HETZNER_CACHE_DIR = process.env.BENCH_DISK_CACHE === "off" ? "off" : path.join(dir, "cache");
   const secretsYaml = await Talosctl.locate({ binary: talosctlPath() }).genSecrets("v1.13.9");
@@ -60,7 +38,7 @@ async function main(): Promise<void> {
   const timedRun = async (operation: "up" | "preview", changed?: number) => {
     const before = spawns();
     const start = Date.now();
-    const r = await runProgram({ ...base, program: program(changed), operation });
+    const r = await runProgram({ ...base, program: previewProgram(NODES, changed), operation });
     return { s: (Date.now() - start) / 1000, spawned: spawns() - before, changes: r.counts };
   };
   try {

@@ -1,102 +1,57 @@
 /**
- * Benchmark (not a test) of RobotServer installs in the simulator: one install alone, then six in
- * parallel, printing the wall-time ratio and Robot requests and resets per install (the pipeline's
- * memory and throughput are bench/pipeline.ts's: sampling /proc here slowed the timed installs).
- * Run as root after building: `node dist/bench/robot-server.js`.
+ * Benchmark (not a test) of RobotServer installs in the simulator: after a warm-up install, one install
+ * alone, then six in parallel, printing the wall-time ratio, how much of the single install the
+ * simulated service delays cover (and the overhead beyond them), and Robot requests and resets per
+ * install (the pipeline's memory and throughput are bench/pipeline.ts's: sampling /proc here slowed
+ * the timed installs). Run as root after building: `node dist/bench/robot-server.js [timeScale]`;
+ * at the default 0.1 the delays are most of an install (the output says how much). BENCH_LOG=1
+ * prints the install's log lines with their time, to see where an install's time goes.
  */
-import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { setLogSink } from "../provider/internal/log";
-import { runtime } from "../provider/runtime/robot-server";
-import { startFactorySim } from "../provider/sim/apis/factory/server";
-import { startRobotSim } from "../provider/sim/apis/robot/server";
-import { robotServerScenario } from "../provider/sim/apis/robot/scenario";
-import { rescueUnsupportedReason } from "../provider/sim/machines/rescue/support";
-import { installTalosRuntime, talosctlPath } from "../provider/sim/talos/runtime";
-import { createWorld } from "../provider/sim/world";
+import { startRobotWorld } from "./robot-world";
 
+const TIME_SCALE = Number(process.argv[2] ?? 0.1);
 const DISK_BYTES = 256 * 1024 * 1024;
-const PASSWORD = "bench-robot-password";
-const DEADLINES = { rescueSeconds: 60, installSeconds: 300, maintenanceSeconds: 60 };
 
-function server(n: number) {
-  const base = robotServerScenario(n);
-  const disks = base.machine.disks.map((d) => ({ ...d, sizeBytes: DISK_BYTES }));
-  return robotServerScenario(n, {
-    machine: { disks, ipv4: `127.99.${process.pid % 250}.${n + 1}`, gateway: `127.99.${process.pid % 250}.1` },
-  });
-}
-
-/** Installs servers `ns` at once; returns the wall time in ms. */
-async function round(ns: number[]): Promise<number> {
-  const start = Date.now();
-  await Promise.all(
-    ns.map((n) => {
-      const s = server(n);
-      return runtime.create!({
-        serverNumber: s.number,
-        name: `bench-${n}`,
-        image: { version: "v1.13.9" },
-        installDisk: { wwn: s.machine.disks[0].wwn! },
-        deadlines: DEADLINES,
-      });
-    }),
-  );
-  return Date.now() - start;
-}
+type Req = { method: string; path: string; status: number };
+const resets = (r: Req) => r.method === "POST" && r.path.startsWith("/reset/");
 
 async function main(): Promise<void> {
-  const unsupported = rescueUnsupportedReason();
-  if (unsupported) throw new Error(`cannot run simulated rescue systems here: ${unsupported}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-robot-server-"));
-  const world = await createWorld({ timeScale: 0.0002, stateDir: dir });
-  installTalosRuntime(world);
-  const factory = await startFactorySim(world, {}, "127.0.0.1");
-  const robot = await startRobotSim(
-    world,
-    { user: "bench", password: PASSWORD, servers: [1, 2, 3, 4, 5, 6, 7].map(server) },
-    "127.0.0.1",
-  );
-  Object.assign(process.env, {
-    HETZNER_ROBOT_URL: robot.url,
-    HETZNER_ROBOT_USER: "bench",
-    HETZNER_ROBOT_PASSWORD: PASSWORD,
-    TALOSCTL: talosctlPath(),
-    TALOS_IMAGE_FACTORY_URL: factory.url,
-    TALOS_HETZNER_TIME_SCALE: String(world.timeScale),
-  });
-  const logs: string[] = [];
-  setLogSink((l) => logs.push(l));
+  const w = await startRobotWorld(TIME_SCALE, 8, DISK_BYTES);
+  const t0 = performance.now();
+  const log = (l: string) => console.log(`${((performance.now() - t0) / 1000).toFixed(2)} ${l}`);
+  setLogSink(process.env.BENCH_LOG ? log : () => undefined);
   try {
-    await fetch(
-      `${factory.url}/image/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba/v1.13.9/metal-amd64.raw.zst`,
-      { method: "HEAD" },
-    ); // builds the image once
-    const one = await round([1]);
-    const afterOne = robot.requests.length;
-    const six = await round([2, 3, 4, 5, 6, 7]);
-    const perInstall = (from: number, to: number, n: number, f: (r: { method: string; path: string }) => boolean) =>
-      robot.requests.slice(from, to).filter(f).length / n;
+    await w.install([8]); // warm-up: the first install loads modules and fills caches
+    const first = w.robot.requests.length;
+    const one = await w.install([1]);
+    const afterOne = w.robot.requests.length;
+    const six = (await w.install([2, 3, 4, 5, 6, 7])).ms;
+    const per = (from: number, to: number, n: number, f: (r: Req) => boolean) =>
+      w.robot.requests.slice(from, to).filter(f).length / n;
     const all = () => true;
-    const resets = (r: { method: string; path: string }) => r.method === "POST" && r.path.startsWith("/reset/");
+    const end = w.robot.requests.length;
     console.log(
-      `RobotServer benchmark (simulator, timeScale 0.0002, ${DISK_BYTES / 2 ** 20} MiB disks, Talos v1.13.9 metal image)`,
-    );
-    console.log(`  1 install:            ${(one / 1000).toFixed(1)} s`);
-    console.log(
-      `  6 installs parallel:  ${(six / 1000).toFixed(1)} s (ratio ${(six / one).toFixed(2)} on ${os.cpus().length} cores)`,
+      `RobotServer benchmark (simulator, timeScale ${TIME_SCALE}, ${DISK_BYTES / 2 ** 20} MiB disks, Talos v1.13.9 metal image, after a warm-up install, load ${os.loadavg()[0].toFixed(1)})`,
     );
     console.log(
-      `  Robot requests/install: ${perInstall(0, afterOne, 1, all)} alone, ${perInstall(afterOne, robot.requests.length, 6, all).toFixed(1)} in parallel (403s: ${robot.requests.filter((r) => r.status === 403).length})`,
+      `  1 install:            ${(one.ms / 1000).toFixed(1)} s, of it simulated service delays ${(one.delayMs / 1000).toFixed(1)} s (delay share ${(one.delayMs / one.ms).toFixed(2)})`,
     );
     console.log(
-      `  resets/install:         ${perInstall(0, afterOne, 1, resets)} alone, ${perInstall(afterOne, robot.requests.length, 6, resets).toFixed(1)} in parallel`,
+      `  overhead over delays: ${((one.ms - one.delayMs) / one.delayMs).toFixed(3)} (wall time outside every simulated delay / delay time)`,
+    );
+    console.log(
+      `  6 installs parallel:  ${(six / 1000).toFixed(1)} s (ratio ${(six / one.ms).toFixed(2)} on ${os.cpus().length} cores)`,
+    );
+    console.log(
+      `  Robot requests/install: ${per(first, afterOne, 1, all)} alone, ${per(afterOne, end, 6, all).toFixed(1)} in parallel (403s: ${w.robot.requests.filter((r) => r.status === 403).length})`,
+    );
+    console.log(
+      `  resets/install:         ${per(first, afterOne, 1, resets)} alone, ${per(afterOne, end, 6, resets).toFixed(1)} in parallel`,
     );
   } finally {
-    await Promise.allSettled([robot.stop(), factory.stop()]);
-    await world.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await w.stop();
   }
 }
 

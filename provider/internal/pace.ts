@@ -40,17 +40,19 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
  * at `timeScale`, with `deadlineMs` of real time to wait. Rules (each table-tested):
  * - the scaled expectation is `expectedMs × timeScale`;
  * - the first check comes after half of it, but no later than a quarter of the deadline;
- * - then every tenth of it, growing ×1.5 up to a quarter of it; every pause between 20 ms and 5 s,
- *   and never more than a twentieth of the deadline, so a short deadline still gets its polls.
+ * - then every twentieth of it, growing ×1.25 up to a tenth of it, so what takes as long as expected
+ *   is seen at most a tenth of the expectation late (a quarter, with ×1.5 up to a quarter, made 20–30 %
+ *   of an install at the bench's time scale poll lag); every pause between 20 ms and 5 s, and never
+ *   more than a twentieth of the deadline, so a short deadline still gets its polls.
  */
 export function pollPace(expectedMs: number, timeScale: number, deadlineMs: number): PollPace {
   const scaled = expectedMs * (Number.isFinite(timeScale) && timeScale > 0 ? timeScale : 1);
   const ceiling = clamp(deadlineMs / 20, MIN_POLL_MS, MAX_POLL_MS);
-  const initialMs = Math.round(clamp(scaled / 10, MIN_POLL_MS, ceiling));
+  const initialMs = Math.round(clamp(scaled / 20, MIN_POLL_MS, ceiling));
   return {
     firstWaitMs: Math.round(Math.min(scaled / 2, deadlineMs / 4)),
     initialMs,
-    factor: 1.5,
-    maxMs: Math.round(clamp(scaled / 4, initialMs, ceiling)),
+    factor: 1.25,
+    maxMs: Math.round(clamp(scaled / 10, initialMs, ceiling)),
   };
 }

@@ -168,6 +168,8 @@ export interface SimWorld {
   readonly machines: Map<string, SimMachine>;
   /** Waits a realistic duration scaled by timeScale. */
   delay(realisticMs: number): Promise<void>;
+  /** Real ms so far in which at least one `delay` was pending (benchmarks: the share of simulated service time). */
+  delayCoveredMs?(): number;
   /** Creates (and powers per spec) a machine. */
   createMachine(spec: MachineSpec, from?: { diskImageFile?: string; userData?: string }): Promise<SimMachine>;
   /** Removes a machine (cloud server delete). */

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { DelayCover } from "./delay-cover";
 import { writeSeed } from "./machines/disk/seeds";
 import { Machine } from "./machines/machine/machine";
 import { detachLoop, loopsOf } from "./machines/machine/loop";
@@ -43,6 +44,7 @@ class SimulatedWorld implements World {
   private readonly startRescue?: StartRescue;
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
+  private readonly cover = new DelayCover();
 
   constructor(o: WorldOptions) {
     this.timeScale = o.timeScale;
@@ -52,16 +54,22 @@ class SimulatedWorld implements World {
 
   delay(realisticMs: number): Promise<void> {
     if (this.closed) return Promise.resolve();
+    const end = this.cover.begin();
     return new Promise((resolve) => {
+      const done = () => (end(), resolve());
       const t = setTimeout(
         () => {
           this.timers.delete(t);
-          resolve();
+          done();
         },
         Math.max(0, realisticMs * this.timeScale),
       );
-      this.timers.set(t, resolve);
+      this.timers.set(t, done);
     });
+  }
+
+  delayCoveredMs(): number {
+    return this.cover.coveredMs();
   }
 
   async createMachine(spec: MachineSpec, from?: { diskImageFile?: string; userData?: string }): Promise<SimMachine> {

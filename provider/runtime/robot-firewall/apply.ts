@@ -10,7 +10,7 @@ import { robotTalosFirewallRules } from "./talos-rules";
 import { requireSetting } from "../shared/config";
 import { deepEqual } from "../dispatch/diff";
 import { RobotFirewallInputs, RobotFirewallOutputs, deadlineMs } from "./types";
-import { worldTimeScale } from "../shared/timing";
+import { robotHourMs, worldTimeScale } from "../shared/timing";
 
 /** Builds the Robot client of a run (replaceable in tests). */
 export type RobotClientFactory = () => RobotClient;
@@ -21,6 +21,7 @@ export const robotClientFromSettings: RobotClientFactory = () =>
     url: requireSetting("robotUrl"),
     user: requireSetting("robotUser"),
     password: requireSetting("robotPassword"),
+    budgetWindowMs: robotHourMs(),
   });
 
 let factory: RobotClientFactory = robotClientFromSettings;

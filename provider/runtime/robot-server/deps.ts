@@ -7,6 +7,7 @@ import { TalosHetznerError } from "../../internal/errors";
 import { Sleep, realSleep } from "../../internal/retry";
 import type { Talosctl } from "../../talos/talosctl";
 import { requireSetting } from "../shared/config";
+import { robotHourMs } from "../shared/timing";
 import { talosctlFromSettings } from "../shared/talosctl";
 import { overridableDeps } from "../shared/overridable";
 import { Timing } from "./types";
@@ -32,6 +33,7 @@ export const depsFromSettings: DepsFactory = (t) => ({
     password: requireSetting("robotPassword"),
     // Waiting out a rate limit is part of the install; it may take as long as the install may.
     rateLimitDeadlineMs: Math.max(t.installMs, 60_000),
+    budgetWindowMs: robotHourMs(),
   }),
   talosctl: talosctlFromSettings(),
   factoryUrl: requireSetting("imageFactoryUrl"),

@@ -20,3 +20,12 @@ export function worldTimeScale(env: NodeJS.ProcessEnv = process.env): number {
   }
   return value;
 }
+
+/**
+ * Robot's budget hour (50 resets, 200 server requests per hour) in the world's time: a simulated
+ * Robot counts its hour scaled too, so pacing to a real hour there would hold parallel installs back
+ * for far longer than the simulator refuses anything.
+ */
+export function robotHourMs(env: NodeJS.ProcessEnv = process.env): number {
+  return 3_600_000 * worldTimeScale(env);
+}

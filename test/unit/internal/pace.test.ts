@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { EXPECTED_MS, pollPace } from "../../../provider/internal/pace";
 import { pollUntil } from "../../../provider/internal/poll";
-import { worldTimeScale } from "../../../provider/runtime/shared/timing";
+import { robotHourMs, worldTimeScale } from "../../../provider/runtime/shared/timing";
 import { timingOf } from "../../../provider/runtime/robot-server/types";
 import { timingOf as imageTimingOf } from "../../../provider/runtime/talos-image/types";
 
@@ -14,25 +14,25 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
     assert.strictEqual(pollPace(300_000, 1, 1_500).firstWaitMs, 375);
   });
 
-  it("polls every tenth of the scaled expectation, never below 20 ms nor above 5 s of real time", () => {
-    assert.strictEqual(pollPace(30_000, 0.1, 300_000).initialMs, 300);
+  it("polls every twentieth of the scaled expectation, never below 20 ms nor above 5 s of real time", () => {
+    assert.strictEqual(pollPace(30_000, 0.1, 300_000).initialMs, 150);
     assert.strictEqual(pollPace(300_000, 0.0005, 600_000).initialMs, 20);
     assert.strictEqual(pollPace(300_000, 1, 600_000).initialMs, 5_000);
   });
 
-  it("grows ×1.5 up to a quarter of the scaled expectation, within the same bounds", () => {
+  it("grows ×1.25 up to a tenth of the scaled expectation, within the same bounds", () => {
     assert.deepStrictEqual(pollPace(30_000, 0.1, 300_000), {
       firstWaitMs: 1_500,
-      initialMs: 300,
-      factor: 1.5,
-      maxMs: 750,
+      initialMs: 150,
+      factor: 1.25,
+      maxMs: 300,
     });
-    assert.strictEqual(pollPace(300_000, 0.0005, 600_000).maxMs, 38);
+    assert.strictEqual(pollPace(300_000, 0.0005, 600_000).maxMs, 20);
     assert.strictEqual(pollPace(300_000, 1, 600_000).maxMs, 5_000);
   });
 
   it("a short deadline caps every pause at a twentieth of it, so it still gets its polls", () => {
-    assert.deepStrictEqual(pollPace(300_000, 1, 1_500), { firstWaitMs: 375, initialMs: 75, factor: 1.5, maxMs: 75 });
+    assert.deepStrictEqual(pollPace(300_000, 1, 1_500), { firstWaitMs: 375, initialMs: 75, factor: 1.25, maxMs: 75 });
   });
 
   it("a time scale that is not a positive number counts as the real world (1)", () => {
@@ -61,6 +61,11 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
     assert.deepStrictEqual([v, waits], ["ok", [75, 20]]);
   });
 
+  it("Robot's budget hour is an hour on real Hetzner and scaled like the simulated Robot's elsewhere", () => {
+    assert.strictEqual(robotHourMs({}), 3_600_000);
+    assert.strictEqual(robotHourMs({ TALOS_HETZNER_TIME_SCALE: "0.005" }), 18_000);
+  });
+
   it("the world's time scale comes from talos-hetzner:timeScale / TALOS_HETZNER_TIME_SCALE, 1 by default", () => {
     assert.strictEqual(worldTimeScale({}), 1);
     assert.strictEqual(worldTimeScale({ TALOS_HETZNER_TIME_SCALE: "0.0005" }), 0.0005);
@@ -78,9 +83,9 @@ describe("internal/pace: polls paced by the expected duration and the world's ti
     assert.deepStrictEqual(
       [t.rescue, t.maintenance, t.powerOff],
       [
-        { firstWaitMs: 75, initialMs: 20, factor: 1.5, maxMs: 38 },
-        { firstWaitMs: 30, initialMs: 20, factor: 1.5, maxMs: 20 },
-        { firstWaitMs: 3, initialMs: 20, factor: 1.5, maxMs: 20 },
+        { firstWaitMs: 75, initialMs: 20, factor: 1.25, maxMs: 20 },
+        { firstWaitMs: 30, initialMs: 20, factor: 1.25, maxMs: 20 },
+        { firstWaitMs: 3, initialMs: 20, factor: 1.25, maxMs: 20 },
       ],
     );
     assert.deepStrictEqual(EXPECTED_MS.rescueBoot * 0.0005, 150);

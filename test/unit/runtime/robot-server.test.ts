@@ -190,7 +190,7 @@ describe("RobotServer pure decisions", () => {
     const pace = (firstWaitMs: number, initialMs: number, maxMs: number) => ({
       firstWaitMs,
       initialMs,
-      factor: 1.5,
+      factor: 1.25,
       maxMs,
     });
     assert.deepStrictEqual(timingOf(undefined), {
@@ -201,7 +201,7 @@ describe("RobotServer pure decisions", () => {
       powerOffMs: 120_000,
       rescue: pace(150_000, 5_000, 5_000),
       maintenance: pace(60_000, 5_000, 5_000),
-      powerOff: pace(5_000, 1_000, 2_500),
+      powerOff: pace(5_000, 500, 1_000),
     });
     assert.deepStrictEqual(timingOf({ rescueSeconds: 1.5, maintenanceSeconds: 2 }), {
       rescueMs: 1500,

@@ -9,6 +9,7 @@ import * as path from "path";
 import { promisify } from "util";
 import type { AttachedDisk, RescueHost } from "../machine/machine";
 import { EfiNvram, applyEfiChange, initialNvram } from "../machine/efi";
+import { DIRECT_IO } from "../machine/loop";
 import { MachineSpec, RescueArm } from "../../types";
 import { RescueSystem, startRescueSystem } from "./system";
 
@@ -45,7 +46,11 @@ export class LoopHost implements RescueHost {
     const out: AttachedDisk[] = [];
     for (const [i, spec] of this.spec.disks.entries()) {
       const file = this.diskFile(i);
-      out.push({ spec, file, loopDevice: (await run("losetup", ["-P", "--show", "-f", file])).stdout.trim() });
+      out.push({
+        spec,
+        file,
+        loopDevice: (await run("losetup", ["-P", ...DIRECT_IO, "--show", "-f", file])).stdout.trim(),
+      });
     }
     return (this.attached = out);
   }
