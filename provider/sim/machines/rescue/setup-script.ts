@@ -6,8 +6,9 @@
  *   directory but the system ones (/usr, /etc, /var...) is an empty tmpfs, as in a fresh rescue;
  * - mounts a fresh read-only sysfs, a tmpfs over /sys/firmware (with efi/ only on UEFI machines), and
  *   a private /dev holding only the standard character devices (the simulator adds the disks);
- * - masks /proc files that reach the host kernel (sysrq-trigger, kcore, kmsg...) and makes /proc/sys
- *   read-only after setting the hostname; binds the simulated meminfo and partitions files;
+ * - makes /proc a read-only tmpfs of links into a real procfs (kept at /usr/lib/rescue-sim/kproc, with
+ *   the files that reach the host kernel masked and /proc/sys read-only after setting the hostname),
+ *   plus the machine's own meminfo, partitions, mdstat and swaps files;
  * - writes the rescue identity (/etc/motd, /etc/hetzner-build, /etc/hostname) and installs the
  *   stand-in tools over the real ones, keeping the real binaries in /usr/lib/rescue-sim/real;
  * - prints "ready" and idles as PID 1 with the capabilities every rescue command also lacks.
@@ -58,18 +59,38 @@ ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/disk/by-id
 
-echo rescue > /proc/sys/kernel/hostname
-mount --bind /usr/lib/rescue-sim/meminfo /proc/meminfo
-mount --bind /usr/lib/rescue-sim/partitions /proc/partitions
+# /proc is the simulator's: a read-only tmpfs linking to a real procfs for what the kernel answers
+# (a procfs root cannot gain files, and the host kernel has no md driver for /proc/mdstat), with the
+# machine's own meminfo, partitions, mdstat and swaps, and a link per PID of this namespace.
+kproc=/usr/lib/rescue-sim/kproc
+own="meminfo partitions mdstat swaps"
+mkdir -p "$kproc"
+mount --move /proc "$kproc"
+mount -t tmpfs -o mode=555,size=4m,nosuid,nodev,noexec proc /proc
+for e in "$kproc"/*; do
+  name=$(basename "$e")
+  case "$name" in *[!0-9]*) ;; *) continue ;; esac
+  case " $own " in *" $name "*) continue ;; esac
+  ln -s "$kproc/$name" "/proc/$name"
+done
+echo rescue > "$kproc/sys/kernel/hostname"
+echo 4096 > "$kproc/sys/kernel/pid_max" 2>/dev/null || true
 for f in sysrq-trigger kcore kmsg keys timer_list sched_debug latency_stats; do
-  if [ -e "/proc/$f" ]; then mount --bind /dev/null "/proc/$f"; fi
+  if [ -e "$kproc/$f" ]; then mount --bind /dev/null "$kproc/$f"; fi
 done
 for d in sys bus fs irq; do
-  if [ -d "/proc/$d" ]; then mount --bind "/proc/$d" "/proc/$d"; mount -o remount,bind,ro "/proc/$d"; fi
+  if [ -d "$kproc/$d" ]; then mount --bind "$kproc/$d" "$kproc/$d"; mount -o remount,bind,ro "$kproc/$d"; fi
 done
 for d in acpi scsi; do
-  if [ -d "/proc/$d" ]; then mount -t tmpfs -o ro,size=4k masked "/proc/$d"; fi
+  if [ -d "$kproc/$d" ]; then mount -t tmpfs -o ro,size=4k masked "$kproc/$d"; fi
 done
+"$kproc/../node" -e 'const fs = require("fs"); const max = Math.min(32768, Number(fs.readFileSync(process.argv[1] + "/sys/kernel/pid_max", "utf8"))); for (let i = 1; i <= max; i++) fs.symlinkSync(process.argv[1] + "/" + i, "/proc/" + i)' "$kproc"
+for f in $own; do
+  touch "/proc/$f"
+  mount --bind "/usr/lib/rescue-sim/$f" "/proc/$f"
+  mount -o remount,bind,ro "/proc/$f"
+done
+mount -o remount,ro /proc
 
 echo rescue > /etc/hostname
 cp /usr/lib/rescue-sim/motd /etc/motd

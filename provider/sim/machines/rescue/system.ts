@@ -18,6 +18,7 @@ import { BackedDisk, rereadPartitions, syncDevices } from "./devices";
 import { watchDiskWrites } from "./fault";
 import { rescueHardware } from "./hardware";
 import { rescueHostKey } from "./host-key";
+import { RescueStorage } from "./storage";
 import { RescueNamespace, startNamespace } from "./namespace";
 import { writePayload } from "./payload";
 import { killGroup, serveSession } from "./sessions";
@@ -86,6 +87,7 @@ class RescueBoot {
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
     await sync();
+    const storage = this.storage(ns, disks);
     const own = rescueHostKey(this.host.spec);
     const useArmed = arm.hostKey !== undefined && !spec.faults?.rescueHostKeyMismatch;
     if (arm.hostKey && !useArmed)
@@ -99,10 +101,24 @@ class RescueBoot {
       power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
       efiVariables: () => JSON.stringify(this.host.efiVariables()),
       changeEfiVariables: (op, arg) => this.host.changeEfiVariables(op, arg),
+      storage: (op, arg) => storage.control(op, arg),
     });
     this.stops.push(() => control.close());
     this.watchFault(ssh);
     return key.fingerprint;
+  }
+
+  // Like Hetzner's rescue, the kernel assembles the arrays of a previous installation and activates their VGs.
+  private storage(ns: RescueNamespace, disks: BackedDisk[]): RescueStorage {
+    const sim = `${ns.root}/usr/lib/rescue-sim`;
+    const storage = new RescueStorage(disks, {
+      state: `${sim}/storage.json`,
+      mdstat: `${sim}/mdstat`,
+      swaps: `${sim}/swaps`,
+    });
+    this.stops.push(() => storage.release());
+    storage.boot(this.host.spec.rescueSwapOn ?? false);
+    return storage;
   }
 
   /** Tears the boot down (idempotent). */
