@@ -21,7 +21,8 @@ export function raid1LvmSwap(dev: Device, o: { machineId: string; tag: string; i
   const total = dev.size / SECTOR;
   const small = Math.min(512 * MiB, Math.floor(dev.size / 8 / MiB) * MiB) / SECTOR;
   const p2First = FIRST_ALIGNED_LBA + small;
-  const p3First = total - GPT_TAIL_SECTORS - small;
+  // installimage aligns partitions to 1 MiB; the swap partition ends where the backup GPT begins.
+  const p3First = Math.floor((total - GPT_TAIL_SECTORS - small) / 2048) * 2048;
   if (small < 4096 || p3First - p2First < 4 * 2048) throw new Error(`disk ${o.tag}: too small for raid1-lvm-swap`);
   const part = (n: number, name: string, type: string, first: number, last: number) => ({
     name,

@@ -18,7 +18,7 @@ export interface ControlHandlers {
   /** Changes them; an error text or null. */
   changeEfiVariables(op: string, arg: string): string | null;
   /** Changes the storage stack (rescue/storage.ts); the tool's output on success, or the kernel's refusal. */
-  storage(op: string, arg: string): { ok: boolean; text: string };
+  storage(op: string, arg: string): Promise<{ ok: boolean; text: string }>;
 }
 
 /** A listening control socket. */
@@ -58,7 +58,7 @@ async function handle(url: string, h: ControlHandlers): Promise<[number, string]
     return err === null ? [200, h.efiVariables()] : [409, err];
   }
   if (u.pathname === "/storage") {
-    const r = h.storage(u.searchParams.get("op") ?? "", u.searchParams.get("arg") ?? "");
+    const r = await h.storage(u.searchParams.get("op") ?? "", u.searchParams.get("arg") ?? "");
     return [r.ok ? 200 : 409, r.text];
   }
   const action = u.searchParams.get("action");

@@ -15,7 +15,8 @@ export interface FoundDevice {
   hostPath: string;
   sizeBytes: number;
   md: { setUuid: string; name: string; raidDisks: number; slot: number; dataOffset: number; dataBytes: number } | null;
-  swap: boolean;
+  /** Usable bytes of a swap area (its header's last page × 4 KiB, as the kernel counts them), or null. */
+  swap: number | null;
 }
 
 /** A volume group found on an array's data. */
@@ -51,7 +52,10 @@ function mdOf(head: Buffer): FoundDevice["md"] {
   };
 }
 
-const isSwap = (head: Buffer) => head.length >= 4096 && head.subarray(4086, 4096).toString("latin1") === "SWAPSPACE2";
+const isSwap = (head: Buffer) =>
+  head.length >= 4096 && head.subarray(4086, 4096).toString("latin1") === "SWAPSPACE2"
+    ? head.readUInt32LE(1028) * 4096
+    : null;
 
 /** The volume group whose physical volume starts `offset` bytes into `hostPath` (an array member's data), or null. */
 export function vgAt(hostPath: string, offset: number): FoundVg | null {

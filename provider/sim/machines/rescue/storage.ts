@@ -38,7 +38,7 @@ export class RescueStorage {
   boot(swapOn: boolean): void {
     const found = scanDevices(this.disks);
     this.assemble(found);
-    if (swapOn) for (const d of found.filter((f) => f.swap)) this.swapOn(d.name, found);
+    if (swapOn) for (const d of found.filter((f) => f.swap !== null)) this.swapOn(d.name, found);
     this.write();
   }
 
@@ -99,10 +99,10 @@ export class RescueStorage {
   /** `swapon <dev>`: an error text or null. */
   swapOn(name: string, found = scanDevices(this.disks)): string | null {
     const d = found.find((f) => f.name === name);
-    if (!d?.swap) return `/dev/${name}: read swap header failed`;
+    if (!d || d.swap === null) return `/dev/${name}: read swap header failed`;
     if (this.swaps.some((s) => s.device === name)) return `/dev/${name}: swapon failed: Device or resource busy`;
     const fd = fs.openSync(d.hostPath, fs.constants.O_RDONLY | fs.constants.O_EXCL);
-    this.swaps.push({ device: name, sizeBytes: d.sizeBytes, fd });
+    this.swaps.push({ device: name, sizeBytes: d.swap, fd });
     this.write();
     return null;
   }

@@ -14,7 +14,7 @@ import { logLine } from "../../../internal/log";
 import type { AttachedDisk, RescueHost } from "../machine/machine";
 import { RescueArm } from "../../types";
 import { startControlServer } from "./control";
-import { BackedDisk, rereadPartitions, syncDevices } from "./devices";
+import { BackedDisk, kernelNodes, rereadPartitions, syncDevices } from "./devices";
 import { watchDiskWrites } from "./fault";
 import { rescueHardware } from "./hardware";
 import { rescueHostKey } from "./host-key";
@@ -24,6 +24,7 @@ import { writePayload } from "./payload";
 import { killGroup, serveSession } from "./sessions";
 import { rescueAuthenticator } from "./ssh-auth";
 import { SshServer, startSshServer } from "./ssh-server";
+import { writeSys } from "./sysfs";
 
 /** A running rescue system. */
 export interface RescueSystem {
@@ -83,11 +84,20 @@ class RescueBoot {
       hw: hw.disks.find((d) => d.name === a.spec.name)!,
       loopDevice: a.loopDevice,
     }));
-    const sync = serialized(() => syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`));
+    let storage: RescueStorage | null = null;
+    const sync = serialized(async () => {
+      await syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`);
+      writeSys(`${ns.root}/usr/lib/rescue-sim/sys`, {
+        disks: disks.map((d) => ({ hw: d.hw, nodes: kernelNodes(d) })),
+        storage: storage?.view() ?? { arrays: [], vgs: [], swaps: [] },
+        nics: hw.nics,
+      });
+    });
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
     await sync();
-    const storage = this.storage(ns, disks);
+    storage = this.storage(ns, disks);
+    await sync();
     const own = rescueHostKey(this.host.spec);
     const useArmed = arm.hostKey !== undefined && !spec.faults?.rescueHostKeyMismatch;
     if (arm.hostKey && !useArmed)
@@ -101,7 +111,12 @@ class RescueBoot {
       power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
       efiVariables: () => JSON.stringify(this.host.efiVariables()),
       changeEfiVariables: (op, arg) => this.host.changeEfiVariables(op, arg),
-      storage: (op, arg) => storage.control(op, arg),
+      // /sys follows the stack before the tool answers, as the kernel's sysfs does.
+      storage: async (op, arg) => {
+        const r = storage!.control(op, arg);
+        await sync();
+        return r;
+      },
     });
     this.stops.push(() => control.close());
     this.watchFault(ssh);

@@ -54,10 +54,10 @@ export function mdstat(v: StorageView): string {
   return `Personalities : [raid1] [raid0] [raid10] [raid6] [raid5] [raid4] \n${rows.join("")}unused devices: <none>\n`;
 }
 
-/** /proc/swaps as swapfile.c prints it (path padded to 40, sizes in KiB, priorities from -2 down). */
+/** /proc/swaps as swapfile.c prints it (path padded to 40, usable KiB, priorities from -2 down). */
 export function procSwaps(v: StorageView): string {
   const rows = v.swaps.map(
-    (s, i) => `${`/dev/${s.device}`.padEnd(40)}partition\t${s.sizeBytes / 1024 - 4}\t\t0\t\t${-2 - i}\n`,
+    (s, i) => `${`/dev/${s.device}`.padEnd(40)}partition\t${s.sizeBytes / 1024}\t\t0\t\t${-2 - i}\n`,
   );
   return `Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n${rows.join("")}`;
 }

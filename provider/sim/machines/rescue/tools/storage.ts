@@ -61,9 +61,7 @@ function swapon(argv: string[]): Promise<void> | void {
         ? "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
         : "NAME           TYPE      SIZE USED PRIO\n";
     process.stdout.write(swaps.length ? head : "");
-    swaps.forEach((s, i) =>
-      process.stdout.write(`/dev/${s.device} partition ${s.sizeBytes / 1024 - 4}K 0B ${-2 - i}\n`),
-    );
+    swaps.forEach((s, i) => process.stdout.write(`/dev/${s.device} partition ${s.sizeBytes / 1024}K 0B ${-2 - i}\n`));
     return;
   }
   return each(devs, "swapon");

@@ -46,7 +46,7 @@ const SPEC: MachineSpec = {
 const MDSTAT = [
   "Personalities : [raid1] [raid0] [raid10] [raid6] [raid5] [raid4] ",
   "md1 : active raid1 nvme1n1p2[1] nvme0n1p2[0]",
-  "      47087 blocks super 1.2 [2/2] [UU]",
+  "      46080 blocks super 1.2 [2/2] [UU]",
   "      ",
   "md0 : active raid1 nvme1n1p1[1] nvme0n1p1[0]",
   "      7168 blocks super 1.2 [2/2] [UU]",
