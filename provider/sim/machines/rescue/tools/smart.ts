@@ -14,7 +14,7 @@ const decimalSize = (n: number) => {
   const units = ["B", "kB", "MB", "GB", "TB", "PB"];
   let i = 0;
   let v = n;
-  while (v >= 1000 && i < units.length - 1) ((v /= 1000), i++);
+  for (; v >= 1000 && i < units.length - 1; i++) v /= 1000;
   return `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[i]}`;
 };
 
@@ -57,7 +57,7 @@ function smartctl(argv: string[]): void {
     return;
   }
   const all = argv.some((a) => a === "-a" || a === "--all" || a === "-x" || a === "--xall");
-  const want = (s: string, l: string) => all || argv.some((a) => a === s || a === l || a === `${s}`);
+  const want = (s: string, l: string) => all || argv.some((a) => a === s || a === l);
   process.stdout.write(BANNER + (want("-i", "--info") ? info(d) : "") + (want("-H", "--health") ? HEALTH : ""));
 }
 
