@@ -15,7 +15,8 @@ import { StorageView, activeLvs } from "./tools/storage-model";
 
 /** What to show: the disks with their current kernel nodes, the storage stack, the NICs. */
 export interface SysView {
-  disks: { hw: HwDisk; nodes: DevNode[] }[];
+  /** `loopDevice` backs the disk: the kernel's own attributes of it (start, stat...) are copied. */
+  disks: { hw: HwDisk; nodes: DevNode[]; loopDevice: string }[];
   storage: StorageView;
   nics: HwNic[];
 }
@@ -48,11 +49,13 @@ export function writeSys(sysDir: string, v: SysView): void {
     link(dir, path.join(sysDir, "class", "block", name));
     link(dir, path.join(sysDir, "dev", "block", devno));
   };
-  v.disks.forEach(({ hw, nodes }, i) => {
+  v.disks.forEach(({ hw, nodes, loopDevice }, i) => {
+    const loop = path.basename(loopDevice);
     const dev = path.join(devices, devicePath(hw, i));
     const [disk, ...parts] = nodes;
     const dir = path.join(dev, "block", disk.name);
     writeBlock(dir, disk);
+    copyKernelAttributes(`/sys/block/${loop}`, dir);
     write(path.join(dir, "removable"), "0");
     write(path.join(dir, "queue", "rotational"), hw.rotational ? "1" : "0");
     write(path.join(dir, "queue", "logical_block_size"), "512");
@@ -66,6 +69,7 @@ export function writeSys(sysDir: string, v: SysView): void {
     for (const p of parts) {
       const pdir = path.join(dir, p.name);
       writeBlock(pdir, p);
+      copyKernelAttributes(`/sys/block/${loop}/${loop}p${p.partition}`, pdir);
       write(path.join(pdir, "partition"), String(p.partition));
       register(pdir, p.name, `${p.major}:${p.minor}`);
     }
@@ -77,6 +81,30 @@ export function writeSys(sysDir: string, v: SysView): void {
     write(path.join(dir, "operstate"), "up");
     write(path.join(dir, "mtu"), "1500");
     link(dir, path.join(sysDir, "class", "net", n.name));
+  }
+}
+
+// What the kernel itself says about the device and does not name the loop device by: libblkid needs a
+// partition's start to find its entry in the table (PART_ENTRY_TYPE, _NAME...).
+const KERNEL_ATTRIBUTES = [
+  "start",
+  "alignment_offset",
+  "discard_alignment",
+  "stat",
+  "inflight",
+  "ext_range",
+  "range",
+  "capability",
+];
+
+function copyKernelAttributes(from: string, to: string): void {
+  for (const a of KERNEL_ATTRIBUTES) {
+    try {
+      // Read and write: sysfs reports every attribute as 4096 bytes long, which copy offloading trusts.
+      fs.writeFileSync(path.join(to, a), fs.readFileSync(path.join(from, a)));
+    } catch {
+      // not every kernel has every attribute (range on partitions)
+    }
   }
 }
 

@@ -88,7 +88,7 @@ class RescueBoot {
     const sync = serialized(async () => {
       await syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`);
       writeSys(`${ns.root}/usr/lib/rescue-sim/sys`, {
-        disks: disks.map((d) => ({ hw: d.hw, nodes: kernelNodes(d) })),
+        disks: disks.map((d) => ({ hw: d.hw, nodes: kernelNodes(d), loopDevice: d.loopDevice })),
         storage: storage?.view() ?? { arrays: [], vgs: [], swaps: [] },
         nics: hw.nics,
       });
