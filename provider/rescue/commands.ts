@@ -15,6 +15,7 @@ export {
   parseImageSha256,
 } from "./commands-install";
 export { ensureUefiBootOrderCommand } from "./commands-efi";
+export { releaseDisksCommand } from "./commands-release";
 export { GptPartition, PartitionCheck, parsePartitionCheck } from "./commands-gpt";
 
 const MiB = 1024 * 1024;

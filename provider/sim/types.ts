@@ -30,6 +30,7 @@ export type DiskSeed =
   | "md-member" // a Linux md RAID member (superblock 1.2)
   | "ceph" // a Ceph bluestore data disk
   | "lvm-pv" // an LVM physical volume
+  | "raid1-lvm-swap" // installimage with SWRAID 1 + LVM: md0 (/boot), md1 (LVM vg0), a swap partition
   | { talos: { version: string; arch: "amd64" | "arm64"; platform: "metal" | "hcloud"; configured: boolean } };
 
 /** One simulated network interface. */
@@ -67,6 +68,8 @@ export interface MachineSpec {
   sshPort?: number;
   /** The rescue system's SSH host key type. @default "ed25519" */
   hostKeyType?: "ed25519" | "rsa";
+  /** The rescue system has the swap partitions it finds in use (as after an earlier session's `swapon -a`). */
+  rescueSwapOn?: boolean;
   /** Fault knobs for this machine. */
   faults?: MachineFaults;
   /** UEFI boot variables beyond Hetzner's default (PXE IPv4, PXE IPv6, then the disks' fallback path). */

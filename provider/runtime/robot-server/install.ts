@@ -9,6 +9,7 @@ import {
   installImageCommand,
   parseImageSha256,
   parsePartitionCheck,
+  releaseDisksCommand,
   rereadPartitionsCommand,
   stopArraysCommand,
   wipeDiskCommand,
@@ -65,9 +66,17 @@ export function planDisks(
   return { target, targetPath: stableDevicePath(target), safety };
 }
 
-/** Stops md arrays on the disks to write, then wipes the target (and, with otherDisks "wipe", the risky other disks). */
+/**
+ * Releases the disks to write (swap, LVM volumes, md arrays the rescue assembled), stops the arrays
+ * the safety plan named, then wipes the target (and, with otherDisks "wipe", the risky other disks).
+ */
 export async function wipeDisks(s: RescueSession, p: DiskPlan, b: Budget, log: StepLogger): Promise<void> {
   const disks = [p.target, ...p.safety.wipe];
+  await s.run(releaseDisksCommand(disks.map((d) => d.path)), {
+    timeoutMs: b.remaining(),
+    what: "releasing the disks (swap, LVM volume groups, md arrays)",
+    onLine: (l) => log.info(l),
+  });
   const stop = stopArraysCommand(p.safety.stopArrays, { disks: disks.map((d) => d.path) });
   if (stop) await s.run(stop, { timeoutMs: b.remaining(), what: "stopping md arrays", onLine: (l) => log.info(l) });
   for (const d of disks) {

@@ -6,6 +6,7 @@ import { ext4Superblock, fat32BootSector } from "./filesystems";
 import { FIRST_ALIGNED_LBA, GPT_TAIL_SECTORS, PART_TYPE, SECTOR, writeGpt } from "./gpt";
 import { seededGuid } from "./guid";
 import { bluestoreLabel, lvmLabel, mdSuperblock12 } from "./signatures";
+import { raid1LvmSwap } from "./seed-raid";
 import { seedTalos } from "./seed-talos";
 
 /** Everything a seed needs to know about the disk it goes on. */
@@ -37,6 +38,8 @@ export async function writeSeed(t: SeedTarget): Promise<void> {
           devNumber: t.machine.disks.indexOf(t.disk),
         }),
       );
+    else if (seed === "raid1-lvm-swap")
+      raid1LvmSwap(dev, { machineId: t.machine.id, tag, index: t.machine.disks.indexOf(t.disk) });
     else if (seed === "ceph") dev.write(0, bluestoreLabel(seededGuid(`${tag}/osd`)));
     else if (seed === "lvm-pv") dev.write(512, lvmLabel({ pvUuid: pvUuid(tag), deviceBytes: dev.size }));
     else if (seed !== "empty") throw new Error(`disk ${tag}: unknown seed ${JSON.stringify(seed)}`);

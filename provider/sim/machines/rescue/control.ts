@@ -1,7 +1,7 @@
 /**
  * The control socket the rescue's stand-in tools use to ask the simulator for what the rescue shell
  * may not do itself: re-read a partition table (needs CAP_SYS_ADMIN), reboot or power off, and
- * read or change the UEFI boot variables (efibootmgr).
+ * read or change the UEFI boot variables (efibootmgr), and change the storage stack (mdadm, LVM, swap).
  * HTTP over a unix socket bind-mounted into the namespace at /run/rescue-sim/ctl.sock.
  */
 import * as fs from "fs";
@@ -17,6 +17,8 @@ export interface ControlHandlers {
   efiVariables(): string;
   /** Changes them; an error text or null. */
   changeEfiVariables(op: string, arg: string): string | null;
+  /** Changes the storage stack (rescue/storage.ts); the tool's output on success, or the kernel's refusal. */
+  storage(op: string, arg: string): Promise<{ ok: boolean; text: string }>;
 }
 
 /** A listening control socket. */
@@ -54,6 +56,10 @@ async function handle(url: string, h: ControlHandlers): Promise<[number, string]
     if (op === "get") return [200, h.efiVariables()];
     const err = h.changeEfiVariables(op, u.searchParams.get("arg") ?? "");
     return err === null ? [200, h.efiVariables()] : [409, err];
+  }
+  if (u.pathname === "/storage") {
+    const r = await h.storage(u.searchParams.get("op") ?? "", u.searchParams.get("arg") ?? "");
+    return [r.ok ? 200 : 409, r.text];
   }
   const action = u.searchParams.get("action");
   if (u.pathname === "/power" && (action === "reboot" || action === "poweroff")) {

@@ -40,7 +40,7 @@ export function kernelNodes(d: BackedDisk, sysBlock = "/sys/block"): DevNode[] {
       .trim()
       .split(":")
       .map(Number);
-    const blocks = Number(fs.readFileSync(path.join(dir, sub, "size"), "utf8").trim()) / 2;
+    const blocks = Math.floor(Number(fs.readFileSync(path.join(dir, sub, "size"), "utf8").trim()) / 2);
     return { name, major, minor, blocks, partition };
   };
   const parts = fs

@@ -6,6 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RescueHardware } from "./tools/hardware";
+import { RESCUE_TOOLS } from "./toolset";
+import { StorageView, mdstat, procSwaps } from "./tools/storage-model";
 
 /** Each stand-in command and the script implementing it (multi-call scripts get the command name first). */
 export const STAND_INS: Record<string, { script: string; multiCall?: boolean }> = {
@@ -22,6 +24,16 @@ export const STAND_INS: Record<string, { script: string; multiCall?: boolean }> 
   blockdev: { script: "rereadpt.js", multiCall: true },
   partx: { script: "rereadpt.js", multiCall: true },
   udevadm: { script: "rereadpt.js", multiCall: true },
+  smartctl: { script: "smart.js", multiCall: true },
+  nvme: { script: "smart.js", multiCall: true },
+  mdadm: { script: "storage.js", multiCall: true },
+  swapon: { script: "storage.js", multiCall: true },
+  swapoff: { script: "storage.js", multiCall: true },
+  lvm: { script: "storage.js", multiCall: true },
+  vgchange: { script: "storage.js", multiCall: true },
+  vgs: { script: "storage.js", multiCall: true },
+  lvs: { script: "storage.js", multiCall: true },
+  pvs: { script: "storage.js", multiCall: true },
 };
 
 /** The Hetzner rescue system's login banner (the part scripts grep for is "Hetzner Rescue System"). */
@@ -62,11 +74,17 @@ export function writePayload(dir: string, hw: RescueHardware): void {
       mode: 0o755,
     });
   }
+  const tools = new Set([...RESCUE_TOOLS, ...Object.keys(STAND_INS)]);
+  fs.writeFileSync(path.join(dir, "toolset"), [...tools].sort().join("\n") + "\n");
   fs.writeFileSync(path.join(dir, "hardware.json"), JSON.stringify(hw, null, 2));
   fs.writeFileSync(path.join(dir, "motd"), MOTD);
   fs.writeFileSync(path.join(dir, "hetzner-build"), `Hetzner Rescue System (simulated), machine ${hw.machineId}\n`);
   fs.writeFileSync(path.join(dir, "meminfo"), meminfo(hw.memoryBytes));
   fs.writeFileSync(path.join(dir, "partitions"), "major minor  #blocks  name\n\n");
+  const none: StorageView = { arrays: [], vgs: [], swaps: [] };
+  fs.writeFileSync(path.join(dir, "mdstat"), mdstat(none));
+  fs.writeFileSync(path.join(dir, "swaps"), procSwaps(none));
+  fs.writeFileSync(path.join(dir, "storage.json"), JSON.stringify(none));
 }
 
 /** A /proc/meminfo for a machine with `bytes` of RAM and a fresh rescue system. */

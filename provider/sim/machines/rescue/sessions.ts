@@ -8,9 +8,9 @@ import { ChildProcess } from "child_process";
 import { ServerChannel, Session } from "ssh2";
 import { RescueNamespace } from "./namespace";
 
-/** The environment a rescue login gets (nothing from the simulator's own environment). */
+/** The environment a rescue login gets (nothing from the simulator's own environment; Debian's root PATH). */
 export const RESCUE_ENV: Record<string, string> = {
-  PATH: "/usr/lib/rescue-sim/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
   HOME: "/root",
   USER: "root",
   LOGNAME: "root",

@@ -4,12 +4,15 @@
  * - makes a writable root: an overlay over the host's / whose writes land in a tmpfs sized like the
  *   rescue's RAM disk, so nothing a rescue command writes reaches the host's files; every top-level
  *   directory but the system ones (/usr, /etc, /var...) is an empty tmpfs, as in a fresh rescue;
- * - mounts a fresh read-only sysfs, a tmpfs over /sys/firmware (with efi/ only on UEFI machines), and
- *   a private /dev holding only the standard character devices (the simulator adds the disks);
- * - masks /proc files that reach the host kernel (sysrq-trigger, kcore, kmsg...) and makes /proc/sys
- *   read-only after setting the hostname; binds the simulated meminfo and partitions files;
+ * - makes /sys a read-only view the simulator writes (sysfs.ts: the machine's disks and NICs, efi/
+ *   only on UEFI machines) and a private /dev holding only the standard character devices (the
+ *   simulator adds the disks);
+ * - makes /proc a read-only tmpfs of links into a real procfs (kept at /usr/lib/rescue-sim/kproc, with
+ *   the files that reach the host kernel masked and /proc/sys read-only after setting the hostname),
+ *   plus the machine's own meminfo, partitions, mdstat and swaps files;
  * - writes the rescue identity (/etc/motd, /etc/hetzner-build, /etc/hostname) and installs the
  *   stand-in tools over the real ones, keeping the real binaries in /usr/lib/rescue-sim/real;
+ * - removes every command not in the rescue's tool set (toolset.ts) and hides /usr/local;
  * - prints "ready" and idles as PID 1 with the capabilities every rescue command also lacks.
  * Arguments: boot dir (payload/, ctl/, ns/), RAM disk size, "uefi"|"bios", node binary, setpriv bounding set.
  */
@@ -43,9 +46,19 @@ mount -t proc -o nosuid,nodev,noexec proc /proc
 umount -l /.oldroot
 rmdir /.oldroot
 
-mount -t sysfs -o ro,nosuid,nodev,noexec sysfs /sys
-mount -t tmpfs -o mode=755,size=64k firmware /sys/firmware
-if [ "$boot_mode" = uefi ]; then mkdir -p /sys/firmware/efi/efivars /sys/firmware/efi/vars; fi
+# /sys is the simulator's (sysfs.ts writes the machine's disks and NICs into it), read-only; the
+# kernel's own sysfs stays at /usr/lib/rescue-sim/ksys for the CPU, kernel and module views.
+ksys=/usr/lib/rescue-sim/ksys
+simsys=/usr/lib/rescue-sim/sys
+mkdir -p "$ksys" "$simsys"
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$ksys"
+mount -t tmpfs -o mode=755,size=4m rescue-sys "$simsys"
+mkdir -p "$simsys/firmware" "$simsys/block" "$simsys/class/block" "$simsys/class/net" "$simsys/dev/block" "$simsys/devices"
+if [ "$boot_mode" = uefi ]; then mkdir -p "$simsys/firmware/efi/efivars" "$simsys/firmware/efi/vars"; fi
+for d in kernel fs module power; do if [ -e "$ksys/$d" ]; then ln -s "$ksys/$d" "$simsys/$d"; fi; done
+ln -s "$ksys/devices/system" "$simsys/devices/system"
+mount --bind "$simsys" /sys
+mount -o remount,bind,ro /sys
 
 mount -t tmpfs -o mode=755,size=1m,nosuid dev /dev
 for spec in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
@@ -58,18 +71,38 @@ ln -s /proc/self/fd/1 /dev/stdout
 ln -s /proc/self/fd/2 /dev/stderr
 mkdir -p /dev/disk/by-id
 
-echo rescue > /proc/sys/kernel/hostname
-mount --bind /usr/lib/rescue-sim/meminfo /proc/meminfo
-mount --bind /usr/lib/rescue-sim/partitions /proc/partitions
+# /proc is the simulator's: a read-only tmpfs linking to a real procfs for what the kernel answers
+# (a procfs root cannot gain files, and the host kernel has no md driver for /proc/mdstat), with the
+# machine's own meminfo, partitions, mdstat and swaps, and a link per PID of this namespace.
+kproc=/usr/lib/rescue-sim/kproc
+own="meminfo partitions mdstat swaps"
+mkdir -p "$kproc"
+mount --move /proc "$kproc"
+mount -t tmpfs -o mode=555,size=4m,nosuid,nodev,noexec proc /proc
+for e in "$kproc"/*; do
+  name=$(basename "$e")
+  case "$name" in *[!0-9]*) ;; *) continue ;; esac
+  case " $own " in *" $name "*) continue ;; esac
+  ln -s "$kproc/$name" "/proc/$name"
+done
+echo rescue > "$kproc/sys/kernel/hostname"
+echo 4096 > "$kproc/sys/kernel/pid_max" 2>/dev/null || true
 for f in sysrq-trigger kcore kmsg keys timer_list sched_debug latency_stats; do
-  if [ -e "/proc/$f" ]; then mount --bind /dev/null "/proc/$f"; fi
+  if [ -e "$kproc/$f" ]; then mount --bind /dev/null "$kproc/$f"; fi
 done
 for d in sys bus fs irq; do
-  if [ -d "/proc/$d" ]; then mount --bind "/proc/$d" "/proc/$d"; mount -o remount,bind,ro "/proc/$d"; fi
+  if [ -d "$kproc/$d" ]; then mount --bind "$kproc/$d" "$kproc/$d"; mount -o remount,bind,ro "$kproc/$d"; fi
 done
 for d in acpi scsi; do
-  if [ -d "/proc/$d" ]; then mount -t tmpfs -o ro,size=4k masked "/proc/$d"; fi
+  if [ -d "$kproc/$d" ]; then mount -t tmpfs -o ro,size=4k masked "$kproc/$d"; fi
 done
+"$kproc/../node" -e 'const fs = require("fs"); const max = Math.min(32768, Number(fs.readFileSync(process.argv[1] + "/sys/kernel/pid_max", "utf8"))); for (let i = 1; i <= max; i++) fs.symlinkSync(process.argv[1] + "/" + i, "/proc/" + i)' "$kproc"
+for f in $own; do
+  touch "/proc/$f"
+  mount --bind "/usr/lib/rescue-sim/$f" "/proc/$f"
+  mount -o remount,bind,ro "/proc/$f"
+done
+mount -o remount,ro /proc
 
 echo rescue > /etc/hostname
 cp /usr/lib/rescue-sim/motd /etc/motd
@@ -87,6 +120,17 @@ for wrapper in /usr/lib/rescue-sim/bin/*; do
   done
   [ -n "$found" ] || cp "$wrapper" "/usr/sbin/$name"
 done
+
+# Only the rescue's tool set (toolset.ts) stays on PATH; /usr/local is Debian's empty one.
+mount -t tmpfs -o mode=755,size=64k rescue-usr-local /usr/local
+mkdir -p /usr/local/bin /usr/local/sbin /usr/local/lib /usr/local/share
+declare -A keep
+while read -r tool; do keep[$tool]=1; done < /usr/lib/rescue-sim/toolset
+for dir in /usr/bin /usr/sbin; do
+  cd "$dir"
+  for f in *; do if [[ ! -v "keep[$f]" ]]; then printf '%s\n' "$dir/$f"; fi; done
+done | xargs -d '\n' rm -f --
+cd /
 
 mkdir -p /root
 cd /root

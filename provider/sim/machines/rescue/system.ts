@@ -14,15 +14,17 @@ import { logLine } from "../../../internal/log";
 import type { AttachedDisk, RescueHost } from "../machine/machine";
 import { RescueArm } from "../../types";
 import { startControlServer } from "./control";
-import { BackedDisk, rereadPartitions, syncDevices } from "./devices";
+import { BackedDisk, kernelNodes, rereadPartitions, syncDevices } from "./devices";
 import { watchDiskWrites } from "./fault";
 import { rescueHardware } from "./hardware";
 import { rescueHostKey } from "./host-key";
+import { RescueStorage } from "./storage";
 import { RescueNamespace, startNamespace } from "./namespace";
 import { writePayload } from "./payload";
 import { killGroup, serveSession } from "./sessions";
 import { rescueAuthenticator } from "./ssh-auth";
 import { SshServer, startSshServer } from "./ssh-server";
+import { writeSys } from "./sysfs";
 
 /** A running rescue system. */
 export interface RescueSystem {
@@ -82,9 +84,19 @@ class RescueBoot {
       hw: hw.disks.find((d) => d.name === a.spec.name)!,
       loopDevice: a.loopDevice,
     }));
-    const sync = serialized(() => syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`));
+    let storage: RescueStorage | null = null;
+    const sync = serialized(async () => {
+      await syncDevices(`${ns.root}/dev`, disks, `${ns.root}/usr/lib/rescue-sim/partitions`);
+      writeSys(`${ns.root}/usr/lib/rescue-sim/sys`, {
+        disks: disks.map((d) => ({ hw: d.hw, nodes: kernelNodes(d), loopDevice: d.loopDevice })),
+        storage: storage?.view() ?? { arrays: [], vgs: [], swaps: [] },
+        nics: hw.nics,
+      });
+    });
     // The rescue kernel scans every disk's partition table when it boots.
     for (const d of disks) await rereadPartitions(d.loopDevice);
+    await sync();
+    storage = this.storage(ns, disks);
     await sync();
     const own = rescueHostKey(this.host.spec);
     const useArmed = arm.hostKey !== undefined && !spec.faults?.rescueHostKeyMismatch;
@@ -99,10 +111,29 @@ class RescueBoot {
       power: once((action: "reboot" | "poweroff") => this.goDown(ssh, action)),
       efiVariables: () => JSON.stringify(this.host.efiVariables()),
       changeEfiVariables: (op, arg) => this.host.changeEfiVariables(op, arg),
+      // /sys follows the stack before the tool answers, as the kernel's sysfs does.
+      storage: async (op, arg) => {
+        const r = storage!.control(op, arg);
+        await sync();
+        return r;
+      },
     });
     this.stops.push(() => control.close());
     this.watchFault(ssh);
     return key.fingerprint;
+  }
+
+  // Like Hetzner's rescue, the kernel assembles the arrays of a previous installation and activates their VGs.
+  private storage(ns: RescueNamespace, disks: BackedDisk[]): RescueStorage {
+    const sim = `${ns.root}/usr/lib/rescue-sim`;
+    const storage = new RescueStorage(disks, {
+      state: `${sim}/storage.json`,
+      mdstat: `${sim}/mdstat`,
+      swaps: `${sim}/swaps`,
+    });
+    this.stops.push(() => storage.release());
+    storage.boot(this.host.spec.rescueSwapOn ?? false);
+    return storage;
   }
 
   /** Tears the boot down (idempotent). */

@@ -2,7 +2,8 @@
  * RobotServer across Hetzner's server lines: an EX-style SATA SSD + HDD pair, an SX-style box with
  * two NVMe and two HDDs, a rescue system with an RSA-only host key, and an SMBIOS UUID with a zero tail. The install picks its disk by selector,
  * writes only that disk (sha256 of every disk file before and after), and refuses what it must.
- * Legacy BIOS and an old OS's UEFI boot entry are in robot-server-faults.test.ts.
+ * Legacy BIOS, an all-zero SMBIOS UUID, an ambiguous selector on the AX NVMe pair and an old OS's UEFI
+ * boot entry are in faults.test.ts; a previous SWRAID 1 + LVM install with swap in use in busy-disks.test.ts.
  * Does not prove: vendor-specific disk reports of real hardware (models and WWNs are typical ones).
  */
 import * as assert from "assert";

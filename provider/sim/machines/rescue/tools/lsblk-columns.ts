@@ -45,7 +45,9 @@ const diskOnly =
   (f: (d: BlockDev) => string | null): Getter =>
   (d) =>
     d.type === "disk" ? f(d) : null;
-const devName = (d: BlockDev | null, o: ValueOptions) => (d ? (o.paths ? `/dev/${d.name}` : d.name) : null);
+const devName = (d: BlockDev | null, o: ValueOptions) => (d ? (o.paths ? (d.path ?? `/dev/${d.name}`) : d.name) : null);
+const kname = (d: BlockDev, o: ValueOptions) => (o.paths ? `/dev/${d.kname ?? d.name}` : (d.kname ?? d.name));
+const physical = (d: BlockDev) => d.type === "disk" || d.type === "part";
 const size = (n: number, o: ValueOptions) => (o.bytes ? String(n) : humanSize(n));
 const ssd = (d: BlockDev) => !d.disk.rotational;
 const physSec = (d: BlockDev) => (d.disk.rotational && d.disk.transport !== "nvme" ? "4096" : "512");
@@ -53,8 +55,8 @@ const physSec = (d: BlockDev) => (d.disk.rotational && d.disk.transport !== "nvm
 /** Every column the stand-in knows, in util-linux's help order. */
 export const COLUMNS: Column[] = [
   col("NAME", 0.25, false, "str", (d, o) => devName(d, o)),
-  col("KNAME", 0.3, false, "str", (d, o) => devName(d, o)),
-  col("PATH", 0.3, false, "str", (d) => `/dev/${d.name}`),
+  col("KNAME", 0.3, false, "str", kname),
+  col("PATH", 0.3, false, "str", (d) => d.path ?? `/dev/${d.name}`),
   col("MAJ:MIN", 6, false, "sortnum", (d, o) =>
     o.parsable ? `${d.major}:${d.minor}` : `${String(d.major).padStart(3)}:${String(d.minor).padEnd(3)}`,
   ),
@@ -123,7 +125,7 @@ export const COLUMNS: Column[] = [
   col("DISC-MAX", 6, true, "size", (d, o) => size(ssd(d) ? 2147450880 : 0, o)),
   col("DISC-ZERO", 1, true, "bool", () => "0"),
   col("WSAME", 6, true, "size", (_d, o) => size(0, o)),
-  col("WWN", 18, false, "str", (d) => d.disk.wwn),
+  col("WWN", 18, false, "str", (d) => (physical(d) ? d.disk.wwn : null)),
   col("RAND", 1, true, "bool", () => "0"),
   col("PKNAME", 0.3, false, "str", (d, o) => devName(d.parent, o)),
   col(
@@ -150,6 +152,7 @@ export const COLUMNS: Column[] = [
 // lsblk asks the SCSI host for the transport, which partitions have no link to, and otherwise guesses
 // from the name (get_transport in lsblk.c): so "sda1" has none but "nvme0n1p1" says "nvme".
 function transport(d: BlockDev): string | null {
+  if (!physical(d)) return null;
   if (d.name.startsWith("nvme")) return "nvme";
   if (d.name.startsWith("vd")) return "virtio";
   if (d.type === "part") return null;
@@ -157,6 +160,7 @@ function transport(d: BlockDev): string | null {
 }
 
 function subsystems(d: BlockDev): string {
+  if (!physical(d)) return "block";
   const chain = {
     sata: "block:scsi:pci",
     sas: "block:scsi:pci",

@@ -6,13 +6,19 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import { HwDisk, RescueHardware, partitionName } from "./hardware";
+import { StorageView, activeLvs, readStorage } from "./storage-model";
 
 /** One disk or partition. */
 export interface BlockDev {
   name: string;
   major: number;
   minor: number;
-  type: "disk" | "part";
+  /** Disks and partitions, and what the kernel stacked on them: md arrays ("raid1"), logical volumes ("lvm"). */
+  type: "disk" | "part" | "raid1" | "lvm";
+  /** Kernel name when it differs from the name (a logical volume "vg0-root" is "dm-0"). */
+  kname?: string;
+  /** Path when it is not /dev/<name> (/dev/mapper/vg0-root). */
+  path?: string;
   sizeBytes: number;
   disk: HwDisk;
   parent: BlockDev | null;
@@ -51,7 +57,66 @@ export function listDevices(hw: RescueHardware, devDir = "/dev"): BlockDev[] {
       .filter((p): p is BlockDev => p !== null);
     disks.push(disk);
   }
+  stackHolders(disks, readStorage());
   return disks;
+}
+
+// The arrays over their member partitions (one node under each member, as lsblk prints it) and the
+// active logical volumes over the array holding their volume group.
+function stackHolders(disks: BlockDev[], v: StorageView): void {
+  const parts = new Map(disks.flatMap((d) => d.children).map((p) => [p.name, p]));
+  const lvs = activeLvs(v);
+  for (const a of v.arrays) {
+    const members = a.members.map((m) => parts.get(m.name)).filter((p): p is BlockDev => p !== undefined);
+    if (!members.length) continue;
+    const md = virtualDev(
+      a.name,
+      "raid1",
+      9,
+      Number(a.name.slice(2)),
+      a.sizeBytes,
+      members[0],
+      a.pv ? "LVM2_member" : null,
+    );
+    md.children = lvs
+      .filter((l) => l.pv === a.name)
+      .map((l) => ({
+        ...virtualDev(`${l.vg}-${l.lv}`, "lvm", 253, Number(l.dm.slice(3)), l.sizeBytes, md, null),
+        kname: l.dm,
+        path: `/dev/mapper/${l.vg}-${l.lv}`,
+      }));
+    members.forEach((m) => m.children.push(md));
+  }
+  const swaps = new Set(v.swaps.map((s) => s.device));
+  for (const p of parts.values())
+    if (swaps.has(p.name)) {
+      const own = p.mountpoints;
+      p.mountpoints = () => ["[SWAP]", ...own()];
+    }
+}
+
+function virtualDev(
+  name: string,
+  type: "raid1" | "lvm",
+  major: number,
+  minor: number,
+  sizeBytes: number,
+  parent: BlockDev,
+  fsType: string | null,
+): BlockDev {
+  const props: Record<string, string> = fsType ? { TYPE: fsType } : {};
+  return {
+    name,
+    major,
+    minor,
+    type,
+    sizeBytes,
+    disk: parent.disk,
+    parent,
+    children: [],
+    probe: () => props,
+    mountpoints: () => [],
+  };
 }
 
 function partitionNumbers(entries: string[], disk: string): number[] {

@@ -114,7 +114,7 @@ function select(devs: BlockDev[], args: string[]): { selected: BlockDev[]; missi
   for (const a of args) {
     const n = devNumbers(a);
     const d = n && all.find((x) => x.major === n.major && x.minor === n.minor);
-    if (d) selected.push(d.type === "part" ? { ...d, children: [] } : d);
+    if (d) selected.push(d);
     else {
       process.stderr.write(`lsblk: ${path.normalize(a)}: not a block device\n`);
       missing++;

@@ -177,7 +177,7 @@ describe("simulated rescue system: inventory tools", function () {
         "/usr/bin/lsblk -dn -o NAME; /bin/lsblk -dn -o NAME | head -1; /usr/sbin/dmidecode -s system-uuid; /sbin/ip -br link | head -1; /usr/sbin/ip -4 route show default; command -v lsblk",
       ),
       "nvme0n1\nsda\nnvme0n1\n4c4c4544-0051-3510-8052-b4c04f4e3332\nlo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n" +
-        `default via ${NET}.1 dev eth0 \n/usr/lib/rescue-sim/bin/lsblk\n`,
+        `default via ${NET}.1 dev eth0 \n/usr/bin/lsblk\n`,
     );
   });
 
