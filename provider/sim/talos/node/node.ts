@@ -16,7 +16,7 @@ import { TalosVersion, parseVersion } from "../versions";
 import { hostnameOf, memberIdOf, newWgKeys, nodeIdOf } from "./identity";
 import { ClusterRegistry, clusterKey } from "./registry";
 import { NodeStateFile, PersistedState } from "./state";
-import { addressOf } from "./kubespan";
+import { addressOf, nodeAddresses } from "./kubespan";
 import { JournalEntry, TalosFaults } from "./day2";
 
 /** What a node needs from the runtime that hosts it. */
@@ -173,7 +173,7 @@ export class TalosNode {
       nodeId: nodeIdOf(this.machine.id),
       hostname: this.hostname,
       ip: this.ip,
-      addresses: this.ip ? [this.ip] : [],
+      addresses: nodeAddresses(this),
       machineType: this.type,
       operatingSystem: `Talos (${this.version.tag})`,
       kubespan: ks

@@ -18,6 +18,8 @@ export interface Affiliate {
   kubespan?: { publicKey: string; address: string };
   /** Epoch ms when the node stopped (affiliate expires after the TTL); null while running. */
   stoppedAt: number | null;
+  /** Epoch ms of the first publication in this cluster (when peers first see it); kept on refresh. */
+  since?: number;
 }
 
 /** One etcd member. */
@@ -43,7 +45,9 @@ export class ClusterRegistry {
   /** Publishes (or refreshes) an affiliate. */
   publish(key: string, a: Affiliate): void {
     if (!this.affiliates.has(key)) this.affiliates.set(key, new Map());
-    this.affiliates.get(key)!.set(a.machineId, a);
+    const before = this.affiliates.get(key)!.get(a.machineId);
+    const since = before && before.stoppedAt === null ? (before.since ?? Date.now()) : Date.now();
+    this.affiliates.get(key)!.set(a.machineId, { ...a, since });
   }
 
   /** Removes a machine from every cluster's discovery data. */
