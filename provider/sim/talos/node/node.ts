@@ -17,6 +17,7 @@ import { hostnameOf, memberIdOf, newWgKeys, nodeIdOf } from "./identity";
 import { ClusterRegistry, clusterKey } from "./registry";
 import { NodeStateFile, PersistedState } from "./state";
 import { addressOf, nodeAddresses } from "./kubespan";
+import { canAddMember, peersConnect, retryJoin } from "./etcd-join";
 import { JournalEntry, TalosFaults } from "./day2";
 
 /** What a node needs from the runtime that hosts it. */
@@ -157,13 +158,25 @@ export class TalosNode {
     const key = this.cluster;
     if (!this.active || !key || this.stopped) return;
     if (kubespanEnabled(this.active) && !this.saved.kubespan) this.stateFile.update({ kubespan: newWgKeys() });
-    const etcd = this.saved.etcd;
-    if (this.controlPlane && !etcd && reg.etcdMembers(key).length)
-      this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
-    const now = this.saved.etcd;
-    if (this.controlPlane && now && !now.removed)
-      reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname: this.hostname, ip: this.ip });
+    this.joinEtcd(key);
     if (discoveryEnabled(this.active)) reg.publish(key, this.affiliate());
+  }
+
+  /** Joins the cluster's etcd once members exist: added through TCP 2379, started once TCP 2380 connects (etcd-join.ts). */
+  private joinEtcd(key: string): void {
+    const reg = this.host.registry;
+    const members = reg.etcdMembers(key).filter((m) => m.machineId !== this.machine.id);
+    if (this.controlPlane && !this.saved.etcd && members.length) {
+      if (!canAddMember(this, members)) return retryJoin(this);
+      this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
+    }
+    const now = this.saved.etcd;
+    if (!this.controlPlane || !now || now.removed) return;
+    const started = now.bootstrapped || reg.etcdMembers(key).some((m) => m.machineId === this.machine.id && !m.learner);
+    const learner = !started && members.length > 0 && !peersConnect(this, members);
+    const hostname = learner ? "" : this.hostname;
+    reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname, ip: this.ip, learner });
+    if (learner) retryJoin(this);
   }
 
   private affiliate() {
