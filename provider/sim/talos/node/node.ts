@@ -18,6 +18,7 @@ import { ClusterRegistry, clusterKey } from "./registry";
 import { NodeStateFile, PersistedState } from "./state";
 import { addressOf, nodeAddresses } from "./kubespan";
 import { canAddMember, peersConnect, retryJoin } from "./etcd-join";
+import type { SimKube } from "../../apis/kube/model";
 import { JournalEntry, TalosFaults } from "./day2";
 
 /** What a node needs from the runtime that hosts it. */
@@ -26,6 +27,8 @@ export interface NodeHost {
   registry: ClusterRegistry;
   nodeByAddress(addr: string): TalosNode | undefined;
   running(): TalosNode[];
+  /** The cluster's simulated Kubernetes API state (what machined's health checks ask), if any. */
+  kube?(clusterKey: string): SimKube | undefined;
   /** The runtime's day-2 journal (appended to) and fault knobs. */
   journal: JournalEntry[];
   faults: TalosFaults;

@@ -275,25 +275,46 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     assert.ok(run.stdout.includes(`Server:\n\tNODE:        ${w}\n\tTag:         v1.13.9\n`), run.stdout);
   });
 
-  it("health runs the node's server-side checks: passes for the etcd members, fails naming a control plane outside etcd", async () => {
+  it("health runs the node's server-side checks, the Kubernetes ones against the simulated API: passes, then fails naming an unexpected node, a cordoned node, a control plane outside etcd", async () => {
     const w = `${NET}.4`;
-    const ok = await admin(
-      "-e",
-      CP,
-      "-n",
-      CP,
-      "health",
-      "--wait-timeout=20s",
-      "--control-plane-nodes",
-      CP,
-      "--worker-nodes",
-      w,
-    );
+    // grpc-cp2 left etcd (remove-member above), but its kubelet still registers a Kubernetes node,
+    // which "all k8s nodes to report" expects to be listed: here as a worker, as it is outside etcd.
+    const health = (workers: string) =>
+      admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", CP, "--worker-nodes", workers);
+    const ok = await health(`${w},${CP2}`);
     assert.strictEqual(ok.code, 0, ok.stderr);
     const lines = ok.stderr.trimEnd().split("\n");
     assert.deepStrictEqual(
-      [lines[0], lines[lines.length - 1]],
-      [`discovered nodes: ["${CP}" "${w}"]`, "waiting for all k8s nodes to report schedulable: OK"],
+      [lines[0], ...lines.slice(-16).filter((l) => !l.endsWith(": ..."))],
+      [
+        `discovered nodes: ["${CP}" "${w}" "${CP2}"]`,
+        "waiting for all nodes to finish boot sequence: OK",
+        "waiting for all k8s nodes to report: OK",
+        "waiting for all control plane static pods to be running: OK",
+        "waiting for all control plane components to be ready: OK",
+        "waiting for all k8s nodes to report ready: OK",
+        "waiting for kube-proxy to report ready: OK",
+        "waiting for coredns to report ready: OK",
+        "waiting for all k8s nodes to report schedulable: OK",
+      ],
+    );
+    const missing = await health(w);
+    assert.strictEqual(missing.code, 1);
+    assert.ok(
+      missing.stderr.endsWith(
+        `waiting for all k8s nodes to report: unexpected nodes with IPs ["${CP2}"]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`,
+      ),
+      missing.stderr,
+    );
+    const cordoned = rt.node("grpc-cp2")!.hostname;
+    rt.kube("grpc").setUnschedulable(cordoned, true);
+    const unschedulable = await health(`${w},${CP2}`);
+    rt.kube("grpc").setUnschedulable(cordoned, false);
+    assert.ok(
+      unschedulable.stderr.endsWith(
+        `waiting for all k8s nodes to report schedulable: some nodes are not schedulable: [${cordoned}]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`,
+      ),
+      unschedulable.stderr,
     );
     // grpc-cp2 left etcd (remove-member above) but is still a configured control plane.
     const bad = await admin(
