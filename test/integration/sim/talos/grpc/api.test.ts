@@ -7,6 +7,7 @@
  * that a refused stranger sees the exact alert text a Go server sends (OpenSSL closes instead).
  */
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -164,7 +165,7 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     assert.ok(run.stderr.startsWith("error getting version: rpc error: code = Unavailable desc = "), run.stderr);
   });
 
-  it("kubeconfig - prints the admin kubeconfig for the cluster's endpoint", async () => {
+  it("kubeconfig - prints the admin kubeconfig for the cluster's endpoint, its certificate chaining to the cluster CA by key id", async () => {
     const run = await admin("-e", CP, "-n", CP, "kubeconfig", "-");
     assert.strictEqual(run.code, 0, run.stderr);
     const kc = YAML.parse(run.stdout);
@@ -172,6 +173,11 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
       [kc.clusters[0].cluster.server, kc["current-context"]],
       [`https://${CP}:6443`, "admin@grpc"],
     );
+    // OpenSSL's X509_check_issued also matches the Authority Key Identifier to the CA's own one;
+    // without that a TLS server (the simulated kube-apiserver) rejects the certificate of a Go client.
+    const pem = (b64: string) => new crypto.X509Certificate(Buffer.from(b64, "base64"));
+    const leaf = pem(kc.users[0].user["client-certificate-data"]);
+    assert.ok(leaf.checkIssued(pem(kc.clusters[0].cluster["certificate-authority-data"])), leaf.toString());
   });
 
   it("etcd remove-member removes by id; a second removal answers NotFound with the decimal id; the last member cannot forfeit", async () => {
