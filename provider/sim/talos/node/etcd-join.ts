@@ -5,6 +5,7 @@
  * with the members on the peer port (TCP 2380, both ways) before it is started and promoted. Through
  * a firewall that drops either, the join stalls at that step, and the service retries.
  */
+import { memberIdOf } from "./identity";
 import { EtcdMember } from "./registry";
 import { TalosNode } from "./node";
 
@@ -38,4 +39,21 @@ export function retryJoin(node: TalosNode): void {
   setTimeout(() => {
     if (!node.stopped) node.refresh();
   }, ETCD_RETRY_MS * node.host.world.timeScale);
+}
+
+/** Joins the cluster's etcd once members exist: added through TCP 2379, started once TCP 2380 connects. */
+export function joinEtcd(node: TalosNode, key: string): void {
+  const reg = node.host.registry;
+  const members = reg.etcdMembers(key).filter((m) => m.machineId !== node.machine.id);
+  if (node.controlPlane && !node.saved.etcd && members.length) {
+    if (!canAddMember(node, members)) return retryJoin(node);
+    node.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(node.machine.id, node.bootId) } });
+  }
+  const now = node.saved.etcd;
+  if (!node.controlPlane || !now || now.removed) return;
+  const started = now.bootstrapped || reg.etcdMembers(key).some((m) => m.machineId === node.machine.id && !m.learner);
+  const learner = !started && members.length > 0 && !peersConnect(node, members);
+  const hostname = learner ? "" : node.hostname;
+  reg.addMember(key, { machineId: node.machine.id, memberId: now.memberId, hostname, ip: node.ip, learner });
+  if (learner) retryJoin(node);
 }

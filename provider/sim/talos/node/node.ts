@@ -13,11 +13,11 @@ import {
 } from "../config-docs";
 import { newCA } from "../pki/cert";
 import { TalosVersion, parseVersion } from "../versions";
-import { hostnameOf, memberIdOf, newWgKeys, nodeIdOf } from "./identity";
+import { hostnameOf, newWgKeys, nodeIdOf } from "./identity";
 import { ClusterRegistry, clusterKey } from "./registry";
 import { NodeStateFile, PersistedState } from "./state";
 import { addressOf, nodeAddresses } from "./kubespan";
-import { canAddMember, peersConnect, retryJoin } from "./etcd-join";
+import { joinEtcd } from "./etcd-join";
 import type { SimKube } from "../../apis/kube/model";
 import { JournalEntry, TalosFaults } from "./day2";
 
@@ -161,25 +161,8 @@ export class TalosNode {
     const key = this.cluster;
     if (!this.active || !key || this.stopped) return;
     if (kubespanEnabled(this.active) && !this.saved.kubespan) this.stateFile.update({ kubespan: newWgKeys() });
-    this.joinEtcd(key);
+    joinEtcd(this, key);
     if (discoveryEnabled(this.active)) reg.publish(key, this.affiliate());
-  }
-
-  /** Joins the cluster's etcd once members exist: added through TCP 2379, started once TCP 2380 connects (etcd-join.ts). */
-  private joinEtcd(key: string): void {
-    const reg = this.host.registry;
-    const members = reg.etcdMembers(key).filter((m) => m.machineId !== this.machine.id);
-    if (this.controlPlane && !this.saved.etcd && members.length) {
-      if (!canAddMember(this, members)) return retryJoin(this);
-      this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
-    }
-    const now = this.saved.etcd;
-    if (!this.controlPlane || !now || now.removed) return;
-    const started = now.bootstrapped || reg.etcdMembers(key).some((m) => m.machineId === this.machine.id && !m.learner);
-    const learner = !started && members.length > 0 && !peersConnect(this, members);
-    const hostname = learner ? "" : this.hostname;
-    reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname, ip: this.ip, learner });
-    if (learner) retryJoin(this);
   }
 
   private affiliate() {
