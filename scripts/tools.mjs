@@ -115,26 +115,31 @@ function linkDynamicProviderPlugin() {
 }
 
 /**
- * The Talos API descriptor set the simulated nodes serve (.tools/share/talos-api.pb): written by the
- * small program in tools/talos-api from Talos's own machinery and COSI runtime modules. Stamped like a
- * tool, with the program's source in the stamp.
+ * The Talos API descriptor set the simulated nodes serve (.tools/share/talos-api.pb) and the COSI
+ * resource definitions they publish (talos-resource-definitions.json): written by the small program
+ * in tools/talos-api from Talos's own machinery and COSI runtime modules. Stamped like a tool, with
+ * the program's sources in the stamp.
  */
 function writeTalosApiDescriptors(go, goVersion) {
   const modDir = path.join(root, "tools", "talos-api");
   const version = pinnedVersion(modDir, "github.com/siderolabs/talos/pkg/machinery");
   const out = path.join(root, ".tools", "share", "talos-api.pb");
+  const defs = path.join(root, ".tools", "share", "talos-resource-definitions.json");
   const stampFile = path.join(stampDir, "talos-api.stamp");
-  const stamp =
-    stampOf(modDir, version, goVersion) +
-    createHash("sha256")
-      .update(fs.readFileSync(path.join(modDir, "main.go")))
-      .digest("hex");
-  if (fs.existsSync(out) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
+  const sources = createHash("sha256");
+  for (const f of fs
+    .readdirSync(modDir)
+    .filter((f) => f.endsWith(".go"))
+    .sort())
+    sources.update(fs.readFileSync(path.join(modDir, f)));
+  const stamp = stampOf(modDir, version, goVersion) + sources.digest("hex");
+  const fresh = [out, defs, stampFile].every((f) => fs.existsSync(f));
+  if (fresh && fs.readFileSync(stampFile, "utf8") === stamp) {
     return `talos-api descriptors ${version} (up to date): ${path.relative(root, out)}`;
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const started = Date.now();
-  const r = spawnSync(go, ["run", "-trimpath", ".", `${out}.tmp`], {
+  const r = spawnSync(go, ["run", "-trimpath", ".", `${out}.tmp`, `${defs}.tmp`], {
     cwd: modDir,
     encoding: "utf8",
     env: { ...process.env, GOFLAGS: "-mod=readonly -buildvcs=false", GOTOOLCHAIN: "local" },
@@ -142,6 +147,7 @@ function writeTalosApiDescriptors(go, goVersion) {
   if (r.status !== 0)
     throw new Error(`go run in tools/talos-api failed (exit ${r.status ?? r.signal}):\n${r.stderr}${r.stdout}`);
   fs.renameSync(`${out}.tmp`, out);
+  fs.renameSync(`${defs}.tmp`, defs);
   fs.writeFileSync(stampFile, stamp);
   return `talos-api descriptors ${version} (written in ${Math.round((Date.now() - started) / 1000)} s): ${path.relative(root, out)} (${fs.statSync(out).size} bytes)`;
 }

@@ -1,5 +1,6 @@
 // Command talos-api writes the Talos API's protobuf descriptors, as compiled into Talos's own
-// machinery module and the COSI runtime module, as one FileDescriptorSet.
+// machinery module and the COSI runtime module, as one FileDescriptorSet, and the COSI resource
+// definitions of the resource types the simulator serves (resources.go).
 //
 // The simulator serves the real Talos gRPC API from this file, so its service and message
 // definitions are exactly those the real talosctl was built against, never a hand-made copy.
@@ -38,12 +39,17 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: talos-api <output.pb>")
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: talos-api <output.pb> <resource-definitions.json>")
 		os.Exit(2)
 	}
 
 	if err := write(os.Args[1]); err != nil {
+		fmt.Fprintf(os.Stderr, "talos-api: %v\n", err)
+		os.Exit(1)
+	}
+
+	if err := writeDefinitions(os.Args[2]); err != nil {
 		fmt.Fprintf(os.Stderr, "talos-api: %v\n", err)
 		os.Exit(1)
 	}

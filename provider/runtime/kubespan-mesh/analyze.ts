@@ -57,9 +57,16 @@ function linkCause(
       permanent: false,
       blocked: false,
     };
-  if (!s.endpoint || s.state === "unknown")
+  if (!s.endpoint)
     return {
       cause: `endpoint unknown: ${a.name} has no endpoint for ${b.name} (it published no address)`,
+      permanent: false,
+      blocked: false,
+    };
+  // Talos reports a just-set endpoint `unknown` until a handshake or its 15 s connection timeout.
+  if (s.state === "unknown")
+    return {
+      cause: `handshake pending: ${a.name} is trying endpoint ${s.endpoint} of ${b.name} (unknown for up to 15 s after an endpoint change)`,
       permanent: false,
       blocked: false,
     };

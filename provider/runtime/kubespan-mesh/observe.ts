@@ -2,7 +2,7 @@
  * What every node says about KubeSpan: `talosctl get kubespanidentities|kubespanpeerspecs|
  * kubespanpeerstatuses -o json` (contracts/talosctl.md §12). One multi-node `get` per type; `get`
  * reports per-node failures without the node's name (§12.1), so when it fails each node is asked
- * alone. A node without KubeSpan identity or peers also has its live machine config read, only to
+ * alone, through itself as the endpoint. A node without KubeSpan identity or peers also has its live machine config read, only to
  * say whether KubeSpan and discovery are enabled — the config itself is never kept or logged.
  */
 import { errorMessage, isError } from "../../internal/errors";
@@ -49,7 +49,7 @@ type PerNode = Map<string, TalosResource[] | Error>;
 async function getType(t: ClusterClient, type: string, nodes: string[], o: ObserveTarget): Promise<PerNode> {
   const out: PerNode = new Map();
   if (!nodes.length) return out;
-  const args = (n: string[]) => getArgs(type, { node: n.join(","), endpoints: o.endpoints });
+  const args = (n: string[], endpoints = o.endpoints) => getArgs(type, { node: n.join(","), endpoints });
   const all = await t.run(args(nodes), { talosconfig: o.talosconfig, allowFailure: true, timeoutMs: 60_000 });
   if (all.exitCode === 0) {
     for (const n of nodes) out.set(n, []);
@@ -60,7 +60,9 @@ async function getType(t: ClusterClient, type: string, nodes: string[], o: Obser
   await Promise.all(
     nodes.map(async (n) => {
       try {
-        const one = await t.run(args([n]), { talosconfig: o.talosconfig, timeoutMs: 60_000 });
+        // Through the node itself: talosctl spreads calls over all endpoints (round robin), and an
+        // endpoint whose apid cannot reach the node (a firewall between them) would fail it.
+        const one = await t.run(args([n], [n]), { talosconfig: o.talosconfig, timeoutMs: 60_000 });
         out.set(n, parseJsonStream(one.stdout) as TalosResource[]);
       } catch (e) {
         out.set(n, isError(e) ? e : new Error(String(e)));

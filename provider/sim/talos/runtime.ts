@@ -48,6 +48,13 @@ export class SimTalosRuntime implements TalosRuntime {
         journal: this.journal,
         faults: this.faults,
         nodeChanged: (n) => this.kubeHost.nodeChanged(n),
+        kube: (key) => {
+          try {
+            return this.kubeHost.kube(key);
+          } catch {
+            return undefined; // no running configured node of that cluster
+          }
+        },
       },
       machine,
       boot,

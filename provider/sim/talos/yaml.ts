@@ -12,7 +12,7 @@ export type Data = null | boolean | number | string | Data[] | { [key: string]: 
 export type DataMap = { [key: string]: Data };
 
 const PLAIN_UNSAFE =
-  /^[-?:,[\]{}#&*!|>'"%@`\s]|[\s]$|: |\s#|^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9_.eE+\-xXoObB:]*|\.inf|\.nan|-\.inf|<<)$/i;
+  /^[-?:,[\]{}#&*!|>'"%@`\s]|[\s]$|: |\s#|^(true|false|yes|no|on|off|y|n|null|~|[-+]?\.?[0-9][0-9_.eE+\-xXoObB:]*|[-+]?0x[0-9a-f_]+|\.inf|\.nan|-\.inf|<<)$/i;
 
 /** Renders a scalar like go-yaml (double quotes only when a plain scalar would change meaning). */
 function scalar(v: null | boolean | number | string): string {

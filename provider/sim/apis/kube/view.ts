@@ -83,14 +83,27 @@ export function nodeObject(p: Pass, n: SimKubeNodeRecord): object {
   };
 }
 
+/**
+ * The component a system pod runs, as its `k8s-app` label and container name say (Talos's static
+ * pod manifests and bootstrap manifests): the static pod's name minus its node, the DaemonSet's
+ * name, `kube-dns` for CoreDNS. talosctl upgrade-k8s detects the running version by these.
+ */
+function systemApp(x: SimPod): string | undefined {
+  if (x.namespace !== "kube-system") return undefined;
+  if (x.owner?.kind === "Node") return x.name.slice(0, x.name.length - x.owner.name.length - 1);
+  if (x.owner?.kind === "DaemonSet") return x.owner.name;
+  return x.app === "coredns" ? "kube-dns" : undefined;
+}
+
 /** A v1 Pod. */
 export function podObject(p: Pass, x: SimPod): object {
+  const k8sApp = systemApp(x);
   const metadata: Record<string, unknown> = {
     name: x.name,
     namespace: x.namespace,
     uid: x.uid,
     creationTimestamp: iso(x.createdAt),
-    labels: x.app ? { app: x.app } : {},
+    labels: { ...(x.app ? { app: x.app } : {}), ...(k8sApp ? { "k8s-app": k8sApp } : {}) },
   };
   if (x.mirror) metadata.annotations = { "kubernetes.io/config.mirror": x.uid, "kubernetes.io/config.source": "file" };
   if (x.owner)
@@ -107,7 +120,9 @@ export function podObject(p: Pass, x: SimPod): object {
   if (x.deletedAt !== undefined)
     Object.assign(metadata, { deletionTimestamp: iso(x.deletedAt), deletionGracePeriodSeconds: 30 });
   const spec: Record<string, unknown> = {
-    containers: [{ name: x.app ?? x.name.replace(/-[^-]+$/, ""), image: x.image }],
+    containers: [
+      { name: x.app ?? (x.owner?.kind === "Node" ? k8sApp : x.name.replace(/-[^-]+$/, "")), image: x.image },
+    ],
   };
   if (x.nodeName) spec.nodeName = x.nodeName;
   if (x.emptyDir) spec.volumes = [{ name: "scratch", emptyDir: {} }];

@@ -16,6 +16,8 @@ export interface TalosApi {
   machine: grpc.ServiceDefinition;
   cluster: grpc.ServiceDefinition;
   storage: grpc.ServiceDefinition;
+  /** cosi.resource.State (the COSI runtime module's resource API). */
+  state: grpc.ServiceDefinition;
   file: string;
 }
 
@@ -51,6 +53,8 @@ export function loadTalosApi(file = descriptorSetPath()): TalosApi | null {
     machine: pkg.machine.MachineService.service,
     cluster: pkg.cluster.ClusterService.service,
     storage: pkg.storage.StorageService.service,
+    state: (pkg.cosi as unknown as Record<string, Record<string, grpc.ServiceClientConstructor>>).resource.State
+      .service,
     file,
   };
   cached = { file, api };

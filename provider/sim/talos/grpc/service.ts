@@ -16,6 +16,7 @@ import { events, health, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
 import { disks } from "./storage";
+import { cosiState } from "./cosi";
 
 type Req = Record<string, unknown>;
 
@@ -82,6 +83,7 @@ export class NodeGrpc {
     this.server.addService(api.machine, impl);
     this.server.addService(api.cluster, { HealthCheck: live(node, "ClusterHealth", health) });
     this.server.addService(api.storage, { Disks: unary(node, "Disks", disks) });
+    this.server.addService(api.state, cosiState(node));
     eventLog(node); // this boot's events start now
   }
 

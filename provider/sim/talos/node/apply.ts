@@ -78,6 +78,14 @@ async function applyMaintenance(node: TalosNode, p: ApplyPayload): Promise<Apply
     };
   }
   const { warnings } = load(node, p.data);
+  // v1.13 machined in maintenance: STAGED only persists the config (the node keeps waiting for one
+  // to boot with); REBOOT becomes NO_REBOOT; TRY sets the config like NO_REBOOT and says it reverts.
+  if (p.mode === "staged") {
+    if (p.dryRun) return dryRun(STAGED, null, p.data);
+    node.persistent = p.data;
+    node.log("configuration staged in maintenance mode; still waiting for a configuration to boot with");
+    return { modeDetails: STAGED, warnings };
+  }
   if (p.dryRun) return dryRun(NO_REBOOT, null, p.data);
   await node.boot.writeState(p.data);
   node.persistent = p.data;
@@ -86,7 +94,8 @@ async function applyMaintenance(node: TalosNode, p: ApplyPayload): Promise<Apply
   );
   if (node.mode === "metal") node.scheduleReboot("install finished");
   else await node.activate(p.data, false);
-  return { modeDetails: v13 ? NO_REBOOT : "", warnings };
+  const tryNote = `\nThe config is applied in 'try' mode and will be automatically reverted back in ${formatDuration(p.tryTimeoutMs ?? 60000)}`;
+  return { modeDetails: v13 ? NO_REBOOT + (p.mode === "try" ? tryNote : "") : "", warnings };
 }
 
 async function applyConfigured(node: TalosNode, p: ApplyPayload): Promise<ApplyReply> {

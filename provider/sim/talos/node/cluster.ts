@@ -60,12 +60,13 @@ function requireEtcdApi(node: TalosNode, api: string): string {
 /** etcd members of the node's cluster (asked through the control planes' etcd, so a non-member control plane answers too). */
 export async function etcdMembers(node: TalosNode): Promise<MemberRow[]> {
   const key = requireEtcdApi(node, "member list");
+  // A learner whose etcd never synced is an unstarted member: no name and no client URLs yet.
   return node.host.registry.etcdMembers(key).map((m) => ({
     id: m.memberId,
     hostname: m.hostname,
-    learner: false,
+    learner: m.learner === true,
     peerUrls: m.ip ? [`https://${m.ip}:2380`] : [],
-    clientUrls: m.ip ? [`https://${m.ip}:2379`] : [],
+    clientUrls: m.ip && !m.learner ? [`https://${m.ip}:2379`] : [],
   }));
 }
 

@@ -5,6 +5,7 @@
 import { APID_PORT, GrpcError, GrpcStatus, dialError } from "../api";
 import { multierror } from "../multierror";
 import { pollUntil } from "../../../internal/poll";
+import { KUBE_CHECKS, SKIP, kubeState } from "./health-k8s";
 import { TalosNode } from "./node";
 
 /** Health payload. */
@@ -45,6 +46,14 @@ const perNode = (f: (n: TalosNode) => string | null) => (self: TalosNode, ips: s
       .filter(Boolean),
   );
 
+/** A Kubernetes check (health-k8s.ts) against the cluster's simulated API. */
+const viaKube =
+  (name: string) =>
+  (self: TalosNode, cps: string[], all: string[]): string | null => {
+    const p = kubeState(self.cluster ? self.host.kube?.(self.cluster) : undefined);
+    return typeof p === "string" ? p : KUBE_CHECKS[name](p, cps, all);
+  };
+
 const ETCD_DOWN = 'service "etcd" not in expected state "Running": current state [Preparing] Running pre state';
 const OK = () => null;
 
@@ -64,20 +73,21 @@ const CHECKS: Check[] = [
   ["all nodes disk sizes", OK],
   ["no diagnostics", OK],
   [
+    // ServiceHealthAssertion(..., WithNodeTypes(init, controlplane)): control planes only.
     "kubelet to be healthy",
-    (s, _c, all) =>
+    (s, cps) =>
       perNode((n) =>
         n.rebootPending ? 'service "kubelet" not in expected state "Running": current state [Finished]' : null,
-      )(s, all),
+      )(s, cps),
   ],
   ["all nodes to finish boot sequence", OK],
-  ["all k8s nodes to report", OK],
-  ["all control plane static pods to be running", OK],
+  ["all k8s nodes to report", viaKube("all k8s nodes to report")],
+  ["all control plane static pods to be running", viaKube("all control plane static pods to be running")],
   ["all control plane components to be ready", OK],
-  ["all k8s nodes to report ready", OK],
-  ["kube-proxy to report ready", OK],
-  ["coredns to report ready", OK],
-  ["all k8s nodes to report schedulable", OK],
+  ["all k8s nodes to report ready", viaKube("all k8s nodes to report ready")],
+  ["kube-proxy to report ready", viaKube("kube-proxy to report ready")],
+  ["coredns to report ready", viaKube("coredns to report ready")],
+  ["all k8s nodes to report schedulable", viaKube("all k8s nodes to report schedulable")],
 ];
 
 /** Go's `%q` of a string slice: `["a" "b"]`. */
@@ -108,12 +118,12 @@ export async function clusterHealth(self: TalosNode, payload: unknown): Promise<
       await pollUntil(
         async () => {
           const err = check(self, lists.cps, all);
-          if (err && err !== last) lines.push(`waiting for ${what}: ${(last = err)}`);
-          return err ? undefined : true;
+          if (err && err !== last && err !== SKIP) lines.push(`waiting for ${what}: ${(last = err)}`);
+          return err && err !== SKIP ? undefined : (last = err ?? "OK");
         },
         { what, timeoutMs: Math.max(0, deadline - Date.now()), initialMs: 20, maxMs: 200 },
       );
-      lines.push(`waiting for ${what}: OK`);
+      lines.push(`waiting for ${what}: ${last === SKIP ? SKIP : "OK"}`);
     }
     return { lines };
   } catch {

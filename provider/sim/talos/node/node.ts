@@ -13,10 +13,12 @@ import {
 } from "../config-docs";
 import { newCA } from "../pki/cert";
 import { TalosVersion, parseVersion } from "../versions";
-import { hostnameOf, memberIdOf, newWgKeys, nodeIdOf } from "./identity";
+import { hostnameOf, newWgKeys, nodeIdOf } from "./identity";
 import { ClusterRegistry, clusterKey } from "./registry";
 import { NodeStateFile, PersistedState } from "./state";
-import { addressOf } from "./kubespan";
+import { addressOf, nodeAddresses } from "./kubespan";
+import { joinEtcd } from "./etcd-join";
+import type { SimKube } from "../../apis/kube/model";
 import { JournalEntry, TalosFaults } from "./day2";
 
 /** What a node needs from the runtime that hosts it. */
@@ -25,6 +27,8 @@ export interface NodeHost {
   registry: ClusterRegistry;
   nodeByAddress(addr: string): TalosNode | undefined;
   running(): TalosNode[];
+  /** The cluster's simulated Kubernetes API state (what machined's health checks ask), if any. */
+  kube?(clusterKey: string): SimKube | undefined;
   /** The runtime's day-2 journal (appended to) and fault knobs. */
   journal: JournalEntry[];
   faults: TalosFaults;
@@ -157,12 +161,7 @@ export class TalosNode {
     const key = this.cluster;
     if (!this.active || !key || this.stopped) return;
     if (kubespanEnabled(this.active) && !this.saved.kubespan) this.stateFile.update({ kubespan: newWgKeys() });
-    const etcd = this.saved.etcd;
-    if (this.controlPlane && !etcd && reg.etcdMembers(key).length)
-      this.stateFile.update({ etcd: { bootstrapped: false, memberId: memberIdOf(this.machine.id, this.bootId) } });
-    const now = this.saved.etcd;
-    if (this.controlPlane && now && !now.removed)
-      reg.addMember(key, { machineId: this.machine.id, memberId: now.memberId, hostname: this.hostname, ip: this.ip });
+    joinEtcd(this, key);
     if (discoveryEnabled(this.active)) reg.publish(key, this.affiliate());
   }
 
@@ -173,7 +172,7 @@ export class TalosNode {
       nodeId: nodeIdOf(this.machine.id),
       hostname: this.hostname,
       ip: this.ip,
-      addresses: this.ip ? [this.ip] : [],
+      addresses: nodeAddresses(this),
       machineType: this.type,
       operatingSystem: `Talos (${this.version.tag})`,
       kubespan: ks

@@ -18,6 +18,8 @@ export interface Affiliate {
   kubespan?: { publicKey: string; address: string };
   /** Epoch ms when the node stopped (affiliate expires after the TTL); null while running. */
   stoppedAt: number | null;
+  /** Epoch ms of the first publication in this cluster (when peers first see it); kept on refresh. */
+  since?: number;
 }
 
 /** One etcd member. */
@@ -26,6 +28,8 @@ export interface EtcdMember {
   memberId: string;
   hostname: string;
   ip: string | null;
+  /** Added as a learner whose etcd has not synced with the members yet (no name, no client URLs). */
+  learner?: boolean;
 }
 
 /** The discovery/etcd key of a cluster: hash of cluster id + secret. */
@@ -37,13 +41,17 @@ export function clusterKey(identity: { id: string; secret: string }): string {
 export class ClusterRegistry {
   private readonly affiliates = new Map<string, Map<string, Affiliate>>();
   private readonly members = new Map<string, Map<string, EtcdMember>>();
+  /** First publication per cluster and machine; forgotten when the machine stops. */
+  private readonly firstSeen = new Map<string, number>();
   /** Affiliate TTL in ms (Talos discovery: 30 minutes, scaled). */
   constructor(private readonly ttlMs: number) {}
 
   /** Publishes (or refreshes) an affiliate. */
   publish(key: string, a: Affiliate): void {
     if (!this.affiliates.has(key)) this.affiliates.set(key, new Map());
-    this.affiliates.get(key)!.set(a.machineId, a);
+    const seen = `${key}/${a.machineId}`;
+    if (!this.firstSeen.has(seen)) this.firstSeen.set(seen, Date.now());
+    this.affiliates.get(key)!.set(a.machineId, { ...a, since: this.firstSeen.get(seen) });
   }
 
   /** Removes a machine from every cluster's discovery data. */
@@ -56,6 +64,9 @@ export class ClusterRegistry {
     for (const m of this.affiliates.values()) {
       const a = m.get(machineId);
       if (a) a.stoppedAt = now;
+    }
+    for (const seen of [...this.firstSeen.keys()]) {
+      if (seen.endsWith(`/${machineId}`)) this.firstSeen.delete(seen);
     }
   }
 

@@ -151,6 +151,22 @@ function rawSubject(cert: crypto.X509Certificate): Buffer {
   return fields[4]; // serial, signature, issuer, validity, subject
 }
 
+/** A DER element's content (after its tag and length). */
+const contentOf = (el: Buffer) => el.subarray(el[1] < 0x80 ? 2 : 2 + (el[1] & 0x7f));
+
+/** The DER value (inside the extnValue OCTET STRING) of a certificate extension, or null. */
+function extensionValue(cert: crypto.X509Certificate, dottedOid: string): Buffer | null {
+  const tbs = der.children(der.children(cert.raw)[0]);
+  const wrapped = tbs.find((f) => f[0] === 0xa3);
+  if (!wrapped) return null;
+  const want = der.oid(dottedOid);
+  for (const ext of der.children(der.children(wrapped)[0])) {
+    const parts = der.children(ext);
+    if (parts[0].equals(want)) return contentOf(parts[parts.length - 1]);
+  }
+  return null;
+}
+
 /** Parses Node's "O=talos\nCN=x" subject text. */
 export function parseSubject(text: string): Subject {
   const s: Subject = {};
@@ -163,6 +179,11 @@ export function parseSubject(text: string): Subject {
 }
 
 function subjectKeyId(cert: crypto.X509Certificate): Buffer {
+  // The issuer's own Subject Key Identifier when it has one (a CA from the real talosctl does):
+  // OpenSSL finds a leaf's issuer by its Authority Key Identifier, so a recomputed id that differs
+  // from the CA's leaves the leaf unverifiable (UNABLE_TO_VERIFY_LEAF_SIGNATURE for a Go client).
+  const own = extensionValue(cert, "2.5.29.14");
+  if (own) return contentOf(own);
   // Key id = SHA-1 of the whole SPKI (RFC 7093 §2 method); only has to be consistent here.
   return crypto
     .createHash("sha1")

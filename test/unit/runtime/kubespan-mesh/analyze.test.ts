@@ -97,9 +97,14 @@ describe("KubeSpan mesh analysis", () => {
     );
   });
 
-  it("explains up-without-traffic, unknown endpoints and undiscovered peers", () => {
+  it("explains up-without-traffic, unknown endpoints, pending handshakes and undiscovered peers", () => {
     const r = analyzeMesh(
-      world({ "cp-1>cp-2": { receiveBytes: 0 }, "cp-2>cp-1": { endpoint: "", state: "unknown" }, "wk-1>cp-1": null }),
+      world({
+        "cp-1>cp-2": { receiveBytes: 0 },
+        "cp-2>cp-1": { endpoint: "", state: "unknown" },
+        "cp-2>wk-1": { state: "unknown" },
+        "wk-1>cp-1": null,
+      }),
       2,
     );
     assert.deepStrictEqual(
@@ -107,6 +112,12 @@ describe("KubeSpan mesh analysis", () => {
       [
         ["cp-1", "cp-2", "up", "up but no traffic yet (received 0 B, sent 80 B)"],
         ["cp-2", "cp-1", "unknown", "endpoint unknown: cp-2 has no endpoint for cp-1 (it published no address)"],
+        [
+          "cp-2",
+          "wk-1",
+          "unknown",
+          "handshake pending: cp-2 is trying endpoint 10.0.1.1:51820 of wk-1 (unknown for up to 15 s after an endpoint change)",
+        ],
         [
           "wk-1",
           "cp-1",

@@ -7,6 +7,7 @@
  * that a refused stranger sees the exact alert text a Go server sends (OpenSSL closes instead).
  */
 import * as assert from "assert";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -164,7 +165,7 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     assert.ok(run.stderr.startsWith("error getting version: rpc error: code = Unavailable desc = "), run.stderr);
   });
 
-  it("kubeconfig - prints the admin kubeconfig for the cluster's endpoint", async () => {
+  it("kubeconfig - prints the admin kubeconfig for the cluster's endpoint, its certificate chaining to the cluster CA by key id", async () => {
     const run = await admin("-e", CP, "-n", CP, "kubeconfig", "-");
     assert.strictEqual(run.code, 0, run.stderr);
     const kc = YAML.parse(run.stdout);
@@ -172,6 +173,11 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
       [kc.clusters[0].cluster.server, kc["current-context"]],
       [`https://${CP}:6443`, "admin@grpc"],
     );
+    // OpenSSL's X509_check_issued also matches the Authority Key Identifier to the CA's own one;
+    // without that a TLS server (the simulated kube-apiserver) rejects the certificate of a Go client.
+    const pem = (b64: string) => new crypto.X509Certificate(Buffer.from(b64, "base64"));
+    const leaf = pem(kc.users[0].user["client-certificate-data"]);
+    assert.ok(leaf.checkIssued(pem(kc.clusters[0].cluster["certificate-authority-data"])), leaf.toString());
   });
 
   it("etcd remove-member removes by id; a second removal answers NotFound with the decimal id; the last member cannot forfeit", async () => {
@@ -275,25 +281,46 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
     assert.ok(run.stdout.includes(`Server:\n\tNODE:        ${w}\n\tTag:         v1.13.9\n`), run.stdout);
   });
 
-  it("health runs the node's server-side checks: passes for the etcd members, fails naming a control plane outside etcd", async () => {
+  it("health runs the node's server-side checks, the Kubernetes ones against the simulated API: passes, then fails naming an unexpected node, a cordoned node, a control plane outside etcd", async () => {
     const w = `${NET}.4`;
-    const ok = await admin(
-      "-e",
-      CP,
-      "-n",
-      CP,
-      "health",
-      "--wait-timeout=20s",
-      "--control-plane-nodes",
-      CP,
-      "--worker-nodes",
-      w,
-    );
+    // grpc-cp2 left etcd (remove-member above), but its kubelet still registers a Kubernetes node,
+    // which "all k8s nodes to report" expects to be listed: here as a worker, as it is outside etcd.
+    const health = (workers: string) =>
+      admin("-e", CP, "-n", CP, "health", "--wait-timeout=20s", "--control-plane-nodes", CP, "--worker-nodes", workers);
+    const ok = await health(`${w},${CP2}`);
     assert.strictEqual(ok.code, 0, ok.stderr);
     const lines = ok.stderr.trimEnd().split("\n");
     assert.deepStrictEqual(
-      [lines[0], lines[lines.length - 1]],
-      [`discovered nodes: ["${CP}" "${w}"]`, "waiting for all k8s nodes to report schedulable: OK"],
+      [lines[0], ...lines.slice(-16).filter((l) => !l.endsWith(": ..."))],
+      [
+        `discovered nodes: ["${CP}" "${w}" "${CP2}"]`,
+        "waiting for all nodes to finish boot sequence: OK",
+        "waiting for all k8s nodes to report: OK",
+        "waiting for all control plane static pods to be running: OK",
+        "waiting for all control plane components to be ready: OK",
+        "waiting for all k8s nodes to report ready: OK",
+        "waiting for kube-proxy to report ready: OK",
+        "waiting for coredns to report ready: OK",
+        "waiting for all k8s nodes to report schedulable: OK",
+      ],
+    );
+    const missing = await health(w);
+    assert.strictEqual(missing.code, 1);
+    assert.ok(
+      missing.stderr.endsWith(
+        `waiting for all k8s nodes to report: unexpected nodes with IPs ["${CP2}"]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`,
+      ),
+      missing.stderr,
+    );
+    const cordoned = rt.node("grpc-cp2")!.hostname;
+    rt.kube("grpc").setUnschedulable(cordoned, true);
+    const unschedulable = await health(`${w},${CP2}`);
+    rt.kube("grpc").setUnschedulable(cordoned, false);
+    assert.ok(
+      unschedulable.stderr.endsWith(
+        `waiting for all k8s nodes to report schedulable: some nodes are not schedulable: [${cordoned}]\nhealthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n`,
+      ),
+      unschedulable.stderr,
     );
     // grpc-cp2 left etcd (remove-member above) but is still a configured control plane.
     const bad = await admin(
