@@ -92,6 +92,9 @@ async function kubeconfig(node: TalosNode, _req: Record<string, unknown>, auth: 
  */
 const SEQUENCE_START_MS = 250;
 
+/** Wall-clock ms a sequence waits at most for an event watcher (see EventLog.watchedWithin). */
+const WATCHER_WAIT_MS = 1000;
+
 /** Answers with a new actor id, then runs `sequence` under it: its events first, then the node handler. */
 function runSequence(
   node: TalosNode,
@@ -101,11 +104,13 @@ function runSequence(
   events: [string, Message][],
 ): Message[] {
   const actorId = crypto.randomUUID();
+  const log = eventLog(node);
   setTimeout(() => {
-    if (node.stopped) return;
-    const log = eventLog(node);
-    for (const [type, payloadOf] of events) log.push(type, payloadOf, actorId);
-    HANDLERS[name](node, payload, auth).catch((e) => node.log(`${name} sequence failed: ${(e as Error).message}`));
+    void log.watchedWithin(WATCHER_WAIT_MS).then(() => {
+      if (node.stopped) return;
+      for (const [type, payloadOf] of events) log.push(type, payloadOf, actorId);
+      HANDLERS[name](node, payload, auth).catch((e) => node.log(`${name} sequence failed: ${(e as Error).message}`));
+    });
   }, SEQUENCE_START_MS);
   return [{ actor_id: actorId }];
 }
