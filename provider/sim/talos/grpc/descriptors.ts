@@ -16,6 +16,8 @@ export interface TalosApi {
   machine: grpc.ServiceDefinition;
   cluster: grpc.ServiceDefinition;
   storage: grpc.ServiceDefinition;
+  image: grpc.ServiceDefinition;
+  lifecycle: grpc.ServiceDefinition;
   file: string;
 }
 
@@ -51,6 +53,8 @@ export function loadTalosApi(file = descriptorSetPath()): TalosApi | null {
     machine: pkg.machine.MachineService.service,
     cluster: pkg.cluster.ClusterService.service,
     storage: pkg.storage.StorageService.service,
+    image: pkg.machine.ImageService.service,
+    lifecycle: pkg.machine.LifecycleService.service,
     file,
   };
   cached = { file, api };

@@ -16,6 +16,7 @@ import { events, health, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
 import { disks } from "./storage";
+import { imageServicePull, legacyUpgrade, lifecycleUpgrade } from "./upgrade";
 
 type Req = Record<string, unknown>;
 
@@ -77,11 +78,14 @@ export class NodeGrpc {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, m] of Object.entries(UNARY)) impl[name] = unary(node, name, m);
     for (const [name, m] of Object.entries(STREAMING)) impl[name] = streaming(node, name, m);
+    impl.Upgrade = unary(node, "Upgrade", legacyUpgrade);
     impl.Events = live(node, "Events", events);
     impl.Read = live(node, "Read", read);
     this.server.addService(api.machine, impl);
     this.server.addService(api.cluster, { HealthCheck: live(node, "ClusterHealth", health) });
     this.server.addService(api.storage, { Disks: unary(node, "Disks", disks) });
+    this.server.addService(api.image, { Pull: streaming(node, "ImagePull", imageServicePull) });
+    this.server.addService(api.lifecycle, { Upgrade: streaming(node, "Upgrade", lifecycleUpgrade) });
     eventLog(node); // this boot's events start now
   }
 
