@@ -3,7 +3,8 @@
  * node takes v1.13's fallback to the legacy MachineService.Upgrade (tracked through the event stream
  * until the node boots the new version), a v1.13 node takes the LifecycleService path (image pull,
  * install, the client's reboot), and a missing installer image fails at the pull naming the node.
- * Does not prove: drain (the library passes --drain=false), the hang-after-upgrade fault, v1.11/v1.12 clients.
+ * v1.12 and v1.11 clients (when built) take the legacy path with their own tracker.
+ * Does not prove: drain (the library passes --drain=false), the hang-after-upgrade fault (day2.test.ts).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -109,6 +110,28 @@ describe("real talosctl upgrades a simulated node over the Talos gRPC API", func
     assert.strictEqual(machine.boots, boots + 1);
     assert.strictEqual(rt.node("up-cp1")?.version.tag, "v1.13.9");
   });
+
+  for (const [client, to] of [
+    ["v1.12", "v1.13.8"],
+    ["v1.11", "v1.13.9"],
+  ]) {
+    it(`talosctl ${client} upgrades through the legacy Upgrade and its tracker (no --drain flag before v1.13)`, async function () {
+      const older = path.join(path.dirname(bin), `talosctl-${client}`);
+      if (!fs.existsSync(older)) {
+        console.log(`      skipped: ${older} is not built (npm run tools)`);
+        this.skip();
+      }
+      const boots = machine.boots;
+      const args = ["--talosconfig", "talosconfig", "upgrade", "-e", CP, "-n", CP, "--image", `${INSTALLER}:${to}`];
+      const run = await runTalosctl(older, [...args, "--wait=true", "--preserve", "--timeout", "60s"], dir, 90000);
+      assert.strictEqual(run.code, 0, run.stderr);
+      const lines = run.stderr.trimEnd().split("\n");
+      assert.ok(lines.includes(`"${CP}": sequence: upgrade action: START`), run.stderr);
+      assert.strictEqual(lines[lines.length - 1], `"${CP}": post check passed`);
+      assert.strictEqual(machine.boots, boots + 1);
+      assert.strictEqual(rt.node("up-cp1")?.version.tag, to);
+    });
+  }
 
   it("an installer image the registry does not have fails at the pull, naming the node; nothing reboots", async () => {
     const boots = machine.boots;
