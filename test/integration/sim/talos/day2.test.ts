@@ -192,6 +192,19 @@ describe("Talos day-2 operations in the simulator", function () {
     );
   });
 
+  it("the library's upgrade of a v1.13 node: a missing image fails at the pull as NotFound naming the node; an existing one lands", async () => {
+    const missing = FACTORY("s", "v1.13.10");
+    const err = (await failure(t.upgrade({ ...secure(CP1), image: missing, timeoutMs: 10000 }))) as TalosApiError;
+    assert.deepStrictEqual(
+      [err.name, err.node, err.grpcCode, err.detail],
+      ["TalosApiError", CP1, "NotFound", `failed to resolve reference "${missing}": ${missing}: not found`],
+    );
+    assert.strictEqual(node(CP1).version.tag, "v1.13.8");
+    await t.upgrade({ ...secure(CP1), image: FACTORY("s", "v1.13.9"), timeoutMs: 20000 });
+    await byIp(CP1).settled();
+    assert.strictEqual((await t.version(secure(CP1))).tag, "v1.13.9");
+  });
+
   it("upgrade-k8s: --dry-run prints the plan and changes nothing; the real run patches every node's active and persistent config", async () => {
     // 1.35.4, not 1.36: CP3 and the worker still run Talos v1.12.4, which rejects Kubernetes 1.36 images (v1.12 runs 1.30–1.35).
     const dry = await k8s.upgradeK8s({ ...secure(CP1), to: "1.35.4", dryRun: true });
