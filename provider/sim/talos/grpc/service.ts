@@ -15,6 +15,7 @@ import { eventLog } from "./events";
 import { events, health, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
+import { lingering } from "./linger";
 import { disks } from "./storage";
 import { imageServicePull, legacyUpgrade, lifecycleUpgrade } from "./upgrade";
 
@@ -106,7 +107,7 @@ export class NodeGrpc {
       injector = this.server.createConnectionInjector(tls.credentials);
       this.injectors.set(tls.id, injector);
     }
-    injector.injectConnection(socket);
+    injector.injectConnection(lingering(socket));
   }
 
   /** Closes every session. */

@@ -10,7 +10,7 @@ import * as assert from "assert";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { isError } from "../../../../../provider/internal/errors";
 import { retry } from "../../../../../provider/internal/retry";
-import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../../provider/sim/talos/runtime";
+import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { chooseTalosctl } from "../../../../../provider/sim/talos/talosctl-binary";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
 import { TalosApiError, Talosctl } from "../../../../../provider/talos/talosctl";
@@ -28,9 +28,7 @@ describe("Talos sim: node answers the library depends on", function () {
   const client = chooseTalosctl();
   const env = { ...process.env, TALOSCTL_SIM_VERSION: "v1.13.9" };
   const t = Talosctl.locate({ binary: client.path, env });
-  // `get` stays on the stand-in until the nodes serve COSI. (With the real client the refusal below also
-  // races under load: the node's OpenSSL closes before grpc-go reads the alert, "write: broken pipe".)
-  const cosi = Talosctl.locate({ binary: talosctlPath(), env });
+
   const secure = (node: string) => ({ node, endpoints: [node], talosconfig });
   const refusal = (p: Promise<unknown>) =>
     p.then(
@@ -120,7 +118,7 @@ describe("Talos sim: node answers the library depends on", function () {
   });
 
   it("an insecure client meets the configured node's mutual TLS while reading the server preface", async () => {
-    assert.deepStrictEqual(await refusal(cosi.getResources("disks", { node: CP, insecure: true })), [
+    assert.deepStrictEqual(await refusal(t.getResources("disks", { node: CP, insecure: true })), [
       "Unavailable",
       'connection error: desc = "error reading server preface: remote error: tls: certificate required"',
     ]);
