@@ -11,6 +11,7 @@ import { RobotSim, startRobotSim } from "./apis/robot/server";
 import { CloudSim, startCloudSim } from "./apis/cloud/server";
 import { startFactorySim } from "./apis/factory/server";
 import { installTalosRuntime, talosctlPath } from "./talos/runtime";
+import { TalosctlChoice, TalosctlKind, chooseTalosctl } from "./talos/talosctl-binary";
 import { SimWorld } from "./types";
 
 export * from "./types";
@@ -28,6 +29,11 @@ export interface SimulatorOptions {
   stateDir?: string;
   /** Listen address for the HTTP services. @default "127.0.0.1" */
   host?: string;
+  /**
+   * Which talosctl `talosctl` names: the real client when `npm run tools` built it ("auto"), the
+   * stand-in, or the real one or an error. @default "auto"
+   */
+  talosctl?: TalosctlChoice;
 }
 
 /** A running simulator: endpoints, credentials and a stop function. */
@@ -37,8 +43,12 @@ export interface Simulator {
   /** Cloud API: `url` is the server root, `endpoint` (= url + "/v1") is what clients and HCLOUD_ENDPOINT take. */
   cloud: { url: string; endpoint: string; token: string };
   factory: { url: string };
-  /** The talosctl stand-in executable; put its directory first on PATH. */
+  /** The talosctl programs should use (see `talosctlKind`); put its directory first on PATH. */
   talosctl: string;
+  /** Whether `talosctl` is the real client (over the simulated nodes' Talos API) or the stand-in. */
+  talosctlKind: TalosctlKind;
+  /** The stand-in executable, for what the simulated nodes cannot serve to the real client yet. */
+  standInTalosctl: string;
   stateDir: string;
   /** Live handles of the services: fault knobs changeable at run time, request logs, state. */
   services: {
@@ -54,6 +64,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const stateDir = options.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-sim-"));
   const host = options.host ?? "127.0.0.1";
   const sc = options.scenario;
+  const talosctl = chooseTalosctl(options.talosctl);
   const world = await createWorld({ timeScale: sc.timeScale ?? 0.001, stateDir });
   installTalosRuntime(world);
   const factory = await startFactorySim(world, sc.factory ?? {}, host);
@@ -64,7 +75,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     robot: { url: robot.url, user: robot.user, password: robot.password },
     cloud: { url: cloud.url, endpoint: `${cloud.url}/v1`, token: cloud.token },
     factory: { url: factory.url },
-    talosctl: talosctlPath(),
+    talosctl: talosctl.path,
+    talosctlKind: talosctl.kind,
+    standInTalosctl: talosctlPath(),
     stateDir,
     services: { robot, cloud, factory },
     async stop() {

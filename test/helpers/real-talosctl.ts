@@ -1,34 +1,15 @@
 /**
  * Where the real talosctl is, for tests that hold the stand-in to it or drive simulated nodes over the
- * real Talos API: `$REAL_TALOSCTL` or `$TALOSCTL` when it names an executable that is not the stand-in,
- * else the build of `npm run tools` (`.tools/bin/talosctl` in the repository). Undefined when there is
- * none (no Go toolchain): such tests skip, saying so.
+ * real Talos API: the simulator's rule (provider/sim/talos/talosctl-binary.ts) — `$REAL_TALOSCTL` or
+ * `$TALOSCTL` when it names an executable that is not the stand-in, else the build of `npm run tools`
+ * (`.tools/bin/talosctl` in the repository). Undefined when there is none (no Go toolchain): such
+ * tests skip, saying so.
  */
 import { execFile } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
+import { realTalosctl } from "../../provider/sim/talos/talosctl-binary";
 
-function executable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function isStandIn(p: string): boolean {
-  return fs.readFileSync(p).subarray(0, 64).toString("utf8").startsWith("#!/usr/bin/env node");
-}
-
-/** The real talosctl binary, or undefined. */
-export function realTalosctl(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const root = path.resolve(__dirname, "..", "..", "..");
-  const candidates = [env.REAL_TALOSCTL, env.TALOSCTL, path.join(root, ".tools", "bin", "talosctl")];
-  return candidates.find(
-    (c): c is string => typeof c === "string" && path.isAbsolute(c) && executable(c) && !isStandIn(c),
-  );
-}
+export { realTalosctl };
 
 /** Path of the real talosctl, or null when it has not been built. */
 export function realTalosctlPath(): string | null {

@@ -64,7 +64,8 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   steps.step(
     `starting the simulator: ${scenario.robot!.servers.length} Robot servers, Hetzner Cloud, Image Factory, talosctl stand-in`,
   );
-  const sim = await startSimulator({ scenario, stateDir: path.join(outDir, "sim") });
+  // The stand-in: the library reads nodes with `talosctl get` (COSI), which the simulated nodes do not serve the real client yet.
+  const sim = await startSimulator({ scenario, stateDir: path.join(outDir, "sim"), talosctl: "stand-in" });
   try {
     log(`    Robot ${sim.robot.url}   Cloud ${sim.cloud.endpoint}   Image Factory ${sim.factory.url}`);
     const session = new DemoSession(

@@ -32,6 +32,10 @@ export async function upgrade(t: Talosctl, o: UpgradeOptions): Promise<void> {
   if (res.exitCode !== 0) throw upgradeError(o.node, res.exitCode, res.stderr);
 }
 
+/** What talosctl's action tracker prints each time it reconnects to a node that does not answer. */
+const TRACKER_RETRYING = "unavailable, retrying...";
+const TRACKER_GAVE_UP = `the node did not answer again before talosctl's --timeout (tracker: ${TRACKER_RETRYING})`;
+
 /** One node's failure as TalosApiError (gRPC status in the text) or TalosctlError, both naming the node. */
 function nodeError(command: string, node: string, exitCode: number | null, stderr: string, text: string): Error {
   const [grpc] = parseGrpcFailures(text);
@@ -49,6 +53,9 @@ export function upgradeError(node: string, exitCode: number | null, stderr: stri
   const tracked = lines.map((l) => /^"(.+?)": (.*)$/.exec(l)).filter((m): m is RegExpExecArray => m !== null);
   if (tracked.length) {
     const last = tracked[tracked.length - 1];
+    // The tracker's own deadline error is lost with its cancelled context (action/tracker.go): a node
+    // that never answered again leaves its reconnect line last.
+    if (last[2] === TRACKER_RETRYING) return new TalosctlError("upgrade", exitCode, stderr, last[1], TRACKER_GAVE_UP);
     return nodeError("upgrade", last[1], exitCode, stderr, last[2]);
   }
   const fromNode = lines.map((l) => /error from node (\S+?): (.*)$/.exec(l)).find((m) => m);

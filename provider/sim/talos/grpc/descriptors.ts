@@ -18,6 +18,8 @@ export interface TalosApi {
   storage: grpc.ServiceDefinition;
   /** cosi.resource.State (the COSI runtime module's resource API). */
   state: grpc.ServiceDefinition;
+  image: grpc.ServiceDefinition;
+  lifecycle: grpc.ServiceDefinition;
   file: string;
 }
 
@@ -55,6 +57,8 @@ export function loadTalosApi(file = descriptorSetPath()): TalosApi | null {
     storage: pkg.storage.StorageService.service,
     state: (pkg.cosi as unknown as Record<string, Record<string, grpc.ServiceClientConstructor>>).resource.State
       .service,
+    image: pkg.machine.ImageService.service,
+    lifecycle: pkg.machine.LifecycleService.service,
     file,
   };
   cached = { file, api };

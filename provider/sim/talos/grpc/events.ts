@@ -13,6 +13,9 @@ export interface NodeEvent {
   data: Record<string, unknown>;
 }
 
+/** machined's buffer keeps 1000 events with a safety gap of 10 (v1alpha1_controller.go: NewEvents(1000, 10)). */
+const HISTORY = 990;
+
 /**
  * Wall-clock ms from boot to the machine reporting RUNNING/ready. Not scaled with the world: the
  * action tracker reconnects on its own 1 s cadence after a reboot and must find the node still
@@ -38,22 +41,44 @@ function newId(): string {
   return out;
 }
 
-/** The event log of one boot of a node, with live subscribers. */
+/** The event log of one boot of a node (its last HISTORY events), with live subscribers. */
 export class EventLog {
   readonly events: NodeEvent[] = [];
   private readonly listeners = new Set<(e: NodeEvent | null) => void>();
+  private readonly watched = new Set<() => void>();
 
   /** Appends an event of message type `type` (e.g. `machine.SequenceEvent`). */
   push(type: string, payload: Record<string, unknown>, actorId = ""): void {
     const event = { id: newId(), actor_id: actorId, data: { "@type": `talos/runtime/${type}`, ...payload } };
     this.events.push(event);
+    if (this.events.length > HISTORY) this.events.shift();
     for (const l of this.listeners) l(event);
   }
 
   /** Calls `fn` for every later event, and with null once the boot ends; returns the unsubscribe. */
   subscribe(fn: (e: NodeEvent | null) => void): () => void {
     this.listeners.add(fn);
+    for (const w of [...this.watched]) w();
     return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * Resolves once someone watches the log, or after `ms`. A sequence waits here before its first
+   * event: talosctl's action tracker opens its stream (without a tail) concurrently with the call,
+   * and on a real node the stream is up long before a sequence gets going.
+   */
+  watchedWithin(ms: number): Promise<void> {
+    if (this.listeners.size) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.watched.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.watched.add(done);
+    });
   }
 
   /** Ends the boot: every subscriber hears null. */

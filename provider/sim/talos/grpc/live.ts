@@ -6,15 +6,10 @@ import { GrpcError } from "../api";
 import { Auth } from "../node/auth";
 import { HealthReply, clusterHealth } from "../node/health";
 import { TalosNode } from "../node/node";
-import { EventLog, NodeEvent, eventLog, helloEvent } from "./events";
+import { eventLog, helloEvent } from "./events";
+import { TailRequest, tailOf } from "./event-tail";
 import { durationMs } from "./machine";
 import { Message, Open } from "./router";
-
-/** The events a new stream replays first: none (0), all (-1) or the last n; optionally one actor's only. */
-function tail(log: EventLog, n: number, actorId: string): NodeEvent[] {
-  const mine = actorId ? log.events.filter((e) => e.actor_id === actorId) : log.events;
-  return n < 0 ? mine : n > 0 ? mine.slice(-n) : [];
-}
 
 /** MachineService.Events: hello, the requested tail, then live events until the client leaves or the node stops. */
 export function events(req: Record<string, unknown>, cancelled: Promise<void>): Open {
@@ -23,7 +18,7 @@ export function events(req: Record<string, unknown>, cancelled: Promise<void>): 
       const actorId = String(req.with_actor_id ?? "");
       const log = eventLog(node);
       emit({ ...helloEvent(actorId) });
-      for (const e of tail(log, Number(req.tail_events ?? 0), actorId)) emit({ ...e });
+      for (const e of tailOf(log.events, req as TailRequest)) emit({ ...e });
       const stop = log.subscribe((e) => {
         if (e === null) {
           stop();

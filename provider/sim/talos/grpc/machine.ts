@@ -92,30 +92,40 @@ async function kubeconfig(node: TalosNode, _req: Record<string, unknown>, auth: 
  */
 const SEQUENCE_START_MS = 250;
 
-/** Answers with a new actor id, then runs `sequence` under it: its events first, then the node handler. */
-function runSequence(
+/** Wall-clock ms a sequence waits at most for an event watcher (see EventLog.watchedWithin). */
+const WATCHER_WAIT_MS = 1000;
+
+/** Gives a new actor id, then runs a sequence under it: its events first, then `run` (what the node does). */
+export function runSequence(
   node: TalosNode,
   name: string,
-  payload: unknown,
-  auth: Auth,
   events: [string, Message][],
-): Message[] {
+  run: () => Promise<unknown>,
+): string {
   const actorId = crypto.randomUUID();
+  const log = eventLog(node);
   setTimeout(() => {
-    if (node.stopped) return;
-    const log = eventLog(node);
-    for (const [type, payloadOf] of events) log.push(type, payloadOf, actorId);
-    HANDLERS[name](node, payload, auth).catch((e) => node.log(`${name} sequence failed: ${(e as Error).message}`));
+    void log.watchedWithin(WATCHER_WAIT_MS).then(() => {
+      if (node.stopped) return;
+      for (const [type, payloadOf] of events) log.push(type, payloadOf, actorId);
+      run().catch((e) => node.log(`${name} sequence failed: ${(e as Error).message}`));
+    });
   }, SEQUENCE_START_MS);
-  return [{ actor_id: actorId }];
+  return actorId;
 }
 
 /** Reboot: the reboot sequence, which talosctl's tracker follows by actor id. */
 async function reboot(node: TalosNode, req: Record<string, unknown>, auth: Auth): Promise<Message[]> {
-  return runSequence(node, "Reboot", req, auth, [
-    ["machine.SequenceEvent", { sequence: "reboot", action: "START" }],
-    ["machine.MachineStatusEvent", { stage: "REBOOTING", status: { ready: false, unmet_conditions: [] } }],
-  ]);
+  const actorId = runSequence(
+    node,
+    "Reboot",
+    [
+      ["machine.SequenceEvent", { sequence: "reboot", action: "START" }],
+      ["machine.MachineStatusEvent", { stage: "REBOOTING", status: { ready: false, unmet_conditions: [] } }],
+    ],
+    () => HANDLERS.Reboot(node, req, auth),
+  );
+  return [{ actor_id: actorId }];
 }
 
 const WIPE_MODES: Record<string, string> = { ALL: "all", SYSTEM_DISK: "system-disk", USER_DISKS: "user-disks" };
@@ -129,10 +139,16 @@ async function reset(node: TalosNode, req: Record<string, unknown>, auth: Auth):
     wipeMode: WIPE_MODES[String(req.mode)] ?? "all",
     systemLabelsToWipe: parts.filter((p) => p.wipe).map((p) => p.label),
   };
-  return runSequence(node, "Reset", payload, auth, [
-    ["machine.SequenceEvent", { sequence: "reset", action: "START" }],
-    ["machine.TaskEvent", { task: "stopAllServices", action: "START" }],
-  ]);
+  const actorId = runSequence(
+    node,
+    "Reset",
+    [
+      ["machine.SequenceEvent", { sequence: "reset", action: "START" }],
+      ["machine.TaskEvent", { task: "stopAllServices", action: "START" }],
+    ],
+    () => HANDLERS.Reset(node, payload, auth),
+  );
+  return [{ actor_id: actorId }];
 }
 
 /** A handler whose reply carries nothing talosctl reads: one empty message. */

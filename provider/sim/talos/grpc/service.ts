@@ -15,8 +15,10 @@ import { eventLog } from "./events";
 import { events, health, read } from "./live";
 import { asGrpcError, toServiceError } from "./status";
 import { serverTls } from "./tls";
+import { lingering } from "./linger";
 import { disks } from "./storage";
 import { cosiState } from "./cosi";
+import { imageServicePull, legacyUpgrade, lifecycleUpgrade } from "./upgrade";
 
 type Req = Record<string, unknown>;
 
@@ -78,12 +80,15 @@ export class NodeGrpc {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, m] of Object.entries(UNARY)) impl[name] = unary(node, name, m);
     for (const [name, m] of Object.entries(STREAMING)) impl[name] = streaming(node, name, m);
+    impl.Upgrade = unary(node, "Upgrade", legacyUpgrade);
     impl.Events = live(node, "Events", events);
     impl.Read = live(node, "Read", read);
     this.server.addService(api.machine, impl);
     this.server.addService(api.cluster, { HealthCheck: live(node, "ClusterHealth", health) });
     this.server.addService(api.storage, { Disks: unary(node, "Disks", disks) });
     this.server.addService(api.state, cosiState(node));
+    this.server.addService(api.image, { Pull: streaming(node, "ImagePull", imageServicePull) });
+    this.server.addService(api.lifecycle, { Upgrade: streaming(node, "Upgrade", lifecycleUpgrade) });
     eventLog(node); // this boot's events start now
   }
 
@@ -104,7 +109,7 @@ export class NodeGrpc {
       injector = this.server.createConnectionInjector(tls.credentials);
       this.injectors.set(tls.id, injector);
     }
-    injector.injectConnection(socket);
+    injector.injectConnection(lingering(socket));
   }
 
   /** Closes every session. */

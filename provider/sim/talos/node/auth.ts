@@ -33,9 +33,10 @@ const ADMIN_ONLY = new Set([
   "Kubeconfig",
 ]);
 // Upgrade reaches the handler in maintenance, which answers "Talos is not installed". Disks is a
-// reader call (v1.13 maintenance is read-only role mode); talosctl's reset tracker polls it.
+// reader call (v1.13 maintenance is read-only role mode; before, the maintenance server registers
+// storaged's StorageService, internal/app/maintenance/server.go); talosctl's reset tracker polls it.
 const MAINTENANCE_V13 = new Set(["ApplyConfiguration", "Version", "Get", "Upgrade", "Disks"]);
-const MAINTENANCE_OLD = new Set(["ApplyConfiguration", "Get", "Upgrade"]);
+const MAINTENANCE_OLD = new Set(["ApplyConfiguration", "Get", "Upgrade", "Disks"]);
 
 function verifyCert(node: TalosNode, certPem: string, sig: string, method: string, body: string): string[] {
   let cert: crypto.X509Certificate;

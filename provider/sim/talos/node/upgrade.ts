@@ -42,7 +42,12 @@ function etcdProblem(node: TalosNode, preserve: boolean): string | null {
 }
 
 function validate(node: TalosNode, p: UpgradePayload): string {
-  if (node.maintenance) throw new GrpcError("FailedPrecondition", "Talos is not installed");
+  // machined's legacy Upgrade and LifecycleService.Upgrade (internal/app/lifecycle) word this differently.
+  if (node.maintenance)
+    throw new GrpcError(
+      "FailedPrecondition",
+      p.api === "lifecycle" ? "machine is not installed" : "Talos is not installed",
+    );
   const problem = installerProblem(node, p.image);
   if (problem)
     throw p.api === "lifecycle"
@@ -64,15 +69,24 @@ function validate(node: TalosNode, p: UpgradePayload): string {
   return to.tag;
 }
 
-/** Upgrade: validates, records the upgrade (armed with the hang fault if set), reboots on the legacy path. */
+/**
+ * Validates the upgrade and records it (armed with the hang fault if set), so the next boot runs the
+ * new version; gives that version. The caller reboots (the gRPC legacy path after the sequence's events).
+ */
+export function acceptUpgrade(node: TalosNode, p: UpgradePayload): string {
+  const to = validate(node, p);
+  const hang = node.host.faults.hangAfterUpgrade.has(node.machine.id);
+  node.stateFile.update({ upgrade: { fromImageVersion: node.boot.image.version, version: to, image: p.image, hang } });
+  return to;
+}
+
+/** Upgrade: validates, records the upgrade, reboots on the legacy path. */
 export async function upgrade(
   node: TalosNode,
   payload: unknown,
 ): Promise<{ bootId: string; from: string; to: string }> {
   const p = payload as UpgradePayload;
-  const to = validate(node, p);
-  const hang = node.host.faults.hangAfterUpgrade.has(node.machine.id);
-  node.stateFile.update({ upgrade: { fromImageVersion: node.boot.image.version, version: to, image: p.image, hang } });
+  const to = acceptUpgrade(node, p);
   if (p.api === "lifecycle") {
     node.record("upgrade", to);
     node.log(`upgrade to ${to} installed; waiting for the client to reboot`);

@@ -1,4 +1,12 @@
-/** Entry point of the `talosctl` stand-in (provider/sim/bin/talosctl). */
+/**
+ * Entry point of the `talosctl` stand-in (provider/sim/bin/talosctl). The simulated nodes serve the
+ * real Talos API, and startSimulator hands programs the real talosctl when `npm run tools` built it
+ * (provider/sim/talos/talosctl-binary.ts). The stand-in remains for: a machine without a Go build
+ * (the fallback, named by Simulator.talosctlKind); `get` (the COSI state service) and `upgrade-k8s`,
+ * which the simulated nodes do not serve the real client yet, so every suite whose library calls read
+ * nodes with `get` (the demo, `npm run sim`, e2e, the TalosCluster day-2 suite, the TalosMachineConfig
+ * and cluster-world engine suites) still runs on it. Its node-facing commands go once those are served.
+ */
 import { clientVersion } from "../versions";
 import { Io, runMain } from "./command";
 import { delegated } from "./delegate";

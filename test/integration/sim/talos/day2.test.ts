@@ -15,6 +15,7 @@ import { isError } from "../../../../provider/internal/errors";
 import { retry } from "../../../../provider/internal/retry";
 import { talosctlMain } from "../../../../provider/sim/talos/talosctl/main";
 import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
+import { chooseTalosctl } from "../../../../provider/sim/talos/talosctl-binary";
 import { TalosTestMachine, testMachineSpec } from "../../../../provider/sim/testing/talos-machine";
 import { TalosApiError, Talosctl } from "../../../../provider/talos/talosctl";
 
@@ -28,7 +29,11 @@ describe("Talos day-2 operations in the simulator", function () {
   let talosconfig: string;
   const machines: TalosTestMachine[] = [];
   const env = { ...process.env, TALOSCTL_SIM_VERSION: "v1.13.9" };
-  const t = Talosctl.locate({ binary: talosctlPath(), env });
+  // The real client over the nodes' Talos API when built, else the stand-in; upgrade-k8s stays on the
+  // stand-in until the simulated nodes serve what the real one reads (COSI state, Kubernetes).
+  const client = chooseTalosctl();
+  const t = Talosctl.locate({ binary: client.path, env });
+  const k8s = Talosctl.locate({ binary: talosctlPath(), env });
   const secure = (node: string) => ({ node, endpoints: [CP1], talosconfig });
   const node = (ip: string) => rt.nodeByAddress(ip)!;
   const byIp = (ip: string) => machines.find((m) => m.spec.ipv4 === ip)!;
@@ -39,6 +44,7 @@ describe("Talos day-2 operations in the simulator", function () {
     );
 
   before(async () => {
+    console.log(`      talosctl: ${client.kind} (${client.path})`);
     const world = new FakeWorld(0.001);
     rt = installTalosRuntime(world);
     const secretsYaml = await t.genSecrets("v1.12.4");
@@ -120,12 +126,10 @@ describe("Talos day-2 operations in the simulator", function () {
 
   it("hangAfterUpgrade: the node boots the new version but never answers; the tracker's deadline names the node", async () => {
     rt.faults.hangAfterUpgrade.add("day2-1");
-    const err = (await failure(
-      t.upgrade({ ...secure(CP2), image: FACTORY("s", "v1.13.9"), timeoutMs: 2000 }),
-    )) as TalosApiError;
+    const err = await failure(t.upgrade({ ...secure(CP2), image: FACTORY("s", "v1.13.9"), timeoutMs: 2000 }));
     assert.strictEqual(
       err.message,
-      `talosctl upgrade failed on node ${CP2}: DeadlineExceeded: context deadline exceeded`,
+      `talosctl upgrade failed on node ${CP2} (exit 1): the node did not answer again before talosctl's --timeout (tracker: unavailable, retrying...)`,
     );
     assert.strictEqual(node(CP2).version.tag, "v1.13.9");
     const down = (await failure(t.version(secure(CP2)))) as TalosApiError;
@@ -188,12 +192,25 @@ describe("Talos day-2 operations in the simulator", function () {
     );
   });
 
+  it("the library's upgrade of a v1.13 node: a missing image fails at the pull as NotFound naming the node; an existing one lands", async () => {
+    const missing = FACTORY("s", "v1.13.10");
+    const err = (await failure(t.upgrade({ ...secure(CP1), image: missing, timeoutMs: 10000 }))) as TalosApiError;
+    assert.deepStrictEqual(
+      [err.name, err.node, err.grpcCode, err.detail],
+      ["TalosApiError", CP1, "NotFound", `failed to resolve reference "${missing}": ${missing}: not found`],
+    );
+    assert.strictEqual(node(CP1).version.tag, "v1.13.8");
+    await t.upgrade({ ...secure(CP1), image: FACTORY("s", "v1.13.9"), timeoutMs: 20000 });
+    await byIp(CP1).settled();
+    assert.strictEqual((await t.version(secure(CP1))).tag, "v1.13.9");
+  });
+
   it("upgrade-k8s: --dry-run prints the plan and changes nothing; the real run patches every node's active and persistent config", async () => {
     // 1.35.4, not 1.36: CP3 and the worker still run Talos v1.12.4, which rejects Kubernetes 1.36 images (v1.12 runs 1.30–1.35).
-    const dry = await t.upgradeK8s({ ...secure(CP1), to: "1.35.4", dryRun: true });
+    const dry = await k8s.upgradeK8s({ ...secure(CP1), to: "1.35.4", dryRun: true });
     assert.deepStrictEqual(dry, k8sLines(true));
     assert.ok(machines.every((m) => node(m.spec.ipv4!).active!.text.includes("kubelet:v1.35.0")));
-    assert.deepStrictEqual(await t.upgradeK8s({ ...secure(CP1), to: "1.35.4" }), k8sLines(false));
+    assert.deepStrictEqual(await k8s.upgradeK8s({ ...secure(CP1), to: "1.35.4" }), k8sLines(false));
     for (const m of machines) {
       const n = node(m.spec.ipv4!);
       for (const text of [n.active!.text, n.persistent!]) {
@@ -209,7 +226,7 @@ describe("Talos day-2 operations in the simulator", function () {
   });
 
   it("upgrade-k8s refuses an unsupported path with go-kubernetes's text", async () => {
-    const err = await failure(t.upgradeK8s({ ...secure(CP1), from: "1.34.0", to: "1.36.0" }));
+    const err = await failure(k8s.upgradeK8s({ ...secure(CP1), from: "1.34.0", to: "1.36.0" }));
     assert.strictEqual(
       err.message,
       `talosctl upgrade-k8s failed on node ${CP1} (exit 1): unsupported upgrade path 1.34->1.36 (from "1.34.0" to "1.36.0")`,

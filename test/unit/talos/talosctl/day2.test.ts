@@ -126,6 +126,20 @@ exit "\${FAKE_EXIT:-0}"
         "talosctl upgrade failed on node 10.0.0.2: DeadlineExceeded: context deadline exceeded",
       ],
     );
+    // The real client: its deadline error is lost, the reconnect line is last.
+    const gone = upgradeError(
+      "10.0.0.2",
+      1,
+      '"10.0.0.2": sequence: upgrade action: START\n"10.0.0.2": unavailable, retrying...\n"10.0.0.2": unavailable, retrying...\n',
+    ) as TalosctlError;
+    assert.deepStrictEqual(
+      [gone.name, gone.node, gone.message],
+      [
+        "TalosctlError",
+        "10.0.0.2",
+        "talosctl upgrade failed on node 10.0.0.2 (exit 1): the node did not answer again before talosctl's --timeout (tracker: unavailable, retrying...)",
+      ],
+    );
     const pull = upgradeError(
       "10.0.0.3",
       1,

@@ -10,7 +10,8 @@ import * as assert from "assert";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { isError } from "../../../../../provider/internal/errors";
 import { retry } from "../../../../../provider/internal/retry";
-import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../../provider/sim/talos/runtime";
+import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
+import { chooseTalosctl } from "../../../../../provider/sim/talos/talosctl-binary";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
 import { TalosApiError, Talosctl } from "../../../../../provider/talos/talosctl";
 
@@ -23,7 +24,11 @@ describe("Talos sim: node answers the library depends on", function () {
   let talosconfig = "";
   let cpConfig = "";
   const machines: TalosTestMachine[] = [];
-  const t = Talosctl.locate({ binary: talosctlPath(), env: { ...process.env, TALOSCTL_SIM_VERSION: "v1.13.9" } });
+  // The real client over the nodes' Talos API when built, else the stand-in (TALOSCTL_SIM_VERSION is the stand-in's).
+  const client = chooseTalosctl();
+  const env = { ...process.env, TALOSCTL_SIM_VERSION: "v1.13.9" };
+  const t = Talosctl.locate({ binary: client.path, env });
+
   const secure = (node: string) => ({ node, endpoints: [node], talosconfig });
   const refusal = (p: Promise<unknown>) =>
     p.then(
@@ -35,6 +40,7 @@ describe("Talos sim: node answers the library depends on", function () {
     );
 
   before(async () => {
+    console.log(`      talosctl: ${client.kind} (${client.path})`);
     const world = new FakeWorld(0.001);
     rt = installTalosRuntime(world);
     const secretsYaml = await t.genSecrets("v1.13.9");
