@@ -26,15 +26,13 @@ import { bootRescue } from "./reset";
 import { RescueAccess, armRescue, disarmIfArmed, releaseRescueAccess, rescueAccess } from "./rescue";
 import { Steps } from "./steps";
 import { applyInstallFirewall } from "./install-firewall";
+import { FIREWALL_WAIT_MS, longestRunMs } from "./ephemeral-keys";
 import { waitForMaintenance } from "./talos";
 import { RobotServerInputs, RobotServerOutputs, Timing, timingOf } from "./types";
 import { worldTimeScale } from "../shared/timing";
 
 /** Steps of a full install (adoption stops after step 2); one more when adminCidrs sets the install firewall. */
 export const CREATE_STEPS = 12;
-
-/** The longest wait for Robot to apply a firewall change (about 30 s on Hetzner; RobotFirewall's default). */
-const FIREWALL_WAIT_MS = 300_000;
 
 /** The label of a server in logs and errors: its name, else its number. */
 export function serverLabel(i: Pick<RobotServerInputs, "name" | "serverNumber">): string {
@@ -74,7 +72,7 @@ async function install(r: Run): Promise<Partial<RobotServerOutputs>> {
   try {
     await closeFirewall(r);
     access = await steps.run("preparing rescue access", () =>
-      rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log),
+      rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log, longestRunMs(r.t)),
     );
     await steps.run("arming the rescue system (delete, then activate with the key)", () =>
       armRescue(d.robot, i.serverNumber, access!),

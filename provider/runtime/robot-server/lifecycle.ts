@@ -18,6 +18,7 @@ import { serverPreflight } from "./preflight";
 import { bootRescue } from "./reset";
 import { armRescue, disarmIfArmed, releaseRescueAccess, rescueAccess, RescueAccess } from "./rescue";
 import { Steps } from "./steps";
+import { longestRunMs } from "./ephemeral-keys";
 import { probeTalos } from "./talos";
 import { OUTPUT_KEYS, RobotServerInputs, RobotServerOutputs, timingOf } from "./types";
 import { worldTimeScale } from "../shared/timing";
@@ -82,7 +83,7 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
     // RobotFirewall, deleted first, has cleared the cluster's rules: close the window again before rescue.
     await closeFirewall({ i: props, d, steps, pre });
     access = await steps.run("preparing rescue access", () =>
-      rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log),
+      rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log, longestRunMs(t)),
     );
     await steps.run("arming the rescue system", () => armRescue(d.robot, props.serverNumber, access!));
     const s = await steps.run("resetting into the rescue system", () =>
