@@ -135,6 +135,8 @@ describe("TalosCluster under mocks: the hybrid example", function () {
     assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), {
       talosVersion: "v1.13.9",
       resourceName: "hybrid-image",
+      // The builder's temporary firewall admits SSH only from them.
+      adminCidrs: ["198.51.100.0/24"],
       pools: [{ name: "cloud", serverType: "cx33", location: "fsn1" }],
     });
   });

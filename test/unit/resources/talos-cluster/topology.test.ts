@@ -197,6 +197,7 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
       arch: "x86",
       location: "nbg1",
       resourceName: "edge-image",
+      adminCidrs: ADMIN,
       pools: ["a", "b"].map((name) => ({ name, ...POOL })),
     });
     assert.deepStrictEqual(masked(r.get("edge-bootstrap")!.inputs), {
