@@ -88,6 +88,8 @@ export interface MachineFaults {
   talosNeverBoots?: boolean;
   /** Drop SSH sessions after this many bytes written to a disk (simulates a connection loss during dd). */
   dropSshAfterBytes?: number;
+  /** Cut the power after this many bytes written to a disk, once (the machine is off mid-write, as after a PSU or PDU failure). */
+  powerLossAfterBytes?: number;
   /** The rescue system presents another host key than the one its activation was given (someone else answers). */
   rescueHostKeyMismatch?: boolean;
 }
