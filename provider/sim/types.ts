@@ -151,6 +151,8 @@ export interface ServiceFaults {
   rateLimitNext?: number;
   /** Cloud: make actions of these commands end in status "error". */
   failActions?: string[];
+  /** Cloud: answer the next request to each of these endpoints ("POST /servers/{id}/actions/create_image") 503 unavailable, once. */
+  unavailableOnce?: string[];
   /** Cloud: multiply action durations. */
   slowActions?: number;
   /** Robot: answer the next N requests 503 (maintenance) with a plain, non-JSON body. */

@@ -41,6 +41,15 @@ export function explainArmFailure(e: unknown, serverNumber: number): unknown {
   );
 }
 
+/** Hints for a Cloud request answered 5xx that the client does not retry (503 unavailable, 500). */
+export function explainCloudUnavailable(e: unknown): unknown {
+  if (!isError(e, "CloudApiError") || (e as { status?: number }).status! < 500) return e;
+  return withHint(
+    e,
+    "what to do: Hetzner Cloud could not answer this request (a server-side error, not retried since it may not be safe to repeat); the run cleaned up what it created, so run pulumi up again, and check https://status.hetzner.com if it repeats",
+  );
+}
+
 /** Hints for a Cloud action that ended in error (`action_failed` and friends). */
 export function explainActionFailure(e: unknown): unknown {
   if (!isError(e, "ActionFailedError")) return e;
