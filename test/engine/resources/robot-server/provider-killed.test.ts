@@ -1,6 +1,6 @@
 /**
  * Issue 16, item 8 — the provider process killed during an install: the dynamic-provider host dies
- * while the image is being written (Ctrl-C twice, a closed laptop, a cancelled CI job). The next `up`
+ * as the server boots the rescue system (Ctrl-C twice, a closed laptop, a cancelled CI job). The next `up`
  * from a new host converges to Talos in maintenance mode with the server's other disk byte-identical;
  * the dead run's ephemeral Robot key is young, so the sweep keeps it (it may belong to a run still
  * installing elsewhere) and says so. Does not prove: what the Pulumi CLI records for the interrupted
@@ -45,16 +45,21 @@ describe("engine: RobotServer after the provider was killed mid-install", functi
   it("converges on the next up from a new host, keeping the other disk and the dead run's young key", async () => {
     const m = w.machine(1);
     const other = diskHashes(m).nvme1n1;
+    // Killed as the rescue system comes up: the install is under way and cannot have finished.
+    let killed: Promise<void> | undefined;
+    m.onStatus((status) => {
+      if (status === "rescue") killed ??= w.h.stop();
+    });
     const pending = w.up("node-1", argsFor(w, 1)).then(
       () => "finished",
       () => "failed",
     );
-    await pollUntil(async () => (w.h.logs.some((l) => / step 9\/12: writing the image/.test(l)) ? true : undefined), {
-      what: "the write step to start",
+    await pollUntil(async () => (killed ? true : undefined), {
+      what: "the rescue boot",
       timeoutMs: 60_000,
       initialMs: 10,
     });
-    await w.h.stop();
+    await killed;
     assert.strictEqual(await pending, "failed");
     const dead = [...w.robot.state.keys.values()].map((k) => k.name);
     assert.strictEqual(dead.length, 1, "the dead run's ephemeral key is still registered");
