@@ -18,7 +18,7 @@ export function explainWriteFailure(e: unknown, url: string, target: string): un
   if (isError(e, "RescueConnectionLostError")) {
     return withHint(
       e,
-      `what to do: ${target} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
+      `what to do: ${target} now holds a partial image and the server is left in the rescue system (or off, if it lost power); run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
     );
   }
   if (isError(e, "RescueCommandError") && TRUNCATED.test(errorMessage(e))) {

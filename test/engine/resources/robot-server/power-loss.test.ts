@@ -29,7 +29,7 @@ describe("engine: RobotServer recovers from a power loss during the image write"
     assert.strictEqual(
       err.details,
       `[node-1] step 9/12 (writing the image to ${path}) failed: SSH connection to rescue ${m.spec.ipv4}:22 was lost during writing the image to ${path} (no exit status received)\n` +
-        `what to do: ${path} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
+        `what to do: ${path} now holds a partial image and the server is left in the rescue system (or off, if it lost power); run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
     );
     assert.deepStrictEqual([m.status(), diskHashes(m).nvme1n1], ["off", other]);
     const rec = await w.up("node-1", argsFor(w, 1));
