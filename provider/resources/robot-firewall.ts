@@ -29,6 +29,11 @@ export interface RobotFirewallArgs {
   deadlineSeconds?: In<"deadlineSeconds">;
   /** Keep the rules in Robot when the resource is deleted (default: clear them). @default false */
   keepOnDelete?: In<"keepOnDelete">;
+  /**
+   * `RobotServer.installedAt` of the server: an install with `adminCidrs` sets its own (install) rule set, so a
+   * reinstall changes this and the managed rules are set again. Updates in place. @default none
+   */
+  serverInstalledAt?: pulumi.Input<string | null>;
 }
 
 /** A dedicated server's Robot firewall, managed as the Talos rule set. */

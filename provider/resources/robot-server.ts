@@ -70,6 +70,15 @@ export interface RobotServerArgs {
   /** Wipe the installed disk through the rescue system when the resource is deleted. @default false (the machine is left untouched). Updates in place. */
   wipeOnDelete?: pulumi.Input<boolean>;
   /**
+   * IPv4 CIDRs of the people and CI that run pulumi/talosctl, this program's own address included. When set,
+   * the server's Robot firewall is set before rescue is armed (and again before a wipeOnDelete) to admit SSH,
+   * the Talos API (50000-50001) and the Kubernetes API (6443) only from them, so neither the rescue system nor
+   * Talos maintenance mode answers anyone else; a `RobotFirewall` later replaces it. At most 2 (Robot's 10
+   * input rules). Updates in place (used by the next install or wipe). @default none: the firewall is not
+   * touched and maintenance mode answers whoever reaches port 50000 until a firewall is applied
+   */
+  adminCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Deadlines in seconds: `rescueSeconds` per reset attempt until rescue answers SSH (@default 600; there is
    * one escalation), `installSeconds` for the in-rescue install (@default 1200), `maintenanceSeconds` until
    * Talos answers in maintenance mode after the reboot (@default 900). Updates in place.

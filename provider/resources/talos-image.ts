@@ -44,6 +44,13 @@ export interface TalosImageArgs {
   /** Deadlines of each phase in seconds (see TalosImageTimeouts for defaults). Updates in place. */
   timeouts?: pulumi.Input<TalosImageTimeouts>;
   /**
+   * CIDRs (IPv4 or IPv6) of the people and CI that run pulumi, this program's own address included: a build
+   * attaches a temporary Cloud firewall to its builder that admits SSH only from them (labelled like the builder
+   * and deleted with it), so the builder's rescue system answers nobody else. Updates in place (used by the next
+   * build). @default none: the builder's rescue SSH is reachable from anywhere while it builds
+   */
+  adminCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
    * Cloud server pools that will boot from the snapshot: previews check (read-only Cloud API) that each
    * server type exists, has the snapshot's architecture and is offered in the pool's location. Never
    * changes the snapshot (not compared by diff). @default none

@@ -91,6 +91,8 @@ export interface MachineFaults {
   talosNeverBoots?: boolean;
   /** Drop SSH sessions after this many bytes written to a disk (simulates a connection loss during dd). */
   dropSshAfterBytes?: number;
+  /** Cut the power after this many bytes written to a disk, once (the machine is off mid-write, as after a PSU or PDU failure). */
+  powerLossAfterBytes?: number;
   /** The rescue system presents another host key than the one its activation was given (someone else answers). */
   rescueHostKeyMismatch?: boolean;
 }
@@ -152,6 +154,8 @@ export interface ServiceFaults {
   rateLimitNext?: number;
   /** Cloud: make actions of these commands end in status "error". */
   failActions?: string[];
+  /** Cloud: answer the next request to each of these endpoints ("POST /servers/{id}/actions/create_image") 503 unavailable, once. */
+  unavailableOnce?: string[];
   /** Cloud: multiply action durations. */
   slowActions?: number;
   /** Robot: answer the next N requests 503 (maintenance) with a plain, non-JSON body. */

@@ -31,6 +31,7 @@ export function cloudImage(parent: pulumi.Resource, args: TalosClusterArgs, name
       ...(o.arch !== undefined ? { arch: o.arch } : {}),
       ...(o.location !== undefined ? { location: o.location } : {}),
       ...(o.serverType !== undefined ? { serverType: o.serverType } : {}),
+      adminCidrs: args.adminCidrs,
       pools: (args.workers?.cloudPools ?? []).map((p) => ({
         name: p.name,
         serverType: p.serverType,

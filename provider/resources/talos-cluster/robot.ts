@@ -47,6 +47,7 @@ export function robotServer(
   node: PlannedNode,
   args: RobotNodeArgs,
   serverNumber: pulumi.Input<number> = args.serverNumber,
+  adminCidrs?: pulumi.Input<string[]>,
 ): RobotServer {
   return new RobotServer(
     node.name,
@@ -59,6 +60,7 @@ export function robotServer(
       ...(args.otherDisks !== undefined ? { otherDisks: args.otherDisks } : {}),
       ...(args.adopt !== undefined ? { adopt: args.adopt } : {}),
       ...(args.reinstallTrigger !== undefined ? { reinstallTrigger: args.reinstallTrigger } : {}),
+      ...(adminCidrs !== undefined ? { adminCidrs } : {}),
     },
     { parent: ctx.parent, ignoreChanges: ["image"] },
   );
@@ -126,22 +128,30 @@ export function robotNodes(
     ...plan.robotWorkers.map((n, i): [PlannedNode, RobotNodeArgs] => [n, args.workers!.robot![i]]),
   ];
   const numbers = checkedServerNumbers(nodes);
-  const servers = nodes.map(([n, a], i) => robotServer(ctx, n, a, numbers[i]));
+  // Robot matches IPv6 packets by port only (docs/contracts/robot-firewall.md RF-4): the IPv4 admin
+  // CIDRs go to Robot, the IPv6 ones reach the API only on Cloud nodes and through KubeSpan.
+  const robotAdmins = pulumi.output(args.adminCidrs).apply((cs) => cs.filter((c) => !c.includes(":")));
+  const managed = args.robotFirewall !== false;
+  // With the firewall managed, each install runs behind the install rule set (SSH and APIs from the
+  // admins only) from before rescue until its RobotFirewall replaces it (docs/maintenance-window.md).
+  const servers = nodes.map(([n, a], i) => robotServer(ctx, n, a, numbers[i], managed ? robotAdmins : undefined));
   const ips = servers.map((s, i) => requireIpv4(nodes[i][0], s.ipv4));
   const endpoint =
     args.endpoint !== undefined ? pulumi.output(args.endpoint).apply(endpointUrl) : ips[0].apply(endpointUrl);
   const installer = pulumi.output(args.schematicId).apply((id) => installImageFor(args.talosVersion, id, "metal"));
-  // One Robot firewall per server, after its install (a filter would cut the rescue SSH session);
-  // Cloud workers are not listed, they come in through KubeSpan. The node's config waits for it.
-  // Robot matches IPv6 packets by port only (docs/contracts/robot-firewall.md RF-4): the IPv4 admin
-  // CIDRs go to Robot, the IPv6 ones reach the API only on Cloud nodes and through KubeSpan.
-  const robotAdmins = pulumi.output(args.adminCidrs).apply((cs) => cs.filter((c) => !c.includes(":")));
+  // One Robot firewall per server, after its install, replacing the install set (no SSH, the nodes
+  // added); Cloud workers are not listed, they come in through KubeSpan. The node's config waits for it.
   const firewalls = nodes.map(([n, a], i) =>
-    args.robotFirewall === false
+    !managed
       ? undefined
       : new RobotFirewall(
           robotFirewallName(n),
-          { serverNumber: a.serverNumber, adminCidrs: robotAdmins, nodeAddresses: pulumi.all(ips) },
+          {
+            serverNumber: a.serverNumber,
+            adminCidrs: robotAdmins,
+            nodeAddresses: pulumi.all(ips),
+            serverInstalledAt: servers[i].installedAt,
+          },
           { parent: ctx.parent, dependsOn: [servers[i]] },
         ),
   );

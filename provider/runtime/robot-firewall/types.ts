@@ -21,6 +21,8 @@ export interface RobotFirewallInputs {
   deadlineSeconds?: number;
   /** Leave the rules in place on delete (default: clear them, which disables the firewall). @default false */
   keepOnDelete?: boolean;
+  /** When the server was last installed (`RobotServer.installedAt`): an install sets its own firewall, so a change sets the rules again. */
+  serverInstalledAt?: string | null;
 }
 
 /** Outputs: the rules as Robot reports them, and what a refresh found different. */
@@ -46,6 +48,7 @@ export const ROBOT_FIREWALL_FIELDS = resourceSchema<
     whitelistHos: {},
     deadlineSeconds: {},
     keepOnDelete: {},
+    serverInstalledAt: {},
   },
   outputs: { serverIp: {}, status: {}, rules: {}, inputRuleCount: {}, drift: {} },
 });

@@ -8,6 +8,7 @@ import { compressionFromUrl } from "../../rescue/commands";
 import { parseTalosVersion } from "../../talos/versions";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
 import { RobotServerImage, RobotServerInputs } from "./types";
+import { checkInstallRuleBudget } from "./install-firewall";
 
 type Check = (value: unknown, field: string) => void;
 
@@ -151,6 +152,14 @@ const FIELDS: [keyof RobotServerInputs, Check][] = [
       fail(f, `must be a MAC address like "a8:a1:59:94:19:42", got ${JSON.stringify(v)}`),
   ],
   ["wipeOnDelete", optionalBoolean],
+  [
+    "adminCidrs",
+    (v, f) => {
+      if (v === undefined) return;
+      if (!Array.isArray(v) || v.length === 0) return fail(f, "must list at least one IPv4 CIDR when set");
+      if (!v.some(isUnknown)) checkInstallRuleBudget(v as string[]);
+    },
+  ],
   ["deadlines", checkDeadlines],
 ];
 

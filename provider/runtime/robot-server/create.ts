@@ -25,11 +25,13 @@ import { Preflight, adoptedOutputs, preflight, talosCheck } from "./preflight";
 import { bootRescue } from "./reset";
 import { RescueAccess, armRescue, disarmIfArmed, releaseRescueAccess, rescueAccess } from "./rescue";
 import { Steps } from "./steps";
+import { applyInstallFirewall } from "./install-firewall";
+import { FIREWALL_WAIT_MS, longestRunMs } from "./ephemeral-keys";
 import { waitForMaintenance } from "./talos";
 import { RobotServerInputs, RobotServerOutputs, Timing, timingOf } from "./types";
 import { worldTimeScale } from "../shared/timing";
 
-/** Steps of a full install (adoption stops after step 2). */
+/** Steps of a full install (adoption stops after step 2); one more when adminCidrs sets the install firewall. */
 export const CREATE_STEPS = 12;
 
 /** The label of a server in logs and errors: its name, else its number. */
@@ -49,7 +51,7 @@ interface Run {
 export async function createRobotServer(i: RobotServerInputs): Promise<CreateResult<RobotServerOutputs>> {
   const t = timingOf(i.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
-  const steps = new Steps(serverLabel(i), CREATE_STEPS);
+  const steps = new Steps(serverLabel(i), CREATE_STEPS + (i.adminCidrs?.length ? 1 : 0));
   const pre = await steps.run("preflight: server, resets, addresses and image", () => preflight(i, d, steps.log));
   const adopt = await steps.run(`checking for a running Talos on ${pre.ip}`, () => talosCheck(i, d, pre, t, steps.log));
   const id = String(i.serverNumber);
@@ -68,8 +70,9 @@ async function install(r: Run): Promise<Partial<RobotServerOutputs>> {
   let access: RescueAccess | undefined;
   let booted = false;
   try {
+    await closeFirewall(r);
     access = await steps.run("preparing rescue access", () =>
-      rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log),
+      rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log, longestRunMs(r.t)),
     );
     await steps.run("arming the rescue system (delete, then activate with the key)", () =>
       armRescue(d.robot, i.serverNumber, access!),
@@ -86,6 +89,7 @@ async function install(r: Run): Promise<Partial<RobotServerOutputs>> {
             timing: r.t,
             log: steps.log,
             sleep: d.sleep,
+            adminCidrs: i.adminCidrs,
           },
           pre.plan,
         ),
@@ -102,6 +106,33 @@ async function install(r: Run): Promise<Partial<RobotServerOutputs>> {
   } finally {
     await releaseRescueAccess(d.robot, access, steps.log);
   }
+}
+
+/** With adminCidrs: the install firewall, active before rescue is armed (install-firewall.ts). */
+export async function closeFirewall(r: {
+  i: Pick<RobotServerInputs, "serverNumber" | "adminCidrs">;
+  d: RobotServerDeps;
+  steps: Steps;
+  pre: { ip: string };
+}): Promise<void> {
+  const adminCidrs = r.i.adminCidrs;
+  if (!adminCidrs?.length) {
+    r.steps.log.warn(
+      "adminCidrs is not set: the server's Robot firewall is left as it is, so the rescue system and Talos maintenance mode answer whoever reaches them until a firewall is applied",
+    );
+    return;
+  }
+  await r.steps.run(`closing the Robot firewall to adminCidrs (${adminCidrs.join(", ")}) before rescue`, () =>
+    applyInstallFirewall({
+      robot: r.d.robot,
+      serverNumber: r.i.serverNumber,
+      serverIp: r.pre.ip,
+      adminCidrs,
+      timeoutMs: FIREWALL_WAIT_MS,
+      timeScale: worldTimeScale(),
+      log: r.steps.log,
+    }),
+  );
 }
 
 /** Steps 6–11, inside one rescue session (closed afterwards). */

@@ -9,7 +9,7 @@ import { wipeDiskCommand } from "../../rescue/commands";
 import { selectInstallDisk, stableDevicePath } from "../../rescue/select";
 import { RescueSession } from "../../rescue/session";
 import { ReadResult, UpdateResult } from "../dispatch/types";
-import { serverLabel } from "./create";
+import { closeFirewall, serverLabel } from "./create";
 import { RobotServerDeps, explainRobotError, robotServerDeps } from "./deps";
 import { assertOwnable, ownedBy, plainName, robotNameFor } from "./owner";
 import { Budget, readInventory } from "./install";
@@ -18,6 +18,7 @@ import { serverPreflight } from "./preflight";
 import { bootRescue } from "./reset";
 import { armRescue, disarmIfArmed, releaseRescueAccess, rescueAccess, RescueAccess } from "./rescue";
 import { Steps } from "./steps";
+import { longestRunMs } from "./ephemeral-keys";
 import { probeTalos } from "./talos";
 import { OUTPUT_KEYS, RobotServerInputs, RobotServerOutputs, timingOf } from "./types";
 import { worldTimeScale } from "../shared/timing";
@@ -75,12 +76,14 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
   }
   const t = timingOf(props.deadlines, worldTimeScale());
   const d = robotServerDeps(t);
-  const steps = new Steps(label, 6);
+  const steps = new Steps(label, props.adminCidrs?.length ? 7 : 6);
   const pre = await steps.run("preflight: server and resets", () => serverPreflight(props.serverNumber, d, steps.log));
   let access: RescueAccess | undefined;
   try {
+    // RobotFirewall, deleted first, has cleared the cluster's rules: close the window again before rescue.
+    await closeFirewall({ i: props, d, steps, pre });
     access = await steps.run("preparing rescue access", () =>
-      rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log),
+      rescueAccess(d.robot, props.serverNumber, props.rescueKey, steps.log, longestRunMs(t)),
     );
     await steps.run("arming the rescue system", () => armRescue(d.robot, props.serverNumber, access!));
     const s = await steps.run("resetting into the rescue system", () =>
@@ -93,6 +96,7 @@ export async function deleteRobotServer(_id: string, props: RobotServerOutputs):
           timing: t,
           log: steps.log,
           sleep: d.sleep,
+          adminCidrs: props.adminCidrs,
         },
         pre.plan,
       ),

@@ -8,11 +8,7 @@ import { StepLogger, registerSecret } from "../../internal/log";
 import { generateEd25519KeyPair } from "../../rescue/session-keys";
 import { explainArmFailure } from "../shared/failure-hints";
 import { explainBootBlocked } from "./refusals";
-
-/** Name prefix of the ephemeral keys of one server; what the sweep looks for. */
-export function ephemeralKeyPrefix(serverNumber: number): string {
-  return `talos-hetzner-ephemeral-${serverNumber}-`;
-}
+import { ephemeralKeyName, sweepEphemeralKeys } from "./ephemeral-keys";
 
 /** How the run logs in to the rescue system. */
 export interface RescueAccess {
@@ -40,10 +36,11 @@ export async function rescueAccess(
   serverNumber: number,
   rescueKey: string | undefined,
   log: StepLogger,
+  staleAfterMs: number,
 ): Promise<RescueAccess> {
-  await sweepEphemeralKeys(robot, serverNumber, log);
+  await sweepEphemeralKeys(robot, serverNumber, staleAfterMs, log);
   // Not ssh2's generator: it drops a leading zero byte of ~1 in 256 public keys (provider/rescue/session-keys.ts).
-  const name = `${ephemeralKeyPrefix(serverNumber)}${Date.now()}`;
+  const name = ephemeralKeyName(serverNumber, Date.now());
   const pair = generateEd25519KeyPair(name);
   registerSecret(pair.private);
   const key = await robot.keys.create(name, pair.public.trim());
@@ -57,15 +54,6 @@ export async function rescueAccess(
     privateKey: pair.private,
     ephemeralFingerprint: key.fingerprint,
   };
-}
-
-/** Deletes ephemeral keys a crashed earlier run of this server left behind. */
-async function sweepEphemeralKeys(robot: RobotClient, serverNumber: number, log: StepLogger): Promise<void> {
-  const stale = (await robot.keys.list()).filter((k) => k.name.startsWith(ephemeralKeyPrefix(serverNumber)));
-  for (const k of stale) {
-    await robot.keys.delete(k.fingerprint);
-    log.cleanup(`deleted ephemeral key ${k.name} left behind by an earlier run`);
-  }
 }
 
 /** Deletes the run's ephemeral key; never throws (a failure is logged so the sweep of the next run removes it). */

@@ -8,6 +8,7 @@ import { DeadlineError, TalosHetznerError, isError } from "../../internal/errors
 import { StepLogger } from "../../internal/log";
 import { pollUntil } from "../../internal/poll";
 import { RescueSession } from "../../rescue/session";
+import { firewallHint } from "./install-firewall";
 import { resetWithRetry } from "./refusals";
 import { RescueAccess, armRescue } from "./rescue";
 import { Timing } from "./types";
@@ -75,6 +76,8 @@ export interface RescueBootContext {
   timing: Timing;
   log: StepLogger;
   sleep: (ms: number) => Promise<void>;
+  /** The admin CIDRs the install firewall admits to SSH, when one was set. */
+  adminCidrs?: readonly string[];
 }
 
 /** Sends one reset sequence; a `power_long` must show "shut off" before `power` turns the server on again. */
@@ -205,7 +208,7 @@ async function rescueFailure(
     );
   }
   return new RescueUnavailableError(
-    `the server booted the rescue system (Robot shows the activation consumed) but SSH to ${c.ip}:22 never accepted this run's credentials after resets ${resets}: ${last}`,
+    `the server booted the rescue system (Robot shows the activation consumed) but SSH to ${c.ip}:22 never accepted this run's credentials after resets ${resets}: ${last}${firewallHint(c.adminCidrs)}`,
     { cause },
   );
 }

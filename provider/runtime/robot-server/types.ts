@@ -46,6 +46,8 @@ export interface RobotServerInputs {
   adopt?: boolean;
   nicMac?: string;
   wipeOnDelete?: boolean;
+  /** IPv4 CIDRs the install firewall admits to SSH and the Talos/Kubernetes APIs (install-firewall.ts). */
+  adminCidrs?: string[];
   deadlines?: RobotServerDeadlines;
 }
 
@@ -109,6 +111,7 @@ export const ROBOT_SERVER_FIELDS = resourceSchema<
     adopt: {},
     nicMac: {},
     wipeOnDelete: {},
+    adminCidrs: {},
     deadlines: {},
   },
   outputs: {

@@ -18,7 +18,7 @@ export function explainWriteFailure(e: unknown, url: string, target: string): un
   if (isError(e, "RescueConnectionLostError")) {
     return withHint(
       e,
-      `what to do: ${target} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
+      `what to do: ${target} now holds a partial image and the server is left in the rescue system (or off, if it lost power); run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
     );
   }
   if (isError(e, "RescueCommandError") && TRUNCATED.test(errorMessage(e))) {
@@ -38,6 +38,15 @@ export function explainArmFailure(e: unknown, serverNumber: number): unknown {
   return withHint(
     e,
     `what to do: Robot no longer knows the rescue key this run registered: another run for server ${serverNumber} (a second resource or stack on the same server) deleted it while cleaning up; make sure only one resource manages server ${serverNumber}, then run pulumi up again`,
+  );
+}
+
+/** Hints for a Cloud request answered 5xx that the client does not retry (503 unavailable, 500). */
+export function explainCloudUnavailable(e: unknown): unknown {
+  if (!isError(e, "CloudApiError") || (e as { status?: number }).status! < 500) return e;
+  return withHint(
+    e,
+    "what to do: Hetzner Cloud could not answer this request (a server-side error, not retried since it may not be safe to repeat); the run cleaned up what it created, so run pulumi up again, and check https://status.hetzner.com if it repeats",
   );
 }
 

@@ -14,6 +14,7 @@ import { archMismatch } from "./check";
 import { Temporaries } from "./cleanup";
 import { BuildLock, tempLabels } from "./lock";
 import { RunContext } from "./plan";
+import { createBuilderFirewall } from "./builder-firewall";
 
 /** The builder's OS; it never boots (rescue is armed before the first power-on), it only has to exist for both architectures. */
 export const BUILDER_IMAGE = "ubuntu-24.04";
@@ -23,6 +24,7 @@ export const BUILDER_DISK = "/dev/sda";
 /** Creates the builder (not started, so its OS never boots), checks its architecture and waits for the create action. */
 export async function createBuilder(c: RunContext, lock: BuildLock, t: Temporaries): Promise<Server> {
   const p = c.plan;
+  const firewall = await createBuilderFirewall(c, lock, t);
   const r = await c.deps.cloud.servers
     .create({
       name: `talos-image-${lock.runId}`,
@@ -32,6 +34,7 @@ export async function createBuilder(c: RunContext, lock: BuildLock, t: Temporari
       startAfterCreate: false,
       sshKeys: [lock.key.id],
       labels: tempLabels(lock.runId, p.imageKey),
+      ...(firewall !== undefined ? { firewalls: [firewall] } : {}),
     })
     .catch((e) => Promise.reject(explainUnavailable(e, p.serverType, p.location)));
   t.serverId = r.server.id;
@@ -85,6 +88,10 @@ export async function connectRescue(c: RunContext, server: Server, lock: BuildLo
   });
   try {
     await s.verifyRescue(Math.min(30_000, c.timing.sshMs));
+    // Hetzner Cloud reports no rescue host key, so the key is trusted on first use; the build opens no second connection.
+    c.log.info(
+      `rescue host key ${s.hostKeyFingerprint} of server ${server.id} recorded for this build (trusted on first use)`,
+    );
     return s;
   } catch (e) {
     await s.close();

@@ -4,6 +4,7 @@
  */
 import { errorMessage } from "../../internal/errors";
 import { assertLabels } from "../../internal/labels";
+import { normalizeSources } from "../../internal/cidr";
 import { normalizeSchematic } from "../../talos/schematic";
 import { parseTalosVersion } from "../../talos/versions";
 import { CheckFailure, Props, isUnknown } from "../dispatch/types";
@@ -72,6 +73,15 @@ const RULES: [keyof TalosImageInputs, Rule][] = [
     (v) => (typeof v === "boolean" ? undefined : `[retainOnDelete] must be true or false, got ${JSON.stringify(v)}`),
   ],
   ["timeouts", checkTimeouts],
+  [
+    "adminCidrs",
+    (v) =>
+      Array.isArray(v) && v.length > 0
+        ? v.some(isUnknown)
+          ? undefined
+          : attempt(() => normalizeSources("adminCidrs", v as string[]))
+        : `[adminCidrs] must list at least one CIDR when set, got ${JSON.stringify(v)}`,
+  ],
 ];
 
 /** The inputs with defaults filled in (`arch` = "x86") and every failure, one per offending input. */

@@ -6,11 +6,14 @@
 import { CloudApiError, CloudClient, isCloudNotFound } from "../../hetzner/cloud";
 import { TalosHetznerError, errorMessage, isError } from "../../internal/errors";
 import { Sleep, retry } from "../../internal/retry";
+import { deleteFirewall } from "./builder-firewall";
 
 /** Temporary resources of one build, filled in as they are created. */
 export interface Temporaries {
   serverId?: number;
   keyId?: number;
+  /** The builder's temporary firewall (builder-firewall.ts); deleted after the server, which holds it. */
+  firewallId?: number;
   /** A snapshot `create_image` announced that did not become available; deleted when the build fails. */
   pendingImageId?: number;
   /** Stops the build-lock heartbeat; called before the key (the lock) is deleted. */
@@ -98,7 +101,7 @@ async function attempt(
 
 /**
  * Removes the temporaries of one build: stops the heartbeat, deletes an incomplete snapshot when the
- * build failed, the server (waiting for the delete), then the key. Returns what could not be removed.
+ * build failed, the server (waiting for the delete), its firewall, then the key. Returns what could not be removed.
  */
 export async function removeTemporaries(
   cloud: CloudClient,
@@ -124,6 +127,9 @@ export async function removeTemporaries(
   const server = t.serverId;
   if (server !== undefined)
     await attempt(`temporary server ${server}`, () => deleteServerAndWait(cloud, server, o), o, problems);
+  const firewall = t.firewallId;
+  if (firewall !== undefined)
+    await attempt(`temporary firewall ${firewall}`, () => deleteFirewall(cloud, firewall), o, problems);
   const key = t.keyId;
   if (key !== undefined) await attempt(`temporary SSH key ${key}`, () => deleteKey(cloud, key), o, problems);
   return problems;

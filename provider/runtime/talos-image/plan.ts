@@ -30,6 +30,8 @@ export interface ImagePlan {
   description: string;
   /** 32 hex characters naming the image (version, arch, full schematic id) in build-lock labels. */
   imageKey: string;
+  /** Sources the builder's temporary firewall admits to SSH; empty: no firewall. */
+  adminCidrs: string[];
 }
 
 /** What every part of one run shares. */
@@ -87,6 +89,7 @@ export function planFor(inputs: TalosImageInputs, schematicId: string, factoryUr
     snapshotLabels: { ...(inputs.labels ?? {}), ...keyLabels },
     description: inputs.description ?? `Talos ${version} ${arch} (schematic ${schematicId.slice(0, 12)})`,
     imageKey: imageKeyOf(version, arch, schematicId),
+    adminCidrs: inputs.adminCidrs ?? [],
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The sweeper for leftovers of interrupted `TalosImage` builds (a killed `pulumi up`, a lost
- * connection during cleanup): every temporary builder server, then every build SSH key, found by
+ * connection during cleanup): every temporary builder server, its firewall, then every build SSH key, found by
  * label — servers first, as hcloud-upload-image's `cleanup` does, waiting for each delete action.
  */
 import { CloudClient, Labels } from "../../hetzner/cloud";
@@ -10,6 +10,7 @@ import { logLine } from "../../internal/log";
 import { Sleep } from "../../internal/retry";
 import { CleanupOptions, deleteKey, deleteServerAndWait } from "./cleanup";
 import { IMAGE_KEY_LABEL } from "./lock";
+import { deleteFirewall } from "./builder-firewall";
 
 /** Options of `sweepTalosImageLeftovers`. */
 export interface SweepOptions {
@@ -32,6 +33,7 @@ export interface SweepOptions {
 /** What was removed. */
 export interface SweepResult {
   servers: number[];
+  firewalls: number[];
   sshKeys: number[];
 }
 
@@ -49,7 +51,7 @@ export async function sweepTalosImageLeftovers(o: SweepOptions): Promise<SweepRe
     sleep: o.sleep,
     report: log,
   };
-  const result: SweepResult = { servers: [], sshKeys: [] };
+  const result: SweepResult = { servers: [], firewalls: [], sshKeys: [] };
   const problems: string[] = [];
   const attempt = async (what: string, fn: () => Promise<unknown>, done: () => void) => {
     try {
@@ -66,6 +68,14 @@ export async function sweepTalosImageLeftovers(o: SweepOptions): Promise<SweepRe
       `temporary server ${s.id} (${s.name})`,
       () => deleteServerAndWait(o.client, s.id, co),
       () => result.servers.push(s.id),
+    );
+  }
+  // After the servers: a firewall still attached to one cannot be deleted.
+  for (const f of (await o.client.firewalls.list({ labelSelector: LEFTOVER_SELECTOR })).filter(old)) {
+    await attempt(
+      `temporary firewall ${f.id} (${f.name})`,
+      () => deleteFirewall(o.client, f.id),
+      () => result.firewalls.push(f.id),
     );
   }
   for (const k of (await o.client.sshKeys.list({ labelSelector: LEFTOVER_SELECTOR })).filter(old)) {

@@ -43,6 +43,8 @@ export interface TalosImageInputs {
   description?: string;
   retainOnDelete?: boolean;
   timeouts?: TalosImageTimeouts;
+  /** CIDRs the builder's temporary firewall admits to SSH (builder-firewall.ts); none: the builder's rescue SSH is open. */
+  adminCidrs?: string[];
   /** Cloud pools that boot from the snapshot, checked at preview only (never diffed: not in INPUT_KEYS). */
   pools?: { name: string; serverType: string; location: string }[];
 }
@@ -67,7 +69,7 @@ export interface TalosImageOutputs extends TalosImageInputs {
 
 /**
  * Inputs and outputs of TalosImage, declared once. Every input replaces (a snapshot cannot change)
- * except the log name and the timeouts, which only change how a run behaves. Nothing is secret.
+ * except the log name, the timeouts and the admin CIDRs, which only change how a build runs. Nothing is secret.
  */
 export const TALOS_IMAGE_FIELDS = resourceSchema<
   KeysOf<TalosImageInputs>,
@@ -86,6 +88,7 @@ export const TALOS_IMAGE_FIELDS = resourceSchema<
     description: { replaces: true },
     retainOnDelete: { replaces: true },
     timeouts: {},
+    adminCidrs: {},
     pools: { checkOnly: true },
   },
   outputs: {

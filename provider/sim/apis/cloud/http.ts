@@ -110,6 +110,12 @@ async function route(deps: PipelineDeps, method: string, url: URL, raw: string):
     ...deps.validator.requestBody(match.template, method, body),
   ];
   if (issues.length) throw invalidRequest(issues);
+  const once = deps.state.faults.unavailableOnce ?? [];
+  const hit = once.indexOf(`${method} ${match.template}`);
+  if (hit >= 0) {
+    once.splice(hit, 1);
+    throw new SimApiError(503, INJECTED_5XX[1][1], INJECTED_5XX[1][2]);
+  }
   let out: SimResponse;
   try {
     out = await match.handler({

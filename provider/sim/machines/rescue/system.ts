@@ -170,7 +170,9 @@ class RescueBoot {
   }
 
   private watchFault(ssh: SshServer): void {
-    const limit = this.host.spec.faults?.dropSshAfterBytes;
+    const faults = this.host.spec.faults;
+    if (faults?.powerLossAfterBytes !== undefined) return this.watchPowerLoss(ssh, faults.powerLossAfterBytes);
+    const limit = faults?.dropSshAfterBytes;
     if (limit === undefined || faultFired.has(this.host)) return;
     const watch = watchDiskWrites(
       this.attached.map((a) => a.loopDevice),
@@ -182,6 +184,24 @@ class RescueBoot {
         );
         ssh.dropConnections();
         this.killAll();
+      },
+    );
+    this.stops.push(() => watch.stop());
+  }
+
+  private watchPowerLoss(ssh: SshServer, limit: number): void {
+    if (faultFired.has(this.host)) return;
+    const watch = watchDiskWrites(
+      this.attached.map((a) => a.loopDevice),
+      limit,
+      () => {
+        faultFired.add(this.host);
+        logLine(
+          `[sim ${this.host.spec.id}] fault powerLossAfterBytes: the power fails after ${limit} bytes reached the disks`,
+        );
+        ssh.dropConnections();
+        this.killAll();
+        this.host.osPowerOff();
       },
     );
     this.stops.push(() => watch.stop());

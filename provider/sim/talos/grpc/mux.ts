@@ -9,6 +9,7 @@ import { APID_PORT } from "../api";
 import { TalosNode } from "../node/node";
 import { loadTalosApi } from "./descriptors";
 import { NodeGrpc } from "./service";
+import { admitsApiClient } from "../node/firewall";
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 
@@ -39,6 +40,8 @@ export function listenApi(node: TalosNode, httpServer: http.Server): Promise<Api
       socket.destroy();
       return;
     }
+    // Both wire formats share the port, so the firewall decides here, before either protocol starts.
+    if (!admitsApiClient(node, socket)) return void socket.destroy();
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());

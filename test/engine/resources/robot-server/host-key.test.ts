@@ -68,6 +68,18 @@ describe("engine: RobotServer pins the rescue host key", function () {
     assert.deepStrictEqual([logins, diskHashes(m), w.robot.state.keys.size], [[], disks, 0]);
   });
 
+  it("once the rescue presents the activation's key again, a later up installs with the other disk untouched (item 8)", async () => {
+    const m = w.machine(2);
+    const other = diskHashes(m).nvme1n1;
+    delete m.spec.faults!.rescueHostKeyMismatch; // whoever answered in its place is gone
+    const rec = await w.up("node-2", argsFor(w, 2));
+    assert.deepStrictEqual(
+      [rec.outputs.talosState, await w.settled(2, "talos"), diskHashes(m).nvme1n1],
+      ["maintenance", "talos", other],
+    );
+    assert.ok(w.h.logs.some((l) => l.startsWith(`[node-2]   rescue host key SHA256:`) && l.includes(reported(2)[0])));
+  });
+
   it("without reported keys, pins the first verified key for the run and says so", async () => {
     const rec = await w.up("node-3", argsFor(w, 3));
     assert.deepStrictEqual(reported(3), []);

@@ -74,7 +74,7 @@ describe("engine: RobotServer faults while installing", function () {
     assert.strictEqual(
       err.details,
       `[node-2] step 9/12 (writing the image to ${path}) failed: SSH connection to rescue ${w.machine(2).spec.ipv4}:22 was lost during writing the image to ${path} (no exit status received)\n` +
-        `what to do: ${path} now holds a partial image and the server stays in the rescue system; run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
+        `what to do: ${path} now holds a partial image and the server is left in the rescue system (or off, if it lost power); run pulumi up again, which boots a fresh rescue system and writes the whole image again`,
     );
     const rec = await otherDiskKept(2, () => w.up("node-2", argsFor(w, 2)));
     assert.deepStrictEqual([rec.outputs.talosState, await w.settled(2, "talos")], ["maintenance", "talos"]);

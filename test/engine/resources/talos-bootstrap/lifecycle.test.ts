@@ -251,6 +251,24 @@ describe("engine: TalosBootstrap on the hybrid cluster", function () {
     });
   });
 
+  // Issue 16, item 8: pulumi up retries a create that failed with init errors as an update of the partial resource.
+  it("converges on the next up after the failed health check, once the down node is off the list", async () => {
+    const urn = urnOf("TalosBootstrap", "boot-unhealthy");
+    const off = w.robot.state.servers.get(2325004)!.machine.spec.ipv4!;
+    const partial = await w.upError("TalosBootstrap", "boot-unhealthy", {
+      ...args,
+      workerNodes: [...w.workers.map((n) => n.address), off],
+      deadlines: { healthSeconds: 2 },
+    });
+    const p = await w.h.preview(urn, { __provider: w.providers.bootstrap, ...args });
+    const up = await w.h.update(partial.initFailure!.id, urn, partial.initFailure!.properties, p.inputs);
+    const health = up.properties.health as { healthy: boolean; failing: string | null };
+    assert.deepStrictEqual(
+      [health.healthy, health.failing, up.properties.drift, typeof up.properties.kubeconfig],
+      [true, null, [], "string"],
+    );
+  });
+
   it("refreshes: bounded health and etcd members; the kubeconfig is renewed only inside the renewal window", async () => {
     const urn = urnOf("TalosBootstrap", "boot");
     const before = w.h.state.get(urn)!;

@@ -172,6 +172,7 @@ describe("engine: TalosImage bad input and faults", function () {
     );
     assert.deepStrictEqual(await sweepTalosImageLeftovers({ client: w.client, pollMs: 5 }), {
       servers: [server],
+      firewalls: [],
       sshKeys: [],
     });
     noLeftovers("after the sweep");
@@ -223,6 +224,7 @@ describe("engine: TalosImage bad input and faults", function () {
     );
     assert.deepStrictEqual(await sweepTalosImageLeftovers({ client: w.client, pollMs: 5 }), {
       servers: [],
+      firewalls: [],
       sshKeys: [],
     });
     assert.deepStrictEqual(w.inventory(), { servers: [], sshKeys: [], snapshots: [Number(rec.id)] });

@@ -1,6 +1,6 @@
 /**
  * sweepTalosImageLeftovers against the Cloud API simulator (instant in-memory machines): it removes
- * only TalosImage's temporary servers and keys (servers first, waiting for each delete), spares
+ * only TalosImage's temporary servers, firewalls and keys (servers first, waiting for each delete), spares
  * young ones with `olderThanMs`, and reports a failed delete after trying everything else.
  * Does not prove: anything about leftovers of other tools (their labels differ by design).
  */
@@ -25,15 +25,17 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
       publicKey: generateEd25519KeyPair().public,
       labels: lockLabels(run, IMAGE_KEY, 3, 30_000),
     });
+    const fw = await client.firewalls.create({ name: `talos-image-${run}`, labels: tempLabels(run, IMAGE_KEY) });
     const s = await client.servers.create({
       name: `talos-image-${run}`,
       serverType: "cx23",
       image: "ubuntu-24.04",
       sshKeys: [key.id],
       labels: tempLabels(run, IMAGE_KEY),
+      firewalls: [fw.firewall.id],
     });
     await client.actions.waitFor([s.action, ...s.nextActions], { timeoutMs: 5000 });
-    return { key: key.id, server: s.server.id };
+    return { key: key.id, server: s.server.id, firewall: fw.firewall.id };
   };
 
   before(async () => {
@@ -86,20 +88,23 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
     const lines: string[] = [];
     assert.deepStrictEqual(
       await sweepTalosImageLeftovers({ client, olderThanMs: 3_600_000, pollMs: 2, log: (l) => lines.push(l) }),
-      { servers: [], sshKeys: [] },
+      { servers: [], firewalls: [], sshKeys: [] },
     );
     const from = sim.requests.length;
     assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, pollMs: 2, log: (l) => lines.push(l) }), {
       servers: [a.server],
+      firewalls: [a.firewall],
       sshKeys: [a.key],
     });
     const order = sim.requests
       .slice(from)
       .filter((r) => r.method === "DELETE")
       .map((r) => r.path);
-    assert.deepStrictEqual(order, [`/servers/${a.server}`, `/ssh_keys/${a.key}`]);
+    // The firewall after the server: Cloud refuses to delete a firewall still applied (resource_in_use).
+    assert.deepStrictEqual(order, [`/servers/${a.server}`, `/firewalls/${a.firewall}`, `/ssh_keys/${a.key}`]);
     assert.deepStrictEqual(lines, [
       `deleted temporary server ${a.server} (talos-image-aaaa0001)`,
+      `deleted temporary firewall ${a.firewall} (talos-image-aaaa0001)`,
       `deleted temporary SSH key ${a.key} (talos-image-aaaa0001)`,
     ]);
     assert.deepStrictEqual(
@@ -108,7 +113,7 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
     );
   });
 
-  it("reports a server it could not delete, after still deleting the keys", async () => {
+  it("reports a server it could not delete and the firewall it still holds, after still deleting the keys", async () => {
     const a = await leftover("cccc0003");
     sim.faults.failActions = ["delete_server"];
     try {
@@ -119,7 +124,8 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
       assert.match(
         e.message,
         new RegExp(
-          `^sweeping TalosImage leftovers failed for 1 resource\\(s\\): temporary server ${a.server} \\(talos-image-cccc0003\\): Cloud action \\d+ \\(delete_server\\) failed: action_failed: Action failed$`,
+          `^sweeping TalosImage leftovers failed for 2 resource\\(s\\): temporary server ${a.server} \\(talos-image-cccc0003\\): Cloud action \\d+ \\(delete_server\\) failed: action_failed: Action failed; ` +
+            `temporary firewall ${a.firewall} \\(talos-image-cccc0003\\): Cloud DELETE /firewalls/${a.firewall} failed: resource_in_use \\(422\\): firewall with ID '${a.firewall}' is still in use$`,
         ),
       );
     } finally {
@@ -134,6 +140,7 @@ describe("sweepTalosImageLeftovers ↔ Cloud sim", function () {
     );
     assert.deepStrictEqual(await sweepTalosImageLeftovers({ client, pollMs: 2, log: () => undefined }), {
       servers: [a.server],
+      firewalls: [a.firewall],
       sshKeys: [],
     });
   });

@@ -85,6 +85,8 @@ describe("TalosCluster under mocks: the hybrid example", function () {
       owner: `${PROJECT}/dev/hybrid-cp-1`,
       image: { version: "v1.13.9" },
       installDisk: { wwn: "eui.001" },
+      // The install firewall admits the IPv4 admin CIDRs only, from before rescue until the RobotFirewall.
+      adminCidrs: ["198.51.100.0/24"],
     });
   });
 
@@ -133,6 +135,8 @@ describe("TalosCluster under mocks: the hybrid example", function () {
     assert.deepStrictEqual(masked(r.get("hybrid-image")!.inputs), {
       talosVersion: "v1.13.9",
       resourceName: "hybrid-image",
+      // The builder's temporary firewall admits SSH only from them.
+      adminCidrs: ["198.51.100.0/24"],
       pools: [{ name: "cloud", serverType: "cx33", location: "fsn1" }],
     });
   });
@@ -204,6 +208,8 @@ describe("TalosCluster under mocks: the hybrid example", function () {
       serverNumber: 2321003,
       adminCidrs: ADMIN,
       nodeAddresses: ips,
+      // A reinstall sets the install firewall, so a new install time sets the cluster's rules again.
+      serverInstalledAt: "2026-01-01T00:00:00.000Z",
     });
   });
 

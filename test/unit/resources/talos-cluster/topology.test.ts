@@ -183,6 +183,7 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
       r.get("edge-a-0-config")!.inputs.installImage,
       `factory.talos.dev/hcloud-installer/${SCHEMATIC}:v1.12.4`,
     );
+    // With robotFirewall: false the install firewall is the user's too: no adminCidrs reach the server.
     assert.deepStrictEqual(masked(r.get("edge-worker-0")!.inputs), {
       serverNumber: 2321002,
       name: "edge-worker-0",
@@ -196,6 +197,7 @@ describe("TalosCluster under mocks: dedicated workers, two pools, a DNS endpoint
       arch: "x86",
       location: "nbg1",
       resourceName: "edge-image",
+      adminCidrs: ADMIN,
       pools: ["a", "b"].map((name) => ({ name, ...POOL })),
     });
     assert.deepStrictEqual(masked(r.get("edge-bootstrap")!.inputs), {

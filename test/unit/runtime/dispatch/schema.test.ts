@@ -22,11 +22,11 @@ describe("resource schema", () => {
     );
   });
 
-  it("RobotServer replaces only for serverNumber and reinstallTrigger; TalosImage for all but resourceName and timeouts", () => {
+  it("RobotServer replaces only for serverNumber and reinstallTrigger; TalosImage for all but resourceName, timeouts and adminCidrs", () => {
     assert.deepStrictEqual(ROBOT_SERVER_FIELDS.replaceKeys, ["serverNumber", "reinstallTrigger"]);
     assert.deepStrictEqual(
       TALOS_IMAGE_FIELDS.inputKeys.filter((k) => !TALOS_IMAGE_FIELDS.replaceKeys.includes(k)),
-      ["resourceName", "timeouts"],
+      ["resourceName", "timeouts", "adminCidrs"],
     );
     assert.deepStrictEqual([ROBOT_SERVER_FIELDS.secretOutputKeys, TALOS_IMAGE_FIELDS.secretOutputKeys], [[], []]);
   });
