@@ -80,7 +80,8 @@ const HASH_OWN_COPY = new Set<ImageCompression>(["zst"]);
  * whole 4 MiB blocks and `oflag=direct` hands them to the disk without a second copy in the page
  * cache (GNU dd writes a short last block without it); `conv=fsync` still flushes the disk's cache.
  * curl's `--retry` only retries failures before any body byte (connect errors, 408/429/5xx), so it
- * never splices streams.
+ * never splices streams. The hash's own decompressor is silent: it reads the same bytes as the one
+ * feeding dd, which reports any damage once (both printed "premature end" for a truncated download).
  */
 export function installImageCommand(o: InstallImageOptions): string {
   validate(o);
@@ -99,7 +100,9 @@ export function installImageCommand(o: InstallImageOptions): string {
     `hp=""; trap 'if [ -n "$hp" ]; then kill "$hp" 2>/dev/null || true; fi; rm -rf "$d"' EXIT`,
     `mkfifo "$d/fifo"`,
     `if command -v openssl >/dev/null 2>&1; then hash="openssl dgst -sha256 -r"; else hash=sha256sum; fi`,
-    ownCopy ? `${decompress} < "$d/fifo" | $hash > "$d/sha256" & hp=$!` : `$hash < "$d/fifo" > "$d/sha256" & hp=$!`,
+    ownCopy
+      ? `${decompress} < "$d/fifo" 2>/dev/null | $hash > "$d/sha256" & hp=$!`
+      : `$hash < "$d/fifo" > "$d/sha256" & hp=$!`,
     ownCopy
       ? `${download} | tee "$d/fifo" | ${decompress} | ${write}`
       : `${download} | ${decompress} | tee "$d/fifo" | ${write}`,

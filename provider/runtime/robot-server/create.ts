@@ -71,9 +71,10 @@ async function install(r: Run): Promise<Partial<RobotServerOutputs>> {
   let booted = false;
   try {
     await closeFirewall(r);
-    access = await steps.run("preparing rescue access", () =>
-      rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log, longestRunMs(r.t)),
-    );
+    access = await steps.run("preparing rescue access", async () => {
+      await confirmOwner(r);
+      return rescueAccess(d.robot, i.serverNumber, i.rescueKey, steps.log, longestRunMs(r.t));
+    });
     await steps.run("arming the rescue system (delete, then activate with the key)", () =>
       armRescue(d.robot, i.serverNumber, access!),
     );
@@ -170,8 +171,11 @@ async function inRescue(r: Run, s: RescueSession): Promise<Partial<RobotServerOu
 }
 
 /**
- * The owner marker is read again right before the first write: two creates of one server started
- * together both passed preflight, and the later rename wins; the earlier one stops here.
+ * The owner marker is read again before rescue is armed and right before the first write: two creates
+ * of one server started together can both pass preflight (claim, read back, other's claim, its read
+ * back), and the later rename wins. Robot has no compare-and-swap, so the earlier one must notice the
+ * other's claim before it arms rescue (arming deletes the other's activation and key, which surfaced as a
+ * misleading `invalid: authorized_key`) and again before it touches a disk.
  */
 async function confirmOwner(r: Run): Promise<void> {
   if (!r.i.owner) return;
