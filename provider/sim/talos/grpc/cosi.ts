@@ -15,6 +15,7 @@ import { encodeYaml } from "../yaml";
 import { META_NAMESPACE, RD_TYPE, ResourceDefinition, definitionOf, resourceDefinitions } from "./cosi-definitions";
 import { callerOf } from "./peer";
 import { Message, route } from "./router";
+import { encodeSpec } from "./cosi-proto";
 import { asGrpcError, toServiceError } from "./status";
 
 type Req = Record<string, unknown>;
@@ -100,7 +101,7 @@ async function list(node: TalosNode, auth: Auth, req: Req): Promise<Message[]> {
   if (def.type !== type || def.defaultNamespace !== namespace) return [];
   if (type === RD_TYPE) return definitions(node);
   const all = await getResources(node, { type, namespace }, { ...auth, insecure: false });
-  return all.map((r) => wire(r));
+  return all.map((r) => wire(r, r.proto && encodeSpec(r.proto.message, r.proto.value)));
 }
 
 /** One resource; NotFound as cosi's state reports a missing pointer. */
