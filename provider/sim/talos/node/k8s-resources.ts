@@ -28,8 +28,17 @@ function versioned(node: TalosNode, key: string, spec: unknown): { version: numb
   return next;
 }
 
-function resource(node: TalosNode, def: TypeDef, id: string, spec: Data, owner: string, proto: object): WireResource {
-  const v = versioned(node, `${def.type}/${id}`, spec);
+/** `identity`: what the controller's spec holds beyond what is shown (default: the spec). */
+function resource(
+  node: TalosNode,
+  def: TypeDef,
+  id: string,
+  spec: Data,
+  owner: string,
+  proto: object,
+  identity: unknown = spec,
+): WireResource {
+  const v = versioned(node, `${def.type}/${id}`, identity);
   const metadata = {
     namespace: def.namespace,
     type: def.type,
@@ -72,6 +81,8 @@ interface Component {
   field: string;
   section: string;
   repo: string;
+  /** Talos's short alias of the config type. */
+  abbrev: string;
 }
 
 const COMPONENTS: Component[] = [
@@ -81,6 +92,7 @@ const COMPONENTS: Component[] = [
     field: "cluster.apiServer.image",
     section: "cluster.apiServer",
     repo: "registry.k8s.io/kube-apiserver",
+    abbrev: "apisc",
   },
   {
     id: "kube-controller-manager",
@@ -88,6 +100,7 @@ const COMPONENTS: Component[] = [
     field: "cluster.controllerManager.image",
     section: "cluster.controllerManager",
     repo: "registry.k8s.io/kube-controller-manager",
+    abbrev: "cmc",
   },
   {
     id: "kube-scheduler",
@@ -95,6 +108,7 @@ const COMPONENTS: Component[] = [
     field: "cluster.scheduler.image",
     section: "cluster.scheduler",
     repo: "registry.k8s.io/kube-scheduler",
+    abbrev: "sc",
   },
 ];
 
@@ -104,14 +118,16 @@ function configDef(c: Component): TypeDef {
     type: c.configType,
     namespace: "controlplane",
     singular,
-    abbrev: singular,
+    abbrev: c.abbrev,
     sensitive: false,
     list(node) {
       if (!node.active || !node.controlPlane) return [];
       const img = image(node, c.field, c.repo);
       // APIServerConfigSpec has no `enabled` (the API server always runs on a control plane).
       const spec: DataMap = c.id === "kube-apiserver" ? { image: img } : { enabled: true, image: img };
-      return [resource(node, this, c.id, spec, "k8s.ControlPlaneController", spec)];
+      // Talos's spec also carries extra args, volumes, env: a change there renders a new static pod too.
+      const identity = { spec, args: flags(node, c.section) };
+      return [resource(node, this, c.id, spec, "k8s.ControlPlaneController", spec, identity)];
     },
   };
 }
@@ -145,7 +161,7 @@ const STATIC_PODS: TypeDef = {
   type: "StaticPods.kubernetes.talos.dev",
   namespace: "k8s",
   singular: "staticpod",
-  abbrev: "staticpod",
+  abbrev: "sp",
   sensitive: false,
   list(node) {
     if (!node.active || !node.controlPlane) return [];
@@ -161,7 +177,7 @@ const KUBELET_SPEC: TypeDef = {
   type: "KubeletSpecs.kubernetes.talos.dev",
   namespace: "k8s",
   singular: "kubeletspec",
-  abbrev: "kubeletspec",
+  abbrev: "ks",
   sensitive: false,
   list(node) {
     if (!node.active) return [];

@@ -132,6 +132,12 @@ describe("real talosctl get against simulated nodes (COSI state)", function () {
         ["kubespanidentities.kubespan.talos.dev", "kubespanidentity ksi ksis"],
         ["kubespanpeerspecs.kubespan.talos.dev", "kubespanpeerspec ksps"],
         ["kubespanpeerstatuses.kubespan.talos.dev", "kubespanpeerstatus ksps"],
+        ["staticpods.kubernetes.talos.dev", "staticpod sp sps"],
+        ["kubeletspecs.kubernetes.talos.dev", "kubeletspec ks"],
+        ["apiserverconfigs.kubernetes.talos.dev", "apiserverconfig apisc apiscs"],
+        ["controllermanagerconfigs.kubernetes.talos.dev", "controllermanagerconfig cmc cmcs"],
+        ["schedulerconfigs.kubernetes.talos.dev", "schedulerconfig sc scs"],
+        ["services.v1alpha1.talos.dev", "svc service"],
       ],
     );
     assert.deepStrictEqual(await admin("-n", CP, "get", "ksps"), {

@@ -89,8 +89,96 @@ describe("real talosctl upgrade-k8s against a simulated cluster", function () {
     for (const m of machines) await m.destroy();
   });
 
-  it("--dry-run", async () => {
+  const lines = (...xs: string[]) => xs.map((x) => `${x}\n`).join("");
+  const detected = () => [
+    "automatically detected the lowest Kubernetes version 1.35.2",
+    `discovered controlplane nodes ["${CP}"]`,
+    "discovered worker nodes []",
+    `> "${CP}": Talos version 1.13.9 is compatible with Kubernetes version 1.36.3`,
+    "checking for removed Kubernetes component flags",
+    "checking for removed Kubernetes API resource versions",
+  ];
+  const prePulls = () =>
+    [
+      "registry.k8s.io/kube-apiserver",
+      "registry.k8s.io/kube-controller-manager",
+      "registry.k8s.io/kube-scheduler",
+      "ghcr.io/siderolabs/kubelet",
+    ].flatMap((image) => [` > "${CP}": pre-pulling ${image}:v1.36.3`, ` < "${CP}": not implemented, skipping`]);
+  const component = (service: string, from: string) => [
+    `updating "${service}" to version "1.36.3"`,
+    ` > "${CP}": starting update`,
+    ` > update ${service}: ${from} -> 1.36.3`,
+    " > skipped in dry-run",
+  ];
+
+  it("--dry-run plans each static pod, kube-proxy and the kubelet from the node's resources, then stops at the manifest sync", async () => {
     const run = await admin("upgrade-k8s", "--to", "1.36.3", "--dry-run");
-    console.log(run);
+    assert.deepStrictEqual(run, {
+      code: 1,
+      stdout: lines(
+        ...detected(),
+        ...prePulls(),
+        ...component("kube-apiserver", "v1.35.2"),
+        ...component("kube-controller-manager", "v1.35.2"),
+        ...component("kube-scheduler", "v1.35.2"),
+        'updating kube-proxy to version "1.36.3"',
+        ` > "${CP}": starting update`,
+        " > skipped in dry-run",
+        'updating kubelet to version "1.36.3"',
+        ` > "${CP}": starting update`,
+        " > update kubelet: 1.35.2 -> 1.36.3",
+        " > skipped in dry-run",
+      ),
+      // The bootstrap manifests (and server-side apply in the simulated Kubernetes API) are not served yet.
+      stderr:
+        'rpc error: code = PermissionDenied desc = resource type "Manifests.kubernetes.talos.dev" is not supported\n',
+    });
+  });
+
+  it("a feature gate the target version removes, set in the config, shows in the static pod and stops the upgrade", async () => {
+    const gate = { cluster: { apiServer: { extraArgs: { "feature-gates": "HonorPVReclaimPolicy=true" } } } };
+    const patch = await admin("patch", "mc", "--mode", "no-reboot", "-p", JSON.stringify(gate));
+    assert.strictEqual(patch.code, 0, patch.stderr);
+    const pod = await admin(
+      "get",
+      "staticpod",
+      "kube-apiserver",
+      "-o",
+      "jsonpath={.spec.pod.spec.containers[0].command}",
+    );
+    assert.deepStrictEqual(pod, {
+      code: 0,
+      stdout: lines(
+        "[",
+        '    "/usr/local/bin/kube-apiserver",',
+        '    "--feature-gates=HonorPVReclaimPolicy=true"',
+        "]",
+      ),
+      stderr: "",
+    });
+    const annotation = await admin(
+      "get",
+      "staticpod",
+      "kube-apiserver",
+      "-o",
+      "jsonpath={.spec.pod.metadata.annotations}",
+    );
+    const config = await admin("get", "apiserverconfig", "kube-apiserver", "-o", "jsonpath={.metadata.version}");
+    // The static pod renders the component config's new version (what upgrade-k8s waits for in the pod).
+    assert.deepStrictEqual(
+      [annotation.stdout, config.stdout],
+      [lines("{", '    "talos.dev/config-version": "2"', "}"), "2\n"],
+    );
+    assert.deepStrictEqual(await admin("upgrade-k8s", "--to", "1.36.3", "--dry-run"), {
+      code: 1,
+      stdout: lines(...detected()),
+      stderr: lines(
+        "",
+        "NODE           COMPONENT        REMOVED FEATURE GATE",
+        `${CP.padEnd(15)}kube-apiserver   HonorPVReclaimPolicy`,
+        "",
+      ),
+    });
   });
 });
