@@ -2,6 +2,7 @@
  * The real talosctl's `upgrade-k8s` against a simulated one-control-plane cluster: it reads the
  * static pods and kubelet spec machined derives from the config (removed-flag checks), watches the
  * component configs, patches the machine config through the node's COSI state and ApplyConfiguration.
+ * The dry run pre-pulls the target images (MachineService.ImagePull) into the node's containerd namespaces.
  * Does not prove: the manifest sync (server-side apply with an inventory), which the simulated
  * Kubernetes API does not serve yet.
  */
@@ -11,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
+import { pulledImages } from "../../../../../provider/sim/talos/grpc/images";
 import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
 import { resourceDefinitions } from "../../../../../provider/sim/talos/grpc/cosi-definitions";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
@@ -98,13 +100,13 @@ describe("real talosctl upgrade-k8s against a simulated cluster", function () {
     "checking for removed Kubernetes component flags",
     "checking for removed Kubernetes API resource versions",
   ];
-  const prePulls = () =>
-    [
-      "registry.k8s.io/kube-apiserver",
-      "registry.k8s.io/kube-controller-manager",
-      "registry.k8s.io/kube-scheduler",
-      "ghcr.io/siderolabs/kubelet",
-    ].flatMap((image) => [` > "${CP}": pre-pulling ${image}:v1.36.3`, ` < "${CP}": not implemented, skipping`]);
+  const prePulled = [
+    "k8s.io/registry.k8s.io/kube-apiserver:v1.36.3",
+    "k8s.io/registry.k8s.io/kube-controller-manager:v1.36.3",
+    "k8s.io/registry.k8s.io/kube-scheduler:v1.36.3",
+    "system/ghcr.io/siderolabs/kubelet:v1.36.3",
+  ];
+  const prePulls = () => prePulled.map((i) => ` > "${CP}": pre-pulling ${i.slice(i.indexOf("/") + 1)}`);
   const component = (service: string, from: string) => [
     `updating "${service}" to version "1.36.3"`,
     ` > "${CP}": starting update`,
