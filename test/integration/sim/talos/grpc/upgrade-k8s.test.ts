@@ -136,6 +136,8 @@ describe("real talosctl upgrade-k8s against a simulated cluster", function () {
       stderr:
         'rpc error: code = PermissionDenied desc = resource type "Manifests.kubernetes.talos.dev" is not supported\n',
     });
+    // The control-plane images into the CRI namespace, the kubelet's into the system one.
+    assert.deepStrictEqual(pulledImages(rt.node(machines[0].id)!), prePulled);
   });
 
   it("a feature gate the target version removes, set in the config, shows in the static pod and stops the upgrade", async () => {
