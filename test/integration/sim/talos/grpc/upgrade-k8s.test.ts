@@ -7,46 +7,16 @@
  * Kubernetes API does not serve yet.
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { FakeWorld } from "../../../../helpers/fake-world";
-import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
 import { pulledImages } from "../../../../../provider/sim/talos/grpc/images";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
-import { resourceDefinitions } from "../../../../../provider/sim/talos/grpc/cosi-definitions";
-import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
-import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { K8sCluster, k8sCluster, missing } from "./k8s-cluster";
 
 const NET = `127.${150 + (process.pid % 50)}.96`;
 const CP = `${NET}.2`;
 
-function missing(): string | null {
-  if (!loadTalosApi() || !resourceDefinitions().some((d) => d.type === "StaticPods.kubernetes.talos.dev"))
-    return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
-
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("real talosctl upgrade-k8s against a simulated cluster", function () {
   this.timeout(180000);
-  let dir: string;
-  let bin: string;
-  let rt: SimTalosRuntime;
-  const machines: TalosTestMachine[] = [];
-  const talosctl = (args: string[]): Promise<TalosctlRun> => runTalosctl(bin, args, dir);
-  const admin = (...args: string[]) => talosctl(["--talosconfig", "talosconfig", "-e", CP, "-n", CP, ...args]);
+  let c: K8sCluster;
+  const admin = (...args: string[]) => c.admin(...args);
 
   before(async function () {
     const why = missing();
@@ -54,41 +24,10 @@ describe("real talosctl upgrade-k8s against a simulated cluster", function () {
       console.log(`      skipped: ${why}`);
       this.skip();
     }
-    bin = realTalosctlPath() as string;
-    const world = new FakeWorld(0.01);
-    rt = installTalosRuntime(world);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "grpc-upgrade-k8s-"));
-    const m = new TalosTestMachine(world, testMachineSpec("k8s-cp1", CP), {
-      version: "v1.13.9",
-      arch: "amd64",
-      platform: "metal",
-      schematic: "s",
-    });
-    world.machines.set("k8s-cp1", m);
-    machines.push(m);
-    await m.start();
-    const gen = ["gen", "config", "k8s", `https://${CP}:6443`, "--kubernetes-version", "1.35.2"];
-    assert.strictEqual((await talosctl(gen)).code, 0);
-    const apply = await talosctl(["apply-config", "--insecure", "-n", CP, "-f", "controlplane.yaml"]);
-    assert.strictEqual(apply.code, 0, apply.stderr);
-    await until(
-      "configured",
-      async () => rt.node(m.id)?.maintenance,
-      (x) => x === false,
-    );
-    await until(
-      "bootstrapped",
-      () => admin("bootstrap"),
-      (r) => r.code === 0,
-    );
-    await until(
-      "kubeconfig",
-      () => admin("kubeconfig", "."),
-      (r) => r.code === 0,
-    );
+    c = await k8sCluster("k8s", [CP], [], "1.35.2");
   });
   after(async () => {
-    for (const m of machines) await m.destroy();
+    await c?.destroy();
   });
 
   const lines = (...xs: string[]) => xs.map((x) => `${x}\n`).join("");
@@ -137,7 +76,7 @@ describe("real talosctl upgrade-k8s against a simulated cluster", function () {
         'rpc error: code = PermissionDenied desc = resource type "Manifests.kubernetes.talos.dev" is not supported\n',
     });
     // The control-plane images into the CRI namespace, the kubelet's into the system one.
-    assert.deepStrictEqual(pulledImages(rt.node(machines[0].id)!), prePulled);
+    assert.deepStrictEqual(pulledImages(c.rt.node(c.machines[0].id)!), prePulled);
   });
 
   it("a feature gate the target version removes, set in the config, shows in the static pod and stops the upgrade", async () => {
