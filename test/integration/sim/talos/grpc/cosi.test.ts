@@ -3,7 +3,7 @@
  * definitions resolve aliases as Talos defines them, `-o json` parses with the library's parser,
  * sensitive types need os:admin, maintenance nodes serve disks insecurely but not the machine config,
  * and a missing id or an unknown type fails with Talos's texts.
- * Does not prove: `get -w` (Watch), or KubeSpan peer state over time (kubespan.test.ts).
+ * Does not prove: `get -w` (Watch; cosi-watch.test.ts), or KubeSpan peer state over time (kubespan.test.ts).
  */
 import * as assert from "assert";
 import * as fs from "fs";

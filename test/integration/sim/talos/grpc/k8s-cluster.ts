@@ -35,6 +35,9 @@ async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boole
 /** The running cluster: talosctl as admin through the first control plane, the machines, the runtime. */
 export interface K8sCluster {
   rt: SimTalosRuntime;
+  /** The real talosctl and the directory with the cluster's talosconfig. */
+  bin: string;
+  dir: string;
   machines: TalosTestMachine[];
   admin(...args: string[]): Promise<TalosctlRun>;
   destroy(): Promise<void>;
@@ -93,6 +96,8 @@ export async function k8sCluster(
   );
   return {
     rt,
+    bin,
+    dir,
     machines,
     admin,
     destroy: async () => {
