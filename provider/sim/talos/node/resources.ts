@@ -71,11 +71,11 @@ function machineConfigs(this: TypeDef, node: TalosNode): WireResource[] {
       annotations: ann,
     }),
   ];
-  // MachineConfig's protobuf spec is the config document bytes (config.MachineConfig.UnmarshalProto).
-  const text = node.active.text;
-  out[0].proto = { message: "resource.config.MachineConfigSpec", value: { yaml_marshalled: Buffer.from(text) } };
   if (atLeast(node.version, 1, 10) && node.persistent !== null)
     out.push(res(this, "persistent", node.persistent, { created: node.bootedAt, annotations: ann }));
+  // MachineConfig's protobuf spec is the config document bytes (config.MachineConfig.UnmarshalProto).
+  for (const r of out)
+    r.proto = { message: "resource.config.MachineConfigSpec", value: { yaml_marshalled: Buffer.from(String(r.spec)) } };
   return out;
 }
 
