@@ -10,7 +10,9 @@ import (
 	"github.com/siderolabs/talos/pkg/machinery/resources/block"
 	"github.com/siderolabs/talos/pkg/machinery/resources/cluster"
 	"github.com/siderolabs/talos/pkg/machinery/resources/config"
+	"github.com/siderolabs/talos/pkg/machinery/resources/k8s"
 	"github.com/siderolabs/talos/pkg/machinery/resources/kubespan"
+	"github.com/siderolabs/talos/pkg/machinery/resources/v1alpha1"
 )
 
 // served lists the resource types whose definitions the simulated nodes publish: those the
@@ -24,6 +26,14 @@ func served() []meta.ResourceDefinitionProvider {
 		kubespan.NewIdentity("", ""),
 		kubespan.NewPeerSpec("", ""),
 		kubespan.NewPeerStatus("", ""),
+		// What `talosctl upgrade-k8s` reads and watches (pkg/cluster/kubernetes, go-kubernetes upgrade checks).
+		k8s.NewStaticPod("", ""),
+		k8s.NewKubeletSpec("", ""),
+		k8s.NewAPIServerConfig(),
+		k8s.NewControllerManagerConfig(),
+		k8s.NewSchedulerConfig(),
+		k8s.NewManifest("", ""),
+		v1alpha1.NewService(""),
 	}
 }
 

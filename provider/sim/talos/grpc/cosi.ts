@@ -14,7 +14,9 @@ import { WireResource, getResources, resolveType } from "../node/resources";
 import { encodeYaml } from "../yaml";
 import { META_NAMESPACE, RD_TYPE, ResourceDefinition, definitionOf, resourceDefinitions } from "./cosi-definitions";
 import { callerOf } from "./peer";
-import { Message, route } from "./router";
+import { watch } from "./cosi-watch";
+import { Message, route, routeLive } from "./router";
+import { encodeSpec } from "./cosi-proto";
 import { asGrpcError, toServiceError } from "./status";
 
 type Req = Record<string, unknown>;
@@ -100,7 +102,7 @@ async function list(node: TalosNode, auth: Auth, req: Req): Promise<Message[]> {
   if (def.type !== type || def.defaultNamespace !== namespace) return [];
   if (type === RD_TYPE) return definitions(node);
   const all = await getResources(node, { type, namespace }, { ...auth, insecure: false });
-  return all.map((r) => wire(r));
+  return all.map((r) => wire(r, r.proto && encodeSpec(r.proto.message, r.proto.value)));
 }
 
 /** One resource; NotFound as cosi's state reports a missing pointer. */
@@ -143,6 +145,20 @@ export function cosiState(node: TalosNode): grpc.UntypedServiceImplementation {
             for (const resource of items) call.write({ resource });
             call.end();
           },
+          (e) => call.emit("error", toServiceError(asGrpcError(e))),
+        );
+    },
+    Watch: (call: grpc.ServerWritableStream<Req, Req>) => {
+      const cancelled = new Promise<void>((resolve) => {
+        call.once("cancelled", () => resolve());
+        call.once("close", () => resolve());
+      });
+      const open = watch(call.request, cancelled, list);
+      Promise.resolve()
+        .then(() => oneToOne(node, call.metadata, "Watch"))
+        .then(() => routeLive(node, call.metadata, callerOf(call), "Get", open, (m) => call.write(m)))
+        .then(
+          () => call.end(),
           (e) => call.emit("error", toServiceError(asGrpcError(e))),
         );
     },

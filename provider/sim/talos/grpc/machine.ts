@@ -12,6 +12,7 @@ import { ApplyReply } from "../node/apply";
 import { MemberRow } from "../node/cluster";
 import { VersionInfo } from "../build-info";
 import { Message } from "./router";
+import { imagePull } from "./images";
 import { tarGzOneFile } from "./tarball";
 
 /** A method: the request message on one node, giving the response's messages (without metadata). */
@@ -169,6 +170,7 @@ export const UNARY: Record<string, Method> = {
   EtcdRemoveMemberByID: etcdRemoveMemberByID,
   Reboot: reboot,
   Reset: reset,
+  ImagePull: imagePull,
 };
 
 /** Server-streaming methods (each message is one stream item). */

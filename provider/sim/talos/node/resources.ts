@@ -6,6 +6,7 @@ import { Data, DataMap } from "../yaml";
 import { Auth } from "./auth";
 import { diskSpec } from "./disks";
 import { identitySpec, peerSpec, peerStatus, peers } from "./kubespan";
+import { K8S_TYPES } from "./k8s-resources";
 import { TalosNode } from "./node";
 
 /** One resource on the wire: metadata (cosi field set) and spec. */
@@ -22,9 +23,12 @@ export interface WireResource {
     annotations?: Record<string, string>;
   };
   spec: Data;
+  /** The spec as its protobuf message (Talos's resource definitions), for typed COSI clients. */
+  proto?: { message: string; value: object };
 }
 
-interface TypeDef {
+/** One resource type a node serves. */
+export interface TypeDef {
   type: string;
   namespace: string;
   singular: string;
@@ -69,6 +73,9 @@ function machineConfigs(this: TypeDef, node: TalosNode): WireResource[] {
   ];
   if (atLeast(node.version, 1, 10) && node.persistent !== null)
     out.push(res(this, "persistent", node.persistent, { created: node.bootedAt, annotations: ann }));
+  // MachineConfig's protobuf spec is the config document bytes (config.MachineConfig.UnmarshalProto).
+  for (const r of out)
+    r.proto = { message: "resource.config.MachineConfigSpec", value: { yaml_marshalled: Buffer.from(String(r.spec)) } };
   return out;
 }
 
@@ -160,6 +167,7 @@ const TYPES: TypeDef[] = [
       );
     },
   },
+  ...K8S_TYPES,
 ];
 
 function aliases(d: TypeDef): string[] {

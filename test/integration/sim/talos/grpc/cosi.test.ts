@@ -3,7 +3,7 @@
  * definitions resolve aliases as Talos defines them, `-o json` parses with the library's parser,
  * sensitive types need os:admin, maintenance nodes serve disks insecurely but not the machine config,
  * and a missing id or an unknown type fails with Talos's texts.
- * Does not prove: `get -w` (Watch), or KubeSpan peer state over time (kubespan.test.ts).
+ * Does not prove: `get -w` (Watch; cosi-watch.test.ts), or KubeSpan peer state over time (kubespan.test.ts).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -132,6 +132,12 @@ describe("real talosctl get against simulated nodes (COSI state)", function () {
         ["kubespanidentities.kubespan.talos.dev", "kubespanidentity ksi ksis"],
         ["kubespanpeerspecs.kubespan.talos.dev", "kubespanpeerspec ksps"],
         ["kubespanpeerstatuses.kubespan.talos.dev", "kubespanpeerstatus ksps"],
+        ["staticpods.kubernetes.talos.dev", "staticpod sp sps"],
+        ["kubeletspecs.kubernetes.talos.dev", "kubeletspec ks"],
+        ["apiserverconfigs.kubernetes.talos.dev", "apiserverconfig apisc apiscs"],
+        ["controllermanagerconfigs.kubernetes.talos.dev", "controllermanagerconfig cmc cmcs"],
+        ["schedulerconfigs.kubernetes.talos.dev", "schedulerconfig sc scs"],
+        ["services.v1alpha1.talos.dev", "svc service"],
       ],
     );
     assert.deepStrictEqual(await admin("-n", CP, "get", "ksps"), {
