@@ -59,8 +59,7 @@ export function parseArgs(argv: string[]): { robotServers?: number; timeScale?: 
 async function main(): Promise<void> {
   const scenario = hybridScenario(parseArgs(process.argv.slice(2)));
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-sim-"));
-  // The stand-in: the library reads nodes with `talosctl get` (COSI), which the simulated nodes do not serve the real client yet.
-  const sim = await startSimulator({ scenario, stateDir, talosctl: "stand-in" });
+  const sim = await startSimulator({ scenario, stateDir });
   process.stdout.write(JSON.stringify(simulatorInfo(sim, controlPlanesConfig(scenario.robot!.servers))) + "\n");
   let stopping = false;
   const stop = () => {

@@ -43,8 +43,7 @@ describe("e2e: examples/hybrid-cluster under the real pulumi CLI", function () {
 
   before(async () => {
     const scenario = hybridScenario({ firstServer: FIRST });
-    // The stand-in: the library reads nodes with `talosctl get` (COSI), which the simulated nodes do not serve the real client yet.
-    sim = await startSimulator({ scenario, talosctl: "stand-in" });
+    sim = await startSimulator({ scenario });
     e2e = await E2eStack.create(EXAMPLE, {
       "hcloud:token": { value: sim.cloud.token, secret: true },
       "hcloud:endpoint": { value: sim.cloud.endpoint },

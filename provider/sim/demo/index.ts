@@ -61,13 +61,11 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
   const outDir = o.outDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "talos-hetzner-demo-"));
   const scenario = hybridScenario(o.scenario);
   const workers = o.workers ?? { initial: 2, scaled: 3 };
-  steps.step(
-    `starting the simulator: ${scenario.robot!.servers.length} Robot servers, Hetzner Cloud, Image Factory, talosctl stand-in`,
-  );
-  // The stand-in: the library reads nodes with `talosctl get` (COSI), which the simulated nodes do not serve the real client yet.
-  const sim = await startSimulator({ scenario, stateDir: path.join(outDir, "sim"), talosctl: "stand-in" });
+  steps.step(`starting the simulator: ${scenario.robot!.servers.length} Robot servers, Hetzner Cloud, Image Factory`);
+  const sim = await startSimulator({ scenario, stateDir: path.join(outDir, "sim") });
   try {
     log(`    Robot ${sim.robot.url}   Cloud ${sim.cloud.endpoint}   Image Factory ${sim.factory.url}`);
+    log(`    talosctl: ${sim.talosctlKind} (${sim.talosctl})`);
     const session = new DemoSession(
       sim,
       outDir,

@@ -7,6 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { descriptorSetPath } from "./grpc/descriptors";
 import { talosctlPath } from "./runtime";
 
 /** The client a simulator uses: the real binary or the stand-in. */
@@ -39,10 +40,21 @@ export function realTalosctl(env: NodeJS.ProcessEnv = process.env): string | und
   );
 }
 
-/** The talosctl for a choice; "real" without a build is an error saying how to get one. */
-export function chooseTalosctl(choice: TalosctlChoice = "auto"): { path: string; kind: TalosctlKind } {
+/**
+ * The talosctl for a choice; "real" without a build is an error saying how to get one. The real
+ * client also needs the nodes' gRPC API (the descriptor set `npm run tools` writes): without it the
+ * nodes answer only the stand-in, and the real client would fail every call with a TLS error.
+ */
+export function chooseTalosctl(
+  choice: TalosctlChoice = "auto",
+  apiBuilt = (): boolean => fs.existsSync(descriptorSetPath()),
+): { path: string; kind: TalosctlKind } {
   const real = choice === "stand-in" ? undefined : realTalosctl();
-  if (real) return { path: real, kind: "real" };
+  if (real && apiBuilt()) return { path: real, kind: "real" };
+  if (choice === "real" && real)
+    throw new Error(
+      `the simulated nodes cannot serve the real talosctl: the Talos API descriptor set ${descriptorSetPath()} is not built (run \`npm run tools\`)`,
+    );
   if (choice === "real")
     throw new Error("the real talosctl is not built: run `npm run tools` (needs Go) or set REAL_TALOSCTL");
   return { path: talosctlPath(), kind: "stand-in" };

@@ -4,7 +4,7 @@
  * the error alone would not, so a failed run is reported, not thrown, once any check ran.
  */
 import type { RunOptions, Talosctl } from ".";
-import { errorFromRun, sanitize } from "./errors";
+import { TalosApiError, errorFromRun, sanitize } from "./errors";
 import type { RunOutput } from "./exec";
 import { HealthOptions } from "./types";
 import { seconds, target } from "./api";
@@ -94,18 +94,25 @@ export async function healthReport(t: HealthRunner, o: HealthOptions): Promise<H
     timeoutMs: o.waitTimeout + 60_000,
   });
   const output = parseHealthOutput(sanitize(res.stderr));
-  if (res.exitCode !== 0 && output.checks.length === 0) throw healthFailure(res.exitCode, res.stderr);
+  if (res.exitCode !== 0 && output.checks.length === 0) throw healthFailure(o.node, res.exitCode, res.stderr);
   return { exitCode: res.exitCode, stderr: res.stderr, lines: res.stderr.split("\n").filter(Boolean), output };
 }
 
-function healthFailure(exitCode: number | null, stderr: string): Error {
+/**
+ * The real client prints a failed connection to the node it was asked about without naming it
+ * (`rpc error: code = Unavailable …`, no `<node>: ` prefix): the error names that node itself.
+ */
+function healthFailure(node: string, exitCode: number | null, stderr: string): Error {
   const at = stderr.indexOf("healthcheck error: ");
-  return errorFromRun("health", exitCode, at >= 0 ? stderr.slice(at) : stderr);
+  const e = errorFromRun("health", exitCode, at >= 0 ? stderr.slice(at) : stderr);
+  if (e instanceof TalosApiError && e.node === null)
+    return new TalosApiError("health", [{ ...e.failures[0], node }, ...e.failures.slice(1)]);
+  return e;
 }
 
 /** Server-side `health` that must pass: its progress lines, or the error of the final `healthcheck error:`. */
 export async function health(t: Talosctl, o: HealthOptions): Promise<string[]> {
   const r = await healthReport(t, o);
-  if (r.exitCode !== 0) throw healthFailure(r.exitCode, r.stderr);
+  if (r.exitCode !== 0) throw healthFailure(o.node, r.exitCode, r.stderr);
   return r.lines;
 }

@@ -27,11 +27,15 @@ function timestamp(rfc3339: string): Message {
 }
 
 /**
- * The spec as go-yaml marshals it. A string spec (the machine config) is one top-level scalar, in
- * block style as go-yaml writes multi-line strings; talosctl re-emits the node with its style.
+ * The spec as the server marshals it. A string spec (the machine config) is one top-level scalar, in
+ * block style as go-yaml writes multi-line strings, when the resource carries the yaml-spec
+ * annotation (v1.12+); older servers send the config's own bytes (RawYAML), which talosctl prints
+ * as the spec string only for resources without the annotation.
  */
-function yamlSpec(spec: WireResource["spec"]): string {
-  return typeof spec === "string" ? encodeYaml({ s: spec }).slice("s: ".length) : encodeYaml(spec);
+function yamlSpec(r: WireResource): string {
+  if (typeof r.spec !== "string") return encodeYaml(r.spec);
+  if (!r.metadata.annotations?.["talos.dev/yaml-spec"]) return r.spec;
+  return encodeYaml({ s: r.spec }).slice("s: ".length);
 }
 
 /** A resource as cosi's protobuf.Resource marshals it. */
@@ -55,7 +59,7 @@ function wire(r: WireResource, protoSpec?: Buffer): Message {
     },
     spec: {
       proto_spec: protoSpec ?? Buffer.alloc(0),
-      yaml_spec: yamlSpec(r.spec),
+      yaml_spec: yamlSpec(r),
     },
   };
 }

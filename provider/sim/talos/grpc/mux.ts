@@ -47,13 +47,14 @@ export function listenApi(node: TalosNode, httpServer: http.Server): Promise<Api
     socket.on("error", () => socket.destroy());
     dispatch(socket, httpServer, grpcSide);
   });
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      grpcSide?.close();
-      httpServer.closeAllConnections();
-      for (const s of sockets) s.destroy();
-    });
+  // New connections are refused at once; answered gRPC calls drain before the sockets are cut.
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await grpcSide?.close();
+    httpServer.closeAllConnections();
+    for (const s of sockets) s.destroy();
+    await closed;
+  };
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(APID_PORT, node.ip as string, () => {

@@ -20,6 +20,9 @@ import { disks } from "./storage";
 import { cosiState } from "./cosi";
 import { imageServicePull, legacyUpgrade, lifecycleUpgrade } from "./upgrade";
 
+/** How long (real ms) a stopping node waits for its open calls before cutting them. */
+const DRAIN_MS = 1000;
+
 type Req = Record<string, unknown>;
 
 function unary(node: TalosNode, name: string, method: Method): grpc.handleUnaryCall<Req, Req> {
@@ -112,10 +115,25 @@ export class NodeGrpc {
     injector.injectConnection(lingering(socket));
   }
 
-  /** Closes every session. */
-  close(): void {
+  /**
+   * Closes every session, letting calls already answered reach the client first (GOAWAY, then the
+   * socket once its streams end), as a node that replies and then reboots does: the real client
+   * reads an apply-config reply whose reboot follows within milliseconds here. Streams still open
+   * at the deadline are cut.
+   */
+  close(): Promise<void> {
     eventLog(this.node).close();
-    for (const i of this.injectors.values()) i.destroy();
-    this.server.forceShutdown();
+    return new Promise<void>((resolve) => {
+      const cut = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, DRAIN_MS);
+      this.server.tryShutdown(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+    }).then(() => {
+      for (const i of this.injectors.values()) i.destroy();
+    });
   }
 }

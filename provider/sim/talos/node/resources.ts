@@ -62,7 +62,8 @@ function res(
 
 function machineConfigs(this: TypeDef, node: TalosNode): WireResource[] {
   if (!node.active) return [];
-  const ann = atLeast(node.version, 1, 13) ? { "talos.dev/yaml-spec": "1" } : undefined;
+  // Servers from v1.12 mark the spec as a YAML string (pkg/machinery v1.12.6 sets the annotation; v1.11.5 does not).
+  const ann = atLeast(node.version, 1, 12) ? { "talos.dev/yaml-spec": "1" } : undefined;
   const out = [
     res(this, "v1alpha1", node.active.text, {
       version: node.configVersion,

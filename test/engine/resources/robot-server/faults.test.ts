@@ -7,7 +7,7 @@
  */
 import * as assert from "assert";
 import { EngineHarness } from "../../harness";
-import { talosctlPath } from "../../../../provider/sim/talos/runtime";
+import { chooseTalosctl } from "../../../../provider/sim/talos/talosctl-binary";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
 import { RobotServerWorld, argsFor, diskHashes, diskLine, smallServer, urnOf } from "./world";
 
@@ -84,7 +84,7 @@ describe("engine: RobotServer bad input and early faults", function () {
         HETZNER_ROBOT_URL: w.robot.url,
         HETZNER_ROBOT_USER: "robot-ws-user",
         HETZNER_ROBOT_PASSWORD: "wrong-Password-42",
-        TALOSCTL: talosctlPath(),
+        TALOSCTL: chooseTalosctl().path,
       },
     });
     try {

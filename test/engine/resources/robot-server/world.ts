@@ -14,7 +14,8 @@ import { RobotServerScenario } from "../../../../provider/sim/scenario";
 import { FactorySim, startFactorySim } from "../../../../provider/sim/apis/factory/server";
 import { RobotSim, startRobotSim } from "../../../../provider/sim/apis/robot/server";
 import { robotServerScenario } from "../../../../provider/sim/apis/robot/scenario";
-import { installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
+import { installTalosRuntime } from "../../../../provider/sim/talos/runtime";
+import { chooseTalosctl } from "../../../../provider/sim/talos/talosctl-binary";
 import {
   DiskSeed,
   MachineFaults,
@@ -141,7 +142,8 @@ export class RobotServerWorld {
     const h = await EngineHarness.start({
       env: {
         HETZNER_ROBOT_URL: robot.url,
-        TALOSCTL: talosctlPath(),
+        // The real client over the nodes' Talos API when built, else the stand-in (as startSimulator chooses).
+        TALOSCTL: chooseTalosctl().path,
         TALOS_IMAGE_FACTORY_URL: factory.url,
         TALOS_HETZNER_TIME_SCALE: String(world.timeScale),
       },

@@ -21,7 +21,8 @@ import { CloudSim, startCloudSim } from "../../../../provider/sim/apis/cloud/ser
 import { RobotSim, startRobotSim } from "../../../../provider/sim/apis/robot/server";
 import { robotServerScenario } from "../../../../provider/sim/apis/robot/scenario";
 import { World, createWorld } from "../../../../provider/sim/world";
-import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
+import { SimTalosRuntime, installTalosRuntime } from "../../../../provider/sim/talos/runtime";
+import { chooseTalosctl } from "../../../../provider/sim/talos/talosctl-binary";
 import { HostCallError } from "../../../../provider/sim/pulumi/host-errors";
 import {
   kubeSpanFirewallRules,
@@ -58,6 +59,9 @@ export interface WorldNode {
   serverId?: number;
 }
 
+/** The real client over the simulated nodes' Talos API when built, else the stand-in (as startSimulator chooses). */
+const TALOSCTL = chooseTalosctl();
+
 /** URN of a resource of this world. */
 export const urnOf = (type: string, name: string) =>
   `urn:pulumi:stack::project::pulumi-nodejs:dynamic/talos-hetzner:${type}::${name}`;
@@ -80,7 +84,7 @@ export class ClusterWorld {
     readonly h: EngineHarness,
     private readonly dir: string,
   ) {
-    this.talosctl = Talosctl.locate({ binary: talosctlPath() });
+    this.talosctl = Talosctl.locate({ binary: TALOSCTL.path });
     this.cloud = new CloudClient({ endpoint: cloudSim.endpoint, token: cloudSim.token, pollIntervalMs: 20 });
   }
 
@@ -111,7 +115,7 @@ export class ClusterWorld {
     const h = await EngineHarness.start({
       env: {
         HETZNER_ROBOT_URL: robot.url,
-        TALOSCTL: talosctlPath(),
+        TALOSCTL: TALOSCTL.path,
         TALOS_HETZNER_TIME_SCALE: String(world.timeScale),
       },
       callTimeoutMs: 300_000,

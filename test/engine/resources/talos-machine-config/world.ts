@@ -59,11 +59,7 @@ export async function startNodeWorld(versions: string[], foreign = 0): Promise<N
     s.machine.disks[0].seed = { talos: { version, arch: "amd64", platform: "metal", configured } };
     return s;
   });
-  // The stand-in: the library reads nodes with `talosctl get` (COSI), which the simulated nodes do not serve the real client yet.
-  const sim = await startSimulator({
-    scenario: { robot: { user: "robot", password: "robot-pass", servers } },
-    talosctl: "stand-in",
-  });
+  const sim = await startSimulator({ scenario: { robot: { user: "robot", password: "robot-pass", servers } } });
   const talosctl = Talosctl.locate({ binary: sim.talosctl });
   const nodes = servers.map((s, i) => ({
     ip: s.machine.ipv4!,

@@ -57,7 +57,12 @@ describe("TalosCluster day 2 in the simulator", function () {
   const state = (name: string) =>
     new StateStore(path.join(dir, "state.json"), PASSPHRASE).load().resources.find((r) => r.urn.endsWith(`::${name}`));
 
-  const run = (operation: "preview" | "up", change: Partial<Day2Settings> = {}): Promise<RunResult> => {
+  // `talosctl`: the suite drives the nodes with the client startSimulator hands out (the real one when built).
+  const run = (
+    operation: "preview" | "up",
+    change: Partial<Day2Settings> = {},
+    talosctl = sim.talosctl,
+  ): Promise<RunResult> => {
     settings = { ...settings, ...change };
     lines = [];
     return runProgram({
@@ -66,7 +71,7 @@ describe("TalosCluster day 2 in the simulator", function () {
       stack: "day2",
       stateFile: path.join(dir, "state.json"),
       passphrase: PASSPHRASE,
-      config: simulatorStackConfig(sim),
+      config: { ...simulatorStackConfig(sim), "talos-hetzner:talosctl": talosctl },
       pollIntervalMs: 20,
       log: (l) => {
         lines.push(l);
@@ -85,8 +90,7 @@ describe("TalosCluster day 2 in the simulator", function () {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "cluster-day2-"));
-    // The stand-in: the library reads nodes with `talosctl get` (COSI), which the simulated nodes do not serve the real client yet (nor `upgrade-k8s`).
-    sim = await startSimulator({ scenario, stateDir: path.join(dir, "sim"), talosctl: "stand-in" });
+    sim = await startSimulator({ scenario, stateDir: path.join(dir, "sim") });
   });
   after(async () => {
     await sim?.stop();
@@ -200,7 +204,8 @@ describe("TalosCluster day 2 in the simulator", function () {
 
   it("upgrades Kubernetes once for the cluster when kubernetesVersion changes", async () => {
     const m = mark(rt(), "day2");
-    await run("up", { kubernetesVersion: "1.36.0" });
+    // The stand-in: the real `upgrade-k8s` reads StaticPods/KubeletSpec (and watches), which the simulated nodes do not serve yet.
+    await run("up", { kubernetesVersion: "1.36.0" }, sim.standInTalosctl);
     assert.strictEqual(lines.filter((l) => l.includes("upgrading Kubernetes")).length, 1, lines.join("\n"));
     assert.deepStrictEqual(
       versions(),

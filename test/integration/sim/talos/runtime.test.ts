@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pollUntil } from "../../../../provider/internal/poll";
-import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../provider/sim/talos/runtime";
+import { SimTalosRuntime, installTalosRuntime } from "../../../../provider/sim/talos/runtime";
 import { chooseTalosctl } from "../../../../provider/sim/talos/talosctl-binary";
 import { testMachineSpec } from "../../../../provider/sim/testing/talos-machine";
 import { SimMachine } from "../../../../provider/sim/types";
@@ -27,11 +27,9 @@ describe("Talos runtime in the simulated world", function () {
   let rt: SimTalosRuntime;
   let m: SimMachine;
   let configs: GeneratedConfigs;
-  // The real client over the node's Talos API when built, else the stand-in; `get` (COSI) stays on the
-  // stand-in until the simulated nodes serve it.
+  // The real client over the node's Talos API when built, else the stand-in.
   const client = chooseTalosctl();
   const t = Talosctl.locate({ binary: client.path });
-  const cosi = Talosctl.locate({ binary: talosctlPath() });
   const mode = (want: "maintenance" | "configured") =>
     pollUntil(
       async () => {
@@ -61,7 +59,7 @@ describe("Talos runtime in the simulated world", function () {
   it("boots maintenance from the disk and installs a config onto STATE", async () => {
     await mode("maintenance");
     assert.deepStrictEqual(
-      (await cosi.getResources("disks", { node: IP, insecure: true })).map((d) => d.metadata.id),
+      (await t.getResources("disks", { node: IP, insecure: true })).map((d) => d.metadata.id),
       ["sda"],
     );
     const secretsYaml = await t.genSecrets("v1.12.4");

@@ -4,6 +4,8 @@
  * Does not prove: that the real client works against the simulated nodes (test/integration/sim/talos/grpc).
  */
 import * as assert from "assert";
+import * as fs from "fs";
+import { descriptorSetPath } from "../../../../provider/sim/talos/grpc/descriptors";
 import { talosctlPath } from "../../../../provider/sim/talos/runtime";
 import { chooseTalosctl, realTalosctl } from "../../../../provider/sim/talos/talosctl-binary";
 
@@ -23,10 +25,25 @@ describe("simulator talosctl choice", () => {
 
   it("auto is the real client when one is built, else the stand-in", () => {
     const real = realTalosctl();
+    const api = fs.existsSync(descriptorSetPath());
     assert.deepStrictEqual(
       chooseTalosctl("auto"),
-      real ? { path: real, kind: "real" } : { path: talosctlPath(), kind: "stand-in" },
+      real && api ? { path: real, kind: "real" } : { path: talosctlPath(), kind: "stand-in" },
     );
     if (!real) assert.throws(() => chooseTalosctl("real"), /the real talosctl is not built: run `npm run tools`/);
+  });
+
+  it("stays on the stand-in while the nodes cannot serve the real client (no API descriptor set)", function () {
+    if (!realTalosctl()) this.skip();
+    assert.deepStrictEqual(
+      chooseTalosctl("auto", () => false),
+      { path: talosctlPath(), kind: "stand-in" },
+    );
+    assert.throws(
+      () => chooseTalosctl("real", () => false),
+      new RegExp(
+        `^Error: the simulated nodes cannot serve the real talosctl: the Talos API descriptor set .*talos-api\\.pb is not built \\(run \`npm run tools\`\\)$`,
+      ),
+    );
   });
 });

@@ -12,7 +12,7 @@ import { FakeWorld } from "../../../../helpers/fake-world";
 import { isError } from "../../../../../provider/internal/errors";
 import { pollUntil } from "../../../../../provider/internal/poll";
 import { retry } from "../../../../../provider/internal/retry";
-import { SimTalosRuntime, installTalosRuntime, talosctlPath } from "../../../../../provider/sim/talos/runtime";
+import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { chooseTalosctl } from "../../../../../provider/sim/talos/talosctl-binary";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
 import { GeneratedConfigs, TalosApiError, Talosctl } from "../../../../../provider/talos/talosctl";
@@ -29,12 +29,10 @@ describe("Talos node lifecycle through the Talosctl wrapper", function () {
   let cp: TalosTestMachine;
   let worker: TalosTestMachine;
   let configs: GeneratedConfigs;
-  // The real client over the nodes' Talos API when built, else the stand-in; `get` (COSI) stays on the
-  // stand-in until the simulated nodes serve it.
+  // The real client over the nodes' Talos API when built, else the stand-in.
   const client = chooseTalosctl();
   const env = { ...process.env, TALOSCTL_SIM_VERSION: "v1.13.9" };
   const t = Talosctl.locate({ binary: client.path, env });
-  const cosi = Talosctl.locate({ binary: talosctlPath(), env });
   const secure = (node: string) => ({ node, endpoints: [CP], talosconfig: configs.talosconfig });
   const configured = (m: TalosTestMachine) =>
     pollUntil(async () => (rt.node(m.id) && !rt.node(m.id)!.maintenance ? true : undefined), {
@@ -69,7 +67,7 @@ describe("Talos node lifecycle through the Talosctl wrapper", function () {
 
   it("maintenance mode answers insecure reads", async () => {
     assert.deepStrictEqual(
-      (await cosi.getResources("disks", { node: CP, insecure: true })).map((d) => [
+      (await t.getResources("disks", { node: CP, insecure: true })).map((d) => [
         d.node,
         d.metadata.id,
         (d.spec as { dev_path: string }).dev_path,
@@ -176,15 +174,15 @@ describe("Talos node lifecycle through the Talosctl wrapper", function () {
 
   it("KubeSpan peers are up both ways, and down when one firewall drops UDP 51820", async () => {
     const states = async (node: string) =>
-      (await cosi.getResources("kubespanpeerstatuses", secure(node))).map(
+      (await t.getResources("kubespanpeerstatuses", secure(node))).map(
         (r) => (r.spec as { state: string; label: string }).state,
       );
     assert.deepStrictEqual([await states(CP), await states(W)], [["up"], ["up"]]);
-    const ident = (await cosi.getResources("kubespanidentities", { ...secure(W), id: "local" }))[0].spec as {
+    const ident = (await t.getResources("kubespanidentities", { ...secure(W), id: "local" }))[0].spec as {
       address: string;
       publicKey: string;
     };
-    const peerOfCp = (await cosi.getResources("kubespanpeerspecs", secure(CP)))[0];
+    const peerOfCp = (await t.getResources("kubespanpeerspecs", secure(CP)))[0];
     assert.deepStrictEqual(
       [peerOfCp.metadata.id, `${(peerOfCp.spec as { address: string }).address}/128`],
       [ident.publicKey, ident.address],
@@ -194,7 +192,7 @@ describe("Talos node lifecycle through the Talosctl wrapper", function () {
     assert.deepStrictEqual([await states(CP), await states(W)], [["down"], ["down"]]);
     worker.setInboundFilter(undefined);
     assert.deepStrictEqual(await states(CP), ["up"]);
-    assert.deepStrictEqual(await cosi.getResources("kubespanidentities", { ...secure(CP), id: "nope" }), []);
+    assert.deepStrictEqual(await t.getResources("kubespanidentities", { ...secure(CP), id: "nope" }), []);
   });
 
   it("configured apply: label change is immediate, an env change needs a reboot (dry run shows the diff)", async () => {
@@ -219,7 +217,7 @@ describe("Talos node lifecycle through the Talosctl wrapper", function () {
     assert.strictEqual(worker.state, null);
     assert.strictEqual(rt.node("w-1")!.maintenance, true);
     assert.deepStrictEqual(
-      (await cosi.getResources("disks", { node: W, insecure: true })).map((d) => d.metadata.id),
+      (await t.getResources("disks", { node: W, insecure: true })).map((d) => d.metadata.id),
       ["vda"],
     );
   });
