@@ -14,29 +14,14 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { missingRealApi, until } from "./support";
 
 // Loopback addresses of this process's nodes (another process running these tests gets other ones).
 const NET = `127.${150 + (process.pid % 50)}.91`;
 const CP = `${NET}.2`;
 const CP2 = `${NET}.3`;
-
-/** Why the suite cannot run here, or null. */
-function missing(): string | null {
-  if (!loadTalosApi()) return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
-
-async function until(what: string, ok: () => boolean, ms = 10000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("real talosctl against simulated nodes over the Talos gRPC API", function () {
   this.timeout(120000);
@@ -49,7 +34,7 @@ describe("real talosctl against simulated nodes over the Talos gRPC API", functi
   const admin = (...args: string[]) => talosctl(["--talosconfig", "talosconfig", ...args]);
 
   before(async function () {
-    const why = missing();
+    const why = missingRealApi();
     if (why) {
       console.log(`      skipped: ${why}`);
       this.skip();

@@ -11,18 +11,12 @@ import * as os from "os";
 import * as path from "path";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { missingRealApi } from "./support";
 
 const NET = `127.${150 + (process.pid % 50)}.95`;
 const N = `${NET}.2`;
-
-function missing(): string | null {
-  if (!loadTalosApi()) return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
 
 describe("apply-config in v1.13 maintenance mode: staged and try, with the real talosctl", function () {
   this.timeout(60000);
@@ -33,7 +27,7 @@ describe("apply-config in v1.13 maintenance mode: staged and try, with the real 
   const talosctl = (args: string[]): Promise<TalosctlRun> => runTalosctl(bin, args, dir);
 
   before(async function () {
-    const why = missing();
+    const why = missingRealApi();
     if (why) {
       console.log(`      skipped: ${why}`);
       this.skip();

@@ -13,30 +13,14 @@ import * as YAML from "yaml";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
 import { parseJsonStream } from "../../../../../provider/talos/talosctl";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
-import { resourceDefinitions } from "../../../../../provider/sim/talos/grpc/cosi-definitions";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { missingRealApi, until } from "./support";
 
 const NET = `127.${150 + (process.pid % 50)}.92`;
 const CP = `${NET}.2`;
 const W = `${NET}.3`;
 const SPARE = `${NET}.4`;
-
-function missing(): string | null {
-  if (!loadTalosApi() || !resourceDefinitions().length)
-    return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
-
-async function until(what: string, ok: () => boolean, ms = 10000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("real talosctl get against simulated nodes (COSI state)", function () {
   this.timeout(120000);
@@ -49,7 +33,7 @@ describe("real talosctl get against simulated nodes (COSI state)", function () {
   const admin = (...args: string[]) => talosctl(["--talosconfig", "talosconfig", "-e", CP, ...args]);
 
   before(async function () {
-    const why = missing();
+    const why = missingRealApi("definitions");
     if (why) {
       console.log(`      skipped: ${why}`);
       this.skip();

@@ -11,31 +11,14 @@ import * as os from "os";
 import * as path from "path";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { missingRealApi, untilValue } from "./support";
 
 const NET = `127.${150 + (process.pid % 50)}.94`;
 const CP = `${NET}.2`;
 const CP2 = `${NET}.3`;
 const W = `${NET}.4`;
-
-function missing(): string | null {
-  if (!loadTalosApi()) return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
-
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 20000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A tabwriter table as rows of cells, cut at the header's column starts (cells may be empty). */
 function table(stdout: string): string[][] {
@@ -55,7 +38,7 @@ describe("etcd membership through the firewalls, read with the real talosctl", f
   const configure = async (i: number, ip: string, file: string) => {
     const run = await talosctl(["apply-config", "--insecure", "-n", ip, "-f", file]);
     assert.strictEqual(run.code, 0, run.stderr);
-    await until(
+    await untilValue(
       `${ip} configured`,
       async () => rt.node(machines[i].id)?.maintenance,
       (m) => m === false,
@@ -68,7 +51,7 @@ describe("etcd membership through the firewalls, read with the real talosctl", f
   };
 
   before(async function () {
-    const why = missing();
+    const why = missingRealApi();
     if (why) {
       console.log(`      skipped: ${why}`);
       this.skip();
@@ -120,7 +103,7 @@ describe("etcd membership through the firewalls, read with the real talosctl", f
   });
 
   it("a second control plane whose TCP 2379/2380 the member's firewall drops is not added", async () => {
-    await until(
+    await untilValue(
       "bootstrapped",
       () => admin("-n", CP, "bootstrap"),
       (r) => r.code === 0,
@@ -139,10 +122,10 @@ describe("etcd membership through the firewalls, read with the real talosctl", f
   it("with 2379 open it is added as an unstarted learner; with 2380 open too it is started and promoted", async () => {
     machines[0].setInboundFilter((proto, port, ip) => !(proto === "tcp" && port === 2380 && ip === CP2));
     const first = [CP, id(0), host(0), `https://${CP}:2380`, `https://${CP}:2379`, "false"];
-    const learner = await until("learner", members, (rows) => rows.length === 2);
+    const learner = await untilValue("learner", members, (rows) => rows.length === 2);
     assert.deepStrictEqual(learner, [first, [CP, id(1), "", `https://${CP2}:2380`, "", "true"]]);
     machines[0].setInboundFilter(undefined);
-    const promoted = await until("promoted", members, (rows) => rows[1][5] === "false");
+    const promoted = await untilValue("promoted", members, (rows) => rows[1][5] === "false");
     assert.deepStrictEqual(promoted, [
       first,
       [CP, id(1), host(1), `https://${CP2}:2380`, `https://${CP2}:2379`, "false"],

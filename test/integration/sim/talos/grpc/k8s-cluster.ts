@@ -8,29 +8,12 @@ import * as os from "os";
 import * as path from "path";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
-import { resourceDefinitions } from "../../../../../provider/sim/talos/grpc/cosi-definitions";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { missingRealApi, untilValue } from "./support";
 
-/** Why the suite cannot run here, or null. */
-export function missing(): string | null {
-  if (!loadTalosApi() || !resourceDefinitions().some((d) => d.type === "StaticPods.kubernetes.talos.dev"))
-    return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
-
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Why the suite cannot run here (the resources upgrade-k8s reads need a newer npm run tools), or null. */
+export const missing = (): string | null => missingRealApi("StaticPods.kubernetes.talos.dev");
 
 /** The running cluster: talosctl as admin through the first control plane, the machines, the runtime. */
 export interface K8sCluster {
@@ -77,19 +60,19 @@ export async function k8sCluster(
     machines.push(m);
     const apply = await talosctl(["apply-config", "--insecure", "-n", ip, "-f", file]);
     assert.strictEqual(apply.code, 0, apply.stderr);
-    await until(
+    await untilValue(
       `${ip} configured`,
       async () => rt.node(m.id)?.maintenance,
       (x) => x === false,
     );
     if (i === 0)
-      await until(
+      await untilValue(
         "bootstrapped",
         () => admin("bootstrap"),
         (r) => r.code === 0,
       );
   }
-  await until(
+  await untilValue(
     "kubeconfig",
     () => admin("kubeconfig", "."),
     (r) => r.code === 0,

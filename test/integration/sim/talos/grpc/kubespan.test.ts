@@ -13,34 +13,15 @@ import * as path from "path";
 import { FakeWorld } from "../../../../helpers/fake-world";
 import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/real-talosctl";
 import { parseJsonStream } from "../../../../../provider/talos/talosctl";
-import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
-import { resourceDefinitions } from "../../../../../provider/sim/talos/grpc/cosi-definitions";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { missingRealApi, untilValue } from "./support";
 
 const NET = `127.${150 + (process.pid % 50)}.93`;
 const CP = `${NET}.2`;
 const W = `${NET}.3`;
 const W6 = "2a01:4f8:c0c:1234::1";
 const ZERO = "0001-01-01T00:00:00Z";
-
-function missing(): string | null {
-  if (!loadTalosApi() || !resourceDefinitions().length)
-    return "the Talos API descriptor set is not built (npm run tools)";
-  if (!realTalosctlPath()) return "the real talosctl is not built (npm run tools, or set REAL_TALOSCTL)";
-  return null;
-}
-
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, ms = 30000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Status = {
   endpoint: string;
@@ -68,7 +49,7 @@ describe("KubeSpan peer state over the real talosctl (Talos's timings)", functio
   const status = (node: string) => one("kubespanpeerstatuses", node) as Promise<Status>;
 
   before(async function () {
-    const why = missing();
+    const why = missingRealApi("definitions");
     if (why) {
       console.log(`      skipped: ${why}`);
       this.skip();
@@ -100,7 +81,7 @@ describe("KubeSpan peer state over the real talosctl (Talos's timings)", functio
       const run = await runTalosctl(bin, ["apply-config", "--insecure", "-n", ip, "-f", file], dir);
       assert.strictEqual(run.code, 0, run.stderr);
     }
-    await until(
+    await untilValue(
       "both configured",
       async () => machines.map((m) => rt.node(m.id)?.maintenance),
       (v) => v.every((m) => m === false),
@@ -123,7 +104,7 @@ describe("KubeSpan peer state over the real talosctl (Talos's timings)", functio
       [first.state, first.endpoint, first.lastUsedEndpoint, first.lastHandshakeTime, first.receiveBytes],
       ["unknown", `${W}:51820`, `${W}:51820`, ZERO, 0],
     );
-    const down = await until(
+    const down = await untilValue(
       "down",
       () => status(CP),
       (s) => s.state === "down",
@@ -132,7 +113,7 @@ describe("KubeSpan peer state over the real talosctl (Talos's timings)", functio
   });
 
   it("on the next tick the manager tries the peer's next endpoint (IPv6), unknown again", async () => {
-    const next = await until(
+    const next = await untilValue(
       "rotated",
       () => status(CP),
       (s) => s.lastUsedEndpoint !== `${W}:51820`,
@@ -142,14 +123,14 @@ describe("KubeSpan peer state over the real talosctl (Talos's timings)", functio
   });
 
   it("a peer with one endpoint stays on it; once the firewall admits UDP 51820 both sides are up", async () => {
-    const fromCloud = await until(
+    const fromCloud = await untilValue(
       "cloud sees cp down",
       () => status(W),
       (s) => s.state === "down",
     );
     assert.deepStrictEqual([fromCloud.endpoint, fromCloud.lastHandshakeTime], [`${CP}:51820`, ZERO]);
     machines[1].setInboundFilter(undefined);
-    const back = await until(
+    const back = await untilValue(
       "cloud sees cp up",
       () => status(W),
       (s) => s.state === "up",
@@ -157,7 +138,7 @@ describe("KubeSpan peer state over the real talosctl (Talos's timings)", functio
     assert.deepStrictEqual([back.endpoint, back.lastEndpointChange], [`${CP}:51820`, fromCloud.lastEndpointChange]);
     assert.ok(back.receiveBytes > 0 && back.lastHandshakeTime !== ZERO, JSON.stringify(back));
     // The control plane's side gets there through IPv6 failing (it has no IPv6) and rotating back to IPv4.
-    const cpSide = await until(
+    const cpSide = await untilValue(
       "cp sees cloud up",
       () => status(CP),
       (s) => s.state === "up",

@@ -15,18 +15,11 @@ import { realTalosctlPath, runTalosctl, TalosctlRun } from "../../../../helpers/
 import { loadTalosApi } from "../../../../../provider/sim/talos/grpc/descriptors";
 import { SimTalosRuntime, installTalosRuntime } from "../../../../../provider/sim/talos/runtime";
 import { TalosTestMachine, testMachineSpec } from "../../../../../provider/sim/testing/talos-machine";
+import { until } from "./support";
 
 // Loopback addresses of this process's node (another process running these tests gets other ones).
 const CP = `127.${150 + (process.pid % 50)}.92.2`;
 const INSTALLER = "ghcr.io/siderolabs/installer";
-
-async function until(what: string, ok: () => boolean, ms = 10000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("real talosctl upgrades a simulated node over the Talos gRPC API", function () {
   this.timeout(120000);
